@@ -1,0 +1,184 @@
+// The demo directory: a JSON file of realistic users and helpdesk staff, held in memory. It answers like
+// Active Directory (same search keys, transitive groups, lock state) and marks every entry source 'demo',
+// so every card says so. Changes (unlock, reset) live only as long as the process.
+import type { AccountState, DirectoryEntry, GroupRef } from '../../domain/directory-user';
+import { HelpdeskError } from '../../domain/errors';
+import type { Clock } from '../../ports/clock.port';
+import type { Directory } from '../../ports/directory.port';
+import data from './demo-directory.json';
+
+interface DemoUser {
+  login: string;
+  givenName: string;
+  surname: string;
+  department?: string;
+  title?: string;
+  company?: string;
+  office?: string;
+  telephoneNumber?: string;
+  mobile?: string;
+  groups: string[];
+  manager?: string;
+  proxyAddresses?: string[];
+  disabled?: boolean;
+  locked?: { minutesAgo: number; badPwdCount: number; durationMinutes: number };
+  passwordExpiredDaysAgo?: number;
+}
+
+interface DemoState {
+  lockedAt?: Date;
+  lockoutEndsAt?: Date;
+  badPwdCount: number;
+  passwordLastSet: Date;
+  mustChange: boolean;
+  passwordExpiresAt: Date;
+}
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const PASSWORD_MAX_AGE_DAYS = 90;
+
+export class DemoDirectory implements Directory {
+  readonly source = 'demo' as const;
+  private readonly users: DemoUser[] = data.users as DemoUser[];
+  private readonly parents = new Map(data.groups.map((g) => [g.name.toLowerCase(), g.memberOf]));
+  private readonly state = new Map<string, DemoState>();
+  private readonly startedAt: Date;
+
+  constructor(private readonly clock: Clock) {
+    this.startedAt = clock.now();
+    const t0 = this.startedAt.getTime();
+    for (const u of this.users) {
+      const lastSet = new Date(t0 - (u.passwordExpiredDaysAgo !== undefined ? PASSWORD_MAX_AGE_DAYS + u.passwordExpiredDaysAgo : 20) * DAY);
+      this.state.set(u.login, {
+        ...(u.locked
+          ? {
+              lockedAt: new Date(t0 - u.locked.minutesAgo * MINUTE),
+              // A duration of 0 is AD's "locked until an administrator unlocks it".
+              ...(u.locked.durationMinutes > 0 ? { lockoutEndsAt: new Date(t0 + (u.locked.durationMinutes - u.locked.minutesAgo) * MINUTE) } : {}),
+            }
+          : {}),
+        badPwdCount: u.locked?.badPwdCount ?? 0,
+        passwordLastSet: lastSet,
+        mustChange: false,
+        passwordExpiresAt: new Date(lastSet.getTime() + PASSWORD_MAX_AGE_DAYS * DAY),
+      });
+    }
+  }
+
+  async search(query: string, limit: number): Promise<DirectoryEntry[]> {
+    const q = query.trim().toLowerCase();
+    if (!q) return [];
+    const digits = q.replace(/[^\d+]/g, '');
+    const hits = this.users.filter((u) => {
+      const exact = [u.login, this.upn(u)].some((v) => v.toLowerCase() === q);
+      const prefix = [`${u.givenName} ${u.surname}`, u.givenName, u.surname].some((v) => v.toLowerCase().startsWith(q));
+      const phone = digits.length >= 4 && [u.telephoneNumber, u.mobile].some((p) => p !== undefined && p.replace(/[^\d+]/g, '') === digits);
+      return exact || prefix || phone;
+    });
+    return hits.slice(0, Math.max(0, limit)).map((u) => this.entry(u));
+  }
+
+  async findByLogin(login: string): Promise<DirectoryEntry | null> {
+    const q = login.trim().toLowerCase();
+    const user = this.users.find((u) => u.login.toLowerCase() === q || this.upn(u).toLowerCase() === q);
+    return user ? this.entry(user) : null;
+  }
+
+  async groupsOf(dn: string): Promise<GroupRef[]> {
+    const user = this.byDn(dn);
+    const seen = new Set<string>();
+    const walk = (name: string) => {
+      if (seen.has(name.toLowerCase())) return;
+      seen.add(name.toLowerCase());
+      for (const parent of this.parents.get(name.toLowerCase()) ?? []) walk(parent);
+    };
+    user.groups.forEach(walk);
+    const names = data.groups.map((g) => g.name).filter((n) => seen.has(n.toLowerCase()));
+    return names.map((name) => ({ id: this.groupDn(name), name }));
+  }
+
+  async unlock(dn: string): Promise<void> {
+    const s = this.stateOf(this.byDn(dn));
+    delete s.lockedAt;
+    delete s.lockoutEndsAt;
+    s.badPwdCount = 0;
+  }
+
+  async setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void> {
+    if (password.length < 8) throw new HelpdeskError('DIR.PASSWORD_POLICY');
+    const s = this.stateOf(this.byDn(dn));
+    const now = this.clock.now();
+    s.passwordLastSet = now;
+    s.mustChange = options.mustChange;
+    s.passwordExpiresAt = new Date(now.getTime() + PASSWORD_MAX_AGE_DAYS * DAY);
+  }
+
+  async ping(): Promise<void> {}
+  async close(): Promise<void> {}
+
+  private upn(u: DemoUser): string {
+    return `${u.login}@${data.domain}`;
+  }
+
+  private dn(u: DemoUser): string {
+    return `CN=${u.givenName} ${u.surname},OU=Demo Users,DC=demo,DC=example`;
+  }
+
+  private groupDn(name: string): string {
+    return `CN=${name},OU=Demo Groups,DC=demo,DC=example`;
+  }
+
+  private byDn(dn: string): DemoUser {
+    const user = this.users.find((u) => this.dn(u).toLowerCase() === dn.toLowerCase());
+    if (!user) throw new HelpdeskError('DIR.USER_NOT_FOUND', undefined, { query: dn });
+    return user;
+  }
+
+  private stateOf(u: DemoUser): DemoState {
+    return this.state.get(u.login) as DemoState;
+  }
+
+  private entry(u: DemoUser): DirectoryEntry {
+    const s = this.stateOf(u);
+    const now = this.clock.now().getTime();
+    const locked = s.lockedAt !== undefined && (s.lockoutEndsAt === undefined || s.lockoutEndsAt.getTime() > now);
+    const account: AccountState = {
+      enabled: !u.disabled,
+      locked,
+      ...(locked && s.lockedAt ? { lockedAt: s.lockedAt } : {}),
+      ...(locked && s.lockoutEndsAt ? { lockoutEndsAt: s.lockoutEndsAt } : {}),
+      badPwdCount: s.badPwdCount,
+      passwordLastSet: s.passwordLastSet,
+      passwordMustChange: s.mustChange,
+      passwordExpiresAt: s.passwordExpiresAt,
+      passwordExpired: s.passwordExpiresAt.getTime() <= now,
+      lastLogon: new Date(this.startedAt.getTime() - 2 * 60 * MINUTE),
+      createdAt: new Date(this.startedAt.getTime() - 400 * DAY),
+    };
+    const manager = u.manager ? this.users.find((m) => m.login === u.manager) : undefined;
+    return {
+      dn: this.dn(u),
+      sAMAccountName: u.login,
+      userPrincipalName: this.upn(u),
+      displayName: `${u.givenName} ${u.surname}`,
+      givenName: u.givenName,
+      surname: u.surname,
+      account,
+      organisation: {
+        ...(u.department ? { department: u.department } : {}),
+        ...(u.title ? { title: u.title } : {}),
+        ...(u.company ? { company: u.company } : {}),
+        ...(u.office ? { office: u.office } : {}),
+        ...(manager ? { manager: `${manager.givenName} ${manager.surname}` } : {}),
+      },
+      contact: {
+        mail: this.upn(u),
+        ...(u.telephoneNumber ? { telephoneNumber: u.telephoneNumber } : {}),
+        ...(u.mobile ? { mobile: u.mobile } : {}),
+      },
+      linked: { upnSuffix: data.domain, proxyAddresses: [`SMTP:${this.upn(u)}`, ...(u.proxyAddresses ?? [])] },
+      source: 'demo',
+    };
+  }
+}

@@ -1,0 +1,146 @@
+// The schema, as an ordered list of migrations. Append new ones at the end; never edit an applied one.
+// Dates are INTEGER epoch milliseconds everywhere. No column ever holds a plaintext PIN, password or
+// security answer: PINs are HMACs, answers AES-256-GCM ciphertext with their IV and tag.
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+const HELPDESK_AUDIT = `
+CREATE TABLE helpdesk_audit (
+  seq            INTEGER PRIMARY KEY,
+  at             INTEGER NOT NULL,
+  correlation_id TEXT NOT NULL,
+  surface        TEXT NOT NULL,
+  actor          TEXT NOT NULL,
+  role           TEXT NOT NULL,
+  action         TEXT NOT NULL,
+  target         TEXT,
+  outcome        TEXT NOT NULL,
+  code           TEXT,
+  detail         TEXT,
+  prev_hash      TEXT NOT NULL,
+  hash           TEXT NOT NULL
+);
+CREATE INDEX helpdesk_audit_actor ON helpdesk_audit (actor);
+CREATE INDEX helpdesk_audit_target ON helpdesk_audit (target);
+-- Append-only. Triggers stop mistakes and casual edits through SQL; someone who can write the file can
+-- drop them, which is what the hash chain and audit_head are for.
+CREATE TRIGGER helpdesk_audit_no_update BEFORE UPDATE ON helpdesk_audit
+BEGIN SELECT RAISE(ABORT, 'helpdesk_audit is append-only'); END;
+CREATE TRIGGER helpdesk_audit_no_delete BEFORE DELETE ON helpdesk_audit
+BEGIN SELECT RAISE(ABORT, 'helpdesk_audit is append-only'); END;
+
+-- The chain's head (last seq and hash), MACed, written in the same transaction as each entry.
+CREATE TABLE audit_head (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  seq  INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  mac  TEXT NOT NULL
+);
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+BEGIN SELECT RAISE(ABORT, 'audit_head cannot be deleted'); END;
+CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head WHEN NEW.seq <> OLD.seq + 1
+BEGIN SELECT RAISE(ABORT, 'audit_head only moves forward by one'); END;
+`;
+
+const CONFIRMATIONS = `
+CREATE TABLE confirmations (
+  token_hash TEXT PRIMARY KEY,
+  actor      TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  target     TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER
+);
+`;
+
+// Portal data (filled by later issues). "user" is the lower-cased sAMAccountName or UPN.
+const PORTAL = `
+CREATE TABLE portal_accounts (
+  user            TEXT PRIMARY KEY CHECK (user = lower(user)),
+  enrolled        INTEGER NOT NULL DEFAULT 0 CHECK (enrolled IN (0, 1)),
+  methods         TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(methods)),
+  locked          INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+  locked_at       INTEGER,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  updated_at      INTEGER NOT NULL
+);
+
+CREATE TABLE enrollments (
+  user              TEXT NOT NULL CHECK (user = lower(user)),
+  position          INTEGER NOT NULL,
+  question          TEXT NOT NULL,
+  answer_ciphertext BLOB NOT NULL,
+  answer_iv         BLOB NOT NULL CHECK (length(answer_iv) = 12),
+  answer_tag        BLOB NOT NULL CHECK (length(answer_tag) = 16),
+  updated_at        INTEGER NOT NULL,
+  PRIMARY KEY (user, position)
+);
+
+CREATE TABLE portal_events (
+  id         INTEGER PRIMARY KEY,
+  user       TEXT NOT NULL CHECK (user = lower(user)),
+  type       TEXT NOT NULL,
+  outcome    TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),
+  at         INTEGER NOT NULL,
+  ip         TEXT,
+  user_agent TEXT,
+  detail     TEXT,
+  category   TEXT NOT NULL DEFAULT 'self-service' CHECK (category IN ('self-service', 'sync')),
+  system     TEXT,
+  operation  TEXT,
+  status     TEXT CHECK (status IS NULL OR status IN ('succeeded', 'failed', 'pending')),
+  error      TEXT
+);
+-- \`audit <user>\` (newest first, optionally since a date) and \`sync <user>\` (category = 'sync').
+CREATE INDEX portal_events_user_at ON portal_events (user, at DESC);
+CREATE INDEX portal_events_user_category_at ON portal_events (user, category, at DESC);
+
+CREATE TABLE pins (
+  user         TEXT PRIMARY KEY CHECK (user = lower(user)),
+  pin_hmac     TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  used_at      INTEGER,
+  failed_tries INTEGER NOT NULL DEFAULT 0,
+  created_by   TEXT NOT NULL
+);
+
+CREATE TABLE approvals (
+  id         TEXT PRIMARY KEY,
+  kind       TEXT NOT NULL,
+  requester  TEXT NOT NULL,
+  target     TEXT NOT NULL,
+  status     TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'denied', 'expired')),
+  decided_by TEXT,
+  created_at INTEGER NOT NULL,
+  decided_at INTEGER,
+  expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE tickets (
+  id          TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  external_id TEXT,
+  url         TEXT,
+  target      TEXT,
+  created_by  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+`;
+
+// ping() writes here to prove the store is writable without touching real data.
+const HEARTBEAT = `
+CREATE TABLE store_heartbeat (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  at INTEGER NOT NULL
+);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
+];

@@ -1,0 +1,147 @@
+// The helpdesk's audit trail on SQLite: a hash chain in helpdesk_audit plus its MACed head in audit_head.
+import type Database from 'better-sqlite3';
+import { chainHash, GENESIS_HASH } from '../../domain/audit-chain';
+import type { AuditEntry, AuditEntryInput, AuditOutcome } from '../../domain/audit-entry';
+import { HelpdeskError } from '../../domain/errors';
+import type { Role, Surface } from '../../domain/roles';
+import type { AuditQuery, AuditVerification, HelpdeskAuditTrail } from '../../ports/audit-trail.port';
+import { headMac, headMacMatches } from './audit-head';
+import { guard } from './store-unavailable';
+
+interface AuditRow {
+  seq: number;
+  at: number;
+  correlation_id: string;
+  surface: string;
+  actor: string;
+  role: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  code: string | null;
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+interface HeadRow {
+  seq: number;
+  hash: string;
+  mac: string;
+}
+
+function rowToEntry(r: AuditRow): AuditEntry {
+  return {
+    seq: r.seq,
+    at: new Date(r.at),
+    correlationId: r.correlation_id,
+    surface: r.surface as Surface,
+    actor: r.actor,
+    role: r.role as Role,
+    action: r.action,
+    ...(r.target !== null ? { target: r.target } : {}),
+    outcome: r.outcome as AuditOutcome,
+    ...(r.code !== null ? { code: r.code } : {}),
+    ...(r.detail !== null ? { detail: r.detail } : {}),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+function entryToRow(e: AuditEntryInput, seq: number, prevHash: string, hash: string): AuditRow {
+  return {
+    seq, at: e.at.getTime(), correlation_id: e.correlationId, surface: e.surface, actor: e.actor, role: e.role,
+    action: e.action, target: e.target ?? null, outcome: e.outcome, code: e.code ?? null, detail: e.detail ?? null,
+    prev_hash: prevHash, hash,
+  };
+}
+
+const broken = (brokenAt: number, reason: string): AuditVerification => ({ ok: false, brokenAt, reason });
+
+export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): HelpdeskAuditTrail {
+  const readHead = db.prepare<[], HeadRow>('SELECT seq, hash, mac FROM audit_head WHERE id = 1');
+  const insertEntry = db.prepare<[AuditRow]>(`INSERT INTO helpdesk_audit
+    (seq, at, correlation_id, surface, actor, role, action, target, outcome, code, detail, prev_hash, hash)
+    VALUES (@seq, @at, @correlation_id, @surface, @actor, @role, @action, @target, @outcome, @code, @detail, @prev_hash, @hash)`);
+  const insertHead = db.prepare<[HeadRow]>('INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, @seq, @hash, @mac)');
+  const updateHead = db.prepare<[HeadRow]>('UPDATE audit_head SET seq = @seq, hash = @hash, mac = @mac WHERE id = 1');
+  const allInOrder = db.prepare<[], AuditRow>('SELECT * FROM helpdesk_audit ORDER BY seq');
+  const listStatements = new Map<string, Database.Statement<unknown[], AuditRow>>();
+
+  // Read head, insert entry, move head: one IMMEDIATE transaction (write lock taken before the read),
+  // so two appenders — even in two processes — can never both chain onto the same head.
+  const appendTx = db.transaction((e: AuditEntryInput): AuditEntry => {
+    const head = readHead.get();
+    if (head && !headMacMatches(auditKey, head, head.mac)) {
+      throw new HelpdeskError('STORE.UNAVAILABLE',
+        'SQLite store: the audit head fails its MAC check (tampered with, or the audit key changed); run verify');
+    }
+    const seq = (head?.seq ?? 0) + 1;
+    const prevHash = head?.hash ?? GENESIS_HASH;
+    const hash = chainHash(auditKey, prevHash, seq, e);
+    const row = entryToRow(e, seq, prevHash, hash);
+    insertEntry.run(row);
+    (head ? updateHead : insertHead).run({ seq, hash, mac: headMac(auditKey, { seq, hash }) });
+    return rowToEntry(row);
+  });
+
+  function listStatement(byActor: boolean, byTarget: boolean): Database.Statement<unknown[], AuditRow> {
+    const key = `${byActor}/${byTarget}`;
+    let stmt = listStatements.get(key);
+    if (!stmt) {
+      const where = [byActor ? 'actor = ?' : '', byTarget ? 'target = ?' : ''].filter(Boolean);
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+      stmt = db.prepare<unknown[], AuditRow>(`SELECT * FROM helpdesk_audit ${clause} ORDER BY seq DESC LIMIT ?`);
+      listStatements.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  // Streams the chain in seq order (never all rows in memory). Runs inside one read transaction so the
+  // head and the chain are read from the same snapshot.
+  const verifyTx = db.transaction((): AuditVerification => {
+    const head = readHead.get();
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    for (const row of allInOrder.iterate()) {
+      if (row.seq !== expectedSeq) return broken(row.seq, `expected seq ${expectedSeq}, found ${row.seq}: entries are missing`);
+      if (row.prev_hash !== prevHash) return broken(row.seq, "prev_hash is not the previous entry's hash");
+      let computed: string;
+      try {
+        computed = chainHash(auditKey, row.prev_hash, row.seq, rowToEntry(row));
+      } catch {
+        return broken(row.seq, 'the entry is malformed');
+      }
+      if (computed !== row.hash) return broken(row.seq, 'hash does not match the entry (changed, or hashed with another key)');
+      prevHash = row.hash;
+      expectedSeq += 1;
+    }
+    const count = expectedSeq - 1;
+    if (!head) return count === 0 ? { ok: true, count } : broken(count, 'the audit head is missing');
+    if (!headMacMatches(auditKey, head, head.mac)) return broken(head.seq, 'the audit head fails its MAC check');
+    if (head.seq > count) {
+      return broken(count + 1, `the head names seq ${head.seq} but the chain ends at ${count}: the last entries were removed`);
+    }
+    if (head.seq < count) return broken(head.seq + 1, `entries after the head (seq ${head.seq}) were added behind the store's back`);
+    if (head.hash !== prevHash) return broken(count, "the last entry's hash differs from the head");
+    return { ok: true, count };
+  });
+
+  return {
+    async append(entry: AuditEntryInput): Promise<AuditEntry> {
+      return guard('audit append', () => appendTx.immediate(entry));
+    },
+    async list(query: AuditQuery): Promise<AuditEntry[]> {
+      return guard('audit list', () => {
+        const params: unknown[] = [];
+        if (query.actor !== undefined) params.push(query.actor);
+        if (query.target !== undefined) params.push(query.target);
+        params.push(Math.max(0, Math.floor(query.limit)));
+        return listStatement(query.actor !== undefined, query.target !== undefined).all(...params).map(rowToEntry);
+      });
+    },
+    async verify(): Promise<AuditVerification> {
+      return guard('audit verify', () => verifyTx());
+    },
+  };
+}

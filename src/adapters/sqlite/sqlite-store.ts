@@ -1,0 +1,69 @@
+// The embedded store: one better-sqlite3 connection (WAL, foreign keys on, busy_timeout), migrated on
+// open. Dates are stored as INTEGER epoch milliseconds. Every database failure surfaces as
+// STORE.UNAVAILABLE.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { type Clock, systemClock } from '../../ports/clock.port';
+import type { Store } from '../../ports/store.port';
+import { migrate } from './migrate';
+import { MIGRATIONS } from './migrations';
+import { sqliteAuditTrail } from './sqlite-audit-trail';
+import { sqliteConfirmations } from './sqlite-confirmations';
+import { guard } from './store-unavailable';
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 2000;
+
+export interface SqliteStoreOptions {
+  /** A file path (its folder is created) or ':memory:'. */
+  readonly path: string;
+  /** HMAC key of the audit chain (at least 32 bytes). */
+  readonly auditKey: Buffer;
+  /** How long a write waits for another connection's lock before failing with STORE.UNAVAILABLE. */
+  readonly busyTimeoutMs?: number;
+  readonly clock?: Clock;
+}
+
+function openDatabase(path: string, busyTimeoutMs: number, clock: Clock): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { timeout: busyTimeoutMs });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS, clock.now());
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const { path, auditKey, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, clock = systemClock } = options;
+  if (auditKey.length < 32) throw new RangeError('openSqliteStore: auditKey must be at least 32 bytes');
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+    throw new RangeError('openSqliteStore: busyTimeoutMs must be a non-negative integer');
+  }
+  const db = guard(`opening ${path}`, () => openDatabase(path, busyTimeoutMs, clock));
+
+  const canRead = db.prepare('SELECT count(*) FROM schema_migrations');
+  const heartbeat = db.prepare<[number]>(
+    'INSERT INTO store_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
+
+  return {
+    kind: 'sqlite',
+    audit: sqliteAuditTrail(db, auditKey),
+    confirmations: sqliteConfirmations(db),
+    async ping(): Promise<void> {
+      guard('ping', () => {
+        canRead.get();
+        heartbeat.run(clock.now().getTime()); // a real write: takes the write lock, hits read-only/full disks
+      });
+    },
+    async close(): Promise<void> {
+      guard('close', () => {
+        if (db.open) db.close();
+      });
+    },
+  };
+}

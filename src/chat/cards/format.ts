@@ -1,0 +1,42 @@
+// Presentation helpers for cards: dates in UTC with a relative hint, and long names cut short.
+
+const UNITS: readonly [number, string][] = [
+  [365 * 24 * 3600, 'year'],
+  [30 * 24 * 3600, 'month'],
+  [7 * 24 * 3600, 'week'],
+  [24 * 3600, 'day'],
+  [3600, 'hour'],
+  [60, 'minute'],
+];
+
+/** "3 hours ago" / "in 5 minutes" / "just now". */
+export function relativeTime(at: Date, now: Date): string {
+  const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return seconds < 0 || abs === 0 ? 'just now' : 'in a few seconds';
+  for (const [size, unit] of UNITS) {
+    if (abs >= size) {
+      const n = Math.round(abs / size);
+      const phrase = `${n} ${unit}${n === 1 ? '' : 's'}`;
+      return seconds < 0 ? `${phrase} ago` : `in ${phrase}`;
+    }
+  }
+  const n = Math.max(1, Math.round(abs / 60));
+  const phrase = `${n} minute${n === 1 ? '' : 's'}`;
+  return seconds < 0 ? `${phrase} ago` : `in ${phrase}`;
+}
+
+/** "2024-05-01 14:03 UTC (3 hours ago)"; an unparseable value is shown as given. */
+export function formatWhen(iso: string | undefined, now: Date): string | undefined {
+  if (iso === undefined || iso === '') return undefined;
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const stamp = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${stamp} (${relativeTime(at, now)})`;
+}
+
+/** Cuts a string to `max` characters with an ellipsis (by code point, so no half emoji). */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
+}

@@ -1,0 +1,22 @@
+// The Adaptive Card templates (cards/*.json), imported so that the build carries them along.
+import confirm from '../../../cards/confirm.json';
+import error from '../../../cards/error.json';
+import help from '../../../cards/help.json';
+import pickList from '../../../cards/pick-list.json';
+import result from '../../../cards/result.json';
+import userDetails from '../../../cards/user-details.json';
+import type { View } from '../../service/views';
+
+export type TemplateName = View['kind'];
+
+/** One template per view kind, named like its file in cards/. */
+export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
+  help,
+  'pick-list': pickList,
+  'user-details': userDetails,
+  confirm,
+  result,
+  error,
+};
+
+export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

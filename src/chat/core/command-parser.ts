@@ -1,0 +1,86 @@
+// The command grammar shared by every chat surface: the same words on Teams, Slack and the console.
+//   help | user <query> | audit <user> [days=N] [type=T] | sync <user> [failed] | enrollment <user>
+//   unlock <user> | unlock-portal <user> | pin <user> sms|view | reset <user> sms|view | verify <user>
+//   escalate <user> <reason…>
+import type { Command, CommandName } from '../../domain/command';
+import { COMMAND_NAMES } from '../../domain/command';
+
+export type ParseResult =
+  | { readonly ok: true; readonly command: Command }
+  | { readonly ok: false; readonly code: 'CMD.UNKNOWN' | 'CMD.USAGE'; readonly usage?: string; readonly word?: string };
+
+export const USAGE: Readonly<Record<CommandName, string>> = {
+  help: 'help',
+  user: 'user <name, login, e-mail or phone>',
+  audit: 'audit <user> [days=N] [type=T]',
+  sync: 'sync <user> [failed]',
+  enrollment: 'enrollment <user>',
+  unlock: 'unlock <user>',
+  'unlock-portal': 'unlock-portal <user>',
+  pin: 'pin <user> sms|view',
+  reset: 'reset <user> sms|view',
+  verify: 'verify <user>',
+  escalate: 'escalate <user> <reason>',
+};
+
+/** Longest accepted command text: anything longer is not a command a person typed. */
+export const MAX_COMMAND_LENGTH = 1000;
+
+function isCommandName(word: string): word is CommandName {
+  return (COMMAND_NAMES as readonly string[]).includes(word);
+}
+
+function usage(name: CommandName): ParseResult {
+  return { ok: false, code: 'CMD.USAGE', usage: USAGE[name] };
+}
+
+/** Turns chat text (mention already stripped) into a command, or says why not. Never throws. */
+export function parseCommand(text: string): ParseResult {
+  const cleaned = text.replace(/\u00a0/g, ' ').trim();
+  if (cleaned === '') return { ok: true, command: { name: 'help' } };
+  if (cleaned.length > MAX_COMMAND_LENGTH) return { ok: false, code: 'CMD.USAGE' };
+  const words = cleaned.split(/\s+/);
+  const first = (words[0] ?? '').toLowerCase().replace(/^\//, '');
+  const args = words.slice(1);
+  if (!isCommandName(first)) return { ok: false, code: 'CMD.UNKNOWN', word: first.slice(0, 40) };
+  const user = args[0];
+
+  switch (first) {
+    case 'help':
+      return { ok: true, command: { name: 'help' } };
+    case 'user':
+      // The query may contain spaces ("user John Doe").
+      return args.length ? { ok: true, command: { name: 'user', query: args.join(' ') } } : usage(first);
+    case 'audit': {
+      if (!user) return usage(first);
+      let days: number | undefined;
+      let type: string | undefined;
+      for (const option of args.slice(1)) {
+        const days_ = /^days=(\d{1,4})$/i.exec(option);
+        const type_ = /^type=([\w.-]{1,64})$/i.exec(option);
+        if (days_?.[1] && Number(days_[1]) >= 1 && Number(days_[1]) <= 3650) days = Number(days_[1]);
+        else if (type_?.[1]) type = type_[1];
+        else return usage(first);
+      }
+      return { ok: true, command: { name: 'audit', user, ...(days ? { days } : {}), ...(type ? { type } : {}) } };
+    }
+    case 'sync':
+      if (!user || args.length > 2 || (args[1] !== undefined && args[1].toLowerCase() !== 'failed')) return usage(first);
+      return { ok: true, command: { name: 'sync', user, failedOnly: args[1] !== undefined } };
+    case 'pin':
+    case 'reset': {
+      const delivery = args[1]?.toLowerCase();
+      if (!user || args.length !== 2 || (delivery !== 'sms' && delivery !== 'view')) return usage(first);
+      return { ok: true, command: { name: first, user, delivery } };
+    }
+    case 'escalate':
+      if (!user || args.length < 2) return usage(first);
+      return { ok: true, command: { name: 'escalate', user, reason: args.slice(1).join(' ') } };
+    case 'enrollment':
+    case 'unlock':
+    case 'unlock-portal':
+    case 'verify':
+      if (!user || args.length !== 1) return usage(first);
+      return { ok: true, command: { name: first, user } };
+  }
+}

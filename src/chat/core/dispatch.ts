@@ -1,0 +1,60 @@
+// What every chat surface does with a message or a button: parse, call the service, and turn anything
+// unexpected into one polite error view (with a reference to the log line), never a stack trace.
+import { randomUUID } from 'node:crypto';
+import type { ButtonPress } from '../../domain/verbs';
+import { isVerb } from '../../domain/verbs';
+import type { Logger } from '../../ports/logger.port';
+import type { HelpdeskService } from '../../service/helpdesk-service';
+import type { RequestContext } from '../../service/request-context';
+import type { ErrorView, View } from '../../service/views';
+import { parseCommand } from './command-parser';
+
+export function newCorrelationId(): string {
+  return randomUUID();
+}
+
+function errorView(ctx: RequestContext, code: ErrorView['code'], params: ErrorView['params'] = {}): ErrorView {
+  return { kind: 'error', code, params, correlationId: ctx.correlationId };
+}
+
+async function guarded(ctx: RequestContext, logger: Logger, run: () => Promise<View>): Promise<View> {
+  try {
+    return await run();
+  } catch (err) {
+    logger.error({ err, correlationId: ctx.correlationId, surface: ctx.surface }, 'unexpected failure');
+    return errorView(ctx, 'INTERNAL', { ref: ctx.correlationId.slice(0, 8) });
+  }
+}
+
+/** A typed message (mention already stripped). */
+export function dispatchText(service: HelpdeskService, logger: Logger, ctx: RequestContext, text: string): Promise<View> {
+  const parsed = parseCommand(text);
+  if (!parsed.ok) {
+    const params: Record<string, string> = {};
+    if (parsed.word !== undefined) params.word = parsed.word;
+    if (parsed.usage !== undefined) params.usage = parsed.usage;
+    return Promise.resolve(errorView(ctx, parsed.code, params));
+  }
+  return guarded(ctx, logger, () => service.command(ctx, parsed.command));
+}
+
+/**
+ * A button press as it arrived (card data / Slack action value): only a known verb and flat string ids
+ * are passed on; anything else is answered as an invalid button.
+ */
+export function dispatchPress(service: HelpdeskService, logger: Logger, ctx: RequestContext, raw: unknown): Promise<View> {
+  const press = toButtonPress(raw);
+  if (!press) return Promise.resolve(errorView(ctx, 'CONFIRM.INVALID'));
+  return guarded(ctx, logger, () => service.press(ctx, press));
+}
+
+export function toButtonPress(raw: unknown): ButtonPress | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { verb, ...rest } = raw as Record<string, unknown>;
+  if (!isVerb(verb)) return undefined;
+  const data: Record<string, string> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (typeof value === 'string' && value.length <= 512) data[key] = value;
+  }
+  return { verb, data };
+}

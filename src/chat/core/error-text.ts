@@ -1,0 +1,32 @@
+// Coded error → one short, polite sentence. The only place user-facing error wording lives.
+import type { ErrorCode, ErrorParams } from '../../domain/errors';
+
+const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
+  'CMD.UNKNOWN': (p) => `I don't know the command "${p.word ?? ''}". Type "help" to see what I can do.`,
+  'CMD.USAGE': (p) => (p.usage ? `Usage: ${p.usage}` : 'That command is malformed. Type "help" to see the usage.'),
+  'CMD.NOT_AVAILABLE': (p) => `"${p.command ?? 'That command'}" is not available in this installation yet.`,
+  'AUTH.UNKNOWN_IDENTITY': () => "I couldn't match your chat account to a directory user, so I can't help you here. Ask your administrator.",
+  'AUTH.NOT_STAFF': () => 'Sorry, this bot is for helpdesk staff only, and you are not in a helpdesk group.',
+  'AUTH.FORBIDDEN': (p) => `Sorry, ${p.action ? `"${p.action}"` : 'that action'} needs the ${p.role ?? 'supervisor'} role.`,
+  'POLICY.PROTECTED_TARGET': (p) => `${p.user ?? 'That account'} is a protected account; it can't be changed through the helpdesk bot.`,
+  'POLICY.SELF_ACTION': () => "You can't act on your own account through the helpdesk bot. Ask a colleague.",
+  'POLICY.PRIVATE_ONLY': () => 'For safety, a password is only shown in a private chat with the bot. Send me the command there.',
+  'DIR.USER_NOT_FOUND': (p) => `No user matches "${p.query ?? ''}".`,
+  'DIR.AMBIGUOUS': (p) => `Several users match "${p.query ?? ''}". Use their login (e.g. from "user ${p.query ?? '<name>'}").`,
+  'DIR.UNAVAILABLE': () => 'The directory is not reachable right now. Nothing was changed; please try again in a moment.',
+  'DIR.BIND_FAILED': () => "The bot can't sign in to the directory (service account). Nothing was changed; tell your administrator.",
+  'DIR.TLS': () => "The bot can't trust the directory's certificate. Nothing was changed; tell your administrator.",
+  'DIR.INSUFFICIENT_RIGHTS': () => "The bot's directory account is not allowed to do that. Tell your administrator.",
+  'DIR.PASSWORD_POLICY': () => 'The directory refused the new password under its password policy. Nothing was changed.',
+  'DIR.ERROR': () => 'The directory answered with an error. Nothing was changed; please try again.',
+  'CONFIRM.INVALID': () => "That button isn't valid for you. Run the command again.",
+  'CONFIRM.USED': () => 'That button has already been used. Run the command again if needed.',
+  'CONFIRM.EXPIRED': () => 'That button has expired. Run the command again.',
+  'AUDIT.UNAVAILABLE': () => "The audit trail can't be written right now, so nothing was done. Please try again shortly.",
+  'STORE.UNAVAILABLE': () => "The bot's store is not available right now, so nothing was done. Please try again shortly.",
+  INTERNAL: (p) => `Sorry, something went wrong on my side. Reference: ${p.ref ?? 'unknown'}.`,
+};
+
+export function errorText(code: ErrorCode, params: ErrorParams = {}): string {
+  return TEXT[code](params);
+}

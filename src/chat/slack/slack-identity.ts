@@ -1,0 +1,78 @@
+// Slack user → chat identity: the user's e-mail from `users.info` (scope users:read.email) is the login
+// the service maps to a directory user. Cached briefly; roles are not cached here — the service
+// re-checks them from the directory on every command and every button press.
+import type { webApi } from '@slack/bolt';
+import type { ChatIdentity } from '../../service/request-context';
+
+export const IDENTITY_TTL_MS = 60_000;
+const MAX_ENTRIES = 10_000;
+
+/** The workspace (or Enterprise Grid org) the app is installed in, from auth.test. */
+export interface Installation {
+  readonly teamId?: string;
+  readonly enterpriseId?: string;
+}
+
+type UsersInfo = Pick<webApi.WebClient, 'users'>;
+
+interface Entry {
+  readonly expiresAt: number;
+  readonly identity: Promise<ChatIdentity>;
+}
+
+export interface SlackIdentityOptions {
+  readonly ttlMs?: number;
+  readonly now?: () => number;
+}
+
+export class SlackIdentityResolver {
+  private readonly cache = new Map<string, Entry>();
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(options: SlackIdentityOptions = {}) {
+    this.ttlMs = options.ttlMs ?? IDENTITY_TTL_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * The identity of a Slack user. `login` is set only for a live, non-bot member of the installation's
+   * own workspace (or org) with a confirmed e-mail; anyone else gets no login, so the service refuses
+   * them. Throws when Slack cannot be asked (the failure is not cached).
+   */
+  resolve(client: UsersInfo, userId: string, installation: Installation): Promise<ChatIdentity> {
+    const key = `${installation.enterpriseId ?? ''}/${installation.teamId ?? ''}/${userId}`;
+    const now = this.now();
+    const hit = this.cache.get(key);
+    if (hit && hit.expiresAt > now) return hit.identity;
+    if (hit) this.cache.delete(key);
+    const identity = lookUp(client, userId, installation);
+    this.cache.set(key, { expiresAt: now + this.ttlMs, identity });
+    identity.catch(() => this.cache.delete(key));
+    while (this.cache.size > MAX_ENTRIES) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest === undefined) break;
+      this.cache.delete(oldest);
+    }
+    return identity;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}
+
+async function lookUp(client: UsersInfo, userId: string, installation: Installation): Promise<ChatIdentity> {
+  const answer = await client.users.info({ user: userId });
+  const user = answer.user;
+  const base: ChatIdentity = { chatUserId: userId };
+  if (!answer.ok || !user) return base;
+  const displayName = user.profile?.display_name || user.profile?.real_name || user.real_name || user.name;
+  const named: ChatIdentity = displayName ? { ...base, displayName } : base;
+  const sameWorkspace =
+    (installation.teamId !== undefined && user.team_id === installation.teamId) ||
+    (installation.enterpriseId !== undefined && user.enterprise_user?.enterprise_id === installation.enterpriseId);
+  const email = user.profile?.email?.trim();
+  if (!sameWorkspace || user.deleted || user.is_bot || user.is_email_confirmed === false || !email) return named;
+  return { ...named, login: email };
+}

@@ -1,0 +1,214 @@
+// View → Block Kit message. One small builder per view kind; plain translation, no rules. Every message
+// stays within Slack's limits (block-kit.ts) by summarising, never by failing.
+import type {
+  ConfirmView, ErrorView, HelpView, PickListView, ResultView, UserBadge, UserDetailsView, View,
+} from '../../service/views';
+import { errorText } from '../core/error-text';
+import type { Block } from './block-kit';
+import {
+  LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
+  summariseList, truncate,
+} from './block-kit';
+
+/** What chat.postEphemeral / respond() receive: blocks plus the notification fallback text. */
+export interface SlackMessage {
+  readonly text: string;
+  readonly blocks: Block[];
+}
+
+export interface RenderOptions {
+  /**
+   * Whether this message goes only to the asker (ephemeral). A view's one-time secret is drawn only
+   * then; otherwise the message says where to find it.
+   */
+  readonly ephemeral: boolean;
+}
+
+/** How slash commands are typed on Slack (shown in help and usage texts). */
+export const SLASH_COMMAND = '/helpdesk';
+
+/** At most this many users on one pick list (each is one section with its button). */
+export const MAX_PICK_USERS = 40;
+
+const BADGE: Record<UserBadge, string> = {
+  locked: ':lock: Locked',
+  disabled: ':no_entry: Disabled',
+  'password-expired': ':hourglass: Password expired',
+  'must-change-password': ':key: Must change password',
+  protected: ':shield: Protected',
+  demo: ':test_tube: Demo data',
+};
+
+const SOURCE: Record<string, string> = { ldap: 'Active Directory', graph: 'Entra ID', demo: 'Demo directory' };
+
+function fallback(text: string): string {
+  return truncate(text, LIMITS.fallbackText);
+}
+
+function code(text: string): string {
+  // Inline code cannot contain a backtick; swap it for a look-alike rather than break the formatting.
+  return `\`${esc(text.replace(/`/g, 'ˋ'))}\``;
+}
+
+function help(view: HelpView): SlackMessage {
+  const blocks: Block[] = [header('MyPass Helpdesk')];
+  if (view.commands.length === 0) {
+    blocks.push(section(esc(errorText('AUTH.NOT_STAFF'))));
+    return { text: fallback(errorText('AUTH.NOT_STAFF')), blocks };
+  }
+  const lines = view.commands.map((c) => `${code(`${SLASH_COMMAND} ${c.usage}`)}  ${esc(c.description)}`);
+  // One section per ~3000 characters of lines; the list is short, but never let it overflow.
+  let current = '';
+  for (const line of lines) {
+    if (current && current.length + 1 + line.length > LIMITS.sectionText) {
+      blocks.push(section(current));
+      current = '';
+    }
+    current += (current ? '\n' : '') + line;
+  }
+  if (current) blocks.push(section(current));
+  blocks.push(context([`Your role: *${esc(view.role)}* · You can also mention the app: \`@MyPass Helpdesk user jdoe\``]));
+  return { text: 'MyPass Helpdesk: the commands you can use', blocks: capBlocks(blocks) };
+}
+
+function pickList(view: PickListView): SlackMessage {
+  const shown = view.users.slice(0, MAX_PICK_USERS);
+  const blocks: Block[] = [header(`Users matching “${view.query}”`)];
+  const used = new Set<number>();
+  shown.forEach((user) => {
+    let index = view.actions.findIndex((a, i) => !used.has(i) && a.data.user === user.login);
+    if (index < 0) index = -1;
+    else used.add(index);
+    const action = index >= 0 ? view.actions[index] : undefined;
+    const details = [user.title, user.department, user.mail ?? user.userPrincipalName].filter((v): v is string => !!v).map(esc);
+    const text = `*${esc(user.displayName)}*  ${code(user.login)}${details.length ? `\n${details.join(' · ')}` : ''}`;
+    blocks.push(section(text, action ? button(action, index, { targetName: user.displayName }) : undefined));
+  });
+  const notes: string[] = [`${view.users.length}${view.truncated ? '+' : ''} found in ${SOURCE[view.source] ?? esc(view.source)}`];
+  if (view.truncated || view.users.length > shown.length) notes.push('More users match than are shown: narrow the query.');
+  blocks.push(context(notes));
+  // Buttons the list did not place next to a user (should not happen) still get drawn, after the list.
+  const rest = view.actions.filter((_, i) => !used.has(i));
+  const restBlocks = actionsBlocks(rest, {}, 1, view.actions.length);
+  return {
+    text: fallback(`${view.users.length}${view.truncated ? '+' : ''} users match "${view.query}"`),
+    blocks: capBlocks([...blocks, ...restBlocks], restBlocks.length),
+  };
+}
+
+function userDetails(view: UserDetailsView): SlackMessage {
+  const a = view.account;
+  const o = view.organisation;
+  const c = view.contact;
+  const blocks: Block[] = [header(view.displayName)];
+  const badges = view.badges.map((b) => BADGE[b]);
+  blocks.push(context([
+    `${code(view.login)} · ${SOURCE[view.source] ?? esc(view.source)}`,
+    ...(badges.length ? [badges.join('   ')] : [':white_check_mark: Active, not locked']),
+  ]));
+  const lockState = a.locked
+    ? `:lock: Locked${a.lockedAt ? ` since ${slackDate(a.lockedAt)}` : ''}${a.lockoutEndsAt ? `, until ${slackDate(a.lockoutEndsAt)}` : ''}`
+    : 'Not locked';
+  blocks.push(...fieldSections('Account', [
+    ['Login', code(a.sAMAccountName)],
+    ['User principal name', a.userPrincipalName ? esc(a.userPrincipalName) : undefined],
+    ['Enabled', a.enabled ? 'Yes' : ':no_entry: No'],
+    ['Lock state', lockState],
+    ['Bad password count', a.badPwdCount !== undefined ? String(a.badPwdCount) : undefined],
+    ['Password last set', slackDate(a.passwordLastSet)],
+    ['Password expires', slackDate(a.passwordExpiresAt) ?? 'Never'],
+    ['Must change password', a.passwordMustChange ? 'Yes, at next logon' : 'No'],
+    ['Last logon', slackDate(a.lastLogon)],
+    ['Account expires', slackDate(a.accountExpiresAt) ?? 'Never'],
+    ['Created', slackDate(a.createdAt)],
+  ]));
+  blocks.push(...fieldSections('Organisation and contact', [
+    ['Department', o.department ? esc(o.department) : undefined],
+    ['Title', o.title ? esc(o.title) : undefined],
+    ['Company', o.company ? esc(o.company) : undefined],
+    ['Office', o.office ? esc(o.office) : undefined],
+    ['Manager', o.manager ? esc(o.manager) : undefined],
+    ['Mail', c.mail ? esc(c.mail) : undefined],
+    ['Telephone', c.telephoneNumber ? esc(c.telephoneNumber) : undefined],
+    ['Mobile', c.mobile ? esc(c.mobile) : undefined],
+    ['UPN suffix', view.linked.upnSuffix ? esc(view.linked.upnSuffix) : undefined],
+    ['Proxy addresses', view.linked.proxyAddresses.length
+      ? summariseList(view.linked.proxyAddresses.map(esc), { budget: LIMITS.fieldText - 40, separator: '\n' })
+      : undefined],
+  ]));
+  const groupCount = Math.max(view.groupCount, view.groups.length);
+  const groupsTitle = `*Groups (${groupCount})*`;
+  const groupsText = groupCount === 0
+    ? 'None'
+    : summariseList(view.groups.map(code), { budget: LIMITS.sectionText - groupsTitle.length - 1, separator: ' · ', total: groupCount });
+  blocks.push(section(`${groupsTitle}\n${groupsText}`));
+  const buttons = actionsBlocks(view.actions, { targetName: view.displayName });
+  return {
+    text: fallback(`User details: ${view.displayName} (${view.login})${a.locked ? ', locked' : ''}`),
+    blocks: capBlocks([...blocks, ...buttons], buttons.length),
+  };
+}
+
+function confirm(view: ConfirmView): SlackMessage {
+  const blocks: Block[] = [
+    header(view.title),
+    section(esc(view.message)),
+    context([
+      `Target: *${esc(view.target.displayName)}* ${code(view.target.login)}`,
+      `Expires ${slackDate(view.expiresAt) ?? 'soon'}`,
+    ]),
+    ...actionsBlocks(view.actions, { targetName: view.target.displayName, confirmText: view.message }, 1),
+  ];
+  return { text: fallback(`${view.title}: ${view.target.displayName}`), blocks };
+}
+
+const OUTCOME: Record<ResultView['outcome'], string> = {
+  success: ':white_check_mark:',
+  failure: ':x:',
+  cancelled: ':heavy_multiplication_x:',
+};
+
+function result(view: ResultView, options: RenderOptions): SlackMessage {
+  const blocks: Block[] = [section(`${OUTCOME[view.outcome]} *${esc(view.title)}*\n${esc(view.message)}`)];
+  if (view.target) blocks.push(context([`${esc(view.target.displayName)} ${code(view.target.login)}`]));
+  if (view.secret) {
+    if (options.ephemeral) {
+      blocks.push(section(`*${esc(view.secret.label)}* (shown once, only to you)`), preformatted(view.secret.value));
+    } else {
+      blocks.push(section('The one-time value was sent to you privately.'));
+    }
+  }
+  const buttons = actionsBlocks(view.actions, view.target ? { targetName: view.target.displayName } : {}, 1);
+  // The fallback text shows in notifications: never the secret.
+  return { text: fallback(`${view.title}: ${view.message}`), blocks: capBlocks([...blocks, ...buttons], buttons.length) };
+}
+
+function error(view: ErrorView): SlackMessage {
+  const text = errorText(view.code, view.params);
+  return {
+    text: fallback(text),
+    blocks: [section(`:warning: ${esc(text)}`), context([`Reference ${code(view.correlationId.slice(0, 8))}`])],
+  };
+}
+
+export function renderView(view: View, options: RenderOptions): SlackMessage {
+  switch (view.kind) {
+    case 'help':
+      return help(view);
+    case 'pick-list':
+      return pickList(view);
+    case 'user-details':
+      return userDetails(view);
+    case 'confirm':
+      return confirm(view);
+    case 'result':
+      return result(view, options);
+    case 'error':
+      return error(view);
+  }
+}
+
+/** Whether a view holds something only its asker may see (drawn only in an ephemeral message). */
+export function hasSecret(view: View): boolean {
+  return view.kind === 'result' && view.secret !== undefined;
+}

@@ -1,0 +1,162 @@
+// One schema for every variable (README's table). loadConfig is pure: it reads the given env object and
+// reports every problem at once, one line per variable, so a bad deployment is fixed in one round.
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_PROTECTED_GROUPS } from '../domain/policy';
+import type { Config } from './config';
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+export const DEMO_ROLE_GROUPS = { agent: ['Helpdesk Agents'], supervisor: ['Helpdesk Supervisors'] } as const;
+
+const optional = z.string().trim().optional().transform((v) => (v === '' ? undefined : v));
+const list = optional.transform((v) => (v ? v.split(';').map((s) => s.trim()).filter(Boolean) : undefined));
+const httpUrl = optional.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'must be an http(s) URL');
+const integer = (min: number, max: number, fallback: number) =>
+  optional.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const schema = z.object({
+  NODE_ENV: optional,
+  PORT: integer(1, 65535, 3978),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STORE_URL: optional
+    .default('sqlite:./data/helpdesk.db')
+    .refine((v) => /^sqlite:.+/.test(v ?? '') || /^mongodb(\+srv)?:\/\/.+/.test(v ?? ''), 'must be sqlite:<path> or mongodb://…'),
+  LDAP_URL: optional.refine((v) => v === undefined || /^ldaps:\/\/[^\s]+$/i.test(v), 'must be an ldaps:// URL (passwords are only set over LDAPS)'),
+  LDAP_BIND_DN: optional,
+  LDAP_BIND_PASSWORD: optional,
+  LDAP_BASE_DN: optional,
+  LDAP_CA_FILE: optional,
+  LDAP_TIMEOUT_MS: integer(100, 120_000, 5000),
+  ROLE_AGENT_GROUPS: list,
+  ROLE_SUPERVISOR_GROUPS: list,
+  PROTECTED_GROUPS: list,
+  MicrosoftAppId: optional,
+  MicrosoftAppPassword: optional,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: optional,
+  SLACK_BOT_TOKEN: optional.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token (xoxb-…)'),
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_API_URL: httpUrl,
+  GRAPH_TENANT_ID: optional,
+  GRAPH_CLIENT_ID: optional,
+  GRAPH_CLIENT_SECRET: optional,
+  GRAPH_BASE_URL: httpUrl,
+  GRAPH_AUTHORITY_URL: httpUrl,
+  TWILIO_ACCOUNT_SID: optional.refine((v) => v === undefined || /^AC[0-9a-f]{32}$/i.test(v), 'must be AC followed by 32 hex digits'),
+  TWILIO_AUTH_TOKEN: optional,
+  TWILIO_FROM: optional,
+  TWILIO_API_URL: httpUrl,
+  TICKETS_KIND: z.enum(['rt', 'servicenow', 'jira', 'webhook']).optional(),
+  TICKETS_URL: httpUrl,
+  TICKETS_TOKEN: optional,
+  SECRETS_KEY: optional.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  PORTAL_API_TOKEN: optional.refine((v) => v === undefined || v.length >= 24, 'must be at least 24 characters'),
+  LOCAL_CONSOLE: z.enum(['on', 'off']).optional(),
+});
+
+type Env = z.infer<typeof schema>;
+
+/** Groups of variables that only make sense together. */
+const ALL_OR_NONE: readonly (readonly (keyof Env)[])[] = [
+  ['LDAP_URL', 'LDAP_BIND_DN', 'LDAP_BIND_PASSWORD', 'LDAP_BASE_DN'],
+  ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+  ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID', 'GRAPH_CLIENT_SECRET'],
+  ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'],
+  ['TICKETS_KIND', 'TICKETS_URL'],
+];
+
+export interface LoadOptions {
+  /** Checks files named by the config (LDAP_CA_FILE); injected so loadConfig stays pure in tests. */
+  readonly fileExists?: (file: string) => boolean;
+}
+
+export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>, options: LoadOptions = {}): ConfigResult {
+  const parsed = schema.safeParse(rawEnv);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${String(issue.path[0] ?? '?')}: ${issue.message}`);
+  }
+  // Cross-field checks read the raw values, so they run (and report) even when a value failed to parse.
+  const given = (k: keyof Env) => rawEnv[k] !== undefined && String(rawEnv[k]).trim() !== '';
+
+  for (const group of ALL_OR_NONE) {
+    const set = group.filter(given);
+    if (set.length > 0 && set.length < group.length) {
+      for (const missing of group.filter((k) => !given(k))) problems.push(`${missing}: required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set`);
+    }
+  }
+  const production = rawEnv.NODE_ENV === 'production' || given('MicrosoftAppId');
+  const ldap = given('LDAP_URL');
+  if (production && !ldap) problems.push('LDAP_URL: required in production (the demo directory is for development only)');
+  if (production && !given('SECRETS_KEY')) problems.push('SECRETS_KEY: required in production (32 random bytes, base64)');
+  if (given('MicrosoftAppId') && !given('MicrosoftAppPassword') && rawEnv.MicrosoftAppType !== 'UserAssignedMSI') {
+    problems.push('MicrosoftAppPassword: required when MicrosoftAppId is set');
+  }
+  if (ldap) {
+    if (!given('ROLE_AGENT_GROUPS')) problems.push('ROLE_AGENT_GROUPS: required with LDAP_URL (group names or DNs, ;-separated)');
+    if (!given('ROLE_SUPERVISOR_GROUPS')) problems.push('ROLE_SUPERVISOR_GROUPS: required with LDAP_URL (group names or DNs, ;-separated)');
+  }
+  const caFile = rawEnv.LDAP_CA_FILE?.trim();
+  if (caFile && !(options.fileExists ?? (() => true))(caFile)) problems.push(`LDAP_CA_FILE: no readable file at ${caFile}`);
+  if (rawEnv.STORE_URL?.trim().startsWith('mongodb')) problems.push('STORE_URL: the MongoDB store is not in this release yet; use sqlite:<path>');
+
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  const env: Env = parsed.data;
+
+  const sqlitePath = env.STORE_URL.replace(/^sqlite:/, '');
+  const agentGroups = env.ROLE_AGENT_GROUPS ?? (ldap ? [] : [...DEMO_ROLE_GROUPS.agent]);
+  const supervisorGroups = env.ROLE_SUPERVISOR_GROUPS ?? (ldap ? [] : [...DEMO_ROLE_GROUPS.supervisor]);
+  const config: Config = {
+    production,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    dataDir: path.dirname(sqlitePath),
+    store: { kind: 'sqlite', path: sqlitePath },
+    ...(ldap && env.LDAP_URL && env.LDAP_BIND_DN && env.LDAP_BIND_PASSWORD && env.LDAP_BASE_DN
+      ? {
+          ldap: {
+            url: env.LDAP_URL,
+            bindDN: env.LDAP_BIND_DN,
+            bindPassword: env.LDAP_BIND_PASSWORD,
+            baseDN: env.LDAP_BASE_DN,
+            ...(env.LDAP_CA_FILE ? { caFile: env.LDAP_CA_FILE } : {}),
+            timeoutMs: env.LDAP_TIMEOUT_MS,
+          },
+        }
+      : {}),
+    roles: {
+      agentGroups,
+      supervisorGroups,
+      // The helpdesk's own groups are always protected: an agent must not reset a supervisor.
+      protectedGroups: unique([...(env.PROTECTED_GROUPS ?? DEFAULT_PROTECTED_GROUPS), ...agentGroups, ...supervisorGroups]),
+    },
+    botFramework: {
+      MicrosoftAppId: env.MicrosoftAppId ?? '',
+      MicrosoftAppPassword: env.MicrosoftAppPassword ?? '',
+      MicrosoftAppType: env.MicrosoftAppType,
+      MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? '',
+    },
+    ...(env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET
+      ? { slack: { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) } }
+      : {}),
+    ...(env.SECRETS_KEY ? { secretsKey: Buffer.from(env.SECRETS_KEY, 'base64') } : {}),
+    ...(env.PORTAL_API_TOKEN ? { portalApiToken: env.PORTAL_API_TOKEN } : {}),
+    localConsole: env.LOCAL_CONSOLE ? env.LOCAL_CONSOLE === 'on' : !production,
+    confirmationTtlMs: 5 * 60_000,
+  };
+  return { ok: true, config };
+}
+
+function unique(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return values.filter((v) => !seen.has(v.toLowerCase()) && seen.add(v.toLowerCase()));
+}

@@ -1,0 +1,68 @@
+// What the helpdesk knows about a directory user. Plain data, the same for AD, Entra and the demo file.
+
+export type DirectorySource = 'ldap' | 'demo' | 'graph';
+
+export interface GroupRef {
+  /** Distinguished name (AD) or object id (Entra); unique. */
+  readonly id: string;
+  /** Short name shown to people: the group's cn / displayName. */
+  readonly name: string;
+}
+
+export interface AccountState {
+  readonly enabled: boolean;
+  readonly locked: boolean;
+  readonly lockedAt?: Date;
+  /** When AD will release the lock by itself; undefined = until an admin unlocks. */
+  readonly lockoutEndsAt?: Date;
+  readonly badPwdCount?: number;
+  readonly passwordLastSet?: Date;
+  /** pwdLastSet = 0: the user must change the password at next logon. */
+  readonly passwordMustChange: boolean;
+  /** undefined = never expires (or unknown). */
+  readonly passwordExpiresAt?: Date;
+  readonly passwordExpired: boolean;
+  readonly lastLogon?: Date;
+  /** undefined = never expires. */
+  readonly accountExpiresAt?: Date;
+  readonly createdAt?: Date;
+}
+
+export interface DirectoryEntry {
+  /** Distinguished name (AD) or object id: the stable id adapters act on. */
+  readonly dn: string;
+  readonly sAMAccountName: string;
+  readonly userPrincipalName?: string;
+  readonly displayName: string;
+  readonly givenName?: string;
+  readonly surname?: string;
+  readonly account: AccountState;
+  readonly organisation: {
+    readonly department?: string;
+    readonly title?: string;
+    readonly company?: string;
+    readonly office?: string;
+    /** The manager's display name. */
+    readonly manager?: string;
+  };
+  readonly contact: {
+    readonly mail?: string;
+    readonly telephoneNumber?: string;
+    readonly mobile?: string;
+  };
+  readonly linked: {
+    readonly upnSuffix?: string;
+    readonly proxyAddresses: readonly string[];
+  };
+  readonly source: DirectorySource;
+}
+
+/** An entry with its transitive group membership. */
+export interface DirectoryUser extends DirectoryEntry {
+  readonly groups: readonly GroupRef[];
+}
+
+/** The login forms a user may be named by in a command: sAMAccountName, UPN or mail. */
+export function loginOf(entry: DirectoryEntry): string {
+  return entry.sAMAccountName;
+}

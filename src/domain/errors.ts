@@ -1,0 +1,49 @@
+// Coded errors: every expected failure has a stable code. Adapters map vendor errors onto these;
+// chat surfaces turn a code into one polite sentence (src/chat/core/error-text.ts).
+
+export const ERROR_CODES = [
+  'CMD.UNKNOWN', // the first word is not a command
+  'CMD.USAGE', // a known command with missing or malformed arguments
+  'CMD.NOT_AVAILABLE', // a command this installation does not offer (yet)
+  'AUTH.UNKNOWN_IDENTITY', // the chat user maps to no directory user
+  'AUTH.NOT_STAFF', // directory user in no helpdesk group
+  'AUTH.FORBIDDEN', // staff, but the role does not allow this action
+  'POLICY.PROTECTED_TARGET', // target is in a protected group
+  'POLICY.SELF_ACTION', // the actor acting on their own account
+  'POLICY.PRIVATE_ONLY', // a secret would be shown in a shared conversation
+  'DIR.USER_NOT_FOUND',
+  'DIR.AMBIGUOUS', // several users match where exactly one is needed
+  'DIR.UNAVAILABLE', // DC down, timed out, refused the connection
+  'DIR.BIND_FAILED', // wrong service-account credentials
+  'DIR.TLS', // certificate not trusted / TLS handshake failed
+  'DIR.INSUFFICIENT_RIGHTS', // service account may not do this
+  'DIR.PASSWORD_POLICY', // the directory refused the password
+  'DIR.ERROR', // any other directory failure
+  'CONFIRM.INVALID', // unknown token, or a token of another agent
+  'CONFIRM.USED',
+  'CONFIRM.EXPIRED',
+  'AUDIT.UNAVAILABLE', // the audit trail could not be written: nothing ran
+  'STORE.UNAVAILABLE',
+  'INTERNAL', // an unexpected failure; the message carries only a reference
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Parameters that may appear in a user-facing message: never a secret. */
+export type ErrorParams = Readonly<Record<string, string | number>>;
+
+export class HelpdeskError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly params: ErrorParams = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message ?? code, options);
+    this.name = 'HelpdeskError';
+  }
+}
+
+export function isHelpdeskError(e: unknown): e is HelpdeskError {
+  return e instanceof HelpdeskError;
+}

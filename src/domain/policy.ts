@@ -1,0 +1,35 @@
+// The per-action policy table: which role an action needs and whether it must be confirmed.
+import type { Role } from './roles';
+
+export const ACTIONS = {
+  'user.find': { role: 'agent', destructive: false, targetsAccount: false },
+  'user.view': { role: 'agent', destructive: false, targetsAccount: false },
+  'audit.view': { role: 'agent', destructive: false, targetsAccount: false },
+  'sync.view': { role: 'agent', destructive: false, targetsAccount: false },
+  'enrollment.view': { role: 'supervisor', destructive: false, targetsAccount: false },
+  'account.unlock': { role: 'agent', destructive: true, targetsAccount: true },
+  'portal.unlock': { role: 'agent', destructive: true, targetsAccount: true },
+  'pin.sms': { role: 'agent', destructive: true, targetsAccount: true },
+  'pin.view': { role: 'supervisor', destructive: true, targetsAccount: true },
+  'password.reset': { role: 'agent', destructive: true, targetsAccount: true },
+  'password.reset.view': { role: 'supervisor', destructive: true, targetsAccount: true },
+  'verify.send': { role: 'agent', destructive: false, targetsAccount: false },
+  'ticket.escalate': { role: 'agent', destructive: false, targetsAccount: false },
+} as const satisfies Record<string, { role: Role; destructive: boolean; targetsAccount: boolean }>;
+
+export type Action = keyof typeof ACTIONS;
+
+export function requiredRole(action: Action): Role {
+  return ACTIONS[action].role;
+}
+
+/** Actions that change an account: refused on protected targets and on oneself. */
+export function actsOnAccount(action: Action): boolean {
+  return ACTIONS[action].targetsAccount;
+}
+
+export function needsConfirmation(action: Action): boolean {
+  return ACTIONS[action].destructive;
+}
+
+export const DEFAULT_PROTECTED_GROUPS = ['Domain Admins', 'Enterprise Admins', 'Administrators'] as const;

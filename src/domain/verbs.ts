@@ -1,0 +1,29 @@
+// Button verbs: one table shared by card templates, Slack action ids and the routes that handle them.
+// Card data carries only a verb and ids (a user's login or a confirmation token), never state.
+
+export const VERBS = {
+  /** Show a user's details (from a pick list or a result card). data: { user } */
+  userShow: 'user.show',
+  /** Ask to unlock the AD account: leads to a confirm card. data: { user } */
+  accountUnlock: 'account.unlock',
+  /** Supervisor: reset the password and show it once (private chats only). data: { user } */
+  passwordResetView: 'password.reset.view',
+  /** Accept a confirmation. data: { token } */
+  confirmAccept: 'confirm.accept',
+  /** Cancel a confirmation (the token is burnt). data: { token } */
+  confirmCancel: 'confirm.cancel',
+} as const;
+
+export type Verb = (typeof VERBS)[keyof typeof VERBS];
+
+export const ALL_VERBS: readonly Verb[] = Object.values(VERBS);
+
+export function isVerb(v: unknown): v is Verb {
+  return typeof v === 'string' && (ALL_VERBS as readonly string[]).includes(v);
+}
+
+/** What a button press carries: a verb and flat string ids. */
+export interface ButtonPress {
+  readonly verb: Verb;
+  readonly data: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,10 @@
+// The commands this installation offers, with who may run them. Commands of later releases are listed
+// in DESIGN.md; they are added here when they work.
+import type { Role } from '../domain/roles';
+
+export const USAGE_LINES: readonly { usage: string; description: string; role: Role }[] = [
+  { usage: 'user <name, login, e-mail or phone>', description: 'Find a user and show their account', role: 'agent' },
+  { usage: 'unlock <user>', description: 'Unlock their Active Directory account (asks to confirm)', role: 'agent' },
+  { usage: 'reset <user> view', description: 'Reset their password and show it to you once (private chat only)', role: 'supervisor' },
+  { usage: 'help', description: 'This list', role: 'agent' },
+];

@@ -1,0 +1,37 @@
+// `user <query>`: one hit → details card; several → pick list; none → a clear "no user matches".
+import type { DirectoryEntry } from '../domain/directory-user';
+import { HelpdeskError } from '../domain/errors';
+import { withProtections } from './target-resolver';
+import type { UseCaseCall } from './use-case';
+import { summaryOf, userDetailsView } from './user-details';
+import type { View } from './views';
+import { VERBS } from '../domain/verbs';
+
+function exactMatch(hits: readonly DirectoryEntry[], query: string): DirectoryEntry | undefined {
+  const q = query.toLowerCase();
+  const matches = hits.filter((h) =>
+    [h.sAMAccountName, h.userPrincipalName, h.contact.mail].some((v) => v !== undefined && v.toLowerCase() === q),
+  );
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+export async function findUser({ env, actor, subject }: UseCaseCall, query: string): Promise<View> {
+  const size = env.settings.pickListSize;
+  const hits = await env.directory.search(query, size + 1);
+  if (hits.length === 0) throw new HelpdeskError('DIR.USER_NOT_FOUND', undefined, { query: query.slice(0, 80) });
+  const single = hits.length === 1 ? hits[0] : exactMatch(hits, query);
+  if (single) {
+    subject.target = single.sAMAccountName;
+    return userDetailsView(actor, await withProtections(env.directory, single, actor, env.settings.protectedGroups));
+  }
+  subject.detail = `${hits.length > size ? `more than ${size}` : hits.length} matches`;
+  const shown = hits.slice(0, size);
+  return {
+    kind: 'pick-list',
+    query,
+    users: shown.map(summaryOf),
+    truncated: hits.length > size,
+    source: env.directory.source,
+    actions: shown.map((h) => ({ verb: VERBS.userShow, label: h.displayName, data: { user: h.sAMAccountName } })),
+  };
+}

@@ -1,0 +1,34 @@
+// Reset a password in the directory, once confirmed. The audit record is written before the directory is
+// touched; the password itself goes only to the directory and to the result card of its viewer.
+import { generatePassword } from '../domain/password-policy';
+import { VERBS } from '../domain/verbs';
+import type { Target } from './target-resolver';
+import { loginOfActor, type UseCaseCall } from './use-case';
+import type { ResultView } from './views';
+
+/** Sets `password` (or a generated one) on the target; must change at next logon unless told otherwise. */
+export async function resetPassword(
+  { env, ctx, actor }: UseCaseCall,
+  target: Target,
+  options: { password?: string; mustChange?: boolean; action?: string } = {},
+): Promise<ResultView> {
+  const user = target.user;
+  const mustChange = options.mustChange ?? env.settings.mustChangeAfterReset;
+  await env.audit.record(ctx, {
+    actor: loginOfActor(actor), role: actor.role, action: options.action ?? 'password.reset', target: user.sAMAccountName,
+    outcome: 'requested', detail: mustChange ? 'must change at next logon' : 'no change required',
+  });
+  const password = options.password ?? generatePassword(env.settings.passwordPolicy);
+  await env.directory.setPassword(user.dn, password, { mustChange });
+  return {
+    kind: 'result',
+    outcome: 'success',
+    title: 'Password reset',
+    message: mustChange
+      ? `The password of ${user.displayName} was reset. They must choose a new one at next logon.`
+      : `The password of ${user.displayName} was reset.`,
+    target: { login: user.sAMAccountName, displayName: user.displayName },
+    ...(options.password === undefined ? { secret: { label: 'New password (shown once)', value: password } } : {}),
+    actions: [{ verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
+  };
+}

@@ -1,0 +1,38 @@
+// What the service needs: one adapter per port, and the rules' settings.
+import type { PasswordPolicy } from '../domain/password-policy';
+import type { RoleGroups } from '../domain/roles';
+import type { Clock } from '../ports/clock.port';
+import type { Directory } from '../ports/directory.port';
+import type { Logger } from '../ports/logger.port';
+import type { Store } from '../ports/store.port';
+
+export interface ServiceSettings {
+  readonly roles: RoleGroups;
+  /** Members (transitive) of these groups cannot be unlocked, reset or given a PIN through the bot. */
+  readonly protectedGroups: readonly string[];
+  /** How long a confirm button stays valid (DESIGN: 5 minutes). */
+  readonly confirmationTtlMs: number;
+  /** How long a typed command may reuse the asker's resolved role; button presses always re-check. */
+  readonly actorCacheTtlMs: number;
+  /** How many users a pick list shows. */
+  readonly pickListSize: number;
+  readonly passwordPolicy: PasswordPolicy;
+  /** pwdLastSet = 0 after a reset (DESIGN: yes unless told otherwise). */
+  readonly mustChangeAfterReset: boolean;
+}
+
+export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protectedGroups'> = {
+  confirmationTtlMs: 5 * 60_000,
+  actorCacheTtlMs: 30_000,
+  pickListSize: 10,
+  passwordPolicy: { length: 16 },
+  mustChangeAfterReset: true,
+};
+
+export interface ServiceDeps {
+  readonly directory: Directory;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly settings: ServiceSettings;
+}

@@ -1,0 +1,11 @@
+// A pick-list button: the details card of one user, by login.
+import { findOne, withProtections } from './target-resolver';
+import type { UseCaseCall } from './use-case';
+import { userDetailsView } from './user-details';
+import type { View } from './views';
+
+export async function showUser({ env, actor, subject }: UseCaseCall, login: string): Promise<View> {
+  const entry = await findOne(env.directory, login);
+  subject.target = entry.sAMAccountName;
+  return userDetailsView(actor, await withProtections(env.directory, entry, actor, env.settings.protectedGroups));
+}

@@ -1,0 +1,112 @@
+// Views: what the service answers, as plain data. Chat surfaces render them (Adaptive Cards for Teams and
+// the local console, Block Kit for Slack) and never add rules of their own. A view never holds a secret
+// that its viewer may not see.
+import type { ErrorCode, ErrorParams } from '../domain/errors';
+import type { DirectorySource } from '../domain/directory-user';
+import type { Role } from '../domain/roles';
+import type { Verb } from '../domain/verbs';
+
+/** A button: a verb and ids. `style` hints the renderer (destructive = red / Slack 'danger'). */
+export interface ActionButton {
+  readonly verb: Verb;
+  readonly label: string;
+  readonly data: Readonly<Record<string, string>>;
+  readonly style?: 'default' | 'positive' | 'destructive';
+}
+
+export interface HelpView {
+  readonly kind: 'help';
+  readonly role: Role;
+  /** Empty when the viewer is not helpdesk staff. */
+  readonly commands: readonly { readonly usage: string; readonly description: string }[];
+}
+
+export interface UserSummaryView {
+  readonly login: string; // sAMAccountName: the id buttons carry
+  readonly displayName: string;
+  readonly userPrincipalName?: string;
+  readonly mail?: string;
+  readonly department?: string;
+  readonly title?: string;
+}
+
+export interface PickListView {
+  readonly kind: 'pick-list';
+  readonly query: string;
+  readonly users: readonly UserSummaryView[];
+  /** More users matched than are shown: the agent should narrow the query. */
+  readonly truncated: boolean;
+  readonly source: DirectorySource;
+  /** One 'user.show' button per user, in the same order. */
+  readonly actions: readonly ActionButton[];
+}
+
+/** Flags a renderer shows as badges. */
+export type UserBadge = 'locked' | 'disabled' | 'password-expired' | 'must-change-password' | 'protected' | 'demo';
+
+export interface UserDetailsView {
+  readonly kind: 'user-details';
+  readonly source: DirectorySource;
+  readonly badges: readonly UserBadge[];
+  readonly login: string;
+  readonly displayName: string;
+  readonly account: {
+    readonly sAMAccountName: string;
+    readonly userPrincipalName?: string;
+    readonly enabled: boolean;
+    readonly locked: boolean;
+    readonly lockedAt?: string; // ISO 8601
+    readonly lockoutEndsAt?: string;
+    readonly badPwdCount?: number;
+    readonly passwordLastSet?: string;
+    readonly passwordExpiresAt?: string;
+    readonly passwordMustChange: boolean;
+    readonly lastLogon?: string;
+    readonly accountExpiresAt?: string;
+    readonly createdAt?: string;
+  };
+  readonly organisation: {
+    readonly department?: string;
+    readonly title?: string;
+    readonly company?: string;
+    readonly office?: string;
+    readonly manager?: string;
+  };
+  readonly contact: { readonly mail?: string; readonly telephoneNumber?: string; readonly mobile?: string };
+  readonly linked: { readonly upnSuffix?: string; readonly proxyAddresses: readonly string[] };
+  /** Group names, sorted; renderers summarise long lists (see `groupCount`). */
+  readonly groups: readonly string[];
+  readonly groupCount: number;
+  /** Buttons fitting the viewer's role and the target (none on a protected target or oneself). */
+  readonly actions: readonly ActionButton[];
+}
+
+export interface ConfirmView {
+  readonly kind: 'confirm';
+  readonly title: string;
+  readonly message: string;
+  readonly target: { readonly login: string; readonly displayName: string };
+  readonly expiresAt: string;
+  /** confirm.accept and confirm.cancel, both carrying only the token. */
+  readonly actions: readonly ActionButton[];
+}
+
+export interface ResultView {
+  readonly kind: 'result';
+  readonly outcome: 'success' | 'failure' | 'cancelled';
+  readonly title: string;
+  readonly message: string;
+  readonly target?: { readonly login: string; readonly displayName: string };
+  /** A one-time secret for the viewer only (e.g. a generated password); never logged, never audited. */
+  readonly secret?: { readonly label: string; readonly value: string };
+  readonly actions: readonly ActionButton[];
+}
+
+export interface ErrorView {
+  readonly kind: 'error';
+  readonly code: ErrorCode;
+  readonly params: ErrorParams;
+  readonly correlationId: string;
+}
+
+export type View = HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | ErrorView;

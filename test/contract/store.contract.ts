@@ -1,0 +1,302 @@
+// The behaviour every Store adapter must show, as a user or an auditor would notice it. Each adapter's
+// spec calls describeStoreContract with a factory that opens a fresh, empty store plus a Tamper: a small
+// adapter-specific backdoor that changes the data behind the store's back.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { chainHash, GENESIS_HASH } from '../../src/domain/audit-chain';
+import type { AuditEntry, AuditEntryInput } from '../../src/domain/audit-entry';
+import { isHelpdeskError } from '../../src/domain/errors';
+import type { PendingConfirmation } from '../../src/ports/confirmations.port';
+import type { Store } from '../../src/ports/store.port';
+
+/** Fields of a stored audit entry to overwrite (a key present with `undefined` clears the field). */
+export type AuditPatch = Partial<Omit<AuditEntry, 'seq'>>;
+
+export interface Unwritable {
+  /** The store under test should give up on a write within about this long. */
+  readonly failWithinMs: number;
+  /** Makes the store writable again. */
+  release(): Promise<void>;
+}
+
+export interface Tamper {
+  /** Overwrites fields of the audit entry `seq` directly, past any append-only guard. */
+  updateAuditEntry(seq: number, patch: AuditPatch): Promise<void>;
+  /** Removes the audit entry `seq` directly, past any append-only guard. */
+  deleteAuditEntry(seq: number): Promise<void>;
+  /** Makes every write to the store fail (e.g. another connection holds the write lock). */
+  makeUnwritable(): Promise<Unwritable>;
+}
+
+export interface StoreHarness {
+  readonly store: Store;
+  readonly tamper: Tamper;
+  /** Closes the store (if still open) and removes what the factory created. */
+  cleanup(): Promise<void>;
+}
+
+const BASE_TIME = Date.UTC(2025, 0, 15, 9, 0, 0);
+
+function entry(i: number, overrides: Partial<AuditEntryInput> = {}): AuditEntryInput {
+  return clean({
+    at: new Date(BASE_TIME + i * 1000),
+    correlationId: `corr-${i}`,
+    surface: 'teams',
+    actor: 'agent.smith',
+    role: 'agent',
+    action: 'user.find',
+    target: 'jdoe',
+    outcome: 'success',
+    ...overrides,
+  });
+}
+
+/** `entry(i, { target: undefined })` means "no target": drop the key, as a stored entry would. */
+function clean(e: AuditEntryInput): AuditEntryInput {
+  return Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as unknown as AuditEntryInput;
+}
+
+async function expectStoreUnavailable(promise: Promise<unknown>): Promise<void> {
+  await assert.rejects(promise, (e: unknown) => isHelpdeskError(e) && e.code === 'STORE.UNAVAILABLE');
+}
+
+export function describeStoreContract(name: string, open: () => Promise<StoreHarness>): void {
+  describe(`Store contract: ${name}`, () => {
+    let h: StoreHarness;
+    let store: Store;
+
+    beforeEach(async () => {
+      h = await open();
+      store = h.store;
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    async function appendN(n: number): Promise<AuditEntry[]> {
+      const out: AuditEntry[] = [];
+      for (let i = 1; i <= n; i++) out.push(await store.audit.append(entry(i)));
+      return out;
+    }
+
+    describe('helpdesk audit trail', () => {
+      it('gives appended entries seq 1..n, each prev_hash being the previous hash', async () => {
+        const entries = await appendN(5);
+        assert.deepEqual(entries.map((e) => e.seq), [1, 2, 3, 4, 5]);
+        assert.equal(entries[0]?.prevHash, GENESIS_HASH);
+        for (let i = 1; i < entries.length; i++) assert.equal(entries[i]?.prevHash, entries[i - 1]?.hash);
+        for (const e of entries) assert.match(e.hash, /^[0-9a-f]{64}$/);
+        assert.equal(new Set(entries.map((e) => e.hash)).size, 5);
+      });
+
+      it('lists newest first and gives back every field as appended', async () => {
+        const inputs: AuditEntryInput[] = [
+          entry(1),
+          entry(2, { target: undefined, action: 'help' }),
+          entry(3, { outcome: 'refused', code: 'AUTH.FORBIDDEN', detail: 'needs supervisor', role: 'agent', surface: 'slack' }),
+        ];
+        const appended: AuditEntry[] = [];
+        for (const input of inputs) appended.push(await store.audit.append(input));
+        appended.forEach((a, n) => {
+          assert.deepEqual(a, { ...inputs[n], seq: n + 1, prevHash: a.prevHash, hash: a.hash });
+        });
+        const listed = await store.audit.list({ limit: 10 });
+        assert.deepEqual(listed, [...appended].reverse());
+        assert.ok(listed[0]?.at instanceof Date);
+        assert.equal(listed[2]?.target, 'jdoe');
+        assert.equal('target' in (listed[1] ?? {}), false, 'an absent target stays absent');
+      });
+
+      it('honours the limit', async () => {
+        await appendN(7);
+        assert.deepEqual((await store.audit.list({ limit: 3 })).map((e) => e.seq), [7, 6, 5]);
+        assert.deepEqual(await store.audit.list({ limit: 0 }), []);
+      });
+
+      it('filters by actor, by target, and by both', async () => {
+        await store.audit.append(entry(1, { actor: 'alice', target: 'jdoe' }));
+        await store.audit.append(entry(2, { actor: 'bob', target: 'jdoe' }));
+        await store.audit.append(entry(3, { actor: 'alice', target: 'mroe' }));
+        await store.audit.append(entry(4, { actor: 'alice', target: undefined }));
+        const seqs = async (q: { actor?: string; target?: string }) =>
+          (await store.audit.list({ limit: 10, ...q })).map((e) => e.seq);
+        assert.deepEqual(await seqs({ actor: 'alice' }), [4, 3, 1]);
+        assert.deepEqual(await seqs({ target: 'jdoe' }), [2, 1]);
+        assert.deepEqual(await seqs({ actor: 'alice', target: 'jdoe' }), [1]);
+        assert.deepEqual(await seqs({ actor: 'nobody' }), []);
+      });
+
+      it('keeps one unforked chain under 50 concurrent appends', async () => {
+        const entries = await Promise.all(Array.from({ length: 50 }, (_, i) => store.audit.append(entry(i + 1))));
+        assert.deepEqual(entries.map((e) => e.seq).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
+        assert.deepEqual(await store.audit.verify(), { ok: true, count: 50 });
+        const listed = await store.audit.list({ limit: 100 });
+        assert.deepEqual(listed.map((e) => e.seq), Array.from({ length: 50 }, (_, i) => 50 - i));
+      });
+
+      it('verifies an empty trail and a pristine chain', async () => {
+        assert.deepEqual(await store.audit.verify(), { ok: true, count: 0 });
+        await appendN(10);
+        assert.deepEqual(await store.audit.verify(), { ok: true, count: 10 });
+      });
+
+      const changes: [string, AuditPatch][] = [
+        ['actor', { actor: 'mallory' }],
+        ['target', { target: 'ceo' }],
+        ['outcome', { outcome: 'refused' }],
+        ['detail', { detail: 'nothing to see here' }],
+        ['time', { at: new Date(BASE_TIME + 999_000) }],
+        ['action', { action: 'help' }],
+      ];
+      for (const [field, patch] of changes) {
+        it(`finds a changed ${field} in the middle of the chain`, async () => {
+          await appendN(10);
+          await h.tamper.updateAuditEntry(5, patch);
+          const result = await store.audit.verify();
+          assert.equal(result.ok, false);
+          assert.equal(!result.ok && result.brokenAt, 5);
+        });
+      }
+
+      it('finds a deleted middle entry (broken at the entry that no longer follows)', async () => {
+        await appendN(10);
+        await h.tamper.deleteAuditEntry(5);
+        const result = await store.audit.verify();
+        assert.equal(result.ok, false);
+        assert.equal(!result.ok && result.brokenAt, 6);
+      });
+
+      it('finds a deleted last entry', async () => {
+        await appendN(10);
+        await h.tamper.deleteAuditEntry(10);
+        const result = await store.audit.verify();
+        assert.equal(result.ok, false);
+        assert.equal(!result.ok && result.brokenAt, 10);
+      });
+
+      it('does not let a later append hide a deleted last entry', async () => {
+        await appendN(10);
+        await h.tamper.deleteAuditEntry(10);
+        await store.audit.append(entry(11)).catch(() => undefined); // refusing is fine too
+        assert.equal((await store.audit.verify()).ok, false);
+      });
+
+      it('finds an entry re-hashed with a wrong key', async () => {
+        const entries = await appendN(10);
+        const fifth = entries[4];
+        assert.ok(fifth);
+        const forged = { ...fifth, actor: 'mallory' };
+        const hash = chainHash(randomBytes(32), fifth.prevHash, 5, forged);
+        await h.tamper.updateAuditEntry(5, { actor: 'mallory', hash });
+        const result = await store.audit.verify();
+        assert.equal(result.ok, false);
+        assert.equal(!result.ok && result.brokenAt, 5);
+      });
+
+      it('finds a chain rebuilt from the middle on with a wrong key', async () => {
+        const entries = await appendN(10);
+        const wrongKey = randomBytes(32);
+        let prevHash = entries[3]?.hash ?? '';
+        for (const e of entries.slice(4)) {
+          const forged = { ...e, detail: 'rewritten' };
+          const hash = chainHash(wrongKey, prevHash, e.seq, forged);
+          await h.tamper.updateAuditEntry(e.seq, { detail: 'rewritten', prevHash, hash });
+          prevHash = hash;
+        }
+        const result = await store.audit.verify();
+        assert.equal(result.ok, false);
+        assert.equal(!result.ok && result.brokenAt, 5);
+      });
+    });
+
+    describe('an unwritable store', () => {
+      it('refuses an append with STORE.UNAVAILABLE within about the busy timeout, appending nothing', async () => {
+        await appendN(3);
+        const lock = await h.tamper.makeUnwritable();
+        const started = Date.now();
+        try {
+          await expectStoreUnavailable(store.audit.append(entry(4)));
+        } finally {
+          await lock.release();
+        }
+        const elapsed = Date.now() - started;
+        assert.ok(elapsed < lock.failWithinMs + 1500, `gave up after ${elapsed} ms`);
+        assert.deepEqual((await store.audit.list({ limit: 10 })).map((e) => e.seq), [3, 2, 1]);
+        assert.deepEqual(await store.audit.verify(), { ok: true, count: 3 });
+        assert.equal((await store.audit.append(entry(4))).seq, 4, 'works again once writable');
+      });
+
+      it('fails ping with STORE.UNAVAILABLE, and ping succeeds once writable', async () => {
+        await store.ping();
+        const lock = await h.tamper.makeUnwritable();
+        try {
+          await expectStoreUnavailable(store.ping());
+        } finally {
+          await lock.release();
+        }
+        await store.ping();
+      });
+
+      it('refuses everything with STORE.UNAVAILABLE once closed', async () => {
+        await store.close();
+        await expectStoreUnavailable(store.audit.append(entry(1)));
+        await expectStoreUnavailable(store.audit.list({ limit: 1 }));
+        await expectStoreUnavailable(store.ping());
+        await expectStoreUnavailable(store.confirmations.consume('x', 'y', new Date()));
+        await store.close(); // closing twice is harmless
+      });
+    });
+
+    describe('confirmations', () => {
+      const created = new Date(BASE_TIME);
+      const expires = new Date(BASE_TIME + 5 * 60_000);
+      const during = new Date(BASE_TIME + 60_000);
+      const confirmation: PendingConfirmation = {
+        tokenHash: 'a'.repeat(64), actor: 'agent.smith', action: 'account.unlock', target: 'jdoe',
+        createdAt: created, expiresAt: expires,
+      };
+
+      beforeEach(async () => {
+        await store.confirmations.save(confirmation);
+      });
+
+      it('consumes a token once, giving back what was saved', async () => {
+        assert.deepEqual(await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during),
+          { ok: true, confirmation });
+      });
+
+      it('says "used" on the second consume', async () => {
+        await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during);
+        assert.deepEqual(await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during),
+          { ok: false, reason: 'used' });
+      });
+
+      it('refuses another actor without burning the token', async () => {
+        assert.deepEqual(await store.confirmations.consume(confirmation.tokenHash, 'agent.jones', during),
+          { ok: false, reason: 'wrong-actor' });
+        assert.equal((await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during)).ok, true);
+      });
+
+      it('says "expired" at and after the expiry, and leaves the token unchanged', async () => {
+        assert.deepEqual(await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', expires),
+          { ok: false, reason: 'expired' });
+        assert.deepEqual(await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', new Date(BASE_TIME + 3_600_000)),
+          { ok: false, reason: 'expired' });
+        // Nothing was marked used by the refusals: a consume dated before the expiry still works.
+        assert.equal((await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during)).ok, true);
+      });
+
+      it('says "unknown" for a token never saved', async () => {
+        assert.deepEqual(await store.confirmations.consume('b'.repeat(64), 'agent.smith', during),
+          { ok: false, reason: 'unknown' });
+      });
+
+      it('lets exactly one of 20 concurrent consumes succeed', async () => {
+        const results = await Promise.all(Array.from({ length: 20 },
+          () => store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during)));
+        assert.equal(results.filter((r) => r.ok).length, 1);
+        for (const r of results.filter((x) => !x.ok)) assert.deepEqual(r, { ok: false, reason: 'used' });
+      });
+    });
+  });
+}

@@ -1,0 +1,60 @@
+// Builds a HelpdeskService on the demo directory and an in-memory SQLite store, with a clock the test
+// moves, for unit tests of the service's rules.
+import { DemoDirectory } from '../../src/adapters/demo/demo-directory';
+import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
+import type { Clock } from '../../src/ports/clock.port';
+import type { Directory } from '../../src/ports/directory.port';
+import { silentLogger } from '../../src/ports/logger.port';
+import type { Store } from '../../src/ports/store.port';
+import { HelpdeskService } from '../../src/service/helpdesk-service';
+import type { RequestContext } from '../../src/service/request-context';
+import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/service-deps';
+import type { View } from '../../src/service/views';
+
+export class TestClock implements Clock {
+  constructor(private t = Date.parse('2026-11-25T09:00:00Z')) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export const DEMO_SETTINGS: ServiceSettings = {
+  ...DEFAULT_SETTINGS,
+  roles: { agentGroups: ['Helpdesk Agents'], supervisorGroups: ['Helpdesk Supervisors'] },
+  protectedGroups: ['Domain Admins', 'Enterprise Admins', 'Administrators', 'Helpdesk Agents', 'Helpdesk Supervisors'],
+};
+
+export interface Fixture {
+  service: HelpdeskService;
+  directory: Directory;
+  store: Store;
+  clock: TestClock;
+}
+
+export function demoFixture(overrides: { store?: Store; directory?: Directory } = {}): Fixture {
+  const clock = new TestClock();
+  const directory = overrides.directory ?? new DemoDirectory(clock);
+  const store = overrides.store ?? openSqliteStore({ path: ':memory:', auditKey: Buffer.alloc(32, 7), clock });
+  const service = new HelpdeskService({ directory, store, clock, logger: silentLogger, settings: DEMO_SETTINGS });
+  return { service, directory, store, clock };
+}
+
+let seq = 0;
+export function ctxFor(login: string | undefined, conversation: 'personal' | 'shared' = 'personal'): RequestContext {
+  seq += 1;
+  return {
+    surface: 'local',
+    identity: { chatUserId: `chat-${login ?? 'nobody'}`, ...(login ? { login } : {}) },
+    correlationId: `corr-${seq}`,
+    conversation,
+  };
+}
+
+/** Narrows a view to the expected kind or fails with what came instead. */
+export function expectKind<K extends View['kind']>(view: View, kind: K): Extract<View, { kind: K }> {
+  if (view.kind !== kind) throw new Error(`expected a ${kind} view, got ${JSON.stringify(view)}`);
+  return view as Extract<View, { kind: K }>;
+}

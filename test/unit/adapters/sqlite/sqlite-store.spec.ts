@@ -1,0 +1,209 @@
+// SQLite-only behaviour of the store: file handling, migrations, schema, triggers, the audit head, and
+// the query plan behind `audit <user>`. Store behaviour shared with other adapters is in test/contract.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { migrate } from '../../../../src/adapters/sqlite/migrate';
+import { MIGRATIONS } from '../../../../src/adapters/sqlite/migrations';
+import { openSqliteStore } from '../../../../src/adapters/sqlite/sqlite-store';
+import type { AuditEntryInput } from '../../../../src/domain/audit-entry';
+import { isHelpdeskError } from '../../../../src/domain/errors';
+import type { Store } from '../../../../src/ports/store.port';
+
+const TABLES = [
+  'schema_migrations', 'helpdesk_audit', 'audit_head', 'confirmations', 'portal_accounts', 'enrollments',
+  'portal_events', 'pins', 'approvals', 'tickets', 'store_heartbeat',
+];
+
+function entry(i: number): AuditEntryInput {
+  return {
+    at: new Date(Date.UTC(2025, 0, 15, 9, 0, i)), correlationId: `corr-${i}`, surface: 'local', actor: 'agent.smith',
+    role: 'agent', action: 'account.unlock', target: 'jdoe', outcome: 'success',
+  };
+}
+
+function isStoreUnavailable(e: unknown): boolean {
+  return isHelpdeskError(e) && e.code === 'STORE.UNAVAILABLE';
+}
+
+describe('SQLite store', () => {
+  let dir: string;
+  let path: string;
+  const auditKey = randomBytes(32);
+  const stores: Store[] = [];
+  const open = (): Store => {
+    const store = openSqliteStore({ path, auditKey, busyTimeoutMs: 200 });
+    stores.push(store);
+    return store;
+  };
+  /** A second connection to the same file, closed after `fn`. */
+  function raw<T>(fn: (db: Database.Database) => T): T {
+    const db = new Database(path);
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'helpdesk-sqlite-'));
+    path = join(dir, 'nested', 'deeper', 'helpdesk.db');
+  });
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('opening', () => {
+    it('creates the parent folder and uses WAL', () => {
+      const store = open();
+      assert.equal(store.kind, 'sqlite');
+      assert.ok(existsSync(path));
+      assert.equal(raw((db) => db.pragma('journal_mode', { simple: true })), 'wal');
+    });
+
+    it('works in memory', async () => {
+      const store = openSqliteStore({ path: ':memory:', auditKey });
+      stores.push(store);
+      await store.audit.append(entry(1));
+      await store.ping();
+      assert.deepEqual(await store.audit.verify(), { ok: true, count: 1 });
+    });
+
+    it('rejects a short audit key and an unusable path', async () => {
+      assert.throws(() => openSqliteStore({ path, auditKey: randomBytes(16) }), RangeError);
+      assert.throws(() => openSqliteStore({ path: dir, auditKey }), isStoreUnavailable); // a folder, not a file
+    });
+  });
+
+  describe('migrations', () => {
+    it('creates every table, and opening the same file again applies nothing twice', async () => {
+      await open().audit.append(entry(1));
+      await stores.pop()?.close();
+      const again = open();
+      open(); // and a second connection while the first is open
+      const tables = raw((db) => db.prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table'").all().map((t) => t.name));
+      for (const t of TABLES) assert.ok(tables.includes(t), `table ${t} exists`);
+      const versions = raw((db) => db.prepare<[], { version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version').all().map((r) => r.version));
+      assert.deepEqual(versions, MIGRATIONS.map((m) => m.version));
+      assert.deepEqual(await again.audit.verify(), { ok: true, count: 1 }, 'data survives reopening');
+    });
+
+    it('applies a new migration once, and a failing one not at all', () => {
+      const db = new Database(':memory:');
+      try {
+        assert.deepEqual(migrate(db, MIGRATIONS, new Date()), MIGRATIONS.map((m) => m.version));
+        const next = [...MIGRATIONS, { version: 1000, name: 'extra', sql: 'CREATE TABLE extra (x INTEGER)' }];
+        assert.deepEqual(migrate(db, next, new Date()), [1000]);
+        assert.deepEqual(migrate(db, next, new Date()), []);
+        const broken = [...next, { version: 1001, name: 'broken', sql: 'CREATE TABLE half (x INTEGER); SELECT nope FROM nowhere' }];
+        assert.throws(() => migrate(db, broken, new Date()));
+        assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get(), undefined);
+        assert.equal(db.prepare('SELECT version FROM schema_migrations WHERE version = 1001').get(), undefined);
+      } finally {
+        db.close();
+      }
+    });
+  });
+
+  describe('schema', () => {
+    it('has no column for a plaintext PIN, password or answer', () => {
+      open();
+      const allowed = new Set(['pin_hmac', 'answer_ciphertext', 'answer_iv', 'answer_tag']);
+      raw((db) => {
+        for (const t of TABLES) {
+          for (const c of db.prepare<[], { name: string }>(`PRAGMA table_info(${t})`).all()) {
+            if (/pin|password|passwd|answer|secret/i.test(c.name)) assert.ok(allowed.has(c.name), `${t}.${c.name}`);
+          }
+        }
+      });
+    });
+
+    it('stores dates as epoch milliseconds', async () => {
+      const e = entry(1);
+      await open().audit.append(e);
+      const row = raw((db) => db.prepare<[], { at: unknown }>('SELECT at FROM helpdesk_audit').get());
+      assert.equal(row?.at, e.at.getTime());
+    });
+
+    it('serves `audit <user>` and `sync <user>` from the portal_events indexes', () => {
+      open();
+      const plan = (sql: string) => raw((db) => db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all('jdoe').map((r) => r.detail).join(' | '));
+      const audit = plan('SELECT * FROM portal_events WHERE user = ? ORDER BY at DESC LIMIT 20');
+      assert.match(audit, /USING INDEX portal_events_user_at/);
+      assert.doesNotMatch(audit, /TEMP B-TREE/);
+      const sync = plan("SELECT * FROM portal_events WHERE user = ? AND category = 'sync' ORDER BY at DESC LIMIT 20");
+      assert.match(sync, /USING INDEX portal_events_user_category_at/);
+      assert.doesNotMatch(sync, /TEMP B-TREE/);
+    });
+  });
+
+  describe('appends from several connections', () => {
+    it('keep one contiguous chain when four threads append at once', async function () {
+      this.timeout(30_000);
+      const store = open(); // migrates the file before the workers start
+      const workers = Array.from({ length: 4 }, (_, worker) => new Promise<void>((resolve, reject) => {
+        const w = new Worker(join(__dirname, 'append-worker.ts'), {
+          execArgv: ['--require', 'tsx/cjs'],
+          workerData: { path, auditKey, worker, count: 50 },
+        });
+        w.once('message', () => resolve());
+        w.once('error', reject);
+        w.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code}`))));
+      }));
+      await Promise.all(workers);
+      assert.deepEqual(await store.audit.verify(), { ok: true, count: 200 });
+    });
+  });
+
+  describe('append-only audit table', () => {
+    it('refuses UPDATE and DELETE through SQL', async () => {
+      const store = open();
+      for (let i = 1; i <= 3; i++) await store.audit.append(entry(i));
+      raw((db) => {
+        assert.throws(() => db.prepare("UPDATE helpdesk_audit SET actor = 'mallory' WHERE seq = 2").run(), /append-only/);
+        assert.throws(() => db.prepare('DELETE FROM helpdesk_audit WHERE seq = 3').run(), /append-only/);
+        assert.throws(() => db.prepare('DELETE FROM helpdesk_audit').run(), /append-only/);
+        assert.throws(() => db.prepare('DELETE FROM audit_head').run(), /cannot be deleted/);
+        assert.throws(() => db.prepare('UPDATE audit_head SET seq = 2').run(), /forward/);
+      });
+      assert.deepEqual(await store.audit.verify(), { ok: true, count: 3 });
+    });
+  });
+
+  describe('audit head', () => {
+    it('catches a truncated chain whose head was moved back, and refuses to append onto it', async () => {
+      const store = open();
+      for (let i = 1; i <= 5; i++) await store.audit.append(entry(i));
+      raw((db) => db.transaction(() => {
+        db.exec('DROP TRIGGER helpdesk_audit_no_delete; DROP TRIGGER audit_head_forward_only');
+        db.exec('DELETE FROM helpdesk_audit WHERE seq = 5');
+        // Point the head at the new last entry: values anyone can read, but the MAC needs the key.
+        db.exec('UPDATE audit_head SET seq = 4, hash = (SELECT hash FROM helpdesk_audit WHERE seq = 4)');
+      })());
+      const result = await store.audit.verify();
+      assert.equal(result.ok, false);
+      assert.equal(!result.ok && result.brokenAt, 4);
+      await assert.rejects(store.audit.append(entry(6)), isStoreUnavailable);
+    });
+
+    it('reports the head a store opened with another key cannot vouch for', async () => {
+      await open().audit.append(entry(1));
+      const other = openSqliteStore({ path, auditKey: randomBytes(32) });
+      stores.push(other);
+      const result = await other.audit.verify();
+      assert.equal(result.ok, false);
+      assert.equal(!result.ok && result.brokenAt, 1);
+      await assert.rejects(other.audit.append(entry(2)), isStoreUnavailable);
+    });
+  });
+});
