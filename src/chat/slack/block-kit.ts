@@ -136,7 +136,8 @@ export interface ButtonContext {
  * Returns undefined for a button whose ids would not fit in Slack's value limit (never thrown).
  */
 export function button(action: ActionButton, index: number, ctx: ButtonContext = {}): Button | undefined {
-  const value = JSON.stringify({ ...action.data, verb: action.verb });
+  const { verb: _ignored, ...ids } = action.data;
+  const value = JSON.stringify({ verb: action.verb, ...ids });
   if (value.length > LIMITS.buttonValue) return undefined;
   const el: Button = {
     type: 'button',

@@ -45,9 +45,17 @@ function fallback(text: string): string {
   return truncate(text, LIMITS.fallbackText);
 }
 
+/** Longest single name (group, login, address) drawn in a list; AD names are far shorter. */
+const MAX_NAME = 256;
+
 function code(text: string): string {
   // Inline code cannot contain a backtick; swap it for a look-alike rather than break the formatting.
-  return `\`${esc(text.replace(/`/g, 'ˋ'))}\``;
+  return `\`${esc(truncate(text, MAX_NAME).replace(/`/g, 'ˋ'))}\``;
+}
+
+/** The first items of a list that could possibly fit in `budget` characters (each takes at least 3). */
+function head<T>(items: readonly T[], budget: number): readonly T[] {
+  return items.length > budget / 3 ? items.slice(0, Math.ceil(budget / 3)) : items;
 }
 
 function help(view: HelpView): SlackMessage {
@@ -76,9 +84,8 @@ function pickList(view: PickListView): SlackMessage {
   const blocks: Block[] = [header(`Users matching “${view.query}”`)];
   const used = new Set<number>();
   shown.forEach((user) => {
-    let index = view.actions.findIndex((a, i) => !used.has(i) && a.data.user === user.login);
-    if (index < 0) index = -1;
-    else used.add(index);
+    const index = view.actions.findIndex((a, i) => !used.has(i) && a.data.user === user.login);
+    if (index >= 0) used.add(index);
     const action = index >= 0 ? view.actions[index] : undefined;
     const details = [user.title, user.department, user.mail ?? user.userPrincipalName].filter((v): v is string => !!v).map(esc);
     const text = `*${esc(user.displayName)}*  ${code(user.login)}${details.length ? `\n${details.join(' · ')}` : ''}`;
@@ -87,8 +94,10 @@ function pickList(view: PickListView): SlackMessage {
   const notes: string[] = [`${view.users.length}${view.truncated ? '+' : ''} found in ${SOURCE[view.source] ?? esc(view.source)}`];
   if (view.truncated || view.users.length > shown.length) notes.push('More users match than are shown: narrow the query.');
   blocks.push(context(notes));
-  // Buttons the list did not place next to a user (should not happen) still get drawn, after the list.
-  const rest = view.actions.filter((_, i) => !used.has(i));
+  // Buttons tied to no listed user (none today) still get drawn, after the list; those of users cut
+  // from the list are not.
+  const listed = new Set(view.users.map((u) => u.login));
+  const rest = view.actions.filter((a, i) => !used.has(i) && !(a.data.user !== undefined && listed.has(a.data.user)));
   const restBlocks = actionsBlocks(rest, {}, 1, view.actions.length);
   return {
     text: fallback(`${view.users.length}${view.truncated ? '+' : ''} users match "${view.query}"`),
@@ -133,14 +142,16 @@ function userDetails(view: UserDetailsView): SlackMessage {
     ['Mobile', c.mobile ? esc(c.mobile) : undefined],
     ['UPN suffix', view.linked.upnSuffix ? esc(view.linked.upnSuffix) : undefined],
     ['Proxy addresses', view.linked.proxyAddresses.length
-      ? summariseList(view.linked.proxyAddresses.map(esc), { budget: LIMITS.fieldText - 40, separator: '\n' })
+      ? summariseList(head(view.linked.proxyAddresses, LIMITS.fieldText).map((p) => esc(truncate(p, MAX_NAME))), {
+        budget: LIMITS.fieldText - 40, separator: '\n', total: view.linked.proxyAddresses.length })
       : undefined],
   ]));
   const groupCount = Math.max(view.groupCount, view.groups.length);
   const groupsTitle = `*Groups (${groupCount})*`;
   const groupsText = groupCount === 0
     ? 'None'
-    : summariseList(view.groups.map(code), { budget: LIMITS.sectionText - groupsTitle.length - 1, separator: ' · ', total: groupCount });
+    : summariseList(head(view.groups, LIMITS.sectionText).map(code), {
+      budget: LIMITS.sectionText - groupsTitle.length - 1, separator: ' · ', total: groupCount });
   blocks.push(section(`${groupsTitle}\n${groupsText}`));
   const buttons = actionsBlocks(view.actions, { targetName: view.displayName });
   return {

@@ -1,0 +1,181 @@
+// `user <name>` over the Bot Framework protocol, N concurrent agents, against the Samba AD test DC:
+// p50/p95/p99 latency, commands per second, the bot's peak RSS, and the ratio of the bot's latency to the
+// raw LDAP work the command needs (the user's entry and its transitive groups, searched directly with
+// ldapts at the same concurrency, over as many connections as the bot's LDAP pool) — in the same run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client, EqualityFilter, ExtensibleFilter, AndFilter } from 'ldapts';
+import { USER_ATTRIBUTES } from '../src/adapters/ldap/ad-entry';
+import { LoopbackConnector, teamsMember } from '../test/helpers/loopback-connector';
+import { BENCH_USERS, removeSamba, sambaInfo, startSamba, USERS } from '../test/helpers/samba';
+import { teamsMessage } from '../test/helpers/teams-activities';
+import type { BenchContext, BenchReport } from './bench-types';
+import { closedLoop, ms, summarise, type Summary } from './stats';
+
+const ROOT = path.resolve(__dirname, '..');
+const IN_CHAIN = '1.2.840.113556.1.4.1941';
+
+function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m?.[1] ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function startBot(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'bot-server.ts')], {
+    cwd: ROOT,
+    env: { ...env, NODE_ENV: 'production', NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const m = /^READY (\S+)/.exec(line);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the bot exited (${code}) before it was ready`)));
+  });
+  return { child, url };
+}
+
+async function rawPool(size: number): Promise<Client[]> {
+  const info = sambaInfo();
+  const ca = [readFileSync(info.caFile)];
+  return Promise.all(
+    Array.from({ length: size }, async () => {
+      const client = new Client({ url: info.url, timeout: 5000, connectTimeout: 5000, tlsOptions: { ca } });
+      await client.bind(info.bindDN, info.bindPassword);
+      return client;
+    }),
+  );
+}
+
+/** The raw work behind `user <login>`: the entry, then its transitive groups. */
+async function rawUserLookup(client: Client, baseDN: string, login: string): Promise<number> {
+  const { searchEntries } = await client.search(baseDN, {
+    scope: 'sub',
+    filter: new AndFilter({
+      filters: [new EqualityFilter({ attribute: 'objectCategory', value: 'person' }), new EqualityFilter({ attribute: 'sAMAccountName', value: login })],
+    }),
+    attributes: [...USER_ATTRIBUTES],
+    sizeLimit: 2,
+  });
+  const dn = searchEntries[0]?.dn;
+  if (!dn) throw new Error(`no ${login}`);
+  const groups = await client.search(baseDN, {
+    scope: 'sub',
+    filter: new AndFilter({
+      filters: [new EqualityFilter({ attribute: 'objectClass', value: 'group' }), new ExtensibleFilter({ matchType: 'member', rule: IN_CHAIN, value: dn })],
+    }),
+    attributes: ['cn'],
+    paged: { pageSize: 1000 },
+  });
+  return groups.searchEntries.length;
+}
+
+export async function run(ctx: BenchContext): Promise<BenchReport> {
+  const agents = Number(ctx.env.BENCH_AGENTS) || 50;
+  const seconds = Number(ctx.env.BENCH_SECONDS) || 15;
+  const poolSize = Number(ctx.env.BENCH_LDAP_POOL) || 4;
+  const ownSamba = !ctx.env.SAMBA_TEST_DIR;
+  if (ownSamba) ctx.log('starting the Samba AD test DC…');
+  await startSamba();
+  const info = sambaInfo();
+
+  const connector = await new LoopbackConnector().start();
+  connector.record = false;
+  const staff = [USERS.agent, USERS.nestedAgent, USERS.supervisor];
+  const members = Array.from({ length: agents }, (_, i) => {
+    const base = teamsMember(staff[i % staff.length] as string);
+    const hex = i.toString(16).padStart(12, '0');
+    return connector.addMember({ ...base, id: `29:bench-agent-${i}`, aadObjectId: `bbbbbbbb-0000-4000-8000-${hex}` });
+  });
+  const { child, url } = await startBot({ ...process.env, BENCH_LDAP_POOL: String(poolSize) });
+  const pid = child.pid ?? 0;
+  let peakSampled = 0;
+  const sampler = setInterval(() => {
+    peakSampled = Math.max(peakSampled, procStatus(pid, 'VmRSS'));
+  }, 100);
+
+  const send = async (agent: number, seq: number): Promise<void> => {
+    const user = members[agent] as (typeof members)[number];
+    const target = BENCH_USERS[(agent * 7 + seq) % BENCH_USERS.length] as string;
+    const activity = teamsMessage({ serviceUrl: connector.url, user, text: `user ${target}` });
+    const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  };
+
+  try {
+    // Correctness first: the card that comes back is the user's.
+    connector.record = true;
+    await send(0, 0);
+    const card = JSON.stringify(connector.replies.at(-1)?.activity.attachments?.[0]?.content ?? {});
+    if (!card.includes(BENCH_USERS[0] as string)) throw new Error(`unexpected reply: ${card.slice(0, 300)}`);
+    connector.record = false;
+    connector.clear();
+
+    ctx.log(`warming up (${agents} agents, 3 s)…`);
+    await closedLoop(agents, Date.now() + 3000, send);
+    const single = await closedLoop(1, Date.now() + 3000, send);
+
+    ctx.log(`measuring the bot: ${agents} concurrent agents for ${seconds} s…`);
+    const repliesBefore = connector.replyCount;
+    const loaded = await closedLoop(agents, Date.now() + seconds * 1000, send);
+    const replies = connector.replyCount - repliesBefore;
+    clearInterval(sampler);
+    const peakRss = Math.max(procStatus(pid, 'VmHWM'), peakSampled);
+
+    ctx.log(`measuring raw LDAP (entry + transitive groups) over ${poolSize} connections…`);
+    const clients = await rawPool(poolSize);
+    const rawCall = async (agent: number, seq: number) => {
+      await rawUserLookup(clients[(agent + seq) % clients.length] as Client, info.baseDN, BENCH_USERS[(agent * 7 + seq) % BENCH_USERS.length] as string);
+    };
+    await closedLoop(agents, Date.now() + 2000, rawCall);
+    const rawSingle = await closedLoop(1, Date.now() + 3000, rawCall);
+    const rawLoaded = await closedLoop(agents, Date.now() + seconds * 1000, rawCall);
+    await Promise.all(clients.map((c) => c.unbind().catch(() => undefined)));
+
+    const bot = summarise(loaded.latencies);
+    const bot1 = summarise(single.latencies);
+    const raw = summarise(rawLoaded.latencies);
+    const raw1 = summarise(rawSingle.latencies);
+    const cps = (loaded.latencies.length / loaded.elapsedMs) * 1000;
+    const rawOps = (rawLoaded.latencies.length / rawLoaded.elapsedMs) * 1000;
+    const row = (name: string, s: Summary, rate?: number) =>
+      `${name.padEnd(34)} p50 ${ms(s.p50).padStart(9)}  p95 ${ms(s.p95).padStart(9)}  p99 ${ms(s.p99).padStart(9)}  max ${ms(s.max).padStart(9)}  n=${s.count}${rate ? `  ${rate.toFixed(0)}/s` : ''}`;
+    const ratio = bot.p50 / raw.p50;
+    const ratio1 = bot1.p50 / raw1.p50;
+    return {
+      name: 'teams: user <name>',
+      lines: [
+        `bot: Teams-shaped POST /api/messages → reply to the loopback connector; LDAP pool ${poolSize}; ${agents} agents (Teams members of ${staff.join(', ')}); targets ${BENCH_USERS.length} bench users`,
+        row(`bot, ${agents} concurrent`, bot, cps),
+        row('bot, 1 at a time', bot1),
+        row(`raw LDAP, ${agents} concurrent`, raw, rawOps),
+        row('raw LDAP, 1 at a time', raw1),
+        `errors: ${loaded.errors}; replies received ${replies} for ${loaded.latencies.length} commands`,
+        `bot p50 / raw LDAP p50: ${ratio.toFixed(2)}× under load, ${ratio1.toFixed(2)}× one at a time`,
+        `bot peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MB`,
+      ],
+      budgets: [
+        { name: `p99 at ${agents} agents`, measured: ms(bot.p99), budget: '< 250 ms', ok: bot.p99 < 250 },
+        { name: 'commands per second', measured: cps.toFixed(0), budget: '≥ 200', ok: cps >= 200 },
+        { name: 'bot latency / raw LDAP work (p50, same load)', measured: `${ratio.toFixed(2)}×`, budget: '≤ 2×', ok: ratio <= 2 },
+        { name: 'peak resident memory', measured: `${(peakRss / 1024 / 1024).toFixed(0)} MB`, budget: '< 250 MB', ok: peakRss < 250 * 1024 * 1024 },
+        { name: 'errors', measured: String(loaded.errors + (replies === loaded.latencies.length ? 0 : 1)), budget: '0', ok: loaded.errors === 0 && replies === loaded.latencies.length },
+      ],
+    };
+  } finally {
+    clearInterval(sampler);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await connector.stop();
+    if (ownSamba) await removeSamba();
+  }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The real peers the tests run against, as Debian 12 packages.
+#
+#   test-peers.sh ensure   install whatever is missing (fast no-op when all is there); fail loudly
+#   test-peers.sh check    only report what is missing (exit 1 if anything is)
+#
+# Samba AD DC (scripts/samba-dc.sh) is installed without recommends, as seen working; Chromium (the
+# browser tests) with its recommends (fonts and the like it needs to render pages).
+set -euo pipefail
+
+SAMBA_PACKAGES=(samba samba-ad-provision samba-ad-dc samba-dsdb-modules winbind ldap-utils krb5-user openssl)
+BROWSER_PACKAGES=(chromium)
+
+die() { echo "test-peers: $*" >&2; exit 1; }
+log() { echo "test-peers: $*" >&2; }
+
+# Names among "$@" that are not fully installed (one dpkg-query call: keeps `ensure` fast).
+missing() {
+  local installed
+  installed="$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null | awk '$2 == "installed" {print $1}' || true)"
+  local p
+  for p in "$@"; do
+    grep -qxF "$p" <<<"$installed" || echo "$p"
+  done
+}
+
+updated=no
+apt_install() { # apt_install <with-recommends yes|no> packages...
+  local recommends="$1"; shift
+  local -a opts=(-y -o DPkg::Lock::Timeout=300)
+  [[ "$recommends" == no ]] && opts+=(--no-install-recommends)
+  if [[ "$updated" == no ]]; then
+    log "apt-get update"
+    "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq || die "apt-get update failed"
+    updated=yes
+  fi
+  log "installing: $*"
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -qq "${opts[@]}" "$@" ||
+    die "could not install $* (apt-get install failed; see above)"
+}
+
+ensure() {
+  command -v dpkg-query >/dev/null || die "not a Debian system: install by hand: ${SAMBA_PACKAGES[*]} ${BROWSER_PACKAGES[*]}"
+  local -a need_samba need_browser
+  mapfile -t need_samba < <(missing "${SAMBA_PACKAGES[@]}")
+  mapfile -t need_browser < <(missing "${BROWSER_PACKAGES[@]}")
+  if (( ${#need_samba[@]} == 0 && ${#need_browser[@]} == 0 )); then
+    return 0
+  fi
+  if [[ "$(id -u)" == 0 ]]; then
+    SUDO=()
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    SUDO=(sudo -n)
+  else
+    die "missing packages: ${need_samba[*]} ${need_browser[*]} — run as root (or with passwordless sudo): bash scripts/test-peers.sh ensure"
+  fi
+  if (( ${#need_samba[@]} )); then apt_install no "${need_samba[@]}"; fi
+  if (( ${#need_browser[@]} )); then apt_install yes "${need_browser[@]}"; fi
+  local -a still
+  mapfile -t still < <(missing "${SAMBA_PACKAGES[@]}" "${BROWSER_PACKAGES[@]}")
+  (( ${#still[@]} == 0 )) || die "still missing after install: ${still[*]}"
+  command -v samba >/dev/null || die "samba is installed but not on PATH (/usr/sbin?): PATH=$PATH"
+  log "all test peers installed"
+}
+
+check() {
+  local -a need
+  mapfile -t need < <(missing "${SAMBA_PACKAGES[@]}" "${BROWSER_PACKAGES[@]}")
+  if (( ${#need[@]} )); then echo "missing: ${need[*]}"; return 1; fi
+  echo "all test peers installed"
+}
+
+SUDO=()
+case "${1:-}" in
+  ensure) ensure ;;
+  check) check ;;
+  *) die "usage: $0 ensure|check" ;;
+esac

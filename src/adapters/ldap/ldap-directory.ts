@@ -1,0 +1,228 @@
+// The Directory port on Active Directory over LDAPS (ldapts). Reads users and their transitive
+// groups, clears lockouts and resets passwords with a delegated service account.
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { Attribute, Change, type Client, type Entry, type Filter } from 'ldapts';
+import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
+import { HelpdeskError } from '../../domain/errors';
+import type { Directory } from '../../ports/directory.port';
+import { type Logger, silentLogger } from '../../ports/logger.port';
+import {
+  type DomainPolicy,
+  type RawEntry,
+  Attributes,
+  hasLockoutTime,
+  needsPolicyFallback,
+  toDirectoryEntry,
+  USER_ATTRIBUTES,
+} from './ad-entry';
+import { firstRdnValue } from './dn';
+import { LdapConnectionPool } from './ldap-connection-pool';
+import { isPhoneLike, isSearchable, loginFilter, phoneMatches, searchFilter, transitiveGroupsFilter } from './ldap-filters';
+
+export interface LdapDirectoryOptions {
+  /** ldaps://host[:port] — plain ldap:// is refused (the bind password and new passwords travel on it). */
+  readonly url: string;
+  readonly bindDN: string;
+  readonly bindPassword: string;
+  /** Where users and groups are searched (normally the domain root). */
+  readonly baseDN: string;
+  /** PEM file of the CA that issued the DC's certificate; default: Node's public CAs. */
+  readonly caFile?: string;
+  /** Upper bound of every operation, connecting and binding included. Default 5000. */
+  readonly timeoutMs?: number;
+  /** Most connections kept open at once. Default 4. */
+  readonly poolSize?: number;
+  readonly logger?: Logger;
+  /** For tests: the time lock expiry is judged against. */
+  readonly now?: () => Date;
+}
+
+/** How long the domain's lockout/password policy is trusted before it is read again. */
+const POLICY_TTL_MS = 15 * 60_000;
+
+export class LdapDirectory implements Directory {
+  readonly source = 'ldap' as const;
+  private readonly pool: LdapConnectionPool;
+  private readonly baseDN: string;
+  private readonly timeLimitS: number;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private policy?: { readonly value: Promise<DomainPolicy>; readonly until: number };
+
+  constructor(options: LdapDirectoryOptions) {
+    if (!/^ldaps:\/\//i.test(options.url)) {
+      throw new HelpdeskError('DIR.TLS', `the directory URL must be ldaps:// (got ${options.url})`);
+    }
+    const timeoutMs = options.timeoutMs ?? 5000;
+    this.baseDN = options.baseDN;
+    this.timeLimitS = Math.max(1, Math.ceil(timeoutMs / 1000));
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? (() => new Date());
+    this.pool = new LdapConnectionPool({
+      url: options.url,
+      bindDN: options.bindDN,
+      bindPassword: options.bindPassword,
+      tlsOptions: tlsOptions(options.caFile),
+      timeoutMs,
+      size: Math.max(1, options.poolSize ?? 4),
+      logger: this.logger,
+    });
+  }
+
+  async search(query: string, limit: number): Promise<DirectoryEntry[]> {
+    if (!Number.isInteger(limit) || limit <= 0 || !isSearchable(query)) return [];
+    const filter = searchFilter(query);
+    const searchEntries = await this.pool.run('search', (c) => firstPage(c, this.baseDN, filter, limit, this.timeLimitS), true);
+    let found = searchEntries as RawEntry[];
+    if (isPhoneLike(query.trim())) found = found.filter((e) => phoneMatches(query, phoneFields(e)));
+    const entries = await this.toEntries(found);
+    return entries.sort((a, b) => a.displayName.localeCompare(b.displayName) || a.dn.localeCompare(b.dn));
+  }
+
+  async findByLogin(login: string): Promise<DirectoryEntry | null> {
+    if (!isSearchable(login)) return null;
+    const filter = loginFilter(login);
+    const { searchEntries } = await this.pool.run(
+      'search',
+      (c) => c.search(this.baseDN, { scope: 'sub', filter, attributes: [...USER_ATTRIBUTES], sizeLimit: 2, timeLimit: this.timeLimitS }),
+      true,
+    );
+    if (searchEntries.length > 1) {
+      throw new HelpdeskError('DIR.AMBIGUOUS', `several directory users answer to "${login}"`, { login });
+    }
+    const [entry] = await this.toEntries(searchEntries as RawEntry[]);
+    return entry ?? null;
+  }
+
+  async groupsOf(dn: string): Promise<GroupRef[]> {
+    if (!isSearchable(dn)) return [];
+    const filter = transitiveGroupsFilter(dn);
+    const { searchEntries } = await this.pool.run(
+      'search',
+      // Paged so that a user in more groups than the DC's MaxPageSize (AD: 1000) still gets all.
+      (c) => c.search(this.baseDN, { scope: 'sub', filter, attributes: ['cn'], paged: { pageSize: 1000 }, timeLimit: this.timeLimitS }),
+      true,
+    );
+    return searchEntries
+      .map((e) => ({ id: e.dn, name: new Attributes(e as RawEntry).first('cn') ?? firstRdnValue(e.dn) ?? e.dn }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async unlock(dn: string): Promise<void> {
+    // Writing 0 is how AD unlocks (it also resets badPwdCount); repeating it is harmless.
+    const change = new Change({ operation: 'replace', modification: new Attribute({ type: 'lockoutTime', values: ['0'] }) });
+    await this.pool.run('unlock', (c) => c.modify(dn, change), true);
+    this.logger.info({ dn }, 'directory account unlocked');
+  }
+
+  async setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void> {
+    // An administrative reset: unicodePwd replaced by the quoted password in UTF-16LE, over TLS.
+    // pwdLastSet 0 = must change at next logon, -1 = "now" (clears a pending must-change).
+    // One modify request, so a refused password changes nothing. Never retried: a repeat could be
+    // refused by password history after the first one went through.
+    const changes = [
+      new Change({
+        operation: 'replace',
+        modification: new Attribute({ type: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] }),
+      }),
+      new Change({
+        operation: 'replace',
+        modification: new Attribute({ type: 'pwdLastSet', values: [options.mustChange ? '0' : '-1'] }),
+      }),
+    ];
+    await this.pool.run('setPassword', (c) => c.modify(dn, changes), false);
+    this.logger.info({ dn, mustChange: options.mustChange }, 'directory password set');
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.run('search', (c) => c.search('', { scope: 'base', attributes: ['defaultNamingContext'] }), true);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async toEntries(raw: readonly RawEntry[]): Promise<DirectoryEntry[]> {
+    const needsPolicy = raw.some((e) => hasLockoutTime(e) || needsPolicyFallback(e));
+    const policy = needsPolicy ? await this.domainPolicy() : {};
+    const now = this.now();
+    return raw.map((e) => toDirectoryEntry(e, policy, now));
+  }
+
+  /**
+   * lockoutDuration and maxPwdAge from the domain root (found through the RootDSE, so it works when
+   * baseDN is an OU). Only needed for lockoutEndsAt, or when the DC does not offer the computed
+   * attributes; cached. Unreadable → empty: the entry then lacks those dates rather than failing.
+   */
+  private domainPolicy(): Promise<DomainPolicy> {
+    const t = Date.now();
+    if (this.policy && t < this.policy.until) return this.policy.value;
+    const value = this.pool
+      .run(
+        'search',
+        async (c) => {
+          const root = await c.search('', { scope: 'base', attributes: ['defaultNamingContext'] });
+          const nc = first(root.searchEntries[0], 'defaultNamingContext') ?? this.baseDN;
+          const domain = await c.search(nc, { scope: 'base', attributes: ['lockoutDuration', 'maxPwdAge'] });
+          const e = domain.searchEntries[0];
+          return { lockoutDuration: first(e, 'lockoutDuration'), maxPwdAge: first(e, 'maxPwdAge') };
+        },
+        true,
+      )
+      .catch((e: unknown) => {
+        this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not read the domain lockout policy');
+        this.policy = undefined;
+        return {};
+      });
+    this.policy = { value, until: t + POLICY_TTL_MS };
+    return value;
+  }
+}
+
+/**
+ * At most `limit` users, in one round trip. AD honours sizeLimit (ldapts then returns the entries
+ * instead of failing on sizeLimitExceeded); Samba ignores sizeLimit but honours a paged-results
+ * page of that size. Only the first page is read; the DC drops the rest with the connection's
+ * paging state.
+ */
+async function firstPage(client: Client, baseDN: string, filter: Filter, limit: number, timeLimit: number): Promise<Entry[]> {
+  const pages = client.searchPaginated(baseDN, {
+    scope: 'sub',
+    filter,
+    attributes: [...USER_ATTRIBUTES],
+    sizeLimit: limit,
+    paged: { pageSize: limit },
+    timeLimit,
+  });
+  try {
+    const page = await pages.next();
+    return page.done ? [] : page.value.searchEntries.slice(0, limit);
+  } finally {
+    await pages.return(undefined);
+  }
+}
+
+function first(entry: Entry | undefined, name: string): string | undefined {
+  return entry === undefined ? undefined : new Attributes(entry as RawEntry).first(name);
+}
+
+function phoneFields(e: RawEntry): Parameters<typeof phoneMatches>[1] {
+  const a = new Attributes(e);
+  return {
+    sAMAccountName: a.first('sAMAccountName'),
+    userPrincipalName: a.first('userPrincipalName'),
+    mail: a.first('mail'),
+    phones: [...a.all('telephoneNumber'), ...a.all('mobile')],
+  };
+}
+
+function tlsOptions(caFile: string | undefined): ConnectionOptions {
+  const options: ConnectionOptions = { minVersion: 'TLSv1.2' };
+  if (caFile === undefined || caFile === '') return options;
+  try {
+    return { ...options, ca: [readFileSync(caFile)] };
+  } catch (e) {
+    throw new HelpdeskError('DIR.TLS', `cannot read the directory CA file ${caFile}`, { caFile }, { cause: e });
+  }
+}

@@ -1,0 +1,92 @@
+// View → Adaptive Card JSON: the template for the view's kind (cards/*.json) expanded with its data.
+// Teams gets Action.Execute (answered by the adaptiveCard/action invoke); every other Bot Framework
+// channel gets Action.Submit carrying the same data ({verb, ...ids}), routed to the same handlers.
+import * as ACData from 'adaptivecards-templating';
+import type { View } from '../../service/views';
+import { confirmData, errorData, helpData, pickListData, resultData, userDetailsData } from './card-data';
+import { TEMPLATES, type TemplateName } from './templates';
+
+export type AdaptiveCardJson = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
+
+export type ActionMode = 'execute' | 'submit';
+
+export interface RenderOptions {
+  /** 'execute' for Teams (Universal Actions), 'submit' for every other channel. */
+  readonly actions: ActionMode;
+  /** For relative times ("3 hours ago"); defaults to the current time. */
+  readonly now?: Date;
+}
+
+const compiled = new Map<TemplateName, ACData.Template>();
+
+function template(name: TemplateName): ACData.Template {
+  let t = compiled.get(name);
+  if (!t) {
+    t = new ACData.Template(TEMPLATES[name]);
+    compiled.set(name, t);
+  }
+  return t;
+}
+
+/** Expands the named template with the given data: also what the tests run on cards/samples/*.json. */
+export function expandTemplate(name: TemplateName, data: object): AdaptiveCardJson {
+  return template(name).expand({ $root: data }) as AdaptiveCardJson;
+}
+
+export function cardData(view: View, now: Date): object {
+  switch (view.kind) {
+    case 'help':
+      return helpData(view);
+    case 'pick-list':
+      return pickListData(view);
+    case 'user-details':
+      return userDetailsData(view, now);
+    case 'confirm':
+      return confirmData(view, now);
+    case 'result':
+      return resultData(view);
+    case 'error':
+      return errorData(view);
+  }
+}
+
+export function renderCard(view: View, options: RenderOptions): AdaptiveCardJson {
+  const card = expandTemplate(view.kind, cardData(view, options.now ?? new Date()));
+  return options.actions === 'submit' ? toSubmitActions(card) : card;
+}
+
+/** Every Action.Execute (card actions and ActionSets) becomes an Action.Submit with the same data. */
+export function toSubmitActions<T>(node: T): T {
+  if (Array.isArray(node)) return node.map((n: unknown) => toSubmitActions(n)) as T;
+  if (typeof node !== 'object' || node === null) return node;
+  const obj = node as Record<string, unknown>;
+  if (obj.type === 'Action.Execute') {
+    const { verb, data, ...rest } = obj;
+    const submitData = typeof data === 'object' && data !== null ? { ...(data as object), verb } : { verb };
+    return { ...rest, type: 'Action.Submit', data: submitData } as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (key === 'refresh') continue; // Universal Actions only
+    out[key] = toSubmitActions(value);
+  }
+  return out as T;
+}
+
+/** A one-line text for notifications and hosts that show no cards. */
+export function summaryText(view: View): string {
+  switch (view.kind) {
+    case 'help':
+      return 'MyPass Helpdesk: commands';
+    case 'pick-list':
+      return `Several users match "${view.query}"`;
+    case 'user-details':
+      return `${view.displayName} (${view.login})`;
+    case 'confirm':
+      return view.title;
+    case 'result':
+      return view.title;
+    case 'error':
+      return errorData(view).message;
+  }
+}

@@ -1,0 +1,227 @@
+// A Direct Line 3.0 endpoint for the local console (the subset Microsoft's Web Chat uses with polling):
+//   POST /v3/directline/conversations                          → 201 {conversationId, token, expires_in}
+//   GET  /v3/directline/conversations/:id                      → reconnect, same shape
+//   POST /v3/directline/conversations/:id/activities           → {id}; the bot's turn runs right after
+//   GET  /v3/directline/conversations/:id/activities?watermark=N → {activities, watermark}
+//   POST /v3/directline/tokens/refresh                         → {conversationId, token, expires_in}
+// State lives in this object (bounded: conversations idle for an hour are dropped), never in module globals.
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import restify from 'restify';
+import type { Activity } from 'botbuilder';
+import type { Logger } from '../../ports/logger.port';
+
+export interface DirectLineOptions {
+  readonly logger: Logger;
+  /** Runs the bot's turn for a user activity; the bot's replies come back through `addBotActivity`. */
+  readonly runTurn: (activity: Partial<Activity>) => Promise<void>;
+  readonly bot: { readonly id: string; readonly name: string };
+  readonly maxConversations?: number;
+  readonly maxActivitiesPerConversation?: number;
+  readonly idleTtlMs?: number;
+  readonly now?: () => number;
+}
+
+interface Conversation {
+  readonly id: string;
+  readonly token: string;
+  readonly activities: Partial<Activity>[];
+  seq: number;
+  lastActive: number;
+}
+
+const TOKEN_TTL_SECONDS = 3600;
+const MAX_ACTIVITY_BYTES = 64 * 1024;
+const MAX_TEXT = 4000;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function bearer(req: restify.Request): string {
+  const header = req.headers.authorization ?? '';
+  return /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function pick<T extends object>(obj: T, keys: readonly (keyof T)[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of keys) if (obj[key] !== undefined) out[key] = obj[key];
+  return out;
+}
+
+export class DirectLineBridge {
+  private readonly conversations = new Map<string, Conversation>();
+  private readonly maxConversations: number;
+  private readonly maxActivities: number;
+  private readonly idleTtlMs: number;
+  private readonly now: () => number;
+  /** Turns still running (awaited by close(), and by tests). */
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly options: DirectLineOptions) {
+    this.maxConversations = options.maxConversations ?? 200;
+    this.maxActivities = options.maxActivitiesPerConversation ?? 1000;
+    this.idleTtlMs = options.idleTtlMs ?? 3600_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  startConversation(): Conversation {
+    this.sweep();
+    while (this.conversations.size >= this.maxConversations) {
+      const oldest = this.conversations.keys().next().value;
+      if (oldest === undefined) break;
+      this.conversations.delete(oldest);
+    }
+    const conversation: Conversation = {
+      id: `local-${randomUUID()}`,
+      token: randomBytes(24).toString('base64url'),
+      activities: [],
+      seq: 0,
+      lastActive: this.now(),
+    };
+    this.conversations.set(conversation.id, conversation);
+    return conversation;
+  }
+
+  private sweep(): void {
+    const cutoff = this.now() - this.idleTtlMs;
+    for (const [id, c] of this.conversations) if (c.lastActive < cutoff) this.conversations.delete(id);
+  }
+
+  private conversation(id: string, token: string): Conversation {
+    const conversation = this.conversations.get(id);
+    if (!conversation) throw new HttpError(404, 'Conversation not found');
+    if (!sameToken(token, conversation.token)) throw new HttpError(403, 'Token not valid for this conversation');
+    conversation.lastActive = this.now();
+    return conversation;
+  }
+
+  private append(conversation: Conversation, activity: Partial<Activity>): Partial<Activity> {
+    conversation.seq += 1;
+    const stored: Partial<Activity> = {
+      ...activity,
+      id: `${conversation.id}|${String(conversation.seq).padStart(7, '0')}`,
+      timestamp: new Date(this.now()),
+      channelId: 'directline',
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+    };
+    conversation.activities.push(stored);
+    if (conversation.activities.length > this.maxActivities) conversation.activities.shift();
+    return stored;
+  }
+
+  /** The in-process adapter's reply sink. */
+  addBotActivity = (conversationId: string, activity: Partial<Activity>): string => {
+    const conversation = this.conversations.get(conversationId);
+    if (!conversation) return '';
+    const stored = this.append(conversation, {
+      ...activity,
+      from: { id: this.options.bot.id, name: this.options.bot.name, role: 'bot' },
+      recipient: activity.recipient,
+    });
+    return stored.id ?? '';
+  };
+
+  /** Stores the user's activity (Web Chat expects its own message echoed back) and runs the bot's turn. */
+  postActivity(conversation: Conversation, body: unknown, serviceUrl: string): string {
+    if (typeof body !== 'object' || body === null) throw new HttpError(400, 'An activity object is expected');
+    const incoming = body as Partial<Activity>;
+    if (incoming.type !== 'message') throw new HttpError(400, 'Only message activities are accepted');
+    const from = incoming.from;
+    if (!from || typeof from.id !== 'string' || from.id === '' || from.id.length > 128) throw new HttpError(400, 'from.id is required');
+    if (incoming.text !== undefined && (typeof incoming.text !== 'string' || incoming.text.length > MAX_TEXT)) {
+      throw new HttpError(400, 'text is too long');
+    }
+    const stored = this.append(conversation, {
+      ...pick(incoming, ['type', 'text', 'value', 'channelData', 'locale', 'textFormat']),
+      from: { id: from.id, name: typeof from.name === 'string' ? from.name.slice(0, 128) : '', role: 'user' },
+      recipient: { id: this.options.bot.id, name: this.options.bot.name, role: 'bot' },
+      serviceUrl,
+    });
+    const turn = this.options
+      .runTurn({ ...stored })
+      .catch((err: unknown) => this.options.logger.error({ err, conversationId: conversation.id }, 'local console turn failed'))
+      .finally(() => this.pending.delete(turn));
+    this.pending.add(turn);
+    return stored.id ?? '';
+  }
+
+  activitiesAfter(conversation: Conversation, watermark: string | undefined): { activities: Partial<Activity>[]; watermark: string } {
+    const total = conversation.seq;
+    const kept = conversation.activities.length;
+    const firstSeq = total - kept; // sequence number before the oldest kept activity
+    const from = Math.max(0, Math.min(total, Number.parseInt(watermark ?? '', 10) || 0) - firstSeq);
+    return { activities: conversation.activities.slice(from), watermark: String(total) };
+  }
+
+  /** Waits for the bot turns that are still running. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  mount(server: restify.Server, guard: restify.RequestHandler): void {
+    const json = restify.plugins.bodyParser({ maxBodySize: MAX_ACTIVITY_BYTES, mapParams: false, mapFiles: false });
+    const answer = (res: restify.Response, status: number, body: object) => {
+      res.header('Cache-Control', 'no-store');
+      res.send(status, body);
+    };
+    const handle =
+      (fn: (req: restify.Request, res: restify.Response) => void) =>
+      (req: restify.Request, res: restify.Response, next: restify.Next) => {
+        try {
+          fn(req, res);
+        } catch (err) {
+          if (err instanceof HttpError) answer(res, err.status, { error: { code: err.status === 404 ? 'BadArgument' : 'Unauthorized', message: err.message } });
+          else throw err;
+        }
+        next();
+      };
+    const session = (c: Conversation) => ({ conversationId: c.id, token: c.token, expires_in: TOKEN_TTL_SECONDS });
+
+    server.post('/v3/directline/conversations', guard, handle((_req, res) => answer(res, 201, session(this.startConversation()))));
+    server.post(
+      '/v3/directline/tokens/refresh',
+      guard,
+      handle((req, res) => {
+        const token = bearer(req);
+        const conversation = [...this.conversations.values()].find((c) => sameToken(token, c.token));
+        if (!conversation) throw new HttpError(403, 'Unknown token');
+        answer(res, 200, session(conversation));
+      }),
+    );
+    server.get(
+      '/v3/directline/conversations/:id',
+      guard,
+      handle((req, res) => answer(res, 200, session(this.conversation(String(req.params.id), bearer(req))))),
+    );
+    server.get(
+      '/v3/directline/conversations/:id/activities',
+      guard,
+      handle((req, res) => {
+        const conversation = this.conversation(String(req.params.id), bearer(req));
+        const watermark = new URL(req.url ?? '/', 'http://local').searchParams.get('watermark') ?? undefined;
+        answer(res, 200, this.activitiesAfter(conversation, watermark));
+      }),
+    );
+    server.post(
+      '/v3/directline/conversations/:id/activities',
+      guard,
+      json,
+      handle((req, res) => {
+        const conversation = this.conversation(String(req.params.id), bearer(req));
+        const serviceUrl = `http://${req.headers.host ?? 'localhost'}/`;
+        answer(res, 200, { id: this.postActivity(conversation, req.body, serviceUrl) });
+      }),
+    );
+  }
+}

@@ -1,0 +1,143 @@
+// The local console: a small Direct Line 3.0 client (polling with a watermark) that renders the bot's
+// Adaptive Cards with the adaptivecards SDK and sends Action.Submit data back as a message `value`.
+/* global navigator, setInterval */
+(function () {
+  'use strict';
+  var POLL_MS = 400;
+  var state = { token: '', conversationId: '', watermark: '', user: null, generation: 0 };
+  var transcript = document.getElementById('transcript');
+  var statusLine = document.getElementById('status');
+  var who = document.getElementById('who');
+
+  function setStatus(text) { statusLine.textContent = text || ''; }
+
+  function api(method, path, body) {
+    var headers = { 'Content-Type': 'application/json' };
+    if (state.token) headers.Authorization = 'Bearer ' + state.token;
+    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(function (res) {
+        if (!res.ok) throw new Error(method + ' ' + path + ' → ' + res.status);
+        return res.json();
+      });
+  }
+
+  function sleep(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
+
+  function scrollDown() { transcript.scrollTop = transcript.scrollHeight; }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function renderCard(content) {
+    var card = new AdaptiveCards.AdaptiveCard();
+    card.onExecuteAction = function (action) {
+      var data = action.data && typeof action.data === 'object' ? Object.assign({}, action.data) : {};
+      if (action.verb && !data.verb) data.verb = action.verb; // an Action.Execute, should one arrive
+      post({ type: 'message', value: data, channelData: { postBack: true, buttonTitle: action.title || '' } });
+    };
+    card.parse(content);
+    var rendered = card.render();
+    var holder = el('div', 'card');
+    holder.appendChild(rendered);
+    return holder;
+  }
+
+  function renderActivity(activity) {
+    if (activity.type !== 'message') return;
+    var fromBot = activity.from && activity.from.role === 'bot';
+    var row = el('div', 'msg ' + (fromBot ? 'bot' : 'user'));
+    if (!fromBot) {
+      if (activity.text) row.appendChild(el('span', 'bubble', activity.text));
+      else if (activity.value) {
+        var title = activity.channelData && activity.channelData.buttonTitle;
+        row.appendChild(el('span', 'pressed', 'You pressed “' + (title || activity.value.verb) + '”'));
+      }
+    } else {
+      if (activity.text) row.appendChild(el('div', 'text', activity.text));
+      (activity.attachments || []).forEach(function (attachment) {
+        if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') row.appendChild(renderCard(attachment.content));
+      });
+    }
+    transcript.appendChild(row);
+    scrollDown();
+  }
+
+  function post(activity) {
+    var gen = state.generation;
+    activity.from = { id: state.user.login, name: state.user.label };
+    activity.locale = navigator.language || 'en-US';
+    activity.channelData = Object.assign({ clientActivityID: String(Date.now()) + Math.random().toString(36).slice(2) }, activity.channelData || {});
+    setStatus('Sending…');
+    return api('POST', '/v3/directline/conversations/' + encodeURIComponent(state.conversationId) + '/activities', activity)
+      .then(function () { if (gen === state.generation) setStatus(''); })
+      .catch(function (err) { setStatus('Could not send: ' + err.message); });
+  }
+
+  function poll(gen) {
+    if (gen !== state.generation) return Promise.resolve();
+    var path = '/v3/directline/conversations/' + encodeURIComponent(state.conversationId) + '/activities?watermark=' + encodeURIComponent(state.watermark);
+    return api('GET', path)
+      .then(function (page) {
+        if (gen !== state.generation) return;
+        page.activities.forEach(renderActivity);
+        state.watermark = page.watermark;
+      })
+      .catch(function (err) { setStatus('Connection problem: ' + err.message); })
+      .then(function () { return sleep(POLL_MS); })
+      .then(function () { return poll(gen); });
+  }
+
+  function start(user) {
+    state.generation += 1;
+    var gen = state.generation;
+    state.user = user;
+    state.token = '';
+    state.watermark = '';
+    transcript.textContent = '';
+    transcript.appendChild(el('p', 'status', 'You are ' + user.label + '. Type "help" to begin.'));
+    return api('POST', '/v3/directline/conversations').then(function (session) {
+      if (gen !== state.generation) return;
+      state.conversationId = session.conversationId;
+      state.token = session.token;
+      poll(gen);
+    }).catch(function (err) { setStatus('Could not start a conversation: ' + err.message); });
+  }
+
+  function refreshOutbox() {
+    fetch('/api/dev/outbox').then(function (res) { return res.json(); }).then(function (items) {
+      var list = document.getElementById('outbox');
+      list.textContent = '';
+      if (!items.length) list.appendChild(el('li', 'hint', 'Nothing sent yet.'));
+      items.slice().reverse().forEach(function (item) {
+        var li = el('li');
+        li.appendChild(el('pre', '', typeof item === 'string' ? item : JSON.stringify(item, null, 1)));
+        list.appendChild(li);
+      });
+    }).catch(function () { /* shown again on the next round */ });
+  }
+
+  document.getElementById('sendbox').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var input = document.getElementById('input');
+    var text = input.value.trim();
+    if (!text || !state.conversationId) return;
+    input.value = '';
+    post({ type: 'message', text: text });
+  });
+
+  fetch('/api/dev/console').then(function (res) { return res.json(); }).then(function (info) {
+    info.users.forEach(function (user, i) {
+      var option = el('option', '', user.label);
+      option.value = String(i);
+      who.appendChild(option);
+    });
+    who.addEventListener('change', function () { start(info.users[Number(who.value)]); });
+    if (info.users.length) start(info.users[0]);
+  });
+  refreshOutbox();
+  setInterval(refreshOutbox, 3000);
+})();

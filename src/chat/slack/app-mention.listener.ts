@@ -1,0 +1,69 @@
+// `@MyPass Helpdesk <command>` in a channel: Bolt acknowledges Events API requests at once; the answer
+// is posted with chat.postEphemeral in the same channel (and thread), visible only to the asker, since
+// user data is for the asker only — so the request context is 'personal'.
+import type { App } from '@slack/bolt';
+import { dispatchText } from '../core/dispatch';
+import type { SlackListenerDeps } from './slack-context';
+import { deliver, installationOf, withAsker } from './slack-context';
+import { renderView } from './slack-renderer';
+
+/** Slack retries an event it thinks we missed; the same event_id is handled once. */
+const SEEN_TTL_MS = 10 * 60_000;
+const MAX_SEEN = 5_000;
+
+/**
+ * The command typed after the mention: the app's own mention removed, Slack's link markup unwrapped
+ * (`<mailto:a@b|a@b>` → `a@b`), and its three entities decoded.
+ */
+export function mentionText(text: string, botUserId: string | undefined): string {
+  const own = botUserId ? new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`, 'g') : /^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>/;
+  return text
+    .replace(own, ' ')
+    .replace(/<(?:mailto:|tel:)?([^<>|]*)\|([^<>]*)>/g, '$2')
+    .replace(/<(?:mailto:|tel:)?([^<>@!#][^<>]*)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function registerAppMention(app: App, deps: SlackListenerDeps): void {
+  const seen = new Map<string, number>();
+  const firstTime = (eventId: string | undefined): boolean => {
+    if (!eventId) return true;
+    const now = Date.now();
+    for (const [id, at] of seen) {
+      if (now - at < SEEN_TTL_MS && seen.size <= MAX_SEEN) break;
+      seen.delete(id);
+    }
+    if (seen.has(eventId)) return false;
+    seen.set(eventId, now);
+    return true;
+  };
+
+  app.event('app_mention', async ({ event, body, client, context }) => {
+    if (event.bot_id || !event.user) return; // other bots (and ourselves) are not helpdesk agents
+    if (!firstTime(typeof body.event_id === 'string' ? body.event_id : undefined)) return;
+    const user = event.user;
+    const text = mentionText(event.text, context.botUserId);
+    // Bolt acknowledged the Events API request before calling this listener.
+    await deps.afterAck.run(async () => {
+      const view = await withAsker(
+        deps,
+        { client, userId: user, installation: installationOf(context), conversation: 'personal' },
+        (ctx) => dispatchText(deps.service, deps.logger, ctx, text),
+      );
+      const message = renderView(view, { ephemeral: true });
+      await deliver(deps, 'app-mention response', view, () =>
+        client.chat.postEphemeral({
+          channel: event.channel,
+          user,
+          text: message.text,
+          blocks: message.blocks,
+          ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
+        }),
+      );
+    });
+  });
+}

@@ -1,0 +1,41 @@
+// The work Slack requests cause after their ack (identity, the service, posting the answer) runs through
+// a small FIFO queue with a concurrency limit, one start per turn of the event loop. Under a burst, the
+// acks of newly arrived requests go out first and the answers wait their turn here, instead of every
+// request's work piling onto the event loop between Slack's request and our ack.
+export const DEFAULT_POST_ACK_CONCURRENCY = 4;
+
+export class PostAckQueue {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly concurrency = DEFAULT_POST_ACK_CONCURRENCY) {
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+  }
+
+  /** Runs `work` when a slot is free, at the earliest on the next turn of the event loop. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    await new Promise<void>((resolve) => {
+      this.waiting.push(resolve);
+      this.pump();
+    });
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.pump();
+    }
+  }
+
+  get pending(): number {
+    return this.waiting.length;
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.waiting.length > 0) {
+      const start = this.waiting.shift()!;
+      this.running++;
+      // setImmediate: after the poll phase, so requests already waiting are read and acked first.
+      setImmediate(start);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+// The Slack surface: a Bolt App (routing: one listener per file) behind our receiver (transport:
+// signature, body, ack), served by the shared restify server at /slack/events.
+import type { Server } from 'restify';
+import type { AuthorizeResult } from '@slack/bolt';
+import { App, webApi } from '@slack/bolt';
+import type { SlackConfig } from '../../config/config';
+import type { Logger } from '../../ports/logger.port';
+import type { HelpdeskService } from '../../service/helpdesk-service';
+import { registerAppMention } from './app-mention.listener';
+import { registerBlockActions } from './block-actions.listener';
+import { boltLogger } from './bolt-logger';
+import { PostAckQueue } from './post-ack-queue';
+import type { SlackListenerDeps } from './slack-context';
+import { SlackIdentityResolver } from './slack-identity';
+import { SlackReceiver } from './slack-receiver';
+import { SLACK_EVENTS_PATH, slackRoute } from './slack-route';
+import { registerSlashCommand } from './slash-command.listener';
+
+export interface SlackSurfaceDeps {
+  readonly service: HelpdeskService;
+  readonly logger: Logger;
+  readonly config: SlackConfig;
+  /** Tests: the clock the signature check uses. */
+  readonly now?: () => number;
+  /** Tests: how long a users.info answer is kept (default 60 s). */
+  readonly identityTtlMs?: number;
+  /** How many requests' post-ack work runs at once (default 4, the LDAP pool's default size). */
+  readonly postAckConcurrency?: number;
+}
+
+export interface SlackSurface {
+  readonly app: App;
+  readonly receiver: SlackReceiver;
+  /** Adds `POST /slack/events` to the shared server (pass it to the HTTP server's extra mounts). */
+  mount(server: Server): void;
+  /** Waits for the work still running after acks (answers being posted), then stops. */
+  close(): Promise<void>;
+}
+
+/** Web API errors meaning the bot token itself is wrong: start-up stops on these. */
+const BAD_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
+
+interface BotInfo {
+  readonly botId?: string;
+  readonly botUserId?: string;
+  readonly teamId?: string;
+  readonly enterpriseId?: string;
+}
+
+/** auth.test once (retried on the next request while it fails): who the bot is, where it is installed. */
+function botInfoSource(client: webApi.WebClient, token: string): () => Promise<BotInfo> {
+  let pending: Promise<BotInfo> | undefined;
+  return () => {
+    pending ??= client.auth.test({ token }).then(
+      (r) => ({
+        ...(r.bot_id ? { botId: r.bot_id } : {}),
+        ...(r.user_id ? { botUserId: r.user_id } : {}),
+        ...(r.team_id ? { teamId: r.team_id } : {}),
+        ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}),
+      }),
+      (err: unknown) => {
+        pending = undefined;
+        throw err;
+      },
+    );
+    return pending;
+  };
+}
+
+/**
+ * Builds the Slack surface and checks the bot token with auth.test. A token Slack refuses stops start-up
+ * with one clear line; Slack being unreachable only logs a warning (the check is retried per request).
+ */
+export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackSurface> {
+  const { config, logger } = deps;
+  const sdkLogger = boltLogger(logger);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    logger: sdkLogger,
+    // Bolt's default retries for ~30 minutes; an answer that late is useless to an agent.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+    timeout: 10_000,
+  };
+  const botInfo = botInfoSource(new webApi.WebClient(undefined, clientOptions), config.botToken);
+  const receiver = new SlackReceiver({ signingSecret: config.signingSecret, logger, ...(deps.now ? { now: deps.now } : {}) });
+  const app = new App({
+    receiver,
+    logger: sdkLogger,
+    clientOptions,
+    convoStore: false,
+    authorize: async (): Promise<AuthorizeResult> => ({ botToken: config.botToken, ...(await botInfo()) }),
+  });
+  app.error(async (error) => {
+    logger.error({ err: { message: error.message, code: error.code }, surface: 'slack' }, 'slack listener failed');
+  });
+
+  const listenerDeps: SlackListenerDeps = {
+    service: deps.service,
+    logger,
+    identities: new SlackIdentityResolver(deps.identityTtlMs !== undefined ? { ttlMs: deps.identityTtlMs } : {}),
+    afterAck: new PostAckQueue(deps.postAckConcurrency),
+  };
+  registerSlashCommand(app, listenerDeps);
+  registerAppMention(app, listenerDeps);
+  registerBlockActions(app, listenerDeps);
+
+  try {
+    const info = await botInfo();
+    logger.info({ surface: 'slack', team: info.teamId, botUser: info.botUserId }, 'slack bot token accepted');
+  } catch (err) {
+    const code = (err as { data?: { error?: unknown } }).data?.error;
+    if (typeof code === 'string' && BAD_TOKEN.has(code)) {
+      throw new Error(`SLACK_BOT_TOKEN was refused by Slack (${code})`);
+    }
+    logger.warn({ surface: 'slack', err: { message: (err as Error).message } }, 'slack auth.test failed; will retry on the first request');
+  }
+
+  const route = slackRoute(receiver, logger);
+  let mounted = false;
+  return {
+    app,
+    receiver,
+    mount(server: Server) {
+      if (mounted) throw new Error('the Slack route is already mounted');
+      mounted = true;
+      server.post(SLACK_EVENTS_PATH, route.handler);
+    },
+    async close() {
+      await route.drain();
+      await app.stop();
+    },
+  };
+}
+
+/** Convenience for the composition root: create the surface and mount it on the shared server. */
+export async function mountSlack(server: Server, deps: SlackSurfaceDeps): Promise<SlackSurface> {
+  const surface = await createSlackSurface(deps);
+  surface.mount(server);
+  return surface;
+}

@@ -1,0 +1,66 @@
+// What every Slack listener shares: who is asking (users.info → e-mail), the request context, and the
+// delivery of a rendered view. No rules: roles, confirmation and protection are the service's.
+import type { webApi } from '@slack/bolt';
+import { newCorrelationId } from '../core/dispatch';
+import type { Logger } from '../../ports/logger.port';
+import type { HelpdeskService } from '../../service/helpdesk-service';
+import type { RequestContext } from '../../service/request-context';
+import type { View } from '../../service/views';
+import type { PostAckQueue } from './post-ack-queue';
+import type { Installation, SlackIdentityResolver } from './slack-identity';
+
+export interface SlackListenerDeps {
+  readonly service: HelpdeskService;
+  readonly logger: Logger;
+  readonly identities: SlackIdentityResolver;
+  /** Where each listener's work after its ack runs. */
+  readonly afterAck: PostAckQueue;
+}
+
+/** Bolt's listener `context` after our authorize(): the installation's team and org. */
+export function installationOf(context: { teamId?: string; enterpriseId?: string }): Installation {
+  return {
+    ...(context.teamId ? { teamId: context.teamId } : {}),
+    ...(context.enterpriseId ? { enterpriseId: context.enterpriseId } : {}),
+  };
+}
+
+/**
+ * Resolves the asker and runs `work` with their request context. When Slack cannot tell who is asking
+ * (users.info failed), the answer is the polite internal-error view, with a reference to the log line.
+ */
+export async function withAsker(
+  deps: SlackListenerDeps,
+  asker: { client: webApi.WebClient; userId: string; installation: Installation; conversation: RequestContext['conversation'] },
+  work: (ctx: RequestContext) => Promise<View>,
+): Promise<View> {
+  const correlationId = newCorrelationId();
+  let ctx: RequestContext;
+  try {
+    const identity = await deps.identities.resolve(asker.client, asker.userId, asker.installation);
+    ctx = { surface: 'slack', identity, correlationId, conversation: asker.conversation };
+  } catch (err) {
+    deps.logger.error({ err, correlationId, surface: 'slack', slackUser: asker.userId }, 'slack users.info failed');
+    return { kind: 'error', code: 'INTERNAL', params: { ref: correlationId.slice(0, 8) }, correlationId };
+  }
+  return work(ctx);
+}
+
+/** Runs a delivery, logging (never throwing) when Slack refuses it. */
+export async function deliver(deps: SlackListenerDeps, what: string, view: View, send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    const correlationId = 'correlationId' in view ? view.correlationId : undefined;
+    deps.logger.error({ err: errorSummary(err), surface: 'slack', what, correlationId }, 'slack delivery failed');
+  }
+}
+
+/** Web API / fetch errors, reduced to what is safe to log (never the request body). */
+function errorSummary(err: unknown): { message: string; code?: string } {
+  if (err instanceof Error) {
+    const code = (err as Error & { code?: unknown }).code;
+    return { message: err.message, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { message: String(err) };
+}

@@ -1,0 +1,25 @@
+// `/helpdesk <command>`: acknowledged at once (empty 200), the work done after the ack, the answer sent
+// through the command's response_url as an ephemeral message: user data is for the asker only, so the
+// request context is 'personal'.
+import type { App } from '@slack/bolt';
+import { dispatchText } from '../core/dispatch';
+import type { SlackListenerDeps } from './slack-context';
+import { deliver, installationOf, withAsker } from './slack-context';
+import { SLASH_COMMAND, renderView } from './slack-renderer';
+
+export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, client, context }) => {
+    await ack();
+    await deps.afterAck.run(async () => {
+      const view = await withAsker(
+        deps,
+        { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal' },
+        (ctx) => dispatchText(deps.service, deps.logger, ctx, command.text ?? ''),
+      );
+      const message = renderView(view, { ephemeral: true });
+      await deliver(deps, 'slash-command response', view, () =>
+        respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),
+      );
+    });
+  });
+}

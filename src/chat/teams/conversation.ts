@@ -1,0 +1,16 @@
+// Bot Framework conversation → who sees the answer. Anything not known to be one-to-one is 'shared',
+// so a secret is never shown where others could read it.
+import type { Activity } from 'botbuilder';
+import type { RequestContext } from '../../service/request-context';
+
+export function conversationKind(activity: Partial<Activity>, localConsole: boolean): RequestContext['conversation'] {
+  if (localConsole) return 'personal';
+  const conversation = activity.conversation;
+  if (activity.channelId === 'msteams') return conversation?.conversationType === 'personal' ? 'personal' : 'shared';
+  return conversation?.isGroup === true ? 'shared' : conversation?.conversationType === 'channel' ? 'shared' : 'personal';
+}
+
+/** Teams renders Universal Actions (Action.Execute); Web Chat, the Emulator and the console need Action.Submit. */
+export function actionModeFor(activity: Partial<Activity>): 'execute' | 'submit' {
+  return activity.channelId === 'msteams' ? 'execute' : 'submit';
+}

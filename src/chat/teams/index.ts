@@ -1,0 +1,37 @@
+// The Teams / Bot Framework surface, as the composition root wires it.
+import type { CloudAdapter } from 'botbuilder';
+import type { BotFrameworkConfig } from '../../config/config';
+import type { RouteMount } from '../../http/server';
+import type { Logger } from '../../ports/logger.port';
+import type { HelpdeskService } from '../../service/helpdesk-service';
+import { createBotAdapter, mountBotRoute, type BotAdapterOptions } from './bot-adapter';
+import { HelpdeskBot } from './helpdesk-bot';
+import { IdentityResolver } from './identity';
+
+export { HelpdeskBot } from './helpdesk-bot';
+export { IdentityResolver, LOCAL_CONSOLE_TURN } from './identity';
+
+export interface TeamsSurfaceDeps {
+  readonly service: HelpdeskService;
+  readonly logger: Logger;
+  readonly botFramework: BotFrameworkConfig;
+  /** config.localConsole */
+  readonly localConsole: boolean;
+  readonly adapterOptions?: BotAdapterOptions;
+  readonly identityTtlMs?: number;
+}
+
+export interface TeamsSurface {
+  readonly bot: HelpdeskBot;
+  readonly adapter: CloudAdapter;
+  readonly identities: IdentityResolver;
+  /** Mounts POST /api/messages. */
+  readonly mount: RouteMount;
+}
+
+export function createTeamsSurface(deps: TeamsSurfaceDeps): TeamsSurface {
+  const identities = new IdentityResolver({ logger: deps.logger, localConsole: deps.localConsole, ttlMs: deps.identityTtlMs });
+  const bot = new HelpdeskBot({ service: deps.service, logger: deps.logger, identities });
+  const adapter = createBotAdapter(deps.botFramework, deps.logger, deps.adapterOptions);
+  return { bot, adapter, identities, mount: mountBotRoute(adapter, bot) };
+}

@@ -1,0 +1,146 @@
+// Wires the real thing for protocol tests and the bench: a directory (the Samba AD test DC through the
+// LDAP adapter, or the demo file), a temporary SQLite store, the HelpdeskService, the Teams surface (and
+// optionally the local console) on the restify server on port 0, plus a loopback Bot Connector.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DemoDirectory } from '../../src/adapters/demo/demo-directory';
+import { LdapDirectory } from '../../src/adapters/ldap/ldap-directory';
+import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
+import { createLocalConsole, type LocalConsole, type ConsoleUser } from '../../src/chat/local';
+import { createTeamsSurface, type TeamsSurface } from '../../src/chat/teams';
+import type { BotAdapterOptions } from '../../src/chat/teams/bot-adapter';
+import type { BotFrameworkConfig } from '../../src/config/config';
+import { createHttpServer, type HttpServer } from '../../src/http/server';
+import type { Clock } from '../../src/ports/clock.port';
+import type { Directory } from '../../src/ports/directory.port';
+import { silentLogger, type Logger } from '../../src/ports/logger.port';
+import type { Store } from '../../src/ports/store.port';
+import { HelpdeskService } from '../../src/service/helpdesk-service';
+import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/service-deps';
+import { LoopbackConnector } from './loopback-connector';
+import { GROUPS, sambaInfo } from './samba';
+
+/** The real clock, which a test can move forward (to expire a confirmation). */
+export class ShiftableClock implements Clock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export const SAMBA_SETTINGS: ServiceSettings = {
+  ...DEFAULT_SETTINGS,
+  roles: { agentGroups: [GROUPS.agents], supervisorGroups: [GROUPS.supervisors] },
+  protectedGroups: ['Domain Admins', 'Enterprise Admins', 'Administrators', GROUPS.agents, GROUPS.supervisors],
+};
+
+export const NO_AUTH: BotFrameworkConfig = { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' };
+
+export interface HarnessOptions {
+  /** 'samba' (default): the LDAP adapter on the test DC; 'demo': the demo directory; or any Directory. */
+  readonly directory?: 'samba' | 'demo' | Directory;
+  readonly botFramework?: Partial<BotFrameworkConfig>;
+  readonly adapterOptions?: BotAdapterOptions;
+  /** Mount the local console and its Direct Line endpoint. */
+  readonly localConsole?: boolean;
+  readonly consoleUsers?: readonly ConsoleUser[];
+  readonly settings?: Partial<ServiceSettings>;
+  readonly logger?: Logger;
+  readonly ldapPoolSize?: number;
+  /** Wrap the service (e.g. to count calls). */
+  readonly wrapService?: (service: HelpdeskService) => HelpdeskService;
+}
+
+export interface BotHarness {
+  /** Base URL of the bot, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  readonly connector: LoopbackConnector;
+  readonly service: HelpdeskService;
+  readonly directory: Directory;
+  readonly store: Store;
+  readonly clock: ShiftableClock;
+  readonly teams: TeamsSurface;
+  readonly http: HttpServer;
+  readonly console?: LocalConsole;
+  close(): Promise<void>;
+}
+
+export function sambaDirectory(logger: Logger = silentLogger, poolSize?: number): LdapDirectory {
+  const info = sambaInfo();
+  return new LdapDirectory({
+    url: info.url,
+    bindDN: info.bindDN,
+    bindPassword: info.bindPassword,
+    baseDN: info.baseDN,
+    caFile: info.caFile,
+    logger,
+    ...(poolSize ? { poolSize } : {}),
+  });
+}
+
+export async function startBotHarness(options: HarnessOptions = {}): Promise<BotHarness> {
+  const logger = options.logger ?? silentLogger;
+  const clock = new ShiftableClock();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-bot-'));
+  const kind = options.directory ?? 'samba';
+  const directory = kind === 'samba' ? sambaDirectory(logger, options.ldapPoolSize) : kind === 'demo' ? new DemoDirectory(clock) : kind;
+  const store = openSqliteStore({ path: path.join(dataDir, 'helpdesk.db'), auditKey: randomBytes(32), clock });
+  const base = kind === 'demo' ? { ...SAMBA_SETTINGS, roles: { agentGroups: ['Helpdesk Agents'], supervisorGroups: ['Helpdesk Supervisors'] } } : SAMBA_SETTINGS;
+  const created = new HelpdeskService({ directory, store, clock, logger, settings: { ...base, ...options.settings } });
+  const service = options.wrapService ? options.wrapService(created) : created;
+  const connector = await new LoopbackConnector().start();
+
+  const localConsole = options.localConsole ?? false;
+  const teams = createTeamsSurface({
+    service,
+    logger,
+    botFramework: { ...NO_AUTH, ...options.botFramework },
+    localConsole,
+    ...(options.adapterOptions ? { adapterOptions: options.adapterOptions } : {}),
+  });
+  const consoleSurface = localConsole
+    ? createLocalConsole({ enabled: true, bot: teams.bot, logger, ...(options.consoleUsers ? { users: options.consoleUsers } : {}) })
+    : undefined;
+  const http = createHttpServer({ logger, health: () => service.health(), mounts: [teams.mount, ...(consoleSurface ? [consoleSurface.mount] : [])] });
+  await http.listen(0, '127.0.0.1');
+
+  return {
+    url: http.url(),
+    connector,
+    service,
+    directory,
+    store,
+    clock,
+    teams,
+    http,
+    ...(consoleSurface ? { console: consoleSurface } : {}),
+    async close() {
+      await http.close();
+      await consoleSurface?.bridge.idle();
+      await connector.stop();
+      await directory.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Counts the service calls that reach it (to show that nothing runs). */
+export function countingService(service: HelpdeskService): { service: HelpdeskService; calls: () => number } {
+  let calls = 0;
+  const counted = Object.create(service) as HelpdeskService;
+  counted.command = (ctx, command) => {
+    calls += 1;
+    return service.command(ctx, command);
+  };
+  counted.press = (ctx, press) => {
+    calls += 1;
+    return service.press(ctx, press);
+  };
+  return { service: counted, calls: () => calls };
+}

@@ -1,0 +1,139 @@
+// The Slack surface wired as in production, on loopback: the real restify server (src/http/server.ts) on
+// port 0 with the real Bolt app mounted at /slack/events, the real HelpdeskService on a directory the
+// test chooses (the Samba AD DC, or the demo file for the bench) and a temporary SQLite store, and the
+// Bolt client's Web API base URL pointed at FakeSlackApi.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createSlackSurface, type SlackSurface } from '../../src/chat/slack/slack-app';
+import { createHttpServer, type HttpServer } from '../../src/http/server';
+import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
+import { systemClock, type Clock } from '../../src/ports/clock.port';
+import type { Directory } from '../../src/ports/directory.port';
+import { silentLogger, type Logger } from '../../src/ports/logger.port';
+import type { Store } from '../../src/ports/store.port';
+import { HelpdeskService } from '../../src/service/helpdesk-service';
+import type { ServiceSettings } from '../../src/service/service-deps';
+import { startFakeSlackApi, type FakeSlackApi, type FakeSlackUser, type RecordedCall } from './slack-api-fake';
+import {
+  TEST_BOT_TOKEN, TEST_SIGNING_SECRET, appMention, blockActions, postSigned, slashCommand, type HttpAnswer,
+} from './slack-requests';
+
+export interface SlackHarnessOptions {
+  readonly directory: Directory;
+  readonly settings: ServiceSettings;
+  readonly slackUsers: readonly FakeSlackUser[];
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** users.info cache; tests of "re-checked on every press" shorten it. */
+  readonly identityTtlMs?: number;
+}
+
+/** A button as the bot drew it in a recorded message. */
+export interface DrawnButton {
+  readonly action_id: string;
+  readonly value?: string;
+  readonly style?: string;
+  readonly confirm?: unknown;
+  readonly text: { readonly type: 'plain_text'; readonly text: string };
+}
+
+export interface SlackHarness {
+  readonly eventsUrl: string;
+  readonly fake: FakeSlackApi;
+  readonly service: HelpdeskService;
+  readonly store: Store;
+  readonly surface: SlackSurface;
+  readonly http: HttpServer;
+  /** `/helpdesk <text>`: the HTTP ack, and the response_url the answer will be posted to. */
+  command(userId: string, text: string): Promise<{ ack: HttpAnswer; responseUrl: string }>;
+  /** The same, then waits for the answer posted to its response_url. */
+  ask(userId: string, text: string): Promise<{ ack: HttpAnswer; answer: RecordedCall }>;
+  /** Clicks a drawn button as `userId` and waits for the answer posted to the new response_url. */
+  press(userId: string, button: DrawnButton, options?: { ephemeral?: boolean }): Promise<{ ack: HttpAnswer; answer: RecordedCall }>;
+  /** Mentions the app in a channel; resolves with the HTTP ack (the answer arrives as chat.postEphemeral). */
+  mention(userId: string, text: string, options?: { eventId?: string; threadTs?: string }): Promise<HttpAnswer>;
+  close(): Promise<void>;
+}
+
+/** Buttons of a recorded message (chat.* form fields or response_url JSON), in drawing order. */
+export function buttonsOf(call: RecordedCall): DrawnButton[] {
+  const blocks = (call.body.blocks ?? []) as Record<string, unknown>[];
+  const out: DrawnButton[] = [];
+  for (const block of blocks) {
+    if (block.type === 'actions') out.push(...(block.elements as DrawnButton[]));
+    const accessory = block.accessory as (DrawnButton & { type?: string }) | undefined;
+    if (block.type === 'section' && accessory?.type === 'button') out.push(accessory);
+  }
+  return out;
+}
+
+export function buttonByVerb(call: RecordedCall, verb: string): DrawnButton {
+  const found = buttonsOf(call).find((b) => b.value !== undefined && (JSON.parse(b.value) as { verb?: string }).verb === verb);
+  if (!found) throw new Error(`no ${verb} button in ${JSON.stringify(call.body).slice(0, 2000)}`);
+  return found;
+}
+
+/** Every visible text of a recorded message, as one string (for "shows X" / "does not show Y"). */
+export function textOf(call: RecordedCall): string {
+  return JSON.stringify({ text: call.body.text, blocks: call.body.blocks });
+}
+
+export async function startSlackHarness(options: SlackHarnessOptions): Promise<SlackHarness> {
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const dir = mkdtempSync(path.join(tmpdir(), 'slack-harness-'));
+  const fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: options.slackUsers });
+  const store = openSqliteStore({ path: path.join(dir, 'helpdesk.db'), auditKey: randomBytes(32), clock });
+  const service = new HelpdeskService({ directory: options.directory, store, clock, logger, settings: options.settings });
+  const surface = await createSlackSurface({
+    service,
+    logger,
+    config: { botToken: TEST_BOT_TOKEN, signingSecret: TEST_SIGNING_SECRET, apiUrl: fake.apiUrl },
+    ...(options.identityTtlMs !== undefined ? { identityTtlMs: options.identityTtlMs } : {}),
+  });
+  const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server)] });
+  await http.listen(0, '127.0.0.1');
+  const eventsUrl = `${http.url()}/slack/events`;
+
+  const command = async (userId: string, text: string) => {
+    const responseUrl = fake.newResponseUrl();
+    const ack = await postSigned(eventsUrl, slashCommand({ userId, text, responseUrl }));
+    return { ack, responseUrl };
+  };
+
+  return {
+    eventsUrl,
+    fake,
+    service,
+    store,
+    surface,
+    http,
+    command,
+    async ask(userId, text) {
+      const { ack, responseUrl } = await command(userId, text);
+      if (ack.status !== 200) throw new Error(`slash command answered ${ack.status}`);
+      return { ack, answer: await fake.responseTo(responseUrl) };
+    },
+    async press(userId, button, pressOptions = {}) {
+      const responseUrl = fake.newResponseUrl();
+      const ack = await postSigned(eventsUrl, blockActions({
+        userId, responseUrl, ephemeral: pressOptions.ephemeral ?? true,
+        action: { action_id: button.action_id, ...(button.value !== undefined ? { value: button.value } : {}), text: button.text },
+      }));
+      if (ack.status !== 200) throw new Error(`block_actions answered ${ack.status}`);
+      return { ack, answer: await fake.responseTo(responseUrl) };
+    },
+    mention(userId, text, mentionOptions = {}) {
+      return postSigned(eventsUrl, appMention({ userId, text, botUserId: fake.botUserId, ...mentionOptions }));
+    },
+    async close() {
+      await http.close();
+      await surface.close();
+      await fake.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

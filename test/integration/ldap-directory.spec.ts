@@ -1,0 +1,461 @@
+// LdapDirectory against the real Samba AD DC started by the global setup (test/helpers/samba.ts).
+import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
+import { Attribute, Change } from 'ldapts';
+import { LdapDirectory, type LdapDirectoryOptions } from '../../src/adapters/ldap/ldap-directory';
+import type { DirectoryEntry } from '../../src/domain/directory-user';
+import { type ErrorCode, HelpdeskError, isHelpdeskError } from '../../src/domain/errors';
+import {
+  asAdmin,
+  GROUPS,
+  ldapBindAs,
+  lockOut,
+  MAIL_DOMAIN,
+  PROJECT_GROUPS,
+  rawClient,
+  rawGroupNames,
+  rawUser,
+  restartSamba,
+  resetSeededUser,
+  type SambaInfo,
+  sambaInfo,
+  SEED_PASSWORD,
+  seededDn,
+  stopSamba,
+  USERS,
+} from '../helpers/samba';
+
+const TIMEOUT_MS = 2000;
+
+function options(info: SambaInfo, overrides: Partial<LdapDirectoryOptions> = {}): LdapDirectoryOptions {
+  return { url: info.url, bindDN: info.bindDN, bindPassword: info.bindPassword, baseDN: info.baseDN, caFile: info.caFile, timeoutMs: TIMEOUT_MS, ...overrides };
+}
+
+/** Awaits a rejection and checks it is a coded HelpdeskError (never a raw ldapts/Node error). */
+async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<HelpdeskError> {
+  try {
+    await promise;
+  } catch (e) {
+    assert.ok(isHelpdeskError(e), `expected a HelpdeskError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    return e;
+  }
+  assert.fail(`expected ${code}, but it succeeded`);
+}
+
+const logins = (entries: readonly DirectoryEntry[]): string[] => entries.map((e) => e.sAMAccountName).sort();
+
+/** A random password the domain policy accepts. */
+const newPassword = (): string => `N3w!Pass-${Math.random().toString(36).slice(2, 10)}`;
+
+describe('LdapDirectory on Samba AD (integration)', function () {
+  this.timeout(30_000);
+  let info: SambaInfo;
+  let dir: LdapDirectory;
+
+  before(async () => {
+    info = sambaInfo(); // throws with the reason when the DC is not running: never a skip
+    dir = new LdapDirectory(options(info));
+    await dir.ping();
+  });
+
+  after(async () => {
+    await dir?.close();
+  });
+
+  describe('search', () => {
+    it('finds a user by sAMAccountName, UPN, mail (any case) and alias address', async () => {
+      for (const q of ['jdoe', 'JDoe', `jdoe@${MAIL_DOMAIN}`, `JDOE@${MAIL_DOMAIN.toUpperCase()}`, `john.doe@${MAIL_DOMAIN}`]) {
+        assert.deepEqual(logins(await dir.search(q, 10)), ['jdoe'], q);
+      }
+    });
+
+    it('finds by display-name, given-name and surname prefix', async () => {
+      assert.deepEqual(logins(await dir.search('John D', 10)), ['jdoe']);
+      assert.deepEqual(logins(await dir.search('Luc', 10)), ['locky']);
+      assert.ok(logins(await dir.search('Do', 10)).includes('jdoe'));
+    });
+
+    it('finds by telephone number and mobile, as stored or by its digits', async () => {
+      for (const q of ['+1 555 0111', '+1 555-0111', '15550111', '+1 555 0199']) {
+        assert.deepEqual(logins(await dir.search(q, 10)), ['jdoe'], q);
+      }
+      assert.deepEqual(logins(await dir.search('+1 555 0100', 10)), ['hd.agent']);
+      assert.deepEqual(await dir.search('5550111', 10), [], 'no partial numbers');
+    });
+
+    it('"smith" finds both Smiths', async () => {
+      assert.deepEqual(logins(await dir.search('smith', 10)), ['jsmith', 'jsmithers']);
+      assert.deepEqual(logins(await dir.search('Smithers', 10)), ['jsmithers']);
+    });
+
+    it("handles O'Brien and non-ASCII names (Zoë Müller), case-insensitively", async () => {
+      assert.deepEqual(logins(await dir.search("O'Brien", 10)), ['cobrien']);
+      assert.deepEqual(logins(await dir.search("Conor O'B", 10)), ['cobrien']);
+      for (const q of ['Zoë', 'Müller', 'müller', 'Zoë Mü']) assert.deepEqual(logins(await dir.search(q, 10)), ['zmuller'], q);
+      const [zoe] = await dir.search('Zoë', 1);
+      assert.equal(zoe?.displayName, 'Zoë Müller');
+    });
+
+    it('returns at most `limit` entries, without failing when more match', async () => {
+      const five = await dir.search('Bench User', 5);
+      assert.equal(five.length, 5);
+      assert.equal((await dir.search('Bench User', 50)).length, 20);
+      assert.deepEqual(await dir.search('Bench User', 0), []);
+    });
+
+    it('injection attempts find nothing and break nothing', async () => {
+      const hostile = [
+        '*',
+        'jd*',
+        '*doe',
+        ')(',
+        '*)(objectClass=*',
+        'jdoe)(|(sAMAccountName=*',
+        '\\',
+        '\\2a',
+        'jdoe\\00',
+        'jdoe\u0000',
+        'jdoe\u0000anything',
+        '\u0000',
+        '(',
+        'x'.repeat(10 * 1024),
+        '*'.repeat(10 * 1024),
+        '\u00e9'.repeat(5 * 1024),
+      ];
+      for (const q of hostile) {
+        assert.deepEqual(await dir.search(q, 10), [], JSON.stringify(q.slice(0, 30)));
+        assert.equal(await dir.findByLogin(q), null, JSON.stringify(q.slice(0, 30)));
+      }
+      // The connection survived all of it.
+      assert.deepEqual(logins(await dir.search('jdoe', 10)), ['jdoe']);
+    });
+
+    it('only returns people: not computers, not groups', async () => {
+      const [computer] = await asAdmin(async (c) => (await c.search(info.baseDN, { filter: '(objectCategory=computer)', attributes: ['sAMAccountName'] })).searchEntries);
+      assert.ok(computer, 'the DC has a computer account');
+      assert.deepEqual(await dir.search(String(computer.sAMAccountName), 10), []);
+      assert.deepEqual(await dir.search('Finance', 10), []);
+      assert.deepEqual(await dir.search('Helpdesk Agents', 10), []);
+    });
+  });
+
+  describe('findByLogin', () => {
+    it('finds exactly by sAMAccountName, UPN or mail, case-insensitively', async () => {
+      for (const q of ['jdoe', 'JDOE', `jdoe@${MAIL_DOMAIN}`, `JDoe@${MAIL_DOMAIN}`]) {
+        assert.equal((await dir.findByLogin(q))?.sAMAccountName, 'jdoe', q);
+      }
+      assert.equal(await dir.findByLogin('jdo'), null, 'no prefix match');
+      assert.equal(await dir.findByLogin('John Doe'), null, 'no name match');
+      assert.equal(await dir.findByLogin('nobody.here'), null);
+    });
+
+    it('throws DIR.AMBIGUOUS when a login names several users', async () => {
+      // A user whose mail is another user's sAMAccountName.
+      const dn = seededDn('Ambiguous Mail');
+      await asAdmin((c) => c.add(dn, { objectClass: 'user', sAMAccountName: 'amb.mail', mail: 'jsmith', userAccountControl: '514' }));
+      try {
+        await rejectsWith(dir.findByLogin('jsmith'), 'DIR.AMBIGUOUS');
+      } finally {
+        await asAdmin((c) => c.del(dn));
+      }
+      assert.equal((await dir.findByLogin('jsmith'))?.sAMAccountName, 'jsmith');
+    });
+  });
+
+  describe('entry details', () => {
+    it('jdoe matches what a raw search of the DC shows', async () => {
+      const raw = await rawUser(USERS.jdoe);
+      const jdoe = await dir.findByLogin('jdoe');
+      assert.ok(jdoe);
+      assert.equal(jdoe.dn, raw.dn);
+      assert.equal(jdoe.displayName, 'John Doe');
+      assert.equal(jdoe.givenName, raw.givenName);
+      assert.equal(jdoe.surname, raw.sn);
+      assert.equal(jdoe.userPrincipalName, raw.userPrincipalName);
+      assert.deepEqual(jdoe.organisation, {
+        department: raw.department,
+        title: raw.title,
+        company: raw.company,
+        office: raw.physicalDeliveryOfficeName,
+        manager: 'Mary Manager',
+      });
+      assert.deepEqual(jdoe.organisation, { department: 'Finance', title: 'Accountant', company: 'Contoso', office: 'Building 2', manager: 'Mary Manager' });
+      assert.equal(raw.manager, seededDn('Mary Manager'));
+      assert.deepEqual(jdoe.contact, { mail: raw.mail, telephoneNumber: '+1 555 0111', mobile: '+1 555 0199' });
+      assert.equal(jdoe.contact.telephoneNumber, raw.telephoneNumber);
+      assert.equal(jdoe.contact.mobile, raw.mobile);
+      assert.deepEqual([...jdoe.linked.proxyAddresses].sort(), [raw.proxyAddresses].flat().map(String).sort());
+      assert.deepEqual([...jdoe.linked.proxyAddresses].sort(), [`SMTP:jdoe@${MAIL_DOMAIN}`, `smtp:john.doe@${MAIL_DOMAIN}`]);
+      assert.equal(jdoe.linked.upnSuffix, MAIL_DOMAIN);
+
+      const a = jdoe.account;
+      assert.equal(a.enabled, true);
+      assert.equal(a.locked, false);
+      assert.equal(a.passwordMustChange, false);
+      assert.equal(a.passwordExpired, false);
+      assert.ok(a.passwordLastSet && a.passwordExpiresAt && a.createdAt);
+      // The domain's default maxPwdAge is 42 days.
+      assert.equal(a.passwordExpiresAt.getTime() - a.passwordLastSet.getTime(), 42 * 24 * 3_600_000);
+      assert.equal(a.accountExpiresAt, undefined, 'accountExpires = never');
+      assert.equal(a.createdAt.toISOString().slice(0, 19).replace(/\D/g, ''), String(raw.whenCreated).slice(0, 14));
+      assert.equal(jdoe.source, 'ldap');
+    });
+
+    it('groupsOf gives the transitive groups: jdoe in Finance, hd.nested in Helpdesk Agents through Tier1', async () => {
+      const jdoe = await dir.findByLogin('jdoe');
+      const jdoeGroups = await dir.groupsOf(jdoe!.dn);
+      assert.deepEqual(jdoeGroups, [{ id: seededDn('Finance'), name: GROUPS.finance }]);
+
+      const nested = await dir.findByLogin(USERS.nestedAgent);
+      const names = (await dir.groupsOf(nested!.dn)).map((g) => g.name);
+      assert.deepEqual(names, [GROUPS.agents, GROUPS.tier1]);
+      assert.deepEqual(names, await rawGroupNames(nested!.dn));
+    });
+
+    it('groupsOf: a user in 201 groups with long names gets them all', async () => {
+      const many = await dir.findByLogin(USERS.manyGroups);
+      const groups = await dir.groupsOf(many!.dn);
+      assert.equal(groups.length, 201);
+      assert.deepEqual(groups.map((g) => g.name).sort(), [GROUPS.engineering, ...PROJECT_GROUPS].sort());
+    });
+
+    it('groupsOf: an unknown or hostile DN has no groups', async () => {
+      assert.deepEqual(await dir.groupsOf(seededDn('Nobody Here')), []);
+      assert.deepEqual(await dir.groupsOf('*'), []);
+      assert.deepEqual(await dir.groupsOf(`${seededDn('John Doe')})(cn=*`), []);
+    });
+  });
+
+  describe('lockout and unlock', () => {
+    after(() => resetSeededUser(USERS.locky));
+
+    it('three wrong passwords lock locky; the adapter shows it; unlock lets the right password in', async () => {
+      const before = Date.now();
+      const outcomes = await lockOut(USERS.locky);
+      assert.ok(outcomes.every((o) => !o.ok && o.data === '52e'), JSON.stringify(outcomes));
+      const locked = await ldapBindAs(USERS.locky, SEED_PASSWORD);
+      assert.equal(locked.ok, false);
+      assert.equal(!locked.ok && locked.data, '775', 'the right password is refused while locked');
+
+      const entry = await dir.findByLogin(USERS.locky);
+      assert.ok(entry);
+      assert.equal(entry.account.locked, true);
+      assert.ok(entry.account.lockedAt, 'lockedAt');
+      assert.ok(Math.abs(entry.account.lockedAt.getTime() - before) < 60_000, 'locked just now');
+      assert.ok(entry.account.lockoutEndsAt, 'lockoutEndsAt');
+      assert.equal(entry.account.lockoutEndsAt.getTime() - entry.account.lockedAt.getTime(), 30 * 60_000);
+      assert.equal(entry.account.badPwdCount, 3);
+
+      await dir.unlock(entry.dn);
+      const after = await dir.findByLogin(USERS.locky);
+      assert.equal(after?.account.locked, false);
+      assert.equal(after?.account.lockedAt, undefined);
+      assert.equal(after?.account.badPwdCount, 0);
+      assert.deepEqual(await ldapBindAs(USERS.locky, SEED_PASSWORD), { ok: true });
+    });
+
+    it('unlocking an account that is not locked is harmless', async () => {
+      const entry = await dir.findByLogin(USERS.locky);
+      await dir.unlock(entry!.dn);
+      assert.deepEqual(await ldapBindAs(USERS.locky, SEED_PASSWORD), { ok: true });
+    });
+  });
+
+  describe('setPassword', () => {
+    after(() => resetSeededUser(USERS.resetme));
+
+    it('with mustChange: the new password needs a change (773), the old one is refused', async () => {
+      const entry = await dir.findByLogin(USERS.resetme);
+      const pw = newPassword();
+      await dir.setPassword(entry!.dn, pw, { mustChange: true });
+      const withNew = await ldapBindAs(USERS.resetme, pw);
+      assert.equal(!withNew.ok && withNew.data, '773', JSON.stringify(withNew));
+      const withOld = await ldapBindAs(USERS.resetme, SEED_PASSWORD);
+      assert.equal(!withOld.ok && withOld.data, '52e', JSON.stringify(withOld));
+      const after = await dir.findByLogin(USERS.resetme);
+      assert.equal(after?.account.passwordMustChange, true);
+      assert.equal(after?.account.passwordLastSet, undefined);
+    });
+
+    it('a password the policy refuses → DIR.PASSWORD_POLICY, and nothing changes', async () => {
+      const entry = await dir.findByLogin(USERS.resetme);
+      const pw = newPassword();
+      await dir.setPassword(entry!.dn, pw, { mustChange: true });
+      // Too short; not complex (one character class).
+      for (const bad of ['Xy7!q', 'alllowercaseletters']) {
+        const e = await rejectsWith(dir.setPassword(entry!.dn, bad, { mustChange: false }), 'DIR.PASSWORD_POLICY');
+        assert.ok(!e.message.includes(bad), 'the refused password is not echoed');
+      }
+      const still = await ldapBindAs(USERS.resetme, pw);
+      assert.equal(!still.ok && still.data, '773', 'same password, still must change');
+      assert.equal((await dir.findByLogin(USERS.resetme))?.account.passwordMustChange, true);
+    });
+
+    it('without mustChange: the new password logs on straight away', async () => {
+      const entry = await dir.findByLogin(USERS.resetme);
+      const pw = newPassword();
+      await dir.setPassword(entry!.dn, pw, { mustChange: false });
+      assert.deepEqual(await ldapBindAs(USERS.resetme, pw), { ok: true });
+      const after = await dir.findByLogin(USERS.resetme);
+      assert.equal(after?.account.passwordMustChange, false);
+      assert.ok(after?.account.passwordLastSet && Date.now() - after.account.passwordLastSet.getTime() < 60_000);
+    });
+  });
+
+  describe('rights and unknown targets', () => {
+    it('the service account may not unlock or reset a protected admin: DIR.INSUFFICIENT_RIGHTS', async () => {
+      const admin = await dir.findByLogin(USERS.domainAdmin);
+      await rejectsWith(dir.unlock(admin!.dn), 'DIR.INSUFFICIENT_RIGHTS');
+      await rejectsWith(dir.setPassword(admin!.dn, newPassword(), { mustChange: true }), 'DIR.INSUFFICIENT_RIGHTS');
+      assert.deepEqual(await ldapBindAs(USERS.domainAdmin, SEED_PASSWORD), { ok: true }, 'password unchanged');
+    });
+
+    it('an unknown DN → DIR.USER_NOT_FOUND', async () => {
+      await rejectsWith(dir.unlock(seededDn('Nobody Here')), 'DIR.USER_NOT_FOUND');
+      await rejectsWith(dir.setPassword(seededDn('Nobody Here'), newPassword(), { mustChange: true }), 'DIR.USER_NOT_FOUND');
+    });
+
+    it('the service account cannot write other attributes (delegation is narrow)', async () => {
+      const svc = await asAdmin(async (c) => (await c.search(info.bindDN, { scope: 'base', attributes: ['sAMAccountName'] })).searchEntries[0]);
+      assert.equal(svc?.sAMAccountName, 'svc.helpdesk');
+      const jdoe = await rawUser(USERS.jdoe, ['1.1']);
+      const client = rawClient();
+      try {
+        await client.bind(info.bindDN, info.bindPassword);
+        await assert.rejects(
+          client.modify(jdoe.dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Hacked'] }) })),
+          /no write property access|Insufficient/i,
+        );
+      } finally {
+        await client.unbind();
+      }
+    });
+  });
+
+  describe('connection failures', () => {
+    it('a wrong bind password → DIR.BIND_FAILED', async () => {
+      const bad = new LdapDirectory(options(info, { bindPassword: 'not-the-password' }));
+      try {
+        await rejectsWith(bad.search('jdoe', 5), 'DIR.BIND_FAILED');
+        await rejectsWith(bad.ping(), 'DIR.BIND_FAILED');
+      } finally {
+        await bad.close();
+      }
+    });
+
+    it('a CA file of another CA → DIR.TLS; no CA file at all (public CAs only) → DIR.TLS', async () => {
+      for (const caFile of [info.otherCaFile, undefined]) {
+        const other = new LdapDirectory(options(info, { caFile }));
+        try {
+          await rejectsWith(other.search('jdoe', 5), 'DIR.TLS');
+        } finally {
+          await other.close();
+        }
+      }
+      assert.throws(() => new LdapDirectory(options(info, { caFile: '/nonexistent/ca.pem' })), (e: unknown) => isHelpdeskError(e) && e.code === 'DIR.TLS');
+      assert.throws(() => new LdapDirectory(options(info, { url: info.url.replace('ldaps:', 'ldap:').replace(':636', ':389') })), (e: unknown) => isHelpdeskError(e) && e.code === 'DIR.TLS');
+    });
+
+    it('LDAPS to a port that speaks plain LDAP → a coded error at once (Samba resets: DIR.UNAVAILABLE)', async () => {
+      const plain = new LdapDirectory(options(info, { url: info.url.replace(':636', ':389') }));
+      try {
+        const t0 = Date.now();
+        // A server that answers the TLS hello with garbage gives DIR.TLS; Samba closes the
+        // connection (ECONNRESET), which cannot be told from a DC going away.
+        const e = await rejectsWith(plain.search('jdoe', 5), 'DIR.UNAVAILABLE');
+        assert.ok(Date.now() - t0 < 500, e.message);
+      } finally {
+        await plain.close();
+      }
+    });
+
+    it('no server on the port → DIR.UNAVAILABLE at once', async () => {
+      const port = await freePort();
+      const none = new LdapDirectory(options(info, { url: `ldaps://127.0.0.1:${port}` }));
+      try {
+        const t0 = Date.now();
+        await rejectsWith(none.search('jdoe', 5), 'DIR.UNAVAILABLE');
+        assert.ok(Date.now() - t0 < 500, `took ${Date.now() - t0} ms`);
+      } finally {
+        await none.close();
+      }
+    });
+
+    it('a server that accepts but never answers → DIR.UNAVAILABLE after timeoutMs, not a hang', async () => {
+      const { server, port, sockets } = await silentServer();
+      const hung = new LdapDirectory(options(info, { url: `ldaps://127.0.0.1:${port}`, timeoutMs: 400 }));
+      try {
+        for (const call of [() => hung.search('jdoe', 5), () => hung.unlock(seededDn('Lucy Locke')), () => hung.ping()]) {
+          const t0 = Date.now();
+          await rejectsWith(call(), 'DIR.UNAVAILABLE');
+          const took = Date.now() - t0;
+          assert.ok(took >= 350 && took < 1000, `took ${took} ms`);
+        }
+      } finally {
+        await hung.close();
+        for (const s of sockets) s.destroy();
+        server.close();
+      }
+    });
+
+    it('the DC stopped mid-suite → DIR.UNAVAILABLE within timeoutMs; works again after restart', async () => {
+      const live = new LdapDirectory(options(info));
+      try {
+        assert.deepEqual(logins(await live.search('jdoe', 5)), ['jdoe']); // a pooled, bound connection
+        await stopSamba();
+        try {
+          for (const call of [() => live.search('jdoe', 5), () => live.findByLogin('jdoe'), () => live.ping(), () => live.groupsOf(seededDn('John Doe'))]) {
+            const t0 = Date.now();
+            await rejectsWith(call(), 'DIR.UNAVAILABLE');
+            assert.ok(Date.now() - t0 < TIMEOUT_MS + 250, `took ${Date.now() - t0} ms`);
+          }
+        } finally {
+          await restartSamba();
+        }
+        // The same adapter reconnects by itself.
+        assert.deepEqual(logins(await live.search('jdoe', 5)), ['jdoe']);
+        await live.ping();
+        // So does the suite's long-lived one, whose pooled connection died with the DC.
+        assert.deepEqual(logins(await dir.search('jdoe', 5)), ['jdoe']);
+      } finally {
+        await live.close();
+      }
+    });
+
+    it('a closed adapter refuses work with a coded error', async () => {
+      const closing = new LdapDirectory(options(info));
+      await closing.ping();
+      await closing.close();
+      await rejectsWith(closing.search('jdoe', 5), 'DIR.UNAVAILABLE');
+    });
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A TCP server that accepts connections and never says a word (not even a TLS handshake). */
+function silentServer(): Promise<{ server: Server; port: number; sockets: Socket[] }> {
+  const sockets: Socket[] = [];
+  return new Promise((resolve, reject) => {
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+    });
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ server, port: typeof address === 'object' && address ? address.port : 0, sockets });
+    });
+  });
+}
