@@ -1,8 +1,10 @@
-// `npm run bench [-- <filter>] [-- --strict]`: runs every bench/*.bench.ts (each exports `run(ctx)`),
-// one after the other, and prints what each measured against DESIGN.md's performance budgets.
-// Another surface adds its own bench by dropping a `bench/<name>.bench.ts` file here.
+// `npm run bench [-- <filter>] [-- --strict]`: starts the Samba AD test DC (or reuses SAMBA_TEST_DIR), runs
+// every bench/*.bench.ts (each exports `run(ctx)`) one after the other, and prints what each measured
+// against DESIGN.md's performance budgets. A surface adds its bench by dropping `bench/<name>.bench.ts`
+// here (bench/slack-ack.bench.ts wraps the Slack helper's bench/slack-ack.ts). `--strict`: exit 1 on a miss.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { removeSamba, startSamba } from '../test/helpers/samba';
 import type { BenchContext, BenchModule, BenchReport } from './bench-types';
 
 async function main(): Promise<void> {
@@ -16,13 +18,22 @@ async function main(): Promise<void> {
   if (files.length === 0) throw new Error(`no bench/*.bench.ts matches ${filters.join(' ')}`);
   const ctx: BenchContext = { log: (line) => console.log(line), env: process.env };
   const reports: BenchReport[] = [];
-  for (const file of files) {
-    console.log(`\n▶ ${file}`);
-    const mod = (await import(path.join(__dirname, file))) as BenchModule;
-    const report = await mod.run(ctx);
-    reports.push(report);
-    for (const line of report.lines) console.log(`  ${line}`);
-    for (const b of report.budgets) console.log(`  ${b.ok ? 'PASS' : 'MISS'}  ${b.name}: ${b.measured} (budget ${b.budget})`);
+  // One Samba AD test DC for every bench (reused when SAMBA_TEST_DIR names a running one).
+  const ownSamba = !process.env.SAMBA_TEST_DIR;
+  if (ownSamba) console.log('starting the Samba AD test DC…');
+  const samba = await startSamba();
+  console.log(`Samba AD DC at ${samba.url}`);
+  try {
+    for (const file of files) {
+      console.log(`\n▶ ${file}`);
+      const mod = (await import(path.join(__dirname, file))) as BenchModule;
+      const report = await mod.run(ctx);
+      reports.push(report);
+      for (const line of report.lines) console.log(`  ${line}`);
+      for (const b of report.budgets) console.log(`  ${b.ok ? 'PASS' : 'MISS'}  ${b.name}: ${b.measured} (budget ${b.budget})`);
+    }
+  } finally {
+    if (ownSamba) await removeSamba();
   }
   const missed = reports.flatMap((r) => r.budgets.filter((b) => !b.ok));
   console.log(`\n${missed.length === 0 ? 'All budgets met.' : `${missed.length} budget(s) missed.`}`);

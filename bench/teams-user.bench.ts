@@ -1,22 +1,22 @@
 // `user <name>` over the Bot Framework protocol, N concurrent agents, against the Samba AD test DC:
 // p50/p95/p99 latency, commands per second, the bot's peak RSS, and the ratio of the bot's latency to the
-// raw LDAP work the command needs (the user's entry and its transitive groups, searched directly with
-// ldapts at the same concurrency, over as many connections as the bot's LDAP pool) — in the same run.
-import { spawn, type ChildProcess } from 'node:child_process';
+// raw LDAP work the command needs (the user's entry and its transitive groups — memberOf, level by level —
+// searched directly with ldapts at the same concurrency, over as many connections as the bot's LDAP pool),
+// in the same run.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, EqualityFilter, ExtensibleFilter, AndFilter } from 'ldapts';
 import { USER_ATTRIBUTES } from '../src/adapters/ldap/ad-entry';
 import { LoopbackConnector, teamsMember } from '../test/helpers/loopback-connector';
-import { BENCH_USERS, removeSamba, sambaInfo, startSamba, USERS } from '../test/helpers/samba';
+import { BENCH_USERS, sambaInfo, USERS } from '../test/helpers/samba';
 import { teamsMessage } from '../test/helpers/teams-activities';
 import type { BenchContext, BenchReport } from './bench-types';
 import { closedLoop, ms, summarise, type Summary } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const IN_CHAIN = '1.2.840.113556.1.4.1941';
-
 function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -26,8 +26,22 @@ function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-async function startBot(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'bot-server.ts')], {
+/**
+ * The bot runs as `npm start` runs it: compiled JavaScript (tsc into dist/bench-build), not through tsx,
+ * whose on-the-fly transpiling would add to the memory measured. BENCH_TSX=1 skips the compile.
+ */
+function compileForBench(): string {
+  const out = path.join(ROOT, 'dist', 'bench-build');
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', out, '--noEmit', 'false', '--sourceMap', 'false'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  return path.join(out, 'bench', 'bot-server.js');
+}
+
+async function startBot(env: NodeJS.ProcessEnv, compiled: string | undefined): Promise<{ child: ChildProcess; url: string }> {
+  const args = compiled ? [compiled] : ['--require', 'tsx/cjs', path.join(__dirname, 'bot-server.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...env, NODE_ENV: 'production', NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -55,19 +69,42 @@ async function rawPool(size: number): Promise<Client[]> {
   );
 }
 
-/** The raw work behind `user <login>`: the entry, then its transitive groups. */
+/** memberOf of one entry (a base search by DN). */
+async function memberOfOf(client: Client, dn: string): Promise<string[]> {
+  const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['memberOf'] });
+  const value = searchEntries[0]?.memberOf;
+  return value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/**
+ * The raw work behind `user <login>`, straight with ldapts: the entry (with its memberOf), then its
+ * transitive groups level by level with base searches by DN (the cheap way on AD and Samba alike).
+ */
 async function rawUserLookup(client: Client, baseDN: string, login: string): Promise<number> {
   const { searchEntries } = await client.search(baseDN, {
     scope: 'sub',
     filter: new AndFilter({
       filters: [new EqualityFilter({ attribute: 'objectCategory', value: 'person' }), new EqualityFilter({ attribute: 'sAMAccountName', value: login })],
     }),
-    attributes: [...USER_ATTRIBUTES],
+    attributes: [...USER_ATTRIBUTES, 'memberOf'],
     sizeLimit: 2,
   });
-  const dn = searchEntries[0]?.dn;
-  if (!dn) throw new Error(`no ${login}`);
-  const groups = await client.search(baseDN, {
+  const entry = searchEntries[0];
+  if (!entry) throw new Error(`no ${login}`);
+  const direct = entry.memberOf === undefined ? [] : (Array.isArray(entry.memberOf) ? entry.memberOf : [entry.memberOf]).map(String);
+  const seen = new Set(direct.map((d) => d.toLowerCase()));
+  let frontier = direct;
+  while (frontier.length > 0) {
+    const parents = (await Promise.all(frontier.map((dn) => memberOfOf(client, dn)))).flat();
+    frontier = parents.filter((dn) => !seen.has(dn.toLowerCase()));
+    for (const dn of frontier) seen.add(dn.toLowerCase());
+  }
+  return seen.size;
+}
+
+/** The other way to get transitive groups, for the record: one LDAP_MATCHING_RULE_IN_CHAIN search. */
+async function inChainGroups(client: Client, baseDN: string, dn: string): Promise<void> {
+  await client.search(baseDN, {
     scope: 'sub',
     filter: new AndFilter({
       filters: [new EqualityFilter({ attribute: 'objectClass', value: 'group' }), new ExtensibleFilter({ matchType: 'member', rule: IN_CHAIN, value: dn })],
@@ -75,17 +112,18 @@ async function rawUserLookup(client: Client, baseDN: string, login: string): Pro
     attributes: ['cn'],
     paged: { pageSize: 1000 },
   });
-  return groups.searchEntries.length;
 }
 
 export async function run(ctx: BenchContext): Promise<BenchReport> {
   const agents = Number(ctx.env.BENCH_AGENTS) || 50;
   const seconds = Number(ctx.env.BENCH_SECONDS) || 15;
   const poolSize = Number(ctx.env.BENCH_LDAP_POOL) || 4;
-  const ownSamba = !ctx.env.SAMBA_TEST_DIR;
-  if (ownSamba) ctx.log('starting the Samba AD test DC…');
-  await startSamba();
   const info = sambaInfo();
+  let compiled: string | undefined;
+  if (ctx.env.BENCH_TSX !== '1') {
+    ctx.log('compiling the bot (tsc → dist/bench-build)…');
+    compiled = compileForBench();
+  }
 
   const connector = await new LoopbackConnector().start();
   connector.record = false;
@@ -95,7 +133,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     const hex = i.toString(16).padStart(12, '0');
     return connector.addMember({ ...base, id: `29:bench-agent-${i}`, aadObjectId: `bbbbbbbb-0000-4000-8000-${hex}` });
   });
-  const { child, url } = await startBot({ ...process.env, BENCH_LDAP_POOL: String(poolSize) });
+  const { child, url } = await startBot({ ...process.env, BENCH_LDAP_POOL: String(poolSize) }, compiled);
   const pid = child.pid ?? 0;
   let peakSampled = 0;
   const sampler = setInterval(() => {
@@ -139,6 +177,11 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     await closedLoop(agents, Date.now() + 2000, rawCall);
     const rawSingle = await closedLoop(1, Date.now() + 3000, rawCall);
     const rawLoaded = await closedLoop(agents, Date.now() + seconds * 1000, rawCall);
+    // For the record, one at a time: the same groups through IN_CHAIN, which the adapter avoids on Samba.
+    const [target0] = await clients[0]!.search(info.baseDN, { scope: 'sub', filter: new EqualityFilter({ attribute: 'sAMAccountName', value: BENCH_USERS[0] as string }), attributes: ['1.1'] }).then((r) => r.searchEntries);
+    const inChain = await closedLoop(1, Date.now() + 1500, async () => {
+      await inChainGroups(clients[0] as Client, info.baseDN, target0?.dn ?? '');
+    });
     await Promise.all(clients.map((c) => c.unbind().catch(() => undefined)));
 
     const bot = summarise(loaded.latencies);
@@ -154,11 +197,12 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     return {
       name: 'teams: user <name>',
       lines: [
-        `bot: Teams-shaped POST /api/messages → reply to the loopback connector; LDAP pool ${poolSize}; ${agents} agents (Teams members of ${staff.join(', ')}); targets ${BENCH_USERS.length} bench users`,
+        `bot (${compiled ? 'compiled JS' : 'tsx'}): Teams-shaped POST /api/messages → reply to the loopback connector; LDAP pool ${poolSize}; ${agents} agents (Teams members of ${staff.join(', ')}); targets ${BENCH_USERS.length} bench users`,
         row(`bot, ${agents} concurrent`, bot, cps),
         row('bot, 1 at a time', bot1),
         row(`raw LDAP, ${agents} concurrent`, raw, rawOps),
         row('raw LDAP, 1 at a time', raw1),
+        row('(IN_CHAIN groups search, 1 at a time)', summarise(inChain.latencies)),
         `errors: ${loaded.errors}; replies received ${replies} for ${loaded.latencies.length} commands`,
         `bot p50 / raw LDAP p50: ${ratio.toFixed(2)}× under load, ${ratio1.toFixed(2)}× one at a time`,
         `bot peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MB`,
@@ -176,6 +220,5 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
     await connector.stop();
-    if (ownSamba) await removeSamba();
   }
 }

@@ -38,7 +38,7 @@ now_ms() { date +%s%3N; }
 
 require_tools() {
   local t
-  for t in samba samba-tool openssl ldapsearch ss flock /usr/bin/python3; do
+  for t in samba samba-tool openssl ldapsearch ss ps pgrep flock sha256sum /usr/bin/python3; do
     command -v "$t" >/dev/null 2>&1 || die "'$t' not found: install the Samba AD DC packages (bash scripts/test-peers.sh ensure)"
   done
 }
@@ -63,7 +63,12 @@ ensure_template() {
     local work="$tpl.building.$$" t0
     t0=$(now_ms)
     rm -rf "$work" && mkdir -p "$work"
-    build_template "$work" || { rm -rf "$work"; die "building the domain template failed (see messages above)"; }
+    # Called plainly (not in an `||` list, which would switch off `set -e` inside it): any failing
+    # step ends the script, and the trap says so and cleans up.
+    # shellcheck disable=SC2064 # expand $work now: it is local to this function
+    trap "log 'building the domain template failed (see the messages above)'; rm -rf '$work'" EXIT
+    build_template "$work"
+    trap - EXIT
     rm -rf "$tpl" && mv "$work" "$tpl"
     # Drop templates of older script/Samba versions (not touched for a day).
     find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d ! -path "$tpl" -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
@@ -90,7 +95,7 @@ build_template() {
     --option="pid directory=$w/run" --option="log file=$w/log/samba.log" \
     --option="ncalrpc dir=$w/run/ncalrpc" --option="winbindd socket directory=$w/run/winbindd" \
     --option="ntp signd socket directory=$w/run/ntp_signd" \
-    >"$w/log/provision.log" 2>&1 || { tail -20 "$w/log/provision.log" >&2; return 1; }
+    >"$w/log/provision.log" 2>&1 || { tail -20 "$w/log/provision.log" >&2; false; }
   mv "$w/etc/smb.conf" "$w/etc/smb.conf.in"
   log "provisioned in $(( $(now_ms) - t0 )) ms"
 
@@ -100,7 +105,7 @@ build_template() {
 
   t0=$(now_ms)
   sed "s|@ADDR@|127.0.0.1|g" "$w/etc/smb.conf.in" >"$w/etc/smb.conf"
-  seed "$w/etc/smb.conf" || return 1
+  seed "$w/etc/smb.conf"
   rm -f "$w/etc/smb.conf"
   log "policy and seed in $(( $(now_ms) - t0 )) ms"
 }

@@ -8,7 +8,8 @@
 # browser tests) with its recommends (fonts and the like it needs to render pages).
 set -euo pipefail
 
-SAMBA_PACKAGES=(samba samba-ad-provision samba-ad-dc samba-dsdb-modules winbind ldap-utils krb5-user openssl)
+SAMBA_PACKAGES=(samba samba-ad-provision samba-ad-dc samba-dsdb-modules winbind ldap-utils krb5-user openssl
+  iproute2 procps) # ss, ps and pgrep: scripts/samba-dc.sh finds free ports and its processes with them
 BROWSER_PACKAGES=(chromium)
 
 die() { echo "test-peers: $*" >&2; exit 1; }

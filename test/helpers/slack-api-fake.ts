@@ -33,6 +33,8 @@ export interface FakeSlackOptions {
   readonly botUserId?: string;
   readonly botId?: string;
   readonly users?: readonly FakeSlackUser[];
+  /** Called with every recorded call (e.g. to forward it to another process). */
+  readonly onCall?: (call: RecordedCall) => void;
 }
 
 const RECORDED = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update']);
@@ -133,8 +135,14 @@ export class FakeSlackApi {
     return this.waitFor((c) => c.method === 'response_url' && c.path === path, timeoutMs);
   }
 
+  /** The base every response URL this fake hands out starts with. */
+  get responseUrlBase(): string {
+    return `${this.base}/commands/${this.teamId}/`;
+  }
+
   private record(call: RecordedCall): void {
     this.calls.push(call);
+    this.options.onCall?.(call);
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const w = this.waiters[i]!;
       if (w.predicate(call)) {

@@ -1,7 +1,8 @@
 // The Slack surface wired as in production, on loopback: the real restify server (src/http/server.ts) on
 // port 0 with the real Bolt app mounted at /slack/events, the real HelpdeskService on a directory the
 // test chooses (the Samba AD DC, or the demo file for the bench) and a temporary SQLite store, and the
-// Bolt client's Web API base URL pointed at FakeSlackApi.
+// Bolt client's Web API base URL pointed at FakeSlackApi. (Directory wiring and settings are shared with
+// the Teams harness, test/helpers/bot-harness.ts.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,25 +10,29 @@ import { randomBytes } from 'node:crypto';
 import { createSlackSurface, type SlackSurface } from '../../src/chat/slack/slack-app';
 import { createHttpServer, type HttpServer } from '../../src/http/server';
 import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
-import { systemClock, type Clock } from '../../src/ports/clock.port';
+import { DemoDirectory } from '../../src/adapters/demo/demo-directory';
 import type { Directory } from '../../src/ports/directory.port';
 import { silentLogger, type Logger } from '../../src/ports/logger.port';
 import type { Store } from '../../src/ports/store.port';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
 import type { ServiceSettings } from '../../src/service/service-deps';
+import { SAMBA_SETTINGS, ShiftableClock, sambaDirectory } from './bot-harness';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackUser, type RecordedCall } from './slack-api-fake';
 import {
   TEST_BOT_TOKEN, TEST_SIGNING_SECRET, appMention, blockActions, postSigned, slashCommand, type HttpAnswer,
 } from './slack-requests';
 
 export interface SlackHarnessOptions {
-  readonly directory: Directory;
-  readonly settings: ServiceSettings;
+  /** 'samba' (default): the LDAP adapter on the test DC with SAMBA_SETTINGS; 'demo': the demo file; or any Directory. */
+  readonly directory?: 'samba' | 'demo' | Directory;
+  /** Default: SAMBA_SETTINGS (the demo directory's groups have the same names). */
+  readonly settings?: ServiceSettings;
   readonly slackUsers: readonly FakeSlackUser[];
   readonly logger?: Logger;
-  readonly clock?: Clock;
-  /** users.info cache; tests of "re-checked on every press" shorten it. */
+  /** users.info cache (default 60 s). */
   readonly identityTtlMs?: number;
+  /** Wrap the service (e.g. to count the calls that reach it). */
+  readonly wrapService?: (service: HelpdeskService) => HelpdeskService;
 }
 
 /** A button as the bot drew it in a recorded message. */
@@ -43,7 +48,9 @@ export interface SlackHarness {
   readonly eventsUrl: string;
   readonly fake: FakeSlackApi;
   readonly service: HelpdeskService;
+  readonly directory: Directory;
   readonly store: Store;
+  readonly clock: ShiftableClock;
   readonly surface: SlackSurface;
   readonly http: HttpServer;
   /** `/helpdesk <text>`: the HTTP ack, and the response_url the answer will be posted to. */
@@ -82,11 +89,14 @@ export function textOf(call: RecordedCall): string {
 
 export async function startSlackHarness(options: SlackHarnessOptions): Promise<SlackHarness> {
   const logger = options.logger ?? silentLogger;
-  const clock = options.clock ?? systemClock;
+  const clock = new ShiftableClock();
+  const kind = options.directory ?? 'samba';
+  const directory = kind === 'samba' ? sambaDirectory(logger) : kind === 'demo' ? new DemoDirectory(clock) : kind;
   const dir = mkdtempSync(path.join(tmpdir(), 'slack-harness-'));
   const fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: options.slackUsers });
   const store = openSqliteStore({ path: path.join(dir, 'helpdesk.db'), auditKey: randomBytes(32), clock });
-  const service = new HelpdeskService({ directory: options.directory, store, clock, logger, settings: options.settings });
+  const created = new HelpdeskService({ directory, store, clock, logger, settings: options.settings ?? SAMBA_SETTINGS });
+  const service = options.wrapService ? options.wrapService(created) : created;
   const surface = await createSlackSurface({
     service,
     logger,
@@ -107,7 +117,9 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     eventsUrl,
     fake,
     service,
+    directory,
     store,
+    clock,
     surface,
     http,
     command,
@@ -132,6 +144,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
       await http.close();
       await surface.close();
       await fake.stop();
+      if (typeof kind === 'string') await directory.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

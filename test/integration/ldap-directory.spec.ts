@@ -97,6 +97,21 @@ describe('LdapDirectory on Samba AD (integration)', function () {
       assert.equal(zoe?.displayName, 'Zoë Müller');
     });
 
+    it('an exact login is the whole answer; names by prefix only when no login matches', async () => {
+      // A user whose names start with another user's login.
+      const dn = seededDn('Jdoe Fanclub');
+      await asAdmin((c) =>
+        c.add(dn, { objectClass: 'user', sAMAccountName: 'fan.club', givenName: 'Jdoe', sn: 'Fanclub', displayName: 'Jdoe Fanclub', userAccountControl: '514' }),
+      );
+      try {
+        assert.deepEqual(logins(await dir.search('jdoe', 10)), ['jdoe']);
+        assert.deepEqual(logins(await dir.search('Jdoe F', 10)), ['fan.club']);
+        assert.deepEqual(logins(await dir.search('fan.club', 10)), ['fan.club']);
+      } finally {
+        await asAdmin((c) => c.del(dn));
+      }
+    });
+
     it('returns at most `limit` entries, without failing when more match', async () => {
       const five = await dir.search('Bench User', 5);
       assert.equal(five.length, 5);
@@ -119,6 +134,9 @@ describe('LdapDirectory on Samba AD (integration)', function () {
         'jdoe\u0000anything',
         '\u0000',
         '(',
+        '*@*',
+        `*@${MAIL_DOMAIN}`,
+        'jdoe@*',
         'x'.repeat(10 * 1024),
         '*'.repeat(10 * 1024),
         '\u00e9'.repeat(5 * 1024),
@@ -201,31 +219,55 @@ describe('LdapDirectory on Samba AD (integration)', function () {
       assert.equal(a.createdAt.toISOString().slice(0, 19).replace(/\D/g, ''), String(raw.whenCreated).slice(0, 14));
       assert.equal(jdoe.source, 'ldap');
     });
-
-    it('groupsOf gives the transitive groups: jdoe in Finance, hd.nested in Helpdesk Agents through Tier1', async () => {
-      const jdoe = await dir.findByLogin('jdoe');
-      const jdoeGroups = await dir.groupsOf(jdoe!.dn);
-      assert.deepEqual(jdoeGroups, [{ id: seededDn('Finance'), name: GROUPS.finance }]);
-
-      const nested = await dir.findByLogin(USERS.nestedAgent);
-      const names = (await dir.groupsOf(nested!.dn)).map((g) => g.name);
-      assert.deepEqual(names, [GROUPS.agents, GROUPS.tier1]);
-      assert.deepEqual(names, await rawGroupNames(nested!.dn));
-    });
-
-    it('groupsOf: a user in 201 groups with long names gets them all', async () => {
-      const many = await dir.findByLogin(USERS.manyGroups);
-      const groups = await dir.groupsOf(many!.dn);
-      assert.equal(groups.length, 201);
-      assert.deepEqual(groups.map((g) => g.name).sort(), [GROUPS.engineering, ...PROJECT_GROUPS].sort());
-    });
-
-    it('groupsOf: an unknown or hostile DN has no groups', async () => {
-      assert.deepEqual(await dir.groupsOf(seededDn('Nobody Here')), []);
-      assert.deepEqual(await dir.groupsOf('*'), []);
-      assert.deepEqual(await dir.groupsOf(`${seededDn('John Doe')})(cn=*`), []);
-    });
   });
+
+  for (const groupLookup of ['member-of', 'in-chain'] as const) {
+    describe(`groupsOf (${groupLookup})`, () => {
+      let groupsDir: LdapDirectory;
+      before(() => {
+        groupsDir = new LdapDirectory(options(info, { groupLookup }));
+      });
+      after(() => groupsDir.close());
+
+      it('gives the transitive groups: jdoe in Finance, hd.nested in Helpdesk Agents through Tier1', async () => {
+        const jdoe = await dir.findByLogin('jdoe');
+        assert.deepEqual(await groupsDir.groupsOf(jdoe!.dn), [{ id: seededDn('Finance'), name: GROUPS.finance }]);
+
+        const nested = await dir.findByLogin(USERS.nestedAgent);
+        const groups = await groupsDir.groupsOf(nested!.dn);
+        assert.deepEqual(groups, [
+          { id: seededDn(GROUPS.agents), name: GROUPS.agents },
+          { id: seededDn(GROUPS.tier1), name: GROUPS.tier1 },
+        ]);
+      });
+
+      it('agrees with the DC\'s own in-chain evaluation for every seeded user', async () => {
+        for (const sam of [...Object.values(USERS), 'bench.user07']) {
+          const entry = await dir.findByLogin(sam);
+          assert.ok(entry, sam);
+          const names = (await groupsDir.groupsOf(entry.dn)).map((g) => g.name).sort();
+          assert.deepEqual(names, await rawGroupNames(entry.dn), sam);
+        }
+        const admin = await dir.findByLogin(USERS.domainAdmin);
+        assert.ok((await groupsDir.groupsOf(admin!.dn)).some((g) => g.name === GROUPS.domainAdmins));
+      });
+
+      it('a user in 201 groups with long names gets them all', async () => {
+        const many = await dir.findByLogin(USERS.manyGroups);
+        const groups = await groupsDir.groupsOf(many!.dn);
+        assert.equal(groups.length, 201);
+        assert.deepEqual(groups.map((g) => g.name).sort(), [GROUPS.engineering, ...PROJECT_GROUPS].sort());
+      });
+
+      it('an unknown or hostile DN has no groups', async () => {
+        assert.deepEqual(await groupsDir.groupsOf(seededDn('Nobody Here')), []);
+        assert.deepEqual(await groupsDir.groupsOf('*'), []);
+        assert.deepEqual(await groupsDir.groupsOf(`${seededDn('John Doe')})(cn=*`), []);
+        assert.deepEqual(await groupsDir.groupsOf('not a dn'), []);
+        assert.deepEqual(await groupsDir.groupsOf(''), []);
+      });
+    });
+  }
 
   describe('lockout and unlock', () => {
     after(() => resetSeededUser(USERS.locky));

@@ -131,10 +131,14 @@ describe('Local console: Direct Line 3.0 endpoint, against Samba AD', function (
     assert.equal((await dl('POST', '/tokens/refresh', 'wrong-token')).status, 403);
   });
 
-  it('accepts only message activities with a sender', async () => {
+  it('accepts messages and events with a sender (typing is dropped); refuses the rest', async () => {
     const s = await start();
     const path = `/conversations/${encodeURIComponent(s.conversationId)}/activities`;
-    assert.equal((await dl('POST', path, s.token, { type: 'event', name: 'x', from: { id: USERS.agent } })).status, 400);
+    assert.equal((await dl('POST', path, s.token, { type: 'conversationUpdate', from: { id: USERS.agent } })).status, 400);
+    assert.equal((await dl('POST', path, s.token, { type: 'typing', from: { id: USERS.agent } })).status, 200);
+    assert.equal((await dl('POST', path, s.token, { type: 'event', name: 'webchat/join', from: { id: USERS.agent } })).status, 200);
+    const events = await poll(s);
+    assert.deepEqual(events.map((a) => a.type), ['event'], 'an event is kept and answered with nothing');
     assert.equal((await dl('POST', path, s.token, { type: 'message', text: 'help' })).status, 400);
     assert.equal((await dl('POST', path, s.token, { type: 'message', text: 'x'.repeat(5000), from: { id: USERS.agent } })).status, 400);
   });

@@ -136,14 +136,15 @@ export class DirectLineBridge {
   postActivity(conversation: Conversation, body: unknown, serviceUrl: string): string {
     if (typeof body !== 'object' || body === null) throw new HttpError(400, 'An activity object is expected');
     const incoming = body as Partial<Activity>;
-    if (incoming.type !== 'message') throw new HttpError(400, 'Only message activities are accepted');
+    if (incoming.type === 'typing') return ''; // not kept, nothing to answer
+    if (incoming.type !== 'message' && incoming.type !== 'event') throw new HttpError(400, 'Only message and event activities are accepted');
     const from = incoming.from;
     if (!from || typeof from.id !== 'string' || from.id === '' || from.id.length > 128) throw new HttpError(400, 'from.id is required');
     if (incoming.text !== undefined && (typeof incoming.text !== 'string' || incoming.text.length > MAX_TEXT)) {
       throw new HttpError(400, 'text is too long');
     }
     const stored = this.append(conversation, {
-      ...pick(incoming, ['type', 'text', 'value', 'channelData', 'locale', 'textFormat']),
+      ...pick(incoming, ['type', 'name', 'text', 'value', 'channelData', 'locale', 'textFormat']),
       from: { id: from.id, name: typeof from.name === 'string' ? from.name.slice(0, 128) : '', role: 'user' },
       recipient: { id: this.options.bot.id, name: this.options.bot.name, role: 'bot' },
       serviceUrl,

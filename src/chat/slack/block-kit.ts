@@ -136,7 +136,7 @@ export interface ButtonContext {
  * Returns undefined for a button whose ids would not fit in Slack's value limit (never thrown).
  */
 export function button(action: ActionButton, index: number, ctx: ButtonContext = {}): Button | undefined {
-  const { verb: _ignored, ...ids } = action.data;
+  const ids = Object.fromEntries(Object.entries(action.data).filter(([key]) => key !== 'verb'));
   const value = JSON.stringify({ verb: action.verb, ...ids });
   if (value.length > LIMITS.buttonValue) return undefined;
   const el: Button = {

@@ -33,7 +33,9 @@ export interface SlackSurface {
   readonly receiver: SlackReceiver;
   /** Adds `POST /slack/events` to the shared server (pass it to the HTTP server's extra mounts). */
   mount(server: Server): void;
-  /** Waits for the work still running after acks (answers being posted), then stops. */
+  /** Resolves when no request's post-ack work (answers being posted) is running. */
+  idle(): Promise<void>;
+  /** Waits for the work still running after acks, then stops. */
   close(): Promise<void>;
 }
 
@@ -81,7 +83,12 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
     timeout: 10_000,
   };
-  const botInfo = botInfoSource(new webApi.WebClient(undefined, clientOptions), config.botToken);
+  // auth.test gets no retries and a short timeout: start-up must not hang on an unreachable Slack, and a
+  // failed check is simply tried again on the next request.
+  const botInfo = botInfoSource(
+    new webApi.WebClient(undefined, { ...clientOptions, retryConfig: { retries: 0 }, timeout: 5000 }),
+    config.botToken,
+  );
   const receiver = new SlackReceiver({ signingSecret: config.signingSecret, logger, ...(deps.now ? { now: deps.now } : {}) });
   const app = new App({
     receiver,
@@ -124,6 +131,9 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
       if (mounted) throw new Error('the Slack route is already mounted');
       mounted = true;
       server.post(SLACK_EVENTS_PATH, route.handler);
+    },
+    idle() {
+      return route.drain();
     },
     async close() {
       await route.drain();

@@ -1,7 +1,7 @@
 // Slack user → chat identity: the user's e-mail from `users.info` (scope users:read.email) is the login
 // the service maps to a directory user. Cached briefly; roles are not cached here — the service
 // re-checks them from the directory on every command and every button press.
-import type { webApi } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 import type { ChatIdentity } from '../../service/request-context';
 
 export const IDENTITY_TTL_MS = 60_000;
@@ -62,10 +62,24 @@ export class SlackIdentityResolver {
   }
 }
 
+/** users.info errors that mean "no such user for us", not "Slack could not answer". */
+const NOBODY = new Set(['user_not_found', 'user_not_visible', 'users_not_found']);
+
+function isNobody(err: unknown): boolean {
+  const e = err as { code?: unknown; data?: { error?: unknown } };
+  return e.code === webApi.ErrorCode.PlatformError && typeof e.data?.error === 'string' && NOBODY.has(e.data.error);
+}
+
 async function lookUp(client: UsersInfo, userId: string, installation: Installation): Promise<ChatIdentity> {
-  const answer = await client.users.info({ user: userId });
-  const user = answer.user;
   const base: ChatIdentity = { chatUserId: userId };
+  let answer: Awaited<ReturnType<UsersInfo['users']['info']>>;
+  try {
+    answer = await client.users.info({ user: userId });
+  } catch (err) {
+    if (isNobody(err)) return base;
+    throw err;
+  }
+  const user = answer.user;
   if (!answer.ok || !user) return base;
   const displayName = user.profile?.display_name || user.profile?.real_name || user.real_name || user.name;
   const named: ChatIdentity = displayName ? { ...base, displayName } : base;

@@ -184,7 +184,7 @@ function result(view: ResultView, options: RenderOptions): SlackMessage {
   if (view.target) blocks.push(context([`${esc(view.target.displayName)} ${code(view.target.login)}`]));
   if (view.secret) {
     if (options.ephemeral) {
-      blocks.push(section(`*${esc(view.secret.label)}* (shown once, only to you)`), preformatted(view.secret.value));
+      blocks.push(section(`*${esc(view.secret.label)}*`), preformatted(view.secret.value), context(['Only you can see this message.']));
     } else {
       blocks.push(section('The one-time value was sent to you privately.'));
     }

@@ -35,8 +35,15 @@ function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let ended = false;
+    req.on('end', () => {
+      ended = true;
+      resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
+    req.on('close', () => {
+      if (!ended) reject(new Error('request aborted'));
+    });
   });
 }
 

@@ -10,6 +10,7 @@ import {
 } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { BotFrameworkConfig } from '../../config/config';
+import { CachingBotFrameworkAuthentication } from './caching-auth';
 import type { Logger } from '../../ports/logger.port';
 
 export interface BotAdapterOptions {
@@ -27,7 +28,8 @@ export function createBotAdapter(config: BotFrameworkConfig, logger: Logger, opt
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
     ...options.extraAuthConfig,
   };
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authConfig, options.credentialsFactory));
+  const auth = new ConfigurationBotFrameworkAuthentication(authConfig, options.credentialsFactory);
+  const adapter = new CloudAdapter(new CachingBotFrameworkAuthentication(auth));
   adapter.onTurnError = async (context: TurnContext, err: Error) => {
     logger.error({ err, channelId: context.activity.channelId, activityType: context.activity.type }, 'bot turn failed');
     if (context.activity.type === 'message') {

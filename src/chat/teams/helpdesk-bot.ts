@@ -2,6 +2,7 @@
 // a button (Action.Execute invoke in Teams, Action.Submit elsewhere) → the same press handler → card.
 // No rule lives here: roles, confirmation and protection are the service's.
 import {
+  type Activity,
   CardFactory,
   MessageFactory,
   TeamsActivityHandler,
@@ -28,7 +29,7 @@ export interface HelpdeskBotDeps {
 const WELCOME = 'Hi, I am MyPass Helpdesk. Type "help" to see what I can do for you.';
 
 /** Teams puts "<at>Bot name</at>" in the text of a mention; strip it (and any leftover at-tags). */
-export function commandText(activity: TurnContext['activity']): string {
+export function commandText(activity: Partial<Activity>): string {
   const withoutMention = activity.recipient ? TurnContext.removeRecipientMention(activity) : activity.text;
   return (withoutMention ?? activity.text ?? '')
     .replace(/<at>[^<]*<\/at>/gi, ' ')

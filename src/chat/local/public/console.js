@@ -11,6 +11,15 @@
 
   function setStatus(text) { statusLine.textContent = text || ''; }
 
+  // The bot's cards put every outside value in TextRuns (never markdown); TextBlocks hold only our own
+  // plain labels. So no markdown library: show text as text.
+  AdaptiveCards.AdaptiveCard.onProcessMarkdown = function (text, result) {
+    var div = document.createElement('div');
+    div.textContent = text;
+    result.outputHtml = div.innerHTML;
+    result.didProcess = true;
+  };
+
   function api(method, path, body) {
     var headers = { 'Content-Type': 'application/json' };
     if (state.token) headers.Authorization = 'Bearer ' + state.token;

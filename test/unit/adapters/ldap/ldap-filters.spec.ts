@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { BerReader, BerWriter, EqualityFilter, type Filter, FilterParser, OrFilter, SubstringFilter } from 'ldapts';
 import {
+  exactSearchFilter,
   isPhoneLike,
+  mayBeName,
   isSearchable,
   loginFilter,
   phoneDigits,
@@ -42,6 +44,10 @@ describe('LDAP filters', () => {
         assert.ok(values.includes(q), `${q}: ${JSON.stringify(values)}`);
         assert.ok(values.includes(`smtp:${q}`), q);
       }
+      for (const q of ['*@*', 'a@b)(mail=*']) {
+        const parsed = FilterParser.parseString(searchFilter(q).toString());
+        assert.ok(leaves(parsed).some((l) => (l as EqualityFilter).value === q), q);
+      }
     });
 
     it('sends values as opaque BER octets: the encoded filter decodes to the same values', () => {
@@ -73,6 +79,27 @@ describe('LDAP filters', () => {
         '(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=smith)(userPrincipalName=smith)(mail=smith)' +
           '(proxyAddresses=smtp:smith)(displayName=smith*)(givenName=smith*)(sn=smith*)))',
       );
+    });
+
+    it('an address (with @): exact logins and SMTP address only, no name prefixes', () => {
+      assert.equal(
+        searchFilter('john.doe@corp.example.test').toString(),
+        '(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=john.doe@corp.example.test)' +
+          '(userPrincipalName=john.doe@corp.example.test)(mail=john.doe@corp.example.test)' +
+          '(proxyAddresses=smtp:john.doe@corp.example.test)))',
+      );
+    });
+
+    it('the exact phase: logins and SMTP address only', () => {
+      assert.equal(
+        exactSearchFilter(' jdoe ').toString(),
+        '(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=jdoe)(userPrincipalName=jdoe)(mail=jdoe)' +
+          '(proxyAddresses=smtp:jdoe)))',
+      );
+      assert.equal(mayBeName('jdoe'), true);
+      assert.equal(mayBeName('John Doe'), true);
+      assert.equal(mayBeName('jdoe@corp.example.test'), false);
+      assert.equal(mayBeName('+1 555 0111'), false);
     });
 
     it('a phone-like query: exact logins, phones as typed or by their digits in order', () => {

@@ -1,0 +1,55 @@
+// Composition root: environment → config → adapters → HelpdeskService → chat surfaces → HTTP.
+// The only file that knows every adapter. A bad configuration stops start-up with one line per problem.
+import fs from 'node:fs';
+import dotenv from 'dotenv';
+import { createLogger } from './adapters/logging/pino-logger';
+import { createLocalConsole } from './chat/local';
+import { mountSlack, type SlackSurface } from './chat/slack/slack-app';
+import { createTeamsSurface } from './chat/teams';
+import { loadConfig } from './config/load-config';
+import { buildCore } from './core';
+import { createHttpServer } from './http/server';
+import { installGracefulShutdown } from './http/shutdown';
+
+async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
+  const loaded = loadConfig(process.env, { fileExists: (f) => fs.existsSync(f) });
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) console.error(`config: ${problem}`);
+    process.exit(1);
+  }
+  const config = loaded.config;
+  const logger = createLogger({ level: config.logLevel });
+  const core = buildCore(config, logger);
+  const teams = createTeamsSurface({ service: core.service, logger, botFramework: config.botFramework, localConsole: config.localConsole });
+  const local = createLocalConsole({ enabled: config.localConsole, bot: teams.bot, logger });
+  const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount] });
+  let slack: SlackSurface | undefined;
+  if (config.slack) slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack });
+
+  // Without credentials this is a developer's machine: answer on loopback only.
+  const host = config.production || config.slack ? '0.0.0.0' : '127.0.0.1';
+  const port = await http.listen(config.port, host);
+  installGracefulShutdown({
+    logger,
+    steps: [
+      { name: 'http', run: () => http.close() },
+      { name: 'slack', run: () => slack?.close() ?? Promise.resolve() },
+      { name: 'local console', run: () => local.bridge.idle() },
+      { name: 'core', run: () => core.close() },
+    ],
+  });
+  const where = config.ldap ? `Active Directory at ${config.ldap.url}` : 'the demo directory';
+  logger.info({ port, host, directory: config.ldap ? 'ldap' : 'demo', slack: Boolean(config.slack), localConsole: config.localConsole }, 'listening');
+  console.log(
+    config.localConsole
+      ? `MyPass Helpdesk is running on ${where}: open http://localhost:${port}/`
+      : `MyPass Helpdesk is listening on port ${port} (${where}).`,
+  );
+}
+
+main().catch((err: unknown) => {
+  // A start-up failure is one line, not a stack trace (the log has the details when the logger exists).
+  console.error(`MyPass Helpdesk could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
