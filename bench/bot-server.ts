@@ -8,6 +8,12 @@ async function main(): Promise<void> {
   const harness = await startBotHarness({ directory: 'samba', ...(pool ? { ldapPoolSize: pool } : {}) });
   process.stdout.write(`READY ${harness.url}\n`);
   const stop = () => {
+    if (process.env.BENCH_MEMLOG === '1') {
+      (globalThis as { gc?: () => void }).gc?.();
+      const m = process.memoryUsage();
+      const mb = (x: number) => `${(x / 1048576).toFixed(0)} MB`;
+      process.stderr.write(`bot memory at exit: rss ${mb(m.rss)}, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)}, external ${mb(m.external)}, arrayBuffers ${mb(m.arrayBuffers)}\n`);
+    }
     harness.close().finally(() => process.exit(0));
   };
   process.once('SIGTERM', stop);

@@ -221,11 +221,13 @@ export async function runSlackAckBench(options: SlackAckBenchOptions = {}): Prom
       const responseUrl = `${api.responseUrlBase}${seq}/${randomBytes(6).toString('hex')}`;
       const answered = new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no answer within 30 s to ${responseUrl}`)), 30_000);
+        timer.unref();
         answersByPath.set(new URL(responseUrl).pathname, (text) => {
           clearTimeout(timer);
           resolve(text);
         });
       });
+      answered.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
       const t0 = process.hrtime.bigint();
       const ack = await postSigned(eventsUrl, slashCommand({ userId: sender.id, text: `user ${query}`, responseUrl }));
       acks.push(ack.ms);
@@ -301,10 +303,10 @@ if (require.main === module) {
     const concurrency = arg('concurrency');
     runSlackAckBench({ ...(total ? { total } : {}), ...(concurrency ? { concurrency } : {}) })
       .then((r) => {
-        console.log(`Slack ack latency: signed /helpdesk user …, ${r.concurrency} senders, ${r.directory} directory, bot and "Slack" in two processes on loopback`);
+        console.log(`Slack ack latency: signed /helpdesk user …, ${r.concurrency} senders, ${r.directory} directory; bot, Slack API and senders in three processes on loopback`);
         console.table({ burst: r.burst, sustained: r.sustained });
         const ok = r.burst.ackP99Ms < 100 && r.burst.failures === 0 && r.sustained.failures === 0;
-        console.log(`budget: ack p99 < 100 ms → ${ok ? 'met' : 'NOT met'}`);
+        console.log(`budget (burst ack p99 as Slack sees it < 100 ms): ${ok ? 'met' : 'NOT met'} — ${r.burst.ackP99Ms} ms; the bot's own share (accept → ack): ${r.burst.serverAckP99Ms} ms`);
         process.exitCode = ok ? 0 : 1;
       })
       .catch((err: unknown) => {

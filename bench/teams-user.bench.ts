@@ -40,7 +40,9 @@ function compileForBench(): string {
 }
 
 async function startBot(env: NodeJS.ProcessEnv, compiled: string | undefined): Promise<{ child: ChildProcess; url: string }> {
-  const args = compiled ? [compiled] : ['--require', 'tsx/cjs', path.join(__dirname, 'bot-server.ts')];
+  // BENCH_NODE_FLAGS: extra node flags for the bot (e.g. --cpu-prof, --max-old-space-size=128).
+  const flags = [...(env.BENCH_MEMLOG === '1' ? ['--expose-gc'] : []), ...(env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
+  const args = [...flags, ...(compiled ? [compiled] : ['--require', 'tsx/cjs', path.join(__dirname, 'bot-server.ts')])];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...env, NODE_ENV: 'production', NODE_NO_WARNINGS: '1' },

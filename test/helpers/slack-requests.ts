@@ -122,13 +122,20 @@ export interface HttpAnswer {
   readonly body: string;
   /** Milliseconds from sending the request to the complete answer. */
   readonly ms: number;
+  /** Milliseconds from sending the request to the TCP connection being established (kernel handshake). */
+  readonly connectMs?: number;
+  /** Milliseconds from sending the request to the response headers. */
+  readonly headersMs?: number;
 }
 
 /** POSTs with node:http (keep-alive off, like Slack's fresh connections), returning status, body and time. */
 export function post(url: string, body: string, headers: Record<string, string>): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
+    const since = () => Number(process.hrtime.bigint() - started) / 1e6;
+    let connectMs: number | undefined;
     const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false }, (res) => {
+      const headersMs = since();
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -136,11 +143,14 @@ export function post(url: string, body: string, headers: Record<string, string>)
           status: res.statusCode ?? 0,
           headers: res.headers,
           body: Buffer.concat(chunks).toString('utf8'),
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          ms: since(),
+          headersMs,
+          ...(connectMs !== undefined ? { connectMs } : {}),
         }),
       );
       res.on('error', reject);
     });
+    req.on('socket', (socket) => socket.once('connect', () => (connectMs = since())));
     req.on('error', reject);
     req.end(body);
   });

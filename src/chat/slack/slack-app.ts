@@ -24,7 +24,7 @@ export interface SlackSurfaceDeps {
   readonly now?: () => number;
   /** Tests: how long a users.info answer is kept (default 60 s). */
   readonly identityTtlMs?: number;
-  /** How many requests' post-ack work runs at once (default 4, the LDAP pool's default size). */
+  /** How many requests' post-ack work runs at once (default 2: see post-ack-queue.ts). */
   readonly postAckConcurrency?: number;
 }
 

@@ -12,6 +12,8 @@ import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { BotFrameworkConfig } from '../../config/config';
 import { CachingBotFrameworkAuthentication } from './caching-auth';
 import type { Logger } from '../../ports/logger.port';
+import { newCorrelationId } from '../core/dispatch';
+import { errorText } from '../core/error-text';
 
 export interface BotAdapterOptions {
   /** Extra ConfigurationBotFrameworkAuthentication keys (tests: loopback OpenID metadata URLs). */
@@ -31,10 +33,11 @@ export function createBotAdapter(config: BotFrameworkConfig, logger: Logger, opt
   const auth = new ConfigurationBotFrameworkAuthentication(authConfig, options.credentialsFactory);
   const adapter = new CloudAdapter(new CachingBotFrameworkAuthentication(auth));
   adapter.onTurnError = async (context: TurnContext, err: Error) => {
-    logger.error({ err, channelId: context.activity.channelId, activityType: context.activity.type }, 'bot turn failed');
+    const correlationId = newCorrelationId();
+    logger.error({ err, correlationId, channelId: context.activity.channelId, activityType: context.activity.type }, 'bot turn failed');
     if (context.activity.type === 'message') {
       try {
-        await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
+        await context.sendActivity(errorText('INTERNAL', { ref: correlationId.slice(0, 8) }));
       } catch {
         // The channel is unreachable; already logged.
       }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TestAdapter, TurnContext, type Activity } from 'botbuilder';
+import { TeamsInfo, TestAdapter, TurnContext, type Activity } from 'botbuilder';
 import { actionModeFor, conversationKind } from '../../../../src/chat/teams/conversation';
 import { commandText, isCardSubmit } from '../../../../src/chat/teams/helpdesk-bot';
 import { IdentityResolver, LOCAL_CONSOLE_TURN } from '../../../../src/chat/teams/identity';
@@ -73,5 +73,53 @@ describe('Teams adapter: identity', () => {
     assert.equal(who.identity.login, undefined);
     const emulator = await resolver.resolve(context({ channelId: 'emulator', from: { id: 'hd.super', name: 'x' } }));
     assert.equal(emulator.identity.login, undefined);
+  });
+});
+
+describe('Teams adapter: the member’s UPN, cached briefly', () => {
+  const original = TeamsInfo.getMember;
+  afterEach(() => {
+    TeamsInfo.getMember = original;
+  });
+
+  function teamsTurn(id = '29:abc', aadObjectId = 'aad-1'): TurnContext {
+    return context({ channelId: 'msteams', from: { id, name: 'Alice', aadObjectId }, conversation: { id: 'a:1', tenantId: 't', conversationType: 'personal' } as Activity['conversation'] });
+  }
+
+  it('asks the Bot Connector once per member within the TTL, then again; concurrent turns share one call', async () => {
+    let calls = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    TeamsInfo.getMember = async (_ctx, userId) => {
+      calls += 1;
+      await gate;
+      return { id: userId, name: 'Alice A.', userPrincipalName: 'alice@corp.example.test', aadObjectId: 'aad-1' } as Awaited<ReturnType<typeof original>>;
+    };
+    let now = 0;
+    const resolver = new IdentityResolver({ logger: silentLogger, localConsole: false, ttlMs: 1000, now: () => now });
+    const both = Promise.all([resolver.resolve(teamsTurn()), resolver.resolve(teamsTurn())]);
+    release();
+    const [a, b] = await both;
+    assert.equal(calls, 1);
+    assert.deepEqual(a, { surface: 'teams', localConsole: false, identity: { chatUserId: '29:abc', login: 'alice@corp.example.test', displayName: 'Alice A.' } });
+    assert.deepEqual(b, a);
+    now = 999;
+    await resolver.resolve(teamsTurn());
+    assert.equal(calls, 1);
+    now = 1001;
+    await resolver.resolve(teamsTurn());
+    assert.equal(calls, 2);
+  });
+
+  it('a failed lookup gives no login and is not cached', async () => {
+    let calls = 0;
+    TeamsInfo.getMember = async () => {
+      calls += 1;
+      throw new Error('MemberNotFoundInConversation');
+    };
+    const resolver = new IdentityResolver({ logger: silentLogger, localConsole: false });
+    assert.equal((await resolver.resolve(teamsTurn())).identity.login, undefined);
+    await resolver.resolve(teamsTurn());
+    assert.equal(calls, 2);
   });
 });

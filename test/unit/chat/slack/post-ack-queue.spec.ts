@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { PostAckQueue } from '../../../../src/chat/slack/post-ack-queue';
+
+describe('slack post-ack queue', () => {
+  it('runs at most `concurrency` works at once, in arrival order, and passes results and errors through', async () => {
+    const queue = new PostAckQueue(2);
+    let running = 0;
+    let most = 0;
+    const order: number[] = [];
+    const work = (i: number) => queue.run(async () => {
+      running++;
+      most = Math.max(most, running);
+      order.push(i);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      if (i === 3) throw new Error('three');
+      return i * 10;
+    });
+    const results = await Promise.allSettled([0, 1, 2, 3, 4, 5].map(work));
+    assert.equal(most, 2);
+    assert.deepEqual(order, [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)), [0, 10, 20, 'three', 40, 50]);
+    assert.equal(queue.pending, 0);
+  });
+
+  it('never starts work in the same turn of the event loop it was queued in', async () => {
+    const queue = new PostAckQueue(1);
+    let started = false;
+    const done = queue.run(async () => {
+      started = true;
+    });
+    assert.equal(started, false);
+    await Promise.resolve();
+    assert.equal(started, false);
+    await done;
+    assert.equal(started, true);
+  });
+
+  it('refuses a concurrency below 1', () => {
+    assert.throws(() => new PostAckQueue(0), RangeError);
+  });
+});
