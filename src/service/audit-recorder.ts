@@ -1,22 +1,14 @@
 // Writes the helpdesk's own trail. A failed write surfaces as AUDIT.UNAVAILABLE so that callers fail
 // closed: an action whose record cannot be written does not run, and data is not shown.
-import type { AuditEntryInput, AuditOutcome } from '../domain/audit-entry';
+import type { AuditEntryInput } from '../domain/audit-entry';
 import { HelpdeskError } from '../domain/errors';
-import type { Role } from '../domain/roles';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
 import type { Store } from '../ports/store.port';
 import type { RequestContext } from './request-context';
 
-export interface AuditFact {
-  readonly actor: string;
-  readonly role: Role;
-  readonly action: string;
-  readonly target?: string;
-  readonly outcome: AuditOutcome;
-  readonly code?: string;
-  readonly detail?: string;
-}
+/** What a use case states; the recorder adds when, the correlation id and the surface. */
+export type AuditFact = Omit<AuditEntryInput, 'at' | 'correlationId' | 'surface'>;
 
 export class AuditRecorder {
   constructor(

@@ -33,8 +33,9 @@ export interface HealthReport {
 const REFUSALS = /^(AUTH|POLICY|CONFIRM|CMD)\.|^DIR\.(USER_NOT_FOUND|AMBIGUOUS)$/;
 
 interface Step {
-  /** The audit action, and the policy action whose role it needs (null: anyone may ask). */
+  /** The action written to the audit trail. */
   readonly action: string;
+  /** The least role that may ask (from the policy table). */
   readonly needs: Role;
   readonly target?: string;
   /** Button presses re-resolve the role; typed commands may use a seconds-old one. */
