@@ -2,86 +2,30 @@
 // credentials, a temporary data folder and a free port), Debian's Chromium driven by playwright-core,
 // type "user demo.locked", see the card, unlock, confirm, see the result. Screenshot: test-output/.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, ROOT, startApp, type RunningApp } from '../helpers/app-process';
 
-const ROOT = path.resolve(__dirname, '../..');
-const ENTRY = process.env.E2E_APP_ENTRY ?? path.join(ROOT, 'src/main.ts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = path.join(ROOT, 'test-output');
-
-/** Variables that would switch the app away from "no credentials, local console". */
-const CONFIG_VARS = /^(LDAP_|SLACK_|GRAPH_|TWILIO_|TICKETS_|Microsoft|NODE_ENV$|LOCAL_CONSOLE$|STORE_URL$|PORT$|SECRETS_KEY$|PORTAL_API_TOKEN$|ROLE_|PROTECTED_GROUPS$)/;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('Local console in Chromium (npm start, no credentials)', function () {
   this.timeout(120_000);
-  let app: ChildProcess;
-  let output = '';
-  let base = '';
-  let dataDir = '';
+  let app: RunningApp;
   let browser: Browser;
   let page: Page;
 
   before(async () => {
-    assert.ok(existsSync(ENTRY), `the app's entry point ${ENTRY} does not exist`);
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`bash scripts/test-peers.sh ensure\``);
-    const port = await freePort();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-e2e-'));
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONFIG_VARS.test(k)));
-    app = spawn(process.execPath, ['--require', 'tsx/cjs', ENTRY], {
-      cwd: dataDir,
-      env: { ...env, PORT: String(port), STORE_URL: `sqlite:${path.join(dataDir, 'helpdesk.db')}`, LOG_LEVEL: 'warn', NODE_PATH: path.join(ROOT, 'node_modules') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    app.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    app.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    base = `http://localhost:${port}`;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (app.exitCode !== null) throw new Error(`the app exited (${app.exitCode}):\n${output}`);
-      try {
-        if ((await fetch(`${base}/healthz`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`the app did not answer /healthz within 60 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.match(output, new RegExp(`http://localhost:${port}/`), 'the app prints the console URL');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    app = await startApp();
+    assert.match(app.output, new RegExp(`${app.base}/`), 'the app prints the console URL');
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.on('pageerror', (err) => (output += `\n[page error] ${err.message}`));
+    page.on('pageerror', (err) => (app.output += `\n[page error] ${err.message}`));
   });
 
   after(async () => {
     await browser?.close();
-    if (app && app.exitCode === null) {
-      const exited = new Promise<number | null>((resolve) => app.once('exit', (code) => resolve(code)));
-      app.kill('SIGTERM');
-      const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);
-      if (code === 'timeout') app.kill('SIGKILL');
-      assert.equal(code, 0, `graceful shutdown on SIGTERM should exit 0:\n${output}`);
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (app) assert.equal(await app.stop(), 0, `graceful shutdown on SIGTERM should exit 0:\n${app.output}`);
   });
 
   const card = (text: string) => page.locator('.ac-adaptiveCard').filter({ hasText: text }).last();
@@ -93,7 +37,7 @@ describe('Local console in Chromium (npm start, no credentials)', function () {
   }
 
   it('user demo.locked → the card; Unlock → confirm → the result; a screenshot is saved', async () => {
-    await page.goto(`${base}/`);
+    await page.goto(`${app.base}/`);
     await assert.doesNotReject(page.getByText('You are Agent (demo.agent)').waitFor());
     await command('user demo.locked');
     const details = card('Lena Locked');
@@ -130,6 +74,6 @@ describe('Local console in Chromium (npm start, no credentials)', function () {
     await details.waitFor();
     await assert.doesNotReject(details.getByRole('button', { name: /Reset password/ }).waitFor());
     await assert.doesNotReject(page.getByRole('complementary', { name: 'Dev outbox' }).getByText('Nothing sent yet.').waitFor());
-    assert.doesNotMatch(output, /\[page error\]/);
+    assert.doesNotMatch(app.output, /\[page error\]/);
   });
 });

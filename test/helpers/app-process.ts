@@ -1,0 +1,90 @@
+// The app as `npm start` runs it (its entry point as it is, no credentials: the demo directory and the local
+// console), in a temporary data folder on a free port; and Debian's Chromium driven by playwright-core.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '../..');
+const ENTRY = process.env.E2E_APP_ENTRY ?? path.join(ROOT, 'src/main.ts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Variables that would switch the app away from "no credentials, local console". */
+const CONFIG_VARS = /^(LDAP_|SLACK_|GRAPH_|TWILIO_|TICKETS_|Microsoft|NODE_ENV$|LOCAL_CONSOLE$|STORE_URL$|PORT$|SECRETS_KEY$|PORTAL_API_TOKEN$|ROLE_|PROTECTED_GROUPS$)/;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningApp {
+  /** e.g. http://localhost:41234 */
+  readonly base: string;
+  readonly port: number;
+  /** Everything the app printed so far (tests may append their own notes, e.g. page errors). */
+  output: string;
+  /** SIGTERM, then the exit code (SIGKILL and 'timeout' after 15 s); removes the data folder. */
+  stop(): Promise<number | null | 'timeout'>;
+}
+
+export async function startApp(): Promise<RunningApp> {
+  assert.ok(existsSync(ENTRY), `the app's entry point ${ENTRY} does not exist`);
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-e2e-'));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONFIG_VARS.test(k)));
+  const child: ChildProcess = spawn(process.execPath, ['--require', 'tsx/cjs', ENTRY], {
+    cwd: dataDir,
+    env: { ...env, PORT: String(port), STORE_URL: `sqlite:${path.join(dataDir, 'helpdesk.db')}`, LOG_LEVEL: 'warn', NODE_PATH: path.join(ROOT, 'node_modules') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const app: RunningApp = {
+    base: `http://localhost:${port}`,
+    port,
+    output: '',
+    async stop() {
+      let code: number | null | 'timeout' = child.exitCode;
+      if (code === null) {
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+        child.kill('SIGTERM');
+        code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);
+        if (code === 'timeout') child.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+  child.stdout?.on('data', (d: Buffer) => (app.output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (app.output += d.toString()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${app.output}`);
+    try {
+      if ((await fetch(`${app.base}/healthz`)).ok) return app;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await app.stop();
+      throw new Error(`the app did not answer /healthz within 60 s:\n${app.output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`bash scripts/test-peers.sh ensure\``);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
