@@ -14,12 +14,30 @@ function redactPaths(): string[] {
   return REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 }
 
+/**
+ * Errors are logged by name, message, code and stack only: SDK errors (HTTP clients, LDAP) may carry the
+ * request they failed on as a property, and a request can hold a card with a one-time password.
+ */
+function errorSummary(err: unknown): object {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const { code, statusCode } = err as { code?: unknown; statusCode?: unknown };
+  return {
+    type: err.name,
+    message: err.message,
+    ...(code !== undefined ? { code } : {}),
+    ...(statusCode !== undefined ? { statusCode } : {}),
+    ...(err.stack ? { stack: err.stack } : {}),
+    ...(err.cause !== undefined ? { cause: errorSummary(err.cause) } : {}),
+  };
+}
+
 export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger & pino.Logger {
   return pino(
     {
       level: options.level,
       base: { service: 'mypass-helpdesk' },
       redact: { paths: redactPaths(), censor: '[redacted]' },
+      serializers: { err: errorSummary },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.destination,

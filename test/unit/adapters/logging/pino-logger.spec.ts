@@ -12,4 +12,15 @@ describe('createLogger', () => {
     for (const secret of ['Hunter2!x', '12345678', 'Bearer abc', 'S3cret!']) assert.ok(!out.includes(secret), `${secret} is not logged`);
     assert.ok(out.includes('"user":"jdoe"'));
   });
+
+  it('logs an error without the request it carries (which may hold a card with a password)', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const logger = createLogger({ level: 'info', destination: sink });
+    const err = Object.assign(new Error('connector said 500'), { statusCode: 500, request: { body: '{"text":"New password: Xy7#kP9q"}' } });
+    logger.error({ err }, 'bot turn failed');
+    const out = lines.join('');
+    assert.ok(out.includes('connector said 500') && out.includes('"statusCode":500'));
+    assert.ok(!out.includes('Xy7#kP9q'));
+  });
 });
