@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
+import { readBody } from './read-body';
 
 export interface TeamsMember {
   /** Teams member id ("29:…"), what activity.from.id carries. */
@@ -28,15 +29,6 @@ export interface MemberLookup {
   readonly conversationId: string;
   readonly memberId: string;
   readonly found: boolean;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 export class LoopbackConnector {
