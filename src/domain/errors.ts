@@ -44,6 +44,11 @@ export class HelpdeskError extends Error {
   }
 }
 
+/** Codes that mean "we said no" (bad input, role, policy, button) rather than "something failed". */
+export function isRefusal(code: ErrorCode): boolean {
+  return /^(AUTH|POLICY|CONFIRM|CMD)\.|^DIR\.(USER_NOT_FOUND|AMBIGUOUS)$/.test(code);
+}
+
 export function isHelpdeskError(e: unknown): e is HelpdeskError {
   return e instanceof HelpdeskError;
 }

@@ -3,7 +3,7 @@
 // audit trail (failing closed), and answers with a view. Expected failures become error views; only the
 // unexpected is thrown (and turned into a polite reference by src/chat/core/dispatch.ts).
 import type { Command } from '../domain/command';
-import { HelpdeskError, isHelpdeskError, type ErrorCode } from '../domain/errors';
+import { HelpdeskError, isHelpdeskError, isRefusal, type ErrorCode } from '../domain/errors';
 import { requiredRole, type Action } from '../domain/policy';
 import { hasRole, type Actor, type Role } from '../domain/roles';
 import type { ButtonPress } from '../domain/verbs';
@@ -28,9 +28,6 @@ export interface HealthReport {
   readonly directory: 'ok' | 'down';
   readonly store: 'ok' | 'down';
 }
-
-/** Codes that mean "we said no" rather than "something failed". */
-const REFUSALS = /^(AUTH|POLICY|CONFIRM|CMD)\.|^DIR\.(USER_NOT_FOUND|AMBIGUOUS)$/;
 
 interface Step {
   /** The action written to the audit trail. */
@@ -177,7 +174,7 @@ export class HelpdeskService {
         actor: actor ? loginOfActor(actor) : chatActor(ctx),
         role: actor?.role ?? 'none',
         ...subject,
-        outcome: REFUSALS.test(err.code) ? 'refused' : 'failure',
+        outcome: isRefusal(err.code) ? 'refused' : 'failure',
         code: err.code,
       });
     } catch {

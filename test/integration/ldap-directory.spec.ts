@@ -173,7 +173,8 @@ describe('LdapDirectory on Samba AD (integration)', function () {
       const dn = seededDn('Ambiguous Mail');
       await asAdmin((c) => c.add(dn, { objectClass: 'user', sAMAccountName: 'amb.mail', mail: 'jsmith', userAccountControl: '514' }));
       try {
-        await rejectsWith(dir.findByLogin('jsmith'), 'DIR.AMBIGUOUS');
+        const err = await rejectsWith(dir.findByLogin('jsmith'), 'DIR.AMBIGUOUS');
+        assert.deepEqual(err.params, { query: 'jsmith' }, 'the answer names what the agent typed');
       } finally {
         await asAdmin((c) => c.del(dn));
       }

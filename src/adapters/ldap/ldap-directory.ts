@@ -128,7 +128,7 @@ export class LdapDirectory implements Directory {
       true,
     );
     if (searchEntries.length > 1) {
-      throw new HelpdeskError('DIR.AMBIGUOUS', `several directory users answer to "${login}"`, { login });
+      throw new HelpdeskError('DIR.AMBIGUOUS', `several directory users answer to "${login}"`, { query: login });
     }
     const [entry] = await this.toEntries(searchEntries as RawEntry[]);
     return entry ?? null;

@@ -1,6 +1,7 @@
 // View → the data a template in cards/ is expanded with. Presentation only: wording of labels, date
 // formats, badge colours, long lists summarised. Every value that came from outside (directory data, a
 // user's query, a message) lands in a TextRun, which no Adaptive Card host renders as markdown.
+import { isRefusal } from '../../domain/errors';
 import { errorText } from '../core/error-text';
 import type {
   ActionButton,
@@ -200,12 +201,10 @@ export function resultData(view: ResultView) {
 
 // --------------------------------------------------------------------------------------------- error
 
-/** Refusals read as information; failures as alerts. */
-const REFUSAL = /^(CMD|AUTH|POLICY|CONFIRM)\.|^DIR\.(USER_NOT_FOUND|AMBIGUOUS)$/;
-
 export function errorData(view: ErrorView) {
   return {
-    style: REFUSAL.test(view.code) ? 'emphasis' : 'attention',
+    // Refusals read as information; failures as alerts.
+    style: isRefusal(view.code) ? 'emphasis' : 'attention',
     message: errorText(view.code, view.params),
     reference: view.correlationId.slice(0, 8),
   };
