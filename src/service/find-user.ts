@@ -6,6 +6,7 @@ import type { UseCaseCall } from './use-case';
 import { summaryOf, userDetailsView } from './user-details';
 import type { View } from './views';
 import { VERBS } from '../domain/verbs';
+import { commandRoute } from './route';
 
 function exactMatch(hits: readonly DirectoryEntry[], query: string): DirectoryEntry | undefined {
   const q = query.toLowerCase();
@@ -35,3 +36,7 @@ export async function findUser({ env, actor, subject }: UseCaseCall, query: stri
     actions: shown.map((h) => ({ verb: VERBS.userShow, label: h.displayName, data: { user: h.sAMAccountName } })),
   };
 }
+
+export const findUserRoutes = [
+  commandRoute('user', { action: 'user.find', target: (c) => c.query, run: (call, c) => findUser(call, c.query) }),
+];

@@ -4,23 +4,16 @@
 // unexpected is thrown (and turned into a polite reference by src/chat/core/dispatch.ts).
 import type { Command } from '../domain/command';
 import { HelpdeskError, isHelpdeskError, isRefusal, type ErrorCode } from '../domain/errors';
-import { requiredRole, type Action } from '../domain/policy';
-import { hasRole, type Actor, type Role } from '../domain/roles';
+import type { Actor, Role } from '../domain/roles';
 import type { ButtonPress } from '../domain/verbs';
-import { VERBS } from '../domain/verbs';
-import { isAccountAction } from './account-actions';
 import { ActorResolver } from './actor-resolver';
+import { assertRole } from './assert-role';
 import { AuditRecorder } from './audit-recorder';
 import { Confirmations } from './confirmations';
-import { findUser } from './find-user';
 import { helpView } from './help';
-import { promptConfirmation } from './prompt-confirmation';
 import type { RequestContext } from './request-context';
-import { resetPassword } from './reset-password';
+import { COMMAND_ROUTES, PRESS_ROUTES } from './routes';
 import type { ServiceDeps } from './service-deps';
-import { showUser } from './show-user';
-import { assertMayChange, findOne, withProtections } from './target-resolver';
-import { unlockAccount } from './unlock-account';
 import { loginOfActor, type AuditSubject, type UseCaseCall, type UseCaseEnv } from './use-case';
 import type { ErrorView, View } from './views';
 
@@ -51,75 +44,26 @@ export class HelpdeskService {
   }
 
   command(ctx: RequestContext, command: Command): Promise<View> {
-    switch (command.name) {
-      case 'help':
-        return this.help(ctx);
-      case 'user':
-        return this.run(ctx, step('user.find', command.query, false), (call) => findUser(call, command.query));
-      case 'unlock':
-        return this.run(ctx, step('account.unlock', command.user, false, 'account.unlock.prompt'), (call) =>
-          promptConfirmation(call, 'account.unlock', command.user),
-        );
-      case 'reset':
-        if (command.delivery === 'view') {
-          return this.run(ctx, step('password.reset.view', command.user, false, 'password.reset.view.prompt'), (call) =>
-            promptConfirmation(call, 'password.reset.view', command.user),
-          );
-        }
-        return this.notAvailable(ctx, 'reset … sms');
-      default:
-        return this.notAvailable(ctx, command.name);
-    }
+    if (command.name === 'help') return this.help(ctx);
+    const route = COMMAND_ROUTES.find((r) => r.when(command));
+    if (!route) return this.notAvailable(ctx, command.name === 'reset' ? `reset … ${command.delivery}` : command.name);
+    return this.run(ctx, { action: route.audit, needs: route.needs, target: route.target(command), fresh: route.fresh }, (call) =>
+      route.run(call, command),
+    );
   }
 
   press(ctx: RequestContext, press: ButtonPress): Promise<View> {
-    const user = press.data.user ?? '';
-    const token = press.data.token ?? '';
-    switch (press.verb) {
-      case VERBS.userShow:
-        return this.run(ctx, step('user.view', user, true), (call) => showUser(call, user));
-      case VERBS.accountUnlock:
-        return this.run(ctx, step('account.unlock', user, true, 'account.unlock.prompt'), (call) =>
-          promptConfirmation(call, 'account.unlock', user),
-        );
-      case VERBS.passwordResetView:
-        return this.run(ctx, step('password.reset.view', user, true, 'password.reset.view.prompt'), (call) =>
-          promptConfirmation(call, 'password.reset.view', user),
-        );
-      case VERBS.confirmAccept:
-        return this.run(ctx, { action: 'confirm.accept', needs: 'agent', fresh: true }, (call) => this.accept(call, token));
-      case VERBS.confirmCancel:
-        return this.run(ctx, { action: 'confirm.cancel', needs: 'agent', fresh: true }, (call) => this.cancel(call, token));
-    }
+    const route = PRESS_ROUTES.get(press.verb);
+    if (!route) return this.notAvailable(ctx, press.verb);
+    return this.run(ctx, { action: route.audit, needs: route.needs, target: route.target(press.data), fresh: route.fresh }, (call) =>
+      route.run(call, press.data),
+    );
   }
 
   async health(): Promise<HealthReport> {
     const probe = (p: Promise<void>) => p.then(() => 'ok' as const, () => 'down' as const);
     const [directory, store] = await Promise.all([probe(this.deps.directory.ping()), probe(this.deps.store.ping())]);
     return { directory, store };
-  }
-
-  /** Token → the action it was issued for, re-checked now (role, protection, self), then performed. */
-  private async accept(call: UseCaseCall, token: string): Promise<View> {
-    const { env, actor, subject } = call;
-    const confirmation = await env.confirmations.consume(loginOfActor(actor), token);
-    subject.action = confirmation.action;
-    subject.target = confirmation.target;
-    assertRole(actor, requiredRole(confirmation.action), confirmation.action);
-    if (!isAccountAction(confirmation.action)) throw new HelpdeskError('CONFIRM.INVALID');
-    const entry = await findOne(env.directory, confirmation.target);
-    const target = await withProtections(env.directory, entry, actor, env.settings.protectedGroups);
-    assertMayChange(target);
-    if (confirmation.action === 'account.unlock') return unlockAccount(call, target);
-    if (call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
-    return resetPassword(call, target, { action: 'password.reset.view' });
-  }
-
-  private async cancel({ env, actor, subject }: UseCaseCall, token: string): Promise<View> {
-    const confirmation = await env.confirmations.consume(loginOfActor(actor), token);
-    subject.target = confirmation.target;
-    subject.detail = `cancelled ${confirmation.action}`;
-    return { kind: 'result', outcome: 'cancelled', title: 'Cancelled', message: 'Nothing was changed.', actions: [] };
   }
 
   private async help(ctx: RequestContext): Promise<View> {
@@ -182,16 +126,6 @@ export class HelpdeskService {
     }
     return errorView(ctx, err.code, err.params);
   }
-}
-
-function step(action: Action, target: string, fresh: boolean, auditAction: string = action): Step {
-  return { action: auditAction, needs: requiredRole(action), target, fresh };
-}
-
-function assertRole(actor: Actor, needed: Role, action: string): void {
-  if (hasRole(actor.role, needed)) return;
-  if (actor.role === 'none') throw new HelpdeskError('AUTH.NOT_STAFF');
-  throw new HelpdeskError('AUTH.FORBIDDEN', undefined, { action, role: needed });
 }
 
 /** The audit actor when a chat user maps to no directory user. */

@@ -3,6 +3,7 @@
 import { HelpdeskError } from '../domain/errors';
 import { VERBS } from '../domain/verbs';
 import { ACCOUNT_ACTIONS, type AccountAction } from './account-actions';
+import { commandRoute, pressRoute } from './route';
 import { assertMayChange, findOne, withProtections } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ConfirmView } from './views';
@@ -27,3 +28,29 @@ export async function promptConfirmation({ env, ctx, actor, subject }: UseCaseCa
     ],
   };
 }
+
+export const promptConfirmationRoutes = [
+  commandRoute('unlock', {
+    action: 'account.unlock',
+    audit: 'account.unlock.prompt',
+    target: (c) => c.user,
+    run: (call, c) => promptConfirmation(call, 'account.unlock', c.user),
+  }),
+  commandRoute('reset', {
+    action: 'password.reset.view',
+    audit: 'password.reset.view.prompt',
+    when: (c) => c.delivery === 'view',
+    target: (c) => c.user,
+    run: (call, c) => promptConfirmation(call, 'password.reset.view', c.user),
+  }),
+  pressRoute(VERBS.accountUnlock, {
+    action: 'account.unlock',
+    audit: 'account.unlock.prompt',
+    run: (call, data) => promptConfirmation(call, 'account.unlock', data.user ?? ''),
+  }),
+  pressRoute(VERBS.passwordResetView, {
+    action: 'password.reset.view',
+    audit: 'password.reset.view.prompt',
+    run: (call, data) => promptConfirmation(call, 'password.reset.view', data.user ?? ''),
+  }),
+];

@@ -1,4 +1,6 @@
 // A pick-list button: the details card of one user, by login.
+import { VERBS } from '../domain/verbs';
+import { pressRoute } from './route';
 import { findOne, withProtections } from './target-resolver';
 import type { UseCaseCall } from './use-case';
 import { userDetailsView } from './user-details';
@@ -9,3 +11,5 @@ export async function showUser({ env, actor, subject }: UseCaseCall, login: stri
   subject.target = entry.sAMAccountName;
   return userDetailsView(actor, await withProtections(env.directory, entry, actor, env.settings.protectedGroups));
 }
+
+export const showUserRoutes = [pressRoute(VERBS.userShow, { action: 'user.view', run: (call, data) => showUser(call, data.user ?? '') })];

@@ -1,0 +1,50 @@
+// The confirm card's two buttons. Accept: the token → the action it was issued for, re-checked now
+// (role, protection, self, private view), then performed. Cancel: the token is burnt, nothing changes.
+import { HelpdeskError } from '../domain/errors';
+import { requiredRole } from '../domain/policy';
+import { VERBS } from '../domain/verbs';
+import { isAccountAction } from './account-actions';
+import { assertRole } from './assert-role';
+import { resetPassword } from './reset-password';
+import { pressRoute } from './route';
+import { assertMayChange, findOne, withProtections } from './target-resolver';
+import { unlockAccount } from './unlock-account';
+import { loginOfActor, type UseCaseCall } from './use-case';
+import type { View } from './views';
+
+async function accept(call: UseCaseCall, token: string): Promise<View> {
+  const { env, actor, subject } = call;
+  const confirmation = await env.confirmations.consume(loginOfActor(actor), token);
+  subject.action = confirmation.action;
+  subject.target = confirmation.target;
+  assertRole(actor, requiredRole(confirmation.action), confirmation.action);
+  if (!isAccountAction(confirmation.action)) throw new HelpdeskError('CONFIRM.INVALID');
+  const entry = await findOne(env.directory, confirmation.target);
+  const target = await withProtections(env.directory, entry, actor, env.settings.protectedGroups);
+  assertMayChange(target);
+  if (confirmation.action === 'account.unlock') return unlockAccount(call, target);
+  if (call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
+  return resetPassword(call, target, { action: 'password.reset.view' });
+}
+
+async function cancel({ env, actor, subject }: UseCaseCall, token: string): Promise<View> {
+  const confirmation = await env.confirmations.consume(loginOfActor(actor), token);
+  subject.target = confirmation.target;
+  subject.detail = `cancelled ${confirmation.action}`;
+  return { kind: 'result', outcome: 'cancelled', title: 'Cancelled', message: 'Nothing was changed.', actions: [] };
+}
+
+export const confirmRoutes = [
+  pressRoute(VERBS.confirmAccept, {
+    action: { needs: 'agent' },
+    audit: 'confirm.accept',
+    target: () => undefined,
+    run: (call, data) => accept(call, data.token ?? ''),
+  }),
+  pressRoute(VERBS.confirmCancel, {
+    action: { needs: 'agent' },
+    audit: 'confirm.cancel',
+    target: () => undefined,
+    run: (call, data) => cancel(call, data.token ?? ''),
+  }),
+];

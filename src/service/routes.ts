@@ -1,0 +1,15 @@
+// Every route the service answers, collected from the use case files that declare them. A command word
+// with no route (a feature of a later release) is answered "not available in this installation yet".
+import { confirmRoutes } from './confirm-action';
+import { findUserRoutes } from './find-user';
+import { promptConfirmationRoutes } from './prompt-confirmation';
+import type { CommandRoute, PressRoute } from './route';
+import { showUserRoutes } from './show-user';
+
+const ALL = [...findUserRoutes, ...showUserRoutes, ...promptConfirmationRoutes, ...confirmRoutes];
+
+export const COMMAND_ROUTES: readonly CommandRoute[] = ALL.filter((r): r is CommandRoute => 'command' in r);
+
+export const PRESS_ROUTES: ReadonlyMap<string, PressRoute> = new Map(
+  ALL.filter((r): r is PressRoute => 'verb' in r).map((r) => [r.verb, r]),
+);
