@@ -6,8 +6,9 @@
 //   POST /v3/directline/tokens/refresh                         → {conversationId, token, expires_in}
 // State lives in this object (bounded: conversations idle for an hour are dropped), never in module globals.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import restify from 'restify';
+import type restify from 'restify';
 import type { Activity } from 'botbuilder';
+import { jsonBody } from '../../http/json-body';
 import type { Logger } from '../../ports/logger.port';
 
 export interface DirectLineOptions {
@@ -171,7 +172,8 @@ export class DirectLineBridge {
   }
 
   mount(server: restify.Server, guard: restify.RequestHandler): void {
-    const json = restify.plugins.bodyParser({ maxBodySize: MAX_ACTIVITY_BYTES, mapParams: false, mapFiles: false });
+    // JSON only, bounded; the other routes read no body at all.
+    const json = jsonBody(MAX_ACTIVITY_BYTES);
     const answer = (res: restify.Response, status: number, body: object) => {
       res.header('Cache-Control', 'no-store');
       res.send(status, body);
