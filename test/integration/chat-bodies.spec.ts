@@ -20,7 +20,7 @@ function multipart(fileBytes: number): { body: Buffer; contentType: string } {
 
 async function send(url: string, body: Buffer | string, contentType: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
     return { status: res.status, text: await res.text() };
   } catch (err) {
     // The server may close the connection on a refused body before the client finished sending it.
