@@ -3,6 +3,7 @@
 // which wrote them to the temp folder (up to 200 MB, past the size limit) and never deleted them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { countingService, startBotHarness, type BotHarness } from '../helpers/bot-harness';
@@ -110,6 +111,26 @@ describe('Chat routes: bodies before authentication', function () {
       assert.equal(res.status, 400, `${body.slice(0, 40)} → ${res.status} ${res.text}`);
       assert.doesNotMatch(res.text, /validateAndFixActivity|req\.body|middleware|at \S+ \(/, 'no internals');
     }
+    assert.equal(calls(), 0);
+    assert.deepEqual(h.connector.memberLookups, []);
+    assert.deepEqual(h.connector.replies, []);
+  });
+
+  it('the unauthenticated /api/messages answers only requests naming this machine (no DNS rebinding)', async () => {
+    const body = JSON.stringify(teamsMessage({ serviceUrl: h.connector.url, user: teamsMember('demo.agent'), text: 'help' }));
+    const { port } = new URL(h.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/api/messages', method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    assert.equal(status, 403);
     assert.equal(calls(), 0);
     assert.deepEqual(h.connector.memberLookups, []);
     assert.deepEqual(h.connector.replies, []);
