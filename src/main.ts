@@ -21,14 +21,21 @@ async function main(): Promise<void> {
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel });
   const core = buildCore(config, logger);
-  const teams = createTeamsSurface({ service: core.service, logger, botFramework: config.botFramework, localConsole: config.localConsole });
+  const teams = createTeamsSurface({
+    service: core.service,
+    logger,
+    botFramework: config.botFramework,
+    localConsole: config.localConsole,
+    endpoint: config.botEndpoint,
+    allowedTenants: config.teamsTenants,
+  });
   const local = createLocalConsole({ enabled: config.localConsole, bot: teams.bot, logger });
   const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount] });
   let slack: SlackSurface | undefined;
   if (config.slack) slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack });
 
-  // Without credentials this is a developer's machine: answer on loopback only.
-  const host = config.production || config.slack ? '0.0.0.0' : '127.0.0.1';
+  // The config decides the bind address (HOST; loopback unless a real credential or peer is configured).
+  const host = config.host;
   const port = await http.listen(config.port, host);
   installGracefulShutdown({
     logger,
@@ -39,6 +46,12 @@ async function main(): Promise<void> {
       { name: 'core', run: () => core.close() },
     ],
   });
+  if (config.workstationTrial) {
+    console.warn(
+      `warning: workstation trial (LOCAL_CONSOLE=on) against ${config.ldap ? config.ldap.url : 'production settings'}: the console and ` +
+        `an unauthenticated /api/messages take self-asserted identities from this machine (${host}) only; never expose this port.`,
+    );
+  }
   const where = config.ldap ? `Active Directory at ${config.ldap.url}` : 'the demo directory';
   logger.info({ port, host, directory: config.ldap ? 'ldap' : 'demo', slack: Boolean(config.slack), localConsole: config.localConsole }, 'listening');
   console.log(

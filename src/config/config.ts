@@ -25,9 +25,24 @@ export interface SlackConfig {
   readonly apiUrl?: string;
 }
 
+/**
+ * How POST /api/messages is served: 'authenticated' (MicrosoftAppId set: botbuilder checks every JWT),
+ * 'loopback' (no auth: local mode or a workstation trial; loopback peer, localhost Host and a loopback
+ * serviceUrl only), 'off' (production without MicrosoftAppId: the route does not exist).
+ */
+export type BotEndpointMode = 'authenticated' | 'loopback' | 'off';
+
 export interface Config {
+  /** Any real credential or peer configured, or NODE_ENV=production (DESIGN.md "Production mode and surfaces"). */
   readonly production: boolean;
+  /** Production with LOCAL_CONSOLE=on on a loopback HOST: the local surfaces against the real peers. */
+  readonly workstationTrial: boolean;
   readonly port: number;
+  /** Bind address (HOST): 127.0.0.1 in local mode, 0.0.0.0 in production by default. */
+  readonly host: string;
+  readonly botEndpoint: BotEndpointMode;
+  /** Microsoft 365 tenants whose Teams activities are accepted (lower case); empty = no check (no MicrosoftAppId). */
+  readonly teamsTenants: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where dev-generated files live (the SQLite file's folder; the generated SECRETS_KEY). */
   readonly dataDir: string;

@@ -1,5 +1,6 @@
 // One schema for every variable (README's table). loadConfig is pure: it reads the given env object and
 // reports every problem at once, one line per variable, so a bad deployment is fixed in one round.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PROTECTED_GROUPS } from '../domain/policy';
@@ -9,6 +10,7 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; problems:
 
 export const DEMO_ROLE_GROUPS = { agent: ['Helpdesk Agents'], supervisor: ['Helpdesk Supervisors'] } as const;
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const optional = z.string().trim().optional().transform((v) => (v === '' ? undefined : v));
 const list = optional.transform((v) => (v ? v.split(';').map((s) => s.trim()).filter(Boolean) : undefined));
 const httpUrl = optional.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'must be an http(s) URL');
@@ -26,6 +28,7 @@ const integer = (min: number, max: number, fallback: number) =>
 const schema = z.object({
   NODE_ENV: optional,
   PORT: integer(1, 65535, 3978),
+  HOST: optional.refine((v) => v === undefined || isIP(v) !== 0, 'must be an IP address to bind to (e.g. 127.0.0.1 or 0.0.0.0)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STORE_URL: optional
     .default('sqlite:./data/helpdesk.db')
@@ -43,6 +46,7 @@ const schema = z.object({
   MicrosoftAppPassword: optional,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: optional,
+  TEAMS_ALLOWED_TENANTS: list.refine((v) => v === undefined || v.every((t) => GUID.test(t)), 'must be tenant ids (GUIDs), ;-separated'),
   SLACK_BOT_TOKEN: optional.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token (xoxb-…)'),
   SLACK_SIGNING_SECRET: optional,
   SLACK_API_URL: httpUrl,
@@ -74,6 +78,18 @@ const ALL_OR_NONE: readonly (readonly (keyof Env)[])[] = [
   ['TICKETS_KIND', 'TICKETS_URL'],
 ];
 
+/** Any of these set means a real credential or peer: production mode (DESIGN.md). Base-URL overrides are not. */
+const PRODUCTION_SIGNALS: readonly (keyof Env)[] = [
+  'MicrosoftAppId', 'MicrosoftAppPassword',
+  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET',
+  'LDAP_URL', 'LDAP_BIND_DN', 'LDAP_BIND_PASSWORD',
+  'GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID', 'GRAPH_CLIENT_SECRET',
+  'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN',
+  'TICKETS_KIND', 'TICKETS_URL', 'TICKETS_TOKEN',
+];
+
+const LOOPBACK_IP = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1)$/;
+
 export interface LoadOptions {
   /** Checks files named by the config (LDAP_CA_FILE); injected so loadConfig stays pure in tests. */
   readonly fileExists?: (file: string) => boolean;
@@ -94,7 +110,20 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       for (const missing of group.filter((k) => !given(k))) problems.push(`${missing}: required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set`);
     }
   }
-  const production = rawEnv.NODE_ENV === 'production' || given('MicrosoftAppId');
+  const production = rawEnv.NODE_ENV === 'production' || PRODUCTION_SIGNALS.some(given);
+  const host = rawEnv.HOST?.trim() || (production ? '0.0.0.0' : '127.0.0.1');
+  const consoleAsked = rawEnv.LOCAL_CONSOLE?.trim();
+  // A workstation trial: the self-asserted console against the real peers, on this machine only.
+  const workstationTrial = production && consoleAsked === 'on' && LOOPBACK_IP.test(host);
+  if (production && consoleAsked === 'on' && !workstationTrial) {
+    problems.push(`LOCAL_CONSOLE: on in production only with HOST=127.0.0.1 (a workstation trial); HOST is ${host}`);
+  }
+  const tenants = unique([rawEnv.MicrosoftAppTenantId?.trim() ?? '', ...(rawEnv.TEAMS_ALLOWED_TENANTS ?? '').split(';').map((t) => t.trim())].filter(Boolean)).map((t) =>
+    t.toLowerCase(),
+  );
+  if (given('MicrosoftAppId') && tenants.length === 0) {
+    problems.push('TEAMS_ALLOWED_TENANTS: required when MicrosoftAppId is set (or MicrosoftAppTenantId): the Microsoft 365 tenant ids allowed to reach the bot');
+  }
   const ldap = given('LDAP_URL');
   if (production && !ldap) problems.push('LDAP_URL: required in production (the demo directory is for development only)');
   if (production && !given('SECRETS_KEY')) problems.push('SECRETS_KEY: required in production (32 random bytes, base64)');
@@ -115,9 +144,14 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
   const sqlitePath = env.STORE_URL.replace(/^sqlite:/, '');
   const agentGroups = env.ROLE_AGENT_GROUPS ?? (ldap ? [] : [...DEMO_ROLE_GROUPS.agent]);
   const supervisorGroups = env.ROLE_SUPERVISOR_GROUPS ?? (ldap ? [] : [...DEMO_ROLE_GROUPS.supervisor]);
+  const localConsole = production ? workstationTrial : env.LOCAL_CONSOLE !== 'off';
   const config: Config = {
     production,
+    workstationTrial,
     port: env.PORT,
+    host,
+    botEndpoint: env.MicrosoftAppId ? 'authenticated' : !production || workstationTrial ? 'loopback' : 'off',
+    teamsTenants: env.MicrosoftAppId ? tenants : [],
     logLevel: env.LOG_LEVEL,
     dataDir: path.dirname(sqlitePath),
     store: { kind: 'sqlite', path: sqlitePath },
@@ -150,7 +184,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       : {}),
     ...(env.SECRETS_KEY ? { secretsKey: Buffer.from(env.SECRETS_KEY, 'base64') } : {}),
     ...(env.PORTAL_API_TOKEN ? { portalApiToken: env.PORTAL_API_TOKEN } : {}),
-    localConsole: env.LOCAL_CONSOLE ? env.LOCAL_CONSOLE === 'on' : !production,
+    localConsole,
     confirmationTtlMs: 5 * 60_000,
   };
   return { ok: true, config };

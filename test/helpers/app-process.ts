@@ -13,7 +13,7 @@ const ENTRY = process.env.E2E_APP_ENTRY ?? path.join(ROOT, 'src/main.ts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Variables that would switch the app away from "no credentials, local console". */
-const CONFIG_VARS = /^(LDAP_|SLACK_|GRAPH_|TWILIO_|TICKETS_|Microsoft|NODE_ENV$|LOCAL_CONSOLE$|STORE_URL$|PORT$|SECRETS_KEY$|PORTAL_API_TOKEN$|ROLE_|PROTECTED_GROUPS$)/;
+const CONFIG_VARS = /^(LDAP_|SLACK_|GRAPH_|TWILIO_|TICKETS_|Microsoft|NODE_ENV$|LOCAL_CONSOLE$|HOST$|TEAMS_ALLOWED_TENANTS$|STORE_URL$|PORT$|SECRETS_KEY$|PORTAL_API_TOKEN$|ROLE_|PROTECTED_GROUPS$)/;
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -26,6 +26,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The app stopped before it answered /healthz (e.g. a configuration refused at start-up). */
+export class AppExited extends Error {
+  constructor(
+    readonly code: number,
+    readonly output: string,
+  ) {
+    super(`the app exited (${code}):\n${output}`);
+  }
+}
+
 export interface RunningApp {
   /** e.g. http://localhost:41234 */
   readonly base: string;
@@ -36,14 +46,22 @@ export interface RunningApp {
   stop(): Promise<number | null | 'timeout'>;
 }
 
-export async function startApp(): Promise<RunningApp> {
+/** `env`: extra variables (e.g. real peers, to run it in production mode). */
+export async function startApp(env: Readonly<Record<string, string>> = {}): Promise<RunningApp> {
   assert.ok(existsSync(ENTRY), `the app's entry point ${ENTRY} does not exist`);
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-e2e-'));
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONFIG_VARS.test(k)));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONFIG_VARS.test(k)));
   const child: ChildProcess = spawn(process.execPath, ['--require', 'tsx/cjs', ENTRY], {
     cwd: dataDir,
-    env: { ...env, PORT: String(port), STORE_URL: `sqlite:${path.join(dataDir, 'helpdesk.db')}`, LOG_LEVEL: 'warn', NODE_PATH: path.join(ROOT, 'node_modules') },
+    env: {
+      ...inherited,
+      PORT: String(port),
+      STORE_URL: `sqlite:${path.join(dataDir, 'helpdesk.db')}`,
+      LOG_LEVEL: 'warn',
+      NODE_PATH: path.join(ROOT, 'node_modules'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const app: RunningApp = {
@@ -66,7 +84,11 @@ export async function startApp(): Promise<RunningApp> {
   child.stderr?.on('data', (d: Buffer) => (app.output += d.toString()));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${app.output}`);
+    if (child.exitCode !== null) {
+      await new Promise((r) => setTimeout(r, 100)); // let the last output arrive
+      await app.stop();
+      throw new AppExited(child.exitCode, app.output);
+    }
     try {
       if ((await fetch(`${app.base}/healthz`)).ok) return app;
     } catch {

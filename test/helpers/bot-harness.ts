@@ -11,7 +11,7 @@ import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
 import { createLocalConsole, type LocalConsole, type ConsoleUser } from '../../src/chat/local';
 import { createTeamsSurface, type TeamsSurface } from '../../src/chat/teams';
 import type { BotAdapterOptions } from '../../src/chat/teams/bot-adapter';
-import type { BotFrameworkConfig } from '../../src/config/config';
+import type { BotEndpointMode, BotFrameworkConfig } from '../../src/config/config';
 import { createHttpServer, type HttpServer } from '../../src/http/server';
 import type { Clock } from '../../src/ports/clock.port';
 import type { Directory } from '../../src/ports/directory.port';
@@ -19,7 +19,7 @@ import { silentLogger, type Logger } from '../../src/ports/logger.port';
 import type { Store } from '../../src/ports/store.port';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
 import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/service-deps';
-import { LoopbackConnector } from './loopback-connector';
+import { LoopbackConnector, TENANT_ID } from './loopback-connector';
 import { GROUPS, sambaInfo } from './samba';
 
 /** The real clock, which a test can move forward (to expire a confirmation). */
@@ -46,6 +46,10 @@ export interface HarnessOptions {
   readonly directory?: 'samba' | 'demo' | Directory;
   readonly botFramework?: Partial<BotFrameworkConfig>;
   readonly adapterOptions?: BotAdapterOptions;
+  /** How /api/messages is served (default: from the app id, as the config decides). */
+  readonly endpoint?: BotEndpointMode;
+  /** Teams tenants allowed with a MicrosoftAppId (default: the test tenant of teams-activities.ts). */
+  readonly allowedTenants?: readonly string[];
   /** Mount the local console and its Direct Line endpoint. */
   readonly localConsole?: boolean;
   readonly consoleUsers?: readonly ConsoleUser[];
@@ -101,6 +105,8 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     logger,
     botFramework: { ...NO_AUTH, ...options.botFramework },
     localConsole,
+    allowedTenants: options.allowedTenants ?? [TENANT_ID],
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.adapterOptions ? { adapterOptions: options.adapterOptions } : {}),
   });
   const consoleSurface = localConsole

@@ -33,6 +33,9 @@ export interface SlackHarnessOptions {
   readonly identityTtlMs?: number;
   /** Wrap the service (e.g. to count the calls that reach it). */
   readonly wrapService?: (service: HelpdeskService) => HelpdeskService;
+  /** Post-ack queue: concurrency and how much may wait (defaults: the surface's). */
+  readonly postAckConcurrency?: number;
+  readonly postAckMaxPending?: number;
 }
 
 /** A button as the bot drew it in a recorded message. */
@@ -102,6 +105,8 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     logger,
     config: { botToken: TEST_BOT_TOKEN, signingSecret: TEST_SIGNING_SECRET, apiUrl: fake.apiUrl },
     ...(options.identityTtlMs !== undefined ? { identityTtlMs: options.identityTtlMs } : {}),
+    ...(options.postAckConcurrency !== undefined ? { postAckConcurrency: options.postAckConcurrency } : {}),
+    ...(options.postAckMaxPending !== undefined ? { postAckMaxPending: options.postAckMaxPending } : {}),
   });
   const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server)] });
   await http.listen(0, '127.0.0.1');

@@ -7,7 +7,8 @@ import { PasswordServiceClientCredentialFactory, TokenCredentials } from 'botfra
 import jwt from 'jsonwebtoken';
 import { cardText } from '../helpers/adaptive-card-sdk';
 import { countingService, startBotHarness, type BotHarness } from '../helpers/bot-harness';
-import { LoopbackConnector, teamsMember } from '../helpers/loopback-connector';
+import { LoopbackConnector, TENANT_ID, teamsMember } from '../helpers/loopback-connector';
+import { silentLogger } from '../../src/ports/logger.port';
 import { USERS } from '../helpers/samba';
 import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
 
@@ -94,6 +95,10 @@ describe('Teams protocol: Bot Framework authentication', function () {
       });
     }
 
+    let calls: () => number;
+    const warnings: { fields: object; message: string }[] = [];
+    const logger = { ...silentLogger, warn: (fields: object, message: string) => void warnings.push({ fields, message }) };
+
     before(async () => {
       // The connector must be listening before the auth config names its URLs: start it on its own first.
       keys = await new LoopbackConnector().start();
@@ -102,6 +107,13 @@ describe('Teams protocol: Bot Framework authentication', function () {
       h = await startBotHarness({
         directory: 'demo',
         botFramework: { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppType: 'MultiTenant' },
+        allowedTenants: [TENANT_ID],
+        logger,
+        wrapService: (service) => {
+          const counted = countingService(service);
+          calls = counted.calls;
+          return counted.service;
+        },
         adapterOptions: {
           extraAuthConfig: {
             ToBotFromChannelOpenIdMetadataUrl: `${base}/v1/.well-known/openidconfiguration`,
@@ -142,6 +154,45 @@ describe('Teams protocol: Bot Framework authentication', function () {
         assert.equal(res.status, 401);
       }
       assert.equal(h.connector.replies.length, before);
+    });
+
+    it('another tenant, or a tenant that disagrees with itself or is missing, is refused before any lookup: no reply, 403 on invoke', async () => {
+      const user = teamsMember('demo.agent', 'Dana Agent', 'demo.example');
+      const other = '11111111-2222-4333-8444-555555555555';
+      const lookups = h.connector.memberLookups.length;
+      const replies = h.connector.replies.length;
+      const served = calls();
+      const variants: [string, (a: ReturnType<typeof teamsMessage>) => void][] = [
+        ['another tenant', (a) => {
+          a.conversation = { ...a.conversation!, tenantId: other };
+          a.channelData = { tenant: { id: other } };
+        }],
+        ['channelData and conversation disagree', (a) => void (a.channelData = { tenant: { id: other } })],
+        ['conversation.tenantId missing', (a) => void (a.conversation = { ...a.conversation!, tenantId: undefined })],
+        ['channelData.tenant missing', (a) => void (a.channelData = {})],
+      ];
+      warnings.length = 0;
+      for (const [what, change] of variants) {
+        const message = teamsMessage({ serviceUrl: h.connector.url, user, text: 'user demo.locked' });
+        change(message);
+        const res = await postActivity(h.url, message, { authorization: `Bearer ${sign(h.connector.url)}` });
+        assert.equal(res.status, 200, `${what}: ${res.text}`);
+        assert.equal(res.text, '', `${what}: nothing in the answer`);
+        const invoke = teamsInvoke({ serviceUrl: h.connector.url, user, verb: 'confirm.accept', data: { token: 'x' } });
+        change(invoke as ReturnType<typeof teamsMessage>);
+        const refused = await postActivity(h.url, invoke, { authorization: `Bearer ${sign(h.connector.url)}` });
+        assert.equal(refused.status, 403, `${what} (invoke): ${refused.text}`);
+        assert.doesNotMatch(refused.text, /Lena|demo\./);
+      }
+      assert.equal(h.connector.memberLookups.length, lookups, 'no TeamsInfo.getMember');
+      assert.equal(h.connector.replies.length, replies, 'no reply activity');
+      assert.equal(calls(), served, 'the service was never called');
+      assert.equal(warnings.filter((w) => w.message === 'teams activity refused: tenant not allowed').length, variants.length * 2);
+      // The configured tenant still gets through (in either case).
+      const ok = teamsMessage({ serviceUrl: h.connector.url, user, text: 'help' });
+      ok.channelData = { tenant: { id: TENANT_ID.toUpperCase() } };
+      assert.equal((await postActivity(h.url, ok, { authorization: `Bearer ${sign(h.connector.url)}` })).status, 200);
+      assert.equal(h.connector.replies.length, replies + 1);
     });
   });
 });

@@ -30,3 +30,6 @@ const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
 export function errorText(code: ErrorCode, params: ErrorParams = {}): string {
   return TEXT[code](params);
 }
+
+/** When a surface has more work waiting than it will queue: one polite answer, nothing done. */
+export const BUSY_TEXT = "I'm busy right now and did nothing with that; please try again in a moment.";

@@ -4,10 +4,13 @@
 //   POST /v3/directline/conversations/:id/activities           → {id}; the bot's turn runs right after
 //   GET  /v3/directline/conversations/:id/activities?watermark=N → {activities, watermark}
 //   POST /v3/directline/tokens/refresh                         → {conversationId, token, expires_in}
-// State lives in this object (bounded: conversations idle for an hour are dropped), never in module globals.
+// State lives in this object, never in module globals, and is bounded: conversations (the oldest dropped,
+// idle ones after an hour), activities and bytes per conversation, and bot turns running at once.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import restify from 'restify';
+import type restify from 'restify';
 import type { Activity } from 'botbuilder';
+import { jsonBody } from '../../http/json-body';
+import { BUSY_TEXT } from '../core/error-text';
 import type { Logger } from '../../ports/logger.port';
 
 export interface DirectLineOptions {
@@ -17,6 +20,10 @@ export interface DirectLineOptions {
   readonly bot: { readonly id: string; readonly name: string };
   readonly maxConversations?: number;
   readonly maxActivitiesPerConversation?: number;
+  /** Stored activities' JSON size per conversation (oldest dropped past it); default 1 MB. */
+  readonly maxBytesPerConversation?: number;
+  /** Bot turns running or waiting at once; past it a post gets the busy answer instead of a turn. Default 8. */
+  readonly maxPendingTurns?: number;
   readonly idleTtlMs?: number;
   readonly now?: () => number;
 }
@@ -25,6 +32,9 @@ interface Conversation {
   readonly id: string;
   readonly token: string;
   readonly activities: Partial<Activity>[];
+  /** JSON size of each kept activity, and their sum. */
+  readonly sizes: number[];
+  bytes: number;
   seq: number;
   lastActive: number;
 }
@@ -63,14 +73,19 @@ export class DirectLineBridge {
   private readonly conversations = new Map<string, Conversation>();
   private readonly maxConversations: number;
   private readonly maxActivities: number;
+  private readonly maxBytes: number;
+  private readonly maxPendingTurns: number;
   private readonly idleTtlMs: number;
   private readonly now: () => number;
   /** Turns still running (awaited by close(), and by tests). */
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly options: DirectLineOptions) {
-    this.maxConversations = options.maxConversations ?? 200;
-    this.maxActivities = options.maxActivitiesPerConversation ?? 1000;
+    // 50 conversations × 1 MB bounds the bridge's memory at ~50 MB (the console is one developer's tabs).
+    this.maxConversations = options.maxConversations ?? 50;
+    this.maxActivities = options.maxActivitiesPerConversation ?? 500;
+    this.maxBytes = options.maxBytesPerConversation ?? 1024 * 1024;
+    this.maxPendingTurns = options.maxPendingTurns ?? 8;
     this.idleTtlMs = options.idleTtlMs ?? 3600_000;
     this.now = options.now ?? Date.now;
   }
@@ -86,6 +101,8 @@ export class DirectLineBridge {
       id: `local-${randomUUID()}`,
       token: randomBytes(24).toString('base64url'),
       activities: [],
+      sizes: [],
+      bytes: 0,
       seq: 0,
       lastActive: this.now(),
     };
@@ -115,8 +132,14 @@ export class DirectLineBridge {
       channelId: 'directline',
       conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
     };
+    const size = Buffer.byteLength(JSON.stringify(stored));
     conversation.activities.push(stored);
-    if (conversation.activities.length > this.maxActivities) conversation.activities.shift();
+    conversation.sizes.push(size);
+    conversation.bytes += size;
+    while (conversation.activities.length > 1 && (conversation.activities.length > this.maxActivities || conversation.bytes > this.maxBytes)) {
+      conversation.activities.shift();
+      conversation.bytes -= conversation.sizes.shift() ?? 0;
+    }
     return stored;
   }
 
@@ -149,6 +172,12 @@ export class DirectLineBridge {
       recipient: { id: this.options.bot.id, name: this.options.bot.name, role: 'bot' },
       serviceUrl,
     });
+    if (this.pending.size >= this.maxPendingTurns) {
+      // Too many turns already running: one polite answer, and this activity is not acted on.
+      this.options.logger.warn({ conversationId: conversation.id, pending: this.pending.size }, 'local console busy: turn refused');
+      this.addBotActivity(conversation.id, { type: 'message', text: BUSY_TEXT, replyToId: stored.id });
+      return stored.id ?? '';
+    }
     const turn = this.options
       .runTurn({ ...stored })
       .catch((err: unknown) => this.options.logger.error({ err, conversationId: conversation.id }, 'local console turn failed'))
@@ -171,7 +200,8 @@ export class DirectLineBridge {
   }
 
   mount(server: restify.Server, guard: restify.RequestHandler): void {
-    const json = restify.plugins.bodyParser({ maxBodySize: MAX_ACTIVITY_BYTES, mapParams: false, mapFiles: false });
+    // JSON only, bounded; the other routes read no body at all.
+    const json = jsonBody(MAX_ACTIVITY_BYTES);
     const answer = (res: restify.Response, status: number, body: object) => {
       res.header('Cache-Control', 'no-store');
       res.send(status, body);

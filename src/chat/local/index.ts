@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ActivityHandler } from 'botbuilder';
 import type restify from 'restify';
+import { localOnly } from '../../http/local-only';
 import type { RouteMount } from '../../http/server';
 import type { Logger } from '../../ports/logger.port';
 import { ConsoleBotAdapter } from './console-adapter';
@@ -14,6 +15,7 @@ import { DirectLineBridge } from './direct-line';
 
 export { ConsoleBotAdapter } from './console-adapter';
 export { DirectLineBridge } from './direct-line';
+export { localOnly } from '../../http/local-only';
 
 export interface ConsoleUser {
   /** The directory login the console user acts as (e.g. the demo directory's `demo.agent`). */
@@ -55,23 +57,6 @@ function findPublicDir(): string {
     if (existsSync(path.join(candidate, 'index.html'))) return candidate;
     if (path.dirname(dir) === dir) throw new Error('The local console page (src/chat/local/public) was not found');
   }
-}
-
-const LOOPBACK_PEER = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
-const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
-
-/** Same machine only: a loopback peer, and a Host header naming loopback (defeats DNS rebinding). */
-export function localOnly(allowRemote: boolean): restify.RequestHandler {
-  return (req, res, next) => {
-    if (allowRemote) return next();
-    const peer = req.socket.remoteAddress ?? '';
-    const host = req.headers.host ?? '';
-    if (!LOOPBACK_PEER.test(peer) || !LOCAL_HOST.test(host)) {
-      res.send(403, { error: { code: 'Forbidden', message: 'The local console only answers on this machine (http://localhost).' } });
-      return next(false);
-    }
-    return next();
-  };
 }
 
 const CSP = [

@@ -4,7 +4,7 @@
 import type { App } from '@slack/bolt';
 import { dispatchText } from '../core/dispatch';
 import type { SlackListenerDeps } from './slack-context';
-import { deliver, installationOf, withAsker } from './slack-context';
+import { busy, deliver, installationOf, withAsker } from './slack-context';
 import { renderView } from './slack-renderer';
 
 /** Slack retries an event it thinks we missed; the same event_id is handled once. */
@@ -64,6 +64,10 @@ export function registerAppMention(app: App, deps: SlackListenerDeps): void {
           ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
         }),
       );
-    });
+    }, () =>
+      busy(deps, 'app-mention response', (busyText) =>
+        client.chat.postEphemeral({ channel: event.channel, user, text: busyText, ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}) }),
+      ),
+    );
   });
 }

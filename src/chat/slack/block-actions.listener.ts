@@ -6,7 +6,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { dispatchPress } from '../core/dispatch';
 import { ACTION_ID_PREFIX } from './block-kit';
 import type { SlackListenerDeps } from './slack-context';
-import { deliver, installationOf, withAsker } from './slack-context';
+import { busy, deliver, installationOf, withAsker } from './slack-context';
 import { hasSecret, renderView } from './slack-renderer';
 
 const ACTION_ID = new RegExp(`^${ACTION_ID_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
@@ -39,6 +39,6 @@ export function registerBlockActions(app: App, deps: SlackListenerDeps): void {
           ? respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks })
           : respond({ replace_original: true, text: message.text, blocks: message.blocks }),
       );
-    });
+    }, () => busy(deps, 'button response', (text) => respond({ response_type: 'ephemeral', replace_original: false, text })));
   });
 }

@@ -7,17 +7,34 @@
 // 100 ms budget where 4 and 8 did not, at no loss of throughput (the work is mostly waiting on the
 // directory; a few hundred commands per second either way, far above what 50 agents type).
 export const DEFAULT_POST_ACK_CONCURRENCY = 2;
+/**
+ * Work waiting for a slot, at most. Each waiting request holds its parsed body and a Bolt context; past
+ * this, a burst would grow memory without end and answer minutes late, so the asker is told to retry.
+ */
+export const DEFAULT_POST_ACK_MAX_PENDING = 200;
 
 export class PostAckQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly concurrency = DEFAULT_POST_ACK_CONCURRENCY) {
+  constructor(
+    private readonly concurrency = DEFAULT_POST_ACK_CONCURRENCY,
+    private readonly maxPending = DEFAULT_POST_ACK_MAX_PENDING,
+  ) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+    if (!Number.isInteger(maxPending) || maxPending < 0) throw new RangeError('maxPending must be a whole number');
   }
 
-  /** Runs `work` when a slot is free, at the earliest on the next turn of the event loop. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` when a slot is free, at the earliest on the next turn of the event loop. When `maxPending`
+   * works are already waiting, `work` is dropped and `whenFull` runs instead, at once and outside the
+   * queue (a single short answer: "busy, try again").
+   */
+  async run<T>(work: () => Promise<T>, whenFull?: () => Promise<T>): Promise<T> {
+    if (this.waiting.length >= this.maxPending) {
+      if (whenFull) return whenFull();
+      throw new Error('the post-ack queue is full');
+    }
     await new Promise<void>((resolve) => {
       this.waiting.push(resolve);
       this.pump();

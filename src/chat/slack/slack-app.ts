@@ -26,6 +26,8 @@ export interface SlackSurfaceDeps {
   readonly identityTtlMs?: number;
   /** How many requests' post-ack work runs at once (default 2: see post-ack-queue.ts). */
   readonly postAckConcurrency?: number;
+  /** How many requests' post-ack work may wait for a slot; past that the asker is told to retry (default 200). */
+  readonly postAckMaxPending?: number;
 }
 
 export interface SlackSurface {
@@ -105,7 +107,7 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     service: deps.service,
     logger,
     identities: new SlackIdentityResolver(deps.identityTtlMs !== undefined ? { ttlMs: deps.identityTtlMs } : {}),
-    afterAck: new PostAckQueue(deps.postAckConcurrency),
+    afterAck: new PostAckQueue(deps.postAckConcurrency, deps.postAckMaxPending),
   };
   registerSlashCommand(app, listenerDeps);
   registerAppMention(app, listenerDeps);

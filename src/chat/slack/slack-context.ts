@@ -2,6 +2,7 @@
 // delivery of a rendered view. No rules: roles, confirmation and protection are the service's.
 import type { webApi } from '@slack/bolt';
 import { newCorrelationId } from '../core/dispatch';
+import { BUSY_TEXT } from '../core/error-text';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext } from '../../service/request-context';
@@ -44,6 +45,16 @@ export async function withAsker(
     return { kind: 'error', code: 'INTERNAL', params: { ref: correlationId.slice(0, 8) }, correlationId };
   }
   return work(ctx);
+}
+
+/** The asker's answer when the post-ack queue is full: ephemeral, nothing done, logged once per request. */
+export async function busy(deps: SlackListenerDeps, what: string, send: (text: string) => Promise<unknown>): Promise<void> {
+  deps.logger.warn({ surface: 'slack', what, pending: deps.afterAck.pending }, 'slack request refused: too much work waiting');
+  try {
+    await send(BUSY_TEXT);
+  } catch (err) {
+    deps.logger.error({ err: errorSummary(err), surface: 'slack', what }, 'slack delivery failed');
+  }
 }
 
 /** Runs a delivery, logging (never throwing) when Slack refuses it. */

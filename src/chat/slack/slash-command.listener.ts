@@ -4,7 +4,7 @@
 import type { App } from '@slack/bolt';
 import { dispatchText } from '../core/dispatch';
 import type { SlackListenerDeps } from './slack-context';
-import { deliver, installationOf, withAsker } from './slack-context';
+import { busy, deliver, installationOf, withAsker } from './slack-context';
 import { SLASH_COMMAND, renderView } from './slack-renderer';
 
 export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {
@@ -20,6 +20,6 @@ export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {
       await deliver(deps, 'slash-command response', view, () =>
         respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),
       );
-    });
+    }, () => busy(deps, 'slash-command response', (text) => respond({ response_type: 'ephemeral', replace_original: false, text })));
   });
 }

@@ -1,12 +1,13 @@
 // The Teams / Bot Framework surface, as the composition root wires it.
 import type { CloudAdapter } from 'botbuilder';
-import type { BotFrameworkConfig } from '../../config/config';
+import type { BotEndpointMode, BotFrameworkConfig } from '../../config/config';
 import type { RouteMount } from '../../http/server';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import { createBotAdapter, mountBotRoute, type BotAdapterOptions } from './bot-adapter';
 import { HelpdeskBot } from './helpdesk-bot';
 import { IdentityResolver } from './identity';
+import { tenantGate } from './tenant-gate';
 
 export { HelpdeskBot } from './helpdesk-bot';
 export { IdentityResolver, LOCAL_CONSOLE_TURN } from './identity';
@@ -17,6 +18,10 @@ export interface TeamsSurfaceDeps {
   readonly botFramework: BotFrameworkConfig;
   /** config.localConsole */
   readonly localConsole: boolean;
+  /** config.botEndpoint; default: 'authenticated' with a MicrosoftAppId, else 'loopback'. */
+  readonly endpoint?: BotEndpointMode;
+  /** config.teamsTenants: with a MicrosoftAppId, only these tenants' Teams activities are served (none → none). */
+  readonly allowedTenants?: readonly string[];
   readonly adapterOptions?: BotAdapterOptions;
   readonly identityTtlMs?: number;
 }
@@ -33,5 +38,11 @@ export function createTeamsSurface(deps: TeamsSurfaceDeps): TeamsSurface {
   const identities = new IdentityResolver({ logger: deps.logger, localConsole: deps.localConsole, ttlMs: deps.identityTtlMs });
   const bot = new HelpdeskBot({ service: deps.service, logger: deps.logger, identities });
   const adapter = createBotAdapter(deps.botFramework, deps.logger, deps.adapterOptions);
-  return { bot, adapter, identities, mount: mountBotRoute(adapter, bot) };
+  const authenticated = deps.botFramework.MicrosoftAppId !== '';
+  // Local mode and a workstation trial have no tenant to check (no MicrosoftAppId: no Teams).
+  if (authenticated) adapter.use(tenantGate(deps.allowedTenants ?? [], deps.logger));
+  // Fail closed: "authenticated" without an app id would be botbuilder's no-auth mode.
+  const asked = deps.endpoint ?? (authenticated ? 'authenticated' : 'loopback');
+  const mode = asked === 'authenticated' && !authenticated ? 'off' : asked;
+  return { bot, adapter, identities, mount: mountBotRoute(adapter, bot, { mode, logger: deps.logger }) };
 }

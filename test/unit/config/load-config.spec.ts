@@ -10,6 +10,8 @@ const LDAP = {
   ROLE_SUPERVISOR_GROUPS: 'CN=Helpdesk Supervisors,OU=Groups,DC=corp,DC=example,DC=test',
 };
 
+const TENANT = '99999999-aaaa-4bbb-8ccc-000000000001';
+
 describe('loadConfig', () => {
   it('runs with no variables at all: demo directory, SQLite, local console, demo role groups', () => {
     const result = loadConfig({});
@@ -20,12 +22,14 @@ describe('loadConfig', () => {
     assert.equal(c.ldap, undefined);
     assert.equal(c.localConsole, true);
     assert.equal(c.production, false);
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.botEndpoint, 'loopback');
     assert.deepEqual(c.roles.agentGroups, ['Helpdesk Agents']);
     assert.deepEqual(c.roles.protectedGroups, ['Domain Admins', 'Enterprise Admins', 'Administrators', 'Helpdesk Agents', 'Helpdesk Supervisors']);
   });
 
   it('reads a full Active Directory configuration, and always protects the helpdesk groups', () => {
-    const result = loadConfig({ ...LDAP, LDAP_CA_FILE: '/etc/ca.pem', PROTECTED_GROUPS: 'Tier0 Admins; Domain Admins', PORT: '8080' });
+    const result = loadConfig({ ...LDAP, SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), LDAP_CA_FILE: '/etc/ca.pem', PROTECTED_GROUPS: 'Tier0 Admins; Domain Admins', PORT: '8080' });
     assert.ok(result.ok);
     assert.equal(result.config.ldap?.url, LDAP.LDAP_URL);
     assert.equal(result.config.ldap?.caFile, '/etc/ca.pem');
@@ -62,19 +66,87 @@ describe('loadConfig', () => {
     assert.deepEqual(result.problems.map((p) => p.split(':')[0]).sort(), ['LDAP_URL', 'SECRETS_KEY']);
   });
 
-  it('turns the local console off in production unless LOCAL_CONSOLE=on, and treats MicrosoftAppId as production', () => {
+  it('turns the local console off in production; LOCAL_CONSOLE=on is a workstation trial on a loopback HOST only', () => {
     const key = Buffer.alloc(32, 1).toString('base64');
-    const prod = loadConfig({ ...LDAP, MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', SECRETS_KEY: key });
+    const prod = loadConfig({ ...LDAP, MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: TENANT, SECRETS_KEY: key });
     assert.ok(prod.ok);
     assert.equal(prod.config.production, true);
     assert.equal(prod.config.localConsole, false);
-    const forced = loadConfig({ ...LDAP, NODE_ENV: 'production', SECRETS_KEY: key, LOCAL_CONSOLE: 'on' });
-    assert.ok(forced.ok);
-    assert.equal(forced.config.localConsole, true);
+    assert.equal(prod.config.host, '0.0.0.0');
+    assert.equal(prod.config.botEndpoint, 'authenticated');
+    const trial = loadConfig({ ...LDAP, NODE_ENV: 'production', SECRETS_KEY: key, LOCAL_CONSOLE: 'on', HOST: '127.0.0.1' });
+    assert.ok(trial.ok);
+    assert.equal(trial.config.localConsole, true);
+    assert.equal(trial.config.workstationTrial, true);
+    assert.equal(trial.config.botEndpoint, 'loopback', 'Agents Playground / the Emulator talk to an unauthenticated /api/messages');
+    for (const HOST of [undefined, '0.0.0.0', '10.1.2.3']) {
+      const refused = loadConfig({ ...LDAP, NODE_ENV: 'production', SECRETS_KEY: key, LOCAL_CONSOLE: 'on', ...(HOST ? { HOST } : {}) });
+      assert.ok(!refused.ok, `HOST=${HOST}`);
+      assert.deepEqual(refused.problems.map((p) => p.split(':')[0]), ['LOCAL_CONSOLE']);
+    }
+  });
+
+  it('any real credential or peer means production: SECRETS_KEY and LDAP required, console and no-auth endpoint off, 0.0.0.0', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const SLACK = { SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 's' };
+    const signals: Record<string, Record<string, string>> = {
+      slack: SLACK,
+      ldap: LDAP,
+      graph: { GRAPH_TENANT_ID: TENANT, GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's' },
+      twilio: { TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+15550001' },
+      tickets: { TICKETS_KIND: 'webhook', TICKETS_URL: 'https://tickets.example/hook', TICKETS_TOKEN: 't' },
+      'NODE_ENV=production': { NODE_ENV: 'production' },
+    };
+    for (const [what, vars] of Object.entries(signals)) {
+      const bare = loadConfig(vars);
+      assert.ok(!bare.ok, what);
+      const named = bare.problems.map((p) => p.split(':')[0]);
+      assert.ok(named.includes('SECRETS_KEY'), `${what}: ${JSON.stringify(bare.problems)}`);
+      if (what !== 'ldap') assert.ok(named.includes('LDAP_URL'), `${what}: the demo directory is refused`);
+      const full = loadConfig({ ...LDAP, ...vars, SECRETS_KEY: key });
+      assert.ok(full.ok, `${what}: ${JSON.stringify(!full.ok && full.problems)}`);
+      assert.equal(full.config.production, true, what);
+      assert.equal(full.config.localConsole, false, what);
+      assert.equal(full.config.botEndpoint, 'off', `${what}: no MicrosoftAppId → /api/messages is not served`);
+      assert.equal(full.config.host, '0.0.0.0', what);
+    }
+    const slackOnly = loadConfig({ ...LDAP, ...SLACK, SECRETS_KEY: key, HOST: '10.0.0.5' });
+    assert.ok(slackOnly.ok);
+    assert.equal(slackOnly.config.host, '10.0.0.5');
+    // The base-URL overrides are not credentials.
+    const local = loadConfig({ SLACK_API_URL: 'http://127.0.0.1:9/api/', GRAPH_BASE_URL: 'http://127.0.0.1:9/', LDAP_TIMEOUT_MS: '2000' });
+    assert.ok(local.ok);
+    assert.equal(local.config.production, false);
+    assert.equal(local.config.host, '127.0.0.1');
+    assert.equal(local.config.botEndpoint, 'loopback');
+    assert.equal(local.config.localConsole, true);
+    assert.ok(!loadConfig({ HOST: 'my-host' }).ok, 'HOST must be an address');
+  });
+
+  it('with MicrosoftAppId, the allowed tenants are MicrosoftAppTenantId and TEAMS_ALLOWED_TENANTS; none at all stops start-up', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const bot = { ...LDAP, MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', SECRETS_KEY: key };
+    const none = loadConfig(bot);
+    assert.ok(!none.ok);
+    assert.deepEqual(none.problems.map((p) => p.split(':')[0]), ['TEAMS_ALLOWED_TENANTS']);
+    assert.match(none.problems[0] ?? '', /MicrosoftAppTenantId/);
+    const other = '11111111-2222-4333-8444-555555555555';
+    const both = loadConfig({ ...bot, MicrosoftAppTenantId: TENANT.toUpperCase(), TEAMS_ALLOWED_TENANTS: ` ${other} ;${TENANT}` });
+    assert.ok(both.ok);
+    assert.deepEqual(both.config.teamsTenants, [TENANT, other]);
+    const listed = loadConfig({ ...bot, TEAMS_ALLOWED_TENANTS: other });
+    assert.ok(listed.ok);
+    assert.deepEqual(listed.config.teamsTenants, [other]);
+    const bad = loadConfig({ ...bot, TEAMS_ALLOWED_TENANTS: 'contoso.com' });
+    assert.ok(!bad.ok);
+    assert.ok(bad.problems.some((p) => p.startsWith('TEAMS_ALLOWED_TENANTS: must be tenant ids')));
+    const local = loadConfig({ TEAMS_ALLOWED_TENANTS: other });
+    assert.ok(local.ok);
+    assert.deepEqual(local.config.teamsTenants, [], 'no MicrosoftAppId: no tenant check');
   });
 
   it('switches Slack on only with both token and signing secret', () => {
-    const on = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9000/api/' });
+    const on = loadConfig({ ...LDAP, SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9000/api/' });
     assert.ok(on.ok);
     assert.deepEqual(on.config.slack, { botToken: 'xoxb-1-2', signingSecret: 's', apiUrl: 'http://127.0.0.1:9000/api/' });
     const off = loadConfig({});

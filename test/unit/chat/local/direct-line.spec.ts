@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
+import { BUSY_TEXT } from '../../../../src/chat/core/error-text';
 import { DirectLineBridge } from '../../../../src/chat/local/direct-line';
 import { silentLogger } from '../../../../src/ports/logger.port';
 
@@ -60,6 +61,44 @@ describe('Direct Line bridge', () => {
     t = 2 * 3600_000;
     const fresh = b.startConversation();
     assert.notEqual(b.addBotActivity(fresh.id, { type: 'message' }), '');
+  });
+
+  it('keeps at most maxBytesPerConversation of activities (the oldest go first)', async () => {
+    const b = new DirectLineBridge({ logger: silentLogger, bot: { id: 'bot', name: 'Bot' }, runTurn: async () => undefined, maxBytesPerConversation: 20_000, maxPendingTurns: 100 });
+    const c = b.startConversation();
+    for (let i = 0; i < 10; i++) b.postActivity(c, { type: 'message', text: `${i}`.padEnd(3000, '.'), from: { id: 'u', name: '' } }, '');
+    await b.idle();
+    const kept = b.activitiesAfter(c, '').activities;
+    assert.ok(kept.length >= 5 && kept.length < 10, `${kept.length} kept`);
+    assert.ok(Buffer.byteLength(JSON.stringify(kept)) <= 20_000 + 100);
+    assert.equal(kept.at(-1)?.text?.[0], '9', 'the newest is kept');
+  });
+
+  it('past maxPendingTurns, a post gets the busy answer and runs no turn', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const turns: string[] = [];
+    const warnings: unknown[] = [];
+    const b = new DirectLineBridge({
+      logger: { ...silentLogger, warn: (fields) => warnings.push(fields) },
+      bot: { id: 'bot', name: 'Bot' },
+      maxPendingTurns: 2,
+      runTurn: async (activity) => {
+        turns.push(activity.text ?? '');
+        await gate;
+      },
+    });
+    const c = b.startConversation();
+    const ids = ['a', 'b', 'c'].map((text) => b.postActivity(c, { type: 'message', text, from: { id: 'u', name: '' } }, ''));
+    assert.deepEqual(turns, ['a', 'b']);
+    const busy = b.activitiesAfter(c, '').activities.filter((a) => a.from?.role === 'bot');
+    assert.deepEqual(busy.map((a) => [a.text, a.replyToId]), [[BUSY_TEXT, ids[2]]]);
+    assert.equal(warnings.length, 1);
+    release();
+    await b.idle();
+    b.postActivity(c, { type: 'message', text: 'd', from: { id: 'u', name: '' } }, '');
+    await b.idle();
+    assert.deepEqual(turns, ['a', 'b', 'd'], 'accepts turns again once they finished');
   });
 
   it('a failing turn is logged, not thrown', async () => {

@@ -36,6 +36,27 @@ describe('slack post-ack queue', () => {
     assert.equal(started, true);
   });
 
+  it('past maxPending waiting works, runs whenFull at once instead of queueing the work', async () => {
+    const queue = new PostAckQueue(1, 2);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const ran: string[] = [];
+    const job = (name: string, wait?: Promise<void>) => queue.run(async () => {
+      ran.push(name);
+      await wait;
+      return name;
+    }, async () => `busy:${name}`);
+    const running = job('a', gate);
+    const waiting = [job('b'), job('c')];
+    assert.equal(queue.pending, 2);
+    assert.equal(await job('d'), 'busy:d');
+    await assert.rejects(queue.run(async () => 'e'), /full/);
+    release();
+    assert.deepEqual(await Promise.all([running, ...waiting]), ['a', 'b', 'c']);
+    assert.deepEqual(ran, ['a', 'b', 'c']);
+    assert.equal(await job('f'), 'f', 'accepts work again once the queue drained');
+  });
+
   it('refuses a concurrency below 1', () => {
     assert.throws(() => new PostAckQueue(0), RangeError);
   });
