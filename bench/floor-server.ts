@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { ActivityHandler, CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory } from 'botbuilder';
 import restify from 'restify';
 import type { Client } from 'ldapts';
+import { jsonBody } from '../src/http/json-body';
 import { rawPool, rawUserLookup } from './raw-ldap';
 
 async function main(): Promise<void> {
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' }),
   );
   const server = restify.createServer({ handleUncaughtExceptions: false });
-  server.post('/api/messages', restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false, mapFiles: false }), async (req: restify.Request, res: restify.Response) => {
+  server.post('/api/messages', jsonBody(256 * 1024), async (req: restify.Request, res: restify.Response) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });
   server.listen(0, '127.0.0.1', () => {
