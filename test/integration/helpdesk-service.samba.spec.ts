@@ -12,11 +12,12 @@ import { VERBS } from '../../src/domain/verbs';
 import { systemClock } from '../../src/ports/clock.port';
 import { silentLogger } from '../../src/ports/logger.port';
 import type { Store } from '../../src/ports/store.port';
+import { type GroupNames, type GroupSettings, resolveGroupSettings } from '../../src/service/group-settings';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
 import { DEFAULT_SETTINGS } from '../../src/service/service-deps';
 import type { View } from '../../src/service/views';
 import { ctxFor, expectKind } from '../helpers/service-fixture';
-import { asAdmin, GROUPS, ldapBindAs, lockOut, rawUser, resetSeededUser, sambaInfo, SEED_PASSWORD, USERS } from '../helpers/samba';
+import { asAdmin, GROUP_DNS, GROUPS, ldapBindAs, lockOut, rawUser, resetSeededUser, sambaInfo, SEED_PASSWORD, USERS } from '../helpers/samba';
 
 const AUDIT_KEY = Buffer.alloc(32, 3);
 
@@ -27,27 +28,27 @@ describe('HelpdeskService against Samba AD', function () {
   let directory: LdapDirectory;
   let store: Store;
   let service: HelpdeskService;
+  let groups: GroupSettings;
 
-  const build = (s: Store) =>
+  /** As an operator configures it: the agents' group by name, the supervisors' by DN (its name is copied in OU=Contractors). */
+  const NAMES: GroupNames = { agentGroups: [GROUPS.agents], supervisorGroups: [GROUP_DNS.supervisors], protectedGroups: [] };
+
+  const build = (s: Store, g: GroupSettings = groups) =>
     new HelpdeskService({
       directory,
       store: s,
       clock: systemClock,
       logger: silentLogger,
-      settings: {
-        ...DEFAULT_SETTINGS,
-        actorCacheTtlMs: 0,
-        roles: { agentGroups: [GROUPS.agents], supervisorGroups: [GROUPS.supervisors] },
-        protectedGroups: ['Domain Admins', 'Enterprise Admins', 'Administrators', GROUPS.agents, GROUPS.supervisors],
-      },
+      settings: { ...DEFAULT_SETTINGS, actorCacheTtlMs: 0, roles: g.roles, protection: g.protection },
     });
 
-  before(() => {
+  before(async () => {
     const info = sambaInfo();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-svc-'));
     dbPath = path.join(dir, 'helpdesk.db');
     directory = new LdapDirectory({ url: info.url, bindDN: info.bindDN, bindPassword: info.bindPassword, baseDN: info.baseDN, caFile: info.caFile, timeoutMs: 3000 });
     store = openSqliteStore({ path: dbPath, auditKey: AUDIT_KEY, busyTimeoutMs: 200 });
+    groups = await resolveGroupSettings(directory, NAMES);
     service = build(store);
   });
 
