@@ -120,7 +120,8 @@ describe('LdapDirectory on Samba AD (integration)', function () {
 
     it('finds the owner of a proxy address typed as the card shows it', async () => {
       const [jdoe] = await dir.search('jdoe', 1);
-      assert.ok(jdoe?.linked.proxyAddresses.includes(`sip:john.doe@${MAIL_DOMAIN}`));
+      assert.ok(jdoe);
+      assert.ok(jdoe.linked.proxyAddresses.includes(`sip:john.doe@${MAIL_DOMAIN}`));
       for (const shown of jdoe.linked.proxyAddresses) assert.deepEqual(logins(await dir.search(shown, 10)), ['jdoe'], shown);
       assert.deepEqual(logins(await dir.search(`SMTP:JOHN.DOE@${MAIL_DOMAIN}`, 10)), ['jdoe']);
       assert.deepEqual(logins(await dir.search(`smtp:zmuller@${MAIL_DOMAIN}`, 10)), ['zmuller']);
