@@ -221,11 +221,15 @@ minPwdAge: 0
     user("jdoe", "John", "Doe", ["Finance"], department="Finance", title="Accountant",
          telephoneNumber="+1 555 0111", mobile="+1 555 0199", company="Contoso",
          physicalDeliveryOfficeName="Building 2", manager=user_dn["mmanager"],
-         proxyAddresses=["SMTP:jdoe@corp.example.test", "smtp:john.doe@corp.example.test"])
-    user("jsmith", "Jane", "Smith", ["Sales"], department="Sales")
+         proxyAddresses=["SMTP:jdoe@corp.example.test", "smtp:john.doe@corp.example.test",
+                         "sip:john.doe@corp.example.test"])
+    user("jsmith", "Jane", "Smith", ["Sales"], department="Sales", telephoneNumber="+1 555 0130")
     user("jsmithers", "James", "Smithers", ["Sales"], department="Sales")
     user("cobrien", "Conor", "O'Brien", ["Engineering"], department="Engineering")
-    user("zmuller", "Zoë", "Müller", ["Engineering"], department="Engineering")
+    # Her mail is spelt in ASCII, as mail addresses are: what an agent who hears "Zoe Muller" can find.
+    user("zmuller", "Zoë", "Müller", ["Engineering"], department="Engineering",
+         mail="zoe.muller@" + mail_domain,
+         proxyAddresses=["SMTP:zoe.muller@" + mail_domain, "smtp:zmuller@" + mail_domain])
     user("locky", "Lucy", "Locke", ["Finance"], department="Finance")
     user("resetme", "Rita", "Reset", ["Sales"], department="Sales")
     user("many.groups", "Manny", "Groups", ["Engineering"] + projects, department="Engineering")
@@ -236,11 +240,30 @@ minPwdAge: 0
     user(os.environ["SVC_LOGIN"], "Helpdesk", "Service", password=os.environ["SVC_PASSWORD"],
          description="MyPass Helpdesk bind account (tests)")
 
+    # Privileged without being in a protected group: adminCount=1 (left behind by AD's SDProp after the
+    # user left Domain Admins), and Domain Admins as the primary group (set below, after membership).
+    user("former.admin", "Fred", "Former", department="IT", adminCount="1")
+    user("pg.admin", "Petra", "Primary", ["Domain Admins"], department="IT")
+
+    # An OU whose manager may create groups: a copy of the supervisors' group name, with a member.
+    contractors = "OU=Contractors," + base
+    db.add({"dn": contractors, "objectClass": "organizationalUnit"})
+    rogue_group = "CN=Helpdesk Supervisors," + contractors
+    db.add({"dn": rogue_group, "objectClass": "group", "sAMAccountName": "Contractors Helpdesk Supervisors"})
+    rogue_user = "CN=Rex Rogue," + contractors
+    db.add({"dn": rogue_user, "objectClass": "user", "sAMAccountName": "rogue.super",
+            "userPrincipalName": "rogue.super@" + mail_domain, "mail": "rogue.super@" + mail_domain,
+            "givenName": "Rex", "sn": "Rogue", "displayName": "Rex Rogue",
+            "unicodePwd": pw(seed_pw), "userAccountControl": "512"})
+    db.modify_ldif("dn: %s\nchangetype: modify\nadd: member\nmember: %s\n" % (rogue_group, rogue_user))
+
     group_dn["Domain Admins"] = "CN=Domain Admins," + users_dn
     members.setdefault("Helpdesk Agents", []).append(group_dn["Helpdesk Tier1"])  # nesting
     for g, dns in members.items():
         db.modify_ldif("dn: %s\nchangetype: modify\nadd: member\n%s\n"
                        % (group_dn[g], "\n".join("member: " + d for d in dns)))
+
+    db.modify_ldif("dn: %s\nchangetype: modify\nreplace: primaryGroupID\nprimaryGroupID: 512\n" % user_dn["pg.admin"])
 
     # Delegation, as an AD admin would grant it on the users' container, inherited by user objects:
     # Reset Password (extended right), write lockoutTime (unlock), write pwdLastSet (must change).

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
 import type { Logger } from './ports/logger.port';
 import type { Store } from './ports/store.port';
+import { resolveGroupSettings } from './service/group-settings';
 import { HelpdeskService } from './service/helpdesk-service';
 import { DEFAULT_SETTINGS } from './service/service-deps';
 
@@ -19,10 +20,21 @@ export interface Core {
   close(): Promise<void>;
 }
 
-export function buildCore(config: Config, logger: Logger, clock: Clock = systemClock): Core {
+/**
+ * Async because the configured groups are resolved to DNs here, once (an unknown or ambiguous name
+ * rejects with a one-line message, after closing what was opened).
+ */
+export async function buildCore(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Core> {
   const masterKey = config.secretsKey ?? loadOrCreateDevKey(config.dataDir);
   const directory: Directory = config.ldap ? new LdapDirectory({ ...config.ldap, logger }) : new DemoDirectory(clock);
   if (config.store.kind !== 'sqlite') throw new Error('only the SQLite store is available in this release');
+  let groups;
+  try {
+    groups = await resolveGroupSettings(directory, config.roles);
+  } catch (e) {
+    await directory.close();
+    throw e;
+  }
   const store = openSqliteStore({ path: config.store.path, auditKey: deriveKey(masterKey, 'audit-chain'), clock });
   const service = new HelpdeskService({
     directory,
@@ -31,8 +43,8 @@ export function buildCore(config: Config, logger: Logger, clock: Clock = systemC
     logger,
     settings: {
       ...DEFAULT_SETTINGS,
-      roles: { agentGroups: config.roles.agentGroups, supervisorGroups: config.roles.supervisorGroups },
-      protectedGroups: config.roles.protectedGroups,
+      roles: groups.roles,
+      protection: groups.protection,
       confirmationTtlMs: config.confirmationTtlMs,
     },
   });

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   }
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel });
-  const core = buildCore(config, logger);
+  const core = await buildCore(config, logger);
   const teams = createTeamsSurface({
     service: core.service,
     logger,

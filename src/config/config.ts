@@ -52,6 +52,7 @@ export interface Config {
   readonly roles: {
     readonly agentGroups: readonly string[];
     readonly supervisorGroups: readonly string[];
+    /** PROTECTED_GROUPS only: the privileged defaults and the role groups are added at start-up. */
     readonly protectedGroups: readonly string[];
   };
   readonly botFramework: BotFrameworkConfig;

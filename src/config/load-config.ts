@@ -3,7 +3,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_PROTECTED_GROUPS } from '../domain/policy';
 import type { Config } from './config';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -170,8 +169,9 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     roles: {
       agentGroups,
       supervisorGroups,
-      // The helpdesk's own groups are always protected: an agent must not reset a supervisor.
-      protectedGroups: unique([...(env.PROTECTED_GROUPS ?? DEFAULT_PROTECTED_GROUPS), ...agentGroups, ...supervisorGroups]),
+      // Added to AD's privileged groups (DEFAULT_PROTECTED_GROUPS) and the role groups at start-up
+      // (src/service/group-settings.ts), never replacing them.
+      protectedGroups: unique(env.PROTECTED_GROUPS ?? []),
     },
     botFramework: {
       MicrosoftAppId: env.MicrosoftAppId ?? '',

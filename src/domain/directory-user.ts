@@ -5,8 +5,10 @@ export type DirectorySource = 'ldap' | 'demo' | 'graph';
 export interface GroupRef {
   /** Distinguished name (AD) or object id (Entra); unique. */
   readonly id: string;
-  /** Short name shown to people: the group's cn / displayName. */
+  /** Short name shown to people: the group's cn / displayName. Never compared: names are not unique. */
   readonly name: string;
+  /** AD: the group's RID, which a user's primaryGroupID names (resolved groups only). */
+  readonly primaryGroupToken?: number;
 }
 
 export interface AccountState {
@@ -53,6 +55,13 @@ export interface DirectoryEntry {
   readonly linked: {
     readonly upnSuffix?: string;
     readonly proxyAddresses: readonly string[];
+  };
+  /** What marks an AD account as privileged beyond its groups (read with the entry: no extra round trip). */
+  readonly privilege?: {
+    /** adminCount = 1: AD's SDProp has protected it as a member of a privileged group (now or once). */
+    readonly adminCount: boolean;
+    /** The RID of the primary group, a membership that memberOf does not show. */
+    readonly primaryGroupId?: number;
   };
   readonly source: DirectorySource;
 }

@@ -32,4 +32,22 @@ export function needsConfirmation(action: Action): boolean {
   return ACTIONS[action].destructive;
 }
 
-export const DEFAULT_PROTECTED_GROUPS = ['Domain Admins', 'Enterprise Admins', 'Administrators'] as const;
+/**
+ * AD's privileged groups: always protected (PROTECTED_GROUPS adds to them, as do the role groups). A domain
+ * that lacks one (e.g. Enterprise Admins outside the forest root) just skips it.
+ */
+export const DEFAULT_PROTECTED_GROUPS = [
+  'Domain Admins',
+  'Enterprise Admins',
+  'Administrators',
+  'Schema Admins',
+  'Account Operators',
+  'Server Operators',
+  'Backup Operators',
+  'Print Operators',
+  'DnsAdmins',
+  'Group Policy Creator Owners',
+  'Key Admins',
+  'Enterprise Key Admins',
+  'Domain Controllers',
+] as const;

@@ -5,10 +5,10 @@ export type Role = 'supervisor' | 'agent' | 'none';
 
 export type Surface = 'teams' | 'slack' | 'local' | 'directline' | 'api';
 
+/** The role groups as resolved once at start-up (src/service/group-settings.ts): compared by DN / id. */
 export interface RoleGroups {
-  /** Group names (cn) or DNs, compared case-insensitively. */
-  readonly agentGroups: readonly string[];
-  readonly supervisorGroups: readonly string[];
+  readonly agentGroups: readonly GroupRef[];
+  readonly supervisorGroups: readonly GroupRef[];
 }
 
 /** Who is asking: the directory user behind a chat identity, with the role they hold now. */
@@ -17,10 +17,14 @@ export interface Actor {
   readonly role: Role;
 }
 
-export function inAnyGroup(groups: readonly GroupRef[], wanted: readonly string[]): boolean {
+/**
+ * Membership by DN (AD) or object id (Entra), case-insensitively, never by name: anyone allowed to create
+ * a group somewhere can give it the name of a helpdesk group, but not its DN.
+ */
+export function inAnyGroup(groups: readonly GroupRef[], wanted: readonly GroupRef[]): boolean {
   if (wanted.length === 0) return false;
-  const names = new Set(wanted.map((w) => w.trim().toLowerCase()));
-  return groups.some((g) => names.has(g.name.toLowerCase()) || names.has(g.id.toLowerCase()));
+  const ids = new Set(wanted.map((w) => w.id.toLowerCase()));
+  return groups.some((g) => ids.has(g.id.toLowerCase()));
 }
 
 export function roleOf(groups: readonly GroupRef[], config: RoleGroups): Role {

@@ -3,16 +3,31 @@
 // (every call is bounded by the adapter's timeout).
 import type { DirectoryEntry, DirectorySource, GroupRef } from '../domain/directory-user';
 
+export interface GroupMatches {
+  readonly name: string;
+  readonly groups: readonly GroupRef[];
+}
+
 export interface Directory {
   readonly source: DirectorySource;
   /**
-   * Users matching a free-text query: exact sAMAccountName, UPN or mail; display name, given name or
-   * surname by prefix; telephone number or mobile. At most `limit` entries (the caller asks for one more
+   * Users matching a free-text query: exact sAMAccountName, UPN, mail or proxy address (as typed or
+   * as shown, "smtp:…"); display name, given name or surname by prefix; login or mail containing it
+   * (ASCII: "muller" finds zoe.muller); telephone number or mobile by digits (7 or more: the number's
+   * last digits, any formatting). At most `limit` entries (the caller asks for one more
    * than it shows to know the list was cut). The query is a value, never a filter: adapters escape it.
    */
   search(query: string, limit: number): Promise<DirectoryEntry[]>;
   /** The one user whose sAMAccountName, UPN or mail equals `login` (case-insensitive), or null. */
   findByLogin(login: string): Promise<DirectoryEntry | null>;
+  /**
+   * Every group each name could mean: a DN names that group; a name matches a group's cn or
+   * sAMAccountName anywhere in the domain. The caller decides what none or several mean. AD groups come
+   * with their primaryGroupToken. Used once at start-up (group-settings.ts), never per request.
+   */
+  resolveGroups(names: readonly string[]): Promise<GroupMatches[]>;
+  /** The DN of the account the adapter binds as (AD: LDAP_BIND_DN), or undefined when there is none. */
+  serviceAccount(): Promise<string | undefined>;
   /** Transitive group membership of the entry with this dn. */
   groupsOf(dn: string): Promise<GroupRef[]>;
   /** Clear the lockout (AD: lockoutTime = 0). */

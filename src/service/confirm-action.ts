@@ -20,7 +20,7 @@ async function accept(call: UseCaseCall, token: string): Promise<View> {
   assertRole(actor, requiredRole(confirmation.action), confirmation.action);
   if (!isAccountAction(confirmation.action)) throw new HelpdeskError('CONFIRM.INVALID');
   const entry = await findOne(env.directory, confirmation.target);
-  const target = await withProtections(env.directory, entry, actor, env.settings.protectedGroups);
+  const target = await withProtections(env.directory, entry, actor, env.settings.protection);
   assertMayChange(target);
   if (confirmation.action === 'account.unlock') return unlockAccount(call, target);
   if (call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');

@@ -23,7 +23,7 @@ export async function findUser({ env, actor, subject }: UseCaseCall, query: stri
   const single = hits.length === 1 ? hits[0] : exactMatch(hits, query);
   if (single) {
     subject.target = single.sAMAccountName;
-    return userDetailsView(actor, await withProtections(env.directory, single, actor, env.settings.protectedGroups));
+    return userDetailsView(actor, await withProtections(env.directory, single, actor, env.settings.protection));
   }
   subject.detail = `${hits.length > size ? `more than ${size}` : hits.length} matches`;
   const shown = hits.slice(0, size);

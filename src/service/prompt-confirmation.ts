@@ -13,7 +13,7 @@ export async function promptConfirmation({ env, ctx, actor, subject }: UseCaseCa
   if (wording.requiresPrivateView && ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
   const entry = await findOne(env.directory, login);
   subject.target = entry.sAMAccountName;
-  assertMayChange(await withProtections(env.directory, entry, actor, env.settings.protectedGroups));
+  assertMayChange(await withProtections(env.directory, entry, actor, env.settings.protection));
   const { token, expiresAt } = await env.confirmations.issue(loginOfActor(actor), action, entry.sAMAccountName);
   subject.detail = 'confirmation issued';
   return {

@@ -1,5 +1,6 @@
 // What the service needs: one adapter per port, and the rules' settings.
 import type { PasswordPolicy } from '../domain/password-policy';
+import type { Protection } from '../domain/protection';
 import type { RoleGroups } from '../domain/roles';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
@@ -7,9 +8,10 @@ import type { Logger } from '../ports/logger.port';
 import type { Store } from '../ports/store.port';
 
 export interface ServiceSettings {
+  /** Resolved at start-up (group-settings.ts). */
   readonly roles: RoleGroups;
-  /** Members (transitive) of these groups cannot be unlocked, reset or given a PIN through the bot. */
-  readonly protectedGroups: readonly string[];
+  /** Accounts that cannot be unlocked, reset or given a PIN through the bot; resolved at start-up. */
+  readonly protection: Protection;
   /** How long a confirm button stays valid (DESIGN: 5 minutes). */
   readonly confirmationTtlMs: number;
   /** How long a typed command may reuse the asker's resolved role; button presses always re-check. */
@@ -21,7 +23,7 @@ export interface ServiceSettings {
   readonly mustChangeAfterReset: boolean;
 }
 
-export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protectedGroups'> = {
+export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
   confirmationTtlMs: 5 * 60_000,
   actorCacheTtlMs: 30_000,
   pickListSize: 10,

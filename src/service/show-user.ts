@@ -9,7 +9,7 @@ import type { View } from './views';
 export async function showUser({ env, actor, subject }: UseCaseCall, login: string): Promise<View> {
   const entry = await findOne(env.directory, login);
   subject.target = entry.sAMAccountName;
-  return userDetailsView(actor, await withProtections(env.directory, entry, actor, env.settings.protectedGroups));
+  return userDetailsView(actor, await withProtections(env.directory, entry, actor, env.settings.protection));
 }
 
 export const showUserRoutes = [pressRoute(VERBS.userShow, { action: 'user.view', run: (call, data) => showUser(call, data.user ?? '') })];

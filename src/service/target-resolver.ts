@@ -1,14 +1,16 @@
 // A command's <user> argument → exactly one directory user, with the protections that apply to it.
 import type { DirectoryEntry, DirectoryUser } from '../domain/directory-user';
 import { HelpdeskError } from '../domain/errors';
+import { type Protection, type ProtectionReason, protectionReason } from '../domain/protection';
 import type { Actor } from '../domain/roles';
-import { inAnyGroup } from '../domain/roles';
 import type { Directory } from '../ports/directory.port';
 
 export interface Target {
   readonly user: DirectoryUser;
-  /** In a protected group: no account-changing action through the bot. */
+  /** Privileged (see domain/protection.ts): no account-changing action through the bot. */
   readonly protected: boolean;
+  /** Why it is protected, when it is. */
+  readonly protectedBecause?: ProtectionReason;
   /** The actor's own account. */
   readonly self: boolean;
 }
@@ -31,12 +33,14 @@ export async function withProtections(
   directory: Directory,
   entry: DirectoryEntry,
   actor: Actor,
-  protectedGroups: readonly string[],
+  protection: Protection,
 ): Promise<Target> {
   const groups = await directory.groupsOf(entry.dn);
+  const reason = protectionReason(entry, groups, protection);
   return {
     user: { ...entry, groups },
-    protected: inAnyGroup(groups, protectedGroups),
+    protected: reason !== undefined,
+    ...(reason ? { protectedBecause: reason } : {}),
     self: sameUser(entry, actor.user),
   };
 }

@@ -20,7 +20,8 @@ import type { Store } from '../../src/ports/store.port';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
 import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/service-deps';
 import { LoopbackConnector, TENANT_ID } from './loopback-connector';
-import { GROUPS, sambaInfo } from './samba';
+import { GROUP_DNS, GROUPS, sambaInfo } from './samba';
+import { DEMO_SETTINGS } from './service-fixture';
 
 /** The real clock, which a test can move forward (to expire a confirmation). */
 export class ShiftableClock implements Clock {
@@ -33,10 +34,25 @@ export class ShiftableClock implements Clock {
   }
 }
 
+const agents = { id: GROUP_DNS.agents, name: GROUPS.agents };
+const supervisors = { id: GROUP_DNS.supervisors, name: GROUPS.supervisors };
+
+/**
+ * The test DC's groups as start-up resolves them (by DN: the name "Helpdesk Supervisors" is ambiguous
+ * there on purpose, see OU=Contractors). group-settings.ts itself is tested in helpdesk-service.samba.spec.ts.
+ */
 export const SAMBA_SETTINGS: ServiceSettings = {
   ...DEFAULT_SETTINGS,
-  roles: { agentGroups: [GROUPS.agents], supervisorGroups: [GROUPS.supervisors] },
-  protectedGroups: ['Domain Admins', 'Enterprise Admins', 'Administrators', GROUPS.agents, GROUPS.supervisors],
+  roles: { agentGroups: [agents], supervisorGroups: [supervisors] },
+  protection: {
+    groups: [
+      { id: GROUP_DNS.domainAdmins, name: GROUPS.domainAdmins, primaryGroupToken: 512 },
+      { id: GROUP_DNS.administrators, name: 'Administrators', primaryGroupToken: 544 },
+      agents,
+      supervisors,
+    ],
+    accounts: [],
+  },
 };
 
 export const NO_AUTH: BotFrameworkConfig = { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' };
@@ -94,7 +110,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const kind = options.directory ?? 'samba';
   const directory = kind === 'samba' ? sambaDirectory(logger, options.ldapPoolSize) : kind === 'demo' ? new DemoDirectory(clock) : kind;
   const store = openSqliteStore({ path: path.join(dataDir, 'helpdesk.db'), auditKey: randomBytes(32), clock });
-  const base = kind === 'demo' ? { ...SAMBA_SETTINGS, roles: { agentGroups: ['Helpdesk Agents'], supervisorGroups: ['Helpdesk Supervisors'] } } : SAMBA_SETTINGS;
+  const base = kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS;
   const created = new HelpdeskService({ directory, store, clock, logger, settings: { ...base, ...options.settings } });
   const service = options.wrapService ? options.wrapService(created) : created;
   const connector = await new LoopbackConnector().start();

@@ -54,6 +54,10 @@ export const USERS = {
   resetme: 'resetme', // Rita Reset — password reset tests
   manyGroups: 'many.groups', // Manny Groups — in the 200 project groups
   plain: 'plain.user', // Paul Plain — not helpdesk staff
+  formerAdmin: 'former.admin', // Fred Former — adminCount=1, in no protected group
+  primaryAdmin: 'pg.admin', // Petra Primary — primary group Domain Admins (not in its member list)
+  rogue: 'rogue.super', // Rex Rogue — OU=Contractors, in the copy "Helpdesk Supervisors" there
+  service: 'svc.helpdesk', // the bot's own bind account
 } as const;
 
 export const BENCH_USERS: readonly string[] = Array.from({ length: 20 }, (_, i) => `bench.user${String(i + 1).padStart(2, '0')}`);
@@ -77,6 +81,16 @@ export const PROJECT_GROUPS: readonly string[] = Array.from(
 export function seededDn(cn: string): string {
   return `${new DN({ CN: cn }).toString()},CN=Users,${BASE_DN}`;
 }
+
+/** DNs of the seeded groups, as the DC spells them in memberOf. */
+export const GROUP_DNS = {
+  agents: seededDn(GROUPS.agents),
+  supervisors: seededDn(GROUPS.supervisors),
+  domainAdmins: seededDn(GROUPS.domainAdmins),
+  administrators: `CN=Administrators,CN=Builtin,${BASE_DN}`,
+  /** A copy of the supervisors' name, made in OU=Contractors (whose manager may create groups). */
+  rogueSupervisors: `CN=Helpdesk Supervisors,OU=Contractors,${BASE_DN}`,
+} as const;
 
 export interface SambaInfo {
   readonly dir: string;

@@ -1,6 +1,6 @@
 // Builds a HelpdeskService on the demo directory and an in-memory SQLite store, with a clock the test
 // moves, for unit tests of the service's rules.
-import { DemoDirectory } from '../../src/adapters/demo/demo-directory';
+import { DemoDirectory, demoGroupDn } from '../../src/adapters/demo/demo-directory';
 import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
 import type { Clock } from '../../src/ports/clock.port';
 import type { Directory } from '../../src/ports/directory.port';
@@ -21,10 +21,13 @@ export class TestClock implements Clock {
   }
 }
 
+const demoGroup = (name: string) => ({ id: demoGroupDn(name), name });
+
+/** As start-up resolves them on the demo directory (group-settings.ts): groups by their DN-like ids. */
 export const DEMO_SETTINGS: ServiceSettings = {
   ...DEFAULT_SETTINGS,
-  roles: { agentGroups: ['Helpdesk Agents'], supervisorGroups: ['Helpdesk Supervisors'] },
-  protectedGroups: ['Domain Admins', 'Enterprise Admins', 'Administrators', 'Helpdesk Agents', 'Helpdesk Supervisors'],
+  roles: { agentGroups: [demoGroup('Helpdesk Agents')], supervisorGroups: [demoGroup('Helpdesk Supervisors')] },
+  protection: { groups: ['Domain Admins', 'Administrators', 'Helpdesk Agents', 'Helpdesk Supervisors'].map(demoGroup), accounts: [] },
 };
 
 export interface Fixture {

@@ -17,6 +17,7 @@ import type { Store } from '../../src/ports/store.port';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
 import type { ServiceSettings } from '../../src/service/service-deps';
 import { SAMBA_SETTINGS, ShiftableClock, sambaDirectory } from './bot-harness';
+import { DEMO_SETTINGS } from './service-fixture';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackUser, type RecordedCall } from './slack-api-fake';
 import {
   TEST_BOT_TOKEN, TEST_SIGNING_SECRET, appMention, blockActions, postSigned, slashCommand, type HttpAnswer,
@@ -25,7 +26,7 @@ import {
 export interface SlackHarnessOptions {
   /** 'samba' (default): the LDAP adapter on the test DC with SAMBA_SETTINGS; 'demo': the demo file; or any Directory. */
   readonly directory?: 'samba' | 'demo' | Directory;
-  /** Default: SAMBA_SETTINGS (the demo directory's groups have the same names). */
+  /** Default: SAMBA_SETTINGS (DEMO_SETTINGS on the demo directory: roles compare group DNs). */
   readonly settings?: ServiceSettings;
   readonly slackUsers: readonly FakeSlackUser[];
   readonly logger?: Logger;
@@ -98,7 +99,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
   const dir = mkdtempSync(path.join(tmpdir(), 'slack-harness-'));
   const fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: options.slackUsers });
   const store = openSqliteStore({ path: path.join(dir, 'helpdesk.db'), auditKey: randomBytes(32), clock });
-  const created = new HelpdeskService({ directory, store, clock, logger, settings: options.settings ?? SAMBA_SETTINGS });
+  const created = new HelpdeskService({ directory, store, clock, logger, settings: options.settings ?? (kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS) });
   const service = options.wrapService ? options.wrapService(created) : created;
   const surface = await createSlackSurface({
     service,

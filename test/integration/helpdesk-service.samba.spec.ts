@@ -1,6 +1,7 @@
 // The service's rules against the real Samba AD: roles from (nested) groups, protected targets, the
 // own account, confirmation tokens, the fail-closed audit trail, and what changed in the directory.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,13 +13,21 @@ import { VERBS } from '../../src/domain/verbs';
 import { systemClock } from '../../src/ports/clock.port';
 import { silentLogger } from '../../src/ports/logger.port';
 import type { Store } from '../../src/ports/store.port';
+import { GroupSettingsError, type GroupNames, type GroupSettings, resolveGroupSettings } from '../../src/service/group-settings';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
 import { DEFAULT_SETTINGS } from '../../src/service/service-deps';
 import type { View } from '../../src/service/views';
+import { freePort, ROOT } from '../helpers/app-process';
 import { ctxFor, expectKind } from '../helpers/service-fixture';
-import { asAdmin, GROUPS, ldapBindAs, lockOut, rawUser, resetSeededUser, sambaInfo, SEED_PASSWORD, USERS } from '../helpers/samba';
+import { asAdmin, GROUP_DNS, GROUPS, ldapBindAs, lockOut, rawUser, resetSeededUser, sambaInfo, SEED_PASSWORD, USERS } from '../helpers/samba';
 
 const AUDIT_KEY = Buffer.alloc(32, 3);
+
+/** The cn of each group the user is directly in, as the DC lists them. */
+async function rawGroupCns(login: string): Promise<string[]> {
+  const raw = await rawUser(login, ['memberOf']);
+  return [raw.memberOf ?? []].flat().map((dn) => String(dn).replace(/^CN=([^,]+),.*$/, '$1'));
+}
 
 describe('HelpdeskService against Samba AD', function () {
   this.timeout(60_000);
@@ -27,27 +36,27 @@ describe('HelpdeskService against Samba AD', function () {
   let directory: LdapDirectory;
   let store: Store;
   let service: HelpdeskService;
+  let groups: GroupSettings;
 
-  const build = (s: Store) =>
+  /** As an operator configures it: the agents' group by name, the supervisors' by DN (its name is copied in OU=Contractors). */
+  const NAMES: GroupNames = { agentGroups: [GROUPS.agents], supervisorGroups: [GROUP_DNS.supervisors], protectedGroups: [] };
+
+  const build = (s: Store, g: GroupSettings = groups) =>
     new HelpdeskService({
       directory,
       store: s,
       clock: systemClock,
       logger: silentLogger,
-      settings: {
-        ...DEFAULT_SETTINGS,
-        actorCacheTtlMs: 0,
-        roles: { agentGroups: [GROUPS.agents], supervisorGroups: [GROUPS.supervisors] },
-        protectedGroups: ['Domain Admins', 'Enterprise Admins', 'Administrators', GROUPS.agents, GROUPS.supervisors],
-      },
+      settings: { ...DEFAULT_SETTINGS, actorCacheTtlMs: 0, roles: g.roles, protection: g.protection },
     });
 
-  before(() => {
+  before(async () => {
     const info = sambaInfo();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-svc-'));
     dbPath = path.join(dir, 'helpdesk.db');
     directory = new LdapDirectory({ url: info.url, bindDN: info.bindDN, bindPassword: info.bindPassword, baseDN: info.baseDN, caFile: info.caFile, timeoutMs: 3000 });
     store = openSqliteStore({ path: dbPath, auditKey: AUDIT_KEY, busyTimeoutMs: 200 });
+    groups = await resolveGroupSettings(directory, NAMES);
     service = build(store);
   });
 
@@ -98,6 +107,116 @@ describe('HelpdeskService against Samba AD', function () {
       } finally {
         await membership('add');
       }
+    });
+  });
+
+  describe('roles by group DN, resolved at start-up', () => {
+    it('a group named like the supervisors\' in another OU grants nothing to its member', async () => {
+      assert.deepEqual(await rawGroupCns(USERS.rogue), [GROUPS.supervisors], 'Rex is in a group called "Helpdesk Supervisors"');
+      assert.equal(expectKind(await service.command(ctxFor(USERS.rogue), { name: 'help' }), 'help').role, 'none');
+      const view = expectKind(await service.command(ctxFor(USERS.rogue), { name: 'reset', user: USERS.jdoe, delivery: 'view' }), 'error');
+      assert.equal(view.code, 'AUTH.NOT_STAFF');
+      assert.equal((await lastAudit())?.code, 'AUTH.NOT_STAFF');
+      assert.equal(expectKind(await service.command(ctxFor(USERS.supervisor), { name: 'help' }), 'help').role, 'supervisor');
+    });
+
+    it('a configured name that several groups have, or none, stops start-up with one line naming it', async () => {
+      await assert.rejects(resolveGroupSettings(directory, { ...NAMES, supervisorGroups: [GROUPS.supervisors] }), (e: Error) => {
+        assert.ok(e instanceof GroupSettingsError);
+        assert.match(e.message, /^ROLE_SUPERVISOR_GROUPS: the group name "Helpdesk Supervisors" is ambiguous, 2 groups have it/);
+        assert.ok(e.message.includes(GROUP_DNS.rogueSupervisors) && !e.message.includes('\n'), e.message);
+        return true;
+      });
+      await assert.rejects(resolveGroupSettings(directory, { ...NAMES, agentGroups: ['Helpdesk Agnets'] }), {
+        message: 'ROLE_AGENT_GROUPS: no group "Helpdesk Agnets" in the directory',
+      });
+      await assert.rejects(resolveGroupSettings(directory, { ...NAMES, protectedGroups: ['Tier0 Admins'] }), {
+        message: 'PROTECTED_GROUPS: no group "Tier0 Admins" in the directory',
+      });
+    });
+
+    it('the app itself refuses to start on an ambiguous group name: one line, exit code 1', async () => {
+      const info = sambaInfo();
+      const run = spawnSync(process.execPath, ['--disable-warning=DEP0111', '--require', 'tsx/cjs', path.join(ROOT, 'src/main.ts')], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: {
+          PATH: process.env.PATH,
+          NODE_PATH: path.join(ROOT, 'node_modules'),
+          PORT: String(await freePort()),
+          STORE_URL: `sqlite:${path.join(dir, 'startup.db')}`,
+          LOG_LEVEL: 'silent',
+          LDAP_URL: info.url,
+          LDAP_BIND_DN: info.bindDN,
+          LDAP_BIND_PASSWORD: info.bindPassword,
+          LDAP_BASE_DN: info.baseDN,
+          LDAP_CA_FILE: info.caFile,
+          ROLE_AGENT_GROUPS: GROUPS.agents,
+          ROLE_SUPERVISOR_GROUPS: GROUPS.supervisors,
+          SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+        },
+      });
+      assert.equal(run.status, 1, run.stdout + run.stderr);
+      const lines = run.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, run.stderr);
+      assert.match(lines[0] ?? '', /^MyPass Helpdesk could not start: ROLE_SUPERVISOR_GROUPS: the group name "Helpdesk Supervisors" is ambiguous/);
+      assert.ok(!run.stderr.includes(info.bindPassword));
+    });
+  });
+
+  describe('protected accounts', () => {
+    const cases = [
+      { login: USERS.formerAdmin, why: 'adminCount=1, in no protected group' },
+      { login: USERS.primaryAdmin, why: 'primary group Domain Admins' },
+      { login: USERS.service, why: "the bot's own bind account" },
+    ];
+    for (const { login, why } of cases) {
+      it(`${login} (${why}): shown as protected without buttons, unlock and reset refused and audited`, async () => {
+        const details = expectKind(await service.command(ctxFor(USERS.supervisor), { name: 'user', query: login }), 'user-details');
+        assert.ok(details.badges.includes('protected'), JSON.stringify(details.badges));
+        assert.deepEqual(details.actions, []);
+        const unlock = expectKind(await service.command(ctxFor(USERS.agent), { name: 'unlock', user: login }), 'error');
+        assert.equal(unlock.code, 'POLICY.PROTECTED_TARGET');
+        assert.deepEqual([(await lastAudit())?.code, (await lastAudit())?.target], ['POLICY.PROTECTED_TARGET', login]);
+        const reset = expectKind(await service.press(ctxFor(USERS.supervisor), { verb: VERBS.passwordResetView, data: { user: login } }), 'error');
+        assert.equal(reset.code, 'POLICY.PROTECTED_TARGET');
+        assert.equal((await lastAudit())?.outcome, 'refused');
+      });
+    }
+
+    it('a refused unlock leaves the account locked', async () => {
+      await resetSeededUser(USERS.formerAdmin);
+      await lockOut(USERS.formerAdmin);
+      try {
+        expectKind(await service.command(ctxFor(USERS.agent), { name: 'unlock', user: USERS.formerAdmin }), 'error');
+        const still = await ldapBindAs(USERS.formerAdmin, SEED_PASSWORD);
+        assert.equal(still.ok ? 'ok' : still.data, '775');
+      } finally {
+        await resetSeededUser(USERS.formerAdmin);
+      }
+    });
+
+    it('AD\'s privileged groups are always protected, and PROTECTED_GROUPS adds to them', async () => {
+      const extra = await resolveGroupSettings(directory, { ...NAMES, protectedGroups: [GROUPS.finance] });
+      const svc = build(store, extra);
+      for (const login of [USERS.jdoe, USERS.domainAdmin]) {
+        const view = expectKind(await svc.command(ctxFor(USERS.agent), { name: 'unlock', user: login }), 'error');
+        assert.equal(view.code, 'POLICY.PROTECTED_TARGET', login);
+      }
+      // A member of Backup Operators (CN=Builtin), one of the defaults beyond the admins' groups.
+      const plainDn = (await rawUser(USERS.plain, ['1.1'])).dn;
+      const backupOps = `CN=Backup Operators,CN=Builtin,${sambaInfo().baseDN}`;
+      const membership = (op: 'add' | 'delete') =>
+        asAdmin((c) => c.modify(backupOps, new Change({ operation: op, modification: new Attribute({ type: 'member', values: [plainDn] }) })));
+      await membership('add');
+      try {
+        const view = expectKind(await service.command(ctxFor(USERS.agent), { name: 'unlock', user: USERS.plain }), 'error');
+        assert.equal(view.code, 'POLICY.PROTECTED_TARGET');
+      } finally {
+        await membership('delete');
+      }
+      assert.equal(expectKind(await service.command(ctxFor(USERS.agent), { name: 'unlock', user: USERS.plain }), 'confirm').kind, 'confirm');
     });
   });
 

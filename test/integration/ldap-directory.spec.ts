@@ -5,8 +5,10 @@ import { Attribute, Change } from 'ldapts';
 import { LdapDirectory, type LdapDirectoryOptions } from '../../src/adapters/ldap/ldap-directory';
 import type { DirectoryEntry } from '../../src/domain/directory-user';
 import { type ErrorCode, HelpdeskError, isHelpdeskError } from '../../src/domain/errors';
+import { MAX_QUERY_LENGTH } from '../../src/adapters/ldap/ldap-filters';
 import {
   asAdmin,
+  GROUP_DNS,
   GROUPS,
   ldapBindAs,
   lockOut,
@@ -81,7 +83,49 @@ describe('LdapDirectory on Samba AD (integration)', function () {
         assert.deepEqual(logins(await dir.search(q, 10)), ['jdoe'], q);
       }
       assert.deepEqual(logins(await dir.search('+1 555 0100', 10)), ['hd.agent']);
-      assert.deepEqual(await dir.search('5550111', 10), [], 'no partial numbers');
+    });
+
+    it('finds a number as an agent hears it: any formatting, the last 7 or more digits', async () => {
+      // Stored as "+1 555 0130" (telephoneNumber) and "+1 555 0199" (mobile), with spaces.
+      for (const q of ['555-0130', '5550130', '555 0130', '(555) 0130', '1 555 0130', '+1-555-013-0']) {
+        assert.deepEqual(logins(await dir.search(q, 10)), ['jsmith'], q);
+      }
+      for (const q of ['555 0199', '555-0199', '5550199']) assert.deepEqual(logins(await dir.search(q, 10)), ['jdoe'], q);
+      assert.deepEqual(logins(await dir.search('5550111', 10)), ['jdoe']);
+      // Fewer than 7 digits, or digits no number ends with: nobody.
+      for (const q of ['550130', '0130', '5550131', '25550130']) assert.deepEqual(await dir.search(q, 10), [], q);
+    });
+
+    it('a digit query of any length is answered without a giant filter; 10 kB is not even sent', async () => {
+      for (const q of ['5'.repeat(16), '5'.repeat(MAX_QUERY_LENGTH)]) assert.deepEqual(await dir.search(q, 10), [], `${q.length} digits`);
+      // A directory whose DC cannot be reached: a query that were sent would fail with DIR.UNAVAILABLE.
+      const nowhere = new LdapDirectory(options(info, { url: 'ldaps://127.0.0.1:1', timeoutMs: 500 }));
+      try {
+        for (const q of ['5'.repeat(10_240), `+1 ${'555 '.repeat(2_500)}`, 'x'.repeat(10_240)]) {
+          assert.deepEqual(await nowhere.search(q, 10), [], `${q.length} characters`);
+          assert.equal(await nowhere.findByLogin(q), null);
+        }
+        await rejectsWith(nowhere.search('5550130', 10), 'DIR.UNAVAILABLE'); // the control: a real query is sent
+      } finally {
+        await nowhere.close();
+      }
+    });
+
+    it('finds Zoë Müller as an agent hears her name: "zoe", "muller", "Zoe Muller" (ASCII login and mail)', async () => {
+      for (const q of ['zoe', 'Zoe', 'muller', 'MULLER', 'Zoe Muller', 'zmuller', 'zoe.muller', 'Müller']) {
+        assert.deepEqual(logins(await dir.search(q, 10)), ['zmuller'], q);
+      }
+      assert.deepEqual(await dir.search('mu', 10), [], 'two letters are not searched inside logins');
+    });
+
+    it('finds the owner of a proxy address typed as the card shows it', async () => {
+      const [jdoe] = await dir.search('jdoe', 1);
+      assert.ok(jdoe);
+      assert.ok(jdoe.linked.proxyAddresses.includes(`sip:john.doe@${MAIL_DOMAIN}`));
+      for (const shown of jdoe.linked.proxyAddresses) assert.deepEqual(logins(await dir.search(shown, 10)), ['jdoe'], shown);
+      assert.deepEqual(logins(await dir.search(`SMTP:JOHN.DOE@${MAIL_DOMAIN}`, 10)), ['jdoe']);
+      assert.deepEqual(logins(await dir.search(`smtp:zmuller@${MAIL_DOMAIN}`, 10)), ['zmuller']);
+      assert.deepEqual(await dir.search(`sip:nobody@${MAIL_DOMAIN}`, 10), []);
     });
 
     it('"smith" finds both Smiths', async () => {
@@ -205,7 +249,8 @@ describe('LdapDirectory on Samba AD (integration)', function () {
       assert.equal(jdoe.contact.telephoneNumber, raw.telephoneNumber);
       assert.equal(jdoe.contact.mobile, raw.mobile);
       assert.deepEqual([...jdoe.linked.proxyAddresses].sort(), [raw.proxyAddresses].flat().map(String).sort());
-      assert.deepEqual([...jdoe.linked.proxyAddresses].sort(), [`SMTP:jdoe@${MAIL_DOMAIN}`, `smtp:john.doe@${MAIL_DOMAIN}`]);
+      assert.deepEqual([...jdoe.linked.proxyAddresses].sort(), [`SMTP:jdoe@${MAIL_DOMAIN}`, `sip:john.doe@${MAIL_DOMAIN}`, `smtp:john.doe@${MAIL_DOMAIN}`]);
+      assert.deepEqual(jdoe.privilege, { adminCount: false, primaryGroupId: 513 }, 'Domain Users');
       assert.equal(jdoe.linked.upnSuffix, MAIL_DOMAIN);
 
       const a = jdoe.account;
@@ -219,6 +264,50 @@ describe('LdapDirectory on Samba AD (integration)', function () {
       assert.equal(a.accountExpiresAt, undefined, 'accountExpires = never');
       assert.equal(a.createdAt.toISOString().slice(0, 19).replace(/\D/g, ''), String(raw.whenCreated).slice(0, 14));
       assert.equal(jdoe.source, 'ldap');
+    });
+  });
+
+  describe('start-up look-ups: groups by name or DN, the bind account, privilege marks', () => {
+    it('a name finds every group with that cn or sAMAccountName in the domain; a DN finds that group', async () => {
+      const [agents, supervisors, byDn, builtin, missing, bySam] = await dir.resolveGroups([
+        GROUPS.agents,
+        GROUPS.supervisors,
+        GROUP_DNS.supervisors.toLowerCase(),
+        'Backup Operators',
+        'No Such Group',
+        'Contractors Helpdesk Supervisors',
+      ]);
+      assert.deepEqual(agents?.groups.map((g) => g.id), [GROUP_DNS.agents]);
+      assert.deepEqual(supervisors?.groups.map((g) => g.id).sort(), [GROUP_DNS.rogueSupervisors, GROUP_DNS.supervisors].sort(), 'the copy in OU=Contractors is seen');
+      assert.deepEqual(byDn?.groups.map((g) => g.id), [GROUP_DNS.supervisors], 'the DN as the DC spells it');
+      assert.deepEqual(builtin?.groups.map((g) => g.id), [`CN=Backup Operators,CN=Builtin,${info.baseDN}`], 'CN=Builtin is searched too');
+      assert.deepEqual(missing?.groups, []);
+      assert.deepEqual(bySam?.groups.map((g) => g.id), [GROUP_DNS.rogueSupervisors]);
+      assert.deepEqual(await dir.resolveGroups([`CN=Nope,CN=Users,${info.baseDN}`, 'CN=Evil)(cn=*,CN=Users']), [
+        { name: `CN=Nope,CN=Users,${info.baseDN}`, groups: [] },
+        { name: 'CN=Evil)(cn=*,CN=Users', groups: [] },
+      ]);
+    });
+
+    it('resolved groups carry their primaryGroupToken (the RID users name in primaryGroupID)', async () => {
+      const [da] = await dir.resolveGroups([GROUPS.domainAdmins]);
+      assert.deepEqual(da?.groups, [{ id: GROUP_DNS.domainAdmins, name: GROUPS.domainAdmins, primaryGroupToken: 512 }]);
+      const pg = await dir.findByLogin(USERS.primaryAdmin);
+      assert.deepEqual(pg?.privilege, { adminCount: false, primaryGroupId: 512 });
+      assert.ok(!(await dir.groupsOf(pg.dn)).some((g) => g.id === GROUP_DNS.domainAdmins), 'memberOf does not show a primary group');
+      assert.equal((await dir.findByLogin(USERS.formerAdmin))?.privilege?.adminCount, true);
+    });
+
+    it('the bind account, as the DC spells its DN, also from a UPN or DOMAIN\\login bind name', async () => {
+      assert.equal(await dir.serviceAccount(), info.bindDN);
+      for (const bindDN of [`${USERS.service}@${MAIL_DOMAIN}`, `CORP\\${USERS.service}`, info.bindDN.toLowerCase()]) {
+        const other = new LdapDirectory(options(info, { bindDN }));
+        try {
+          assert.equal(await other.serviceAccount(), info.bindDN, bindDN);
+        } finally {
+          await other.close();
+        }
+      }
     });
   });
 

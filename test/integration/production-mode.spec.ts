@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AppExited, startApp, type RunningApp } from '../helpers/app-process';
 import { LoopbackConnector, teamsMember } from '../helpers/loopback-connector';
-import { GROUPS, USERS, sambaInfo } from '../helpers/samba';
+import { GROUP_DNS, GROUPS, USERS, sambaInfo } from '../helpers/samba';
 import { startFakeSlackApi, type FakeSlackApi } from '../helpers/slack-api-fake';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET, post, signedHeaders } from '../helpers/slack-requests';
 import { postActivity, teamsMessage } from '../helpers/teams-activities';
@@ -27,7 +27,7 @@ describe('Production mode follows from the configured peers (src/main.ts, Slack 
       LDAP_BASE_DN: info.baseDN,
       LDAP_CA_FILE: info.caFile,
       ROLE_AGENT_GROUPS: GROUPS.agents,
-      ROLE_SUPERVISOR_GROUPS: GROUPS.supervisors,
+      ROLE_SUPERVISOR_GROUPS: GROUP_DNS.supervisors,
       SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
       SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
       SLACK_API_URL: slackApi.apiUrl,

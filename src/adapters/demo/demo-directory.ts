@@ -4,7 +4,7 @@
 import type { AccountState, DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
 import type { Clock } from '../../ports/clock.port';
-import type { Directory } from '../../ports/directory.port';
+import type { Directory, GroupMatches } from '../../ports/directory.port';
 import data from './demo-directory.json';
 
 interface DemoUser {
@@ -68,13 +68,19 @@ export class DemoDirectory implements Directory {
 
   async search(query: string, limit: number): Promise<DirectoryEntry[]> {
     const q = query.trim().toLowerCase();
-    if (!q) return [];
-    const digits = q.replace(/[^\d+]/g, '');
+    if (!q || q.length > 256) return [];
+    // The same keys as Active Directory: exact logins and proxy addresses (as shown: "smtp:…"), name
+    // prefixes, logins containing the query folded to ASCII, phone numbers ending with its 7+ digits.
+    const address = q.replace(/^smtp:/, '');
+    const folded = fold(q);
+    const digits = /^[\d\s+().\-/]+$/.test(q) ? q.replace(/\D/g, '') : '';
     const hits = this.users.filter((u) => {
-      const exact = [u.login, this.upn(u)].some((v) => v.toLowerCase() === q);
+      const proxies = [`SMTP:${this.upn(u)}`, ...(u.proxyAddresses ?? [])].map((p) => p.toLowerCase());
+      const exact = [u.login, this.upn(u)].some((v) => v.toLowerCase() === address) || proxies.includes(q) || proxies.includes(`smtp:${q}`);
       const prefix = [`${u.givenName} ${u.surname}`, u.givenName, u.surname].some((v) => v.toLowerCase().startsWith(q));
-      const phone = digits.length >= 4 && [u.telephoneNumber, u.mobile].some((p) => p !== undefined && p.replace(/[^\d+]/g, '') === digits);
-      return exact || prefix || phone;
+      const ascii = folded.length >= 3 && /^[a-z0-9._'-]+$/.test(folded) && [u.login, this.upn(u)].some((v) => v.toLowerCase().includes(folded));
+      const phone = digits.length >= 7 && digits.length <= 15 && [u.telephoneNumber, u.mobile].some((p) => p !== undefined && p.replace(/\D/g, '').endsWith(digits));
+      return exact || prefix || ascii || phone;
     });
     return hits.slice(0, Math.max(0, limit)).map((u) => this.entry(u));
   }
@@ -83,6 +89,21 @@ export class DemoDirectory implements Directory {
     const q = login.trim().toLowerCase();
     const user = this.users.find((u) => u.login.toLowerCase() === q || this.upn(u).toLowerCase() === q);
     return user ? this.entry(user) : null;
+  }
+
+  async resolveGroups(names: readonly string[]): Promise<GroupMatches[]> {
+    return names.map((name) => {
+      const n = name.trim().toLowerCase();
+      const groups = data.groups
+        .filter((g) => g.name.toLowerCase() === n || this.groupDn(g.name).toLowerCase() === n)
+        .map((g) => ({ id: this.groupDn(g.name), name: g.name }));
+      return { name, groups };
+    });
+  }
+
+  /** The demo file has no bind account. */
+  async serviceAccount(): Promise<string | undefined> {
+    return undefined;
   }
 
   async groupsOf(dn: string): Promise<GroupRef[]> {
@@ -126,7 +147,7 @@ export class DemoDirectory implements Directory {
   }
 
   private groupDn(name: string): string {
-    return `CN=${name},OU=Demo Groups,DC=demo,DC=example`;
+    return demoGroupDn(name);
   }
 
   private byDn(dn: string): DemoUser {
@@ -181,4 +202,13 @@ export class DemoDirectory implements Directory {
       source: 'demo',
     };
   }
+}
+
+/** The DN-like id of a demo group: roles compare ids, never names. */
+export function demoGroupDn(name: string): string {
+  return `CN=${name},OU=Demo Groups,DC=demo,DC=example`;
+}
+
+function fold(value: string): string {
+  return value.normalize('NFKD').replace(/\p{M}/gu, '').replace(/ß/g, 'ss');
 }

@@ -30,6 +30,9 @@ export const USER_ATTRIBUTES = [
   'telephoneNumber',
   'mobile',
   'proxyAddresses',
+  // Privilege marks, read with the entry (no extra round trip): see domain/protection.ts.
+  'adminCount',
+  'primaryGroupID',
 ] as const;
 
 // userAccountControl / msDS-User-Account-Control-Computed flags
@@ -179,6 +182,7 @@ export function toDirectoryEntry(raw: RawEntry, policy: DomainPolicy, now: Date)
       upnSuffix: upn !== undefined && at >= 0 ? upn.slice(at + 1) : undefined,
       proxyAddresses: a.all('proxyAddresses'),
     },
+    privilege: { adminCount: a.int('adminCount') === 1, primaryGroupId: a.int('primaryGroupID') },
     source: 'ldap',
   };
 }

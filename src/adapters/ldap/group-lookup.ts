@@ -11,7 +11,7 @@ import { type Client, type Entry, InvalidDNSyntaxError, NoSuchObjectError } from
 import type { GroupRef } from '../../domain/directory-user';
 import { Attributes, type RawEntry } from './ad-entry';
 import { firstRdnValue } from './dn';
-import { transitiveGroupsFilter } from './ldap-filters';
+import { groupNameFilter, transitiveGroupsFilter } from './ldap-filters';
 
 export type GroupLookup = 'member-of' | 'in-chain';
 
@@ -61,4 +61,53 @@ export async function inChainGroups(client: Client, baseDN: string, dn: string, 
     timeLimit,
   });
   return searchEntries.map((e: Entry) => ({ id: e.dn, name: new Attributes(e as RawEntry).first('cn') ?? groupRef(e.dn).name }));
+}
+
+/** Looks like a DN ("CN=Helpdesk Supervisors,OU=…"), not a name: a DN is taken as the group itself. */
+export function isDn(value: string): boolean {
+  return /^\s*[a-z][a-z0-9-]*\s*=[^,]*[^\\],\s*[a-z][a-z0-9-]*\s*=/i.test(value);
+}
+
+/**
+ * The groups a configured name or DN can mean, with their primaryGroupToken (the RID a user's
+ * primaryGroupID names; a constructed attribute, so read with a base search). Names are searched in
+ * the whole domain (`domainDN`), not only under the base DN: a same-named copy anywhere must be seen.
+ */
+export async function groupsNamed(client: Client, domainDN: string, name: string, timeLimit: number): Promise<GroupRef[]> {
+  let dns: string[];
+  if (isDn(name)) {
+    dns = [name.trim()];
+  } else {
+    const { searchEntries } = await client.search(domainDN, {
+      scope: 'sub',
+      filter: groupNameFilter(name),
+      attributes: ['1.1'],
+      paged: { pageSize: 100 },
+      timeLimit,
+    });
+    dns = searchEntries.map((e) => e.dn);
+  }
+  const groups = await Promise.all(dns.map((dn) => groupEntry(client, dn, timeLimit)));
+  return groups.filter((g): g is GroupRef => g !== undefined);
+}
+
+/** A group by its DN, as the DC spells it, or undefined when there is no such group. */
+async function groupEntry(client: Client, dn: string, timeLimit: number): Promise<GroupRef | undefined> {
+  try {
+    const { searchEntries } = await client.search(dn, {
+      scope: 'base',
+      filter: '(objectClass=group)',
+      attributes: ['distinguishedName', 'cn', 'primaryGroupToken'],
+      timeLimit,
+    });
+    const entry = searchEntries[0];
+    if (entry === undefined) return undefined;
+    const a = new Attributes(entry as RawEntry);
+    const id = a.first('distinguishedName') ?? entry.dn;
+    const token = a.int('primaryGroupToken');
+    return { id, name: a.first('cn') ?? groupRef(id).name, ...(token !== undefined ? { primaryGroupToken: token } : {}) };
+  } catch (e) {
+    if (e instanceof NoSuchObjectError || e instanceof InvalidDNSyntaxError) return undefined;
+    throw e;
+  }
 }

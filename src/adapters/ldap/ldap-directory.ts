@@ -16,7 +16,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, type Client, type Entry, type Filter } from 'ldapts';
 import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
-import type { Directory } from '../../ports/directory.port';
+import type { Directory, GroupMatches } from '../../ports/directory.port';
 import { type Logger, silentLogger } from '../../ports/logger.port';
 import {
   type DomainPolicy,
@@ -27,7 +27,7 @@ import {
   toDirectoryEntry,
   USER_ATTRIBUTES,
 } from './ad-entry';
-import { type GroupLookup, inChainGroups, memberOfWalk } from './group-lookup';
+import { type GroupLookup, groupsNamed, inChainGroups, isDn, memberOfWalk } from './group-lookup';
 import { LdapConnectionPool } from './ldap-connection-pool';
 import {
   exactSearchFilter,
@@ -70,6 +70,7 @@ export class LdapDirectory implements Directory {
   readonly source = 'ldap' as const;
   private readonly pool: LdapConnectionPool;
   private readonly baseDN: string;
+  private readonly bindDN: string;
   private readonly timeLimitS: number;
   private readonly groupLookup: GroupLookup;
   private readonly logger: Logger;
@@ -82,6 +83,7 @@ export class LdapDirectory implements Directory {
     }
     const timeoutMs = options.timeoutMs ?? 5000;
     this.baseDN = options.baseDN;
+    this.bindDN = options.bindDN;
     this.timeLimitS = Math.max(1, Math.ceil(timeoutMs / 1000));
     this.groupLookup = options.groupLookup ?? 'member-of';
     this.logger = options.logger ?? silentLogger;
@@ -143,6 +145,38 @@ export class LdapDirectory implements Directory {
     return groups.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 
+  async resolveGroups(names: readonly string[]): Promise<GroupMatches[]> {
+    return this.pool.run(
+      'search',
+      async (c) => {
+        const domainDN = await this.domainDN(c);
+        return Promise.all(names.map(async (name) => ({ name, groups: await groupsNamed(c, domainDN, name, this.timeLimitS) })));
+      },
+      true,
+    );
+  }
+
+  /**
+   * LDAP_BIND_DN as the DC spells it. A bind name may also be a UPN or DOMAIN\login (AD accepts
+   * both): then the user it names. Throws DIR.USER_NOT_FOUND when the DC shows no such user.
+   */
+  async serviceAccount(): Promise<string | undefined> {
+    const bind = this.bindDN.trim();
+    if (isDn(bind)) {
+      const { searchEntries } = await this.pool.run(
+        'search',
+        (c) => c.search(bind, { scope: 'base', attributes: ['distinguishedName'], timeLimit: this.timeLimitS }),
+        true,
+      );
+      const dn = first(searchEntries[0], 'distinguishedName');
+      if (dn !== undefined) return dn;
+    } else {
+      const entry = await this.findByLogin(bind.slice(bind.indexOf('\\') + 1));
+      if (entry) return entry.dn;
+    }
+    throw new HelpdeskError('DIR.USER_NOT_FOUND', `no directory entry for the bind account ${bind}`);
+  }
+
   async unlock(dn: string): Promise<void> {
     // Writing 0 is how AD unlocks (it also resets badPwdCount); repeating it is harmless.
     const change = new Change({ operation: 'replace', modification: new Attribute({ type: 'lockoutTime', values: ['0'] }) });
@@ -175,6 +209,12 @@ export class LdapDirectory implements Directory {
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+
+  /** The domain's root (RootDSE defaultNamingContext): groups live outside an OU base DN too. */
+  private async domainDN(c: Client): Promise<string> {
+    const root = await c.search('', { scope: 'base', attributes: ['defaultNamingContext'] });
+    return first(root.searchEntries[0], 'defaultNamingContext') ?? this.baseDN;
   }
 
   private async toEntries(raw: readonly RawEntry[]): Promise<DirectoryEntry[]> {

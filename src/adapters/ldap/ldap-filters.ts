@@ -31,13 +31,22 @@ function loginTerms(login: string): Filter[] {
   return [equals('sAMAccountName', login), equals('userPrincipalName', login), equals('mail', login)];
 }
 
+/** Longer than any name, address or number an agent types: such a query is not sent to the DC. */
+export const MAX_QUERY_LENGTH = 256;
+/** A phone search needs this many digits (the number's last digits suffice)… */
+export const MIN_PHONE_DIGITS = 7;
+/** …and at most this many (E.164: 15 digits), which bounds the filter: one part per digit. */
+export const MAX_PHONE_DIGITS = 15;
+/** Shortest query matched inside logins and mail addresses ("muller" in zoe.muller@…). */
+const MIN_CONTAINED = 3;
+
 /**
- * Queries nothing can match: empty, or containing control characters (no searchable attribute
- * holds one, and a NUL could be cut short by a C server into a shorter, matching value).
+ * Queries nothing can match: empty, too long, or containing control characters (no searchable
+ * attribute holds one, and a NUL could be cut short by a C server into a shorter, matching value).
  */
 export function isSearchable(query: string): boolean {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  return query.trim() !== '' && !/[\u0000-\u001f\u007f]/.test(query);
+  return query.trim() !== '' && query.length <= MAX_QUERY_LENGTH && !/[\u0000-\u001f\u007f]/.test(query);
 }
 
 /** Digits of a phone number: "+1 (555) 011-1" → "15550111". */
@@ -45,37 +54,71 @@ export function phoneDigits(value: string): string {
   return value.replace(/\D/g, '');
 }
 
-/** A query that looks like a phone number: only digits and + ( ) - . / space, at least 4 digits. */
+/** A query that looks like a phone number: only digits and + ( ) - . / space, 7 to 15 digits. */
 export function isPhoneLike(query: string): boolean {
-  return /^[\d\s+().\-/]+$/.test(query) && phoneDigits(query).length >= 4;
+  const n = phoneDigits(query).length;
+  return /^[\d\s+().\-/]+$/.test(query) && n >= MIN_PHONE_DIGITS && n <= MAX_PHONE_DIGITS;
 }
+
+/** Letters without their marks, as logins and mail addresses spell them: "Zoë Müller" → "Zoe Muller". */
+export function asciiFold(value: string): string {
+  return value.normalize('NFKD').replace(/\p{M}/gu, '').replace(/ß/g, 'ss');
+}
+
+/** "smtp:john.doe@corp…", "SIP:…", "X500:/o=…": a proxy address as the card shows it (type:value). */
+const PROXY_ADDRESS = /^([a-z][a-z0-9]{0,15}):(\S.*)$/i;
 
 /**
  * The exact part of a search: sAMAccountName, UPN, mail or any SMTP address (proxyAddresses) equal
- * to the query. All indexed equality terms: cheap for the DC.
+ * to the query; a query typed as a proxy address ("smtp:…", "sip:…") also matches it as it is, and
+ * an "smtp:" one its address as a login. All indexed equality terms: cheap for the DC.
  */
 export function exactSearchFilter(query: string): Filter {
   const q = query.trim();
-  return userObjects(new OrFilter({ filters: [...loginTerms(q), equals('proxyAddresses', `smtp:${q}`)] }));
+  const proxy = PROXY_ADDRESS.exec(q);
+  const address = proxy?.[1]?.toLowerCase() === 'smtp' && proxy[2] !== undefined ? proxy[2] : q;
+  return userObjects(
+    new OrFilter({
+      filters: [...loginTerms(address), equals('proxyAddresses', `smtp:${address}`), ...(proxy && address === q ? [equals('proxyAddresses', q)] : [])],
+    }),
+  );
+}
+
+/**
+ * Logins and mail addresses containing the query folded to ASCII ("muller" → zoe.muller@…, zmuller),
+ * and, for several words, mail addresses starting with them joined by dots ("Zoe Muller" →
+ * zoe.muller@…). Only for login-like text of a few characters: anything shorter matches too much.
+ */
+function asciiLoginTerms(query: string): Filter[] {
+  const folded = asciiFold(query).toLowerCase();
+  const words = folded.split(/\s+/).filter(Boolean);
+  if (words.length > 1) {
+    return words.every((w) => /^[a-z0-9'-]+$/.test(w)) ? [startsWith('mail', words.join('.'))] : [];
+  }
+  if (folded.length < MIN_CONTAINED || !/^[a-z0-9._'-]+$/.test(folded)) return [];
+  const contains = (attribute: string): Filter => new SubstringFilter({ attribute, any: [folded] });
+  return [contains('sAMAccountName'), contains('mail')];
 }
 
 /** Whether a name prefix can match at all: an address or a phone number is not a name. */
 export function mayBeName(query: string): boolean {
   const q = query.trim();
-  return !q.includes('@') && !isPhoneLike(q);
+  return !q.includes('@') && !isPhoneLike(q) && !PROXY_ADDRESS.test(q);
 }
 
 /**
  * Free-text user search. A name-like query: exact sAMAccountName / UPN / mail / any SMTP address,
- * or a prefix of displayName / givenName / sn. A query with an '@': the exact terms only. A phone-like query: exact login forms, or
+ * a prefix of displayName / givenName / sn, or (folded to ASCII) inside a login or mail. A query with
+ * an '@': the exact terms only. A phone-like query (7–15 digits): exact login forms, or
  * telephoneNumber / mobile equal as typed, or containing its digits in order (AD compares phone
  * numbers as plain strings, spaces included); the adapter then keeps only numbers whose digits
- * equal the query's digits (see `phoneMatches`), so "+1 555 0111", "1-555-0111" and "15550111"
- * all find the same user.
+ * end with the query's digits (see `phoneMatches`), so "+1 555 0130", "555-0130" and "5550130"
+ * all find the same user. The filter's size is bounded: at most MAX_PHONE_DIGITS parts per phone
+ * attribute, a dozen terms otherwise, each value at most MAX_QUERY_LENGTH long (isSearchable).
  */
 export function searchFilter(query: string): Filter {
   const q = query.trim();
-  if (q.includes('@')) {
+  if (q.includes('@') || PROXY_ADDRESS.test(q)) {
     // An address: names hold no '@', and leaving out the prefix terms spares the DC a scan
     // (prefix matches cannot use an index on Samba: ~4× the cost of an indexed equality).
     return exactSearchFilter(q);
@@ -96,12 +139,17 @@ export function searchFilter(query: string): Filter {
         startsWith('displayName', q),
         startsWith('givenName', q),
         startsWith('sn', q),
+        ...asciiLoginTerms(q),
       ],
     }),
   );
 }
 
-/** For a phone-like query: does this entry's login or phone number really match? */
+/**
+ * For a phone-like query: does this entry's login or phone number really match? A number matches
+ * when its digits end with the query's digits (at least MIN_PHONE_DIGITS, isPhoneLike): agents hear
+ * "555 0130" for "+1 555 0130".
+ */
 export function phoneMatches(
   query: string,
   entry: { sAMAccountName?: string; userPrincipalName?: string; mail?: string; phones: readonly string[] },
@@ -110,12 +158,24 @@ export function phoneMatches(
   const logins = [entry.sAMAccountName, entry.userPrincipalName, entry.mail];
   if (logins.some((l) => l !== undefined && l.toLowerCase() === q)) return true;
   const digits = phoneDigits(q);
-  return entry.phones.some((p) => p.trim().toLowerCase() === q || phoneDigits(p) === digits);
+  if (digits.length < MIN_PHONE_DIGITS) return false;
+  return entry.phones.some((p) => p.trim().toLowerCase() === q || phoneDigits(p).endsWith(digits));
 }
 
 /** Exactly one login: sAMAccountName, UPN or mail. */
 export function loginFilter(login: string): Filter {
   return userObjects(new OrFilter({ filters: loginTerms(login.trim()) }));
+}
+
+/**
+ * Groups a configured name may mean: cn or sAMAccountName equal to it (sAMAccountName is unique in a
+ * domain, cn is not: the caller refuses a name that several groups answer to).
+ */
+export function groupNameFilter(name: string): Filter {
+  const n = name.trim();
+  return new AndFilter({
+    filters: [new EqualityFilter({ attribute: 'objectClass', value: 'group' }), new OrFilter({ filters: [equals('cn', n), equals('sAMAccountName', n)] })],
+  });
 }
 
 /** Every group the entry with this DN belongs to, directly or through nested groups. */

@@ -25,17 +25,17 @@ describe('loadConfig', () => {
     assert.equal(c.host, '127.0.0.1');
     assert.equal(c.botEndpoint, 'loopback');
     assert.deepEqual(c.roles.agentGroups, ['Helpdesk Agents']);
-    assert.deepEqual(c.roles.protectedGroups, ['Domain Admins', 'Enterprise Admins', 'Administrators', 'Helpdesk Agents', 'Helpdesk Supervisors']);
+    assert.deepEqual(c.roles.protectedGroups, [], 'only PROTECTED_GROUPS: defaults and role groups are added at start-up');
   });
 
-  it('reads a full Active Directory configuration, and always protects the helpdesk groups', () => {
+  it('reads a full Active Directory configuration; PROTECTED_GROUPS is kept as extra groups', () => {
     const result = loadConfig({ ...LDAP, SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), LDAP_CA_FILE: '/etc/ca.pem', PROTECTED_GROUPS: 'Tier0 Admins; Domain Admins', PORT: '8080' });
     assert.ok(result.ok);
     assert.equal(result.config.ldap?.url, LDAP.LDAP_URL);
     assert.equal(result.config.ldap?.caFile, '/etc/ca.pem');
     assert.equal(result.config.ldap?.timeoutMs, 5000);
     assert.equal(result.config.port, 8080);
-    assert.deepEqual(result.config.roles.protectedGroups, ['Tier0 Admins', 'Domain Admins', 'Helpdesk Agents', LDAP.ROLE_SUPERVISOR_GROUPS]);
+    assert.deepEqual(result.config.roles.protectedGroups, ['Tier0 Admins', 'Domain Admins']);
   });
 
   it('names every missing or invalid variable in one run', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DemoDirectory } from '../../../../src/adapters/demo/demo-directory';
+import { DemoDirectory, demoGroupDn } from '../../../../src/adapters/demo/demo-directory';
 import { TestClock } from '../../../helpers/service-fixture';
 
 describe('DemoDirectory', () => {
@@ -16,6 +16,29 @@ describe('DemoDirectory', () => {
     assert.deepEqual(await logins('+1 555 0120'), ['demo.locked']);
     assert.deepEqual(await logins('*'), []);
     assert.equal((await d.search('john', 10))[0]?.source, 'demo');
+  });
+
+  it('finds what an agent hears, like the LDAP adapter: ASCII names, phone digits, proxy addresses as shown', async () => {
+    const d = dir();
+    const logins = async (q: string) => (await d.search(q, 10)).map((e) => e.sAMAccountName).sort();
+    for (const q of ['zoe', 'muller', 'Müller']) assert.deepEqual(await logins(q), ['zoe.muller'], q);
+    for (const q of ['555-0130', '5550130', '555 0130']) assert.deepEqual(await logins(q), ['jane.smith'], q);
+    assert.deepEqual(await logins('555 0199'), ['demo.locked']);
+    assert.deepEqual(await logins('550130'), [], 'fewer than 7 digits');
+    assert.deepEqual(await logins('smtp:j.doe@demo.example'), ['john.doe']);
+    assert.deepEqual(await logins('SMTP:john.doe@demo.example'), ['john.doe']);
+    assert.deepEqual(await logins('5'.repeat(10_240)), []);
+  });
+
+  it('resolves group names and DNs to DN-like ids, as start-up needs', async () => {
+    const d = dir();
+    const [byName, byDn, missing] = await d.resolveGroups(['helpdesk supervisors', demoGroupDn('Helpdesk Agents'), 'Schema Admins']);
+    assert.deepEqual(byName, { name: 'helpdesk supervisors', groups: [{ id: demoGroupDn('Helpdesk Supervisors'), name: 'Helpdesk Supervisors' }] });
+    assert.deepEqual(byDn?.groups.map((g) => g.name), ['Helpdesk Agents']);
+    assert.deepEqual(missing?.groups, []);
+    assert.equal(await d.serviceAccount(), undefined);
+    const agent = await d.findByLogin('demo.agent');
+    assert.ok((await d.groupsOf(agent!.dn)).some((g) => g.id === demoGroupDn('Helpdesk Agents')));
   });
 
   it('resolves nested groups transitively', async () => {

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { BerReader, BerWriter, EqualityFilter, type Filter, FilterParser, OrFilter, SubstringFilter } from 'ldapts';
 import {
+  asciiFold,
   exactSearchFilter,
+  groupNameFilter,
   isPhoneLike,
+  MAX_QUERY_LENGTH,
   mayBeName,
   isSearchable,
   loginFilter,
@@ -51,7 +54,7 @@ describe('LDAP filters', () => {
     });
 
     it('sends values as opaque BER octets: the encoded filter decodes to the same values', () => {
-      for (const q of [...HOSTILE, 'x'.repeat(10_240)]) {
+      for (const q of [...HOSTILE, 'x'.repeat(MAX_QUERY_LENGTH)]) {
         const decoded = berRoundTrip(searchFilter(q));
         const eq = leaves(decoded).find((l) => l instanceof EqualityFilter && l.attribute.toLowerCase() === 'samaccountname');
         assert.equal((eq as EqualityFilter).value, q);
@@ -77,7 +80,59 @@ describe('LDAP filters', () => {
       assert.equal(
         searchFilter('  smith ').toString(),
         '(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=smith)(userPrincipalName=smith)(mail=smith)' +
-          '(proxyAddresses=smtp:smith)(displayName=smith*)(givenName=smith*)(sn=smith*)))',
+          '(proxyAddresses=smtp:smith)(displayName=smith*)(givenName=smith*)(sn=smith*)' +
+          '(sAMAccountName=*smith*)(mail=*smith*)))',
+      );
+    });
+
+    it('what an agent hears: ASCII spellings inside logins and mail, several words as a mail prefix', () => {
+      const muller = searchFilter('Müller').toString();
+      assert.ok(muller.includes('(sn=Müller*)') && muller.includes('(sAMAccountName=*muller*)') && muller.includes('(mail=*muller*)'), muller);
+      assert.ok(searchFilter('Zoe Muller').toString().includes('(mail=zoe.muller*)'));
+      assert.ok(!searchFilter('Zo').toString().includes('*zo*'), 'two letters are not looked for inside logins');
+      assert.ok(!searchFilter('*').toString().includes('=***'), 'filter syntax is never folded into a term');
+      assert.equal(asciiFold('Zoë Müller, Strauß, Ångström'), 'Zoe Muller, Strauss, Angstrom');
+    });
+
+    it('a proxy address as the card shows it ("smtp:…", "sip:…") is matched as an address', () => {
+      assert.equal(
+        searchFilter('smtp:john.doe@corp.example.test').toString(),
+        '(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=john.doe@corp.example.test)' +
+          '(userPrincipalName=john.doe@corp.example.test)(mail=john.doe@corp.example.test)' +
+          '(proxyAddresses=smtp:john.doe@corp.example.test)))',
+      );
+      assert.ok(searchFilter('sip:john.doe@corp.example.test').toString().includes('(proxyAddresses=sip:john.doe@corp.example.test)'));
+      assert.ok(exactSearchFilter('X500:/o=Org/cn=jdoe').toString().includes('(proxyAddresses=X500:/o=Org/cn=jdoe)'));
+      assert.equal(mayBeName('sip:john.doe'), false);
+      assert.equal(mayBeName('Re: John'), true, 'a colon followed by a space is not an address type');
+    });
+
+    it('the filter is bounded whatever the query: few terms, at most 15 digit parts per phone attribute', () => {
+      const queries = [
+        '1'.repeat(MAX_QUERY_LENGTH),
+        '5'.repeat(15),
+        '+1 (555) 0130-1234-5678',
+        '1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9',
+        'Zoë Müller '.repeat(23),
+        'x'.repeat(MAX_QUERY_LENGTH),
+        'a.b '.repeat(64),
+      ];
+      for (const q of queries) {
+        const f = searchFilter(q);
+        const parts = leaves(f).reduce((n, l) => n + (l instanceof SubstringFilter ? l.any.length + (l.initial ? 1 : 0) : 1), 0);
+        assert.ok(parts <= 40, `${q.slice(0, 20)}…: ${parts} parts`);
+        assert.ok(f.toString().length <= 12 * MAX_QUERY_LENGTH, `${q.slice(0, 20)}…: ${f.toString().length} characters`);
+      }
+      // Before: one part per digit, however many were typed (a 10 kB query → a filter of ~20,000 parts).
+      assert.equal(isPhoneLike('5'.repeat(16)), false, 'more digits than any phone number: no phone search');
+      assert.equal(isSearchable('5'.repeat(10_240)), false, 'a 10 kB query is not sent at all');
+      assert.equal(isSearchable('x'.repeat(MAX_QUERY_LENGTH + 1)), false);
+    });
+
+    it('group names: cn or sAMAccountName, escaped', () => {
+      assert.equal(
+        groupNameFilter('Helpdesk Supervisors*)(').toString(),
+        '(&(objectClass=group)(|(cn=Helpdesk Supervisors\\2a\\29\\28)(sAMAccountName=Helpdesk Supervisors\\2a\\29\\28)))',
       );
     });
 
@@ -102,7 +157,7 @@ describe('LDAP filters', () => {
       assert.equal(mayBeName('+1 555 0111'), false);
     });
 
-    it('a phone-like query: exact logins, phones as typed or by their digits in order', () => {
+    it('a phone-like query (7 to 15 digits): exact logins, phones as typed or by their digits in order', () => {
       const text = searchFilter('+1 555-0111').toString();
       assert.ok(text.includes('(telephoneNumber=+1 555-0111)'), text);
       assert.ok(text.includes('(telephoneNumber=*1*5*5*5*0*1*1*1*)'), text);
@@ -133,16 +188,20 @@ describe('LDAP filters', () => {
     });
 
     it('recognises phone numbers', () => {
-      for (const q of ['+1 555 0111', '15550111', '(555) 011-1', '555.0111', '0111']) assert.equal(isPhoneLike(q), true, q);
-      for (const q of ['jdoe', '555', '+1 555 0111 x2', 'O\'Brien', '12a4']) assert.equal(isPhoneLike(q), false, q);
+      for (const q of ['+1 555 0111', '15550111', '(555) 011-1', '555.0111', '555-0130', '555 0199', '5550130']) assert.equal(isPhoneLike(q), true, q);
+      for (const q of ['jdoe', '555', '0111', '555 01', '+1 555 0111 x2', 'O\'Brien', '12a4', '1'.repeat(16)]) assert.equal(isPhoneLike(q), false, q);
       assert.equal(phoneDigits('+1 (555) 011-1'), '15550111');
     });
 
-    it('phoneMatches: digits must be equal, or a login must match exactly', () => {
+    it('phoneMatches: the number ends with the query\'s 7+ digits, or a login must match exactly', () => {
       const entry = { sAMAccountName: 'jdoe', phones: ['+1 555 0111', '+1 555 0199'] };
       assert.equal(phoneMatches('15550111', entry), true);
       assert.equal(phoneMatches('1-555-0199', entry), true);
-      assert.equal(phoneMatches('5550111', entry), false, 'no partial numbers');
+      assert.equal(phoneMatches('5550111', entry), true, 'the last 7 digits suffice');
+      assert.equal(phoneMatches('555 0199', entry), true);
+      assert.equal(phoneMatches('550111', entry), false, 'six digits are not enough');
+      assert.equal(phoneMatches('5550110', entry), false);
+      assert.equal(phoneMatches('25550111', entry), false, 'a longer number is another number');
       assert.equal(phoneMatches('15501011', entry), false, 'same digits in another order');
       assert.equal(phoneMatches('4242', { sAMAccountName: '4242', phones: [] }), true);
     });
