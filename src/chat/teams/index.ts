@@ -4,6 +4,7 @@ import type { BotFrameworkConfig } from '../../config/config';
 import type { RouteMount } from '../../http/server';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
+import type { AutoHide } from '../core/auto-hide';
 import { createBotAdapter, mountBotRoute, type BotAdapterOptions } from './bot-adapter';
 import { HelpdeskBot } from './helpdesk-bot';
 import { IdentityResolver } from './identity';
@@ -25,6 +26,8 @@ export interface TeamsSurface {
   readonly bot: HelpdeskBot;
   readonly adapter: CloudAdapter;
   readonly identities: IdentityResolver;
+  /** Pending hides of shown secrets (Teams and the local console): close() on shutdown. */
+  readonly autoHide: AutoHide;
   /** Mounts POST /api/messages. */
   readonly mount: RouteMount;
 }
@@ -33,5 +36,5 @@ export function createTeamsSurface(deps: TeamsSurfaceDeps): TeamsSurface {
   const identities = new IdentityResolver({ logger: deps.logger, localConsole: deps.localConsole, ttlMs: deps.identityTtlMs });
   const bot = new HelpdeskBot({ service: deps.service, logger: deps.logger, identities });
   const adapter = createBotAdapter(deps.botFramework, deps.logger, deps.adapterOptions);
-  return { bot, adapter, identities, mount: mountBotRoute(adapter, bot) };
+  return { bot, adapter, identities, autoHide: bot.autoHide, mount: mountBotRoute(adapter, bot) };
 }
