@@ -81,6 +81,17 @@ export class LoopbackConnector {
     return this.replies.filter((r) => r.conversationId === conversationId);
   }
 
+  /** Resolves with the first recorded reply (past or future) the predicate accepts. */
+  async waitFor(predicate: (r: RecordedReply) => boolean, timeoutMs = 10_000): Promise<RecordedReply> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.replies.find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching request within ${timeoutMs} ms; seen: ${this.replies.map((r) => `${r.method} ${r.replyToId ?? ''}`).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   clear(): void {
     this.replies.length = 0;
     this.memberLookups.length = 0;
