@@ -23,6 +23,8 @@ export interface RecordedReply {
   readonly replyToId?: string;
   readonly activity: Partial<Activity>;
   readonly headers: IncomingMessage['headers'];
+  /** The id this connector gave the activity (what a later update or invoke names it by). */
+  readonly answeredId: string;
 }
 
 export interface MemberLookup {
@@ -140,6 +142,7 @@ export class LoopbackConnector {
           ...(activities[2] ? { replyToId: decodeURIComponent(activities[2]) } : {}),
           activity: JSON.parse(body) as Partial<Activity>,
           headers: req.headers,
+          answeredId: `reply-${this.seq}`,
         });
       }
       return this.json(res, 200, { id: `reply-${this.seq}` });
