@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       { name: 'http', run: () => http.close() },
       { name: 'slack', run: () => slack?.close() ?? Promise.resolve() },
       { name: 'local console', run: () => local.bridge.idle() },
+      { name: 'auto-hide timers', run: () => teams.autoHide.close() },
       { name: 'core', run: () => core.close() },
     ],
   });

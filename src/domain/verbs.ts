@@ -12,6 +12,10 @@ export const VERBS = {
   confirmAccept: 'confirm.accept',
   /** Cancel a confirmation (the token is burnt). data: { token } */
   confirmCancel: 'confirm.cancel',
+  /** Show the details of a request typed in a shared conversation, to the presser only. data: { requestId } */
+  requestShow: 'request.show',
+  /** Hide a shown one-time secret (also pressed by the surface itself after a while). data: { ref } */
+  secretHide: 'secret.hide',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -1,11 +1,15 @@
 // The store: one object per backend (SQLite, MongoDB) exposing the repositories the service uses.
 import type { HelpdeskAuditTrail } from './audit-trail.port';
 import type { ConfirmationRepository } from './confirmations.port';
+import type { SharedRequestRepository } from './shared-requests.port';
+import type { ShownSecretRepository } from './shown-secrets.port';
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly audit: HelpdeskAuditTrail;
   readonly confirmations: ConfirmationRepository;
+  readonly sharedRequests: SharedRequestRepository;
+  readonly shownSecrets: ShownSecretRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -13,6 +13,7 @@ import { Confirmations } from './confirmations';
 import { helpView } from './help';
 import type { RequestContext } from './request-context';
 import { COMMAND_ROUTES, PRESS_ROUTES } from './routes';
+import { shareRequest } from './shared-request';
 import type { ServiceDeps } from './service-deps';
 import { loginOfActor, type AuditSubject, type UseCaseCall, type UseCaseEnv } from './use-case';
 import type { ErrorView, View } from './views';
@@ -47,6 +48,13 @@ export class HelpdeskService {
     if (command.name === 'help') return this.help(ctx);
     const route = COMMAND_ROUTES.find((r) => r.when(command));
     if (!route) return this.notAvailable(ctx, command.name === 'reset' ? `reset … ${command.delivery}` : command.name);
+    if (ctx.conversation === 'shared') {
+      // Everyone there reads the answer: store the request; each staff member gets the details as their
+      // own view, after a fresh role check (shared-request.ts).
+      return this.run(ctx, { action: 'request.share', needs: route.needs, target: route.target(command), fresh: false }, (call) =>
+        shareRequest(call, command),
+      );
+    }
     return this.run(ctx, { action: route.audit, needs: route.needs, target: route.target(command), fresh: route.fresh }, (call) =>
       route.run(call, command),
     );

@@ -2,6 +2,7 @@
 // touched; the password itself goes only to the directory and to the result card of its viewer.
 import { generatePassword } from '../domain/password-policy';
 import { VERBS } from '../domain/verbs';
+import { issueShownSecret } from './hide-secret';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
@@ -19,6 +20,10 @@ export async function resetPassword(
     outcome: 'requested', detail: mustChange ? 'must change at next logon' : 'no change required',
   });
   const password = options.password ?? generatePassword(env.settings.passwordPolicy);
+  // The reference is stored before the directory changes: a password that is set is always hideable.
+  const shown = options.password === undefined
+    ? await issueShownSecret(env, actor, { login: user.sAMAccountName, displayName: user.displayName }, 'New password (shown once)', password)
+    : undefined;
   await env.directory.setPassword(user.dn, password, { mustChange });
   return {
     kind: 'result',
@@ -28,7 +33,7 @@ export async function resetPassword(
       ? `The password of ${user.displayName} was reset. They must choose a new one at next logon.`
       : `The password of ${user.displayName} was reset.`,
     target: { login: user.sAMAccountName, displayName: user.displayName },
-    ...(options.password === undefined ? { secret: { label: 'New password (shown once)', value: password } } : {}),
-    actions: [{ verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
+    ...(shown ? { secret: shown.secret } : {}),
+    actions: [...(shown ? [shown.hide] : []), { verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
   };
 }

@@ -2,13 +2,18 @@
 // with no route (a feature of a later release) is answered "not available in this installation yet".
 import { confirmRoutes } from './confirm-action';
 import { findUserRoutes } from './find-user';
+import { hideSecretRoutes } from './hide-secret';
 import { promptConfirmationRoutes } from './prompt-confirmation';
 import type { CommandRoute, PressRoute } from './route';
+import { sharedRequestRoutes } from './shared-request';
 import { showUserRoutes } from './show-user';
 
-const ALL = [...findUserRoutes, ...showUserRoutes, ...promptConfirmationRoutes, ...confirmRoutes];
+const ALL = [...findUserRoutes, ...showUserRoutes, ...promptConfirmationRoutes, ...confirmRoutes, ...hideSecretRoutes];
 
 export const COMMAND_ROUTES: readonly CommandRoute[] = ALL.filter((r): r is CommandRoute => 'command' in r);
+
+// "Show details" of a request typed in a shared conversation re-runs it through the command routes.
+ALL.push(...sharedRequestRoutes(COMMAND_ROUTES));
 
 export const PRESS_ROUTES: ReadonlyMap<string, PressRoute> = new Map(
   ALL.filter((r): r is PressRoute => 'verb' in r).map((r) => [r.verb, r]),

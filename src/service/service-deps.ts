@@ -21,6 +21,10 @@ export interface ServiceSettings {
   readonly passwordPolicy: PasswordPolicy;
   /** pwdLastSet = 0 after a reset (DESIGN: yes unless told otherwise). */
   readonly mustChangeAfterReset: boolean;
+  /** How long a shown password stays on screen before the surface hides it (DESIGN: 2 minutes). */
+  readonly secretHideAfterMs: number;
+  /** How long a request typed in a shared conversation can be opened ("Show details"). */
+  readonly sharedRequestTtlMs: number;
 }
 
 export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
@@ -29,6 +33,8 @@ export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
   pickListSize: 10,
   passwordPolicy: { length: 16 },
   mustChangeAfterReset: true,
+  secretHideAfterMs: 2 * 60_000,
+  sharedRequestTtlMs: 24 * 3600_000,
 };
 
 export interface ServiceDeps {

@@ -98,7 +98,38 @@ export interface ResultView {
   readonly message: string;
   readonly target?: { readonly login: string; readonly displayName: string };
   /** A one-time secret for the viewer only (e.g. a generated password); never logged, never audited. */
-  readonly secret?: { readonly label: string; readonly value: string };
+  readonly secret?: ShownSecretView;
+  readonly actions: readonly ActionButton[];
+}
+
+/**
+ * A shown secret: the value, and a reference (its "Hide" button carries only that) with when the surface
+ * hides it by itself (replacing the message with what the `secret.hide` press answers).
+ */
+export interface ShownSecretView {
+  readonly label: string;
+  readonly value: string;
+  readonly ref: string;
+  readonly hidesAt: string; // ISO 8601
+  readonly hideAfterMs: number;
+}
+
+/**
+ * A request typed in a shared conversation: what everyone sees. Nothing about the user beyond what the
+ * agent typed; the details reach each staff member as their own view (Teams: `refresh` for the asker,
+ * the invoke answer for whoever presses "Show details").
+ */
+export interface SharedRequestView {
+  readonly kind: 'shared-request';
+  /** The command as the agent typed it (normalised). */
+  readonly typed: string;
+  readonly askedBy: string;
+  /** The asker's chat user id (Teams member id): who gets the details automatically. */
+  readonly askerChatUserId: string;
+  readonly expiresAt: string;
+  /** The automatic refresh: the same verb and data as the "Show details" button. */
+  readonly refresh: ActionButton;
+  /** One request.show button carrying only the request id. */
   readonly actions: readonly ActionButton[];
 }
 
@@ -109,4 +140,4 @@ export interface ErrorView {
   readonly correlationId: string;
 }
 
-export type View = HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | ErrorView;
+export type View = HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | SharedRequestView | ErrorView;

@@ -7,6 +7,8 @@ import { chainHash, GENESIS_HASH } from '../../src/domain/audit-chain';
 import type { AuditEntry, AuditEntryInput } from '../../src/domain/audit-entry';
 import { isHelpdeskError } from '../../src/domain/errors';
 import type { PendingConfirmation } from '../../src/ports/confirmations.port';
+import type { SharedRequest } from '../../src/ports/shared-requests.port';
+import type { ShownSecret } from '../../src/ports/shown-secrets.port';
 import type { Store } from '../../src/ports/store.port';
 
 /** Fields of a stored audit entry to overwrite (a key present with `undefined` clears the field). */
@@ -243,7 +245,49 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await expectStoreUnavailable(store.audit.list({ limit: 1 }));
         await expectStoreUnavailable(store.ping());
         await expectStoreUnavailable(store.confirmations.consume('x', 'y', new Date()));
+        await expectStoreUnavailable(store.sharedRequests.find('x', new Date()));
+        await expectStoreUnavailable(store.shownSecrets.find('x', new Date()));
         await store.close(); // closing twice is harmless
+      });
+    });
+
+    describe('shared requests', () => {
+      const day = 24 * 3600_000;
+      const request: SharedRequest = {
+        id: 'req-1', command: { name: 'reset', user: 'jdoe', delivery: 'view' }, askerLogin: 'agent.smith',
+        askerChatUserId: '29:1abc', createdAt: new Date(BASE_TIME), expiresAt: new Date(BASE_TIME + day),
+      };
+
+      it('gives back what was saved, as often as asked, until it expires', async () => {
+        await store.sharedRequests.save(request);
+        const during = new Date(BASE_TIME + 3600_000);
+        assert.deepEqual(await store.sharedRequests.find('req-1', during), { ok: true, request });
+        assert.deepEqual(await store.sharedRequests.find('req-1', during), { ok: true, request });
+        assert.deepEqual(await store.sharedRequests.find('req-1', new Date(BASE_TIME + day)), { ok: false, reason: 'expired' });
+      });
+
+      it('says "unknown" for an id never saved, and purges expired requests on use', async () => {
+        assert.deepEqual(await store.sharedRequests.find('nope', new Date(BASE_TIME)), { ok: false, reason: 'unknown' });
+        await store.sharedRequests.save(request);
+        await store.sharedRequests.save({ ...request, id: 'req-2', createdAt: new Date(BASE_TIME + 2 * day), expiresAt: new Date(BASE_TIME + 3 * day) });
+        // Saving req-2 (created after req-1 expired) purged req-1: it is now unknown, even asked "in the past".
+        assert.deepEqual(await store.sharedRequests.find('req-1', new Date(BASE_TIME + 60_000)), { ok: false, reason: 'unknown' });
+        assert.equal((await store.sharedRequests.find('req-2', new Date(BASE_TIME + 2 * day))).ok, true);
+      });
+    });
+
+    describe('shown secrets', () => {
+      const shown: ShownSecret = {
+        ref: 'ref-1', viewer: 'sam.super', target: 'jdoe', targetName: 'Jane Doe', label: 'New password (shown once)',
+        shownAt: new Date(BASE_TIME), expiresAt: new Date(BASE_TIME + 3600_000),
+      };
+
+      it('gives back the reference until it expires, then purges it', async () => {
+        await store.shownSecrets.save(shown);
+        assert.deepEqual(await store.shownSecrets.find('ref-1', new Date(BASE_TIME + 60_000)), shown);
+        assert.equal(await store.shownSecrets.find('ref-1', new Date(BASE_TIME + 3600_000)), undefined);
+        assert.equal(await store.shownSecrets.find('ref-1', new Date(BASE_TIME)), undefined, 'purged, not only hidden by the date');
+        assert.equal(await store.shownSecrets.find('nope', new Date(BASE_TIME)), undefined);
       });
     });
 

@@ -23,6 +23,8 @@ export interface RecordedReply {
   readonly replyToId?: string;
   readonly activity: Partial<Activity>;
   readonly headers: IncomingMessage['headers'];
+  /** The id this connector gave the activity (what a later update or invoke names it by). */
+  readonly answeredId: string;
 }
 
 export interface MemberLookup {
@@ -81,6 +83,17 @@ export class LoopbackConnector {
     return this.replies.filter((r) => r.conversationId === conversationId);
   }
 
+  /** Resolves with the first recorded reply (past or future) the predicate accepts. */
+  async waitFor(predicate: (r: RecordedReply) => boolean, timeoutMs = 10_000): Promise<RecordedReply> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.replies.find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching request within ${timeoutMs} ms; seen: ${this.replies.map((r) => `${r.method} ${r.replyToId ?? ''}`).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   clear(): void {
     this.replies.length = 0;
     this.memberLookups.length = 0;
@@ -129,6 +142,7 @@ export class LoopbackConnector {
           ...(activities[2] ? { replyToId: decodeURIComponent(activities[2]) } : {}),
           activity: JSON.parse(body) as Partial<Activity>,
           headers: req.headers,
+          answeredId: `reply-${this.seq}`,
         });
       }
       return this.json(res, 200, { id: `reply-${this.seq}` });

@@ -66,12 +66,22 @@ export function teamsMessage(e: Envelope & { readonly text: string; readonly men
 }
 
 /** A click on an Action.Execute button: the adaptiveCard/action invoke. */
-export function teamsInvoke(e: Envelope & { readonly verb: string; readonly data: Record<string, unknown> }): Partial<Activity> {
+export function teamsInvoke(
+  e: Envelope & {
+    readonly verb: string;
+    readonly data: Record<string, unknown>;
+    /** 'automatic': a `refresh` of a user-specific view, sent by the Teams client of a user in refresh.userIds. */
+    readonly trigger?: 'manual' | 'automatic';
+    /** The id of the message the card lives in (Teams sets it on every card invoke). */
+    readonly replyToId?: string;
+  },
+): Partial<Activity> {
   return {
     type: 'invoke',
     name: 'adaptiveCard/action',
     ...envelope(e, `f:${randomUUID()}`),
-    value: { action: { type: 'Action.Execute', id: '', verb: e.verb, data: e.data }, trigger: 'manual' },
+    ...(e.replyToId ? { replyToId: e.replyToId } : {}),
+    value: { action: { type: 'Action.Execute', id: '', verb: e.verb, data: e.data }, trigger: e.trigger ?? 'manual' },
   };
 }
 

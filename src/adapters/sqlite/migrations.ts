@@ -141,6 +141,33 @@ CREATE TABLE store_heartbeat (
 );
 `;
 
+// Shared-conversation requests (the card everyone sees carries only the id) and references to shown
+// one-time secrets (never the secret). Both are short-lived and purged on use.
+const SHARED_REQUESTS_AND_SHOWN_SECRETS = `
+CREATE TABLE shared_requests (
+  id                 TEXT PRIMARY KEY,
+  command            TEXT NOT NULL CHECK (json_valid(command)),
+  asker_login        TEXT NOT NULL,
+  asker_chat_user_id TEXT NOT NULL,
+  created_at         INTEGER NOT NULL,
+  expires_at         INTEGER NOT NULL
+);
+CREATE INDEX shared_requests_expires_at ON shared_requests (expires_at);
+
+CREATE TABLE shown_secrets (
+  ref         TEXT PRIMARY KEY,
+  viewer      TEXT NOT NULL,
+  target      TEXT NOT NULL,
+  target_name TEXT NOT NULL,
+  label       TEXT NOT NULL,
+  shown_at    INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL
+);
+CREATE INDEX shown_secrets_expires_at ON shown_secrets (expires_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
+  { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
 ];
+

@@ -10,6 +10,8 @@ import { migrate } from './migrate';
 import { MIGRATIONS } from './migrations';
 import { sqliteAuditTrail } from './sqlite-audit-trail';
 import { sqliteConfirmations } from './sqlite-confirmations';
+import { sqliteSharedRequests } from './sqlite-shared-requests';
+import { sqliteShownSecrets } from './sqlite-shown-secrets';
 import { guard } from './store-unavailable';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 2000;
@@ -54,6 +56,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     kind: 'sqlite',
     audit: sqliteAuditTrail(db, auditKey),
     confirmations: sqliteConfirmations(db),
+    sharedRequests: sqliteSharedRequests(db),
+    shownSecrets: sqliteShownSecrets(db),
     async ping(): Promise<void> {
       guard('ping', () => {
         canRead.get();

@@ -10,6 +10,7 @@ import type {
   HelpView,
   PickListView,
   ResultView,
+  SharedRequestView,
   UserBadge,
   UserDetailsView,
 } from '../../service/views';
@@ -184,7 +185,7 @@ const OUTCOMES = {
   cancelled: { outcomeLabel: 'Cancelled', outcomeColor: 'Default', outcomeStyle: 'emphasis' },
 } as const;
 
-export function resultData(view: ResultView) {
+export function resultData(view: ResultView, now: Date) {
   return {
     ...OUTCOMES[view.outcome],
     titleSeparator: ' — ',
@@ -194,7 +195,22 @@ export function resultData(view: ResultView) {
     target: view.target ? person(view.target) : '',
     // The one place a secret is rendered: its own clearly marked field, for the viewer the service chose.
     hasSecret: view.secret !== undefined,
-    secret: view.secret ? { label: view.secret.label, value: view.secret.value } : { label: '', value: '' },
+    secret: view.secret
+      ? { label: view.secret.label, value: view.secret.value, hides: `It hides itself ${formatWhen(view.secret.hidesAt, now) ?? 'soon'}; press Hide when done.` }
+      : { label: '', value: '', hides: '' },
+    actions: view.actions.map(cardAction),
+  };
+}
+
+// ------------------------------------------------------------------------------------ shared request
+
+export function sharedRequestData(view: SharedRequestView, now: Date) {
+  return {
+    askedBy: truncate(view.askedBy, 120),
+    typed: truncate(view.typed, MAX_VALUE),
+    note: `The details are shown only to helpdesk staff, each in their own view: press "Show details". Until ${formatWhen(view.expiresAt, now) ?? 'tomorrow'}.`,
+    askerId: view.askerChatUserId,
+    refresh: cardAction(view.refresh),
     actions: view.actions.map(cardAction),
   };
 }

@@ -3,7 +3,7 @@
 // channel gets Action.Submit carrying the same data ({verb, ...ids}), routed to the same handlers.
 import * as ACData from 'adaptivecards-templating';
 import type { View } from '../../service/views';
-import { confirmData, errorData, helpData, pickListData, resultData, userDetailsData } from './card-data';
+import { confirmData, errorData, helpData, pickListData, resultData, sharedRequestData, userDetailsData } from './card-data';
 import { TEMPLATES, type TemplateName } from './templates';
 
 export type AdaptiveCardJson = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
@@ -44,7 +44,9 @@ export function cardData(view: View, now: Date): object {
     case 'confirm':
       return confirmData(view, now);
     case 'result':
-      return resultData(view);
+      return resultData(view, now);
+    case 'shared-request':
+      return sharedRequestData(view, now);
     case 'error':
       return errorData(view);
   }
@@ -67,7 +69,7 @@ export function toSubmitActions<T>(node: T): T {
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(obj)) {
-    if (key === 'refresh') continue; // Universal Actions only
+    if (key === 'refresh') continue; // Universal Actions only (user-specific views)
     out[key] = toSubmitActions(value);
   }
   return out as T;
@@ -86,6 +88,8 @@ export function summaryText(view: View): string {
       return view.title;
     case 'result':
       return view.title;
+    case 'shared-request':
+      return `${view.askedBy} asked: ${view.typed}`;
     case 'error':
       return errorData(view).message;
   }

@@ -4,6 +4,7 @@ import error from '../../../cards/error.json';
 import help from '../../../cards/help.json';
 import pickList from '../../../cards/pick-list.json';
 import result from '../../../cards/result.json';
+import sharedRequest from '../../../cards/shared-request.json';
 import userDetails from '../../../cards/user-details.json';
 import type { View } from '../../service/views';
 
@@ -16,6 +17,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
   'user-details': userDetails,
   confirm,
   result,
+  'shared-request': sharedRequest,
   error,
 };
 

@@ -6,9 +6,14 @@ import { BotAdapter, TurnContext, type Activity, type ConversationReference, typ
 import { LOCAL_CONSOLE_TURN } from '../teams/identity';
 
 export type ReplySink = (conversationId: string, activity: Partial<Activity>) => string;
+/** Puts `activity` in place of the bot's activity `activityId`; false when it is no longer there. */
+export type ReplaceSink = (conversationId: string, activityId: string, activity: Partial<Activity>) => boolean;
 
 export class ConsoleBotAdapter extends BotAdapter {
-  constructor(private readonly deliver: ReplySink) {
+  constructor(
+    private readonly deliver: ReplySink,
+    private readonly replace?: ReplaceSink,
+  ) {
     super();
   }
 
@@ -35,8 +40,11 @@ export class ConsoleBotAdapter extends BotAdapter {
     return responses;
   }
 
-  async updateActivity(): Promise<void> {
-    throw new Error('The local console cannot update a sent activity.');
+  /** Replaces a sent activity in the conversation's history (a shown password hiding itself). */
+  async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<void> {
+    const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
+    if (!this.replace || !activity.id) throw new Error('The local console cannot update this activity.');
+    this.replace(conversationId, activity.id, activity);
   }
 
   async deleteActivity(): Promise<void> {

@@ -127,7 +127,8 @@ export class DirectLineBridge {
     conversation.seq += 1;
     const stored: Partial<Activity> = {
       ...activity,
-      id: `${conversation.id}|${String(conversation.seq).padStart(7, '0')}`,
+      // A messageUpdate carries the id of the message it updates (the Bot Framework's convention).
+      id: activity.type === 'messageUpdate' && activity.id ? activity.id : `${conversation.id}|${String(conversation.seq).padStart(7, '0')}`,
       timestamp: new Date(this.now()),
       channelId: 'directline',
       conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
@@ -153,6 +154,31 @@ export class DirectLineBridge {
       recipient: activity.recipient,
     });
     return stored.id ?? '';
+  };
+
+  /**
+   * The in-process adapter's update sink: the bot's activity `activityId` is replaced where it stands in
+   * the history (a reconnect or a poll from the start no longer returns what it said), and a
+   * `messageUpdate` activity carrying the new version is appended for clients already past it.
+   */
+  replaceBotActivity = (conversationId: string, activityId: string, activity: Partial<Activity>): boolean => {
+    const conversation = this.conversations.get(conversationId);
+    const index = conversation?.activities.findIndex((a) => a.id === activityId && a.from?.role === 'bot') ?? -1;
+    const old = conversation?.activities[index];
+    if (!conversation || !old) return false;
+    const updated: Partial<Activity> = {
+      ...pick(activity, ['text', 'attachments', 'attachmentLayout', 'channelData', 'locale', 'textFormat']),
+      type: 'message',
+      id: old.id,
+      timestamp: old.timestamp,
+      channelId: old.channelId,
+      conversation: old.conversation,
+      from: old.from,
+      recipient: old.recipient,
+    };
+    conversation.activities[index] = updated;
+    this.append(conversation, { ...updated, type: 'messageUpdate' });
+    return true;
   };
 
   /** Stores the user's activity (Web Chat expects its own message echoed back) and runs the bot's turn. */

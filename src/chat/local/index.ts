@@ -78,7 +78,7 @@ export function createLocalConsole(deps: LocalConsoleDeps): LocalConsole {
     bot: { id: 'mypass-helpdesk', name: botName },
     runTurn: (activity) => adapter.processActivity(activity, (context) => deps.bot.run(context)),
   });
-  const adapter = new ConsoleBotAdapter(directLine.addBotActivity);
+  const adapter = new ConsoleBotAdapter(directLine.addBotActivity, directLine.replaceBotActivity);
   adapter.onTurnError = async (_context, err) => {
     deps.logger.error({ err }, 'local console turn failed');
   };

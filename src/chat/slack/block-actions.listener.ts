@@ -3,7 +3,8 @@
 // through its response_url. A one-time secret, or a refusal, pressed on a message others can see goes to
 // the presser alone as a new ephemeral message instead.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { dispatchPress } from '../core/dispatch';
+import { VERBS } from '../../domain/verbs';
+import { dispatchPress, newCorrelationId } from '../core/dispatch';
 import { ACTION_ID_PREFIX } from './block-kit';
 import type { SlackListenerDeps } from './slack-context';
 import { busy, deliver, installationOf, withAsker } from './slack-context';
@@ -27,11 +28,9 @@ export function registerBlockActions(app: App, deps: SlackListenerDeps): void {
     if (action.type !== 'button') return;
     const ephemeral = body.container?.is_ephemeral === true;
     await deps.afterAck.run(async () => {
-      const view = await withAsker(
-        deps,
-        { client, userId: body.user.id, installation: installationOf(context), conversation: ephemeral ? 'personal' : 'shared' },
-        (ctx) => dispatchPress(deps.service, deps.logger, ctx, buttonData(action.value)),
-      );
+      const pressed = buttonData(action.value);
+      const asker = { client, userId: body.user.id, installation: installationOf(context), conversation: ephemeral ? 'personal' : 'shared' } as const;
+      const view = await withAsker(deps, asker, (ctx) => dispatchPress(deps.service, deps.logger, ctx, pressed));
       const privateOnly = !ephemeral && (hasSecret(view) || view.kind === 'error');
       const message = renderView(view, { ephemeral: ephemeral || privateOnly });
       await deliver(deps, 'button response', view, () =>
@@ -39,6 +38,23 @@ export function registerBlockActions(app: App, deps: SlackListenerDeps): void {
           ? respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks })
           : respond({ replace_original: true, text: message.text, blocks: message.blocks }),
       );
+      // A manual Hide replaced the message already: its timer goes.
+      const data = pressed as { verb?: unknown; ref?: unknown } | undefined;
+      if (data?.verb === VERBS.secretHide && typeof data.ref === 'string' && view.kind === 'result') deps.autoHide.take(data.ref);
+      // A shown secret is replaced, through the same response_url, once its time is up. (A secret sent as a
+      // new ephemeral message, pressed on a message others see, cannot be: replace_original would hit the
+      // shared message. Every answer of this app is ephemeral, so that does not happen.)
+      if (view.kind === 'result' && view.secret && !privateOnly) {
+        const ref = view.secret.ref;
+        deps.autoHide.schedule(ref, view.secret.hideAfterMs, {
+          press: () => withAsker(deps, asker, (ctx) =>
+            dispatchPress(deps.service, deps.logger, { ...ctx, correlationId: newCorrelationId() }, { verb: VERBS.secretHide, ref, auto: 'yes' })),
+          replace: async (hidden) => {
+            const replacement = renderView(hidden, { ephemeral: true });
+            await respond({ replace_original: true, text: replacement.text, blocks: replacement.blocks });
+          },
+        });
+      }
     }, () => busy(deps, 'button response', (text) => respond({ response_type: 'ephemeral', replace_original: false, text })));
   });
 }

@@ -6,6 +6,7 @@ import { App, webApi } from '@slack/bolt';
 import type { SlackConfig } from '../../config/config';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
+import { AutoHide } from '../core/auto-hide';
 import { registerAppMention } from './app-mention.listener';
 import { registerBlockActions } from './block-actions.listener';
 import { boltLogger } from './bolt-logger';
@@ -37,6 +38,8 @@ export interface SlackSurface {
   mount(server: Server): void;
   /** Resolves when no request's post-ack work (answers being posted) is running. */
   idle(): Promise<void>;
+  /** Pending hides of shown secrets. */
+  readonly autoHide: AutoHide;
   /** Waits for the work still running after acks, then stops. */
   close(): Promise<void>;
 }
@@ -108,6 +111,7 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     logger,
     identities: new SlackIdentityResolver(deps.identityTtlMs !== undefined ? { ttlMs: deps.identityTtlMs } : {}),
     afterAck: new PostAckQueue(deps.postAckConcurrency, deps.postAckMaxPending),
+    autoHide: new AutoHide(logger),
   };
   registerSlashCommand(app, listenerDeps);
   registerAppMention(app, listenerDeps);
@@ -129,6 +133,7 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
   return {
     app,
     receiver,
+    autoHide: listenerDeps.autoHide,
     mount(server: Server) {
       if (mounted) throw new Error('the Slack route is already mounted');
       mounted = true;
@@ -139,6 +144,7 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     },
     async close() {
       await route.drain();
+      listenerDeps.autoHide.close(); // pending hides are lost on restart (README)
       await app.stop();
     },
   };

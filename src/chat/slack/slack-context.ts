@@ -7,6 +7,7 @@ import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext } from '../../service/request-context';
 import type { View } from '../../service/views';
+import type { AutoHide } from '../core/auto-hide';
 import type { PostAckQueue } from './post-ack-queue';
 import type { Installation, SlackIdentityResolver } from './slack-identity';
 
@@ -16,6 +17,8 @@ export interface SlackListenerDeps {
   readonly identities: SlackIdentityResolver;
   /** Where each listener's work after its ack runs. */
   readonly afterAck: PostAckQueue;
+  /** Pending hides of shown secrets (response_url replaces). */
+  readonly autoHide: AutoHide;
 }
 
 /** Bolt's listener `context` after our authorize(): the installation's team and org. */

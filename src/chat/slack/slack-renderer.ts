@@ -1,7 +1,7 @@
 // View → Block Kit message. One small builder per view kind; plain translation, no rules. Every message
 // stays within Slack's limits (block-kit.ts) by summarising, never by failing.
 import type {
-  ConfirmView, ErrorView, HelpView, PickListView, ResultView, UserBadge, UserDetailsView, View,
+  ConfirmView, ErrorView, HelpView, PickListView, ResultView, SharedRequestView, UserBadge, UserDetailsView, View,
 } from '../../service/views';
 import { errorText } from '../core/error-text';
 import type { Block } from './block-kit';
@@ -184,7 +184,11 @@ function result(view: ResultView, options: RenderOptions): SlackMessage {
   if (view.target) blocks.push(context([`${esc(view.target.displayName)} ${code(view.target.login)}`]));
   if (view.secret) {
     if (options.ephemeral) {
-      blocks.push(section(`*${esc(view.secret.label)}*`), preformatted(view.secret.value), context(['Only you can see this message.']));
+      blocks.push(
+        section(`*${esc(view.secret.label)}*`),
+        preformatted(view.secret.value),
+        context([`Only you can see this message. It hides itself ${slackDate(view.secret.hidesAt) ?? 'soon'}; press Hide when done.`]),
+      );
     } else {
       blocks.push(section('The one-time value was sent to you privately.'));
     }
@@ -192,6 +196,19 @@ function result(view: ResultView, options: RenderOptions): SlackMessage {
   const buttons = actionsBlocks(view.actions, view.target ? { targetName: view.target.displayName } : {}, 1);
   // The fallback text shows in notifications: never the secret.
   return { text: fallback(`${view.title}: ${view.message}`), blocks: capBlocks([...blocks, ...buttons], buttons.length) };
+}
+
+/** Slack answers are always ephemeral, so this kind does not reach Slack; drawn anyway, without user data. */
+function sharedRequest(view: SharedRequestView): SlackMessage {
+  const text = `${view.askedBy} asked: ${view.typed}`;
+  return {
+    text: fallback(text),
+    blocks: [
+      section(`*${esc(view.askedBy)}* asked: ${code(view.typed)}`),
+      context(['The details are shown only to helpdesk staff, each privately.']),
+      ...actionsBlocks(view.actions, {}, 1),
+    ],
+  };
 }
 
 function error(view: ErrorView): SlackMessage {
@@ -214,6 +231,8 @@ export function renderView(view: View, options: RenderOptions): SlackMessage {
       return confirm(view);
     case 'result':
       return result(view, options);
+    case 'shared-request':
+      return sharedRequest(view);
     case 'error':
       return error(view);
   }

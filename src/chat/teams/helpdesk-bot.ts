@@ -10,20 +10,25 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
+import { VERBS } from '../../domain/verbs';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext } from '../../service/request-context';
 import type { View } from '../../service/views';
+import { AutoHide } from '../core/auto-hide';
 import { dispatchPress, dispatchText, newCorrelationId } from '../core/dispatch';
 import { renderCard, type ActionMode, type AdaptiveCardJson } from '../cards/render-card';
 import { actionModeFor, conversationKind } from './conversation';
 import type { IdentityResolver } from './identity';
+import { laterUpdater } from './later-update';
 
 export interface HelpdeskBotDeps {
   readonly service: HelpdeskService;
   readonly logger: Logger;
   readonly identities: IdentityResolver;
   readonly now?: () => Date;
+  /** Pending hides of shown secrets (cleared on shutdown). */
+  readonly autoHide?: AutoHide;
 }
 
 const WELCOME = 'Hi, I am MyPass Helpdesk. Type "help" to see what I can do for you.';
@@ -42,8 +47,11 @@ export function isCardSubmit(value: unknown): value is Record<string, unknown> {
 }
 
 export class HelpdeskBot extends TeamsActivityHandler {
+  readonly autoHide: AutoHide;
+
   constructor(private readonly deps: HelpdeskBotDeps) {
     super();
+    this.autoHide = deps.autoHide ?? new AutoHide(deps.logger);
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
@@ -73,10 +81,36 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const activity = context.activity;
     const ctx = await this.requestContext(context);
     // Action.Submit (Web Chat, the console, the Emulator) arrives as a message whose value is the card data.
-    const view = isCardSubmit(activity.value)
-      ? await dispatchPress(this.deps.service, this.deps.logger, ctx, activity.value)
+    const mode = actionModeFor(activity);
+    const pressed = isCardSubmit(activity.value) ? activity.value : undefined;
+    const view = pressed
+      ? await dispatchPress(this.deps.service, this.deps.logger, ctx, pressed)
       : await dispatchText(this.deps.service, this.deps.logger, ctx, commandText(activity));
-    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(view, actionModeFor(activity)))));
+    // Hide pressed on an Action.Submit card: the answer is a new message, so the one showing the secret
+    // is replaced too.
+    if (pressed) {
+      await this.hidden(pressed, view)?.replace(view).catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not hide a shown secret'));
+    }
+    const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(view, mode))));
+    this.scheduleHide(context, ctx, view, mode, sent?.id);
+  }
+
+  /** After a successful Hide press: the pending automatic hide of that secret, taken off its timer. */
+  private hidden(pressed: Record<string, unknown>, view: View) {
+    if (pressed.verb !== VERBS.secretHide || typeof pressed.ref !== 'string' || view.kind !== 'result') return undefined;
+    return this.autoHide.take(pressed.ref);
+  }
+
+  /** A shown secret: replace the message it lives in (`activityId`) once its time is up. */
+  private scheduleHide(context: TurnContext, ctx: RequestContext, view: View, mode: ActionMode, activityId: string | undefined): void {
+    if (view.kind !== 'result' || !view.secret || !activityId) return;
+    const ref = view.secret.ref;
+    const update = laterUpdater(context); // the turn's context is revoked once the turn ends
+    this.autoHide.schedule(ref, view.secret.hideAfterMs, {
+      press: () =>
+        dispatchPress(this.deps.service, this.deps.logger, { ...ctx, correlationId: newCorrelationId() }, { verb: VERBS.secretHide, ref, auto: 'yes' }),
+      replace: (hidden) => update(activityId, this.card(hidden, mode)),
+    });
   }
 
   /** Universal Actions: the answer is the refreshed card, shown in place of the one that was clicked. */
@@ -84,7 +118,12 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const ctx = await this.requestContext(context);
     const action = invokeValue.action;
     const data = typeof action.data === 'object' && action.data !== null ? action.data : {};
-    const view = await dispatchPress(this.deps.service, this.deps.logger, ctx, { ...data, verb: action.verb });
+    const pressed = { ...data, verb: action.verb };
+    const view = await dispatchPress(this.deps.service, this.deps.logger, ctx, pressed);
+    // The invoke answer replaces the card in place; a manual Hide only has to stop the timer.
+    this.hidden(pressed, view);
+    // The card lives in the message the clicked card was in: the invoke's replyToId.
+    this.scheduleHide(context, ctx, view, 'execute', context.activity.replyToId);
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: this.card(view, 'execute') };
   }
 }

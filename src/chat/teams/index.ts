@@ -4,6 +4,7 @@ import type { BotEndpointMode, BotFrameworkConfig } from '../../config/config';
 import type { RouteMount } from '../../http/server';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
+import type { AutoHide } from '../core/auto-hide';
 import { createBotAdapter, mountBotRoute, type BotAdapterOptions } from './bot-adapter';
 import { HelpdeskBot } from './helpdesk-bot';
 import { IdentityResolver } from './identity';
@@ -30,6 +31,8 @@ export interface TeamsSurface {
   readonly bot: HelpdeskBot;
   readonly adapter: CloudAdapter;
   readonly identities: IdentityResolver;
+  /** Pending hides of shown secrets (Teams and the local console): close() on shutdown. */
+  readonly autoHide: AutoHide;
   /** Mounts POST /api/messages. */
   readonly mount: RouteMount;
 }
@@ -44,5 +47,5 @@ export function createTeamsSurface(deps: TeamsSurfaceDeps): TeamsSurface {
   // Fail closed: "authenticated" without an app id would be botbuilder's no-auth mode.
   const asked = deps.endpoint ?? (authenticated ? 'authenticated' : 'loopback');
   const mode = asked === 'authenticated' && !authenticated ? 'off' : asked;
-  return { bot, adapter, identities, mount: mountBotRoute(adapter, bot, { mode, logger: deps.logger }) };
+  return { bot, adapter, identities, autoHide: bot.autoHide, mount: mountBotRoute(adapter, bot, { mode, logger: deps.logger }) };
 }

@@ -189,8 +189,11 @@ describe('HelpdeskService (demo directory, in-memory store)', () => {
     });
 
     it('is refused in a shared conversation, before anything changes', async () => {
-      const view = expectKind(await f.service.command(ctxFor(SUPER, 'shared'), { name: 'reset', user: 'john.doe', delivery: 'view' }), 'error');
+      const shared = expectKind(await f.service.command(ctxFor(SUPER, 'shared'), { name: 'reset', user: 'john.doe', delivery: 'view' }), 'shared-request');
+      const requestId = shared.actions[0]?.data.requestId ?? '';
+      const view = expectKind(await f.service.press(ctxFor(SUPER, 'shared'), { verb: VERBS.requestShow, data: { requestId } }), 'error');
       assert.equal(view.code, 'POLICY.PRIVATE_ONLY');
+      assert.equal((await f.directory.findByLogin('john.doe'))?.account.passwordMustChange, false);
     });
 
     it('shows a policy-compliant password once to the supervisor, and never writes it to the audit trail', async () => {
@@ -211,6 +214,105 @@ describe('HelpdeskService (demo directory, in-memory store)', () => {
       // The same token pressed by the same person from a shared channel is refused: the secret would show.
       const view = expectKind(await f.service.press(ctxFor(SUPER, 'shared'), { verb: VERBS.confirmAccept, data: { token } }), 'error');
       assert.equal(view.code, 'POLICY.PRIVATE_ONLY');
+    });
+  });
+
+  describe('shared conversations (a Teams channel or group chat)', () => {
+    const JOHN_FACTS = ['Finance', 'Accountant', 'HQ 3.04', '+1 555 0122', 'John Doe', 'john.doe@', 'locked'];
+
+    async function share(login = AGENT, query = 'john.doe') {
+      return expectKind(await f.service.command(ctxFor(login, 'shared'), { name: 'user', query }), 'shared-request');
+    }
+
+    it('answers what the agent typed and who asked, a Show details button with only an id, and nothing about the user', async () => {
+      const view = await share();
+      assert.equal(view.typed, 'user john.doe');
+      assert.equal(view.askedBy, 'Dana Agent');
+      assert.equal(view.askerChatUserId, 'chat-demo.agent');
+      assert.deepEqual(view.actions.map((a) => [a.verb, Object.keys(a.data)]), [[VERBS.requestShow, ['requestId']]]);
+      assert.deepEqual(view.refresh, view.actions[0]);
+      const json = JSON.stringify(view);
+      for (const fact of JOHN_FACTS) assert.ok(!json.includes(fact), `leaked ${fact}`);
+      assert.ok((await auditActions(f)).includes('demo.agent request.share john.doe success'));
+    });
+
+    it('a non-agent gets the usual refusal, audited', async () => {
+      const view = expectKind(await f.service.command(ctxFor('john.doe', 'shared'), { name: 'user', query: 'maria.finance' }), 'error');
+      assert.equal(view.code, 'AUTH.NOT_STAFF');
+      assert.ok((await auditActions(f)).includes('john.doe request.share maria.finance refused AUTH.NOT_STAFF'));
+    });
+
+    it('Show details re-runs the command as the presser: the asker and another agent get the card; a non-agent is refused', async () => {
+      const requestId = (await share()).actions[0]?.data.requestId ?? '';
+      const mine = expectKind(await f.service.press(ctxFor(AGENT, 'shared'), { verb: VERBS.requestShow, data: { requestId } }), 'user-details');
+      assert.equal(mine.displayName, 'John Doe');
+      const theirs = expectKind(await f.service.press(ctxFor(SUPER, 'shared'), { verb: VERBS.requestShow, data: { requestId } }), 'user-details');
+      assert.ok(theirs.actions.some((a) => a.verb === VERBS.passwordResetView), 'drawn for the presser’s own role');
+      assert.ok(!mine.actions.some((a) => a.verb === VERBS.passwordResetView));
+      const refused = expectKind(await f.service.press(ctxFor('maria.finance', 'shared'), { verb: VERBS.requestShow, data: { requestId } }), 'error');
+      assert.equal(refused.code, 'AUTH.NOT_STAFF');
+      const audit = await auditActions(f);
+      assert.ok(audit.includes('demo.agent user.find john.doe success'), audit.join('\n'));
+      assert.ok(audit.includes('demo.super user.find john.doe success'));
+      assert.ok(audit.includes('maria.finance request.show - refused AUTH.NOT_STAFF'));
+    });
+
+    it('the role is checked again at the press: a supervisor command shared by a supervisor is refused to an agent', async () => {
+      const shared = expectKind(await f.service.command(ctxFor(SUPER, 'shared'), { name: 'unlock', user: 'demo.locked' }), 'shared-request');
+      const requestId = shared.actions[0]?.data.requestId ?? '';
+      const confirm = expectKind(await f.service.press(ctxFor(AGENT, 'shared'), { verb: VERBS.requestShow, data: { requestId } }), 'confirm');
+      assert.ok(confirm.actions[0]?.data.token, 'an agent may unlock: the confirm card is theirs, bound to them');
+      const reset = expectKind(await f.service.command(ctxFor(SUPER, 'shared'), { name: 'reset', user: 'john.doe', delivery: 'view' }), 'shared-request');
+      const forbidden = expectKind(await f.service.press(ctxFor(AGENT, 'shared'), { verb: VERBS.requestShow, data: { requestId: reset.actions[0]?.data.requestId ?? '' } }), 'error');
+      assert.equal(forbidden.code, 'AUTH.FORBIDDEN');
+    });
+
+    it('an expired, unknown or malformed request gets one polite answer', async () => {
+      const requestId = (await share()).actions[0]?.data.requestId ?? '';
+      f.clock.advance(24 * 3600_000 + 1);
+      const expired = expectKind(await f.service.press(ctxFor(AGENT, 'shared'), { verb: VERBS.requestShow, data: { requestId } }), 'error');
+      assert.equal(expired.code, 'CONFIRM.EXPIRED');
+      for (const id of [requestId, 'A'.repeat(24), 'x', '']) {
+        const view = expectKind(await f.service.press(ctxFor(AGENT, 'shared'), { verb: VERBS.requestShow, data: { requestId: id } }), 'error');
+        assert.equal(view.code, 'CONFIRM.INVALID', id);
+      }
+    });
+
+    it('help is answered as it is', async () => {
+      expectKind(await f.service.command(ctxFor(AGENT, 'shared'), { name: 'help' }), 'help');
+    });
+  });
+
+  describe('a shown password hides itself', () => {
+    async function shownPassword() {
+      const token = tokenOf(expectKind(await f.service.command(ctxFor(SUPER), { name: 'reset', user: 'john.doe', delivery: 'view' }), 'confirm'));
+      return expectKind(await f.service.press(ctxFor(SUPER), { verb: VERBS.confirmAccept, data: { token } }), 'result');
+    }
+
+    it('the result carries a reference, when it hides itself (2 minutes) and a Hide button with only the reference', async () => {
+      const result = await shownPassword();
+      const secret = result.secret;
+      assert.ok(secret);
+      assert.equal(secret.hideAfterMs, 120_000);
+      assert.equal(secret.hidesAt, new Date(f.clock.now().getTime() + 120_000).toISOString());
+      assert.deepEqual(result.actions[0], { verb: VERBS.secretHide, label: 'Hide', data: { ref: secret.ref } });
+      const stored = await f.store.shownSecrets.find(secret.ref, f.clock.now());
+      assert.ok(stored && !JSON.stringify(stored).includes(secret.value), 'the reference never holds the secret');
+    });
+
+    it('Hide answers "Password for <name> shown to <viewer> at <time>; hidden." without the password; only the viewer may', async () => {
+      const result = await shownPassword();
+      const ref = result.secret?.ref ?? '';
+      const other = expectKind(await f.service.press(ctxFor(AGENT), { verb: VERBS.secretHide, data: { ref } }), 'error');
+      assert.equal(other.code, 'CONFIRM.INVALID');
+      f.clock.advance(30_000);
+      const hidden = expectKind(await f.service.press(ctxFor(SUPER), { verb: VERBS.secretHide, data: { ref } }), 'result');
+      assert.equal(hidden.message, 'Password for John Doe shown to Sam Super at 2026-11-25 09:00 UTC; hidden.');
+      assert.equal(hidden.secret, undefined);
+      assert.ok(!JSON.stringify(hidden).includes(result.secret?.value ?? '?'));
+      const audit = await auditActions(f);
+      assert.ok(audit.includes('demo.super secret.hide john.doe success'));
+      assert.ok(audit.includes('demo.agent secret.hide - refused CONFIRM.INVALID'));
     });
   });
 

@@ -55,7 +55,17 @@
     return holder;
   }
 
+  // Rendered bot messages by activity id: a messageUpdate (a shown password hiding itself) replaces one.
+  var rows = {};
+
   function renderActivity(activity) {
+    if (activity.type === 'messageUpdate') {
+      var shown = rows[activity.id];
+      if (!shown) return;
+      shown.textContent = '';
+      fillBotRow(shown, activity);
+      return;
+    }
     if (activity.type !== 'message') return;
     var fromBot = activity.from && activity.from.role === 'bot';
     var row = el('div', 'msg ' + (fromBot ? 'bot' : 'user'));
@@ -66,13 +76,18 @@
         row.appendChild(el('span', 'pressed', 'You pressed “' + (title || activity.value.verb) + '”'));
       }
     } else {
-      if (activity.text) row.appendChild(el('div', 'text', activity.text));
-      (activity.attachments || []).forEach(function (attachment) {
-        if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') row.appendChild(renderCard(attachment.content));
-      });
+      fillBotRow(row, activity);
+      if (activity.id) rows[activity.id] = row;
     }
     transcript.appendChild(row);
     scrollDown();
+  }
+
+  function fillBotRow(row, activity) {
+    if (activity.text) row.appendChild(el('div', 'text', activity.text));
+    (activity.attachments || []).forEach(function (attachment) {
+      if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') row.appendChild(renderCard(attachment.content));
+    });
   }
 
   function post(activity) {
@@ -107,6 +122,7 @@
     state.token = '';
     state.watermark = '';
     transcript.textContent = '';
+    rows = {};
     transcript.appendChild(el('p', 'status', 'You are ' + user.label + '. Type "help" to begin.'));
     return api('POST', '/v3/directline/conversations').then(function (session) {
       if (gen !== state.generation) return;

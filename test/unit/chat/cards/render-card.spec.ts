@@ -49,7 +49,7 @@ describe('cards: every view kind renders to a card that parses cleanly', () => {
           if (mode === 'execute') assert.equal(action.verb, data.verb);
           // Card data carries only a verb and ids: flat strings, never state.
           for (const value of Object.values(data)) assert.equal(typeof value, 'string');
-          assert.ok(Object.keys(data).every((k) => ['verb', 'user', 'token', 'requestId'].includes(k)), json);
+          assert.ok(Object.keys(data).every((k) => ['verb', 'user', 'token', 'requestId', 'ref'].includes(k)), json);
         }
       });
     }
@@ -116,6 +116,29 @@ describe('cards: content', () => {
     assert.ok(!summaryText(view).includes(SECRET));
     const without = renderCard(sampleViews['result-success']!, { actions: 'execute', now: NOW });
     walk(without, (o) => assert.notEqual(o.id, 'one-time-secret'));
+  });
+
+  it('a shown password has a Hide button carrying only its reference, and says when it hides itself', () => {
+    const card = renderCard(sampleViews['result-secret']!, { actions: 'execute', now: NOW });
+    assert.deepEqual(cardActions(card).map((a) => [a.title, a.verb, a.data]), [
+      ['Hide', 'secret.hide', { ref: 'ref_0123456789abcdefgh', verb: 'secret.hide' }],
+    ]);
+    assert.match(cardText(card), /hides itself 2025-03-14 12:02 UTC \(in 2 minutes\)/);
+  });
+
+  it('a shared request: Teams gets a refresh for the asker only; other channels the same button, no refresh', () => {
+    const view = sampleViews['shared-request']!;
+    const teams = renderCard(view, { actions: 'execute', now: NOW });
+    assert.deepEqual(teams.refresh, {
+      action: { type: 'Action.Execute', title: 'Show details', verb: 'request.show', data: { requestId: 'q2V9cXo3m1Jk4d8sT0aBcD', verb: 'request.show' } },
+      userIds: ['29:1aabbccddeeff'],
+    });
+    assert.match(cardText(teams), /Alice Agent\n asked: \nuser jdoe/);
+    const submit = renderCard(view, { actions: 'submit', now: NOW });
+    assert.equal('refresh' in submit, false);
+    assert.deepEqual(cardActions(submit).map((a) => [a.type, a.data]), [
+      ['Action.Submit', { requestId: 'q2V9cXo3m1Jk4d8sT0aBcD', verb: 'request.show' }],
+    ]);
   });
 
   it('errors render errorText(code, params), with a short reference and no stack', () => {

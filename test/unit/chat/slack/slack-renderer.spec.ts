@@ -73,7 +73,9 @@ describe('slack renderer: content', () => {
         actions: Array.from({ length: 60 }, (_, i): ActionButton => ({ verb: VERBS.userShow, label: LONG, data: { user: `u${i}` }, style: 'destructive' })) },
       { kind: 'confirm', title: LONG, message: LONG, target: { login: LONG, displayName: LONG }, expiresAt: 'not a date',
         actions: [{ verb: VERBS.confirmAccept, label: LONG, data: { token: 't' }, style: 'destructive' }] },
-      { kind: 'result', outcome: 'failure', title: LONG, message: LONG, target: { login: LONG, displayName: LONG }, secret: { label: LONG, value: LONG }, actions: [] },
+      { kind: 'result', outcome: 'failure', title: LONG, message: LONG, target: { login: LONG, displayName: LONG }, secret: { label: LONG, value: LONG, ref: 'r'.repeat(24), hidesAt: '2025-03-14T12:02:00Z', hideAfterMs: 120_000 }, actions: [] },
+      { kind: 'shared-request', typed: LONG, askedBy: LONG, askerChatUserId: 'U1', expiresAt: 'not a date',
+        refresh: { verb: VERBS.requestShow, label: 'Show details', data: { requestId: 'r' } }, actions: [{ verb: VERBS.requestShow, label: LONG, data: { requestId: 'r' } }] },
       { kind: 'help', role: 'supervisor', commands: Array.from({ length: 80 }, () => ({ usage: LONG.slice(0, 300), description: LONG.slice(0, 500) })) },
       { kind: 'error', code: 'DIR.USER_NOT_FOUND', params: { query: LONG }, correlationId: LONG },
     ];

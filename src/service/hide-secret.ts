@@ -1,0 +1,66 @@
+// A shown one-time secret (a generated password) gets a reference — who saw it, for whom, when; never the
+// secret — and a "Hide" button carrying only that reference. The press (by the viewer, or by the surface
+// itself once the secret has been on screen for `secretHideAfterMs`) answers a card without the secret,
+// which the surface puts in place of the one that showed it.
+import { randomBytes } from 'node:crypto';
+import { HelpdeskError } from '../domain/errors';
+import { VERBS } from '../domain/verbs';
+import type { ActionButton, ResultView, ShownSecretView } from './views';
+import { pressRoute } from './route';
+import { loginOfActor, type UseCaseCall, type UseCaseEnv } from './use-case';
+import type { Actor } from '../domain/roles';
+
+/** How long the reference is kept for the "shown to X at T" answer. */
+const REFERENCE_TTL_MS = 24 * 3600_000;
+
+/** Stores the reference of a secret about to be shown to `viewer`; returns the view's secret and its Hide button. */
+export async function issueShownSecret(
+  env: UseCaseEnv,
+  viewer: Actor,
+  target: { readonly login: string; readonly displayName: string },
+  label: string,
+  value: string,
+): Promise<{ secret: ShownSecretView; hide: ActionButton }> {
+  const ref = randomBytes(18).toString('base64url');
+  const shownAt = env.clock.now();
+  await env.store.shownSecrets.save({
+    ref, viewer: loginOfActor(viewer), target: target.login, targetName: target.displayName, label, shownAt,
+    expiresAt: new Date(shownAt.getTime() + REFERENCE_TTL_MS),
+  });
+  const hideAfterMs = env.settings.secretHideAfterMs;
+  return {
+    secret: { label, value, ref, hideAfterMs, hidesAt: new Date(shownAt.getTime() + hideAfterMs).toISOString() },
+    hide: { verb: VERBS.secretHide, label: 'Hide', data: { ref } },
+  };
+}
+
+function stamp(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+async function hideSecret({ env, actor, subject }: UseCaseCall, ref: string, automatic: boolean): Promise<ResultView> {
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(ref)) throw new HelpdeskError('CONFIRM.INVALID');
+  const shown = await env.store.shownSecrets.find(ref, env.clock.now());
+  // Only its viewer may hide it (nobody else was shown it); anyone else learns nothing about it.
+  if (!shown || shown.viewer !== loginOfActor(actor)) throw new HelpdeskError('CONFIRM.INVALID');
+  subject.target = shown.target;
+  subject.detail = automatic ? 'hidden automatically' : 'hidden by the viewer';
+  const viewer = actor.user.displayName || loginOfActor(actor);
+  return {
+    kind: 'result',
+    outcome: 'success',
+    title: 'Password hidden',
+    message: `Password for ${shown.targetName} shown to ${viewer} at ${stamp(shown.shownAt)}; hidden.`,
+    target: { login: shown.target, displayName: shown.targetName },
+    actions: [{ verb: VERBS.userShow, label: 'Show user', data: { user: shown.target } }],
+  };
+}
+
+export const hideSecretRoutes = [
+  pressRoute(VERBS.secretHide, {
+    action: { needs: 'agent' },
+    audit: 'secret.hide',
+    target: () => undefined,
+    run: (call, data) => hideSecret(call, data.ref ?? '', data.auto === 'yes'),
+  }),
+];
