@@ -1,11 +1,13 @@
 // The store: one object per backend (SQLite, MongoDB) exposing the repositories the service uses.
 import type { HelpdeskAuditTrail } from './audit-trail.port';
+import type { ChangeLimitRepository } from './change-limits.port';
 import type { ConfirmationRepository } from './confirmations.port';
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly audit: HelpdeskAuditTrail;
   readonly confirmations: ConfirmationRepository;
+  readonly accountChanges: ChangeLimitRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../../ports/clock.port';
 import type { Store } from '../../ports/store.port';
 import { migrate } from './migrate';
+import { sqliteAccountChanges } from './sqlite-account-changes';
 import { MIGRATIONS } from './migrations';
 import { sqliteAuditTrail } from './sqlite-audit-trail';
 import { sqliteConfirmations } from './sqlite-confirmations';
@@ -54,6 +55,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     kind: 'sqlite',
     audit: sqliteAuditTrail(db, auditKey),
     confirmations: sqliteConfirmations(db),
+    accountChanges: sqliteAccountChanges(db),
     async ping(): Promise<void> {
       guard('ping', () => {
         canRead.get();
