@@ -34,6 +34,7 @@ export function buildCore(config: Config, logger: Logger, clock: Clock = systemC
       roles: { agentGroups: config.roles.agentGroups, supervisorGroups: config.roles.supervisorGroups },
       protectedGroups: config.roles.protectedGroups,
       confirmationTtlMs: config.confirmationTtlMs,
+      changeLimits: { perActor: config.changeLimits.perAgentPerHour, perTarget: config.changeLimits.perTargetPerHour, windowMs: 60 * 60_000 },
     },
   });
   return {

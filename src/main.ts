@@ -21,6 +21,10 @@ async function main(): Promise<void> {
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel });
   const core = buildCore(config, logger);
+  // The audit chain is verified in the background (it yields as it goes); /readyz waits for the result.
+  const audit = core.service.auditIntegrity;
+  void audit.verify().then(() => audit.logHead());
+  const stopHeadLog = audit.startHeadLog(config.auditHeadLogMs);
   const teams = createTeamsSurface({ service: core.service, logger, botFramework: config.botFramework, localConsole: config.localConsole });
   const local = createLocalConsole({ enabled: config.localConsole, bot: teams.bot, logger });
   const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount] });
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
       { name: 'http', run: () => http.close() },
       { name: 'slack', run: () => slack?.close() ?? Promise.resolve() },
       { name: 'local console', run: () => local.bridge.idle() },
+      { name: 'audit head', run: async () => { stopHeadLog(); await audit.logHead(); } },
       { name: 'core', run: () => core.close() },
     ],
   });

@@ -1,6 +1,7 @@
 // What the service needs: one adapter per port, and the rules' settings.
 import type { PasswordPolicy } from '../domain/password-policy';
 import type { RoleGroups } from '../domain/roles';
+import type { ChangeLimitsWindow } from '../ports/change-limits.port';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
 import type { Logger } from '../ports/logger.port';
@@ -19,6 +20,8 @@ export interface ServiceSettings {
   readonly passwordPolicy: PasswordPolicy;
   /** pwdLastSet = 0 after a reset (DESIGN: yes unless told otherwise). */
   readonly mustChangeAfterReset: boolean;
+  /** Account changes (unlock, reset, PIN) allowed per agent and per target within the window. */
+  readonly changeLimits: ChangeLimitsWindow;
 }
 
 export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protectedGroups'> = {
@@ -27,6 +30,7 @@ export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protectedGroups'
   pickListSize: 10,
   passwordPolicy: { length: 16 },
   mustChangeAfterReset: true,
+  changeLimits: { perActor: 20, perTarget: 3, windowMs: 60 * 60_000 },
 };
 
 export interface ServiceDeps {
