@@ -21,7 +21,8 @@ function refuse(call: UseCaseCall, result: Exclude<LimitCheck, { ok: true }>, ta
     scope: result.over === 'actor' ? 'agent' : 'target',
     count: result.count,
     limit,
-    user: target,
+    // A shared conversation's card shows nothing about the user beyond what the agent typed.
+    ...(call.ctx.conversation === 'personal' ? { user: target } : {}),
     until: result.freeAt.toISOString(),
   });
 }

@@ -80,6 +80,8 @@ describe('Change limits', () => {
     assert.equal(errorText(view.code, view.params),
       "john.doe's account was changed 3 times in the last hour, the limit for one account; try again after 10:00 UTC. If it keeps happening, escalate it.");
     assert.equal(await lastAudit(f), 'demo.agent account.unlock.prompt john.doe refused POLICY.RATE_LIMITED');
+    const shared = expectKind(await f.service.command(ctxFor(AGENT, 'shared'), { name: 'unlock', user: 'John' }), 'error');
+    assert.match(errorText(shared.code, shared.params), /^That user's account was changed 3 times/, 'a channel card does not resolve "John" to a login');
     expectKind(await unlock(f, AGENT, 'jane.smith'), 'result');
   });
 
