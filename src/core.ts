@@ -46,6 +46,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
       roles: groups.roles,
       protection: groups.protection,
       confirmationTtlMs: config.confirmationTtlMs,
+      changeLimits: { perActor: config.changeLimits.perAgentPerHour, perTarget: config.changeLimits.perTargetPerHour, windowMs: 60 * 60_000 },
     },
   });
   return {

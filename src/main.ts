@@ -21,6 +21,10 @@ async function main(): Promise<void> {
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel });
   const core = await buildCore(config, logger);
+  // The audit chain is verified in the background (it yields as it goes); /readyz waits for the result.
+  const audit = core.service.auditIntegrity;
+  void audit.verify().then(() => audit.logHead());
+  const stopHeadLog = audit.startHeadLog(config.auditHeadLogMs);
   const teams = createTeamsSurface({
     service: core.service,
     logger,
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
       { name: 'slack', run: () => slack?.close() ?? Promise.resolve() },
       { name: 'local console', run: () => local.bridge.idle() },
       { name: 'auto-hide timers', run: () => teams.autoHide.close() },
+      { name: 'audit head', run: async () => { stopHeadLog(); await audit.logHead(); } },
       { name: 'core', run: () => core.close() },
     ],
   });

@@ -64,6 +64,9 @@ const schema = z.object({
   SECRETS_KEY: optional.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   PORTAL_API_TOKEN: optional.refine((v) => v === undefined || v.length >= 24, 'must be at least 24 characters'),
   LOCAL_CONSOLE: z.enum(['on', 'off']).optional(),
+  LIMIT_AGENT_PER_HOUR: integer(1, 10_000, 20),
+  LIMIT_TARGET_PER_HOUR: integer(1, 1000, 3),
+  AUDIT_HEAD_LOG_MINUTES: integer(0, 1440, 10),
 });
 
 type Env = z.infer<typeof schema>;
@@ -186,6 +189,8 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     ...(env.PORTAL_API_TOKEN ? { portalApiToken: env.PORTAL_API_TOKEN } : {}),
     localConsole,
     confirmationTtlMs: 5 * 60_000,
+    changeLimits: { perAgentPerHour: env.LIMIT_AGENT_PER_HOUR, perTargetPerHour: env.LIMIT_TARGET_PER_HOUR },
+    auditHeadLogMs: env.AUDIT_HEAD_LOG_MINUTES * 60_000,
   };
   return { ok: true, config };
 }

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'POLICY.PROTECTED_TARGET', // target is in a protected group
   'POLICY.SELF_ACTION', // the actor acting on their own account
   'POLICY.PRIVATE_ONLY', // a secret would be shown in a shared conversation
+  'POLICY.RATE_LIMITED', // over LIMIT_AGENT_PER_HOUR or LIMIT_TARGET_PER_HOUR account changes
   'DIR.USER_NOT_FOUND',
   'DIR.AMBIGUOUS', // several users match where exactly one is needed
   'DIR.UNAVAILABLE', // DC down, timed out, refused the connection

@@ -10,7 +10,7 @@ export type RouteMount = (server: restify.Server) => void;
 
 export interface HttpServerDeps {
   readonly logger: Logger;
-  /** Readiness: the directory and the store are reachable (HelpdeskService.health). */
+  /** Readiness: the directory and the store are reachable, the audit chain verified (HelpdeskService.health). */
   readonly health: () => Promise<HealthReport>;
   readonly mounts?: readonly RouteMount[];
   /** Readiness answers 503 if health() takes longer than this. */
@@ -53,7 +53,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     }
     try {
       const report = await withTimeout(deps.health(), healthTimeoutMs);
-      const ready = report.directory === 'ok' && report.store === 'ok';
+      const ready = report.directory === 'ok' && report.store === 'ok' && report.audit === 'ok';
       res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready', ...report });
     } catch (err) {
       deps.logger.warn({ err }, 'readiness check failed');

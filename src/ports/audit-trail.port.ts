@@ -7,6 +7,12 @@ export type AuditVerification =
   | { readonly ok: true; readonly count: number }
   | { readonly ok: false; readonly brokenAt: number; readonly reason: string };
 
+/** The chain's last seq and its hash: what the periodic head log line anchors outside the store. */
+export interface AuditChainHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
 export interface AuditQuery {
   readonly limit: number;
   readonly actor?: string;
@@ -18,6 +24,11 @@ export interface HelpdeskAuditTrail {
   append(entry: AuditEntryInput): Promise<AuditEntry>;
   /** Newest first. */
   list(query: AuditQuery): Promise<AuditEntry[]>;
-  /** Walks the whole chain: a changed, inserted or removed entry breaks it. */
+  /**
+   * Walks the whole chain: a changed, inserted or removed entry breaks it. Works in batches and yields to
+   * the event loop between them, so a long trail does not stall the process.
+   */
   verify(): Promise<AuditVerification>;
+  /** The current head, or null for an empty trail. */
+  head(): Promise<AuditChainHead | null>;
 }

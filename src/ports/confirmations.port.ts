@@ -24,4 +24,9 @@ export interface ConfirmationRepository {
    * token as it was (another agent's click does not burn it).
    */
   consume(tokenHash: string, actor: string, now: Date): Promise<ConsumeResult>;
+  /**
+   * Deletes tokens that expired before `before` (used or not), at most `max` of them: bounded work, so it
+   * can run on every issue. Returns how many were deleted.
+   */
+  purgeExpired(before: Date, max: number): Promise<number>;
 }

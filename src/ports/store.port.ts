@@ -1,5 +1,6 @@
 // The store: one object per backend (SQLite, MongoDB) exposing the repositories the service uses.
 import type { HelpdeskAuditTrail } from './audit-trail.port';
+import type { ChangeLimitRepository } from './change-limits.port';
 import type { ConfirmationRepository } from './confirmations.port';
 import type { SharedRequestRepository } from './shared-requests.port';
 import type { ShownSecretRepository } from './shown-secrets.port';
@@ -10,6 +11,7 @@ export interface Store {
   readonly confirmations: ConfirmationRepository;
   readonly sharedRequests: SharedRequestRepository;
   readonly shownSecrets: ShownSecretRepository;
+  readonly accountChanges: ChangeLimitRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

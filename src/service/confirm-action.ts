@@ -3,8 +3,9 @@
 import { HelpdeskError } from '../domain/errors';
 import { requiredRole } from '../domain/policy';
 import { VERBS } from '../domain/verbs';
-import { isAccountAction } from './account-actions';
+import { ACCOUNT_ACTIONS, isAccountAction } from './account-actions';
 import { assertRole } from './assert-role';
+import { withinChangeLimits } from './change-limits';
 import { resetPassword } from './reset-password';
 import { pressRoute } from './route';
 import { assertMayChange, findOne, withProtections } from './target-resolver';
@@ -22,9 +23,10 @@ async function accept(call: UseCaseCall, token: string): Promise<View> {
   const entry = await findOne(env.directory, confirmation.target);
   const target = await withProtections(env.directory, entry, actor, env.settings.protection);
   assertMayChange(target);
-  if (confirmation.action === 'account.unlock') return unlockAccount(call, target);
-  if (call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
-  return resetPassword(call, target, { action: 'password.reset.view' });
+  const action = confirmation.action;
+  if (ACCOUNT_ACTIONS[action].requiresPrivateView && call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
+  return withinChangeLimits(call, action, target.user.sAMAccountName, () =>
+    action === 'account.unlock' ? unlockAccount(call, target) : resetPassword(call, target, { action: 'password.reset.view' }));
 }
 
 async function cancel({ env, actor, subject }: UseCaseCall, token: string): Promise<View> {

@@ -10,6 +10,13 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/**
+ * Expired tokens are deleted on each issue, a bounded number at a time, once they are a day past their
+ * expiry: until then a late click still hears "expired" rather than "not valid".
+ */
+export const PURGE_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
+export const PURGE_PER_ISSUE = 100;
+
 const REFUSAL = {
   unknown: 'CONFIRM.INVALID',
   'wrong-actor': 'CONFIRM.INVALID',
@@ -29,6 +36,7 @@ export class Confirmations {
     const createdAt = this.clock.now();
     const expiresAt = new Date(createdAt.getTime() + this.ttlMs);
     await this.repository.save({ tokenHash: hashToken(token), actor: actor.toLowerCase(), action, target, createdAt, expiresAt });
+    await this.repository.purgeExpired(new Date(createdAt.getTime() - PURGE_AFTER_EXPIRY_MS), PURGE_PER_ISSUE);
     return { token, expiresAt };
   }
 

@@ -8,6 +8,7 @@ import type { Actor, Role } from '../domain/roles';
 import type { ButtonPress } from '../domain/verbs';
 import { ActorResolver } from './actor-resolver';
 import { assertRole } from './assert-role';
+import { AuditIntegrity, type AuditStatus } from './audit-integrity';
 import { AuditRecorder } from './audit-recorder';
 import { Confirmations } from './confirmations';
 import { helpView } from './help';
@@ -21,6 +22,8 @@ import type { ErrorView, View } from './views';
 export interface HealthReport {
   readonly directory: 'ok' | 'down';
   readonly store: 'ok' | 'down';
+  /** The audit chain verified (once per process); 'broken' makes the process not ready. */
+  readonly audit: AuditStatus;
 }
 
 interface Step {
@@ -36,11 +39,14 @@ interface Step {
 export class HelpdeskService {
   private readonly env: UseCaseEnv;
   private readonly actors: ActorResolver;
+  /** Start-up verification and the periodic head log (src/main.ts starts them). */
+  readonly auditIntegrity: AuditIntegrity;
 
   constructor(private readonly deps: ServiceDeps) {
     const audit = new AuditRecorder(deps.store, deps.clock, deps.logger);
     const confirmations = new Confirmations(deps.store.confirmations, deps.clock, deps.settings.confirmationTtlMs);
     this.env = { ...deps, audit, confirmations };
+    this.auditIntegrity = new AuditIntegrity(deps.store.audit, deps.logger);
     this.actors = new ActorResolver(deps.directory, deps.settings.roles, deps.clock, deps.settings.actorCacheTtlMs);
   }
 
@@ -70,8 +76,10 @@ export class HelpdeskService {
 
   async health(): Promise<HealthReport> {
     const probe = (p: Promise<void>) => p.then(() => 'ok' as const, () => 'down' as const);
-    const [directory, store] = await Promise.all([probe(this.deps.directory.ping()), probe(this.deps.store.ping())]);
-    return { directory, store };
+    const [directory, store, audit] = await Promise.all([
+      probe(this.deps.directory.ping()), probe(this.deps.store.ping()), this.auditIntegrity.status(),
+    ]);
+    return { directory, store, audit };
   }
 
   private async help(ctx: RequestContext): Promise<View> {

@@ -3,17 +3,20 @@
 import { HelpdeskError } from '../domain/errors';
 import { VERBS } from '../domain/verbs';
 import { ACCOUNT_ACTIONS, type AccountAction } from './account-actions';
+import { assertWithinChangeLimits } from './change-limits';
 import { commandRoute, pressRoute } from './route';
 import { assertMayChange, findOne, withProtections } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ConfirmView } from './views';
 
-export async function promptConfirmation({ env, ctx, actor, subject }: UseCaseCall, action: AccountAction, login: string): Promise<ConfirmView> {
+export async function promptConfirmation(call: UseCaseCall, action: AccountAction, login: string): Promise<ConfirmView> {
+  const { env, ctx, actor, subject } = call;
   const wording = ACCOUNT_ACTIONS[action];
   if (wording.requiresPrivateView && ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
   const entry = await findOne(env.directory, login);
   subject.target = entry.sAMAccountName;
   assertMayChange(await withProtections(env.directory, entry, actor, env.settings.protection));
+  await assertWithinChangeLimits(call, action, entry.sAMAccountName);
   const { token, expiresAt } = await env.confirmations.issue(loginOfActor(actor), action, entry.sAMAccountName);
   subject.detail = 'confirmation issued';
   return {

@@ -2,6 +2,7 @@
 import type { PasswordPolicy } from '../domain/password-policy';
 import type { Protection } from '../domain/protection';
 import type { RoleGroups } from '../domain/roles';
+import type { ChangeLimitsWindow } from '../ports/change-limits.port';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
 import type { Logger } from '../ports/logger.port';
@@ -25,6 +26,8 @@ export interface ServiceSettings {
   readonly secretHideAfterMs: number;
   /** How long a request typed in a shared conversation can be opened ("Show details"). */
   readonly sharedRequestTtlMs: number;
+  /** Account changes (unlock, reset, PIN) allowed per agent and per target within the window. */
+  readonly changeLimits: ChangeLimitsWindow;
 }
 
 export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
@@ -35,6 +38,7 @@ export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
   mustChangeAfterReset: true,
   secretHideAfterMs: 2 * 60_000,
   sharedRequestTtlMs: 24 * 3600_000,
+  changeLimits: { perActor: 20, perTarget: 3, windowMs: 60 * 60_000 },
 };
 
 export interface ServiceDeps {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chainHash, GENESIS_HASH } from '../../src/domain/audit-chain';
 import type { AuditEntry, AuditEntryInput } from '../../src/domain/audit-entry';
 import { isHelpdeskError } from '../../src/domain/errors';
+import type { AccountChange } from '../../src/ports/change-limits.port';
 import type { PendingConfirmation } from '../../src/ports/confirmations.port';
 import type { SharedRequest } from '../../src/ports/shared-requests.port';
 import type { ShownSecret } from '../../src/ports/shown-secrets.port';
@@ -195,6 +196,31 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         assert.equal(!result.ok && result.brokenAt, 5);
       });
 
+      it('gives the head as the last entry\'s seq and hash (none for an empty trail)', async () => {
+        assert.equal(await store.audit.head(), null);
+        const entries = await appendN(3);
+        assert.deepEqual(await store.audit.head(), { seq: 3, hash: entries[2]?.hash });
+      });
+
+      it('verifies a long chain piece by piece, and still finds a change deep in it', async () => {
+        await appendN(1200);
+        assert.deepEqual(await store.audit.verify(), { ok: true, count: 1200 });
+        await h.tamper.updateAuditEntry(1001, { detail: 'nothing to see here' });
+        const changed = await store.audit.verify();
+        assert.equal(!changed.ok && changed.brokenAt, 1001);
+      });
+
+      it('does not mistake appends made while it verifies for tampering', async () => {
+        await appendN(1500);
+        const verifying = store.audit.verify();
+        const appended = await Promise.all([1501, 1502, 1503].map((i) => store.audit.append(entry(i))));
+        const result = await verifying;
+        assert.equal(result.ok, true, JSON.stringify(result));
+        assert.ok(result.ok && result.count >= 1500 && result.count <= 1503);
+        assert.deepEqual(appended.map((e) => e.seq).sort((a, b) => a - b), [1501, 1502, 1503]);
+        assert.deepEqual(await store.audit.verify(), { ok: true, count: 1503 });
+      });
+
       it('finds a chain rebuilt from the middle on with a wrong key', async () => {
         const entries = await appendN(10);
         const wrongKey = randomBytes(32);
@@ -247,6 +273,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await expectStoreUnavailable(store.confirmations.consume('x', 'y', new Date()));
         await expectStoreUnavailable(store.sharedRequests.find('x', new Date()));
         await expectStoreUnavailable(store.shownSecrets.find('x', new Date()));
+        await expectStoreUnavailable(store.accountChanges.reserve(
+          { id: 'x', at: new Date(), actor: 'a', target: 'b', action: 'account.unlock' }, { perActor: 1, perTarget: 1, windowMs: 1 }));
+        await expectStoreUnavailable(store.audit.verify());
         await store.close(); // closing twice is harmless
       });
     });
@@ -288,6 +317,62 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         assert.equal(await store.shownSecrets.find('ref-1', new Date(BASE_TIME + 3600_000)), undefined);
         assert.equal(await store.shownSecrets.find('ref-1', new Date(BASE_TIME)), undefined, 'purged, not only hidden by the date');
         assert.equal(await store.shownSecrets.find('nope', new Date(BASE_TIME)), undefined);
+      });
+    });
+
+    describe('account changes (limits)', () => {
+      const HOUR = 3_600_000;
+      const limits = { perActor: 5, perTarget: 3, windowMs: HOUR };
+      let n = 0;
+      const change = (minute: number, actor: string, target: string): AccountChange => {
+        n += 1;
+        return { id: `change-${n}`, at: new Date(BASE_TIME + minute * 60_000), actor, target, action: 'account.unlock' };
+      };
+
+      it('refuses the change after the per-target limit, saying how many and when one frees up', async () => {
+        for (const [minute, actor] of [[0, 'alice'], [10, 'bob'], [20, 'alice']] as const) {
+          assert.deepEqual(await store.accountChanges.reserve(change(minute, actor, 'jdoe'), limits), { ok: true });
+        }
+        const over = { ok: false, over: 'target', count: 3, freeAt: new Date(BASE_TIME + HOUR) };
+        assert.deepEqual(await store.accountChanges.check(change(30, 'carol', 'jdoe'), limits), over);
+        assert.deepEqual(await store.accountChanges.reserve(change(30, 'carol', 'jdoe'), limits), over);
+        assert.deepEqual(await store.accountChanges.reserve(change(30, 'carol', 'mroe'), limits), { ok: true }, 'other targets are not affected');
+      });
+
+      it('refuses the change after the per-actor limit, over any targets', async () => {
+        for (let i = 0; i < 5; i++) assert.equal((await store.accountChanges.reserve(change(i, 'alice', `user${i}`), limits)).ok, true);
+        assert.deepEqual(await store.accountChanges.reserve(change(6, 'alice', 'user9'), limits),
+          { ok: false, over: 'actor', count: 5, freeAt: new Date(BASE_TIME + HOUR) });
+        assert.equal((await store.accountChanges.reserve(change(6, 'bob', 'user9'), limits)).ok, true);
+      });
+
+      it('slides the window: a change an hour old no longer counts', async () => {
+        for (const minute of [0, 10, 20]) await store.accountChanges.reserve(change(minute, 'alice', 'jdoe'), limits);
+        assert.equal((await store.accountChanges.check(change(59.99, 'bob', 'jdoe'), limits)).ok, false);
+        assert.deepEqual(await store.accountChanges.reserve(change(60, 'bob', 'jdoe'), limits), { ok: true });
+        assert.deepEqual(await store.accountChanges.reserve(change(61, 'bob', 'jdoe'), limits),
+          { ok: false, over: 'target', count: 3, freeAt: new Date(BASE_TIME + 70 * 60_000) });
+      });
+
+      it('names the change that must age out when the count is over a lowered limit', async () => {
+        for (const minute of [0, 1, 2, 3, 4]) await store.accountChanges.reserve(change(minute, 'alice', 'jdoe'), { ...limits, perTarget: 10 });
+        assert.deepEqual(await store.accountChanges.check(change(5, 'bob', 'jdoe'), limits),
+          { ok: false, over: 'target', count: 5, freeAt: new Date(BASE_TIME + 62 * 60_000) });
+      });
+
+      it('forgets a released change; check records nothing', async () => {
+        await store.accountChanges.check(change(0, 'alice', 'jdoe'), limits);
+        const first = change(0, 'alice', 'jdoe');
+        for (const c of [first, change(1, 'alice', 'jdoe'), change(2, 'alice', 'jdoe')]) await store.accountChanges.reserve(c, limits);
+        assert.equal((await store.accountChanges.check(change(3, 'alice', 'jdoe'), limits)).ok, false);
+        await store.accountChanges.release(first.id);
+        assert.equal((await store.accountChanges.reserve(change(3, 'alice', 'jdoe'), limits)).ok, true);
+      });
+
+      it('lets exactly the limit of 20 concurrent reservations through', async () => {
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+          store.accountChanges.reserve(change(0, `agent${i}`, 'jdoe'), limits)));
+        assert.equal(results.filter((r) => r.ok).length, 3);
       });
     });
 
@@ -333,6 +418,24 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       it('says "unknown" for a token never saved', async () => {
         assert.deepEqual(await store.confirmations.consume('b'.repeat(64), 'agent.smith', during),
           { ok: false, reason: 'unknown' });
+      });
+
+      it('purges tokens expired before the cutoff, used or not, at most `max` per call', async () => {
+        for (let i = 0; i < 250; i++) {
+          await store.confirmations.save({ ...confirmation, tokenHash: `old-${i}`, expiresAt: new Date(BASE_TIME - 1000 - i) });
+        }
+        await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during); // used, not expired
+        const cutoff = new Date(BASE_TIME);
+        assert.deepEqual([
+          await store.confirmations.purgeExpired(cutoff, 100),
+          await store.confirmations.purgeExpired(cutoff, 100),
+          await store.confirmations.purgeExpired(cutoff, 100),
+          await store.confirmations.purgeExpired(cutoff, 100),
+        ], [100, 100, 50, 0]);
+        assert.deepEqual(await store.confirmations.consume('old-0', 'agent.smith', new Date(BASE_TIME - 5000)), { ok: false, reason: 'unknown' });
+        assert.deepEqual(await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during), { ok: false, reason: 'used' },
+          'a token not yet expired at the cutoff is kept');
+        assert.equal(await store.confirmations.purgeExpired(new Date(BASE_TIME + 3_600_000), 100), 1, 'and goes once expired');
       });
 
       it('lets exactly one of 20 concurrent consumes succeed', async () => {

@@ -15,6 +15,11 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Variables that would switch the app away from "no credentials, local console". */
 const CONFIG_VARS = /^(LDAP_|SLACK_|GRAPH_|TWILIO_|TICKETS_|Microsoft|NODE_ENV$|LOCAL_CONSOLE$|HOST$|TEAMS_ALLOWED_TENANTS$|STORE_URL$|PORT$|SECRETS_KEY$|PORTAL_API_TOKEN$|ROLE_|PROTECTED_GROUPS$)/;
 
+/** This process's environment without the variables that would configure the app. */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONFIG_VARS.test(k)));
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -46,12 +51,19 @@ export interface RunningApp {
   stop(): Promise<number | null | 'timeout'>;
 }
 
-/** `env`: extra variables (e.g. real peers, to run it in production mode). */
-export async function startApp(env: Readonly<Record<string, string>> = {}): Promise<RunningApp> {
+/**
+ * `env`: extra variables (e.g. real peers, to run it in production mode); `prepare` may fill the data
+ * folder (e.g. a store, `helpdesk.db`) before the app starts.
+ */
+export async function startApp(
+  env: Readonly<Record<string, string>> = {},
+  options: { prepare?: (dataDir: string) => Promise<void> } = {},
+): Promise<RunningApp> {
   assert.ok(existsSync(ENTRY), `the app's entry point ${ENTRY} does not exist`);
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-e2e-'));
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONFIG_VARS.test(k)));
+  await options.prepare?.(dataDir);
+  const inherited = cleanEnv();
   const child: ChildProcess = spawn(process.execPath, ['--require', 'tsx/cjs', ENTRY], {
     cwd: dataDir,
     env: {

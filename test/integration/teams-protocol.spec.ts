@@ -252,7 +252,7 @@ describe('Teams protocol over loopback, against Samba AD', function () {
       assert.equal(live.status, 200);
       const ready = await fetch(`${h.url}/readyz`);
       assert.equal(ready.status, 200);
-      assert.deepEqual(await ready.json(), { status: 'ready', directory: 'ok', store: 'ok' });
+      assert.deepEqual(await ready.json(), { status: 'ready', directory: 'ok', store: 'ok', audit: 'ok' });
     });
 
     it('the local console does not exist unless it is enabled', async () => {

@@ -166,8 +166,27 @@ CREATE TABLE shown_secrets (
 CREATE INDEX shown_secrets_expires_at ON shown_secrets (expires_at);
 `;
 
+// Account changes (unlock, reset, PIN) counted against LIMIT_AGENT_PER_HOUR / LIMIT_TARGET_PER_HOUR: a
+// row is reserved before the directory is touched and removed again if the change fails, so the count is
+// "completed or in progress" and survives a restart. Only the last window's rows are kept. The index on
+// confirmations.expires_at lets the purge of expired tokens find them without a scan.
+const CHANGE_LIMITS = `
+CREATE TABLE account_changes (
+  id     TEXT PRIMARY KEY,
+  at     INTEGER NOT NULL,
+  actor  TEXT NOT NULL CHECK (actor = lower(actor)),
+  target TEXT NOT NULL CHECK (target = lower(target)),
+  action TEXT NOT NULL
+);
+CREATE INDEX account_changes_actor_at ON account_changes (actor, at);
+CREATE INDEX account_changes_target_at ON account_changes (target, at);
+CREATE INDEX account_changes_at ON account_changes (at);
+CREATE INDEX confirmations_expires_at ON confirmations (expires_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
+  { version: 3, name: 'account change limits and confirmation expiry index', sql: CHANGE_LIMITS },
 ];
 

@@ -4,7 +4,7 @@ import { chainHash, GENESIS_HASH } from '../../domain/audit-chain';
 import type { AuditEntry, AuditEntryInput, AuditOutcome } from '../../domain/audit-entry';
 import { HelpdeskError } from '../../domain/errors';
 import type { Role, Surface } from '../../domain/roles';
-import type { AuditQuery, AuditVerification, HelpdeskAuditTrail } from '../../ports/audit-trail.port';
+import type { AuditChainHead, AuditQuery, AuditVerification, HelpdeskAuditTrail } from '../../ports/audit-trail.port';
 import { headMac, headMacMatches } from './audit-head';
 import { guard } from './store-unavailable';
 
@@ -56,6 +56,9 @@ function entryToRow(e: AuditEntryInput, seq: number, prevHash: string, hash: str
   };
 }
 
+/** Rows per read transaction while verifying: a few milliseconds of work between yields. */
+const VERIFY_BATCH = 500;
+
 const broken = (brokenAt: number, reason: string): AuditVerification => ({ ok: false, brokenAt, reason });
 
 export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): HelpdeskAuditTrail {
@@ -65,7 +68,6 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): Helpd
     VALUES (@seq, @at, @correlation_id, @surface, @actor, @role, @action, @target, @outcome, @code, @detail, @prev_hash, @hash)`);
   const insertHead = db.prepare<[HeadRow]>('INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, @seq, @hash, @mac)');
   const updateHead = db.prepare<[HeadRow]>('UPDATE audit_head SET seq = @seq, hash = @hash, mac = @mac WHERE id = 1');
-  const allInOrder = db.prepare<[], AuditRow>('SELECT * FROM helpdesk_audit ORDER BY seq');
   const listStatements = new Map<string, Database.Statement<unknown[], AuditRow>>();
 
   // Read head, insert entry, move head: one IMMEDIATE transaction (write lock taken before the read),
@@ -74,7 +76,7 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): Helpd
     const head = readHead.get();
     if (head && !headMacMatches(auditKey, head, head.mac)) {
       throw new HelpdeskError('STORE.UNAVAILABLE',
-        'SQLite store: the audit head fails its MAC check (tampered with, or the audit key changed); run verify');
+        'SQLite store: the audit head fails its MAC check (tampered with, or the audit key changed); run `npm run audit:verify`');
     }
     const seq = (head?.seq ?? 0) + 1;
     const prevHash = head?.hash ?? GENESIS_HASH;
@@ -97,15 +99,17 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): Helpd
     return stmt;
   }
 
-  // Streams the chain in seq order (never all rows in memory). Runs inside one read transaction so the
-  // head and the chain are read from the same snapshot.
-  const verifyTx = db.transaction((): AuditVerification => {
-    const head = readHead.get();
-    let expectedSeq = 1;
-    let prevHash = GENESIS_HASH;
-    for (const row of allInOrder.iterate()) {
-      if (row.seq !== expectedSeq) return broken(row.seq, `expected seq ${expectedSeq}, found ${row.seq}: entries are missing`);
-      if (row.prev_hash !== prevHash) return broken(row.seq, "prev_hash is not the previous entry's hash");
+  // Walks the chain in seq order, VERIFY_BATCH rows per read transaction, yielding to the event loop
+  // between batches (start-up verifies while the server already answers). Entries are append-only, so
+  // earlier batches cannot change under us; the last batch and the head are read in one snapshot, so an
+  // append made while verifying is neither missed nor mistaken for tampering.
+  const batchAfter = db.prepare<[number, number], AuditRow>('SELECT * FROM helpdesk_audit WHERE seq > ? ORDER BY seq LIMIT ?');
+  interface Walk { expectedSeq: number; prevHash: string }
+  const verifyBatch = db.transaction((walk: Walk): AuditVerification | undefined => {
+    const rows = batchAfter.all(walk.expectedSeq - 1, VERIFY_BATCH);
+    for (const row of rows) {
+      if (row.seq !== walk.expectedSeq) return broken(row.seq, `expected seq ${walk.expectedSeq}, found ${row.seq}: entries are missing`);
+      if (row.prev_hash !== walk.prevHash) return broken(row.seq, "prev_hash is not the previous entry's hash");
       let computed: string;
       try {
         computed = chainHash(auditKey, row.prev_hash, row.seq, rowToEntry(row));
@@ -113,17 +117,19 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): Helpd
         return broken(row.seq, 'the entry is malformed');
       }
       if (computed !== row.hash) return broken(row.seq, 'hash does not match the entry (changed, or hashed with another key)');
-      prevHash = row.hash;
-      expectedSeq += 1;
+      walk.prevHash = row.hash;
+      walk.expectedSeq += 1;
     }
-    const count = expectedSeq - 1;
+    if (rows.length === VERIFY_BATCH) return undefined; // more to read
+    const head = readHead.get();
+    const count = walk.expectedSeq - 1;
     if (!head) return count === 0 ? { ok: true, count } : broken(count, 'the audit head is missing');
     if (!headMacMatches(auditKey, head, head.mac)) return broken(head.seq, 'the audit head fails its MAC check');
     if (head.seq > count) {
       return broken(count + 1, `the head names seq ${head.seq} but the chain ends at ${count}: the last entries were removed`);
     }
     if (head.seq < count) return broken(head.seq + 1, `entries after the head (seq ${head.seq}) were added behind the store's back`);
-    if (head.hash !== prevHash) return broken(count, "the last entry's hash differs from the head");
+    if (head.hash !== walk.prevHash) return broken(count, "the last entry's hash differs from the head");
     return { ok: true, count };
   });
 
@@ -141,7 +147,18 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): Helpd
       });
     },
     async verify(): Promise<AuditVerification> {
-      return guard('audit verify', () => verifyTx());
+      const walk: Walk = { expectedSeq: 1, prevHash: GENESIS_HASH };
+      for (;;) {
+        const result = guard('audit verify', () => verifyBatch(walk));
+        if (result) return result;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    },
+    async head(): Promise<AuditChainHead | null> {
+      return guard('audit head', () => {
+        const head = readHead.get();
+        return head ? { seq: head.seq, hash: head.hash } : null;
+      });
     },
   };
 }

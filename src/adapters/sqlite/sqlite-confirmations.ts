@@ -22,6 +22,8 @@ export function sqliteConfirmations(db: Database.Database): ConfirmationReposito
     WHERE token_hash = ? AND used_at IS NULL AND actor = ? AND expires_at > ?
     RETURNING *`);
   const read = db.prepare<[string], ConfirmationRow>('SELECT * FROM confirmations WHERE token_hash = ?');
+  const purge = db.prepare<[number, number]>(`DELETE FROM confirmations WHERE token_hash IN
+    (SELECT token_hash FROM confirmations WHERE expires_at < ? LIMIT ?)`);
 
   return {
     async save(c: PendingConfirmation): Promise<void> {
@@ -53,6 +55,9 @@ export function sqliteConfirmations(db: Database.Database): ConfirmationReposito
         if (row.used_at !== null) return { ok: false, reason: 'used' };
         return { ok: false, reason: 'expired' };
       });
+    },
+    async purgeExpired(before: Date, max: number): Promise<number> {
+      return guard('confirmation purge', () => purge.run(before.getTime(), Math.max(0, Math.floor(max))).changes);
     },
   };
 }

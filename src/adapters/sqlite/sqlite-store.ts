@@ -5,8 +5,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../../ports/clock.port';
+import type { HelpdeskAuditTrail } from '../../ports/audit-trail.port';
 import type { Store } from '../../ports/store.port';
 import { migrate } from './migrate';
+import { sqliteAccountChanges } from './sqlite-account-changes';
 import { MIGRATIONS } from './migrations';
 import { sqliteAuditTrail } from './sqlite-audit-trail';
 import { sqliteConfirmations } from './sqlite-confirmations';
@@ -58,6 +60,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     confirmations: sqliteConfirmations(db),
     sharedRequests: sqliteSharedRequests(db),
     shownSecrets: sqliteShownSecrets(db),
+    accountChanges: sqliteAccountChanges(db),
     async ping(): Promise<void> {
       guard('ping', () => {
         canRead.get();
@@ -70,4 +73,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       });
     },
   };
+}
+
+/**
+ * The audit trail of an existing store file, opened read-only and not migrated: for `npm run audit:verify`,
+ * which must neither create a missing file nor change a copy it is asked to check.
+ */
+export function openSqliteAuditTrailReadOnly(path: string, auditKey: Buffer): { audit: HelpdeskAuditTrail; close(): void } {
+  if (auditKey.length < 32) throw new RangeError('openSqliteAuditTrailReadOnly: auditKey must be at least 32 bytes');
+  const db = guard(`opening ${path}`, () => new Database(path, { readonly: true, fileMustExist: true }));
+  try {
+    return { audit: guard(`reading ${path}`, () => sqliteAuditTrail(db, auditKey)), close: () => db.close() };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
 }

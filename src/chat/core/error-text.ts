@@ -11,6 +11,7 @@ const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
   'POLICY.PROTECTED_TARGET': (p) => `${p.user ?? 'That account'} is a protected account; it can't be changed through the helpdesk bot.`,
   'POLICY.SELF_ACTION': () => "You can't act on your own account through the helpdesk bot. Ask a colleague.",
   'POLICY.PRIVATE_ONLY': () => 'For safety, a password is only shown in a private chat with the bot. Send me the command there.',
+  'POLICY.RATE_LIMITED': (p) => rateLimited(p),
   'DIR.USER_NOT_FOUND': (p) => `No user matches "${p.query ?? ''}".`,
   'DIR.AMBIGUOUS': (p) => `Several users match "${p.query ?? ''}". Use their login (e.g. from "user ${p.query ?? '<name>'}").`,
   'DIR.UNAVAILABLE': () => 'The directory is not reachable right now. Nothing was changed; please try again in a moment.',
@@ -26,6 +27,18 @@ const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
   'STORE.UNAVAILABLE': () => "The bot's store is not available right now, so nothing was done. Please try again shortly.",
   INTERNAL: (p) => `Sorry, something went wrong on my side. Reference: ${p.ref ?? 'unknown'}.`,
 };
+
+/** "You have made 20 account changes in the last hour, the limit; try again after 10:42 UTC or ask a supervisor." */
+function rateLimited(p: ErrorParams): string {
+  const count = Number(p.count ?? p.limit ?? 0);
+  const limit = Number(p.limit ?? count);
+  const howMuch = count > limit ? `over the limit of ${limit}` : 'the limit';
+  const until = typeof p.until === 'string' && !Number.isNaN(Date.parse(p.until))
+    ? `${new Date(p.until).toISOString().slice(11, 16)} UTC` : 'a while';
+  return p.scope === 'target'
+    ? `${p.user ?? "That user"}'s account was changed ${count} times in the last hour, ${howMuch} for one account; try again after ${until}. If it keeps happening, escalate it.`
+    : `You have made ${count} account changes in the last hour, ${howMuch}; try again after ${until} or ask a supervisor.`;
+}
 
 export function errorText(code: ErrorCode, params: ErrorParams = {}): string {
   return TEXT[code](params);

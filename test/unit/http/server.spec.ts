@@ -18,18 +18,25 @@ describe('HTTP server', () => {
   }
 
   it('/healthz is 200 while the process runs, whatever the peers say', async () => {
-    const url = await start(async () => ({ directory: 'down', store: 'down' }));
+    const url = await start(async () => ({ directory: 'down', store: 'down', audit: 'ok' }));
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
   });
 
   it('/readyz is 200 only when the directory and the store are reachable', async () => {
-    let report: HealthReport = { directory: 'ok', store: 'ok' };
+    let report: HealthReport = { directory: 'ok', store: 'ok', audit: 'ok' };
     const url = await start(async () => report);
     assert.equal((await fetch(`${url}/readyz`)).status, 200);
-    report = { directory: 'down', store: 'ok' };
+    report = { directory: 'down', store: 'ok', audit: 'ok' };
     const res = await fetch(`${url}/readyz`);
     assert.equal(res.status, 503);
-    assert.deepEqual(await res.json(), { status: 'not-ready', directory: 'down', store: 'ok' });
+    assert.deepEqual(await res.json(), { status: 'not-ready', directory: 'down', store: 'ok', audit: 'ok' });
+  });
+
+  it('/readyz is 503 and says so when the audit chain is broken, even with both peers up', async () => {
+    const url = await start(async () => ({ directory: 'ok', store: 'ok', audit: 'broken' }));
+    const res = await fetch(`${url}/readyz`);
+    assert.equal(res.status, 503);
+    assert.deepEqual(await res.json(), { status: 'not-ready', directory: 'ok', store: 'ok', audit: 'broken' });
   });
 
   it('/readyz is 503 when the check fails or hangs', async () => {
@@ -43,7 +50,7 @@ describe('HTTP server', () => {
   it('mounts extra routes; parses no body unless the route asks for it', async () => {
     server = createHttpServer({
       logger: silentLogger,
-      health: async () => ({ directory: 'ok', store: 'ok' }),
+      health: async () => ({ directory: 'ok', store: 'ok', audit: 'ok' }),
       mounts: [
         (s) =>
           s.post('/raw', (req, res, next) => {

@@ -2,7 +2,7 @@
 // the query plan behind `audit <user>`. Store behaviour shared with other adapters is in test/contract.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import type { Store } from '../../../../src/ports/store.port';
 
 const TABLES = [
   'schema_migrations', 'helpdesk_audit', 'audit_head', 'confirmations', 'portal_accounts', 'enrollments',
-  'portal_events', 'pins', 'approvals', 'tickets', 'store_heartbeat', 'shared_requests', 'shown_secrets',
+  'portal_events', 'pins', 'approvals', 'tickets', 'store_heartbeat', 'shared_requests', 'shown_secrets', 'account_changes',
 ];
 
 function entry(i: number): AuditEntryInput {
@@ -145,6 +145,15 @@ describe('SQLite store', () => {
       assert.match(sync, /USING INDEX portal_events_user_category_at/);
       assert.doesNotMatch(sync, /TEMP B-TREE/);
     });
+
+    it('counts account changes for the limits and finds expired confirmations from indexes', () => {
+      open();
+      const plan = (sql: string, ...params: unknown[]) => raw((db) => db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...params).map((r) => r.detail).join(' | '));
+      assert.match(plan('SELECT count(*) FROM account_changes WHERE actor = ? AND at > ?', 'a', 0), /USING COVERING INDEX account_changes_actor_at/);
+      assert.match(plan('SELECT count(*) FROM account_changes WHERE target = ? AND at > ?', 'a', 0), /USING COVERING INDEX account_changes_target_at/);
+      assert.match(plan('SELECT token_hash FROM confirmations WHERE expires_at < ? LIMIT 100', 0), /USING INDEX confirmations_expires_at/);
+    });
   });
 
   describe('appends from several connections', () => {
@@ -194,6 +203,18 @@ describe('SQLite store', () => {
       assert.equal(result.ok, false);
       assert.equal(!result.ok && result.brokenAt, 4);
       await assert.rejects(store.audit.append(entry(6)), isStoreUnavailable);
+    });
+
+    it('tells the operator to run a verify command that exists', async () => {
+      const store = open();
+      await store.audit.append(entry(1));
+      raw((db) => db.exec("DROP TRIGGER audit_head_forward_only; UPDATE audit_head SET mac = '00'"));
+      const err: unknown = await store.audit.append(entry(2)).then(() => undefined, (e: unknown) => e);
+      assert.ok(isStoreUnavailable(err));
+      const named = /`npm run ([\w:-]+)`/.exec((err as Error).message)?.[1];
+      assert.ok(named, `the message names an npm script: ${(err as Error).message}`);
+      const scripts = (JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+      assert.ok(scripts[named], `package.json has the script "${named}"`);
     });
 
     it('reports the head a store opened with another key cannot vouch for', async () => {

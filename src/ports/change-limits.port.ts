@@ -1,0 +1,42 @@
+// Account changes counted against the per-agent and per-target limits (DESIGN "Roles and rules").
+// Durable, so a restart does not reset the count.
+
+export interface AccountChange {
+  readonly id: string;
+  readonly at: Date;
+  /** Lower-cased directory logins. */
+  readonly actor: string;
+  readonly target: string;
+  readonly action: string;
+}
+
+export interface ChangeLimitsWindow {
+  /** At most this many changes by one actor, and on one target, within `windowMs` before `at`. */
+  readonly perActor: number;
+  readonly perTarget: number;
+  readonly windowMs: number;
+}
+
+export type LimitCheck =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly over: 'actor' | 'target';
+      /** Changes counted in the window (at least the limit). */
+      readonly count: number;
+      /** When enough of them have aged out of the window for one more change. */
+      readonly freeAt: Date;
+    };
+
+export interface ChangeLimitRepository {
+  /** Whether `change` would stay within the limits; records nothing. */
+  check(change: AccountChange, limits: ChangeLimitsWindow): Promise<LimitCheck>;
+  /**
+   * Checks and, if within the limits, records `change` — in one atomic step, so concurrent reservations
+   * (two tabs, two processes) can never together exceed a limit. Also forgets rows that left the window
+   * (a bounded number per call).
+   */
+  reserve(change: AccountChange, limits: ChangeLimitsWindow): Promise<LimitCheck>;
+  /** Forgets a reserved change that did not happen (the directory refused it). */
+  release(id: string): Promise<void>;
+}
