@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'POLICY.PROTECTED_TARGET', // target is in a protected group
   'POLICY.SELF_ACTION', // the actor acting on their own account
   'POLICY.PRIVATE_ONLY', // a secret would be shown in a shared conversation
+  'ACCOUNT.NOT_LOCKED', // unlock asked for an account that is not locked: nothing to do, nothing written
   'DIR.USER_NOT_FOUND',
   'DIR.AMBIGUOUS', // several users match where exactly one is needed
   'DIR.UNAVAILABLE', // DC down, timed out, refused the connection
@@ -46,7 +47,7 @@ export class HelpdeskError extends Error {
 
 /** Codes that mean "we said no" (bad input, role, policy, button) rather than "something failed". */
 export function isRefusal(code: ErrorCode): boolean {
-  return /^(AUTH|POLICY|CONFIRM|CMD)\.|^DIR\.(USER_NOT_FOUND|AMBIGUOUS)$/.test(code);
+  return /^(AUTH|POLICY|CONFIRM|CMD|ACCOUNT)\.|^DIR\.(USER_NOT_FOUND|AMBIGUOUS)$/.test(code);
 }
 
 export function isHelpdeskError(e: unknown): e is HelpdeskError {
