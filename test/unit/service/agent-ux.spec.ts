@@ -152,7 +152,7 @@ describe('agent UX: pick lists tell namesakes apart and lead on to the action (i
     const locked = expectKind(await f.service.command(ctxFor(AGENT), { name: 'user', query: 'smith' }), 'pick-list');
     assert.match(text(locked), /Jane Smith\n🔒 Locked\njane\.smith/);
     assert.match(text(locked), /James Smithers\n✅ Active/);
-    assert.match(JSON.stringify(renderView(locked, { ephemeral: true })), /jane\.smith`  :lock: \*Locked\*/);
+    assert.match(JSON.stringify(renderView(locked, { ephemeral: true })), /jane\.smith` {2}:lock: \*Locked\*/);
     const disabled = expectKind(await f.service.command(ctxFor(AGENT), { name: 'user', query: 'o' }), 'pick-list');
     assert.ok(disabled.users.some((u) => u.login === 'old.contractor'));
     assert.match(text(disabled), /⛔ Disabled/);

@@ -116,9 +116,9 @@ describe('slack renderer: content', () => {
     ]);
     // Each row tells namesakes apart: login, state, department.
     const rows = accessories.map((b) => (b as { text: { text: string } }).text.text);
-    assert.match(rows[0] ?? '', /`jsmith`  :lock: \*Locked\*\nSales/);
-    assert.match(rows[1] ?? '', /`jsmithers`  :no_entry: \*Disabled\*/);
-    assert.match(rows[2] ?? '', /`jsmithy`  :white_check_mark: Active\nFinance/);
+    assert.match(rows[0] ?? '', /`jsmith` {2}:lock: \*Locked\*\nSales/);
+    assert.match(rows[1] ?? '', /`jsmithers` {2}:no_entry: \*Disabled\*/);
+    assert.match(rows[2] ?? '', /`jsmithy` {2}:white_check_mark: Active\nFinance/);
     assert.ok(allText(message).includes('narrow the query'));
 
     const users = Array.from({ length: 120 }, (_, i) => ({ login: `bench.user${i}`, displayName: `Bench User ${i}`, department: 'Bench', enabled: true, locked: false }));
