@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'POLICY.SELF_ACTION', // the actor acting on their own account
   'POLICY.PRIVATE_ONLY', // a secret would be shown in a shared conversation
   'POLICY.RATE_LIMITED', // over LIMIT_AGENT_PER_HOUR or LIMIT_TARGET_PER_HOUR account changes
+  'ACCOUNT.NOT_LOCKED', // unlock asked for an account that is not locked: nothing to do, nothing written
   'DIR.USER_NOT_FOUND',
   'DIR.AMBIGUOUS', // several users match where exactly one is needed
   'DIR.UNAVAILABLE', // DC down, timed out, refused the connection
@@ -47,7 +48,7 @@ export class HelpdeskError extends Error {
 
 /** Codes that mean "we said no" (bad input, role, policy, button) rather than "something failed". */
 export function isRefusal(code: ErrorCode): boolean {
-  return /^(AUTH|POLICY|CONFIRM|CMD)\.|^DIR\.(USER_NOT_FOUND|AMBIGUOUS)$/.test(code);
+  return /^(AUTH|POLICY|CONFIRM|CMD|ACCOUNT)\.|^DIR\.(USER_NOT_FOUND|AMBIGUOUS)$/.test(code);
 }
 
 export function isHelpdeskError(e: unknown): e is HelpdeskError {

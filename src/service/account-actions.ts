@@ -1,22 +1,41 @@
 // The account-changing actions this service offers, with the words their confirm and result cards use.
+import type { DirectoryEntry } from '../domain/directory-user';
 import type { Action } from '../domain/policy';
 
 export type AccountAction = Extract<Action, 'account.unlock' | 'password.reset.view'>;
 
-export const ACCOUNT_ACTIONS: Record<AccountAction, { title: string; question: (name: string) => string; requiresPrivateView: boolean }> = {
+interface Wording {
+  readonly title: string;
+  readonly question: (name: string) => string;
+  /** What the agent must know before confirming, from the account's state now. */
+  readonly warnings: (user: DirectoryEntry) => string[];
+  readonly requiresPrivateView: boolean;
+}
+
+export const ACCOUNT_ACTIONS: Record<AccountAction, Wording> = {
   'account.unlock': {
     title: 'Unlock account',
     question: (name) => `Unlock the Active Directory account of ${name}?`,
+    warnings: (u) => (u.account.enabled ? [] : ['The account is disabled: unlocking it does not let them sign in.']),
     requiresPrivateView: false,
   },
   'password.reset.view': {
     title: 'Reset password',
     question: (name) =>
       `Reset the password of ${name}? A new password is generated and shown to you once; the user must change it at next logon.`,
+    warnings: (u) => [
+      ...(u.account.enabled ? [] : ["The account is disabled: they can't sign in with the new password until it is enabled."]),
+      ...(u.account.locked ? ['The account is locked: a reset does not unlock it. Unlock it as well.'] : []),
+    ],
     requiresPrivateView: true,
   },
 };
 
 export function isAccountAction(action: string): action is AccountAction {
   return Object.prototype.hasOwnProperty.call(ACCOUNT_ACTIONS, action);
+}
+
+/** "Lena Locked (demo.locked)" — how messages name a user. */
+export function nameOf(user: Pick<DirectoryEntry, 'displayName' | 'sAMAccountName'>): string {
+  return user.displayName && user.displayName !== user.sAMAccountName ? `${user.displayName} (${user.sAMAccountName})` : user.sAMAccountName;
 }

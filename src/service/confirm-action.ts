@@ -33,7 +33,16 @@ async function cancel({ env, actor, subject }: UseCaseCall, token: string): Prom
   const confirmation = await env.confirmations.consume(loginOfActor(actor), token);
   subject.target = confirmation.target;
   subject.detail = `cancelled ${confirmation.action}`;
-  return { kind: 'result', outcome: 'cancelled', title: 'Cancelled', message: 'Nothing was changed.', actions: [] };
+  // The card's outcome label already says "Cancelled": the title names what was cancelled.
+  const title = isAccountAction(confirmation.action) ? ACCOUNT_ACTIONS[confirmation.action].title : 'The action';
+  return {
+    kind: 'result',
+    outcome: 'cancelled',
+    title,
+    message: 'Nothing was changed.',
+    target: { login: confirmation.target, displayName: confirmation.target },
+    actions: [{ verb: VERBS.userShow, label: 'Show user', data: { user: confirmation.target } }],
+  };
 }
 
 export const confirmRoutes = [

@@ -1,11 +1,11 @@
 // `user <query>`: one hit → details card; several → pick list; none → a clear "no user matches".
+// The same pick list answers `unlock <name>` and `reset <name> view` when the name fits several users.
 import type { DirectoryEntry } from '../domain/directory-user';
 import { HelpdeskError } from '../domain/errors';
 import { withProtections } from './target-resolver';
-import type { UseCaseCall } from './use-case';
+import type { UseCaseCall, UseCaseEnv } from './use-case';
 import { summaryOf, userDetailsView } from './user-details';
-import type { View } from './views';
-import { VERBS } from '../domain/verbs';
+import type { PickIntent, PickListView, View } from './views';
 import { commandRoute } from './route';
 
 function exactMatch(hits: readonly DirectoryEntry[], query: string): DirectoryEntry | undefined {
@@ -14,6 +14,31 @@ function exactMatch(hits: readonly DirectoryEntry[], query: string): DirectoryEn
     [h.sAMAccountName, h.userPrincipalName, h.contact.mail].some((v) => v !== undefined && v.toLowerCase() === q),
   );
   return matches.length === 1 ? matches[0] : undefined;
+}
+
+const BUTTON_LABEL: Record<PickIntent, string> = {
+  'user.show': 'Show',
+  'account.unlock': 'Unlock…',
+  'password.reset.view': 'Reset password…',
+};
+
+/** Several hits → the rows an agent picks from; each button carries the intent's verb and the login. */
+export function pickListView(env: UseCaseEnv, query: string, hits: readonly DirectoryEntry[], intent: PickIntent): PickListView {
+  const size = env.settings.pickListSize;
+  const shown = hits.slice(0, size);
+  return {
+    kind: 'pick-list',
+    query,
+    users: shown.map(summaryOf),
+    truncated: hits.length > size,
+    source: env.directory.source,
+    ...(intent === 'user.show' ? {} : { intent }),
+    actions: shown.map((h) => ({ verb: intent, label: BUTTON_LABEL[intent], data: { user: h.sAMAccountName } })),
+  };
+}
+
+export function matchesDetail(hits: readonly DirectoryEntry[], size: number): string {
+  return `${hits.length > size ? `more than ${size}` : hits.length} matches`;
 }
 
 export async function findUser({ env, actor, subject }: UseCaseCall, query: string): Promise<View> {
@@ -25,16 +50,8 @@ export async function findUser({ env, actor, subject }: UseCaseCall, query: stri
     subject.target = single.sAMAccountName;
     return userDetailsView(actor, await withProtections(env.directory, single, actor, env.settings.protection));
   }
-  subject.detail = `${hits.length > size ? `more than ${size}` : hits.length} matches`;
-  const shown = hits.slice(0, size);
-  return {
-    kind: 'pick-list',
-    query,
-    users: shown.map(summaryOf),
-    truncated: hits.length > size,
-    source: env.directory.source,
-    actions: shown.map((h) => ({ verb: VERBS.userShow, label: h.displayName, data: { user: h.sAMAccountName } })),
-  };
+  subject.detail = matchesDetail(hits, size);
+  return pickListView(env, query, hits, 'user.show');
 }
 
 export const findUserRoutes = [

@@ -1,29 +1,53 @@
 // The first step of every account-changing action: check everything, change nothing, and hand out a
 // confirm card whose buttons carry only a single-use token bound to this agent, action and target.
+// A name that fits several users gets the pick list instead, whose rows lead back here by login; an
+// unlock of an account that is not locked is answered at once, with no confirm step.
+import type { DirectoryEntry } from '../domain/directory-user';
 import { HelpdeskError } from '../domain/errors';
 import { VERBS } from '../domain/verbs';
-import { ACCOUNT_ACTIONS, type AccountAction } from './account-actions';
+import { ACCOUNT_ACTIONS, nameOf, type AccountAction } from './account-actions';
 import { assertWithinChangeLimits } from './change-limits';
+import { matchesDetail, pickListView } from './find-user';
 import { commandRoute, pressRoute } from './route';
-import { assertMayChange, findOne, withProtections } from './target-resolver';
+import { assertMayChange, withProtections } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
-import type { ConfirmView } from './views';
+import type { ConfirmView, PickListView } from './views';
 
-export async function promptConfirmation(call: UseCaseCall, action: AccountAction, login: string): Promise<ConfirmView> {
+/** Exact login first; otherwise a search: one hit is the user, several are offered as a pick list. */
+async function oneOrMany({ env }: UseCaseCall, query: string): Promise<DirectoryEntry | DirectoryEntry[]> {
+  if (query.trim() === '') throw new HelpdeskError('DIR.USER_NOT_FOUND', undefined, { query: '' });
+  const exact = await env.directory.findByLogin(query);
+  if (exact) return exact;
+  const hits = await env.directory.search(query, env.settings.pickListSize + 1);
+  if (hits.length === 0) throw new HelpdeskError('DIR.USER_NOT_FOUND', undefined, { query: query.slice(0, 80) });
+  return hits.length === 1 ? (hits[0] as DirectoryEntry) : hits;
+}
+
+export async function promptConfirmation(call: UseCaseCall, action: AccountAction, login: string): Promise<ConfirmView | PickListView> {
   const { env, ctx, actor, subject } = call;
   const wording = ACCOUNT_ACTIONS[action];
   if (wording.requiresPrivateView && ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
-  const entry = await findOne(env.directory, login);
+  const found = await oneOrMany(call, login);
+  if (Array.isArray(found)) {
+    subject.detail = matchesDetail(found, env.settings.pickListSize);
+    return pickListView(env, login, found, action);
+  }
+  const entry = found;
   subject.target = entry.sAMAccountName;
   assertMayChange(await withProtections(env.directory, entry, actor, env.settings.protection));
+  if (action === 'account.unlock' && !entry.account.locked) {
+    throw new HelpdeskError('ACCOUNT.NOT_LOCKED', undefined, { user: nameOf(entry) });
+  }
   await assertWithinChangeLimits(call, action, entry.sAMAccountName);
   const { token, expiresAt } = await env.confirmations.issue(loginOfActor(actor), action, entry.sAMAccountName);
   subject.detail = 'confirmation issued';
+  const warnings = wording.warnings(entry);
   return {
     kind: 'confirm',
     title: wording.title,
     message: wording.question(entry.displayName),
     target: { login: entry.sAMAccountName, displayName: entry.displayName },
+    ...(warnings.length ? { warnings } : {}),
     expiresAt: expiresAt.toISOString(),
     actions: [
       { verb: VERBS.confirmAccept, label: 'Confirm', data: { token }, style: 'destructive' },

@@ -29,9 +29,14 @@ export async function resetPassword(
     kind: 'result',
     outcome: 'success',
     title: 'Password reset',
-    message: mustChange
-      ? `The password of ${user.displayName} was reset. They must choose a new one at next logon.`
-      : `The password of ${user.displayName} was reset.`,
+    message: [
+      mustChange
+        ? `The password of ${user.displayName} was reset. They must choose a new one at next logon.`
+        : `The password of ${user.displayName} was reset.`,
+      // What the reset did not change, so the agent does not promise the caller a sign-in that will fail.
+      ...(user.account.enabled ? [] : ["The account is still disabled: they can't sign in until it is enabled."]),
+      ...(user.account.locked ? ['The account is still locked: unlock it as well.'] : []),
+    ].join(' '),
     target: { login: user.sAMAccountName, displayName: user.displayName },
     ...(shown ? { secret: shown.secret } : {}),
     actions: [...(shown ? [shown.hide] : []), { verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],

@@ -1,12 +1,16 @@
-// Unlock the AD account (lockoutTime = 0), once confirmed. The audit record is written before the
-// directory is touched: if it cannot be written, nothing happens.
+// Unlock the AD account (lockoutTime = 0), once confirmed. The lock is checked again first: an account
+// unlocked meanwhile (by a colleague, or its lock ran out) is answered so, and nothing is written. The
+// audit record is written before the directory is touched: if it cannot be written, nothing happens.
+import { HelpdeskError } from '../domain/errors';
+import { VERBS } from '../domain/verbs';
+import { nameOf } from './account-actions';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
-import { VERBS } from '../domain/verbs';
 
 export async function unlockAccount({ env, ctx, actor }: UseCaseCall, target: Target): Promise<ResultView> {
   const user = target.user;
+  if (!user.account.locked) throw new HelpdeskError('ACCOUNT.NOT_LOCKED', undefined, { user: nameOf(user), meanwhile: 'yes' });
   await env.audit.record(ctx, {
     actor: loginOfActor(actor), role: actor.role, action: 'account.unlock', target: user.sAMAccountName, outcome: 'requested',
   });
@@ -15,7 +19,10 @@ export async function unlockAccount({ env, ctx, actor }: UseCaseCall, target: Ta
     kind: 'result',
     outcome: 'success',
     title: 'Account unlocked',
-    message: `${user.displayName} (${user.sAMAccountName}) can sign in again.`,
+    // Never claim more than the unlock did: a disabled account still cannot sign in.
+    message: user.account.enabled
+      ? `${nameOf(user)} can sign in again.`
+      : `${nameOf(user)} is unlocked, but the account is disabled: they can't sign in until it is enabled.`,
     target: { login: user.sAMAccountName, displayName: user.displayName },
     actions: [{ verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
   };

@@ -20,6 +20,8 @@ export function summaryOf(e: DirectoryEntry): UserSummaryView {
     mail: e.contact.mail,
     department: e.organisation.department,
     title: e.organisation.title,
+    enabled: e.account.enabled,
+    locked: e.account.locked,
   });
 }
 

@@ -28,7 +28,13 @@ export interface UserSummaryView {
   readonly mail?: string;
   readonly department?: string;
   readonly title?: string;
+  /** The account's state, so the agent can tell which of several namesakes is on the phone. */
+  readonly enabled: boolean;
+  readonly locked: boolean;
 }
+
+/** What a pick list's buttons lead on to: the user's details, or the confirm step of an action. */
+export type PickIntent = 'user.show' | 'account.unlock' | 'password.reset.view';
 
 export interface PickListView {
   readonly kind: 'pick-list';
@@ -37,7 +43,9 @@ export interface PickListView {
   /** More users matched than are shown: the agent should narrow the query. */
   readonly truncated: boolean;
   readonly source: DirectorySource;
-  /** One 'user.show' button per user, in the same order. */
+  /** Absent = 'user.show'. */
+  readonly intent?: PickIntent;
+  /** One button per user, in the same order: the intent's verb and the login, nothing else. */
   readonly actions: readonly ActionButton[];
 }
 
@@ -86,6 +94,8 @@ export interface ConfirmView {
   readonly title: string;
   readonly message: string;
   readonly target: { readonly login: string; readonly displayName: string };
+  /** What the agent must know before confirming (e.g. the account is disabled). */
+  readonly warnings?: readonly string[];
   readonly expiresAt: string;
   /** confirm.accept and confirm.cancel, both carrying only the token. */
   readonly actions: readonly ActionButton[];

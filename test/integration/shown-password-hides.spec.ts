@@ -23,7 +23,7 @@ const HIDDEN = /Password for Rita Reset shown to Sam Supervisor at \d{4}-\d\d-\d
 function passwordOn(card: unknown): string | undefined {
   let found: string | undefined;
   walk(card, (o) => {
-    if (o.type === 'TextRun' && o.fontType === 'Monospace' && o.size === 'Large') found = String(o.text);
+    if (o.type === 'TextRun' && o.fontType === 'Monospace' && o.size === 'Large') found = String(o.text).replace(/\s/g, ''); // shown in groups of four
   });
   return found;
 }
@@ -193,7 +193,7 @@ describe('A shown password hides itself', function () {
       const { answer: confirm } = await h.ask(SUPER, `reset ${USERS.resetme} view`);
       const { answer: result } = await h.press(SUPER, buttonByVerb(confirm, VERBS.confirmAccept), { ephemeral: true });
       const pre = (result.body.blocks as { type: string; elements?: { elements: { text: string }[] }[] }[]).find((b) => b.type === 'rich_text');
-      const password = pre?.elements?.[0]?.elements[0]?.text ?? '';
+      const password = (pre?.elements?.[0]?.elements[0]?.text ?? '').replace(/\s/g, ''); // shown in groups of four
       assert.ok(password.length >= 16);
       return { result, password };
     }

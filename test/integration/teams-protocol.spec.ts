@@ -158,9 +158,11 @@ describe('Teams protocol over loopback, against Samba AD', function () {
     });
 
     it('typed "unlock": cancel burns the token; an expired token and another agent’s token are refused', async () => {
+      await lockOut(USERS.locky); // unlock confirms only a locked account
       const first = await say(agent, `unlock ${USERS.locky}`);
       const cancelled = await click(agent, button(first, VERBS.confirmCancel));
       assert.match(cardText(cancelled), /Cancelled/);
+      assert.doesNotMatch(cardText(cancelled), /Cancelled[\s—]*Cancelled/);
       assertError(await click(agent, button(first, VERBS.confirmAccept)), 'CONFIRM.USED');
 
       const second = await say(agent, `unlock ${USERS.locky}`);
@@ -190,7 +192,15 @@ describe('Teams protocol over loopback, against Samba AD', function () {
       assertError(await say(agent, `unlock ${USERS.domainAdmin}`), 'POLICY.PROTECTED_TARGET', { user: USERS.domainAdmin });
       assertError(await say(agent, `unlock ${USERS.agent}`), 'POLICY.SELF_ACTION');
       assertError(await say(agent, 'user no.such.person'), 'DIR.USER_NOT_FOUND', { query: 'no.such.person' });
-      assertError(await say(agent, 'unlock smith'), 'DIR.AMBIGUOUS', { query: 'smith' });
+      // An ambiguous name: the pick list, whose rows carry the unlock verb and the login, nothing else.
+      const list = await say(agent, 'unlock smith');
+      assert.match(cardText(list), /Pick the one to unlock/);
+      assert.deepEqual(cardActions(list).map((a) => [a.verb, Object.keys(a.data as object).sort().join()]),
+        [[VERBS.accountUnlock, 'user,verb'], [VERBS.accountUnlock, 'user,verb']]);
+    });
+
+    it('unlock of an account that is not locked answers at once, with no confirm step', async () => {
+      assertError(await say(agent, `unlock ${USERS.jdoe}`), 'ACCOUNT.NOT_LOCKED', { user: `John Doe (${USERS.jdoe})` });
     });
 
     it('malformed and unknown commands; a button with a forged token or an unknown verb', async () => {
@@ -218,8 +228,10 @@ describe('Teams protocol over loopback, against Samba AD', function () {
       const inChannel = await say(supervisor, `user ${USERS.jdoe}`, 'channel');
       assert.match(cardText(await click(supervisor, button(inChannel, VERBS.requestShow), 'channel')), /John Doe/);
       assert.equal(h.connector.memberLookups[0]?.conversationId, TEAM_ID);
-      const confirm = await click(supervisor, button(await say(supervisor, `unlock ${USERS.jdoe}`, 'channel'), VERBS.requestShow), 'channel');
-      assert.match(cardText(confirm), /John Doe/);
+      await resetSeededUser(USERS.locky);
+      await lockOut(USERS.locky);
+      const confirm = await click(supervisor, button(await say(supervisor, `unlock ${USERS.locky}`, 'channel'), VERBS.requestShow), 'channel');
+      assert.match(cardText(confirm), /Expires/);
       await click(supervisor, button(confirm, VERBS.confirmCancel), 'channel');
     });
 

@@ -8,7 +8,7 @@ import { VERBS } from '../../src/domain/verbs';
 import { cardActions, cardText, parseEvents } from '../helpers/adaptive-card-sdk';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { teamsMember, type RecordedReply, type TeamsMember } from '../helpers/loopback-connector';
-import { rawGroupNames, rawUser, USERS } from '../helpers/samba';
+import { lockOut, rawGroupNames, rawUser, resetSeededUser, USERS } from '../helpers/samba';
 import { postActivity, teamsInvoke, teamsMessage, type TeamsConversation } from '../helpers/teams-activities';
 
 type Card = Record<string, unknown>;
@@ -126,11 +126,13 @@ describe('Teams: shared conversations show no user data', function () {
   });
 
   it('buttons on a details card drawn for a presser work in the channel (their own views); a password stays private-only', async () => {
-    const shared = cardOf(await say(supervisor, `unlock ${USERS.jdoe}`, 'channel'));
-    assertNoUserData(JSON.stringify(shared));
+    await resetSeededUser(USERS.locky);
+    await lockOut(USERS.locky);
+    const shared = cardOf(await say(supervisor, `unlock ${USERS.locky}`, 'channel'));
+    assert.doesNotMatch(JSON.stringify(shared), /Lucy Locke|locked/i);
     const press = showButton(shared);
     const confirm = await invoke(supervisor, String(press.verb), press.data as Record<string, unknown>);
-    assert.match(cardText(confirm), /John Doe/);
+    assert.match(cardText(confirm), /Lucy Locke/);
     const cancel = cardActions(confirm).find((a) => a.verb === VERBS.confirmCancel)!;
     assert.match(cardText(await invoke(supervisor, String(cancel.verb), cancel.data as Record<string, unknown>)), /Cancelled/);
 

@@ -1,6 +1,10 @@
 // View → the data a template in cards/ is expanded with. Presentation only: wording of labels, date
-// formats, badge colours, long lists summarised. Every value that came from outside (directory data, a
+// formats, status lines, long lists summarised. Every value that came from outside (directory data, a
 // user's query, a message) lands in a TextRun, which no Adaptive Card host renders as markdown.
+// Text is never coloured: Teams' light, dark and high-contrast themes (and the console) each give their
+// default text colour enough contrast on every container style, coloured text does not (green on
+// "good" measures ~1.85:1). State reads from a bold word and an icon; alarming states sit in an
+// `attention` container, still in the default colour.
 import { isRefusal } from '../../domain/errors';
 import { errorText } from '../core/error-text';
 import type {
@@ -14,6 +18,7 @@ import type {
   UserBadge,
   UserDetailsView,
 } from '../../service/views';
+import { inGroupsOfFour } from '../../domain/password-policy';
 import { formatWhen, truncate } from './format';
 
 /** Groups shown by name on a user-details card; the rest are counted ("and N more"). */
@@ -23,7 +28,6 @@ export const MAX_GROUP_NAME = 64;
 const MAX_VALUE = 256;
 const MAX_PROXY_ADDRESSES = 5;
 
-type TextColor = 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent';
 type ContainerStyle = 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
 
 export interface CardAction {
@@ -37,7 +41,6 @@ export interface CardAction {
 export interface Fact {
   readonly label: string;
   readonly value: string;
-  readonly color: TextColor;
   readonly weight: 'Default' | 'Bolder';
 }
 
@@ -50,9 +53,10 @@ export function cardAction(button: ActionButton): CardAction {
   };
 }
 
-function fact(label: string, value: string | number | undefined, color: TextColor = 'Default'): Fact[] {
+/** A label and its value; `alarm` draws the value bold (never coloured). */
+function fact(label: string, value: string | number | undefined, alarm = false): Fact[] {
   if (value === undefined || value === '') return [];
-  return [{ label, value: truncate(String(value), MAX_VALUE), color, weight: color === 'Default' ? 'Default' : 'Bolder' }];
+  return [{ label, value: truncate(String(value), MAX_VALUE), weight: alarm ? 'Bolder' : 'Default' }];
 }
 
 function person(target: { readonly login: string; readonly displayName: string }): string {
@@ -77,15 +81,28 @@ export function helpData(view: HelpView) {
 
 // ----------------------------------------------------------------------------------------- pick list
 
+const PICK_PROMPT = {
+  'user.show': 'Pick one:',
+  'account.unlock': 'Pick the one to unlock:',
+  'password.reset.view': 'Pick the one whose password to reset:',
+} as const;
+
+/** A pick-list row's state, so the agent can tell namesakes apart: locked / disabled / active. */
+export function summaryState(u: { readonly enabled: boolean; readonly locked: boolean }): string {
+  const words = [...(u.locked ? ['🔒 Locked'] : []), ...(u.enabled ? [] : ['⛔ Disabled'])];
+  return words.length ? words.join(', ') : '✅ Active';
+}
+
 export function pickListData(view: PickListView) {
   return {
     demo: view.source === 'demo',
-    heading: `${view.users.length} users match "${truncate(view.query, 80)}". Pick one:`,
+    heading: `${view.users.length} users match "${truncate(view.query, 80)}". ${PICK_PROMPT[view.intent ?? 'user.show']}`,
     rows: view.users.map((u, i) => {
       const action = view.actions[i];
-      const detail = [u.login, u.userPrincipalName ?? u.mail, u.department, u.title].filter((s) => s !== undefined && s !== '');
+      const detail = [u.login, u.department, u.title, u.userPrincipalName ?? u.mail].filter((s) => s !== undefined && s !== '');
       return {
         displayName: truncate(u.displayName || u.login, 120),
+        state: summaryState(u),
         detail: truncate(detail.join(' · '), MAX_VALUE),
         hasAction: action !== undefined,
         action: action ? cardAction(action) : { title: '', verb: '', data: {}, style: 'default' },
@@ -98,21 +115,45 @@ export function pickListData(view: PickListView) {
 
 // -------------------------------------------------------------------------------------- user details
 
-const BADGES: Record<UserBadge, { label: string; color: TextColor; style: ContainerStyle }> = {
-  locked: { label: 'LOCKED', color: 'Attention', style: 'attention' },
-  disabled: { label: 'DISABLED', color: 'Attention', style: 'attention' },
-  'password-expired': { label: 'PASSWORD EXPIRED', color: 'Warning', style: 'warning' },
-  'must-change-password': { label: 'MUST CHANGE PASSWORD', color: 'Warning', style: 'warning' },
-  protected: { label: 'PROTECTED ACCOUNT', color: 'Accent', style: 'accent' },
-  demo: { label: 'DEMO DATA', color: 'Accent', style: 'emphasis' },
-};
+export interface StatusLine {
+  readonly icon: string;
+  readonly label: string;
+  readonly detail: string;
+}
 
-function badgesOf(view: UserDetailsView) {
+/** "stays locked until someone unlocks it" / "unlocks by itself at 2025-… UTC (in 12 minutes)". */
+export function lockEnds(lockoutEndsAt: string | undefined, now: Date): string {
+  return lockoutEndsAt ? `unlocks by itself at ${formatWhen(lockoutEndsAt, now) ?? lockoutEndsAt}` : 'stays locked until someone unlocks it';
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The card's first lines: what matters while the user is on the phone, most alarming first. */
+export function statusLines(view: UserDetailsView, now: Date): StatusLine[] {
+  const a = view.account;
   const kinds = new Set<UserBadge>(view.badges);
   if (view.source === 'demo') kinds.add('demo');
-  const alarming = kinds.has('locked') || kinds.has('disabled') || kinds.has('password-expired');
-  const badges = [...kinds].map((k) => BADGES[k]);
-  return alarming ? badges : [{ label: 'ACTIVE', color: 'Good' as const, style: 'good' as const }, ...badges];
+  const when = (iso: string | undefined) => formatWhen(iso, now);
+  const lines: StatusLine[] = [];
+  if (kinds.has('locked')) {
+    const since = a.lockedAt ? ` since ${when(a.lockedAt)}` : '';
+    lines.push({ icon: '🔒', label: 'LOCKED', detail: `${since} — ${lockEnds(a.lockoutEndsAt, now)}` });
+  }
+  if (kinds.has('disabled')) lines.push({ icon: '⛔', label: 'DISABLED', detail: " — the account is switched off: they can't sign in" });
+  if (kinds.has('password-expired')) {
+    lines.push({ icon: '⌛', label: 'PASSWORD EXPIRED', detail: a.passwordExpiresAt ? ` on ${when(a.passwordExpiresAt)}` : '' });
+  }
+  if (kinds.has('must-change-password')) lines.push({ icon: '🔑', label: 'MUST CHANGE PASSWORD', detail: ' at next logon' });
+  if (lines.length === 0 || (!kinds.has('locked') && !kinds.has('disabled') && !kinds.has('password-expired'))) {
+    lines.unshift({ icon: '✅', label: 'ACTIVE', detail: ' — enabled, not locked' });
+  }
+  if (kinds.has('protected')) lines.push({ icon: '🛡️', label: 'PROTECTED ACCOUNT', detail: " — can't be changed through the helpdesk bot" });
+  if (kinds.has('demo')) lines.push({ icon: '🧪', label: 'DEMO DATA', detail: ' — not a real directory' });
+  return lines;
+}
+
+function alarming(view: UserDetailsView): boolean {
+  return view.badges.some((b) => b === 'locked' || b === 'disabled' || b === 'password-expired');
 }
 
 export function userDetailsData(view: UserDetailsView, now: Date) {
@@ -122,13 +163,13 @@ export function userDetailsData(view: UserDetailsView, now: Date) {
   const account: Fact[] = [
     ...fact('Login', a.sAMAccountName),
     ...fact('User principal name', a.userPrincipalName),
-    ...fact('Enabled', a.enabled ? 'Yes' : 'No — account disabled', a.enabled ? 'Default' : 'Attention'),
-    ...fact('Lock state', lockState, a.locked ? 'Attention' : 'Good'),
-    ...(a.locked ? fact('Lock releases', a.lockoutEndsAt ? when(a.lockoutEndsAt) : 'Only when unlocked') : []),
+    ...fact('Enabled', a.enabled ? 'Yes' : 'No — account disabled', !a.enabled),
+    ...fact('Lock state', lockState, a.locked),
+    ...(a.locked ? fact('Lock ends', capitalised(lockEnds(a.lockoutEndsAt, now))) : []),
     ...fact('Bad password count', a.badPwdCount),
     ...fact('Password last set', when(a.passwordLastSet)),
-    ...fact('Password expires', when(a.passwordExpiresAt), view.badges.includes('password-expired') ? 'Warning' : 'Default'),
-    ...(a.passwordMustChange ? fact('Must change password', 'Yes, at next logon', 'Warning') : []),
+    ...fact('Password expires', when(a.passwordExpiresAt), view.badges.includes('password-expired')),
+    ...(a.passwordMustChange ? fact('Must change password', 'Yes, at next logon', true) : []),
     ...fact('Last logon', when(a.lastLogon)),
     ...fact('Account expires', when(a.accountExpiresAt)),
     ...fact('Created', when(a.createdAt)),
@@ -155,7 +196,8 @@ export function userDetailsData(view: UserDetailsView, now: Date) {
   return {
     displayName: truncate(view.displayName || view.login, 120),
     subtitle: [view.login, a.userPrincipalName, o.title].filter((s) => s !== undefined && s !== '').join(' · '),
-    badges: badgesOf(view),
+    statusStyle: (alarming(view) ? 'attention' : 'default') satisfies ContainerStyle,
+    status: statusLines(view, now),
     account,
     organisation,
     contact,
@@ -174,29 +216,33 @@ export function confirmData(view: ConfirmView, now: Date) {
     title: view.title,
     message: view.message,
     target: person(view.target),
+    warnings: (view.warnings ?? []).map((text) => ({ text })),
     expires: formatWhen(view.expiresAt, now) ?? '',
     actions: view.actions.map(cardAction),
   };
 }
 
 const OUTCOMES = {
-  success: { outcomeLabel: '✔ Done', outcomeColor: 'Good', outcomeStyle: 'good' },
-  failure: { outcomeLabel: '✖ Not done', outcomeColor: 'Attention', outcomeStyle: 'attention' },
-  cancelled: { outcomeLabel: 'Cancelled', outcomeColor: 'Default', outcomeStyle: 'emphasis' },
+  success: { outcomeLabel: '✔ Done', outcomeStyle: 'good' },
+  failure: { outcomeLabel: '✖ Not done', outcomeStyle: 'attention' },
+  cancelled: { outcomeLabel: '✖ Cancelled', outcomeStyle: 'emphasis' },
 } as const;
 
 export function resultData(view: ResultView, now: Date) {
+  const outcome = OUTCOMES[view.outcome];
+  // "Cancelled — Cancelled" says nothing twice: a title that repeats the label is dropped.
+  const repeats = outcome.outcomeLabel.toLowerCase().endsWith(view.title.trim().toLowerCase());
   return {
-    ...OUTCOMES[view.outcome],
-    titleSeparator: ' — ',
-    title: view.title,
+    ...outcome,
+    titleSeparator: repeats ? '' : ' — ',
+    title: repeats ? '' : view.title,
     message: view.message,
     hasTarget: view.target !== undefined,
     target: view.target ? person(view.target) : '',
     // The one place a secret is rendered: its own clearly marked field, for the viewer the service chose.
     hasSecret: view.secret !== undefined,
     secret: view.secret
-      ? { label: view.secret.label, value: view.secret.value, hides: `It hides itself ${formatWhen(view.secret.hidesAt, now) ?? 'soon'}; press Hide when done.` }
+      ? { label: view.secret.label, value: inGroupsOfFour(view.secret.value), hides: `It hides itself ${formatWhen(view.secret.hidesAt, now) ?? 'soon'}; press Hide when done.` }
       : { label: '', value: '', hides: '' },
     actions: view.actions.map(cardAction),
   };
@@ -221,7 +267,7 @@ export function errorData(view: ErrorView) {
   return {
     // Refusals read as information; failures as alerts.
     style: isRefusal(view.code) ? 'emphasis' : 'attention',
+    // A reference is for unexpected errors only (INTERNAL's own text carries it), not for ordinary answers.
     message: errorText(view.code, view.params),
-    reference: view.correlationId.slice(0, 8),
   };
 }

@@ -1,17 +1,68 @@
 // Coded error → one short, polite sentence. The only place user-facing error wording lives.
 import type { ErrorCode, ErrorParams } from '../../domain/errors';
+import type { Action } from '../../domain/policy';
+import type { Verb } from '../../domain/verbs';
+
+/** Every policy action and button verb in words: a message never shows an internal id. */
+const ACTION_WORDS: Record<Action | Verb, string> = {
+  'user.find': 'Looking up users',
+  'user.view': 'Viewing a user',
+  'user.show': 'Viewing a user',
+  'audit.view': 'Viewing audit events',
+  'sync.view': 'Viewing sync transactions',
+  'enrollment.view': "Viewing a user's security questions",
+  'account.unlock': 'Unlocking an account',
+  'portal.unlock': 'Unlocking a portal account',
+  'pin.sms': 'Sending a helpdesk PIN by SMS',
+  'pin.view': 'Showing a helpdesk PIN',
+  'password.reset': 'Resetting a password and sending it by SMS',
+  'password.reset.view': 'Resetting a password and showing it',
+  'verify.send': 'Verifying a caller by SMS code',
+  'ticket.escalate': 'Escalating to a ticket',
+  'confirm.accept': 'Confirming an action',
+  'confirm.cancel': 'Cancelling an action',
+  'request.show': 'Showing the details of a request',
+  'secret.hide': 'Hiding a shown password',
+};
+
+/**
+ * An action id (a policy action, a verb, or an audit name such as "password.reset.view.prompt") in words;
+ * the longest known prefix wins. Anything unknown reads "That action", never the id itself.
+ */
+export function actionInWords(id: string | number | undefined): string {
+  const parts = String(id ?? '').split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const key = parts.slice(0, n).join('.');
+    if (Object.prototype.hasOwnProperty.call(ACTION_WORDS, key)) return ACTION_WORDS[key as Action | Verb];
+  }
+  return 'That action';
+}
+
+/** A typed command as the agent typed it ("reset … sms"), or a button verb in words. */
+function commandInWords(command: string | number | undefined): string {
+  const text = String(command ?? '');
+  if (text === '') return 'That command';
+  return /^[a-z-]+(\.[a-z-]+)+$/.test(text) ? actionInWords(text) : `"${text}"`;
+}
 
 const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
   'CMD.UNKNOWN': (p) => `I don't know the command "${p.word ?? ''}". Type "help" to see what I can do.`,
   'CMD.USAGE': (p) => (p.usage ? `Usage: ${p.usage}` : 'That command is malformed. Type "help" to see the usage.'),
-  'CMD.NOT_AVAILABLE': (p) => `"${p.command ?? 'That command'}" is not available in this installation yet.`,
+  'CMD.NOT_AVAILABLE': (p) => `${commandInWords(p.command)} is not available in this installation yet.`,
   'AUTH.UNKNOWN_IDENTITY': () => "I couldn't match your chat account to a directory user, so I can't help you here. Ask your administrator.",
   'AUTH.NOT_STAFF': () => 'Sorry, this bot is for helpdesk staff only, and you are not in a helpdesk group.',
-  'AUTH.FORBIDDEN': (p) => `Sorry, ${p.action ? `"${p.action}"` : 'that action'} needs the ${p.role ?? 'supervisor'} role.`,
+  'AUTH.FORBIDDEN': (p) => {
+    const role = p.role === 'agent' ? 'agent' : 'supervisor';
+    return `${actionInWords(p.action)} needs the ${role} role. Ask a ${role} to do it.`;
+  },
   'POLICY.PROTECTED_TARGET': (p) => `${p.user ?? 'That account'} is a protected account; it can't be changed through the helpdesk bot.`,
   'POLICY.SELF_ACTION': () => "You can't act on your own account through the helpdesk bot. Ask a colleague.",
   'POLICY.PRIVATE_ONLY': () => 'For safety, a password is only shown in a private chat with the bot. Send me the command there.',
   'POLICY.RATE_LIMITED': (p) => rateLimited(p),
+  'ACCOUNT.NOT_LOCKED': (p) =>
+    p.meanwhile
+      ? `${p.user ?? 'That account'} is no longer locked (someone unlocked it, or the lock ran out), so nothing was changed.`
+      : `${p.user ?? 'That account'} is not locked — nothing to unlock.`,
   'DIR.USER_NOT_FOUND': (p) => `No user matches "${p.query ?? ''}".`,
   'DIR.AMBIGUOUS': (p) => `Several users match "${p.query ?? ''}". Use their login (e.g. from "user ${p.query ?? '<name>'}").`,
   'DIR.UNAVAILABLE': () => 'The directory is not reachable right now. Nothing was changed; please try again in a moment.',

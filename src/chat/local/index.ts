@@ -91,6 +91,7 @@ export function createLocalConsole(deps: LocalConsoleDeps): LocalConsole {
       '/': { body: readFileSync(path.join(publicDir, 'index.html')), type: 'text/html; charset=utf-8' },
       '/console/console.js': { body: readFileSync(path.join(publicDir, 'console.js')), type: 'text/javascript; charset=utf-8' },
       '/console/console.css': { body: readFileSync(path.join(publicDir, 'console.css')), type: 'text/css; charset=utf-8' },
+      '/console/host-config.json': { body: readFileSync(path.join(publicDir, 'host-config.json')), type: 'application/json; charset=utf-8' },
       '/console/vendor/adaptivecards.css': {
         body: readFileSync(require.resolve('adaptivecards/dist/adaptivecards.css')),
         type: 'text/css; charset=utf-8',

@@ -3,7 +3,9 @@
 import type {
   ConfirmView, ErrorView, HelpView, PickListView, ResultView, SharedRequestView, UserBadge, UserDetailsView, View,
 } from '../../service/views';
+import { inGroupsOfFour } from '../../domain/password-policy';
 import { errorText } from '../core/error-text';
+import { isRefusal } from '../../domain/errors';
 import type { Block } from './block-kit';
 import {
   LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
@@ -30,13 +32,14 @@ export const SLASH_COMMAND = '/helpdesk';
 /** At most this many users on one pick list (each is one section with its button). */
 export const MAX_PICK_USERS = 40;
 
+/** Each state's icon and bold word; the closing `*` follows in statusLines. */
 const BADGE: Record<UserBadge, string> = {
-  locked: ':lock: Locked',
-  disabled: ':no_entry: Disabled',
-  'password-expired': ':hourglass: Password expired',
-  'must-change-password': ':key: Must change password',
-  protected: ':shield: Protected',
-  demo: ':test_tube: Demo data',
+  locked: ':lock: *Locked',
+  disabled: ':no_entry: *Disabled',
+  'password-expired': ':hourglass: *Password expired',
+  'must-change-password': ':key: *Must change password',
+  protected: ':shield: *Protected account',
+  demo: ':test_tube: *Demo data',
 };
 
 const SOURCE: Record<string, string> = { ldap: 'Active Directory', graph: 'Entra ID', demo: 'Demo directory' };
@@ -79,16 +82,28 @@ function help(view: HelpView): SlackMessage {
   return { text: 'MyPass Helpdesk: the commands you can use', blocks: capBlocks(blocks) };
 }
 
+const PICK_PROMPT: Record<NonNullable<PickListView['intent']>, string> = {
+  'user.show': 'Pick one',
+  'account.unlock': 'Pick the one to unlock',
+  'password.reset.view': 'Pick the one whose password to reset',
+};
+
+/** A row's state, so the agent can tell namesakes apart. */
+function summaryState(u: { readonly enabled: boolean; readonly locked: boolean }): string {
+  const words = [...(u.locked ? [':lock: *Locked*'] : []), ...(u.enabled ? [] : [':no_entry: *Disabled*'])];
+  return words.length ? words.join(', ') : ':white_check_mark: Active';
+}
+
 function pickList(view: PickListView): SlackMessage {
   const shown = view.users.slice(0, MAX_PICK_USERS);
-  const blocks: Block[] = [header(`Users matching “${view.query}”`)];
+  const blocks: Block[] = [header(`Users matching “${view.query}”`), context([PICK_PROMPT[view.intent ?? 'user.show']])];
   const used = new Set<number>();
   shown.forEach((user) => {
     const index = view.actions.findIndex((a, i) => !used.has(i) && a.data.user === user.login);
     if (index >= 0) used.add(index);
     const action = index >= 0 ? view.actions[index] : undefined;
-    const details = [user.title, user.department, user.mail ?? user.userPrincipalName].filter((v): v is string => !!v).map(esc);
-    const text = `*${esc(user.displayName)}*  ${code(user.login)}${details.length ? `\n${details.join(' · ')}` : ''}`;
+    const details = [user.department, user.title, user.mail ?? user.userPrincipalName].filter((v): v is string => !!v).map(esc);
+    const text = `*${esc(user.displayName)}*  ${code(user.login)}  ${summaryState(user)}${details.length ? `\n${details.join(' · ')}` : ''}`;
     blocks.push(section(text, action ? button(action, index, { targetName: user.displayName }) : undefined));
   });
   const notes: string[] = [`${view.users.length}${view.truncated ? '+' : ''} found in ${SOURCE[view.source] ?? esc(view.source)}`];
@@ -110,14 +125,10 @@ function userDetails(view: UserDetailsView): SlackMessage {
   const o = view.organisation;
   const c = view.contact;
   const blocks: Block[] = [header(view.displayName)];
-  const badges = view.badges.map((b) => BADGE[b]);
-  blocks.push(context([
-    `${code(view.login)} · ${SOURCE[view.source] ?? esc(view.source)}`,
-    ...(badges.length ? [badges.join('   ')] : [':white_check_mark: Active, not locked']),
-  ]));
-  const lockState = a.locked
-    ? `:lock: Locked${a.lockedAt ? ` since ${slackDate(a.lockedAt)}` : ''}${a.lockoutEndsAt ? `, until ${slackDate(a.lockoutEndsAt)}` : ''}`
-    : 'Not locked';
+  // The first lines say what matters with the user on the phone: lock, disabled, password state.
+  blocks.push(section(statusLines(view).join('\n')));
+  blocks.push(context([`${code(view.login)} · ${SOURCE[view.source] ?? esc(view.source)}`]));
+  const lockState = a.locked ? `:lock: Locked${a.lockedAt ? ` since ${slackDate(a.lockedAt)}` : ''}\n${lockEnds(a.lockoutEndsAt)}` : 'Not locked';
   blocks.push(...fieldSections('Account', [
     ['Login', code(a.sAMAccountName)],
     ['User principal name', a.userPrincipalName ? esc(a.userPrincipalName) : undefined],
@@ -160,10 +171,33 @@ function userDetails(view: UserDetailsView): SlackMessage {
   };
 }
 
+/** "stays locked until someone unlocks it" / "unlocks by itself at <date>". */
+function lockEnds(lockoutEndsAt: string | undefined, midSentence = false): string {
+  const text = lockoutEndsAt ? `Unlocks by itself at ${slackDate(lockoutEndsAt)}` : 'Stays locked until someone unlocks it';
+  return midSentence ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}
+
+function statusLines(view: UserDetailsView): string[] {
+  const a = view.account;
+  const has = (b: UserBadge) => view.badges.includes(b);
+  const lines: string[] = [];
+  if (has('locked')) {
+    lines.push(`${BADGE.locked}*${a.lockedAt ? ` since ${slackDate(a.lockedAt)}` : ''} — ${lockEnds(a.lockoutEndsAt, true)}`);
+  }
+  if (has('disabled')) lines.push(`${BADGE.disabled}* — the account is switched off: they can't sign in`);
+  if (has('password-expired')) lines.push(`${BADGE['password-expired']}*${a.passwordExpiresAt ? ` on ${slackDate(a.passwordExpiresAt)}` : ''}`);
+  if (has('must-change-password')) lines.push(`${BADGE['must-change-password']}* at next logon`);
+  if (!has('locked') && !has('disabled') && !has('password-expired')) lines.unshift(':white_check_mark: *Active* — enabled, not locked');
+  if (has('protected')) lines.push(`${BADGE.protected}* — can't be changed through the helpdesk bot`);
+  if (has('demo') || view.source === 'demo') lines.push(`${BADGE.demo}* — not a real directory`);
+  return lines;
+}
+
 function confirm(view: ConfirmView): SlackMessage {
   const blocks: Block[] = [
     header(view.title),
     section(esc(view.message)),
+    ...(view.warnings?.length ? [section(view.warnings.map((w) => `:warning: *${esc(w)}*`).join('\n'))] : []),
     context([
       `Target: *${esc(view.target.displayName)}* ${code(view.target.login)}`,
       `Expires ${slackDate(view.expiresAt) ?? 'soon'}`,
@@ -180,14 +214,15 @@ const OUTCOME: Record<ResultView['outcome'], string> = {
 };
 
 function result(view: ResultView, options: RenderOptions): SlackMessage {
-  const blocks: Block[] = [section(`${OUTCOME[view.outcome]} *${esc(view.title)}*\n${esc(view.message)}`)];
+  const title = view.outcome === 'cancelled' && !/^cancel/i.test(view.title) ? `Cancelled: ${view.title}` : view.title;
+  const blocks: Block[] = [section(`${OUTCOME[view.outcome]} *${esc(title)}*\n${esc(view.message)}`)];
   if (view.target) blocks.push(context([`${esc(view.target.displayName)} ${code(view.target.login)}`]));
   if (view.secret) {
     if (options.ephemeral) {
       blocks.push(
         section(`*${esc(view.secret.label)}*`),
-        preformatted(view.secret.value),
-        context([`Only you can see this message. It hides itself ${slackDate(view.secret.hidesAt) ?? 'soon'}; press Hide when done.`]),
+        preformatted(inGroupsOfFour(view.secret.value)),
+        context([`Only you can see this message. The spaces only group it for reading aloud: it has none. It hides itself ${slackDate(view.secret.hidesAt) ?? 'soon'}; press Hide when done.`]),
       );
     } else {
       blocks.push(section('The one-time value was sent to you privately.'));
@@ -215,7 +250,8 @@ function error(view: ErrorView): SlackMessage {
   const text = errorText(view.code, view.params);
   return {
     text: fallback(text),
-    blocks: [section(`:warning: ${esc(text)}`), context([`Reference ${code(view.correlationId.slice(0, 8))}`])],
+    // No reference line: only an unexpected error (INTERNAL) has one, and its text already carries it.
+    blocks: [section(`${isRefusal(view.code) ? ':information_source:' : ':warning:'} ${esc(text)}`)],
   };
 }
 

@@ -12,7 +12,29 @@ import { VERBS } from '../../../src/domain/verbs';
 import type { Directory } from '../../../src/ports/directory.port';
 import { hashToken, PURGE_AFTER_EXPIRY_MS } from '../../../src/service/confirmations';
 import type { View } from '../../../src/service/views';
-import { ctxFor, demoFixture, expectKind, type Fixture } from '../../helpers/service-fixture';
+import { DemoDirectory } from '../../../src/adapters/demo/demo-directory';
+import type { DirectoryEntry } from '../../../src/domain/directory-user';
+import type { Store } from '../../../src/ports/store.port';
+import { ctxFor, demoFixture, expectKind, TestClock, type Fixture } from '../../helpers/service-fixture';
+
+/**
+ * The demo directory with every account reading as locked, so that each unlock is a real change to count
+ * (an unlock of an account that is not locked is refused before any limit is consulted).
+ */
+function everyoneLocked(directory: Directory): Directory {
+  const locked = (e: DirectoryEntry): DirectoryEntry => ({ ...e, account: { ...e.account, locked: true } });
+  return Object.assign(Object.create(directory) as Directory, {
+    findByLogin: async (login: string) => {
+      const e = await directory.findByLogin(login);
+      return e ? locked(e) : null;
+    },
+    search: async (query: string, limit: number) => (await directory.search(query, limit)).map(locked),
+  });
+}
+
+function lockedFixture(overrides: { store?: Store; directory?: Directory } = {}): Fixture {
+  return demoFixture({ directory: everyoneLocked(new DemoDirectory(new TestClock())), ...overrides });
+}
 
 const AGENT = 'demo.agent';
 const SUPER = 'demo.super';
@@ -51,7 +73,7 @@ async function successes(f: Fixture, action = 'account.unlock'): Promise<number>
 describe('Change limits', () => {
   let f: Fixture;
   beforeEach(() => {
-    f = demoFixture();
+    f = lockedFixture();
   });
 
   it('refuses the 21st account change of an agent within the hour, says until when, and audits it', async () => {
@@ -119,7 +141,7 @@ describe('Change limits', () => {
         throw new HelpdeskError('DIR.UNAVAILABLE');
       },
     });
-    const g = demoFixture({ directory: failing, store: f.store });
+    const g = lockedFixture({ directory: failing, store: f.store });
     for (let i = 0; i < 4; i++) assert.equal(expectKind(await unlock(g, AGENT, 'demo.locked'), 'error').code, 'DIR.UNAVAILABLE');
     for (let i = 0; i < 3; i++) expectKind(await unlock(f, AGENT, 'demo.locked'), 'result');
     assert.equal(expectKind(await prompt(f, AGENT, 'demo.locked'), 'error').code, 'POLICY.RATE_LIMITED');
@@ -130,10 +152,10 @@ describe('Change limits', () => {
     const path = join(dir, 'helpdesk.db');
     const auditKey = randomBytes(32);
     try {
-      const before = demoFixture({ store: openSqliteStore({ path, auditKey }) });
+      const before = lockedFixture({ store: openSqliteStore({ path, auditKey }) });
       for (let i = 0; i < 3; i++) expectKind(await unlock(before, AGENT, 'demo.locked'), 'result');
       await before.store.close();
-      const after = demoFixture({ store: openSqliteStore({ path, auditKey }) });
+      const after = lockedFixture({ store: openSqliteStore({ path, auditKey }) });
       try {
         assert.equal(expectKind(await prompt(after, AGENT, 'demo.locked'), 'error').code, 'POLICY.RATE_LIMITED');
       } finally {
@@ -147,7 +169,7 @@ describe('Change limits', () => {
 
 describe('Expired confirmations', () => {
   it('are purged when new ones are issued, a day after their expiry', async () => {
-    const f = demoFixture();
+    const f = lockedFixture();
     const old = tokenOf(await prompt(f, AGENT, 'demo.locked'));
     const consume = () => f.store.confirmations.consume(hashToken(old), AGENT, f.clock.now());
     f.clock.advance(5 * MINUTE + PURGE_AFTER_EXPIRY_MS - MINUTE);

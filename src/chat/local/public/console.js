@@ -4,7 +4,7 @@
 (function () {
   'use strict';
   var POLL_MS = 400;
-  var state = { token: '', conversationId: '', watermark: '', user: null, generation: 0 };
+  var state = { token: '', conversationId: '', watermark: '', user: null, generation: 0, hostConfig: null };
   var transcript = document.getElementById('transcript');
   var statusLine = document.getElementById('status');
   var who = document.getElementById('who');
@@ -32,7 +32,23 @@
 
   function sleep(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
-  function scrollDown() { transcript.scrollTop = transcript.scrollHeight; }
+  // A new message that fits is shown with the bottom of the transcript; a taller one (a user's card) opens
+  // at its top, so the name and the lock state are what the agent sees first.
+  function scrollTo(row) {
+    var top = row.offsetTop - 8;
+    transcript.scrollTop = row.offsetHeight > transcript.clientHeight ? top : transcript.scrollHeight;
+  }
+
+  // A card whose buttons carry a single-use token (a confirm card) is finished once one is pressed: its
+  // buttons are disabled and it says so, as Teams replaces the card and Slack the message.
+  function finish(holder, title) {
+    holder.classList.add('finished');
+    Array.prototype.forEach.call(holder.querySelectorAll('button'), function (b) {
+      b.disabled = true;
+      b.setAttribute('aria-disabled', 'true');
+    });
+    holder.appendChild(el('p', 'finished-note', 'Finished: you pressed “' + title + '”. The answer is below.'));
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -43,14 +59,17 @@
 
   function renderCard(content) {
     var card = new AdaptiveCards.AdaptiveCard();
+    var holder = el('div', 'card');
+    if (state.hostConfig) card.hostConfig = state.hostConfig;
     card.onExecuteAction = function (action) {
+      if (holder.classList.contains('finished')) return;
       var data = action.data && typeof action.data === 'object' ? Object.assign({}, action.data) : {};
       if (action.verb && !data.verb) data.verb = action.verb; // an Action.Execute, should one arrive
+      if (data.token) finish(holder, action.title || '');
       post({ type: 'message', value: data, channelData: { postBack: true, buttonTitle: action.title || '' } });
     };
     card.parse(content);
     var rendered = card.render();
-    var holder = el('div', 'card');
     holder.appendChild(rendered);
     return holder;
   }
@@ -80,7 +99,7 @@
       if (activity.id) rows[activity.id] = row;
     }
     transcript.appendChild(row);
-    scrollDown();
+    scrollTo(row);
   }
 
   function fillBotRow(row, activity) {
@@ -154,7 +173,12 @@
     post({ type: 'message', text: text });
   });
 
-  fetch('/api/dev/console').then(function (res) { return res.json(); }).then(function (info) {
+  // The host config first (the cards' colours: WCAG AA on every container style), then the users.
+  fetch('/console/host-config.json').then(function (res) { return res.json(); }).then(function (json) {
+    state.hostConfig = new AdaptiveCards.HostConfig(json);
+  }).catch(function () { /* the SDK's defaults */ }).then(function () {
+    return fetch('/api/dev/console');
+  }).then(function (res) { return res.json(); }).then(function (info) {
     info.users.forEach(function (user, i) {
       var option = el('option', '', user.label);
       option.value = String(i);

@@ -106,12 +106,15 @@ describe('cards: content', () => {
     const view = sampleViews['result-secret']!;
     const card = renderCard(view, { actions: 'execute', now: NOW });
     const json = JSON.stringify(card);
-    assert.equal(json.split(SECRET).length - 1, 1);
+    assert.equal(json.split(SECRET).length - 1, 0, 'shown grouped, never as one run');
+    const grouped = 'Xy7# kP2m !Qw9 rT4v';
+    assert.equal(json.split(grouped).length - 1, 1);
     let container: Record<string, unknown> | undefined;
     walk(card, (o) => {
       if (o.id === 'one-time-secret') container = o;
     });
-    assert.ok(container && JSON.stringify(container).includes(SECRET));
+    assert.ok(container && JSON.stringify(container).includes(grouped));
+    assert.match(cardText(container), /The spaces only group it for reading aloud/);
     assert.match(cardText(container), /Shown once, only to you/);
     assert.ok(!summaryText(view).includes(SECRET));
     const without = renderCard(sampleViews['result-success']!, { actions: 'execute', now: NOW });
@@ -141,15 +144,61 @@ describe('cards: content', () => {
     ]);
   });
 
-  it('errors render errorText(code, params), with a short reference and no stack', () => {
+  it('errors render errorText(code, params), no stack; "Reference" only on an unexpected error (INTERNAL)', () => {
     for (const code of ERROR_CODES) {
       const view = sampleViews[`error-${code}`]!;
       assert.equal(view.kind, 'error');
       const text = cardText(renderCard(view, { actions: 'submit', now: NOW }));
       assert.ok(text.includes(errorText(code, view.params)), code);
-      assert.match(text, /Reference: abcd1234/);
+      if (code === 'INTERNAL') assert.equal(text.split('Reference: abcd1234').length - 1, 1, text);
+      else assert.doesNotMatch(text, /Reference/, code);
       assert.doesNotMatch(text, /\bat .*\.ts:\d+/);
     }
+  });
+
+  it('status reads without colour: no coloured text anywhere, and no coloured container behind coloured text', () => {
+    for (const [name, view] of Object.entries(sampleViews)) {
+      walk(renderCard(view, { actions: 'execute', now: NOW }), (o) => {
+        if ('color' in o) assert.equal(o.color, 'Default', `${name}: ${o.type} "${String(o.text)}" is coloured ${String(o.color)}`);
+      });
+    }
+  });
+
+  it('the locked user: the first lines under the name say LOCKED, since when and that it stays locked', () => {
+    const text = cardText(renderCard(userDetails, { actions: 'execute', now: NOW }));
+    const lines = text.split('\n');
+    assert.deepEqual(lines.slice(0, 5), [
+      'Jane Doe', 'jdoe · jdoe@corp.example.test · Accountant', '🔒 ', 'LOCKED',
+      ' since 2025-03-14 11:40 UTC (20 minutes ago) — stays locked until someone unlocks it',
+    ]);
+    assert.doesNotMatch(text, /Only when unlocked|Lock releases/);
+    assert.match(text, /Lock ends\nStays locked until someone unlocks it/);
+    const timed = { ...userDetails, account: { ...userDetails.account, lockoutEndsAt: '2025-03-14T12:12:00Z' } };
+    assert.match(cardText(renderCard(timed, { actions: 'execute', now: NOW })), /Unlocks by itself at 2025-03-14 12:12 UTC \(in 12 minutes\)/);
+  });
+
+  it('disabled, expired and must-change state lead the card too', () => {
+    const view = sampleViews['user-details-disabled-expired']!;
+    const lines = cardText(renderCard(view, { actions: 'execute', now: NOW })).split('\n').slice(2, 14).join('|');
+    for (const word of ['DISABLED', 'PASSWORD EXPIRED', 'MUST CHANGE PASSWORD']) assert.ok(lines.includes(word), `${word} not in the first lines: ${lines}`);
+  });
+
+  it('a cancelled action says "Cancelled" once and names what was cancelled', () => {
+    for (const name of ['result-cancelled', 'result-cancelled-plain']) {
+      const text = cardText(renderCard(sampleViews[name]!, { actions: 'execute', now: NOW }));
+      assert.equal(text.split(/cancelled/i).length - 1, 1, text);
+    }
+    assert.match(cardText(renderCard(sampleViews['result-cancelled']!, { actions: 'execute', now: NOW })), /✖ Cancelled\n — \nUnlock account/);
+  });
+
+  it('pick-list rows show login, department and state; unlock rows carry the unlock verb', () => {
+    const text = cardText(renderCard(sampleViews['pick-list']!, { actions: 'execute', now: NOW }));
+    assert.match(text, /John Smith\n🔒 Locked\njsmith · Sales/);
+    assert.match(text, /Jo Smithers\n⛔ Disabled\njsmithers/);
+    assert.match(text, /Jack Smithy\n✅ Active\njsmithy · Finance/);
+    const unlock = renderCard(sampleViews['pick-list-unlock']!, { actions: 'execute', now: NOW });
+    assert.match(cardText(unlock), /Pick the one to unlock/);
+    assert.deepEqual(cardActions(unlock).map((a) => a.verb), ['account.unlock', 'account.unlock']);
   });
 
   it('a non-agent’s help says they are not helpdesk staff and lists nothing', () => {

@@ -112,13 +112,18 @@ describe('slack renderer: content', () => {
     const view = sampleViews['pick-list'] as PickListView;
     const message = renderView(view, { ephemeral: true });
     const accessories = message.blocks.filter((b) => b.type === 'section' && 'accessory' in b && b.accessory);
-    assert.equal(accessories.length, 2);
+    assert.equal(accessories.length, 3);
     assert.deepEqual(buttons(message).map((b) => JSON.parse(b.value)), [
-      { verb: 'user.show', user: 'jsmith' }, { verb: 'user.show', user: 'jsmithers' },
+      { verb: 'user.show', user: 'jsmith' }, { verb: 'user.show', user: 'jsmithers' }, { verb: 'user.show', user: 'jsmithy' },
     ]);
+    // Each row tells namesakes apart: login, state, department.
+    const rows = accessories.map((b) => (b as { text: { text: string } }).text.text);
+    assert.match(rows[0] ?? '', /`jsmith` {2}:lock: \*Locked\*\nSales/);
+    assert.match(rows[1] ?? '', /`jsmithers` {2}:no_entry: \*Disabled\*/);
+    assert.match(rows[2] ?? '', /`jsmithy` {2}:white_check_mark: Active\nFinance/);
     assert.ok(allText(message).includes('narrow the query'));
 
-    const users = Array.from({ length: 120 }, (_, i) => ({ login: `bench.user${i}`, displayName: `Bench User ${i}`, department: 'Bench' }));
+    const users = Array.from({ length: 120 }, (_, i) => ({ login: `bench.user${i}`, displayName: `Bench User ${i}`, department: 'Bench', enabled: true, locked: false }));
     const big: PickListView = { ...view, users, truncated: false, actions: users.map((u) => ({ verb: VERBS.userShow, label: 'Show', data: { user: u.login } })) };
     const bigMessage = renderView(big, { ephemeral: true });
     assert.deepEqual(blockKitProblems(bigMessage), []);
@@ -142,10 +147,10 @@ describe('slack renderer: content', () => {
   it('a secret is drawn only in an ephemeral message, never in the fallback text', () => {
     const view = sampleViews['result-secret']!;
     const privately = renderView(view, { ephemeral: true });
-    assert.ok(allText(privately).includes(SECRET));
-    assert.ok(!privately.text.includes(SECRET));
+    assert.ok(allText(privately).includes('Xy7# kP2m !Qw9 rT4v'), 'shown in groups of four');
+    assert.ok(!privately.text.includes(SECRET) && !privately.text.includes('Xy7#'));
     const shared = renderView(view, { ephemeral: false });
-    assert.ok(!allText(shared).includes(SECRET));
+    assert.ok(!allText(shared).includes(SECRET) && !allText(shared).includes('Xy7#'));
   });
 
   it('help for a non-agent says so and lists no command', () => {
@@ -156,9 +161,34 @@ describe('slack renderer: content', () => {
     assert.ok(allText(agent).includes('/helpdesk user &lt;name, login, e-mail or phone&gt;'));
   });
 
-  it('error views use the shared wording and a reference', () => {
+  it('error views use the shared wording; only an unexpected error (INTERNAL) carries a reference', () => {
     const message = renderView({ kind: 'error', code: 'CONFIRM.USED', params: {}, correlationId: '0123456789abcdef' }, { ephemeral: true });
     assert.equal(message.text, errorText('CONFIRM.USED'));
-    assert.ok(allText(message).includes('01234567'));
+    assert.ok(!allText(message).includes('01234567') && !allText(message).includes('Reference'));
+    const notFound = renderView({ kind: 'error', code: 'DIR.USER_NOT_FOUND', params: { query: 'x' }, correlationId: '0123456789abcdef' }, { ephemeral: true });
+    assert.ok(!allText(notFound).includes('Reference'));
+    const internal = renderView({ kind: 'error', code: 'INTERNAL', params: { ref: '01234567' }, correlationId: '0123456789abcdef' }, { ephemeral: true });
+    assert.equal(allText(internal).split('Reference: 01234567').length - 1, 2, 'in the text and its fallback, once each');
+  });
+
+  it('user details open with the state that matters on the phone', () => {
+    const message = renderView(userDetails, { ephemeral: true });
+    const first = message.blocks[1] as { type: string; text?: { text: string } };
+    assert.equal(first.type, 'section');
+    assert.match(first.text?.text ?? '', /^:lock: \*Locked\* since <!date\^\d+\^[^>]+> — stays locked until someone unlocks it$/);
+    const disabled = renderView(sampleViews['user-details-disabled-expired']!, { ephemeral: true });
+    const lines = ((disabled.blocks[1] as { text?: { text: string } }).text?.text ?? '').split('\n');
+    assert.match(lines[0] ?? '', /^:no_entry: \*Disabled\*/);
+    assert.ok(lines.some((l) => l.startsWith(':hourglass: *Password expired*')));
+    assert.ok(lines.some((l) => l.startsWith(':key: *Must change password* at next logon')));
+    const active = renderView(manyGroups, { ephemeral: true });
+    assert.match((active.blocks[1] as { text?: { text: string } }).text?.text ?? '', /^:white_check_mark: \*Active\*/);
+  });
+
+  it('a cancelled action says so once and names it', () => {
+    const text = allText(renderView(sampleViews['result-cancelled']!, { ephemeral: true }));
+    assert.match(text, /\*Cancelled: Unlock account\*/);
+    const plain = renderView(sampleViews['result-cancelled-plain']!, { ephemeral: true });
+    assert.doesNotMatch(JSON.stringify(plain.blocks), /Cancelled: Cancelled/);
   });
 });
