@@ -7,7 +7,7 @@
 //   TEAMSAPPTESTER_BROWSER=none         do not open a browser on the Playground's page (the Playground's own switch)
 // The Playground runs with scripts/playground-loopback.cjs preloaded (loopback only, no telemetry).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -33,15 +33,17 @@ const children: ChildProcess[] = [];
 let stopping = false;
 
 /** Own process groups (detached), so a terminal's Ctrl-C reaches this script only and it stops them in order. */
-function start(name: string, args: string[], env: NodeJS.ProcessEnv, onStdout?: (text: string) => void): ChildProcess {
+function start(name: string, args: string[], env: NodeJS.ProcessEnv, onStdout?: (text: string) => void, onFailure?: () => void): ChildProcess {
   const child = spawn(process.execPath, args, { cwd: process.cwd(), env, detached: true, stdio: ['ignore', onStdout ? 'pipe' : 'inherit', 'inherit'] });
   child.stdout?.on('data', (d: Buffer) => {
     process.stdout.write(d);
     onStdout?.(d.toString());
   });
-  child.once('error', (err) => stop(1, `${name} could not start: ${err.message}`));
+  child.once('error', (err) => void stop(1, `${name} could not start: ${err.message}`));
   child.once('exit', (code, signal) => {
-    if (!stopping) stop(1, `${name} stopped (${signal ?? `exit code ${code}`}); stopping the rest`);
+    if (stopping) return;
+    onFailure?.();
+    void stop(1, `${name} stopped (${signal ?? `exit code ${code}`}); stopping the rest`);
   });
   children.push(child);
   return child;
@@ -91,6 +93,13 @@ async function announce(port: string): Promise<void> {
   if (!stopping) console.log(`playground: open http://localhost:${port}/ (Microsoft 365 Agents Playground, talking to the bot at ${endpoint}); Ctrl-C stops both`);
 }
 
+// Without a terminal on its stdout the Playground writes its messages (a bad mock user file…) only to its log.
+const playgroundLog = process.env.M365_AGENTS_PLAYGROUND_LOGFILE ?? path.resolve('data', 'm365agentsplayground.log');
+function showPlaygroundErrors(): void {
+  const lines = existsSync(playgroundLog) ? readFileSync(playgroundLog, 'utf8').split('\n') : [];
+  for (const line of lines.filter((l) => l.startsWith('error '))) console.error(`playground: ${line.slice('error '.length)}`);
+}
+
 let announced = false;
 start(
   'Microsoft 365 Agents Playground',
@@ -111,7 +120,7 @@ start(
     ...process.env,
     APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
     M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
-    M365_AGENTS_PLAYGROUND_LOGFILE: process.env.M365_AGENTS_PLAYGROUND_LOGFILE ?? path.resolve('data', 'm365agentsplayground.log'),
+    M365_AGENTS_PLAYGROUND_LOGFILE: playgroundLog,
   },
   (text) => {
     const port = /Listening on (\d+)/.exec(text)?.[1];
@@ -120,4 +129,5 @@ start(
       void announce(port);
     }
   },
+  showPlaygroundErrors,
 );
