@@ -10,6 +10,7 @@ import { loadConfig } from './config/load-config';
 import { buildCore } from './core';
 import { createHttpServer } from './http/server';
 import { installGracefulShutdown } from './http/shutdown';
+import { portalApiMount } from './portal/api/portal-api';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   const core = buildCore(config, logger);
   const teams = createTeamsSurface({ service: core.service, logger, botFramework: config.botFramework, localConsole: config.localConsole });
   const local = createLocalConsole({ enabled: config.localConsole, bot: teams.bot, logger });
-  const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount] });
+  const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute });
+  const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount, portalApi] });
   let slack: SlackSurface | undefined;
   if (config.slack) slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack });
 

@@ -1,5 +1,7 @@
 // The typed configuration the composition root hands to adapters. Built by loadConfig (load-config.ts)
 // from environment variables; see the table in README.md.
+import type { MaskPolicy } from '../domain/masking';
+import type { IndicatorThresholds } from '../domain/vishing-thresholds';
 
 export interface LdapConfig {
   readonly url: string;
@@ -25,6 +27,13 @@ export interface SlackConfig {
   readonly apiUrl?: string;
 }
 
+/** The portal's data (issue 8): answer masking, the portal API's rate, the vishing indicators' thresholds. */
+export interface PortalDataConfig {
+  readonly enrollmentMask: MaskPolicy;
+  readonly apiRatePerMinute: number;
+  readonly indicators: IndicatorThresholds;
+}
+
 export interface Config {
   readonly production: boolean;
   readonly port: number;
@@ -47,4 +56,5 @@ export interface Config {
   /** The local console and its Direct Line endpoint (self-asserted identity: dev only). */
   readonly localConsole: boolean;
   readonly confirmationTtlMs: number;
+  readonly portalData: PortalDataConfig;
 }

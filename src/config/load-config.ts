@@ -3,6 +3,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PROTECTED_GROUPS } from '../domain/policy';
+import { MASK_POLICIES } from '../domain/masking';
+import { DEFAULT_INDICATOR_THRESHOLDS } from '../domain/vishing-thresholds';
 import type { Config } from './config';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -61,6 +63,11 @@ const schema = z.object({
   SECRETS_KEY: optional.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   PORTAL_API_TOKEN: optional.refine((v) => v === undefined || v.length >= 24, 'must be at least 24 characters'),
   LOCAL_CONSOLE: z.enum(['on', 'off']).optional(),
+  ENROLLMENT_MASK: z.enum(MASK_POLICIES).default('first-last'),
+  PORTAL_API_RATE_PER_MINUTE: integer(1, 100_000, 600),
+  VISHING_FAILED_ANSWERS: integer(2, 100, DEFAULT_INDICATOR_THRESHOLDS.failedAnswersPerHour),
+  VISHING_PIN_FAILURES: integer(1, 100, DEFAULT_INDICATOR_THRESHOLDS.pinFailuresPerDay),
+  VISHING_LOCKS_PER_IP: integer(2, 1000, DEFAULT_INDICATOR_THRESHOLDS.lockedUsersPerIp),
 });
 
 type Env = z.infer<typeof schema>;
@@ -152,6 +159,15 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     ...(env.PORTAL_API_TOKEN ? { portalApiToken: env.PORTAL_API_TOKEN } : {}),
     localConsole: env.LOCAL_CONSOLE ? env.LOCAL_CONSOLE === 'on' : !production,
     confirmationTtlMs: 5 * 60_000,
+    portalData: {
+      enrollmentMask: env.ENROLLMENT_MASK,
+      apiRatePerMinute: env.PORTAL_API_RATE_PER_MINUTE,
+      indicators: {
+        failedAnswersPerHour: env.VISHING_FAILED_ANSWERS,
+        pinFailuresPerDay: env.VISHING_PIN_FAILURES,
+        lockedUsersPerIp: env.VISHING_LOCKS_PER_IP,
+      },
+    },
   };
   return { ok: true, config };
 }

@@ -1,11 +1,15 @@
 // The store: one object per backend (SQLite, MongoDB) exposing the repositories the service uses.
 import type { HelpdeskAuditTrail } from './audit-trail.port';
 import type { ConfirmationRepository } from './confirmations.port';
+import type { EnrollmentRepository, PortalAccountRepository, PortalEventRepository } from './portal.port';
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly audit: HelpdeskAuditTrail;
   readonly confirmations: ConfirmationRepository;
+  readonly portalEvents: PortalEventRepository;
+  readonly portalAccounts: PortalAccountRepository;
+  readonly enrollments: EnrollmentRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

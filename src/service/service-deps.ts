@@ -1,6 +1,9 @@
 // What the service needs: one adapter per port, and the rules' settings.
+import type { MaskPolicy } from '../domain/masking';
 import type { PasswordPolicy } from '../domain/password-policy';
 import type { RoleGroups } from '../domain/roles';
+import { DEFAULT_INDICATOR_THRESHOLDS, type IndicatorThresholds } from '../domain/vishing-thresholds';
+import type { AnswerCipher } from '../ports/answer-cipher.port';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
 import type { Logger } from '../ports/logger.port';
@@ -19,6 +22,10 @@ export interface ServiceSettings {
   readonly passwordPolicy: PasswordPolicy;
   /** pwdLastSet = 0 after a reset (DESIGN: yes unless told otherwise). */
   readonly mustChangeAfterReset: boolean;
+  /** ENROLLMENT_MASK: how enrolled answers are shown to supervisors. */
+  readonly enrollmentMask: MaskPolicy;
+  /** The vishing indicators' thresholds (VISHING_*). */
+  readonly indicators: IndicatorThresholds;
 }
 
 export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protectedGroups'> = {
@@ -27,6 +34,8 @@ export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protectedGroups'
   pickListSize: 10,
   passwordPolicy: { length: 16 },
   mustChangeAfterReset: true,
+  enrollmentMask: 'first-last',
+  indicators: DEFAULT_INDICATOR_THRESHOLDS,
 };
 
 export interface ServiceDeps {
@@ -35,4 +44,6 @@ export interface ServiceDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: ServiceSettings;
+  /** Opens sealed enrollment answers for masking; without it `enrollment` cannot show answers. */
+  readonly answerCipher?: AnswerCipher;
 }

@@ -10,6 +10,7 @@ import { migrate } from './migrate';
 import { MIGRATIONS } from './migrations';
 import { sqliteAuditTrail } from './sqlite-audit-trail';
 import { sqliteConfirmations } from './sqlite-confirmations';
+import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalEvents } from './sqlite-portal';
 import { guard } from './store-unavailable';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 2000;
@@ -54,6 +55,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     kind: 'sqlite',
     audit: sqliteAuditTrail(db, auditKey),
     confirmations: sqliteConfirmations(db),
+    portalEvents: sqlitePortalEvents(db),
+    portalAccounts: sqlitePortalAccounts(db),
+    enrollments: sqliteEnrollments(db),
     async ping(): Promise<void> {
       guard('ping', () => {
         canRead.get();
