@@ -8,6 +8,7 @@ import type { AuditEntry, AuditEntryInput } from '../../src/domain/audit-entry';
 import { isHelpdeskError } from '../../src/domain/errors';
 import type { PendingConfirmation } from '../../src/ports/confirmations.port';
 import type { Store } from '../../src/ports/store.port';
+import { describePortalRepositories } from './portal-store.contract';
 
 /** Fields of a stored audit entry to overwrite (a key present with `undefined` clears the field). */
 export type AuditPatch = Partial<Omit<AuditEntry, 'seq'>>;
@@ -298,5 +299,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         for (const r of results.filter((x) => !x.ok)) assert.deepEqual(r, { ok: false, reason: 'used' });
       });
     });
+
+    describePortalRepositories(() => store);
   });
 }

@@ -16,6 +16,9 @@ import { silentLogger, type Logger } from '../../src/ports/logger.port';
 import type { Store } from '../../src/ports/store.port';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
 import type { ServiceSettings } from '../../src/service/service-deps';
+import { aesGcmAnswerCipher } from '../../src/adapters/secrets/answer-cipher';
+import { portalApiMount } from '../../src/portal/api/portal-api';
+import { PortalIntake } from '../../src/service/portal-intake';
 import { SAMBA_SETTINGS, ShiftableClock, sambaDirectory } from './bot-harness';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackUser, type RecordedCall } from './slack-api-fake';
 import {
@@ -33,6 +36,8 @@ export interface SlackHarnessOptions {
   readonly identityTtlMs?: number;
   /** Wrap the service (e.g. to count the calls that reach it). */
   readonly wrapService?: (service: HelpdeskService) => HelpdeskService;
+  /** Serve the portal API on the same server and store, with this bearer token. */
+  readonly portalApiToken?: string;
 }
 
 /** A button as the bot drew it in a recorded message. */
@@ -46,6 +51,8 @@ export interface DrawnButton {
 
 export interface SlackHarness {
   readonly eventsUrl: string;
+  /** The server's base URL (the portal API is under /api/portal when portalApiToken was given). */
+  readonly baseUrl: string;
   readonly fake: FakeSlackApi;
   readonly service: HelpdeskService;
   readonly directory: Directory;
@@ -95,7 +102,9 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
   const dir = mkdtempSync(path.join(tmpdir(), 'slack-harness-'));
   const fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: options.slackUsers });
   const store = openSqliteStore({ path: path.join(dir, 'helpdesk.db'), auditKey: randomBytes(32), clock });
-  const created = new HelpdeskService({ directory, store, clock, logger, settings: options.settings ?? SAMBA_SETTINGS });
+  const answerCipher = aesGcmAnswerCipher(randomBytes(32));
+  const created = new HelpdeskService({ directory, store, clock, logger, answerCipher, settings: options.settings ?? SAMBA_SETTINGS });
+  const portalApi = portalApiMount({ token: options.portalApiToken, intake: new PortalIntake({ directory, store, clock, cipher: answerCipher }), logger });
   const service = options.wrapService ? options.wrapService(created) : created;
   const surface = await createSlackSurface({
     service,
@@ -103,7 +112,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     config: { botToken: TEST_BOT_TOKEN, signingSecret: TEST_SIGNING_SECRET, apiUrl: fake.apiUrl },
     ...(options.identityTtlMs !== undefined ? { identityTtlMs: options.identityTtlMs } : {}),
   });
-  const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server)] });
+  const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server), portalApi] });
   await http.listen(0, '127.0.0.1');
   const eventsUrl = `${http.url()}/slack/events`;
 
@@ -115,6 +124,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
 
   return {
     eventsUrl,
+    baseUrl: http.url(),
     fake,
     service,
     directory,
