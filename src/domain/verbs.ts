@@ -12,6 +12,10 @@ export const VERBS = {
   confirmAccept: 'confirm.accept',
   /** Cancel a confirmation (the token is burnt). data: { token } */
   confirmCancel: 'confirm.cancel',
+  /** Ask to unlock the self-service portal account: leads to a confirm card. data: { user } */
+  portalUnlock: 'portal.unlock',
+  /** The next page of `audit`. data: { user, cursor (the last shown event's id), days?, type? } */
+  auditMore: 'audit.more',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

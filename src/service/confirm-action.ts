@@ -9,6 +9,7 @@ import { resetPassword } from './reset-password';
 import { pressRoute } from './route';
 import { assertMayChange, findOne, withProtections } from './target-resolver';
 import { unlockAccount } from './unlock-account';
+import { unlockPortal } from './unlock-portal';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { View } from './views';
 
@@ -23,6 +24,7 @@ async function accept(call: UseCaseCall, token: string): Promise<View> {
   const target = await withProtections(env.directory, entry, actor, env.settings.protectedGroups);
   assertMayChange(target);
   if (confirmation.action === 'account.unlock') return unlockAccount(call, target);
+  if (confirmation.action === 'portal.unlock') return unlockPortal(call, target);
   if (call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
   return resetPassword(call, target, { action: 'password.reset.view' });
 }

@@ -7,6 +7,7 @@ import { summaryOf, userDetailsView } from './user-details';
 import type { View } from './views';
 import { VERBS } from '../domain/verbs';
 import { commandRoute } from './route';
+import { withPortal } from './portal-section';
 
 function exactMatch(hits: readonly DirectoryEntry[], query: string): DirectoryEntry | undefined {
   const q = query.toLowerCase();
@@ -23,7 +24,8 @@ export async function findUser({ env, actor, subject }: UseCaseCall, query: stri
   const single = hits.length === 1 ? hits[0] : exactMatch(hits, query);
   if (single) {
     subject.target = single.sAMAccountName;
-    return userDetailsView(actor, await withProtections(env.directory, single, actor, env.settings.protectedGroups));
+    const target = await withProtections(env.directory, single, actor, env.settings.protectedGroups);
+    return withPortal(env, actor, target, userDetailsView(actor, target));
   }
   subject.detail = `${hits.length > size ? `more than ${size}` : hits.length} matches`;
   const shown = hits.slice(0, size);

@@ -151,6 +151,9 @@ DROP INDEX portal_events_user_at;
 CREATE INDEX portal_events_user_at ON portal_events (user, at DESC, id DESC);
 CREATE INDEX portal_events_user_type_at ON portal_events (user, type, at DESC, id DESC);
 CREATE INDEX portal_events_ip_type_at ON portal_events (ip, type, at) WHERE ip IS NOT NULL;
+-- "an address or client never seen for this user in 90 days" (vishing indicators).
+CREATE INDEX portal_events_user_ip_at ON portal_events (user, ip, at) WHERE ip IS NOT NULL;
+CREATE INDEX portal_events_user_agent_at ON portal_events (user, user_agent, at) WHERE user_agent IS NOT NULL;
 `;
 
 export const MIGRATIONS: readonly Migration[] = [

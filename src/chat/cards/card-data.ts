@@ -14,6 +14,7 @@ import type {
   UserDetailsView,
 } from '../../service/views';
 import { formatWhen, truncate } from './format';
+import { portalDetailsData } from './portal-card-data';
 
 /** Groups shown by name on a user-details card; the rest are counted ("and N more"). */
 export const MAX_GROUPS_SHOWN = 15;
@@ -163,6 +164,7 @@ export function userDetailsData(view: UserDetailsView, now: Date) {
     groups: shown.map((text, i) => ({ text: i < shown.length - 1 ? `${text}  ·  ` : text })),
     groupsMore: hidden > 0 ? `and ${hidden} more` : '',
     actions: view.actions.map(cardAction),
+    ...portalDetailsData(view, now),
   };
 }
 

@@ -1,9 +1,12 @@
 // The Adaptive Card templates (cards/*.json), imported so that the build carries them along.
+import auditEvents from '../../../cards/audit-events.json';
 import confirm from '../../../cards/confirm.json';
+import enrollment from '../../../cards/enrollment.json';
 import error from '../../../cards/error.json';
 import help from '../../../cards/help.json';
 import pickList from '../../../cards/pick-list.json';
 import result from '../../../cards/result.json';
+import syncTransactions from '../../../cards/sync-transactions.json';
 import userDetails from '../../../cards/user-details.json';
 import type { View } from '../../service/views';
 
@@ -17,6 +20,9 @@ export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
   confirm,
   result,
   error,
+  'audit-events': auditEvents,
+  'sync-transactions': syncTransactions,
+  enrollment,
 };
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

@@ -5,6 +5,7 @@ import type {
 } from '../../service/views';
 import { errorText } from '../core/error-text';
 import type { Block } from './block-kit';
+import { auditEventsMessage, enrollmentMessage, portalDetailBlocks, syncMessage } from './portal-renderer';
 import {
   LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
   summariseList, truncate,
@@ -153,6 +154,7 @@ function userDetails(view: UserDetailsView): SlackMessage {
     : summariseList(head(view.groups, LIMITS.sectionText).map(code), {
       budget: LIMITS.sectionText - groupsTitle.length - 1, separator: ' · ', total: groupCount });
   blocks.push(section(`${groupsTitle}\n${groupsText}`));
+  blocks.push(...portalDetailBlocks(view));
   const buttons = actionsBlocks(view.actions, { targetName: view.displayName });
   return {
     text: fallback(`User details: ${view.displayName} (${view.login})${a.locked ? ', locked' : ''}`),
@@ -216,6 +218,12 @@ export function renderView(view: View, options: RenderOptions): SlackMessage {
       return result(view, options);
     case 'error':
       return error(view);
+    case 'audit-events':
+      return auditEventsMessage(view);
+    case 'sync-transactions':
+      return syncMessage(view);
+    case 'enrollment':
+      return enrollmentMessage(view);
   }
 }
 
