@@ -6,6 +6,7 @@ import { LdapDirectory } from './adapters/ldap/ldap-directory';
 import { aesGcmAnswerCipher } from './adapters/secrets/answer-cipher';
 import { deriveKey, loadOrCreateDevKey } from './adapters/secrets/secrets-key';
 import { openSqliteStore } from './adapters/sqlite/sqlite-store';
+import type { AnswerCipher } from './ports/answer-cipher.port';
 import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
 import type { Logger } from './ports/logger.port';
@@ -20,6 +21,8 @@ export interface Core {
   readonly service: HelpdeskService;
   /** What the portal API hands its requests to. */
   readonly portalIntake: PortalIntake;
+  /** Seals enrollment answers (AES-256-GCM under a key derived from SECRETS_KEY). */
+  readonly answerCipher: AnswerCipher;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export function buildCore(config: Config, logger: Logger, clock: Clock = systemC
     store,
     service,
     portalIntake,
+    answerCipher,
     async close() {
       await Promise.allSettled([directory.close(), store.close()]);
     },

@@ -2,6 +2,7 @@
 // The only file that knows every adapter. A bad configuration stops start-up with one line per problem.
 import fs from 'node:fs';
 import dotenv from 'dotenv';
+import { hasDemoPortalData, seedDemoPortalData } from './adapters/demo/demo-portal-data';
 import { createLogger } from './adapters/logging/pino-logger';
 import { createLocalConsole } from './chat/local';
 import { mountSlack, type SlackSurface } from './chat/slack/slack-app';
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel });
   const core = buildCore(config, logger);
+  // The demo directory's first start gets realistic portal data, so every card has content (npm run seed:demo regenerates it).
+  if (!config.ldap && !(await hasDemoPortalData(core.store))) await seedDemoPortalData(core.store, core.answerCipher, new Date());
   const teams = createTeamsSurface({ service: core.service, logger, botFramework: config.botFramework, localConsole: config.localConsole });
   const local = createLocalConsole({ enabled: config.localConsole, bot: teams.bot, logger });
   const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute });
