@@ -69,6 +69,8 @@ export interface BotHarness {
   readonly service: HelpdeskService;
   readonly directory: Directory;
   readonly store: Store;
+  /** The SQLite file behind `store`. */
+  readonly dbPath: string;
   readonly clock: ShiftableClock;
   readonly teams: TeamsSurface;
   readonly http: HttpServer;
@@ -95,7 +97,8 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-bot-'));
   const kind = options.directory ?? 'samba';
   const directory = kind === 'samba' ? sambaDirectory(logger, options.ldapPoolSize) : kind === 'demo' ? new DemoDirectory(clock) : kind;
-  const store = openSqliteStore({ path: path.join(dataDir, 'helpdesk.db'), auditKey: randomBytes(32), clock });
+  const dbPath = path.join(dataDir, 'helpdesk.db');
+  const store = openSqliteStore({ path: dbPath, auditKey: randomBytes(32), clock });
   const base = kind === 'demo' ? { ...SAMBA_SETTINGS, roles: { agentGroups: ['Helpdesk Agents'], supervisorGroups: ['Helpdesk Supervisors'] } } : SAMBA_SETTINGS;
   const answerCipher = aesGcmAnswerCipher(randomBytes(32));
   const created = new HelpdeskService({ directory, store, clock, logger, answerCipher, settings: { ...base, ...options.settings } });
@@ -128,6 +131,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     service,
     directory,
     store,
+    dbPath,
     clock,
     teams,
     http,
