@@ -3,8 +3,10 @@
 import type { Config } from './config/config';
 import { DemoDirectory } from './adapters/demo/demo-directory';
 import { LdapDirectory } from './adapters/ldap/ldap-directory';
+import { aesGcmAnswerCipher } from './adapters/secrets/answer-cipher';
 import { deriveKey, loadOrCreateDevKey } from './adapters/secrets/secrets-key';
 import { openSqliteStore } from './adapters/sqlite/sqlite-store';
+import type { AnswerCipher } from './ports/answer-cipher.port';
 import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
 import type { Logger } from './ports/logger.port';
@@ -12,11 +14,16 @@ import type { Store } from './ports/store.port';
 import { resolveGroupSettings } from './service/group-settings';
 import { HelpdeskService } from './service/helpdesk-service';
 import { DEFAULT_SETTINGS } from './service/service-deps';
+import { PortalIntake } from './service/portal-intake';
 
 export interface Core {
   readonly directory: Directory;
   readonly store: Store;
   readonly service: HelpdeskService;
+  /** What the portal API hands its requests to. */
+  readonly portalIntake: PortalIntake;
+  /** Seals enrollment answers (AES-256-GCM under a key derived from SECRETS_KEY). */
+  readonly answerCipher: AnswerCipher;
   close(): Promise<void>;
 }
 
@@ -36,23 +43,30 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     throw e;
   }
   const store = openSqliteStore({ path: config.store.path, auditKey: deriveKey(masterKey, 'audit-chain'), clock });
+  const answerCipher = aesGcmAnswerCipher(deriveKey(masterKey, 'answer-encryption'));
   const service = new HelpdeskService({
     directory,
     store,
     clock,
     logger,
+    answerCipher,
     settings: {
       ...DEFAULT_SETTINGS,
       roles: groups.roles,
       protection: groups.protection,
       confirmationTtlMs: config.confirmationTtlMs,
       changeLimits: { perActor: config.changeLimits.perAgentPerHour, perTarget: config.changeLimits.perTargetPerHour, windowMs: 60 * 60_000 },
+      enrollmentMask: config.portalData.enrollmentMask,
+      indicators: config.portalData.indicators,
     },
   });
+  const portalIntake = new PortalIntake({ directory, store, clock, cipher: answerCipher });
   return {
     directory,
     store,
     service,
+    portalIntake,
+    answerCipher,
     async close() {
       await Promise.allSettled([directory.close(), store.close()]);
     },

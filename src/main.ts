@@ -2,6 +2,7 @@
 // The only file that knows every adapter. A bad configuration stops start-up with one line per problem.
 import fs from 'node:fs';
 import dotenv from 'dotenv';
+import { hasDemoPortalData, seedDemoPortalData } from './adapters/demo/demo-portal-data';
 import { createLogger } from './adapters/logging/pino-logger';
 import { createLocalConsole } from './chat/local';
 import { mountSlack, type SlackSurface } from './chat/slack/slack-app';
@@ -10,6 +11,7 @@ import { loadConfig } from './config/load-config';
 import { buildCore } from './core';
 import { createHttpServer } from './http/server';
 import { installGracefulShutdown } from './http/shutdown';
+import { portalApiMount } from './portal/api/portal-api';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
@@ -25,6 +27,8 @@ async function main(): Promise<void> {
   const audit = core.service.auditIntegrity;
   void audit.verify().then(() => audit.logHead());
   const stopHeadLog = audit.startHeadLog(config.auditHeadLogMs);
+  // The demo directory's first start gets realistic portal data, so every card has content (npm run seed:demo regenerates it).
+  if (!config.ldap && !(await hasDemoPortalData(core.store))) await seedDemoPortalData(core.store, core.answerCipher, new Date());
   const teams = createTeamsSurface({
     service: core.service,
     logger,
@@ -34,7 +38,8 @@ async function main(): Promise<void> {
     allowedTenants: config.teamsTenants,
   });
   const local = createLocalConsole({ enabled: config.localConsole, bot: teams.bot, logger });
-  const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount] });
+  const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute });
+  const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount, portalApi] });
   let slack: SlackSurface | undefined;
   if (config.slack) slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack });
 

@@ -1,5 +1,7 @@
 // The typed configuration the composition root hands to adapters. Built by loadConfig (load-config.ts)
 // from environment variables; see the table in README.md.
+import type { MaskPolicy } from '../domain/masking';
+import type { IndicatorThresholds } from '../domain/vishing-thresholds';
 
 export interface LdapConfig {
   readonly url: string;
@@ -31,6 +33,13 @@ export interface SlackConfig {
  * serviceUrl only), 'off' (production without MicrosoftAppId: the route does not exist).
  */
 export type BotEndpointMode = 'authenticated' | 'loopback' | 'off';
+
+/** The portal's data (issue 8): answer masking, the portal API's rate, the vishing indicators' thresholds. */
+export interface PortalDataConfig {
+  readonly enrollmentMask: MaskPolicy;
+  readonly apiRatePerMinute: number;
+  readonly indicators: IndicatorThresholds;
+}
 
 export interface Config {
   /** Any real credential or peer configured, or NODE_ENV=production (DESIGN.md "Production mode and surfaces"). */
@@ -67,4 +76,5 @@ export interface Config {
   readonly changeLimits: { readonly perAgentPerHour: number; readonly perTargetPerHour: number };
   /** How often the audit chain's head is logged (AUDIT_HEAD_LOG_MINUTES); 0 = never. */
   readonly auditHeadLogMs: number;
+  readonly portalData: PortalDataConfig;
 }

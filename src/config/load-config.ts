@@ -3,6 +3,8 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { MASK_POLICIES } from '../domain/masking';
+import { DEFAULT_INDICATOR_THRESHOLDS } from '../domain/vishing-thresholds';
 import type { Config } from './config';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -67,6 +69,11 @@ const schema = z.object({
   LIMIT_AGENT_PER_HOUR: integer(1, 10_000, 20),
   LIMIT_TARGET_PER_HOUR: integer(1, 1000, 3),
   AUDIT_HEAD_LOG_MINUTES: integer(0, 1440, 10),
+  ENROLLMENT_MASK: z.enum(MASK_POLICIES).default('first-last'),
+  PORTAL_API_RATE_PER_MINUTE: integer(1, 100_000, 600),
+  VISHING_FAILED_ANSWERS: integer(2, 100, DEFAULT_INDICATOR_THRESHOLDS.failedAnswersPerHour),
+  VISHING_PIN_FAILURES: integer(1, 100, DEFAULT_INDICATOR_THRESHOLDS.pinFailuresPerDay),
+  VISHING_LOCKS_PER_IP: integer(2, 1000, DEFAULT_INDICATOR_THRESHOLDS.lockedUsersPerIp),
 });
 
 type Env = z.infer<typeof schema>;
@@ -191,6 +198,15 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     confirmationTtlMs: 5 * 60_000,
     changeLimits: { perAgentPerHour: env.LIMIT_AGENT_PER_HOUR, perTargetPerHour: env.LIMIT_TARGET_PER_HOUR },
     auditHeadLogMs: env.AUDIT_HEAD_LOG_MINUTES * 60_000,
+    portalData: {
+      enrollmentMask: env.ENROLLMENT_MASK,
+      apiRatePerMinute: env.PORTAL_API_RATE_PER_MINUTE,
+      indicators: {
+        failedAnswersPerHour: env.VISHING_FAILED_ANSWERS,
+        pinFailuresPerDay: env.VISHING_PIN_FAILURES,
+        lockedUsersPerIp: env.VISHING_LOCKS_PER_IP,
+      },
+    },
   };
   return { ok: true, config };
 }

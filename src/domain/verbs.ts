@@ -16,6 +16,10 @@ export const VERBS = {
   requestShow: 'request.show',
   /** Hide a shown one-time secret (also pressed by the surface itself after a while). data: { ref } */
   secretHide: 'secret.hide',
+  /** Ask to unlock the self-service portal account: leads to a confirm card. data: { user } */
+  portalUnlock: 'portal.unlock',
+  /** The next page of `audit`. data: { user, cursor (the last shown event's id), days?, type? } */
+  auditMore: 'audit.more',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

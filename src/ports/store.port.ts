@@ -4,6 +4,7 @@ import type { ChangeLimitRepository } from './change-limits.port';
 import type { ConfirmationRepository } from './confirmations.port';
 import type { SharedRequestRepository } from './shared-requests.port';
 import type { ShownSecretRepository } from './shown-secrets.port';
+import type { EnrollmentRepository, PortalAccountRepository, PortalEventRepository } from './portal.port';
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
@@ -12,6 +13,9 @@ export interface Store {
   readonly sharedRequests: SharedRequestRepository;
   readonly shownSecrets: ShownSecretRepository;
   readonly accountChanges: ChangeLimitRepository;
+  readonly portalEvents: PortalEventRepository;
+  readonly portalAccounts: PortalAccountRepository;
+  readonly enrollments: EnrollmentRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

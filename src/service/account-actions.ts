@@ -2,7 +2,7 @@
 import type { DirectoryEntry } from '../domain/directory-user';
 import type { Action } from '../domain/policy';
 
-export type AccountAction = Extract<Action, 'account.unlock' | 'password.reset.view'>;
+export type AccountAction = Extract<Action, 'account.unlock' | 'password.reset.view' | 'portal.unlock'>;
 
 interface Wording {
   readonly title: string;
@@ -17,6 +17,12 @@ export const ACCOUNT_ACTIONS: Record<AccountAction, Wording> = {
     title: 'Unlock account',
     question: (name) => `Unlock the Active Directory account of ${name}?`,
     warnings: (u) => (u.account.enabled ? [] : ['The account is disabled: unlocking it does not let them sign in.']),
+    requiresPrivateView: false,
+  },
+  'portal.unlock': {
+    title: 'Unlock portal account',
+    question: (name) => `Unlock the self-service portal account of ${name}? Their failed attempts are cleared; the Active Directory account is not touched.`,
+    warnings: () => [],
     requiresPrivateView: false,
   },
   'password.reset.view': {

@@ -5,6 +5,10 @@ import type { Role } from '../domain/roles';
 export const USAGE_LINES: readonly { usage: string; description: string; role: Role }[] = [
   { usage: 'user <name, login, e-mail or phone>', description: 'Find a user and show their account', role: 'agent' },
   { usage: 'unlock <user>', description: 'Unlock their Active Directory account (asks to confirm)', role: 'agent' },
+  { usage: 'audit <user> [days=N] [type=T]', description: 'Their self-service portal events, newest first', role: 'agent' },
+  { usage: 'sync <user> [failed]', description: 'Their sync transactions, failures first', role: 'agent' },
+  { usage: 'unlock-portal <user>', description: 'Unlock their self-service portal account (asks to confirm)', role: 'agent' },
+  { usage: 'enrollment <user>', description: 'Their enrolled security questions, answers masked', role: 'supervisor' },
   { usage: 'reset <user> view', description: 'Reset their password and show it to you once (private chat only)', role: 'supervisor' },
   { usage: 'help', description: 'This list', role: 'agent' },
 ];

@@ -10,6 +10,7 @@ import { resetPassword } from './reset-password';
 import { pressRoute } from './route';
 import { assertMayChange, findOne, withProtections } from './target-resolver';
 import { unlockAccount } from './unlock-account';
+import { unlockPortal } from './unlock-portal';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { View } from './views';
 
@@ -25,8 +26,11 @@ async function accept(call: UseCaseCall, token: string): Promise<View> {
   assertMayChange(target);
   const action = confirmation.action;
   if (ACCOUNT_ACTIONS[action].requiresPrivateView && call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
-  return withinChangeLimits(call, action, target.user.sAMAccountName, () =>
-    action === 'account.unlock' ? unlockAccount(call, target) : resetPassword(call, target, { action: 'password.reset.view' }));
+  return withinChangeLimits(call, action, target.user.sAMAccountName, () => {
+    if (action === 'account.unlock') return unlockAccount(call, target);
+    if (action === 'portal.unlock') return unlockPortal(call, target);
+    return resetPassword(call, target, { action: 'password.reset.view' });
+  });
 }
 
 async function cancel({ env, actor, subject }: UseCaseCall, token: string): Promise<View> {

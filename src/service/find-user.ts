@@ -7,6 +7,7 @@ import type { UseCaseCall, UseCaseEnv } from './use-case';
 import { summaryOf, userDetailsView } from './user-details';
 import type { PickIntent, PickListView, View } from './views';
 import { commandRoute } from './route';
+import { withPortal } from './portal-section';
 
 function exactMatch(hits: readonly DirectoryEntry[], query: string): DirectoryEntry | undefined {
   const q = query.toLowerCase();
@@ -19,6 +20,7 @@ function exactMatch(hits: readonly DirectoryEntry[], query: string): DirectoryEn
 const BUTTON_LABEL: Record<PickIntent, string> = {
   'user.show': 'Show',
   'account.unlock': 'Unlock…',
+  'portal.unlock': 'Unlock portal…',
   'password.reset.view': 'Reset password…',
 };
 
@@ -48,7 +50,8 @@ export async function findUser({ env, actor, subject }: UseCaseCall, query: stri
   const single = hits.length === 1 ? hits[0] : exactMatch(hits, query);
   if (single) {
     subject.target = single.sAMAccountName;
-    return userDetailsView(actor, await withProtections(env.directory, single, actor, env.settings.protection));
+    const target = await withProtections(env.directory, single, actor, env.settings.protection);
+    return withPortal(env, actor, target, userDetailsView(actor, target));
   }
   subject.detail = matchesDetail(hits, size);
   return pickListView(env, query, hits, 'user.show');

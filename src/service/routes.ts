@@ -1,14 +1,21 @@
 // Every route the service answers, collected from the use case files that declare them. A command word
 // with no route (a feature of a later release) is answered "not available in this installation yet".
+import { auditEventsRoutes } from './audit-events';
 import { confirmRoutes } from './confirm-action';
+import { enrollmentDataRoutes } from './enrollment-data';
 import { findUserRoutes } from './find-user';
 import { hideSecretRoutes } from './hide-secret';
 import { promptConfirmationRoutes } from './prompt-confirmation';
 import type { CommandRoute, PressRoute } from './route';
 import { sharedRequestRoutes } from './shared-request';
 import { showUserRoutes } from './show-user';
+import { syncTransactionsRoutes } from './sync-transactions';
+import { unlockPortalRoutes } from './unlock-portal';
 
-const ALL = [...findUserRoutes, ...showUserRoutes, ...promptConfirmationRoutes, ...confirmRoutes, ...hideSecretRoutes];
+const ALL = [
+  ...findUserRoutes, ...showUserRoutes, ...promptConfirmationRoutes, ...confirmRoutes, ...hideSecretRoutes,
+  ...auditEventsRoutes, ...syncTransactionsRoutes, ...enrollmentDataRoutes, ...unlockPortalRoutes,
+];
 
 export const COMMAND_ROUTES: readonly CommandRoute[] = ALL.filter((r): r is CommandRoute => 'command' in r);
 

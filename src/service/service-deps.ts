@@ -1,8 +1,11 @@
 // What the service needs: one adapter per port, and the rules' settings.
+import type { MaskPolicy } from '../domain/masking';
 import type { PasswordPolicy } from '../domain/password-policy';
 import type { Protection } from '../domain/protection';
 import type { RoleGroups } from '../domain/roles';
 import type { ChangeLimitsWindow } from '../ports/change-limits.port';
+import { DEFAULT_INDICATOR_THRESHOLDS, type IndicatorThresholds } from '../domain/vishing-thresholds';
+import type { AnswerCipher } from '../ports/answer-cipher.port';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
 import type { Logger } from '../ports/logger.port';
@@ -28,6 +31,10 @@ export interface ServiceSettings {
   readonly sharedRequestTtlMs: number;
   /** Account changes (unlock, reset, PIN) allowed per agent and per target within the window. */
   readonly changeLimits: ChangeLimitsWindow;
+  /** ENROLLMENT_MASK: how enrolled answers are shown to supervisors. */
+  readonly enrollmentMask: MaskPolicy;
+  /** The vishing indicators' thresholds (VISHING_*). */
+  readonly indicators: IndicatorThresholds;
 }
 
 export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
@@ -39,6 +46,8 @@ export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
   secretHideAfterMs: 2 * 60_000,
   sharedRequestTtlMs: 24 * 3600_000,
   changeLimits: { perActor: 20, perTarget: 3, windowMs: 60 * 60_000 },
+  enrollmentMask: 'first-last',
+  indicators: DEFAULT_INDICATOR_THRESHOLDS,
 };
 
 export interface ServiceDeps {
@@ -47,4 +56,6 @@ export interface ServiceDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: ServiceSettings;
+  /** Opens sealed enrollment answers for masking; without it `enrollment` cannot show answers. */
+  readonly answerCipher?: AnswerCipher;
 }

@@ -1,5 +1,6 @@
 // A pick-list button: the details card of one user, by login.
 import { VERBS } from '../domain/verbs';
+import { withPortal } from './portal-section';
 import { pressRoute } from './route';
 import { findOne, withProtections } from './target-resolver';
 import type { UseCaseCall } from './use-case';
@@ -9,7 +10,8 @@ import type { View } from './views';
 export async function showUser({ env, actor, subject }: UseCaseCall, login: string): Promise<View> {
   const entry = await findOne(env.directory, login);
   subject.target = entry.sAMAccountName;
-  return userDetailsView(actor, await withProtections(env.directory, entry, actor, env.settings.protection));
+  const target = await withProtections(env.directory, entry, actor, env.settings.protection);
+  return withPortal(env, actor, target, userDetailsView(actor, target));
 }
 
 export const showUserRoutes = [pressRoute(VERBS.userShow, { action: 'user.view', run: (call, data) => showUser(call, data.user ?? '') })];

@@ -34,7 +34,7 @@ export interface UserSummaryView {
 }
 
 /** What a pick list's buttons lead on to: the user's details, or the confirm step of an action. */
-export type PickIntent = 'user.show' | 'account.unlock' | 'password.reset.view';
+export type PickIntent = 'user.show' | 'account.unlock' | 'portal.unlock' | 'password.reset.view';
 
 export interface PickListView {
   readonly kind: 'pick-list';
@@ -87,6 +87,10 @@ export interface UserDetailsView {
   readonly groupCount: number;
   /** Buttons fitting the viewer's role and the target (none on a protected target or oneself). */
   readonly actions: readonly ActionButton[];
+  /** The self-service portal section (src/service/portal-section.ts). */
+  readonly portal?: PortalSectionView;
+  /** Vishing indicators (src/domain/vishing-indicators.ts); empty for a quiet user. */
+  readonly indicators?: readonly IndicatorView[];
 }
 
 export interface ConfirmView {
@@ -150,4 +154,85 @@ export interface ErrorView {
   readonly correlationId: string;
 }
 
-export type View = HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | SharedRequestView | ErrorView;
+// ------------------------------------------------------------------------------ the portal's data
+
+/** A vishing indicator: which rule fired, and what it saw, in words. */
+export interface IndicatorView {
+  readonly rule: string;
+  readonly text: string;
+}
+
+/** Who a portal-data view is about; `inDirectory` false for events filed under a login AD does not know. */
+export interface PortalTargetView {
+  readonly login: string;
+  readonly displayName: string;
+  readonly inDirectory: boolean;
+}
+
+export interface PortalSectionView {
+  /** The user has a portal account at all (has enrolled or used the portal). */
+  readonly hasAccount: boolean;
+  readonly enrolled: boolean;
+  readonly methods: readonly string[];
+  readonly locked: boolean;
+  readonly lockedAt?: string;
+  readonly failedAttempts: number;
+  readonly lastActivity?: { readonly at: string; readonly type: string; readonly outcome: 'success' | 'failure' };
+}
+
+export interface PortalEventRow {
+  readonly at: string; // ISO 8601
+  readonly type: string;
+  readonly outcome: 'success' | 'failure';
+  readonly ip?: string;
+  readonly client?: string;
+  readonly detail?: string;
+}
+
+export interface AuditEventsView {
+  readonly kind: 'audit-events';
+  readonly target: PortalTargetView;
+  readonly filter: { readonly days?: number; readonly type?: string };
+  /** Newest first, one page. */
+  readonly events: readonly PortalEventRow[];
+  /** This page follows a "More" press. */
+  readonly continued: boolean;
+  readonly indicators: readonly IndicatorView[];
+  /** "More" (carrying the cursor: the last shown event's id) when older events exist. */
+  readonly actions: readonly ActionButton[];
+}
+
+export interface SyncRow {
+  readonly at: string;
+  readonly system: string;
+  readonly operation?: string;
+  readonly status: 'succeeded' | 'failed' | 'pending';
+  readonly error?: string;
+  readonly detail?: string;
+}
+
+export interface SyncTransactionsView {
+  readonly kind: 'sync-transactions';
+  readonly target: PortalTargetView;
+  readonly failedOnly: boolean;
+  /** Failures first (newest first), then the others (newest first). */
+  readonly transactions: readonly SyncRow[];
+  readonly failedCount: number;
+  /** More transactions exist than are shown. */
+  readonly truncated: boolean;
+}
+
+export interface EnrollmentView {
+  readonly kind: 'enrollment';
+  readonly target: PortalTargetView;
+  readonly enrolled: boolean;
+  readonly methods: readonly string[];
+  /** Each answer only in its masked form. */
+  readonly questions: readonly { readonly question: string; readonly maskedAnswer: string }[];
+  readonly mask: string;
+  readonly changedAt?: string;
+}
+
+export type View =
+  | HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | SharedRequestView | ErrorView
+  | AuditEventsView | SyncTransactionsView | EnrollmentView;

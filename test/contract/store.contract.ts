@@ -11,6 +11,7 @@ import type { PendingConfirmation } from '../../src/ports/confirmations.port';
 import type { SharedRequest } from '../../src/ports/shared-requests.port';
 import type { ShownSecret } from '../../src/ports/shown-secrets.port';
 import type { Store } from '../../src/ports/store.port';
+import { describePortalRepositories } from './portal-store.contract';
 
 /** Fields of a stored audit entry to overwrite (a key present with `undefined` clears the field). */
 export type AuditPatch = Partial<Omit<AuditEntry, 'seq'>>;
@@ -445,5 +446,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         for (const r of results.filter((x) => !x.ok)) assert.deepEqual(r, { ok: false, reason: 'used' });
       });
     });
+
+    describePortalRepositories(() => store);
   });
 }

@@ -162,7 +162,7 @@ describe('Microsoft 365 Agents Playground in Chromium (npm run playground, no cr
 
     // What the agent notices next: the account is no longer locked.
     await send('user demo.locked');
-    await assert.doesNotReject(card('Lena Locked').getByText('Not locked', { exact: true }).waitFor());
+    await assert.doesNotReject(card('Lena Locked').getByText(/enabled, not locked/).waitFor());
 
     // The helpdesk trail names the agent the mock user maps to, on the Teams surface.
     const db = new Database(path.join(dataDir, 'helpdesk.db'), { readonly: true, fileMustExist: true });

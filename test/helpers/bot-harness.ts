@@ -19,6 +19,9 @@ import { silentLogger, type Logger } from '../../src/ports/logger.port';
 import type { Store } from '../../src/ports/store.port';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
 import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/service-deps';
+import { aesGcmAnswerCipher } from '../../src/adapters/secrets/answer-cipher';
+import { portalApiMount } from '../../src/portal/api/portal-api';
+import { PortalIntake } from '../../src/service/portal-intake';
 import { LoopbackConnector, TENANT_ID } from './loopback-connector';
 import { GROUP_DNS, GROUPS, sambaInfo } from './samba';
 import { DEMO_SETTINGS } from './service-fixture';
@@ -74,6 +77,9 @@ export interface HarnessOptions {
   readonly ldapPoolSize?: number;
   /** Wrap the service (e.g. to count calls). */
   readonly wrapService?: (service: HelpdeskService) => HelpdeskService;
+  /** Serve the portal API on the same server and store, with this bearer token. */
+  readonly portalApiToken?: string;
+  readonly portalApiRatePerMinute?: number;
 }
 
 export interface BotHarness {
@@ -83,6 +89,8 @@ export interface BotHarness {
   readonly service: HelpdeskService;
   readonly directory: Directory;
   readonly store: Store;
+  /** The SQLite file behind `store`. */
+  readonly dbPath: string;
   readonly clock: ShiftableClock;
   readonly teams: TeamsSurface;
   readonly http: HttpServer;
@@ -109,9 +117,17 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-bot-'));
   const kind = options.directory ?? 'samba';
   const directory = kind === 'samba' ? sambaDirectory(logger, options.ldapPoolSize) : kind === 'demo' ? new DemoDirectory(clock) : kind;
-  const store = openSqliteStore({ path: path.join(dataDir, 'helpdesk.db'), auditKey: randomBytes(32), clock });
+  const dbPath = path.join(dataDir, 'helpdesk.db');
+  const store = openSqliteStore({ path: dbPath, auditKey: randomBytes(32), clock });
   const base = kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS;
-  const created = new HelpdeskService({ directory, store, clock, logger, settings: { ...base, ...options.settings } });
+  const answerCipher = aesGcmAnswerCipher(randomBytes(32));
+  const created = new HelpdeskService({ directory, store, clock, logger, answerCipher, settings: { ...base, ...options.settings } });
+  const portalApi = portalApiMount({
+    token: options.portalApiToken,
+    intake: new PortalIntake({ directory, store, clock, cipher: answerCipher }),
+    logger,
+    ...(options.portalApiRatePerMinute ? { ratePerMinute: options.portalApiRatePerMinute } : {}),
+  });
   const service = options.wrapService ? options.wrapService(created) : created;
   const connector = await new LoopbackConnector().start();
 
@@ -128,7 +144,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const consoleSurface = localConsole
     ? createLocalConsole({ enabled: true, bot: teams.bot, logger, ...(options.consoleUsers ? { users: options.consoleUsers } : {}) })
     : undefined;
-  const http = createHttpServer({ logger, health: () => service.health(), mounts: [teams.mount, ...(consoleSurface ? [consoleSurface.mount] : [])] });
+  const http = createHttpServer({ logger, health: () => service.health(), mounts: [teams.mount, portalApi, ...(consoleSurface ? [consoleSurface.mount] : [])] });
   await http.listen(0, '127.0.0.1');
 
   return {
@@ -137,6 +153,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     service,
     directory,
     store,
+    dbPath,
     clock,
     teams,
     http,

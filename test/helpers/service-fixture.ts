@@ -1,6 +1,8 @@
 // Builds a HelpdeskService on the demo directory and an in-memory SQLite store, with a clock the test
 // moves, for unit tests of the service's rules.
 import { DemoDirectory, demoGroupDn } from '../../src/adapters/demo/demo-directory';
+import { aesGcmAnswerCipher } from '../../src/adapters/secrets/answer-cipher';
+import type { AnswerCipher } from '../../src/ports/answer-cipher.port';
 import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
 import type { Clock } from '../../src/ports/clock.port';
 import type { Directory } from '../../src/ports/directory.port';
@@ -35,14 +37,17 @@ export interface Fixture {
   directory: Directory;
   store: Store;
   clock: TestClock;
+  cipher: AnswerCipher;
 }
 
-export function demoFixture(overrides: { store?: Store; directory?: Directory } = {}): Fixture {
+export function demoFixture(overrides: { store?: Store; directory?: Directory; settings?: Partial<ServiceSettings> } = {}): Fixture {
   const clock = new TestClock();
   const directory = overrides.directory ?? new DemoDirectory(clock);
   const store = overrides.store ?? openSqliteStore({ path: ':memory:', auditKey: Buffer.alloc(32, 7), clock });
-  const service = new HelpdeskService({ directory, store, clock, logger: silentLogger, settings: DEMO_SETTINGS });
-  return { service, directory, store, clock };
+  const cipher = aesGcmAnswerCipher(Buffer.alloc(32, 9));
+  const settings = { ...DEMO_SETTINGS, ...overrides.settings };
+  const service = new HelpdeskService({ directory, store, clock, logger: silentLogger, answerCipher: cipher, settings });
+  return { service, directory, store, clock, cipher };
 }
 
 let seq = 0;

@@ -16,6 +16,9 @@ import { silentLogger, type Logger } from '../../src/ports/logger.port';
 import type { Store } from '../../src/ports/store.port';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
 import type { ServiceSettings } from '../../src/service/service-deps';
+import { aesGcmAnswerCipher } from '../../src/adapters/secrets/answer-cipher';
+import { portalApiMount } from '../../src/portal/api/portal-api';
+import { PortalIntake } from '../../src/service/portal-intake';
 import { SAMBA_SETTINGS, ShiftableClock, sambaDirectory } from './bot-harness';
 import { DEMO_SETTINGS } from './service-fixture';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackUser, type RecordedCall } from './slack-api-fake';
@@ -37,6 +40,8 @@ export interface SlackHarnessOptions {
   /** Post-ack queue: concurrency and how much may wait (defaults: the surface's). */
   readonly postAckConcurrency?: number;
   readonly postAckMaxPending?: number;
+  /** Serve the portal API on the same server and store, with this bearer token. */
+  readonly portalApiToken?: string;
 }
 
 /** A button as the bot drew it in a recorded message. */
@@ -50,6 +55,8 @@ export interface DrawnButton {
 
 export interface SlackHarness {
   readonly eventsUrl: string;
+  /** The server's base URL (the portal API is under /api/portal when portalApiToken was given). */
+  readonly baseUrl: string;
   readonly fake: FakeSlackApi;
   readonly service: HelpdeskService;
   readonly directory: Directory;
@@ -99,7 +106,9 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
   const dir = mkdtempSync(path.join(tmpdir(), 'slack-harness-'));
   const fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: options.slackUsers });
   const store = openSqliteStore({ path: path.join(dir, 'helpdesk.db'), auditKey: randomBytes(32), clock });
-  const created = new HelpdeskService({ directory, store, clock, logger, settings: options.settings ?? (kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS) });
+  const answerCipher = aesGcmAnswerCipher(randomBytes(32));
+  const created = new HelpdeskService({ directory, store, clock, logger, answerCipher, settings: options.settings ?? (kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS) });
+  const portalApi = portalApiMount({ token: options.portalApiToken, intake: new PortalIntake({ directory, store, clock, cipher: answerCipher }), logger });
   const service = options.wrapService ? options.wrapService(created) : created;
   const surface = await createSlackSurface({
     service,
@@ -109,7 +118,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     ...(options.postAckConcurrency !== undefined ? { postAckConcurrency: options.postAckConcurrency } : {}),
     ...(options.postAckMaxPending !== undefined ? { postAckMaxPending: options.postAckMaxPending } : {}),
   });
-  const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server)] });
+  const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server), portalApi] });
   await http.listen(0, '127.0.0.1');
   const eventsUrl = `${http.url()}/slack/events`;
 
@@ -121,6 +130,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
 
   return {
     eventsUrl,
+    baseUrl: http.url(),
     fake,
     service,
     directory,

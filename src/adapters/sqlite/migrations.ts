@@ -184,9 +184,25 @@ CREATE INDEX account_changes_at ON account_changes (at);
 CREATE INDEX confirmations_expires_at ON confirmations (expires_at);
 `;
 
+// Portal API intake: the sender's event id (a retried batch stores each once), the "user unknown to the
+// directory" flag, and the indexes behind `audit … type=T`, the cursor, and locks per IP address.
+const PORTAL_INTAKE = `
+ALTER TABLE portal_events ADD COLUMN event_id TEXT;
+ALTER TABLE portal_events ADD COLUMN unknown_user INTEGER NOT NULL DEFAULT 0 CHECK (unknown_user IN (0, 1));
+CREATE UNIQUE INDEX portal_events_event_id ON portal_events (event_id) WHERE event_id IS NOT NULL;
+DROP INDEX portal_events_user_at;
+CREATE INDEX portal_events_user_at ON portal_events (user, at DESC, id DESC);
+CREATE INDEX portal_events_user_type_at ON portal_events (user, type, at DESC, id DESC);
+CREATE INDEX portal_events_ip_type_at ON portal_events (ip, type, at) WHERE ip IS NOT NULL;
+-- "an address or client never seen for this user in 90 days" (vishing indicators).
+CREATE INDEX portal_events_user_ip_at ON portal_events (user, ip, at) WHERE ip IS NOT NULL;
+CREATE INDEX portal_events_user_agent_at ON portal_events (user, user_agent, at) WHERE user_agent IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
   { version: 3, name: 'account change limits and confirmation expiry index', sql: CHANGE_LIMITS },
+  { version: 4, name: 'portal intake: event ids, unknown users, event indexes', sql: PORTAL_INTAKE },
 ];
 

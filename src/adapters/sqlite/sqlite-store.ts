@@ -14,6 +14,7 @@ import { sqliteAuditTrail } from './sqlite-audit-trail';
 import { sqliteConfirmations } from './sqlite-confirmations';
 import { sqliteSharedRequests } from './sqlite-shared-requests';
 import { sqliteShownSecrets } from './sqlite-shown-secrets';
+import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalEvents } from './sqlite-portal';
 import { guard } from './store-unavailable';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 2000;
@@ -61,6 +62,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     sharedRequests: sqliteSharedRequests(db),
     shownSecrets: sqliteShownSecrets(db),
     accountChanges: sqliteAccountChanges(db),
+    portalEvents: sqlitePortalEvents(db),
+    portalAccounts: sqlitePortalAccounts(db),
+    enrollments: sqliteEnrollments(db),
     async ping(): Promise<void> {
       guard('ping', () => {
         canRead.get();

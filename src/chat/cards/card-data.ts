@@ -20,6 +20,7 @@ import type {
 } from '../../service/views';
 import { inGroupsOfFour } from '../../domain/password-policy';
 import { formatWhen, truncate } from './format';
+import { portalDetailsData } from './portal-card-data';
 
 /** Groups shown by name on a user-details card; the rest are counted ("and N more"). */
 export const MAX_GROUPS_SHOWN = 15;
@@ -84,6 +85,7 @@ export function helpData(view: HelpView) {
 const PICK_PROMPT = {
   'user.show': 'Pick one:',
   'account.unlock': 'Pick the one to unlock:',
+  'portal.unlock': 'Pick the one whose portal account to unlock:',
   'password.reset.view': 'Pick the one whose password to reset:',
 } as const;
 
@@ -206,6 +208,7 @@ export function userDetailsData(view: UserDetailsView, now: Date) {
     groups: shown.map((text, i) => ({ text: i < shown.length - 1 ? `${text}  ·  ` : text })),
     groupsMore: hidden > 0 ? `and ${hidden} more` : '',
     actions: view.actions.map(cardAction),
+    ...portalDetailsData(view, now),
   };
 }
 

@@ -4,6 +4,7 @@
 import * as ACData from 'adaptivecards-templating';
 import type { View } from '../../service/views';
 import { confirmData, errorData, helpData, pickListData, resultData, sharedRequestData, userDetailsData } from './card-data';
+import { auditEventsData, enrollmentData, syncData } from './portal-card-data';
 import { TEMPLATES, type TemplateName } from './templates';
 
 export type AdaptiveCardJson = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
@@ -49,6 +50,12 @@ export function cardData(view: View, now: Date): object {
       return sharedRequestData(view, now);
     case 'error':
       return errorData(view);
+    case 'audit-events':
+      return auditEventsData(view, now);
+    case 'sync-transactions':
+      return syncData(view, now);
+    case 'enrollment':
+      return enrollmentData(view, now);
   }
 }
 
@@ -92,5 +99,11 @@ export function summaryText(view: View): string {
       return `${view.askedBy} asked: ${view.typed}`;
     case 'error':
       return errorData(view).message;
+    case 'audit-events':
+      return `Self-service events: ${view.target.displayName} (${view.target.login})`;
+    case 'sync-transactions':
+      return `Sync transactions: ${view.target.displayName} (${view.target.login})`;
+    case 'enrollment':
+      return `Enrollment: ${view.target.displayName} (${view.target.login})`;
   }
 }

@@ -1,10 +1,13 @@
 // The Adaptive Card templates (cards/*.json), imported so that the build carries them along.
+import auditEvents from '../../../cards/audit-events.json';
 import confirm from '../../../cards/confirm.json';
+import enrollment from '../../../cards/enrollment.json';
 import error from '../../../cards/error.json';
 import help from '../../../cards/help.json';
 import pickList from '../../../cards/pick-list.json';
 import result from '../../../cards/result.json';
 import sharedRequest from '../../../cards/shared-request.json';
+import syncTransactions from '../../../cards/sync-transactions.json';
 import userDetails from '../../../cards/user-details.json';
 import type { View } from '../../service/views';
 
@@ -19,6 +22,9 @@ export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
   result,
   'shared-request': sharedRequest,
   error,
+  'audit-events': auditEvents,
+  'sync-transactions': syncTransactions,
+  enrollment,
 };
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

@@ -23,6 +23,7 @@ const ACTION_WORDS: Record<Action | Verb, string> = {
   'confirm.cancel': 'Cancelling an action',
   'request.show': 'Showing the details of a request',
   'secret.hide': 'Hiding a shown password',
+  'audit.more': 'Showing more audit events',
 };
 
 /**

@@ -7,6 +7,7 @@ import { inGroupsOfFour } from '../../domain/password-policy';
 import { errorText } from '../core/error-text';
 import { isRefusal } from '../../domain/errors';
 import type { Block } from './block-kit';
+import { auditEventsMessage, enrollmentMessage, portalDetailBlocks, syncMessage } from './portal-renderer';
 import {
   LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
   summariseList, truncate,
@@ -85,6 +86,7 @@ function help(view: HelpView): SlackMessage {
 const PICK_PROMPT: Record<NonNullable<PickListView['intent']>, string> = {
   'user.show': 'Pick one',
   'account.unlock': 'Pick the one to unlock',
+  'portal.unlock': 'Pick the one whose portal account to unlock',
   'password.reset.view': 'Pick the one whose password to reset',
 };
 
@@ -164,6 +166,7 @@ function userDetails(view: UserDetailsView): SlackMessage {
     : summariseList(head(view.groups, LIMITS.sectionText).map(code), {
       budget: LIMITS.sectionText - groupsTitle.length - 1, separator: ' · ', total: groupCount });
   blocks.push(section(`${groupsTitle}\n${groupsText}`));
+  blocks.push(...portalDetailBlocks(view));
   const buttons = actionsBlocks(view.actions, { targetName: view.displayName });
   return {
     text: fallback(`User details: ${view.displayName} (${view.login})${a.locked ? ', locked' : ''}`),
@@ -271,6 +274,12 @@ export function renderView(view: View, options: RenderOptions): SlackMessage {
       return sharedRequest(view);
     case 'error':
       return error(view);
+    case 'audit-events':
+      return auditEventsMessage(view);
+    case 'sync-transactions':
+      return syncMessage(view);
+    case 'enrollment':
+      return enrollmentMessage(view);
   }
 }
 

@@ -167,4 +167,19 @@ describe('loadConfig', () => {
     assert.ok(off.ok);
     assert.equal(off.config.slack, undefined);
   });
+
+  it('reads the portal data settings: mask policy, API rate, vishing thresholds (defaults and bad values)', () => {
+    const defaults = loadConfig({});
+    assert.ok(defaults.ok);
+    assert.deepEqual(defaults.config.portalData, {
+      enrollmentMask: 'first-last', apiRatePerMinute: 600, indicators: { failedAnswersPerHour: 3, pinFailuresPerDay: 2, lockedUsersPerIp: 3 },
+    });
+    const set = loadConfig({ ENROLLMENT_MASK: 'length', PORTAL_API_RATE_PER_MINUTE: '30', VISHING_FAILED_ANSWERS: '5', VISHING_PIN_FAILURES: '1', VISHING_LOCKS_PER_IP: '4' });
+    assert.ok(set.ok);
+    assert.deepEqual(set.config.portalData, { enrollmentMask: 'length', apiRatePerMinute: 30, indicators: { failedAnswersPerHour: 5, pinFailuresPerDay: 1, lockedUsersPerIp: 4 } });
+    const bad = loadConfig({ ENROLLMENT_MASK: 'middle', VISHING_FAILED_ANSWERS: '1' });
+    assert.ok(!bad.ok);
+    assert.ok(bad.problems.some((p) => p.startsWith('ENROLLMENT_MASK:')));
+    assert.ok(bad.problems.some((p) => p.startsWith('VISHING_FAILED_ANSWERS: must be a whole number from 2 to 100')));
+  });
 });

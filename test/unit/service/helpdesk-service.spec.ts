@@ -317,7 +317,7 @@ describe('HelpdeskService (demo directory, in-memory store)', () => {
   });
 
   it('answers commands of later releases politely', async () => {
-    const view = expectKind(await f.service.command(ctxFor(AGENT), { name: 'audit', user: 'john.doe' }), 'error');
+    const view = expectKind(await f.service.command(ctxFor(AGENT), { name: 'verify', user: 'john.doe' }), 'error');
     assert.equal(view.code, 'CMD.NOT_AVAILABLE');
   });
 

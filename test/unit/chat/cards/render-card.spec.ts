@@ -49,7 +49,8 @@ describe('cards: every view kind renders to a card that parses cleanly', () => {
           if (mode === 'execute') assert.equal(action.verb, data.verb);
           // Card data carries only a verb and ids: flat strings, never state.
           for (const value of Object.values(data)) assert.equal(typeof value, 'string');
-          assert.ok(Object.keys(data).every((k) => ['verb', 'user', 'token', 'requestId', 'ref'].includes(k)), json);
+          // (audit's "More" also carries the cursor — an event id — and the agent's own days/type filters.)
+          assert.ok(Object.keys(data).every((k) => ['verb', 'user', 'token', 'requestId', 'ref', 'cursor', 'days', 'type'].includes(k)), json);
         }
       });
     }

@@ -1,0 +1,238 @@
+// The portal's repositories on SQLite: events (self-service and sync), portal accounts, enrollments.
+// Answers arrive sealed (AES-256-GCM, by the service); this file never sees a plaintext answer.
+import type Database from 'better-sqlite3';
+import type { Enrollment, EventCategory, PortalAccount, PortalEvent, PortalEventInput, SyncStatus } from '../../domain/portal';
+import type { EnrollmentRepository, PortalAccountRepository, PortalEventQuery, PortalEventRepository } from '../../ports/portal.port';
+import { guard } from './store-unavailable';
+
+interface EventRow {
+  id: number;
+  event_id: string | null;
+  user: string;
+  type: string;
+  outcome: 'success' | 'failure';
+  at: number;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string | null;
+  category: EventCategory;
+  system: string | null;
+  operation: string | null;
+  status: SyncStatus | null;
+  error: string | null;
+  unknown_user: number;
+}
+
+interface AccountRow {
+  user: string;
+  enrolled: number;
+  methods: string;
+  locked: number;
+  locked_at: number | null;
+  failed_attempts: number;
+  updated_at: number;
+}
+
+function optional<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
+  return (value === null ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function toEvent(r: EventRow): PortalEvent {
+  return {
+    seq: r.id,
+    ...optional('eventId', r.event_id),
+    user: r.user,
+    type: r.type,
+    outcome: r.outcome,
+    at: new Date(r.at),
+    ...optional('ip', r.ip),
+    ...optional('userAgent', r.user_agent),
+    ...optional('detail', r.detail),
+    category: r.category,
+    ...optional('system', r.system),
+    ...optional('operation', r.operation),
+    ...optional('status', r.status),
+    ...optional('error', r.error),
+    unknownUser: r.unknown_user === 1,
+  };
+}
+
+function toAccount(r: AccountRow): PortalAccount {
+  return {
+    user: r.user,
+    enrolled: r.enrolled === 1,
+    methods: JSON.parse(r.methods) as string[],
+    locked: r.locked === 1,
+    ...(r.locked_at !== null ? { lockedAt: new Date(r.locked_at) } : {}),
+    failedAttempts: r.failed_attempts,
+    updatedAt: new Date(r.updated_at),
+  };
+}
+
+export function sqlitePortalEvents(db: Database.Database): PortalEventRepository {
+  const insert = db.prepare(`INSERT INTO portal_events
+    (event_id, user, type, outcome, at, ip, user_agent, detail, category, system, operation, status, error, unknown_user)
+    VALUES (@eventId, @user, @type, @outcome, @at, @ip, @userAgent, @detail, @category, @system, @operation, @status, @error, @unknownUser)
+    ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING`);
+  const appendAll = db.transaction((events: readonly PortalEventInput[]) => {
+    let stored = 0;
+    for (const e of events) {
+      stored += insert.run({
+        eventId: e.eventId ?? null,
+        user: e.user,
+        type: e.type,
+        outcome: e.outcome,
+        at: e.at.getTime(),
+        ip: e.ip ?? null,
+        userAgent: e.userAgent ?? null,
+        detail: e.detail ?? null,
+        category: e.category,
+        system: e.system ?? null,
+        operation: e.operation ?? null,
+        status: e.status ?? null,
+        error: e.error ?? null,
+        unknownUser: e.unknownUser ? 1 : 0,
+      }).changes;
+    }
+    return stored;
+  });
+  const cursorOf = db.prepare<[number, string], { at: number }>('SELECT at FROM portal_events WHERE id = ? AND user = ?');
+  const lists = new Map<string, Database.Statement>();
+  const seen = {
+    ip: db.prepare<[string, string, number, number], { one: number }>(
+      'SELECT 1 AS one FROM portal_events WHERE user = ? AND ip = ? AND at >= ? AND at < ? LIMIT 1'),
+    userAgent: db.prepare<[string, string, number, number], { one: number }>(
+      'SELECT 1 AS one FROM portal_events WHERE user = ? AND user_agent = ? AND at >= ? AND at < ? LIMIT 1'),
+  };
+  const lockedFrom = db.prepare<[string, number], { user: string }>(
+    "SELECT DISTINCT user FROM portal_events WHERE ip = ? AND type = 'portal-lock' AND at >= ? ORDER BY user");
+
+  /** One prepared statement per shape of query (which filters are present). */
+  function listStatement(q: PortalEventQuery, cursor: boolean): Database.Statement {
+    const where = ['user = @user'];
+    if (q.type !== undefined) where.push('type = @type');
+    if (q.since !== undefined) where.push('at >= @since');
+    if (q.category !== undefined) where.push('category = @category');
+    if (q.failed === true) where.push("status = 'failed'");
+    if (q.failed === false) where.push("(status IS NULL OR status <> 'failed')");
+    if (cursor) where.push('(at < @cursorAt OR (at = @cursorAt AND id < @cursorSeq))');
+    const sql = `SELECT * FROM portal_events WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT @limit`;
+    let statement = lists.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      lists.set(sql, statement);
+    }
+    return statement;
+  }
+
+  return {
+    async append(events) {
+      return guard('portal events append', () => appendAll(events));
+    },
+    async list(q) {
+      return guard('portal events list', () => {
+        let cursorAt: number | undefined;
+        if (q.beforeSeq !== undefined) {
+          const row = cursorOf.get(q.beforeSeq, q.user);
+          if (!row) return [];
+          cursorAt = row.at;
+        }
+        const params: Record<string, string | number> = { user: q.user, limit: Math.max(0, Math.floor(q.limit)) };
+        if (q.type !== undefined) params.type = q.type;
+        if (q.since !== undefined) params.since = q.since.getTime();
+        if (q.category !== undefined) params.category = q.category;
+        if (cursorAt !== undefined && q.beforeSeq !== undefined) {
+          params.cursorAt = cursorAt;
+          params.cursorSeq = q.beforeSeq;
+        }
+        return (listStatement(q, cursorAt !== undefined).all(params) as EventRow[]).map(toEvent);
+      });
+    },
+    async seenFrom(user, field, value, from, to) {
+      return guard('portal events seen', () => seen[field].get(user, value, from.getTime(), to.getTime()) !== undefined);
+    },
+    async usersLockedFrom(ip, since) {
+      return guard('portal events locks', () => lockedFrom.all(ip, since.getTime()).map((r) => r.user));
+    },
+  };
+}
+
+export function sqlitePortalAccounts(db: Database.Database): PortalAccountRepository {
+  const read = db.prepare<[string], AccountRow>('SELECT * FROM portal_accounts WHERE user = ?');
+  const upsert = db.prepare(`INSERT INTO portal_accounts (user, enrolled, methods, locked, locked_at, failed_attempts, updated_at)
+    VALUES (@user, @enrolled, @methods, @locked, @lockedAt, @failedAttempts, @updatedAt)
+    ON CONFLICT (user) DO UPDATE SET enrolled = excluded.enrolled, methods = excluded.methods, locked = excluded.locked,
+      locked_at = excluded.locked_at, failed_attempts = excluded.failed_attempts, updated_at = excluded.updated_at`);
+  const unlock = db.prepare<[number, string], AccountRow>(
+    'UPDATE portal_accounts SET locked = 0, locked_at = NULL, failed_attempts = 0, updated_at = ? WHERE user = ? RETURNING *');
+  const unlockTx = db.transaction((user: string, at: number) => {
+    const before = read.get(user);
+    if (!before) return null;
+    const after = unlock.get(at, user);
+    return after ? { wasLocked: before.locked === 1, account: toAccount(after) } : null;
+  });
+  return {
+    async get(user) {
+      return guard('portal account read', () => {
+        const row = read.get(user);
+        return row ? toAccount(row) : null;
+      });
+    },
+    async put(a) {
+      guard('portal account write', () => {
+        upsert.run({
+          user: a.user,
+          enrolled: a.enrolled ? 1 : 0,
+          methods: JSON.stringify(a.methods),
+          locked: a.locked ? 1 : 0,
+          lockedAt: a.locked && a.lockedAt ? a.lockedAt.getTime() : null,
+          failedAttempts: a.failedAttempts,
+          updatedAt: a.updatedAt.getTime(),
+        });
+      });
+    },
+    async unlock(user, at) {
+      return guard('portal account unlock', () => unlockTx.immediate(user, at.getTime()));
+    },
+  };
+}
+
+interface EnrollmentRow {
+  position: number;
+  question: string;
+  answer_ciphertext: Buffer;
+  answer_iv: Buffer;
+  answer_tag: Buffer;
+  updated_at: number;
+}
+
+export function sqliteEnrollments(db: Database.Database): EnrollmentRepository {
+  const remove = db.prepare<[string]>('DELETE FROM enrollments WHERE user = ?');
+  const insert = db.prepare<[string, number, string, Buffer, Buffer, Buffer, number]>(`INSERT INTO enrollments
+    (user, position, question, answer_ciphertext, answer_iv, answer_tag, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const read = db.prepare<[string], EnrollmentRow>('SELECT * FROM enrollments WHERE user = ? ORDER BY position');
+  const replace = db.transaction((user: string, questions: Parameters<EnrollmentRepository['replace']>[1], at: number) => {
+    remove.run(user);
+    questions.forEach((q, i) => insert.run(user, i + 1, q.question, q.answer.ciphertext, q.answer.iv, q.answer.tag, at));
+  });
+  return {
+    async replace(user, questions, at) {
+      guard('enrollment write', () => replace.immediate(user, questions, at.getTime()));
+    },
+    async get(user): Promise<Enrollment | null> {
+      return guard('enrollment read', () => {
+        const rows = read.all(user);
+        if (rows.length === 0) return null;
+        return {
+          user,
+          questions: rows.map((r) => ({
+            position: r.position,
+            question: r.question,
+            answer: { ciphertext: r.answer_ciphertext, iv: r.answer_iv, tag: r.answer_tag },
+          })),
+          updatedAt: new Date(Math.max(...rows.map((r) => r.updated_at))),
+        };
+      });
+    },
+  };
+}

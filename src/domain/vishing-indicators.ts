@@ -1,0 +1,112 @@
+// Vishing indicators: signs that the caller on the phone may not be the user. Pure rules over facts the
+// service gathered (src/service/vishing-facts.ts); thresholds from the configuration. Each indicator
+// says in words what it saw. A quiet user shows none.
+import type { PortalEvent } from './portal';
+import type { IndicatorThresholds } from './vishing-thresholds';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+/** How far back an address or client counts as "seen before" for this user. */
+export const SEEN_WINDOW_MS = 90 * DAY_MS;
+/** Events this close before a reset are its own session: they do not make its address "seen". */
+export const SESSION_MS = HOUR_MS;
+
+export interface NewOrigin {
+  readonly event: PortalEvent;
+  readonly field: 'ip' | 'client';
+  readonly value: string;
+}
+
+export interface IndicatorFacts {
+  readonly now: Date;
+  /** The user's events of the last 24 hours, newest first. */
+  readonly events: readonly PortalEvent[];
+  /** Password resets and enrollment changes (last 24 h) from an address or client not seen in the 90 days before. */
+  readonly newOrigins: readonly NewOrigin[];
+  /** What the helpdesk did to this user's accounts in the last hour (its own trail and helpdesk-* events). */
+  readonly helpdeskActions: readonly { readonly at: Date; readonly what: string; readonly by?: string }[];
+  /** For each address this user's events came from (last 24 h): the users locked out of the portal from it. */
+  readonly locksByIp: readonly { readonly ip: string; readonly users: readonly string[] }[];
+}
+
+export interface Indicator {
+  readonly rule: IndicatorRule;
+  readonly text: string;
+}
+
+export type IndicatorRule =
+  | 'failed-answers'
+  | 'pin-failures'
+  | 'new-origin'
+  | 'enrollment-changed'
+  | 'helpdesk-recent'
+  | 'locks-from-ip';
+
+const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+const within = (e: { at: Date }, now: Date, ms: number) => e.at.getTime() >= now.getTime() - ms && e.at.getTime() <= now.getTime();
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function fromWhere(events: readonly PortalEvent[]): string {
+  const ips = [...new Set(events.map((e) => e.ip).filter((ip): ip is string => ip !== undefined))];
+  if (ips.length === 0) return '';
+  return ips.length <= 3 ? ` from ${ips.join(', ')}` : ` from ${ips.slice(0, 3).join(', ')} and ${ips.length - 3} more addresses`;
+}
+
+function span(events: readonly PortalEvent[]): string {
+  const times = events.map((e) => e.at.getTime());
+  const first = new Date(Math.min(...times));
+  const last = new Date(Math.max(...times));
+  return first.getTime() === last.getTime() ? `at ${hhmm(first)} UTC` : `between ${hhmm(first)} and ${hhmm(last)} UTC`;
+}
+
+const isPinFailure = (e: PortalEvent) =>
+  e.outcome === 'failure' && (e.type === 'pin-verify' || (e.type === 'challenge' && e.detail === 'pin'));
+
+const WHAT: Record<string, string> = { 'password-reset': 'Password reset', 'enrollment-change': 'Enrollment change' };
+
+export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds): Indicator[] {
+  const { now, events } = facts;
+  const out: Indicator[] = [];
+
+  const failedAnswers = events.filter((e) => e.type === 'challenge' && e.outcome === 'failure' && !isPinFailure(e) && within(e, now, HOUR_MS));
+  if (failedAnswers.length >= t.failedAnswersPerHour) {
+    out.push({ rule: 'failed-answers', text: `${plural(failedAnswers.length, 'failed answer')} ${span(failedAnswers)}${fromWhere(failedAnswers)}` });
+  }
+
+  const pinFailures = events.filter((e) => isPinFailure(e) && within(e, now, DAY_MS));
+  if (pinFailures.length >= t.pinFailuresPerDay) {
+    out.push({ rule: 'pin-failures', text: `${plural(pinFailures.length, 'failed PIN verification')} ${span(pinFailures)}${fromWhere(pinFailures)}` });
+  }
+
+  for (const o of facts.newOrigins) {
+    const what = WHAT[o.event.type] ?? o.event.type;
+    const kind = o.field === 'ip' ? 'an address' : 'a client';
+    out.push({ rule: 'new-origin', text: `${what} at ${hhmm(o.event.at)} UTC from ${kind} not seen for this user in the previous 90 days: ${o.value}` });
+  }
+
+  const enrollmentChanges = events.filter((e) => e.type === 'enrollment-change' && e.outcome === 'success' && within(e, now, DAY_MS));
+  if (enrollmentChanges.length > 0) {
+    const latest = enrollmentChanges[0] as PortalEvent;
+    const what = latest.detail ? ` (${latest.detail})` : '';
+    out.push({
+      rule: 'enrollment-changed',
+      text: `Enrollment changed${what} at ${hhmm(latest.at)} UTC, less than 24 hours ago${enrollmentChanges.length > 1 ? ` (${enrollmentChanges.length} changes)` : ''}`,
+    });
+  }
+
+  const acted = facts.helpdeskActions.filter((a) => within(a, now, HOUR_MS)).sort((a, b) => b.at.getTime() - a.at.getTime());
+  if (acted.length > 0) {
+    const latest = acted[0] as (typeof acted)[number];
+    out.push({
+      rule: 'helpdesk-recent',
+      text: `The helpdesk already acted on this user at ${hhmm(latest.at)} UTC (${latest.what}${latest.by ? ` by ${latest.by}` : ''})${acted.length > 1 ? `, ${plural(acted.length, 'action')} in the last hour` : ''}`,
+    });
+  }
+
+  for (const { ip, users } of facts.locksByIp) {
+    if (users.length >= t.lockedUsersPerIp) {
+      out.push({ rule: 'locks-from-ip', text: `${users.length} users' portal accounts locked from ${ip} in the last 24 hours` });
+    }
+  }
+  return out;
+}

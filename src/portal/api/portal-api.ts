@@ -1,0 +1,178 @@
+// The portal API (DESIGN.md "Portal API") on the restify server: /api/portal/…, bearer token only.
+// Without PORTAL_API_TOKEN no route is mounted (404). Every request is rate limited per client address
+// first, then the token is checked (constant time) before the body is read; bodies are JSON only (415),
+// bounded (413), read here rather than by restify's bodyParser (whose multipart handling writes uploads
+// to disk before any check). Who can reach it: in local mode the server binds 127.0.0.1, so only this
+// machine; in production anyone who can reach the port and holds the token.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type restify from 'restify';
+import { isHelpdeskError } from '../../domain/errors';
+import type { RouteMount } from '../../http/server';
+import type { Logger } from '../../ports/logger.port';
+import type { PortalIntake } from '../../service/portal-intake';
+import { checkAccount, checkEnrollment, checkEvents, type Problem } from './portal-api-schema';
+import { DEFAULT_RATE_PER_MINUTE, RateLimiter } from './rate-limiter';
+
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+export interface PortalApiDeps {
+  /** PORTAL_API_TOKEN; undefined → the API is not served. */
+  readonly token: string | undefined;
+  readonly intake: PortalIntake;
+  readonly logger: Logger;
+  readonly ratePerMinute?: number;
+  readonly maxBodyBytes?: number;
+}
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+function send(res: restify.Response, answer: Answer): void {
+  const body = answer.body === undefined ? '' : JSON.stringify(answer.body);
+  res.writeHead(answer.status, {
+    ...(body ? { 'Content-Type': 'application/json; charset=utf-8' } : {}),
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...answer.headers,
+  });
+  res.end(body);
+}
+
+const error = (status: number, code: string, message: string, extra: object = {}): Answer => ({
+  status,
+  body: { error: { code, message, ...extra } },
+});
+
+function badRequest(problem: Problem): Answer {
+  const where = problem.index !== undefined ? `events[${problem.index}].${problem.field}` : problem.field;
+  return error(400, 'InvalidBody', `${where} ${problem.message}; nothing was stored`, {
+    ...(problem.index !== undefined ? { index: problem.index } : {}),
+    field: problem.field,
+  });
+}
+
+/** Reads a JSON body of at most `max` bytes; the media type is checked before a byte is read. */
+function readJson(req: restify.Request, max: number): Promise<{ ok: true; value: unknown } | { ok: false; answer: Answer }> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') return Promise.resolve({ ok: false, answer: error(415, 'UnsupportedMediaType', 'send application/json') });
+  const declared = Number(req.headers['content-length'] ?? '0');
+  const tooLarge = { ok: false as const, answer: { ...error(413, 'PayloadTooLarge', `the body is limited to ${max} bytes`), headers: { Connection: 'close' } } };
+  if (declared > max) return Promise.resolve(tooLarge);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (r: Awaited<ReturnType<typeof readJson>>) => {
+      if (done) return;
+      done = true;
+      resolve(r);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        req.pause();
+        finish(tooLarge);
+        return;
+      }
+      if (!done) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        finish({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
+      } catch {
+        finish({ ok: false, answer: error(400, 'InvalidJson', 'the body is not valid JSON; nothing was stored') });
+      }
+    });
+    req.on('error', () => finish({ ok: false, answer: error(400, 'InvalidBody', 'the body could not be read') }));
+  });
+}
+
+export function portalApiMount(deps: PortalApiDeps): RouteMount {
+  return (server) => {
+    if (!deps.token) return;
+    const expected = digest(deps.token);
+    const limiter = new RateLimiter(deps.ratePerMinute ?? DEFAULT_RATE_PER_MINUTE);
+    const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+    const authorised = (req: restify.Request): boolean => {
+      const m = /^Bearer ([^\s]{1,512})$/.exec(req.headers.authorization ?? '');
+      // Both sides hashed to 32 bytes: the comparison takes the same time whatever the token's length.
+      return m?.[1] !== undefined && timingSafeEqual(digest(m[1]), expected);
+    };
+
+    /** Rate limit → token → (body) → handler; every answer is JSON, no stack trace ever leaves. */
+    const route = (withBody: boolean, handle: (req: restify.Request, body: unknown) => Promise<Answer>): restify.RequestHandler =>
+      async (req, res) => {
+        const slot = limiter.take(req.socket.remoteAddress ?? 'unknown');
+        if (!slot.ok) {
+          send(res, { ...error(429, 'TooManyRequests', 'slow down'), headers: { 'Retry-After': String(slot.retryAfterSeconds) } });
+          return;
+        }
+        if (!authorised(req)) {
+          send(res, { ...error(401, 'Unauthorized', 'a valid bearer token is required'), headers: { 'WWW-Authenticate': 'Bearer' } });
+          return;
+        }
+        let body: unknown;
+        if (withBody) {
+          const read = await readJson(req, maxBody);
+          if (!read.ok) {
+            send(res, read.answer);
+            if (read.answer.status === 413) res.once('finish', () => req.destroy());
+            return;
+          }
+          body = read.value;
+        }
+        try {
+          send(res, await handle(req, body));
+        } catch (err) {
+          const unavailable = isHelpdeskError(err) && (err.code === 'STORE.UNAVAILABLE' || err.code.startsWith('DIR.'));
+          deps.logger.error({ err, path: req.path() }, 'portal API request failed');
+          send(res, unavailable ? error(503, 'Unavailable', 'try again shortly; nothing was stored') : error(500, 'Internal', 'unexpected error'));
+        }
+      };
+
+    const userParam = (req: restify.Request): string | undefined => {
+      const user = (req.params as Record<string, string | undefined>).user;
+      return user && user.length <= 256 ? user : undefined;
+    };
+
+    server.post('/api/portal/events', route(true, async (_req, body) => {
+      const checked = checkEvents(body);
+      if (!checked.ok) return badRequest(checked.problem);
+      return { status: 202, body: await deps.intake.acceptEvents(checked.value.events) };
+    }));
+
+    server.get('/api/portal/accounts/:user', route(false, async (req) => {
+      const user = userParam(req);
+      const state = user ? await deps.intake.account(user) : null;
+      return state ? { status: 200, body: state } : error(404, 'NotFound', 'no such user');
+    }));
+
+    server.put('/api/portal/accounts/:user', route(true, async (req, body) => {
+      const user = userParam(req);
+      if (!user) return error(404, 'NotFound', 'no such user');
+      const checked = checkAccount(body);
+      if (!checked.ok) return badRequest(checked.problem);
+      const a = checked.value;
+      const state = await deps.intake.putAccount(user, {
+        enrolled: a.enrolled,
+        methods: a.methods,
+        locked: a.locked,
+        ...(a.lockedAt ? { lockedAt: new Date(a.lockedAt) } : {}),
+        failedAttempts: a.failedAttempts ?? 0,
+      });
+      return { status: 200, body: state };
+    }));
+
+    server.put('/api/portal/accounts/:user/enrollment', route(true, async (req, body) => {
+      const user = userParam(req);
+      if (!user) return error(404, 'NotFound', 'no such user');
+      const checked = checkEnrollment(body);
+      if (!checked.ok) return badRequest(checked.problem);
+      await deps.intake.putEnrollment(user, checked.value.questions);
+      return { status: 204 };
+    }));
+  };
+}

@@ -1,0 +1,43 @@
+// The portal's repositories (part of the Store): events and sync transactions, portal accounts,
+// enrollments. Every adapter passes test/contract/store.contract.ts.
+import type { Enrollment, EventCategory, PortalAccount, PortalEvent, PortalEventInput, SealedAnswer } from '../domain/portal';
+
+export interface PortalEventQuery {
+  readonly user: string;
+  readonly limit: number;
+  /** Only events at or after this time. */
+  readonly since?: Date;
+  readonly type?: string;
+  readonly category?: EventCategory;
+  /** Sync transactions: only status 'failed' (true) or only the others (false). */
+  readonly failed?: boolean;
+  /** A cursor: only events older than the event with this seq (of the same user). */
+  readonly beforeSeq?: number;
+}
+
+export interface PortalEventRepository {
+  /**
+   * Stores a batch in one transaction; an event whose eventId is already stored is skipped.
+   * Resolves with how many were stored.
+   */
+  append(events: readonly PortalEventInput[]): Promise<number>;
+  /** Newest first (by time, then seq). */
+  list(query: PortalEventQuery): Promise<PortalEvent[]>;
+  /** Whether the user had an event from this IP address (or client) in [from, to). */
+  seenFrom(user: string, field: 'ip' | 'userAgent', value: string, from: Date, to: Date): Promise<boolean>;
+  /** The users with a portal-lock event from this IP address since `since`, sorted. */
+  usersLockedFrom(ip: string, since: Date): Promise<string[]>;
+}
+
+export interface PortalAccountRepository {
+  get(user: string): Promise<PortalAccount | null>;
+  put(account: PortalAccount): Promise<void>;
+  /** Clears the lock and the failed-attempt count atomically; null when there is no such account. */
+  unlock(user: string, at: Date): Promise<{ readonly wasLocked: boolean; readonly account: PortalAccount } | null>;
+}
+
+export interface EnrollmentRepository {
+  /** Replaces the user's questions (positions 1..n) in one transaction. */
+  replace(user: string, questions: readonly { readonly question: string; readonly answer: SealedAnswer }[], at: Date): Promise<void>;
+  get(user: string): Promise<Enrollment | null>;
+}

@@ -1,0 +1,148 @@
+// What the portal API does with what it receives (the rules; src/portal/api only translates HTTP):
+// events are filed under the user's sAMAccountName when the directory knows them (flagged otherwise),
+// portal accounts are read and written, and enrollment answers are sealed before they reach the store.
+import { portalUserKey, type EventCategory, type PortalAccount, type PortalEvent, type PortalEventInput, type SyncStatus } from '../domain/portal';
+import type { AnswerCipher } from '../ports/answer-cipher.port';
+import type { Clock } from '../ports/clock.port';
+import type { Directory } from '../ports/directory.port';
+import type { Store } from '../ports/store.port';
+
+export interface IncomingEvent {
+  readonly id?: string;
+  readonly user: string;
+  readonly type: string;
+  readonly outcome: 'success' | 'failure';
+  readonly at: string;
+  readonly ip?: string;
+  readonly userAgent?: string;
+  readonly detail?: string;
+  readonly category?: EventCategory;
+  readonly system?: string;
+  readonly operation?: string;
+  readonly status?: SyncStatus;
+  readonly error?: string;
+}
+
+export interface AccountState {
+  readonly user: string;
+  readonly knownToDirectory: boolean;
+  readonly enrolled: boolean;
+  readonly methods: readonly string[];
+  readonly locked: boolean;
+  readonly lockedAt?: string;
+  readonly failedAttempts: number;
+  readonly enrollmentChangedAt?: string;
+  readonly lastActivity?: EventSummary;
+  /** The latest events, newest first (what the helpdesk did shows here too: helpdesk-unlock, …). */
+  readonly recentEvents: readonly EventSummary[];
+}
+
+interface EventSummary {
+  readonly at: string;
+  readonly type: string;
+  readonly outcome: string;
+  readonly detail?: string;
+}
+
+export interface PortalIntakeDeps {
+  readonly directory: Directory;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly cipher: AnswerCipher;
+}
+
+const RECENT_EVENTS = 10;
+
+function summary(e: PortalEvent): EventSummary {
+  return { at: e.at.toISOString(), type: e.type, outcome: e.outcome, ...(e.detail ? { detail: e.detail } : {}) };
+}
+
+export class PortalIntake {
+  constructor(private readonly deps: PortalIntakeDeps) {}
+
+  /** The key a login is filed under, and whether the directory knows it. */
+  async resolve(login: string): Promise<{ user: string; known: boolean }> {
+    const entry = await this.deps.directory.findByLogin(login.trim());
+    return entry ? { user: portalUserKey(entry.sAMAccountName), known: true } : { user: portalUserKey(login), known: false };
+  }
+
+  async acceptEvents(events: readonly IncomingEvent[]): Promise<{ accepted: number; duplicates: number; unknownUsers: number }> {
+    const resolved = new Map<string, { user: string; known: boolean }>();
+    for (const login of new Set(events.map((e) => portalUserKey(e.user)))) resolved.set(login, await this.resolve(login));
+    const inputs: PortalEventInput[] = events.map((e) => {
+      const who = resolved.get(portalUserKey(e.user)) ?? { user: portalUserKey(e.user), known: false };
+      return {
+        ...(e.id ? { eventId: e.id } : {}),
+        user: who.user,
+        type: e.type,
+        outcome: e.outcome,
+        at: new Date(e.at),
+        ...(e.ip ? { ip: e.ip } : {}),
+        ...(e.userAgent ? { userAgent: e.userAgent } : {}),
+        ...(e.detail ? { detail: e.detail } : {}),
+        category: e.category ?? 'self-service',
+        ...(e.system ? { system: e.system } : {}),
+        ...(e.operation ? { operation: e.operation } : {}),
+        ...(e.status ? { status: e.status } : {}),
+        ...(e.error ? { error: e.error } : {}),
+        unknownUser: !who.known,
+      };
+    });
+    const accepted = await this.deps.store.portalEvents.append(inputs);
+    return { accepted, duplicates: inputs.length - accepted, unknownUsers: inputs.filter((e) => e.unknownUser).length };
+  }
+
+  /** null: neither the directory nor the store knows this login. */
+  async account(login: string): Promise<AccountState | null> {
+    const { user, known } = await this.resolve(login);
+    const { portalAccounts, portalEvents, enrollments } = this.deps.store;
+    const [account, recent, lastSelfService, enrollment] = await Promise.all([
+      portalAccounts.get(user),
+      portalEvents.list({ user, limit: RECENT_EVENTS }),
+      portalEvents.list({ user, category: 'self-service', limit: 1 }),
+      enrollments.get(user),
+    ]);
+    if (!known && !account && recent.length === 0) return null;
+    const last = lastSelfService[0];
+    return {
+      user,
+      knownToDirectory: known,
+      enrolled: account?.enrolled ?? false,
+      methods: account?.methods ?? [],
+      locked: account?.locked ?? false,
+      ...(account?.locked && account.lockedAt ? { lockedAt: account.lockedAt.toISOString() } : {}),
+      failedAttempts: account?.failedAttempts ?? 0,
+      ...(enrollment ? { enrollmentChangedAt: enrollment.updatedAt.toISOString() } : {}),
+      ...(last ? { lastActivity: summary(last) } : {}),
+      recentEvents: recent.map(summary),
+    };
+  }
+
+  /** A locked account without a lockedAt is locked as of now. */
+  async putAccount(login: string, body: Omit<PortalAccount, 'user' | 'updatedAt'>): Promise<AccountState> {
+    const { user } = await this.resolve(login);
+    const now = this.deps.clock.now();
+    const { lockedAt, ...rest } = body;
+    await this.deps.store.portalAccounts.put({ ...rest, ...(body.locked ? { lockedAt: lockedAt ?? now } : {}), user, updatedAt: now });
+    return (await this.account(user)) as AccountState;
+  }
+
+  /** Seals each answer (fresh nonce, the user as associated data) and marks the account enrolled. */
+  async putEnrollment(login: string, questions: readonly { question: string; answer: string }[]): Promise<void> {
+    const { user } = await this.resolve(login);
+    const now = this.deps.clock.now();
+    const sealed = questions.map((q) => ({ question: q.question, answer: this.deps.cipher.seal(user, q.answer) }));
+    await this.deps.store.enrollments.replace(user, sealed, now);
+    const account = await this.deps.store.portalAccounts.get(user);
+    const methods = [...new Set([...(account?.methods ?? []), 'questions'])];
+    await this.deps.store.portalAccounts.put({
+      user,
+      enrolled: true,
+      methods,
+      locked: account?.locked ?? false,
+      ...(account?.lockedAt ? { lockedAt: account.lockedAt } : {}),
+      failedAttempts: account?.failedAttempts ?? 0,
+      updatedAt: now,
+    });
+  }
+}

@@ -1,0 +1,52 @@
+// Gathers what the vishing rules (src/domain/vishing-indicators.ts) look at, from the store: the user's
+// last 24 hours of portal events, whether a reset's address or client was seen before, what the
+// helpdesk did in the last hour, and how many users were locked out from the same addresses.
+import { actsOnAccount, ACTIONS, type Action } from '../domain/policy';
+import {
+  DAY_MS, HOUR_MS, SEEN_WINDOW_MS, SESSION_MS, vishingIndicators, type IndicatorFacts, type NewOrigin,
+} from '../domain/vishing-indicators';
+import type { UseCaseEnv } from './use-case';
+import type { IndicatorView } from './views';
+
+const MAX_EVENTS = 500;
+const MAX_IPS = 5;
+
+const isAction = (a: string): a is Action => Object.prototype.hasOwnProperty.call(ACTIONS, a);
+
+export async function gatherFacts(env: UseCaseEnv, user: string, login: string): Promise<IndicatorFacts> {
+  const now = env.clock.now();
+  const { portalEvents } = env.store;
+  const events = await portalEvents.list({ user, since: new Date(now.getTime() - DAY_MS), limit: MAX_EVENTS });
+
+  const newOrigins: NewOrigin[] = [];
+  for (const e of events) {
+    if ((e.type !== 'password-reset' && e.type !== 'enrollment-change') || e.outcome !== 'success') continue;
+    const from = new Date(e.at.getTime() - SEEN_WINDOW_MS);
+    const to = new Date(e.at.getTime() - SESSION_MS);
+    if (e.ip && !(await portalEvents.seenFrom(user, 'ip', e.ip, from, to))) newOrigins.push({ event: e, field: 'ip', value: e.ip });
+    else if (e.userAgent && !(await portalEvents.seenFrom(user, 'userAgent', e.userAgent, from, to))) {
+      newOrigins.push({ event: e, field: 'client', value: e.userAgent });
+    }
+  }
+
+  const hourAgo = now.getTime() - HOUR_MS;
+  const trail = await env.store.audit.list({ target: login, limit: 50 });
+  const helpdeskActions = [
+    ...trail
+      .filter((a) => a.at.getTime() >= hourAgo && a.outcome === 'success' && isAction(a.action) && actsOnAccount(a.action))
+      .map((a) => ({ at: a.at, what: a.action, by: a.actor })),
+    ...events
+      .filter((e) => e.type.startsWith('helpdesk-') && e.at.getTime() >= hourAgo)
+      .map((e) => ({ at: e.at, what: e.type, ...(e.detail ? { by: e.detail.replace(/^by /, '') } : {}) })),
+  ];
+
+  const ips = [...new Set(events.map((e) => e.ip).filter((ip): ip is string => ip !== undefined))].slice(0, MAX_IPS);
+  const since = new Date(now.getTime() - DAY_MS);
+  const locksByIp = await Promise.all(ips.map(async (ip) => ({ ip, users: await portalEvents.usersLockedFrom(ip, since) })));
+
+  return { now, events, newOrigins, helpdeskActions, locksByIp };
+}
+
+export async function indicatorsFor(env: UseCaseEnv, user: string, login: string): Promise<IndicatorView[]> {
+  return vishingIndicators(await gatherFacts(env, user, login), env.settings.indicators);
+}

@@ -1,0 +1,110 @@
+// The portal repositories' part of the store contract (called from store.contract.ts for every adapter):
+// events newest first with filters and a cursor, retried event ids stored once, accounts and their
+// unlock, enrollments replaced whole and given back sealed exactly as written.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { PortalEventInput } from '../../src/domain/portal';
+import type { Store } from '../../src/ports/store.port';
+
+const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
+
+function ev(i: number, overrides: Partial<PortalEventInput> = {}): PortalEventInput {
+  return { user: 'jdoe', type: 'sign-in', outcome: 'success', at: new Date(T0 + i * 60_000), category: 'self-service', unknownUser: false, ...overrides };
+}
+
+export function describePortalRepositories(store: () => Store): void {
+  describe('portal events', () => {
+    it('lists newest first with every field as appended, and honours the limit', async () => {
+      const full = ev(1, {
+        eventId: 'e-1', ip: '203.0.113.7', userAgent: 'Firefox', detail: 'questions', type: 'challenge', outcome: 'failure',
+      });
+      const sync = ev(2, { category: 'sync', system: 'active-directory', operation: 'set-password', status: 'failed', error: 'policy' });
+      assert.equal(await store().portalEvents.append([full, sync, ev(3)]), 3);
+      const listed = await store().portalEvents.list({ user: 'jdoe', limit: 10 });
+      assert.deepEqual(listed.map((e) => e.at.getTime()), [T0 + 180_000, T0 + 120_000, T0 + 60_000]);
+      assert.deepEqual(listed[2], { ...full, seq: listed[2]?.seq });
+      assert.deepEqual(listed[1], { ...sync, seq: listed[1]?.seq });
+      assert.equal('ip' in listed[0]!, false, 'an absent field stays absent');
+      assert.equal((await store().portalEvents.list({ user: 'jdoe', limit: 2 })).length, 2);
+    });
+
+    it('stores an event id once, within a batch and across retries', async () => {
+      assert.equal(await store().portalEvents.append([ev(1, { eventId: 'x' }), ev(2, { eventId: 'x' }), ev(3)]), 2);
+      assert.equal(await store().portalEvents.append([ev(1, { eventId: 'x' }), ev(4, { eventId: 'y' })]), 1);
+      assert.equal((await store().portalEvents.list({ user: 'jdoe', limit: 10 })).length, 3);
+    });
+
+    it('filters by time, type, category and failure, and pages with a cursor to the end', async () => {
+      const batch: PortalEventInput[] = [];
+      for (let i = 0; i < 25; i++) batch.push(ev(i, { type: i % 5 === 0 ? 'challenge' : 'sign-in' }));
+      batch.push(ev(30, { category: 'sync', system: 'ad', status: 'failed' }), ev(31, { category: 'sync', system: 'ad', status: 'succeeded' }));
+      batch.push(ev(10, { user: 'other' }), ev(10)); // a tie on time: seq breaks it
+      await store().portalEvents.append(batch);
+      const all = await store().portalEvents.list({ user: 'jdoe', limit: 100 });
+      assert.equal(all.length, 28);
+      const pages: number[][] = [];
+      let before: number | undefined;
+      for (;;) {
+        const page = await store().portalEvents.list({ user: 'jdoe', limit: 10, ...(before !== undefined ? { beforeSeq: before } : {}) });
+        if (page.length === 0) break;
+        pages.push(page.map((e) => e.seq));
+        before = page[page.length - 1]!.seq;
+      }
+      assert.deepEqual(pages.map((p) => p.length), [10, 10, 8]);
+      assert.deepEqual(pages.flat(), all.map((e) => e.seq), 'the pages are the whole list, in order, without repeats');
+      assert.equal((await store().portalEvents.list({ user: 'jdoe', type: 'challenge', limit: 100 })).length, 5);
+      assert.equal((await store().portalEvents.list({ user: 'jdoe', since: new Date(T0 + 20 * 60_000), limit: 100 })).length, 7);
+      const failed = await store().portalEvents.list({ user: 'jdoe', category: 'sync', failed: true, limit: 100 });
+      assert.deepEqual(failed.map((e) => e.status), ['failed']);
+      assert.deepEqual((await store().portalEvents.list({ user: 'jdoe', category: 'sync', failed: false, limit: 100 })).map((e) => e.status), ['succeeded']);
+      const otherSeq = (await store().portalEvents.list({ user: 'other', limit: 1 }))[0]!.seq;
+      assert.deepEqual(await store().portalEvents.list({ user: 'jdoe', limit: 10, beforeSeq: otherSeq }), [], "another user's event is no cursor");
+    });
+
+    it('says whether an address or client was seen in a window, and who was locked from an address', async () => {
+      await store().portalEvents.append([
+        ev(0, { ip: '198.51.100.1', userAgent: 'Edge' }),
+        ev(100, { user: 'a', type: 'portal-lock', ip: '203.0.113.9' }),
+        ev(101, { user: 'b', type: 'portal-lock', ip: '203.0.113.9' }),
+        ev(102, { user: 'b', type: 'portal-lock', ip: '203.0.113.9' }),
+        ev(103, { user: 'c', type: 'challenge', ip: '203.0.113.9' }),
+      ]);
+      const seen = store().portalEvents.seenFrom.bind(store().portalEvents);
+      assert.equal(await seen('jdoe', 'ip', '198.51.100.1', new Date(T0), new Date(T0 + 1)), true);
+      assert.equal(await seen('jdoe', 'ip', '198.51.100.1', new Date(T0 + 1), new Date(T0 + 10)), false);
+      assert.equal(await seen('jdoe', 'userAgent', 'Edge', new Date(T0 - 1), new Date(T0 + 1)), true);
+      assert.equal(await seen('other', 'ip', '198.51.100.1', new Date(T0 - 1), new Date(T0 + 1)), false);
+      assert.deepEqual(await store().portalEvents.usersLockedFrom('203.0.113.9', new Date(T0)), ['a', 'b']);
+      assert.deepEqual(await store().portalEvents.usersLockedFrom('203.0.113.9', new Date(T0 + 101 * 60_000 + 1)), ['b']);
+    });
+  });
+
+  describe('portal accounts', () => {
+    it('gives back what was put; unlock clears the lock and the failed count once', async () => {
+      assert.equal(await store().portalAccounts.get('jdoe'), null);
+      assert.equal(await store().portalAccounts.unlock('jdoe', new Date(T0)), null);
+      const account = { user: 'jdoe', enrolled: true, methods: ['questions', 'mobile'], locked: true, lockedAt: new Date(T0), failedAttempts: 5, updatedAt: new Date(T0) };
+      await store().portalAccounts.put(account);
+      assert.deepEqual(await store().portalAccounts.get('jdoe'), account);
+      const unlocked = await store().portalAccounts.unlock('jdoe', new Date(T0 + 1000));
+      assert.equal(unlocked?.wasLocked, true);
+      const after = { user: 'jdoe', enrolled: true, methods: ['questions', 'mobile'], locked: false, failedAttempts: 0, updatedAt: new Date(T0 + 1000) };
+      assert.deepEqual(unlocked?.account, after);
+      assert.deepEqual(await store().portalAccounts.get('jdoe'), after);
+      assert.equal((await store().portalAccounts.unlock('jdoe', new Date(T0 + 2000)))?.wasLocked, false);
+    });
+  });
+
+  describe('enrollments', () => {
+    it('replaces the questions whole and gives the sealed answers back byte for byte', async () => {
+      const sealed = () => ({ ciphertext: randomBytes(9), iv: randomBytes(12), tag: randomBytes(16) });
+      const first = [{ question: 'Pet?', answer: sealed() }, { question: 'Town?', answer: sealed() }, { question: 'Car?', answer: sealed() }];
+      await store().enrollments.replace('jdoe', first, new Date(T0));
+      const second = [{ question: 'School?', answer: sealed() }];
+      await store().enrollments.replace('jdoe', second, new Date(T0 + 5000));
+      const got = await store().enrollments.get('jdoe');
+      assert.deepEqual(got, { user: 'jdoe', updatedAt: new Date(T0 + 5000), questions: [{ position: 1, ...second[0]! }] });
+      assert.equal(await store().enrollments.get('someone.else'), null);
+    });
+  });
+}

@@ -1,0 +1,94 @@
+// The portal's data in the local console, as a person uses it: `npm start`'s defaults (no credentials,
+// the demo directory with its seeded portal data), Debian's Chromium driven by playwright-core.
+// audit (paged with More), sync, unlock-portal (button and typed), enrollment as supervisor.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, ROOT, startApp, type RunningApp } from '../helpers/app-process';
+
+describe('Local console in Chromium: the portal data (npm start, demo data)', function () {
+  this.timeout(120_000);
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    app = await startApp();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on('pageerror', (err) => (app.output += `\n[page error] ${err.message}`));
+    await page.goto(`${app.base}/`);
+    await page.getByText('You are Agent (demo.agent)').waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (app) assert.equal(await app.stop(), 0, `graceful shutdown on SIGTERM should exit 0:\n${app.output}`);
+  });
+
+  const card = (text: string | RegExp) => page.locator('.ac-adaptiveCard').filter({ hasText: text }).last();
+
+  async function command(text: string): Promise<void> {
+    const box = page.getByRole('textbox', { name: 'Command' });
+    await box.fill(text);
+    await box.press('Enter');
+  }
+
+  it('audit maria.finance: newest first with the vishing indicators; More shows older events', async () => {
+    await command('audit maria.finance');
+    const audit = card('Self-service events — Maria');
+    await audit.waitFor();
+    await audit.getByText('Possible vishing', { exact: false }).waitFor();
+    await audit.getByText(/4 failed answers between \d\d:\d\d and \d\d:\d\d UTC from 203\.0\.113\.7/).waitFor();
+    await audit.getByText('password-reset').first().waitFor();
+    await audit.getByRole('button', { name: 'More' }).click();
+    await card('continued').waitFor();
+    mkdirSync(path.join(ROOT, 'test-output'), { recursive: true });
+    await page.screenshot({ path: path.join(ROOT, 'test-output', 'console-audit.png') });
+  });
+
+  it('sync maria.finance failed: only the failure, highlighted', async () => {
+    await command('sync maria.finance failed');
+    const sync = card('Sync transactions — Maria');
+    await sync.waitFor();
+    await sync.getByText('✖ FAILED').first().waitFor();
+    await sync.getByText(/suspended for suspicious activity/).waitFor();
+    assert.equal(await sync.getByText('✔ succeeded').count(), 0);
+  });
+
+  it('the locked portal account: details section, Unlock portal account → confirm → done; typed unlock-portal too', async () => {
+    await command('user james.smithers');
+    const details = card('James Smithers');
+    await details.waitFor();
+    await details.getByText(/Locked since .* after 5 failed attempts/).waitFor();
+    await details.getByRole('button', { name: 'Unlock portal account' }).click();
+    const confirm = card('Unlock the self-service portal account of James Smithers?');
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    await card('Portal account unlocked').waitFor();
+    await command('user james.smithers');
+    await card(/Portal lock\s*Not locked/).waitFor();
+
+    await command('unlock-portal zoe.muller');
+    const typed = card('Unlock the self-service portal account of Zoë Müller?');
+    await typed.waitFor();
+    await typed.getByRole('button', { name: 'Confirm' }).click();
+    await card('the failed attempts were cleared').waitFor();
+  });
+
+  it('enrollment as supervisor: masked answers; the agent is refused', async () => {
+    await command('enrollment john.doe');
+    await card('needs the supervisor role').waitFor();
+    await page.selectOption('#who', { label: 'Supervisor (demo.super)' });
+    await page.getByText('You are Supervisor (demo.super)').waitFor();
+    await command('enrollment john.doe');
+    const enrollment = card('Enrollment — John Doe');
+    await enrollment.waitFor();
+    await enrollment.getByText('Security questions (3)').waitFor();
+    assert.ok((await enrollment.getByText(/^\S•+\S$/).count()) >= 3, 'masked answers');
+    const text = await enrollment.innerText();
+    for (const plain of ['Biscuit', 'Lyon', 'Middlemarch', 'Sparky']) assert.ok(!text.includes(plain), `plaintext ${plain} shown`);
+    assert.doesNotMatch(app.output, /\[page error\]/);
+  });
+});
