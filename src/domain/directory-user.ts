@@ -63,6 +63,11 @@ export interface DirectoryEntry {
     /** The RID of the primary group, a membership that memberOf does not show. */
     readonly primaryGroupId?: number;
   };
+  /**
+   * The entry's direct groups (AD: DNs from memberOf) when the directory read them with the entry, so that
+   * its transitive groups need one round trip less; undefined when not read.
+   */
+  readonly memberOf?: readonly string[];
   readonly source: DirectorySource;
 }
 

@@ -29,7 +29,7 @@ export interface Directory {
   /** The DN of the account the adapter binds as (AD: LDAP_BIND_DN), or undefined when there is none. */
   serviceAccount(): Promise<string | undefined>;
   /** Transitive group membership of the entry with this dn. */
-  groupsOf(dn: string): Promise<GroupRef[]>;
+  groupsOf(dn: string, directGroups?: readonly string[]): Promise<GroupRef[]>;
   /** Clear the lockout (AD: lockoutTime = 0). */
   unlock(dn: string): Promise<void>;
   /** Set a new password; with mustChange the user must change it at next logon (pwdLastSet = 0). */

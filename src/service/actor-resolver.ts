@@ -29,7 +29,7 @@ export class ActorResolver {
 
     const entry = await this.directory.findByLogin(login);
     if (!entry) throw new HelpdeskError('AUTH.UNKNOWN_IDENTITY');
-    const groups = await this.directory.groupsOf(entry.dn);
+    const groups = await this.directory.groupsOf(entry.dn, entry.memberOf);
     const actor: Actor = { user: { ...entry, groups }, role: roleOf(groups, this.roles) };
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
     this.cache.set(login, { actor, until: now + this.ttlMs });

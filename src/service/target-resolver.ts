@@ -35,7 +35,7 @@ export async function withProtections(
   actor: Actor,
   protection: Protection,
 ): Promise<Target> {
-  const groups = await directory.groupsOf(entry.dn);
+  const groups = await directory.groupsOf(entry.dn, entry.memberOf);
   const reason = protectionReason(entry, groups, protection);
   return {
     user: { ...entry, groups },

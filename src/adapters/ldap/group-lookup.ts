@@ -35,9 +35,19 @@ async function memberOf(client: Client, dn: string, timeLimit: number): Promise<
   }
 }
 
-export async function memberOfWalk(client: Client, dn: string, timeLimit: number): Promise<GroupRef[]> {
+/** `direct`: the entry's memberOf when it was read with the entry; the walk then starts from those groups. */
+export async function memberOfWalk(client: Client, dn: string, timeLimit: number, direct?: readonly string[]): Promise<GroupRef[]> {
   const found = new Map<string, GroupRef>(); // keyed by lower-cased DN: DNs compare case-insensitively
   let frontier = [dn];
+  if (direct !== undefined) {
+    frontier = [];
+    for (const groupDn of direct) {
+      const key = groupDn.toLowerCase();
+      if (found.has(key) || key === dn.toLowerCase()) continue;
+      found.set(key, groupRef(groupDn));
+      frontier.push(groupDn);
+    }
+  }
   for (let depth = 0; frontier.length > 0 && depth < MAX_DEPTH; depth++) {
     const parents = await Promise.all(frontier.map((f) => memberOf(client, f, timeLimit)));
     frontier = [];

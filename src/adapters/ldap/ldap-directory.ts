@@ -136,12 +136,12 @@ export class LdapDirectory implements Directory {
     return entry ?? null;
   }
 
-  async groupsOf(dn: string): Promise<GroupRef[]> {
+  async groupsOf(dn: string, directGroups?: readonly string[]): Promise<GroupRef[]> {
     if (!isSearchable(dn)) return [];
     const groups =
       this.groupLookup === 'in-chain'
         ? await this.pool.run('search', (c) => inChainGroups(c, this.baseDN, dn, this.timeLimitS), true)
-        : await this.pool.run('search', (c) => memberOfWalk(c, dn, this.timeLimitS), true);
+        : await this.pool.run('search', (c) => memberOfWalk(c, dn, this.timeLimitS, directGroups), true);
     return groups.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 
