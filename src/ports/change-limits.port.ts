@@ -39,4 +39,10 @@ export interface ChangeLimitRepository {
   reserve(change: AccountChange, limits: ChangeLimitsWindow): Promise<LimitCheck>;
   /** Forgets a reserved change that did not happen (the directory refused it). */
   release(id: string): Promise<void>;
+  /**
+   * The changes made to `target` (lower-cased login) since `since`, newest first, at most `limit`: what the
+   * vishing indicators call "the helpdesk already acted on this user". Rows older than the limits' window
+   * are forgotten, so `since` must lie within it.
+   */
+  recent(target: string, since: Date, limit: number): Promise<AccountChange[]>;
 }

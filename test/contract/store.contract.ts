@@ -370,6 +370,15 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         assert.equal((await store.accountChanges.reserve(change(3, 'alice', 'jdoe'), limits)).ok, true);
       });
 
+      it('lists the recent changes of one target, newest first, within the window', async () => {
+        for (const [minute, actor, target] of [[0, 'alice', 'jdoe'], [10, 'bob', 'mroe'], [20, 'bob', 'jdoe']] as const) {
+          await store.accountChanges.reserve(change(minute, actor, target), limits);
+        }
+        const recent = await store.accountChanges.recent('JDoe', new Date(BASE_TIME + 5 * 60_000), 10);
+        assert.deepEqual(recent.map((c) => [c.actor, c.target, c.at.getTime()]), [['bob', 'jdoe', BASE_TIME + 20 * 60_000]]);
+        assert.equal((await store.accountChanges.recent('jdoe', new Date(BASE_TIME), 1)).length, 1, 'at most limit');
+      });
+
       it('lets exactly the limit of 20 concurrent reservations through', async () => {
         const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
           store.accountChanges.reserve(change(0, `agent${i}`, 'jdoe'), limits)));

@@ -20,6 +20,8 @@ export function sqliteAccountChanges(db: Database.Database): ChangeLimitReposito
   const insert = db.prepare<[string, number, string, string, string]>(
     'INSERT INTO account_changes (id, at, actor, target, action) VALUES (?, ?, ?, ?, ?)');
   const remove = db.prepare<[string]>('DELETE FROM account_changes WHERE id = ?');
+  const recent = db.prepare<[string, number, number], { id: string; at: number; actor: string; target: string; action: string }>(
+    'SELECT id, at, actor, target, action FROM account_changes WHERE target = ? AND at >= ? ORDER BY at DESC LIMIT ?');
   const purge = db.prepare<[number, number]>(
     'DELETE FROM account_changes WHERE id IN (SELECT id FROM account_changes WHERE at <= ? LIMIT ?)');
 
@@ -53,6 +55,10 @@ export function sqliteAccountChanges(db: Database.Database): ChangeLimitReposito
       guard('change limit release', () => {
         remove.run(id);
       });
+    },
+    async recent(target, since, limit) {
+      return guard('recent account changes', () =>
+        recent.all(target.toLowerCase(), since.getTime(), Math.max(0, Math.floor(limit))).map((r) => ({ ...r, at: new Date(r.at) })));
     },
   };
 }
