@@ -108,7 +108,12 @@ export class LdapDirectory implements Directory {
       'search',
       async (c) => {
         if (mayBeName(query)) {
-          const exact = await firstPage(c, this.baseDN, exactSearchFilter(query), limit, this.timeLimitS);
+          // Equality on unique-ish attributes matches a handful of entries at most: a plain search (no
+          // paged-results state on the DC) is enough, and cut to `limit` here in case the DC ignores sizeLimit.
+          const { searchEntries } = await c.search(this.baseDN, {
+            scope: 'sub', filter: exactSearchFilter(query), attributes: [...USER_ATTRIBUTES], sizeLimit: limit, timeLimit: this.timeLimitS,
+          });
+          const exact = searchEntries.slice(0, limit);
           if (exact.length > 0) return exact;
         }
         return firstPage(c, this.baseDN, searchFilter(query), limit, this.timeLimitS);
