@@ -10,6 +10,8 @@ import type { IndicatorView } from './views';
 
 const MAX_EVENTS = 500;
 const MAX_IPS = 5;
+/** A helpdesk-* event this close to an account change by the same person is that change's own record. */
+const SAME_CHANGE_MS = 60_000;
 
 const isAction = (a: string): a is Action => Object.prototype.hasOwnProperty.call(ACTIONS, a);
 
@@ -33,11 +35,16 @@ export async function gatherFacts(env: UseCaseEnv, user: string, login: string):
   // Account changes through the bot come from the change-limit table (indexed by target and time, kept for
   // an hour): the audit trail holds every lookup of a user too, which makes it the slower place to ask.
   const changes = await env.store.accountChanges.recent(login, new Date(hourAgo), 50);
+  const bot = changes.filter((c) => isAction(c.action) && actsOnAccount(c.action)).map((c) => ({ at: c.at, what: c.action, by: c.actor }));
+  // A change made through this bot also leaves a helpdesk-* portal event moments later: count it once.
+  const sameChange = (e: { at: Date; by?: string }) =>
+    bot.some((c) => c.by === e.by && Math.abs(c.at.getTime() - e.at.getTime()) <= SAME_CHANGE_MS);
   const helpdeskActions = [
-    ...changes.filter((c) => isAction(c.action) && actsOnAccount(c.action)).map((c) => ({ at: c.at, what: c.action, by: c.actor })),
+    ...bot,
     ...events
       .filter((e) => e.type.startsWith('helpdesk-') && e.at.getTime() >= hourAgo)
-      .map((e) => ({ at: e.at, what: e.type, ...(e.detail ? { by: e.detail.replace(/^by /, '') } : {}) })),
+      .map((e) => ({ at: e.at, what: e.type, ...(e.detail ? { by: e.detail.replace(/^by /, '') } : {}) }))
+      .filter((e) => !sameChange(e)),
   ];
 
   const ips = [...new Set(events.map((e) => e.ip).filter((ip): ip is string => ip !== undefined))].slice(0, MAX_IPS);
