@@ -161,9 +161,11 @@ export class GraphApi {
     const budget: Budget = { deadline: Date.now() + this.timeoutMs, signal: controller.signal };
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
+      // The token first, outside the client (which would wrap a refused secret in its own error).
+      await this.accessToken();
       return await withTimeout(run(budget), this.timeoutMs + 50, what);
     } catch (e) {
-      const mapped = graphError(e, what, this.timeoutMs);
+      const mapped = graphError(controller.signal.aborted && !isHelpdeskError(e) ? new Timeout(what) : e, what, this.timeoutMs);
       this.logger.warn({ call: what.replace(/\?.*$/, ''), code: mapped.code, status: statusOf(e) }, 'graph call failed');
       throw mapped;
     } finally {
