@@ -141,6 +141,9 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
   const ldap = given('LDAP_URL');
   const graphDirectory = rawEnv.DIRECTORY?.trim() === 'graph';
   const graph = given('GRAPH_TENANT_ID');
+  for (const k of ['GRAPH_BASE_URL', 'GRAPH_AUTHORITY_URL'] as const) {
+    if (given(k) && !/^https:\/\//i.test(String(rawEnv[k]).trim())) problems.push(`${k}: must be an https:// URL (the Graph token is only sent over https)`);
+  }
   if (graphDirectory && !graph) problems.push('DIRECTORY: graph needs GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET');
   if (graphDirectory && ldap) problems.push('DIRECTORY: graph serves Entra users only; unset LDAP_URL, or unset DIRECTORY for AD with Entra linked accounts');
   if (rawEnv.DIRECTORY?.trim() === 'ldap' && !ldap) problems.push('DIRECTORY: ldap needs LDAP_URL');
