@@ -2,6 +2,9 @@
 // src/main.ts and by tests and the benchmark that need the real wiring without the HTTP server.
 import type { Config } from './config/config';
 import { DemoDirectory } from './adapters/demo/demo-directory';
+import { GraphDirectory } from './adapters/graph/graph-directory';
+import type { GraphApiOptions } from './adapters/graph/graph-api';
+import { HybridDirectory } from './adapters/graph/hybrid-directory';
 import { LdapDirectory } from './adapters/ldap/ldap-directory';
 import { aesGcmAnswerCipher } from './adapters/secrets/answer-cipher';
 import { deriveKey, loadOrCreateDevKey } from './adapters/secrets/secrets-key';
@@ -31,9 +34,18 @@ export interface Core {
  * Async because the configured groups are resolved to DNs here, once (an unknown or ambiguous name
  * rejects with a one-line message, after closing what was opened).
  */
-export async function buildCore(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Core> {
+export interface CoreOptions {
+  /** Tests: how Graph calls reach a loopback https server (fetch options, the token endpoint's CA). */
+  readonly graphTransport?: Pick<GraphApiOptions, 'fetchOptions' | 'tokenCa'>;
+}
+
+export async function buildCore(config: Config, logger: Logger, clock: Clock = systemClock, options: CoreOptions = {}): Promise<Core> {
   const masterKey = config.secretsKey ?? loadOrCreateDevKey(config.dataDir);
-  const directory: Directory = config.ldap ? new LdapDirectory({ ...config.ldap, logger }) : new DemoDirectory(clock);
+  // Graph: the directory itself (DIRECTORY=graph), or beside AD for Teams roles and linked accounts.
+  const graph = config.graph ? new GraphDirectory({ ...config.graph, logger, ...options.graphTransport }) : undefined;
+  const ldap = config.ldap ? new LdapDirectory({ ...config.ldap, logger }) : undefined;
+  const directory: Directory =
+    config.directory === 'graph' && graph ? graph : ldap ? (graph ? new HybridDirectory(ldap, graph) : ldap) : new DemoDirectory(clock);
   if (config.store.kind !== 'sqlite') throw new Error('only the SQLite store is available in this release');
   let groups;
   try {
@@ -58,7 +70,9 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
       changeLimits: { perActor: config.changeLimits.perAgentPerHour, perTarget: config.changeLimits.perTargetPerHour, windowMs: 60 * 60_000 },
       enrollmentMask: config.portalData.enrollmentMask,
       indicators: config.portalData.indicators,
+      ...(config.graph ? { tap: config.graph.tap } : {}),
     },
+    ...(graph ? { entra: graph } : {}),
   });
   const portalIntake = new PortalIntake({ directory, store, clock, cipher: answerCipher });
   return {

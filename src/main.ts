@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   void audit.verify().then(() => audit.logHead());
   const stopHeadLog = audit.startHeadLog(config.auditHeadLogMs);
   // The demo directory's first start gets realistic portal data, so every card has content (npm run seed:demo regenerates it).
-  if (!config.ldap && !(await hasDemoPortalData(core.store))) await seedDemoPortalData(core.store, core.answerCipher, new Date());
+  if (config.directory === 'demo' && !(await hasDemoPortalData(core.store))) await seedDemoPortalData(core.store, core.answerCipher, new Date());
   const teams = createTeamsSurface({
     service: core.service,
     logger,
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     localConsole: config.localConsole,
     endpoint: config.botEndpoint,
     allowedTenants: config.teamsTenants,
+    aadIdentity: Boolean(config.graph),
   });
   const local = createLocalConsole({ enabled: config.localConsole, bot: teams.bot, logger });
   const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute });
@@ -63,8 +64,8 @@ async function main(): Promise<void> {
         `an unauthenticated /api/messages take self-asserted identities from this machine (${host}) only; never expose this port.`,
     );
   }
-  const where = config.ldap ? `Active Directory at ${config.ldap.url}` : 'the demo directory';
-  logger.info({ port, host, directory: config.ldap ? 'ldap' : 'demo', slack: Boolean(config.slack), localConsole: config.localConsole }, 'listening');
+  const where = config.directory === 'graph' ? 'Entra ID (Microsoft Graph)' : config.ldap ? `Active Directory at ${config.ldap.url}${config.graph ? ' with Entra ID' : ''}` : 'the demo directory';
+  logger.info({ port, host, directory: config.directory, graph: Boolean(config.graph), slack: Boolean(config.slack), localConsole: config.localConsole }, 'listening');
   console.log(
     config.localConsole
       ? `MyPass Helpdesk is running on ${where}: open http://localhost:${port}/`

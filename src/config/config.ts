@@ -12,6 +12,20 @@ export interface LdapConfig {
   readonly timeoutMs: number;
 }
 
+/** Microsoft Graph (Entra ID), app-only. */
+export interface GraphConfig {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** GRAPH_BASE_URL: Graph's origin (tests: a loopback https server). */
+  readonly baseUrl?: string;
+  /** GRAPH_AUTHORITY_URL: the Entra authority host. */
+  readonly authorityUrl?: string;
+  readonly timeoutMs: number;
+  /** Temporary Access Pass: lifetime and one-time use (TAP_LIFETIME_MINUTES, TAP_ONE_TIME). */
+  readonly tap: { readonly lifetimeMinutes: number; readonly oneTime: boolean };
+}
+
 export interface BotFrameworkConfig {
   /** botbuilder's own names; an empty MicrosoftAppId means no auth (local only). */
   readonly MicrosoftAppId: string;
@@ -56,8 +70,12 @@ export interface Config {
   /** Where dev-generated files live (the SQLite file's folder; the generated SECRETS_KEY). */
   readonly dataDir: string;
   readonly store: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'mongodb'; readonly url: string };
-  /** Absent → the demo directory. */
+  /** Absent → the demo directory (unless Graph is the directory). */
   readonly ldap?: LdapConfig;
+  /** Which directory users come from: AD (LDAP_URL), Entra through Graph (DIRECTORY=graph), or the demo file. */
+  readonly directory: 'ldap' | 'graph' | 'demo';
+  /** Graph configured: Teams roles from Entra, linked accounts; with directory 'graph' also the users. */
+  readonly graph?: GraphConfig;
   readonly roles: {
     readonly agentGroups: readonly string[];
     readonly supervisorGroups: readonly string[];

@@ -56,6 +56,11 @@ const schema = z.object({
   GRAPH_CLIENT_SECRET: optional,
   GRAPH_BASE_URL: httpUrl,
   GRAPH_AUTHORITY_URL: httpUrl,
+  GRAPH_TIMEOUT_MS: integer(500, 120_000, 10_000),
+  DIRECTORY: z.enum(['ldap', 'graph']).optional(),
+  // Graph allows 10 minutes to 30 days.
+  TAP_LIFETIME_MINUTES: integer(10, 43_200, 60),
+  TAP_ONE_TIME: z.enum(['on', 'off']).default('on'),
   TWILIO_ACCOUNT_SID: optional.refine((v) => v === undefined || /^AC[0-9a-f]{32}$/i.test(v), 'must be AC followed by 32 hex digits'),
   TWILIO_AUTH_TOKEN: optional,
   TWILIO_FROM: optional,
@@ -134,7 +139,19 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     problems.push('TEAMS_ALLOWED_TENANTS: required when MicrosoftAppId is set (or MicrosoftAppTenantId): the Microsoft 365 tenant ids allowed to reach the bot');
   }
   const ldap = given('LDAP_URL');
-  if (production && !ldap) problems.push('LDAP_URL: required in production (the demo directory is for development only)');
+  const graphDirectory = rawEnv.DIRECTORY?.trim() === 'graph';
+  const graph = given('GRAPH_TENANT_ID');
+  for (const k of ['GRAPH_BASE_URL', 'GRAPH_AUTHORITY_URL'] as const) {
+    if (given(k) && !/^https:\/\//i.test(String(rawEnv[k]).trim())) problems.push(`${k}: must be an https:// URL (the Graph token is only sent over https)`);
+  }
+  if (graphDirectory && !graph) problems.push('DIRECTORY: graph needs GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET');
+  if (graphDirectory && ldap) problems.push('DIRECTORY: graph serves Entra users only; unset LDAP_URL, or unset DIRECTORY for AD with Entra linked accounts');
+  if (rawEnv.DIRECTORY?.trim() === 'ldap' && !ldap) problems.push('DIRECTORY: ldap needs LDAP_URL');
+  if (production && !ldap && !graphDirectory) problems.push('LDAP_URL: required in production (the demo directory is for development only)');
+  if (graphDirectory) {
+    if (!given('ROLE_AGENT_GROUPS')) problems.push('ROLE_AGENT_GROUPS: required with DIRECTORY=graph (Entra group object ids or names, ;-separated)');
+    if (!given('ROLE_SUPERVISOR_GROUPS')) problems.push('ROLE_SUPERVISOR_GROUPS: required with DIRECTORY=graph (Entra group object ids or names, ;-separated)');
+  }
   if (production && !given('SECRETS_KEY')) problems.push('SECRETS_KEY: required in production (32 random bytes, base64)');
   if (given('MicrosoftAppId') && !given('MicrosoftAppPassword') && rawEnv.MicrosoftAppType !== 'UserAssignedMSI') {
     problems.push('MicrosoftAppPassword: required when MicrosoftAppId is set');
@@ -151,8 +168,8 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
   const env: Env = parsed.data;
 
   const sqlitePath = env.STORE_URL.replace(/^sqlite:/, '');
-  const agentGroups = env.ROLE_AGENT_GROUPS ?? (ldap ? [] : [...DEMO_ROLE_GROUPS.agent]);
-  const supervisorGroups = env.ROLE_SUPERVISOR_GROUPS ?? (ldap ? [] : [...DEMO_ROLE_GROUPS.supervisor]);
+  const agentGroups = env.ROLE_AGENT_GROUPS ?? (ldap || graphDirectory ? [] : [...DEMO_ROLE_GROUPS.agent]);
+  const supervisorGroups = env.ROLE_SUPERVISOR_GROUPS ?? (ldap || graphDirectory ? [] : [...DEMO_ROLE_GROUPS.supervisor]);
   const localConsole = production ? workstationTrial : env.LOCAL_CONSOLE !== 'off';
   const config: Config = {
     production,
@@ -173,6 +190,20 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
             baseDN: env.LDAP_BASE_DN,
             ...(env.LDAP_CA_FILE ? { caFile: env.LDAP_CA_FILE } : {}),
             timeoutMs: env.LDAP_TIMEOUT_MS,
+          },
+        }
+      : {}),
+    directory: graphDirectory ? 'graph' : ldap ? 'ldap' : 'demo',
+    ...(env.GRAPH_TENANT_ID && env.GRAPH_CLIENT_ID && env.GRAPH_CLIENT_SECRET
+      ? {
+          graph: {
+            tenantId: env.GRAPH_TENANT_ID,
+            clientId: env.GRAPH_CLIENT_ID,
+            clientSecret: env.GRAPH_CLIENT_SECRET,
+            ...(env.GRAPH_BASE_URL ? { baseUrl: env.GRAPH_BASE_URL } : {}),
+            ...(env.GRAPH_AUTHORITY_URL ? { authorityUrl: env.GRAPH_AUTHORITY_URL } : {}),
+            timeoutMs: env.GRAPH_TIMEOUT_MS,
+            tap: { lifetimeMinutes: env.TAP_LIFETIME_MINUTES, oneTime: env.TAP_ONE_TIME === 'on' },
           },
         }
       : {}),

@@ -9,6 +9,8 @@ export interface GroupRef {
   readonly name: string;
   /** AD: the group's RID, which a user's primaryGroupID names (resolved groups only). */
   readonly primaryGroupToken?: number;
+  /** Entra: an (active) directory role rather than a group; holding one protects the account. */
+  readonly directoryRole?: boolean;
 }
 
 export interface AccountState {

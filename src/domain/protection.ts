@@ -10,13 +10,14 @@ export interface Protection {
   readonly accounts: readonly string[];
 }
 
-export type ProtectionReason = 'protected-group' | 'admin-count' | 'primary-group' | 'service-account';
+export type ProtectionReason = 'protected-group' | 'admin-count' | 'primary-group' | 'service-account' | 'directory-role';
 
 /** Why the entry is protected, or undefined when it is not. */
 export function protectionReason(entry: DirectoryEntry, groups: readonly GroupRef[], protection: Protection): ProtectionReason | undefined {
   const dn = entry.dn.toLowerCase();
   if (protection.accounts.some((a) => a.toLowerCase() === dn)) return 'service-account';
   if (inAnyGroup(groups, protection.groups)) return 'protected-group';
+  if (groups.some((g) => g.directoryRole)) return 'directory-role';
   if (entry.privilege?.adminCount) return 'admin-count';
   const primary = entry.privilege?.primaryGroupId;
   if (primary !== undefined && protection.groups.some((g) => g.primaryGroupToken === primary)) return 'primary-group';

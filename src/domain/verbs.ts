@@ -20,6 +20,8 @@ export const VERBS = {
   portalUnlock: 'portal.unlock',
   /** The next page of `audit`. data: { user, cursor (the last shown event's id), days?, type? } */
   auditMore: 'audit.more',
+  /** Supervisor: create an Entra Temporary Access Pass and show it once (private chats only). data: { user } */
+  tapView: 'tap.view',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -2,7 +2,7 @@
 import type { DirectoryEntry } from '../domain/directory-user';
 import type { Action } from '../domain/policy';
 
-export type AccountAction = Extract<Action, 'account.unlock' | 'password.reset.view' | 'portal.unlock'>;
+export type AccountAction = Extract<Action, 'account.unlock' | 'password.reset.view' | 'portal.unlock' | 'tap.view'>;
 
 interface Wording {
   readonly title: string;
@@ -33,6 +33,13 @@ export const ACCOUNT_ACTIONS: Record<AccountAction, Wording> = {
       ...(u.account.enabled ? [] : ["The account is disabled: they can't sign in with the new password until it is enabled."]),
       ...(u.account.locked ? ['The account is locked: a reset does not unlock it. Unlock it as well.'] : []),
     ],
+    requiresPrivateView: true,
+  },
+  'tap.view': {
+    title: 'Temporary Access Pass',
+    question: (name) =>
+      `Create a Temporary Access Pass for ${name}? It replaces any pass they have, is shown to you once, and lets them sign in to Entra ID and register a method.`,
+    warnings: () => [],
     requiresPrivateView: true,
   },
 };

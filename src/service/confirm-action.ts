@@ -6,6 +6,7 @@ import { VERBS } from '../domain/verbs';
 import { ACCOUNT_ACTIONS, isAccountAction } from './account-actions';
 import { assertRole } from './assert-role';
 import { withinChangeLimits } from './change-limits';
+import { issueTemporaryAccessPass } from './issue-tap';
 import { resetPassword } from './reset-password';
 import { pressRoute } from './route';
 import { assertMayChange, findOne, withProtections } from './target-resolver';
@@ -29,6 +30,7 @@ async function accept(call: UseCaseCall, token: string): Promise<View> {
   return withinChangeLimits(call, action, target.user.sAMAccountName, () => {
     if (action === 'account.unlock') return unlockAccount(call, target);
     if (action === 'portal.unlock') return unlockPortal(call, target);
+    if (action === 'tap.view') return issueTemporaryAccessPass(call, target);
     return resetPassword(call, target, { action: 'password.reset.view' });
   });
 }

@@ -8,6 +8,7 @@ import { summaryOf, userDetailsView } from './user-details';
 import type { PickIntent, PickListView, View } from './views';
 import { commandRoute } from './route';
 import { withPortal } from './portal-section';
+import { withEntra } from './entra-section';
 
 function exactMatch(hits: readonly DirectoryEntry[], query: string): DirectoryEntry | undefined {
   const q = query.toLowerCase();
@@ -22,6 +23,7 @@ const BUTTON_LABEL: Record<PickIntent, string> = {
   'account.unlock': 'Unlock…',
   'portal.unlock': 'Unlock portal…',
   'password.reset.view': 'Reset password…',
+  'tap.view': 'Temporary Access Pass…',
 };
 
 /** Several hits → the rows an agent picks from; each button carries the intent's verb and the login. */
@@ -51,7 +53,7 @@ export async function findUser({ env, actor, subject }: UseCaseCall, query: stri
   if (single) {
     subject.target = single.sAMAccountName;
     const target = await withProtections(env.directory, single, actor, env.settings.protection);
-    return withPortal(env, actor, target, userDetailsView(actor, target));
+    return withEntra(env, actor, target, await withPortal(env, actor, target, userDetailsView(actor, target)));
   }
   subject.detail = matchesDetail(hits, size);
   return pickListView(env, query, hits, 'user.show');

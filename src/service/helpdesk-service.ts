@@ -47,7 +47,7 @@ export class HelpdeskService {
     const confirmations = new Confirmations(deps.store.confirmations, deps.clock, deps.settings.confirmationTtlMs);
     this.env = { ...deps, audit, confirmations };
     this.auditIntegrity = new AuditIntegrity(deps.store.audit, deps.logger);
-    this.actors = new ActorResolver(deps.directory, deps.settings.roles, deps.clock, deps.settings.actorCacheTtlMs);
+    this.actors = new ActorResolver(deps.directory, deps.settings.roles, deps.clock, deps.settings.actorCacheTtlMs, deps.entra);
   }
 
   command(ctx: RequestContext, command: Command): Promise<View> {

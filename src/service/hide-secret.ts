@@ -46,11 +46,12 @@ async function hideSecret({ env, actor, subject }: UseCaseCall, ref: string, aut
   subject.target = shown.target;
   subject.detail = automatic ? 'hidden automatically' : 'hidden by the viewer';
   const viewer = actor.user.displayName || loginOfActor(actor);
+  const what = shown.label.startsWith('Temporary Access Pass') ? 'Temporary Access Pass' : 'Password';
   return {
     kind: 'result',
     outcome: 'success',
-    title: 'Password hidden',
-    message: `Password for ${shown.targetName} shown to ${viewer} at ${stamp(shown.shownAt)}; hidden.`,
+    title: `${what} hidden`,
+    message: `${what} for ${shown.targetName} shown to ${viewer} at ${stamp(shown.shownAt)}; hidden.`,
     target: { login: shown.target, displayName: shown.targetName },
     actions: [{ verb: VERBS.userShow, label: 'Show user', data: { user: shown.target } }],
   };

@@ -35,6 +35,9 @@ export async function promptConfirmation(call: UseCaseCall, action: AccountActio
   const entry = found;
   subject.target = entry.sAMAccountName;
   assertMayChange(await withProtections(env.directory, entry, actor, env.settings.protection));
+  // Entra has no lockout the helpdesk can clear: unlock applies to AD accounts only.
+  if (action === 'account.unlock' && entry.source === 'graph') throw new HelpdeskError('CMD.NOT_AVAILABLE', undefined, { command: 'unlock of a cloud-only account' });
+  if (action === 'tap.view' && !env.entra) throw new HelpdeskError('CMD.NOT_AVAILABLE', undefined, { command: 'tap' });
   if (action === 'account.unlock' && !entry.account.locked) {
     throw new HelpdeskError('ACCOUNT.NOT_LOCKED', undefined, { user: nameOf(entry) });
   }
@@ -74,6 +77,11 @@ export const promptConfirmationRoutes = [
     action: 'account.unlock',
     audit: 'account.unlock.prompt',
     run: (call, data) => promptConfirmation(call, 'account.unlock', data.user ?? ''),
+  }),
+  pressRoute(VERBS.tapView, {
+    action: 'tap.view',
+    audit: 'tap.view.prompt',
+    run: (call, data) => promptConfirmation(call, 'tap.view', data.user ?? ''),
   }),
   pressRoute(VERBS.passwordResetView, {
     action: 'password.reset.view',

@@ -9,6 +9,8 @@ export interface ChatIdentity {
    * user's e-mail; local console — the chosen demo user's login. Undefined when it could not be resolved.
    */
   readonly login?: string;
+  /** Teams with Graph configured: the Entra object id of the user (the activity's aadObjectId). */
+  readonly aadObjectId?: string;
   readonly displayName?: string;
 }
 

@@ -25,6 +25,8 @@ export async function resetPassword(
     ? await issueShownSecret(env, actor, { login: user.sAMAccountName, displayName: user.displayName }, 'New password (shown once)', password)
     : undefined;
   await env.directory.setPassword(user.dn, password, { mustChange });
+  // A cloud-only account: sessions and refresh tokens signed in with the old password end now.
+  const revoked = user.source === 'graph' && env.entra ? await revokeSessions(env, ctx.correlationId, user.dn) : undefined;
   return {
     kind: 'result',
     outcome: 'success',
@@ -36,9 +38,22 @@ export async function resetPassword(
       // What the reset did not change, so the agent does not promise the caller a sign-in that will fail.
       ...(user.account.enabled ? [] : ["The account is still disabled: they can't sign in until it is enabled."]),
       ...(user.account.locked ? ['The account is still locked: unlock it as well.'] : []),
+      ...(revoked === true ? ['Their sign-in sessions were revoked: every device must sign in again.'] : []),
+      ...(revoked === false ? ["Their sign-in sessions could not be revoked; they end when their tokens expire."] : []),
     ].join(' '),
     target: { login: user.sAMAccountName, displayName: user.displayName },
     ...(shown ? { secret: shown.secret } : {}),
     actions: [...(shown ? [shown.hide] : []), { verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
   };
+}
+
+/** Revokes the Entra sessions after a reset; a failure does not undo the reset, the card says so. */
+async function revokeSessions(env: UseCaseCall['env'], correlationId: string, objectId: string): Promise<boolean> {
+  try {
+    await env.entra?.revokeSessions(objectId);
+    return true;
+  } catch (err) {
+    env.logger.warn({ err: err instanceof Error ? err.message : String(err), correlationId }, 'revoking Entra sessions after a reset failed');
+    return false;
+  }
 }

@@ -8,6 +8,7 @@ import { DEFAULT_INDICATOR_THRESHOLDS, type IndicatorThresholds } from '../domai
 import type { AnswerCipher } from '../ports/answer-cipher.port';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
+import type { Entra } from '../ports/entra.port';
 import type { Logger } from '../ports/logger.port';
 import type { Store } from '../ports/store.port';
 
@@ -35,6 +36,8 @@ export interface ServiceSettings {
   readonly enrollmentMask: MaskPolicy;
   /** The vishing indicators' thresholds (VISHING_*). */
   readonly indicators: IndicatorThresholds;
+  /** Temporary Access Pass (Entra): lifetime and one-time use. */
+  readonly tap: { readonly lifetimeMinutes: number; readonly oneTime: boolean };
 }
 
 export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
@@ -48,6 +51,7 @@ export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
   changeLimits: { perActor: 20, perTarget: 3, windowMs: 60 * 60_000 },
   enrollmentMask: 'first-last',
   indicators: DEFAULT_INDICATOR_THRESHOLDS,
+  tap: { lifetimeMinutes: 60, oneTime: true },
 };
 
 export interface ServiceDeps {
@@ -58,4 +62,6 @@ export interface ServiceDeps {
   readonly settings: ServiceSettings;
   /** Opens sealed enrollment answers for masking; without it `enrollment` cannot show answers. */
   readonly answerCipher?: AnswerCipher;
+  /** Microsoft Graph, when configured: Teams users by aadObjectId, linked Entra accounts, TAP, session revocation. */
+  readonly entra?: Entra;
 }

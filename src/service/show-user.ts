@@ -1,6 +1,7 @@
 // A pick-list button: the details card of one user, by login.
 import { VERBS } from '../domain/verbs';
 import { withPortal } from './portal-section';
+import { withEntra } from './entra-section';
 import { pressRoute } from './route';
 import { findOne, withProtections } from './target-resolver';
 import type { UseCaseCall } from './use-case';
@@ -11,7 +12,7 @@ export async function showUser({ env, actor, subject }: UseCaseCall, login: stri
   const entry = await findOne(env.directory, login);
   subject.target = entry.sAMAccountName;
   const target = await withProtections(env.directory, entry, actor, env.settings.protection);
-  return withPortal(env, actor, target, userDetailsView(actor, target));
+  return withEntra(env, actor, target, await withPortal(env, actor, target, userDetailsView(actor, target)));
 }
 
 export const showUserRoutes = [pressRoute(VERBS.userShow, { action: 'user.view', run: (call, data) => showUser(call, data.user ?? '') })];

@@ -34,7 +34,7 @@ export interface UserSummaryView {
 }
 
 /** What a pick list's buttons lead on to: the user's details, or the confirm step of an action. */
-export type PickIntent = 'user.show' | 'account.unlock' | 'portal.unlock' | 'password.reset.view';
+export type PickIntent = 'user.show' | 'account.unlock' | 'portal.unlock' | 'password.reset.view' | 'tap.view';
 
 export interface PickListView {
   readonly kind: 'pick-list';
@@ -91,7 +91,23 @@ export interface UserDetailsView {
   readonly portal?: PortalSectionView;
   /** Vishing indicators (src/domain/vishing-indicators.ts); empty for a quiet user. */
   readonly indicators?: readonly IndicatorView[];
+  /** The linked Entra ID account (src/service/entra-section.ts), when Graph is configured. */
+  readonly entra?: EntraSectionView;
 }
+
+/** Kinds and counts of methods, never their values. */
+export type EntraSectionView =
+  | { readonly found: false }
+  | {
+      readonly found: true;
+      readonly userPrincipalName: string;
+      readonly enabled: boolean;
+      readonly origin: 'synced' | 'cloud-only';
+      readonly lastSignIn?: string; // ISO 8601
+      readonly lastSignInReported: boolean;
+      readonly methods: readonly { readonly kind: string; readonly count: number }[];
+      readonly directoryRoles: readonly string[];
+    };
 
 export interface ConfirmView {
   readonly kind: 'confirm';

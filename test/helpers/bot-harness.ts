@@ -15,6 +15,7 @@ import type { BotEndpointMode, BotFrameworkConfig } from '../../src/config/confi
 import { createHttpServer, type HttpServer } from '../../src/http/server';
 import type { Clock } from '../../src/ports/clock.port';
 import type { Directory } from '../../src/ports/directory.port';
+import type { Entra } from '../../src/ports/entra.port';
 import { silentLogger, type Logger } from '../../src/ports/logger.port';
 import type { Store } from '../../src/ports/store.port';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
@@ -80,6 +81,8 @@ export interface HarnessOptions {
   /** Serve the portal API on the same server and store, with this bearer token. */
   readonly portalApiToken?: string;
   readonly portalApiRatePerMinute?: number;
+  /** Microsoft Graph (Entra): the service's Entra port; Teams users are then known by aadObjectId. */
+  readonly entra?: Entra;
 }
 
 export interface BotHarness {
@@ -121,7 +124,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const store = openSqliteStore({ path: dbPath, auditKey: randomBytes(32), clock });
   const base = kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS;
   const answerCipher = aesGcmAnswerCipher(randomBytes(32));
-  const created = new HelpdeskService({ directory, store, clock, logger, answerCipher, settings: { ...base, ...options.settings } });
+  const created = new HelpdeskService({ directory, store, clock, logger, answerCipher, settings: { ...base, ...options.settings }, ...(options.entra ? { entra: options.entra } : {}) });
   const portalApi = portalApiMount({
     token: options.portalApiToken,
     intake: new PortalIntake({ directory, store, clock, cipher: answerCipher }),
@@ -138,6 +141,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     botFramework: { ...NO_AUTH, ...options.botFramework },
     localConsole,
     allowedTenants: options.allowedTenants ?? [TENANT_ID],
+    aadIdentity: options.entra !== undefined,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.adapterOptions ? { adapterOptions: options.adapterOptions } : {}),
   });

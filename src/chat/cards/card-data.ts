@@ -21,6 +21,7 @@ import type {
 import { inGroupsOfFour } from '../../domain/password-policy';
 import { formatWhen, truncate } from './format';
 import { portalDetailsData } from './portal-card-data';
+import { entraRows } from './entra-card-data';
 
 /** Groups shown by name on a user-details card; the rest are counted ("and N more"). */
 export const MAX_GROUPS_SHOWN = 15;
@@ -87,6 +88,7 @@ const PICK_PROMPT = {
   'account.unlock': 'Pick the one to unlock:',
   'portal.unlock': 'Pick the one whose portal account to unlock:',
   'password.reset.view': 'Pick the one whose password to reset:',
+  'tap.view': 'Pick the one who gets a Temporary Access Pass:',
 } as const;
 
 /** A pick-list row's state, so the agent can tell namesakes apart: locked / disabled / active. */
@@ -190,7 +192,10 @@ export function userDetailsData(view: UserDetailsView, now: Date) {
   const proxyText =
     proxies.slice(0, MAX_PROXY_ADDRESSES).join(', ') +
     (proxies.length > MAX_PROXY_ADDRESSES ? ` and ${proxies.length - MAX_PROXY_ADDRESSES} more` : '');
-  const linked = [...fact('UPN suffix', view.linked.upnSuffix), ...fact('Proxy addresses', proxyText)];
+  const linked = [
+    ...fact('UPN suffix', view.linked.upnSuffix), ...fact('Proxy addresses', proxyText),
+    ...entraRows(view.entra, (iso) => when(iso) ?? iso).flatMap(([label, value, alarm]) => fact(label, value, alarm)),
+  ];
 
   const shown = view.groups.slice(0, MAX_GROUPS_SHOWN).map((g) => truncate(g, MAX_GROUP_NAME));
   const total = Math.max(view.groupCount, view.groups.length);

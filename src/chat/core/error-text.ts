@@ -24,6 +24,7 @@ const ACTION_WORDS: Record<Action | Verb, string> = {
   'request.show': 'Showing the details of a request',
   'secret.hide': 'Hiding a shown password',
   'audit.more': 'Showing more audit events',
+  'tap.view': 'Creating and showing a Temporary Access Pass',
 };
 
 /**

@@ -7,6 +7,7 @@ import { inGroupsOfFour } from '../../domain/password-policy';
 import { errorText } from '../core/error-text';
 import { isRefusal } from '../../domain/errors';
 import type { Block } from './block-kit';
+import { entraRows } from '../cards/entra-card-data';
 import { auditEventsMessage, enrollmentMessage, portalDetailBlocks, syncMessage } from './portal-renderer';
 import {
   LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
@@ -88,6 +89,7 @@ const PICK_PROMPT: Record<NonNullable<PickListView['intent']>, string> = {
   'account.unlock': 'Pick the one to unlock',
   'portal.unlock': 'Pick the one whose portal account to unlock',
   'password.reset.view': 'Pick the one whose password to reset',
+  'tap.view': 'Pick the one who gets a Temporary Access Pass',
 };
 
 /** A row's state, so the agent can tell namesakes apart. */
@@ -159,6 +161,8 @@ function userDetails(view: UserDetailsView): SlackMessage {
         budget: LIMITS.fieldText - 40, separator: '\n', total: view.linked.proxyAddresses.length })
       : undefined],
   ]));
+  const entra = entraRows(view.entra, (iso) => `${iso.slice(0, 16).replace('T', ' ')} UTC`);
+  if (entra.length) blocks.push(...fieldSections('Entra ID', entra.map(([label, value]) => [label, esc(truncate(value, LIMITS.fieldText - 40))])));
   const groupCount = Math.max(view.groupCount, view.groups.length);
   const groupsTitle = `*Groups (${groupCount})*`;
   const groupsText = groupCount === 0

@@ -24,6 +24,8 @@ export interface IdentityResolverOptions {
   readonly ttlMs?: number;
   readonly maxEntries?: number;
   readonly now?: () => number;
+  /** Graph configured: the member is the Entra user of the activity's aadObjectId (the service looks them up). */
+  readonly aadIdentity?: boolean;
 }
 
 interface CacheEntry {
@@ -62,6 +64,11 @@ export class IdentityResolver {
     if (activity.channelId !== 'msteams') {
       // Web Chat over a real Direct Line, the Emulator…: no verified identity to map.
       return { surface: 'directline', localConsole: false, identity: { chatUserId, displayName } };
+    }
+    if (this.options.aadIdentity) {
+      // Entra knows the user by object id (and their groups by id): no connector round trip.
+      const aadObjectId = from.aadObjectId?.trim() || undefined;
+      return { surface: 'teams', localConsole: false, identity: { chatUserId, ...(aadObjectId ? { aadObjectId } : {}), displayName } };
     }
     const member = await this.teamsMember(context, chatUserId, from.aadObjectId);
     return {

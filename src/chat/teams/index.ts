@@ -25,6 +25,8 @@ export interface TeamsSurfaceDeps {
   readonly allowedTenants?: readonly string[];
   readonly adapterOptions?: BotAdapterOptions;
   readonly identityTtlMs?: number;
+  /** Graph configured: a Teams user is known by their aadObjectId (Entra), without the connector's getMember. */
+  readonly aadIdentity?: boolean;
 }
 
 export interface TeamsSurface {
@@ -38,7 +40,7 @@ export interface TeamsSurface {
 }
 
 export function createTeamsSurface(deps: TeamsSurfaceDeps): TeamsSurface {
-  const identities = new IdentityResolver({ logger: deps.logger, localConsole: deps.localConsole, ttlMs: deps.identityTtlMs });
+  const identities = new IdentityResolver({ logger: deps.logger, localConsole: deps.localConsole, ttlMs: deps.identityTtlMs, aadIdentity: deps.aadIdentity ?? false });
   const bot = new HelpdeskBot({ service: deps.service, logger: deps.logger, identities });
   const adapter = createBotAdapter(deps.botFramework, deps.logger, deps.adapterOptions);
   const authenticated = deps.botFramework.MicrosoftAppId !== '';

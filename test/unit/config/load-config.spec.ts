@@ -128,7 +128,7 @@ describe('loadConfig', () => {
     assert.ok(slackOnly.ok);
     assert.equal(slackOnly.config.host, '10.0.0.5');
     // The base-URL overrides are not credentials.
-    const local = loadConfig({ SLACK_API_URL: 'http://127.0.0.1:9/api/', GRAPH_BASE_URL: 'http://127.0.0.1:9/', LDAP_TIMEOUT_MS: '2000' });
+    const local = loadConfig({ SLACK_API_URL: 'http://127.0.0.1:9/api/', GRAPH_BASE_URL: 'https://127.0.0.1:9/', LDAP_TIMEOUT_MS: '2000' });
     assert.ok(local.ok);
     assert.equal(local.config.production, false);
     assert.equal(local.config.host, '127.0.0.1');

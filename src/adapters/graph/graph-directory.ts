@@ -1,0 +1,276 @@
+// Entra ID through Microsoft Graph: the Directory port for cloud-only users (DIRECTORY=graph) and the Entra
+// port (aadObjectId → user and roles, linked accounts, Temporary Access Pass, session revocation).
+//
+// - A Graph user is a DirectoryEntry with dn = object id and login (sAMAccountName) = its UPN.
+// - Values in $filter are OData literals (quotes doubled); $search terms lose quotes and backslashes.
+// - Groups and directory roles come from transitiveMemberOf, by object id; roles are marked directoryRole.
+// - Entra has no account lockout an app can clear: `unlock` does not apply and is refused.
+import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
+import type { EntraAccount, EntraMethodCount, TemporaryAccessPass } from '../../domain/entra-account';
+import { HelpdeskError, isHelpdeskError } from '../../domain/errors';
+import type { Directory, GroupMatches } from '../../ports/directory.port';
+import type { Entra, EntraUser } from '../../ports/entra.port';
+import { GraphApi, type GraphApiOptions, odataString, searchTerm } from './graph-api';
+
+export const USER_SELECT = [
+  'id', 'userPrincipalName', 'displayName', 'givenName', 'surname', 'mail', 'accountEnabled', 'onPremisesSyncEnabled',
+  'onPremisesSamAccountName', 'onPremisesImmutableId', 'onPremisesDistinguishedName', 'department', 'jobTitle', 'companyName',
+  'officeLocation', 'businessPhones', 'mobilePhone', 'proxyAddresses', 'createdDateTime', 'lastPasswordChangeDateTime',
+] as const;
+
+export interface GraphUser {
+  readonly id: string;
+  readonly userPrincipalName?: string | null;
+  readonly displayName?: string | null;
+  readonly givenName?: string | null;
+  readonly surname?: string | null;
+  readonly mail?: string | null;
+  readonly accountEnabled?: boolean | null;
+  readonly onPremisesSyncEnabled?: boolean | null;
+  readonly onPremisesSamAccountName?: string | null;
+  readonly onPremisesImmutableId?: string | null;
+  readonly onPremisesDistinguishedName?: string | null;
+  readonly department?: string | null;
+  readonly jobTitle?: string | null;
+  readonly companyName?: string | null;
+  readonly officeLocation?: string | null;
+  readonly businessPhones?: readonly string[] | null;
+  readonly mobilePhone?: string | null;
+  readonly proxyAddresses?: readonly string[] | null;
+  readonly createdDateTime?: string | null;
+  readonly lastPasswordChangeDateTime?: string | null;
+  readonly signInActivity?: { readonly lastSignInDateTime?: string | null } | null;
+}
+
+interface DirectoryObject {
+  readonly '@odata.type'?: string;
+  readonly id: string;
+  readonly displayName?: string | null;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isObjectId = (v: string): boolean => GUID.test(v.trim());
+const val = (v: string | null | undefined): string | undefined => (v === null || v === undefined || v === '' ? undefined : v);
+const date = (v: string | null | undefined): Date | undefined => (v ? new Date(v) : undefined);
+
+/** A Graph user as the helpdesk's entry. */
+export function toEntry(u: GraphUser): DirectoryEntry {
+  const upn = val(u.userPrincipalName) ?? u.id;
+  return {
+    dn: u.id,
+    sAMAccountName: upn,
+    userPrincipalName: upn,
+    displayName: val(u.displayName) ?? upn,
+    ...(val(u.givenName) ? { givenName: val(u.givenName) } : {}),
+    ...(val(u.surname) ? { surname: val(u.surname) } : {}),
+    account: {
+      enabled: u.accountEnabled !== false,
+      locked: false,
+      passwordMustChange: false,
+      passwordExpired: false,
+      ...(date(u.lastPasswordChangeDateTime) ? { passwordLastSet: date(u.lastPasswordChangeDateTime) } : {}),
+      ...(date(u.createdDateTime) ? { createdAt: date(u.createdDateTime) } : {}),
+    },
+    organisation: Object.fromEntries(
+      Object.entries({ department: val(u.department), title: val(u.jobTitle), company: val(u.companyName), office: val(u.officeLocation) }).filter(([, v]) => v),
+    ),
+    contact: Object.fromEntries(
+      Object.entries({ mail: val(u.mail), telephoneNumber: val(u.businessPhones?.[0]), mobile: val(u.mobilePhone) }).filter(([, v]) => v),
+    ),
+    linked: { upnSuffix: upn.includes('@') ? upn.slice(upn.indexOf('@') + 1) : undefined, proxyAddresses: [...(u.proxyAddresses ?? [])] },
+    source: 'graph',
+  };
+}
+
+/** '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod' → 'microsoftAuthenticator'. */
+export function methodKind(odataType: string | undefined): string {
+  return (odataType ?? '').replace(/^#microsoft\.graph\./, '').replace(/AuthenticationMethod$/, '') || 'unknown';
+}
+
+export class GraphDirectory implements Directory, Entra {
+  readonly source = 'graph' as const;
+  readonly api: GraphApi;
+
+  constructor(options: GraphApiOptions | GraphApi) {
+    this.api = options instanceof GraphApi ? options : new GraphApi(options);
+  }
+
+  async search(query: string, limit: number): Promise<DirectoryEntry[]> {
+    const q = query.trim();
+    if (q === '' || q.length > 256 || !Number.isInteger(limit) || limit <= 0) return [];
+    const exact = await this.users(`userPrincipalName eq ${odataString(q)} or mail eq ${odataString(q)}`, limit);
+    if (exact.length > 0 || q.includes('@')) return exact;
+    // Names and logins by prefix: $search tokenises displayName, mail and UPN (advanced query).
+    const search = ['displayName', 'mail', 'userPrincipalName'].map((p) => searchTerm(p, q)).join(' OR ');
+    const found = await this.api.list<GraphUser>('/users', { select: USER_SELECT, search, top: limit, max: limit, eventual: true });
+    return found.map(toEntry).sort((a, b) => a.displayName.localeCompare(b.displayName) || a.dn.localeCompare(b.dn));
+  }
+
+  async findByLogin(login: string): Promise<DirectoryEntry | null> {
+    const l = login.trim();
+    if (l === '' || l.length > 256) return null;
+    const found = isObjectId(l)
+      ? await this.userOrNull(l)
+      : await this.users(`userPrincipalName eq ${odataString(l)} or mail eq ${odataString(l)}`, 2);
+    const list = Array.isArray(found) ? found : found ? [toEntry(found)] : [];
+    if (list.length > 1) throw new HelpdeskError('DIR.AMBIGUOUS', `several Entra users answer to "${l}"`, { query: l });
+    return list[0] ?? null;
+  }
+
+  async resolveGroups(names: readonly string[]): Promise<GroupMatches[]> {
+    return Promise.all(
+      names.map(async (name) => {
+        if (isObjectId(name)) {
+          const g = await this.api.get<DirectoryObject>(`/groups/${encodeURIComponent(name)}`, ['id', 'displayName']).catch(notFoundAsNull);
+          return { name, groups: g ? [{ id: g.id, name: val(g.displayName) ?? g.id }] : [] };
+        }
+        const groups = await this.api.list<DirectoryObject>('/groups', { select: ['id', 'displayName'], filter: `displayName eq ${odataString(name)}`, max: 10 });
+        return { name, groups: groups.map((g) => ({ id: g.id, name: val(g.displayName) ?? g.id })) };
+      }),
+    );
+  }
+
+  /** The app has no user account of its own. */
+  serviceAccount(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  async groupsOf(objectId: string): Promise<GroupRef[]> {
+    if (!isObjectId(objectId)) return [];
+    const objects = await this.api.list<DirectoryObject & { roleTemplateId?: string }>(`/users/${objectId}/transitiveMemberOf`, {
+      select: ['id', 'displayName', 'roleTemplateId'],
+      top: 999,
+    });
+    return objects
+      .filter((o) => o['@odata.type'] === '#microsoft.graph.group' || o['@odata.type'] === '#microsoft.graph.directoryRole')
+      .map((o) => ({
+        id: o.id,
+        name: val(o.displayName) ?? o.id,
+        ...(o['@odata.type'] === '#microsoft.graph.directoryRole' ? { directoryRole: true } : {}),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  }
+
+  unlock(): Promise<void> {
+    return Promise.reject(new HelpdeskError('CMD.NOT_AVAILABLE', 'Entra ID accounts have no lockout to clear', { command: 'unlock' }));
+  }
+
+  /** An administrative reset: passwordProfile with forceChangePasswordNextSignIn. */
+  async setPassword(objectId: string, password: string, options: { mustChange: boolean }): Promise<void> {
+    await this.api.patch(`/users/${objectId}`, { passwordProfile: { forceChangePasswordNextSignIn: options.mustChange, password } });
+  }
+
+  async ping(): Promise<void> {
+    await this.api.list('/users', { select: ['id'], top: 1, max: 1 });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  // ---------------------------------------------------------------------------------------- Entra port
+
+  async userById(objectId: string): Promise<EntraUser | null> {
+    if (!isObjectId(objectId)) return null;
+    const user = await this.userOrNull(objectId);
+    if (!user) return null;
+    const groups = await this.groupsOf(user.id);
+    return { entry: toEntry(user), groups, ...(val(user.onPremisesSamAccountName) ? { onPremisesSamAccountName: val(user.onPremisesSamAccountName) } : {}) };
+  }
+
+  async linkedAccount(entry: DirectoryEntry): Promise<EntraAccount | null> {
+    const user = await this.matching(entry);
+    if (!user) return null;
+    const [methods, groups, lastSignIn] = await Promise.all([this.methods(user.id), this.groupsOf(user.id), this.lastSignIn(user.id)]);
+    return {
+      id: user.id,
+      userPrincipalName: val(user.userPrincipalName) ?? user.id,
+      displayName: val(user.displayName) ?? '',
+      enabled: user.accountEnabled !== false,
+      origin: user.onPremisesSyncEnabled ? 'synced' : 'cloud-only',
+      ...(lastSignIn.at ? { lastSignIn: lastSignIn.at } : {}),
+      lastSignInReported: lastSignIn.reported,
+      methods,
+      directoryRoles: groups.filter((g) => g.directoryRole).map((g) => g.name),
+    };
+  }
+
+  async linkedGroups(entry: DirectoryEntry): Promise<GroupRef[]> {
+    const user = await this.matching(entry);
+    return user ? this.groupsOf(user.id) : [];
+  }
+
+  async createTemporaryAccessPass(objectId: string, options: { lifetimeMinutes: number; oneTime: boolean }): Promise<TemporaryAccessPass> {
+    // Not retried: a repeat would replace the pass the first request may already have created.
+    const created = await this.api.post<{ temporaryAccessPass?: string; startDateTime?: string; lifetimeInMinutes?: number; isUsableOnce?: boolean }>(
+      `/users/${objectId}/authentication/temporaryAccessPassMethods`,
+      { lifetimeInMinutes: options.lifetimeMinutes, isUsableOnce: options.oneTime },
+      { retry: false },
+    );
+    if (!created.temporaryAccessPass) throw new HelpdeskError('DIR.ERROR', 'Graph created no Temporary Access Pass');
+    return {
+      value: created.temporaryAccessPass,
+      startsAt: created.startDateTime ? new Date(created.startDateTime) : new Date(),
+      lifetimeMinutes: created.lifetimeInMinutes ?? options.lifetimeMinutes,
+      oneTime: created.isUsableOnce ?? options.oneTime,
+    };
+  }
+
+  async revokeSessions(objectId: string): Promise<void> {
+    await this.api.post(`/users/${objectId}/revokeSignInSessions`, {});
+  }
+
+  // ------------------------------------------------------------------------------------------ helpers
+
+  private async users(filter: string, max: number): Promise<DirectoryEntry[]> {
+    return (await this.api.list<GraphUser>('/users', { select: USER_SELECT, filter, top: max, max })).map(toEntry);
+  }
+
+  private userOrNull(objectId: string): Promise<GraphUser | null> {
+    return this.api.get<GraphUser>(`/users/${objectId}`, USER_SELECT).catch(notFoundAsNull);
+  }
+
+  /**
+   * The Entra user behind an entry: a Graph entry is itself; an AD user is the synced account whose
+   * onPremisesSamAccountName is its login (the one with its DN when several forests sync), else its UPN.
+   */
+  private async matching(entry: DirectoryEntry): Promise<GraphUser | null> {
+    if (entry.source === 'graph') return this.userOrNull(entry.dn);
+    const bySam = await this.api.list<GraphUser>('/users', {
+      select: USER_SELECT,
+      filter: `onPremisesSamAccountName eq ${odataString(entry.sAMAccountName)}`,
+      eventual: true,
+      max: 5,
+    });
+    const sameDn = bySam.filter((u) => u.onPremisesDistinguishedName?.toLowerCase() === entry.dn.toLowerCase());
+    if (sameDn.length === 1) return sameDn[0] ?? null;
+    if (bySam.length === 1) return bySam[0] ?? null;
+    if (!entry.userPrincipalName) return null;
+    const byUpn = await this.api.list<GraphUser>('/users', { select: USER_SELECT, filter: `userPrincipalName eq ${odataString(entry.userPrincipalName)}`, max: 2 });
+    return byUpn.length === 1 ? (byUpn[0] ?? null) : null;
+  }
+
+  private async methods(objectId: string): Promise<EntraMethodCount[]> {
+    const methods = await this.api.list<{ '@odata.type'?: string }>(`/users/${objectId}/authentication/methods`);
+    const counts = new Map<string, number>();
+    for (const m of methods) counts.set(methodKind(m['@odata.type']), (counts.get(methodKind(m['@odata.type'])) ?? 0) + 1);
+    return [...counts].map(([kind, count]) => ({ kind, count })).sort((a, b) => a.kind.localeCompare(b.kind));
+  }
+
+  /** signInActivity needs AuditLog.Read.All and a Entra ID P1 licence: without them it is "not reported". */
+  private async lastSignIn(objectId: string): Promise<{ at?: Date; reported: boolean }> {
+    try {
+      const u = await this.api.get<GraphUser>(`/users/${objectId}`, ['id', 'signInActivity']);
+      const at = date(u.signInActivity?.lastSignInDateTime);
+      return { ...(at ? { at } : {}), reported: true };
+    } catch (e) {
+      if (isHelpdeskError(e) && (e.code === 'DIR.INSUFFICIENT_RIGHTS' || e.code === 'DIR.ERROR')) return { reported: false };
+      throw e;
+    }
+  }
+}
+
+function notFoundAsNull(e: unknown): null {
+  if (isHelpdeskError(e) && e.code === 'DIR.USER_NOT_FOUND') return null;
+  throw e;
+}
