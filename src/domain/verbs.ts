@@ -20,6 +20,23 @@ export const VERBS = {
   portalUnlock: 'portal.unlock',
   /** The next page of `audit`. data: { user, cursor (the last shown event's id), days?, type? } */
   auditMore: 'audit.more',
+  /** Agent: a helpdesk PIN by SMS (leads to a confirm card). data: { user } */
+  pinSms: 'pin.sms',
+  /** Supervisor: a PIN shown once; an agent's press becomes an approval request. data: { user } */
+  pinView: 'pin.view',
+  /** Agent: reset the password and send it by SMS (leads to a confirm card). data: { user } */
+  passwordResetSms: 'password.reset',
+  /** Accept a reset's confirmation without "must change at next logon". data: { token } */
+  confirmAcceptKeep: 'confirm.accept-keep',
+  /** A supervisor approves / denies an approval request. data: { approvalId } */
+  approvalApprove: 'approval.approve',
+  approvalDeny: 'approval.deny',
+  /** Refresh of an approval card (the requester's own view shows the PIN once approved). data: { approvalId } */
+  approvalShow: 'approval.show',
+  /** Send a caller verification code. data: { user } */
+  verifySend: 'verify.send',
+  /** The agent enters the code the caller read back. data: { user }, input: { code } */
+  verifyCheck: 'verify.check',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
