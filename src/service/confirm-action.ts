@@ -5,8 +5,10 @@ import { requiredRole } from '../domain/policy';
 import { VERBS } from '../domain/verbs';
 import { ACCOUNT_ACTIONS, isAccountAction } from './account-actions';
 import { assertRole } from './assert-role';
+import { assertCallerVerified } from './caller-verification';
 import { withinChangeLimits } from './change-limits';
-import { resetPassword } from './reset-password';
+import { issuePinBySms, issuePinToView } from './issue-pin';
+import { resetPasswordAndShow, resetPasswordBySms } from './reset-by-sms';
 import { pressRoute } from './route';
 import { assertMayChange, findOne, withProtections } from './target-resolver';
 import { unlockAccount } from './unlock-account';
@@ -14,7 +16,7 @@ import { unlockPortal } from './unlock-portal';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { View } from './views';
 
-async function accept(call: UseCaseCall, token: string): Promise<View> {
+async function accept(call: UseCaseCall, token: string, keepPassword = false): Promise<View> {
   const { env, actor, subject } = call;
   const confirmation = await env.confirmations.consume(loginOfActor(actor), token);
   subject.action = confirmation.action;
@@ -25,11 +27,16 @@ async function accept(call: UseCaseCall, token: string): Promise<View> {
   const target = await withProtections(env.directory, entry, actor, env.settings.protection);
   assertMayChange(target);
   const action = confirmation.action;
+  await assertCallerVerified(call, action, target.user);
   if (ACCOUNT_ACTIONS[action].requiresPrivateView && call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
+  const mustChange = call.env.settings.mustChangeAfterReset && !(keepPassword && call.env.settings.resetMayKeepPassword);
   return withinChangeLimits(call, action, target.user.sAMAccountName, () => {
     if (action === 'account.unlock') return unlockAccount(call, target);
     if (action === 'portal.unlock') return unlockPortal(call, target);
-    return resetPassword(call, target, { action: 'password.reset.view' });
+    if (action === 'pin.sms') return issuePinBySms(call, target);
+    if (action === 'pin.view') return issuePinToView(call, target, call.actor, '');
+    if (action === 'password.reset') return resetPasswordBySms(call, target, mustChange);
+    return resetPasswordAndShow(call, target, mustChange);
   });
 }
 
@@ -55,6 +62,12 @@ export const confirmRoutes = [
     audit: 'confirm.accept',
     target: () => undefined,
     run: (call, data) => accept(call, data.token ?? ''),
+  }),
+  pressRoute(VERBS.confirmAcceptKeep, {
+    action: { needs: 'agent' },
+    audit: 'confirm.accept',
+    target: () => undefined,
+    run: (call, data) => accept(call, data.token ?? '', true),
   }),
   pressRoute(VERBS.confirmCancel, {
     action: { needs: 'agent' },

@@ -22,6 +22,9 @@ const BUTTON_LABEL: Record<PickIntent, string> = {
   'account.unlock': 'Unlock…',
   'portal.unlock': 'Unlock portal…',
   'password.reset.view': 'Reset password…',
+  'password.reset': 'Reset by SMS…',
+  'pin.sms': 'Send PIN…',
+  'pin.view': 'Show PIN…',
 };
 
 /** Several hits → the rows an agent picks from; each button carries the intent's verb and the login. */

@@ -34,7 +34,7 @@ export interface UserSummaryView {
 }
 
 /** What a pick list's buttons lead on to: the user's details, or the confirm step of an action. */
-export type PickIntent = 'user.show' | 'account.unlock' | 'portal.unlock' | 'password.reset.view';
+export type PickIntent = 'user.show' | 'account.unlock' | 'portal.unlock' | 'password.reset.view' | 'pin.sms' | 'pin.view' | 'password.reset';
 
 export interface PickListView {
   readonly kind: 'pick-list';

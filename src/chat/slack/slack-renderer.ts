@@ -88,6 +88,9 @@ const PICK_PROMPT: Record<NonNullable<PickListView['intent']>, string> = {
   'account.unlock': 'Pick the one to unlock',
   'portal.unlock': 'Pick the one whose portal account to unlock',
   'password.reset.view': 'Pick the one whose password to reset',
+  'password.reset': 'Pick the one whose password to reset by SMS',
+  'pin.sms': 'Pick the one to send a helpdesk PIN to',
+  'pin.view': 'Pick the one to issue a helpdesk PIN for',
 };
 
 /** A row's state, so the agent can tell namesakes apart. */
