@@ -5,6 +5,7 @@ import type { ConfirmationRepository } from './confirmations.port';
 import type { SharedRequestRepository } from './shared-requests.port';
 import type { ShownSecretRepository } from './shown-secrets.port';
 import type { OneTimeCodeRepository } from './one-time-codes.port';
+import type { ApprovalRepository } from './approvals.port';
 import type { EnrollmentRepository, PortalAccountRepository, PortalEventRepository } from './portal.port';
 
 export interface Store {
@@ -20,6 +21,7 @@ export interface Store {
   /** Helpdesk PINs and caller verification codes: HMACs only. */
   readonly pins: OneTimeCodeRepository;
   readonly verificationCodes: OneTimeCodeRepository;
+  readonly approvals: ApprovalRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

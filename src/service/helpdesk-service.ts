@@ -61,7 +61,7 @@ export class HelpdeskService {
     if (command.name === 'help') return this.help(ctx);
     const route = COMMAND_ROUTES.find((r) => r.when(command));
     if (!route) return this.notAvailable(ctx, command.name === 'reset' ? `reset … ${command.delivery}` : command.name);
-    if (ctx.conversation === 'shared') {
+    if (ctx.conversation === 'shared' && !route.sharedOk) {
       // Everyone there reads the answer: store the request; each staff member gets the details as their
       // own view, after a fresh role check (shared-request.ts).
       return this.run(ctx, { action: 'request.share', needs: route.needs, target: route.target(command), fresh: false }, (call) =>

@@ -8,6 +8,7 @@ import { errorText } from '../core/error-text';
 import { isRefusal } from '../../domain/errors';
 import type { Block } from './block-kit';
 import { auditEventsMessage, enrollmentMessage, portalDetailBlocks, syncMessage } from './portal-renderer';
+import { approvalMessage } from './approval-renderer';
 import {
   LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
   summariseList, truncate,
@@ -283,10 +284,12 @@ export function renderView(view: View, options: RenderOptions): SlackMessage {
       return syncMessage(view);
     case 'enrollment':
       return enrollmentMessage(view);
+    case 'approval':
+      return approvalMessage(view, options);
   }
 }
 
 /** Whether a view holds something only its asker may see (drawn only in an ephemeral message). */
 export function hasSecret(view: View): boolean {
-  return view.kind === 'result' && view.secret !== undefined;
+  return (view.kind === 'result' || view.kind === 'approval') && view.secret !== undefined;
 }
