@@ -9,6 +9,10 @@ import { LdapDirectory } from './adapters/ldap/ldap-directory';
 import { aesGcmAnswerCipher } from './adapters/secrets/answer-cipher';
 import { deriveKey, loadOrCreateDevKey } from './adapters/secrets/secrets-key';
 import { openSqliteStore } from './adapters/sqlite/sqlite-store';
+import { SmsOutbox } from './adapters/outbox/sms-outbox';
+import { TwilioSmsSender } from './adapters/twilio/twilio-sms';
+import type { SmsSender } from './ports/sms.port';
+import type { PinVerifierDeps } from './service/helpdesk-pins';
 import type { AnswerCipher } from './ports/answer-cipher.port';
 import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
@@ -27,6 +31,12 @@ export interface Core {
   readonly portalIntake: PortalIntake;
   /** Seals enrollment answers (AES-256-GCM under a key derived from SECRETS_KEY). */
   readonly answerCipher: AnswerCipher;
+  /** Twilio, or in local mode the dev outbox; none in production without Twilio. */
+  readonly sms?: SmsSender;
+  /** The dev outbox, when it is the SMS sender (shown in the local console). */
+  readonly outbox?: SmsOutbox;
+  /** What POST /api/portal/pins/verify (and the portal) verify helpdesk PINs with. */
+  readonly pinVerifier: PinVerifierDeps;
   close(): Promise<void>;
 }
 
@@ -56,12 +66,18 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   }
   const store = openSqliteStore({ path: config.store.path, auditKey: deriveKey(masterKey, 'audit-chain'), clock });
   const answerCipher = aesGcmAnswerCipher(deriveKey(masterKey, 'answer-encryption'));
+  // Twilio when configured; the dev outbox only outside production (DESIGN: refused in production).
+  const outbox = !config.twilio && !config.production ? new SmsOutbox(clock) : undefined;
+  const sms: SmsSender | undefined = config.twilio ? new TwilioSmsSender({ ...config.twilio, logger }) : outbox;
+  const secrets = config.helpdeskSecrets;
   const service = new HelpdeskService({
     directory,
     store,
     clock,
     logger,
     answerCipher,
+    ...(sms ? { sms } : {}),
+    codesKey: deriveKey(masterKey, 'pin-hmac'),
     settings: {
       ...DEFAULT_SETTINGS,
       roles: groups.roles,
@@ -71,6 +87,15 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
       enrollmentMask: config.portalData.enrollmentMask,
       indicators: config.portalData.indicators,
       ...(config.graph ? { tap: config.graph.tap } : {}),
+      pinPolicy: { ...DEFAULT_SETTINGS.pinPolicy, length: secrets.pinLength, ttlMs: secrets.pinTtlMs },
+      approvalTtlMs: secrets.approvalTtlMs,
+      verifyRequired: secrets.verifyRequired,
+      verifiedForMs: secrets.verifiedForMs,
+      orgName: secrets.orgName,
+      notifyAfterReset: secrets.notifyAfterReset,
+      notifyAfterPin: secrets.notifyAfterPin,
+      ...(secrets.notifyContact ? { notifyContact: secrets.notifyContact } : {}),
+      resetMayKeepPassword: secrets.resetMayKeepPassword,
     },
     ...(graph ? { entra: graph } : {}),
   });
@@ -81,6 +106,9 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     service,
     portalIntake,
     answerCipher,
+    ...(sms ? { sms } : {}),
+    ...(outbox ? { outbox } : {}),
+    pinVerifier: { directory, store, clock, pins: service.pins },
     async close() {
       await Promise.allSettled([directory.close(), store.close()]);
     },

@@ -38,8 +38,8 @@ async function main(): Promise<void> {
     allowedTenants: config.teamsTenants,
     aadIdentity: Boolean(config.graph),
   });
-  const local = createLocalConsole({ enabled: config.localConsole, bot: teams.bot, logger });
-  const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute });
+  const local = createLocalConsole({ enabled: config.localConsole, bot: teams.bot, logger, outbox: () => core.outbox?.list() ?? [] });
+  const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute, pins: core.pinVerifier });
   const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount, portalApi] });
   let slack: SlackSurface | undefined;
   if (config.slack) slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack });

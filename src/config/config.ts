@@ -55,6 +55,33 @@ export interface PortalDataConfig {
   readonly indicators: IndicatorThresholds;
 }
 
+/** Twilio (all three credentials set); absent → the dev outbox, or no SMS at all in production. */
+export interface TwilioConfig {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly from: string;
+  readonly apiUrl?: string;
+  readonly timeoutMs: number;
+}
+
+/** PINs, SMS resets, approvals, caller verification and notices (issue 9). */
+export interface HelpdeskSecretsConfig {
+  readonly orgName: string;
+  readonly pinLength: number;
+  readonly pinTtlMs: number;
+  readonly approvalTtlMs: number;
+  /** A Teams conversation id (a channel) where approval requests are also posted. */
+  readonly approvalsTeamsConversation?: string;
+  /** A Slack channel id where approval requests are also posted. */
+  readonly approvalsSlackChannel?: string;
+  readonly verifyRequired: boolean;
+  readonly verifiedForMs: number;
+  readonly notifyAfterReset: boolean;
+  readonly notifyAfterPin: boolean;
+  readonly notifyContact?: string;
+  readonly resetMayKeepPassword: boolean;
+}
+
 export interface Config {
   /** Any real credential or peer configured, or NODE_ENV=production (DESIGN.md "Production mode and surfaces"). */
   readonly production: boolean;
@@ -95,4 +122,6 @@ export interface Config {
   /** How often the audit chain's head is logged (AUDIT_HEAD_LOG_MINUTES); 0 = never. */
   readonly auditHeadLogMs: number;
   readonly portalData: PortalDataConfig;
+  readonly twilio?: TwilioConfig;
+  readonly helpdeskSecrets: HelpdeskSecretsConfig;
 }

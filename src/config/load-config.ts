@@ -79,6 +79,19 @@ const schema = z.object({
   VISHING_FAILED_ANSWERS: integer(2, 100, DEFAULT_INDICATOR_THRESHOLDS.failedAnswersPerHour),
   VISHING_PIN_FAILURES: integer(1, 100, DEFAULT_INDICATOR_THRESHOLDS.pinFailuresPerDay),
   VISHING_LOCKS_PER_IP: integer(2, 1000, DEFAULT_INDICATOR_THRESHOLDS.lockedUsersPerIp),
+  TWILIO_TIMEOUT_MS: integer(500, 60_000, 10_000),
+  ORG_NAME: optional.default('the IT helpdesk').refine((v) => (v ?? '').length <= 60, 'must be at most 60 characters (it goes into every SMS)'),
+  PIN_LENGTH: integer(6, 12, 8),
+  PIN_TTL_MINUTES: integer(1, 1440, 15),
+  APPROVAL_TTL_MINUTES: integer(1, 1440, 15),
+  APPROVALS_TEAMS_CONVERSATION: optional,
+  APPROVALS_SLACK_CHANNEL: optional.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,}$/.test(v), 'must be a Slack channel id (C… or G…)'),
+  VERIFY_REQUIRED: z.enum(['on', 'off']).default('off'),
+  VERIFY_VALID_MINUTES: integer(1, 240, 15),
+  NOTIFY_AFTER_RESET: z.enum(['on', 'off']).default('on'),
+  NOTIFY_AFTER_PIN: z.enum(['on', 'off']).default('off'),
+  NOTIFY_CONTACT: optional.refine((v) => (v ?? '').length <= 80, 'must be at most 80 characters'),
+  RESET_ALLOW_KEEP: z.enum(['on', 'off']).default('on'),
 });
 
 type Env = z.infer<typeof schema>;
@@ -171,6 +184,26 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
   const agentGroups = env.ROLE_AGENT_GROUPS ?? (ldap || graphDirectory ? [] : [...DEMO_ROLE_GROUPS.agent]);
   const supervisorGroups = env.ROLE_SUPERVISOR_GROUPS ?? (ldap || graphDirectory ? [] : [...DEMO_ROLE_GROUPS.supervisor]);
   const localConsole = production ? workstationTrial : env.LOCAL_CONSOLE !== 'off';
+  // SMS, PINs, approvals, caller verification and notices (issue 9).
+  const helpdeskSecrets: Pick<Config, 'twilio' | 'helpdeskSecrets'> = {
+    ...(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
+      ? { twilio: { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM, timeoutMs: env.TWILIO_TIMEOUT_MS, ...(env.TWILIO_API_URL ? { apiUrl: env.TWILIO_API_URL } : {}) } }
+      : {}),
+    helpdeskSecrets: {
+      orgName: env.ORG_NAME ?? 'the IT helpdesk',
+      pinLength: env.PIN_LENGTH,
+      pinTtlMs: env.PIN_TTL_MINUTES * 60_000,
+      approvalTtlMs: env.APPROVAL_TTL_MINUTES * 60_000,
+      ...(env.APPROVALS_TEAMS_CONVERSATION ? { approvalsTeamsConversation: env.APPROVALS_TEAMS_CONVERSATION } : {}),
+      ...(env.APPROVALS_SLACK_CHANNEL ? { approvalsSlackChannel: env.APPROVALS_SLACK_CHANNEL } : {}),
+      verifyRequired: env.VERIFY_REQUIRED === 'on',
+      verifiedForMs: env.VERIFY_VALID_MINUTES * 60_000,
+      notifyAfterReset: env.NOTIFY_AFTER_RESET === 'on',
+      notifyAfterPin: env.NOTIFY_AFTER_PIN === 'on',
+      ...(env.NOTIFY_CONTACT ? { notifyContact: env.NOTIFY_CONTACT } : {}),
+      resetMayKeepPassword: env.RESET_ALLOW_KEEP === 'on',
+    },
+  };
   const config: Config = {
     production,
     workstationTrial,
@@ -238,6 +271,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
         lockedUsersPerIp: env.VISHING_LOCKS_PER_IP,
       },
     },
+    ...helpdeskSecrets,
   };
   return { ok: true, config };
 }

@@ -24,6 +24,17 @@ export const ERROR_CODES = [
   'CONFIRM.INVALID', // unknown token, or a token of another agent
   'CONFIRM.USED',
   'CONFIRM.EXPIRED',
+  'SMS.NO_MOBILE', // the user has no mobile number in the directory
+  'SMS.INVALID_NUMBER', // the provider refused the number (not a valid or not a mobile number)
+  'SMS.SENDER_REJECTED', // the provider refused our sender (unverified or not allowed for the destination)
+  'SMS.UNAVAILABLE', // the provider failed (5xx), timed out or could not be reached
+  'SMS.REFUSED', // any other refusal by the provider
+  'PIN.LOCKED', // too many wrong PINs or codes were tried recently: no new one is issued yet
+  'VERIFY.REQUIRED', // VERIFY_REQUIRED: the caller must be verified by code first
+  'VERIFY.NO_CODE', // no verification code was sent (or it was replaced)
+  'APPROVAL.OWN_REQUEST', // the requester pressed Approve/Deny on their own request
+  'APPROVAL.DECIDED', // somebody decided first
+  'APPROVAL.EXPIRED',
   'AUDIT.UNAVAILABLE', // the audit trail could not be written: nothing ran
   'STORE.UNAVAILABLE',
   'INTERNAL', // an unexpected failure; the message carries only a reference
@@ -48,7 +59,7 @@ export class HelpdeskError extends Error {
 
 /** Codes that mean "we said no" (bad input, role, policy, button) rather than "something failed". */
 export function isRefusal(code: ErrorCode): boolean {
-  return /^(AUTH|POLICY|CONFIRM|CMD|ACCOUNT)\.|^DIR\.(USER_NOT_FOUND|AMBIGUOUS)$/.test(code);
+  return /^(AUTH|POLICY|CONFIRM|CMD|ACCOUNT|PIN|VERIFY|APPROVAL)\.|^DIR\.(USER_NOT_FOUND|AMBIGUOUS)$/.test(code);
 }
 
 export function isHelpdeskError(e: unknown): e is HelpdeskError {

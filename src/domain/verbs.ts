@@ -22,6 +22,23 @@ export const VERBS = {
   auditMore: 'audit.more',
   /** Supervisor: create an Entra Temporary Access Pass and show it once (private chats only). data: { user } */
   tapView: 'tap.view',
+  /** Agent: a helpdesk PIN by SMS (leads to a confirm card). data: { user } */
+  pinSms: 'pin.sms',
+  /** Supervisor: a PIN shown once; an agent's press becomes an approval request. data: { user } */
+  pinView: 'pin.view',
+  /** Agent: reset the password and send it by SMS (leads to a confirm card). data: { user } */
+  passwordResetSms: 'password.reset',
+  /** Accept a reset's confirmation without "must change at next logon". data: { token } */
+  confirmAcceptKeep: 'confirm.accept-keep',
+  /** A supervisor approves / denies an approval request. data: { approvalId } */
+  approvalApprove: 'approval.approve',
+  approvalDeny: 'approval.deny',
+  /** Refresh of an approval card (the requester's own view shows the PIN once approved). data: { approvalId } */
+  approvalShow: 'approval.show',
+  /** Send a caller verification code. data: { user } */
+  verifySend: 'verify.send',
+  /** The agent enters the code the caller read back. data: { user }, input: { code } */
+  verifyCheck: 'verify.check',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

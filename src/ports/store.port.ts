@@ -4,6 +4,8 @@ import type { ChangeLimitRepository } from './change-limits.port';
 import type { ConfirmationRepository } from './confirmations.port';
 import type { SharedRequestRepository } from './shared-requests.port';
 import type { ShownSecretRepository } from './shown-secrets.port';
+import type { OneTimeCodeRepository } from './one-time-codes.port';
+import type { ApprovalRepository } from './approvals.port';
 import type { EnrollmentRepository, PortalAccountRepository, PortalEventRepository } from './portal.port';
 
 export interface Store {
@@ -16,6 +18,10 @@ export interface Store {
   readonly portalEvents: PortalEventRepository;
   readonly portalAccounts: PortalAccountRepository;
   readonly enrollments: EnrollmentRepository;
+  /** Helpdesk PINs and caller verification codes: HMACs only. */
+  readonly pins: OneTimeCodeRepository;
+  readonly verificationCodes: OneTimeCodeRepository;
+  readonly approvals: ApprovalRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,7 +2,10 @@
 import type { DirectoryEntry } from '../domain/directory-user';
 import type { Action } from '../domain/policy';
 
-export type AccountAction = Extract<Action, 'account.unlock' | 'password.reset.view' | 'portal.unlock' | 'tap.view'>;
+export type AccountAction = Extract<Action, 'account.unlock' | 'password.reset.view' | 'portal.unlock' | 'tap.view' | 'pin.sms' | 'pin.view' | 'password.reset'>;
+
+/** Actions whose secret goes to the user's mobile: the agent never sees it. */
+export const BY_SMS: ReadonlySet<AccountAction> = new Set(['pin.sms', 'password.reset']);
 
 interface Wording {
   readonly title: string;
@@ -39,6 +42,28 @@ export const ACCOUNT_ACTIONS: Record<AccountAction, Wording> = {
     title: 'Temporary Access Pass',
     question: (name) =>
       `Create a Temporary Access Pass for ${name}? It replaces any pass they have, is shown to you once, and lets them sign in to Entra ID and register a method.`,
+    warnings: () => [],
+    requiresPrivateView: true,
+  },
+  'password.reset': {
+    title: 'Reset password by SMS',
+    question: (name) =>
+      `Reset the password of ${name} and send the new one to their mobile? You won't see it.`,
+    warnings: (u) => [
+      ...(u.account.enabled ? [] : ["The account is disabled: they can't sign in with the new password until it is enabled."]),
+      ...(u.account.locked ? ['The account is locked: a reset does not unlock it. Unlock it as well.'] : []),
+    ],
+    requiresPrivateView: false,
+  },
+  'pin.sms': {
+    title: 'Send a helpdesk PIN',
+    question: (name) => `Send a new helpdesk PIN to the mobile of ${name}? It replaces any earlier PIN; you won't see it.`,
+    warnings: () => [],
+    requiresPrivateView: false,
+  },
+  'pin.view': {
+    title: 'Show a helpdesk PIN',
+    question: (name) => `Issue a new helpdesk PIN for ${name} and show it to you once? It replaces any earlier PIN.`,
     warnings: () => [],
     requiresPrivateView: true,
   },

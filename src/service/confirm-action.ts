@@ -3,36 +3,46 @@
 import { HelpdeskError } from '../domain/errors';
 import { requiredRole } from '../domain/policy';
 import { VERBS } from '../domain/verbs';
-import { ACCOUNT_ACTIONS, isAccountAction } from './account-actions';
+import { ACCOUNT_ACTIONS, isAccountAction, type AccountAction } from './account-actions';
 import { assertRole } from './assert-role';
+import { assertCallerVerified } from './caller-verification';
 import { withinChangeLimits } from './change-limits';
 import { issueTemporaryAccessPass } from './issue-tap';
-import { resetPassword } from './reset-password';
+import { issuePinBySms, issuePinToView } from './issue-pin';
+import { resetPasswordAndShow, resetPasswordBySms } from './reset-by-sms';
 import { pressRoute } from './route';
-import { assertMayChange, findOne, withProtections } from './target-resolver';
+import { assertMayChange, findOne, withProtections, type Target } from './target-resolver';
 import { unlockAccount } from './unlock-account';
 import { unlockPortal } from './unlock-portal';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { View } from './views';
 
-async function accept(call: UseCaseCall, token: string): Promise<View> {
+/** What a confirmed account action does, by action: adding an action adds a row here, never a branch. */
+const PERFORM: Record<AccountAction, (call: UseCaseCall, target: Target, mustChange: boolean) => Promise<View>> = {
+  'account.unlock': (call, target) => unlockAccount(call, target),
+  'portal.unlock': (call, target) => unlockPortal(call, target),
+  'tap.view': (call, target) => issueTemporaryAccessPass(call, target),
+  'pin.sms': (call, target) => issuePinBySms(call, target),
+  'pin.view': (call, target) => issuePinToView(call, target, call.actor, ''),
+  'password.reset': (call, target, mustChange) => resetPasswordBySms(call, target, mustChange),
+  'password.reset.view': (call, target, mustChange) => resetPasswordAndShow(call, target, mustChange),
+};
+
+async function accept(call: UseCaseCall, token: string, keepPassword = false): Promise<View> {
   const { env, actor, subject } = call;
   const confirmation = await env.confirmations.consume(loginOfActor(actor), token);
   subject.action = confirmation.action;
   subject.target = confirmation.target;
   assertRole(actor, requiredRole(confirmation.action), confirmation.action);
-  if (!isAccountAction(confirmation.action)) throw new HelpdeskError('CONFIRM.INVALID');
+  const action = confirmation.action;
+  if (!isAccountAction(action)) throw new HelpdeskError('CONFIRM.INVALID');
   const entry = await findOne(env.directory, confirmation.target);
   const target = await withProtections(env.directory, entry, actor, env.settings.protection);
   assertMayChange(target);
-  const action = confirmation.action;
+  await assertCallerVerified(call, action, target.user);
   if (ACCOUNT_ACTIONS[action].requiresPrivateView && call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
-  return withinChangeLimits(call, action, target.user.sAMAccountName, () => {
-    if (action === 'account.unlock') return unlockAccount(call, target);
-    if (action === 'portal.unlock') return unlockPortal(call, target);
-    if (action === 'tap.view') return issueTemporaryAccessPass(call, target);
-    return resetPassword(call, target, { action: 'password.reset.view' });
-  });
+  const mustChange = call.env.settings.mustChangeAfterReset && !(keepPassword && call.env.settings.resetMayKeepPassword);
+  return withinChangeLimits(call, action, target.user.sAMAccountName, () => PERFORM[action](call, target, mustChange));
 }
 
 async function cancel({ env, actor, subject }: UseCaseCall, token: string): Promise<View> {
@@ -57,6 +67,12 @@ export const confirmRoutes = [
     audit: 'confirm.accept',
     target: () => undefined,
     run: (call, data) => accept(call, data.token ?? ''),
+  }),
+  pressRoute(VERBS.confirmAcceptKeep, {
+    action: { needs: 'agent' },
+    audit: 'confirm.accept',
+    target: () => undefined,
+    run: (call, data) => accept(call, data.token ?? '', true),
   }),
   pressRoute(VERBS.confirmCancel, {
     action: { needs: 'agent' },

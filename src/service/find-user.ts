@@ -24,6 +24,9 @@ const BUTTON_LABEL: Record<PickIntent, string> = {
   'portal.unlock': 'Unlock portal…',
   'password.reset.view': 'Reset password…',
   'tap.view': 'Temporary Access Pass…',
+  'password.reset': 'Reset by SMS…',
+  'pin.sms': 'Send PIN…',
+  'pin.view': 'Show PIN…',
 };
 
 /** Several hits → the rows an agent picks from; each button carries the intent's verb and the login. */

@@ -10,7 +10,9 @@ import { ActorResolver } from './actor-resolver';
 import { assertRole } from './assert-role';
 import { AuditIntegrity, type AuditStatus } from './audit-integrity';
 import { AuditRecorder } from './audit-recorder';
+import { randomBytes } from 'node:crypto';
 import { Confirmations } from './confirmations';
+import { OneTimeCodes } from './one-time-codes';
 import { helpView } from './help';
 import type { RequestContext } from './request-context';
 import { COMMAND_ROUTES, PRESS_ROUTES } from './routes';
@@ -41,11 +43,16 @@ export class HelpdeskService {
   private readonly actors: ActorResolver;
   /** Start-up verification and the periodic head log (src/main.ts starts them). */
   readonly auditIntegrity: AuditIntegrity;
+  /** Helpdesk PINs, for the portal's verification (helpdesk-pins.ts) as well. */
+  readonly pins: OneTimeCodes;
 
   constructor(private readonly deps: ServiceDeps) {
     const audit = new AuditRecorder(deps.store, deps.clock, deps.logger);
     const confirmations = new Confirmations(deps.store.confirmations, deps.clock, deps.settings.confirmationTtlMs);
-    this.env = { ...deps, audit, confirmations };
+    const codesKey = deps.codesKey ?? randomBytes(32);
+    this.pins = new OneTimeCodes(deps.store.pins, deps.clock, codesKey, deps.settings.pinPolicy, 'PINs');
+    const callerCodes = new OneTimeCodes(deps.store.verificationCodes, deps.clock, codesKey, deps.settings.callerCodePolicy, 'verification codes');
+    this.env = { ...deps, audit, confirmations, pins: this.pins, callerCodes };
     this.auditIntegrity = new AuditIntegrity(deps.store.audit, deps.logger);
     this.actors = new ActorResolver(deps.directory, deps.settings.roles, deps.clock, deps.settings.actorCacheTtlMs, deps.entra);
   }
@@ -54,7 +61,7 @@ export class HelpdeskService {
     if (command.name === 'help') return this.help(ctx);
     const route = COMMAND_ROUTES.find((r) => r.when(command));
     if (!route) return this.notAvailable(ctx, command.name === 'reset' ? `reset … ${command.delivery}` : command.name);
-    if (ctx.conversation === 'shared') {
+    if (ctx.conversation === 'shared' && !route.sharedOk) {
       // Everyone there reads the answer: store the request; each staff member gets the details as their
       // own view, after a fresh role check (shared-request.ts).
       return this.run(ctx, { action: 'request.share', needs: route.needs, target: route.target(command), fresh: false }, (call) =>

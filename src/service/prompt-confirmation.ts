@@ -5,7 +5,9 @@
 import type { DirectoryEntry } from '../domain/directory-user';
 import { HelpdeskError } from '../domain/errors';
 import { VERBS } from '../domain/verbs';
-import { ACCOUNT_ACTIONS, nameOf, type AccountAction } from './account-actions';
+import { ACCOUNT_ACTIONS, BY_SMS, nameOf, type AccountAction } from './account-actions';
+import { assertCallerVerified } from './caller-verification';
+import { assertCanText } from './sms-delivery';
 import { assertWithinChangeLimits } from './change-limits';
 import { matchesDetail, pickListView } from './find-user';
 import { commandRoute, pressRoute } from './route';
@@ -41,6 +43,8 @@ export async function promptConfirmation(call: UseCaseCall, action: AccountActio
   if (action === 'account.unlock' && !entry.account.locked) {
     throw new HelpdeskError('ACCOUNT.NOT_LOCKED', undefined, { user: nameOf(entry) });
   }
+  if (BY_SMS.has(action)) assertCanText(call, entry, action === 'pin.sms' ? 'pin … sms' : 'reset … sms');
+  await assertCallerVerified(call, action, entry);
   await assertWithinChangeLimits(call, action, entry.sAMAccountName);
   const { token, expiresAt } = await env.confirmations.issue(loginOfActor(actor), action, entry.sAMAccountName);
   subject.detail = 'confirmation issued';
@@ -54,12 +58,36 @@ export async function promptConfirmation(call: UseCaseCall, action: AccountActio
     expiresAt: expiresAt.toISOString(),
     actions: [
       { verb: VERBS.confirmAccept, label: 'Confirm', data: { token }, style: 'destructive' },
+      // A reset must change at next logon by default; where policy allows, the agent may keep it off.
+      ...(isReset(action) && env.settings.resetMayKeepPassword && env.settings.mustChangeAfterReset
+        ? [{ verb: VERBS.confirmAcceptKeep, label: 'Confirm, no change at next logon', data: { token } }]
+        : []),
       { verb: VERBS.confirmCancel, label: 'Cancel', data: { token } },
     ],
   };
 }
 
+function isReset(action: AccountAction): boolean {
+  return action === 'password.reset' || action === 'password.reset.view';
+}
+
+/** The account actions a typed command or a details-card button leads to (each to its confirm card). */
+const PROMPTS: readonly { command: 'pin' | 'reset'; delivery: 'sms' | 'view'; action: AccountAction; verb: (typeof VERBS)[keyof typeof VERBS] }[] = [
+  { command: 'pin', delivery: 'sms', action: 'pin.sms', verb: VERBS.pinSms },
+  { command: 'reset', delivery: 'sms', action: 'password.reset', verb: VERBS.passwordResetSms },
+];
+
 export const promptConfirmationRoutes = [
+  ...PROMPTS.flatMap((p) => [
+    commandRoute(p.command, {
+      action: p.action,
+      audit: `${p.action}.prompt`,
+      when: (c) => c.delivery === p.delivery,
+      target: (c) => c.user,
+      run: (call, c) => promptConfirmation(call, p.action, c.user),
+    }),
+    pressRoute(p.verb, { action: p.action, audit: `${p.action}.prompt`, run: (call, data) => promptConfirmation(call, p.action, data.user ?? '') }),
+  ]),
   commandRoute('unlock', {
     action: 'account.unlock',
     audit: 'account.unlock.prompt',

@@ -22,6 +22,8 @@ export interface CommandRoute {
   readonly fresh: boolean;
   readonly target: (command: Command) => string | undefined;
   readonly run: (call: UseCaseCall, command: Command) => Promise<View>;
+  /** Its answer holds nothing about the user beyond what was typed (an approval card): run as is in a shared conversation. */
+  readonly sharedOk?: boolean;
 }
 
 export interface PressRoute {
@@ -40,6 +42,7 @@ interface CommandSpec<N extends CommandName> {
   readonly when?: (command: CommandOf<N>) => boolean;
   readonly target: (command: CommandOf<N>) => string | undefined;
   readonly run: (call: UseCaseCall, command: CommandOf<N>) => Promise<View>;
+  readonly sharedOk?: boolean;
 }
 
 /** A typed command's route; `run` gets the command already narrowed to its word. */
@@ -53,6 +56,7 @@ export function commandRoute<N extends CommandName>(name: N, spec: CommandSpec<N
     fresh: false,
     target: (c) => spec.target(narrow(c)),
     run: (call, c) => spec.run(call, narrow(c)),
+    ...(spec.sharedOk ? { sharedOk: true } : {}),
   };
 }
 

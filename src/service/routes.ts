@@ -1,5 +1,6 @@
 // Every route the service answers, collected from the use case files that declare them. A command word
 // with no route (a feature of a later release) is answered "not available in this installation yet".
+import { approvalRoutes } from './approvals';
 import { auditEventsRoutes } from './audit-events';
 import { confirmRoutes } from './confirm-action';
 import { enrollmentDataRoutes } from './enrollment-data';
@@ -15,6 +16,7 @@ import { unlockPortalRoutes } from './unlock-portal';
 const ALL = [
   ...findUserRoutes, ...showUserRoutes, ...promptConfirmationRoutes, ...confirmRoutes, ...hideSecretRoutes,
   ...auditEventsRoutes, ...syncTransactionsRoutes, ...enrollmentDataRoutes, ...unlockPortalRoutes,
+  ...approvalRoutes,
 ];
 
 export const COMMAND_ROUTES: readonly CommandRoute[] = ALL.filter((r): r is CommandRoute => 'command' in r);

@@ -11,6 +11,8 @@ import type { Directory } from '../ports/directory.port';
 import type { Entra } from '../ports/entra.port';
 import type { Logger } from '../ports/logger.port';
 import type { Store } from '../ports/store.port';
+import type { SmsSender } from '../ports/sms.port';
+import { CALLER_CODE_POLICY, PIN_POLICY, type OneTimeCodePolicy } from '../domain/one-time-code';
 
 export interface ServiceSettings {
   /** Resolved at start-up (group-settings.ts). */
@@ -38,6 +40,24 @@ export interface ServiceSettings {
   readonly indicators: IndicatorThresholds;
   /** Temporary Access Pass (Entra): lifetime and one-time use. */
   readonly tap: { readonly lifetimeMinutes: number; readonly oneTime: boolean };
+  /** Helpdesk PINs (PIN_LENGTH, PIN_TTL_MINUTES; 5 tries) and caller verification codes (6 digits, 10 minutes, 3 tries). */
+  readonly pinPolicy: OneTimeCodePolicy;
+  readonly callerCodePolicy: OneTimeCodePolicy;
+  /** How long an approval request for `pin view` stays open (APPROVAL_TTL_MINUTES). */
+  readonly approvalTtlMs: number;
+  /** VERIFY_REQUIRED: a caller verification within `verifiedForMs` before pin/reset/unlock. */
+  readonly verifyRequired: boolean;
+  /** How long "caller verified by code" holds (VERIFY_VALID_MINUTES). */
+  readonly verifiedForMs: number;
+  /** ORG_NAME: who the SMS texts say they are from. */
+  readonly orgName: string;
+  /** NOTIFY_AFTER_RESET / NOTIFY_AFTER_PIN: a notice without any secret to the user's mobile. */
+  readonly notifyAfterReset: boolean;
+  readonly notifyAfterPin: boolean;
+  /** NOTIFY_CONTACT: whom the notice tells the user to call if they did not ask (e.g. "security at +1 555 0100"). */
+  readonly notifyContact?: string;
+  /** RESET_ALLOW_KEEP: the reset confirm card may offer "no change at next logon". */
+  readonly resetMayKeepPassword: boolean;
 }
 
 export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
@@ -52,6 +72,15 @@ export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
   enrollmentMask: 'first-last',
   indicators: DEFAULT_INDICATOR_THRESHOLDS,
   tap: { lifetimeMinutes: 60, oneTime: true },
+  pinPolicy: PIN_POLICY,
+  callerCodePolicy: CALLER_CODE_POLICY,
+  approvalTtlMs: 15 * 60_000,
+  verifyRequired: false,
+  verifiedForMs: 15 * 60_000,
+  orgName: 'the IT helpdesk',
+  notifyAfterReset: true,
+  notifyAfterPin: false,
+  resetMayKeepPassword: true,
 };
 
 export interface ServiceDeps {
@@ -64,4 +93,8 @@ export interface ServiceDeps {
   readonly answerCipher?: AnswerCipher;
   /** Microsoft Graph, when configured: Teams users by aadObjectId, linked Entra accounts, TAP, session revocation. */
   readonly entra?: Entra;
+  /** Text messages (Twilio, or the dev outbox); without it PINs and codes cannot be sent by SMS. */
+  readonly sms?: SmsSender;
+  /** HMAC key of PINs and verification codes (derived from SECRETS_KEY); absent → a per-process random key. */
+  readonly codesKey?: Buffer;
 }

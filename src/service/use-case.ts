@@ -2,6 +2,7 @@
 import type { Actor } from '../domain/roles';
 import type { AuditRecorder } from './audit-recorder';
 import type { Confirmations } from './confirmations';
+import type { OneTimeCodes } from './one-time-codes';
 import type { RequestContext } from './request-context';
 import type { ServiceDeps } from './service-deps';
 import type { View } from './views';
@@ -9,6 +10,9 @@ import type { View } from './views';
 export interface UseCaseEnv extends ServiceDeps {
   readonly audit: AuditRecorder;
   readonly confirmations: Confirmations;
+  /** Helpdesk PINs and caller verification codes (HMACs in the store). */
+  readonly pins: OneTimeCodes;
+  readonly callerCodes: OneTimeCodes;
 }
 
 /**

@@ -34,7 +34,8 @@ export interface UserSummaryView {
 }
 
 /** What a pick list's buttons lead on to: the user's details, or the confirm step of an action. */
-export type PickIntent = 'user.show' | 'account.unlock' | 'portal.unlock' | 'password.reset.view' | 'tap.view';
+export type PickIntent =
+  | 'user.show' | 'account.unlock' | 'portal.unlock' | 'password.reset.view' | 'tap.view' | 'pin.sms' | 'pin.view' | 'password.reset';
 
 export interface PickListView {
   readonly kind: 'pick-list';
@@ -249,6 +250,34 @@ export interface EnrollmentView {
   readonly changedAt?: string;
 }
 
+/**
+ * An approval request (an agent's `pin view`): the card everyone in the conversation sees holds only what
+ * the agent typed (the login), who asked and the state. The PIN appears only in the requester's own view
+ * (`refresh` for their chat user id), once, after a supervisor approved.
+ */
+export interface ApprovalView {
+  readonly kind: 'approval';
+  readonly approvalId: string;
+  readonly status: 'pending' | 'approved' | 'denied' | 'expired';
+  readonly requestedBy: string;
+  readonly requesterChatUserId: string;
+  /** The login as typed. */
+  readonly target: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  /** A sentence for this viewer ("The PIN was shown to you at …", "Waiting for a supervisor"). */
+  readonly note: string;
+  /** The PIN, in the requester's own view only, once. */
+  readonly secret?: ShownSecretView;
+  /** The requester's automatic refresh (approval.show). */
+  readonly refresh: ActionButton;
+  /** Approve / Deny while pending; Hide when the PIN is shown. */
+  readonly actions: readonly ActionButton[];
+}
+
 export type View =
+  | ApprovalView
   | HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | SharedRequestView | ErrorView
   | AuditEventsView | SyncTransactionsView | EnrollmentView;

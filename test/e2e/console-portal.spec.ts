@@ -65,7 +65,7 @@ describe('Local console in Chromium: the portal data (npm start, demo data)', fu
     await details.getByRole('button', { name: 'Unlock portal account' }).click();
     const confirm = card('Unlock the self-service portal account of James Smithers?');
     await confirm.waitFor();
-    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    await confirm.getByRole('button', { name: 'Confirm', exact: true }).click();
     await card('Portal account unlocked').waitFor();
     await command('user james.smithers');
     await card(/Portal lock\s*Not locked/).waitFor();
@@ -73,7 +73,7 @@ describe('Local console in Chromium: the portal data (npm start, demo data)', fu
     await command('unlock-portal zoe.muller');
     const typed = card('Unlock the self-service portal account of Zoë Müller?');
     await typed.waitFor();
-    await typed.getByRole('button', { name: 'Confirm' }).click();
+    await typed.getByRole('button', { name: 'Confirm', exact: true }).click();
     await card('the failed attempts were cleared').waitFor();
   });
 

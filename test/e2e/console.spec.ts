@@ -62,7 +62,7 @@ describe('Local console in Chromium (npm start, no credentials)', function () {
     await assert.doesNotReject(details.getByText('LOCKED', { exact: true }).waitFor());
     await assert.doesNotReject(details.getByText(/since .* — stays locked until someone unlocks it/).waitFor());
     await assert.doesNotReject(details.getByText('Finance').first().waitFor());
-    assert.equal(await details.getByRole('button', { name: /Reset password/ }).count(), 0, 'an agent gets no supervisor-only button');
+    assert.equal(await details.getByRole('button', { name: 'Reset password (show once)' }).count(), 0, 'an agent gets no supervisor-only button');
     const cardBox = await details.boundingBox();
     const pane = await page.locator('#transcript').boundingBox();
     assert.ok(cardBox && pane && cardBox.height > pane.height, 'the card is taller than the transcript (the case to test)');
@@ -75,7 +75,7 @@ describe('Local console in Chromium (npm start, no credentials)', function () {
     const confirm = card('Expires');
     await confirm.waitFor();
     await shot('console-confirm.png');
-    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    await confirm.getByRole('button', { name: 'Confirm', exact: true }).click();
     const result = card('✔ Done');
     await result.waitFor();
     await assert.doesNotReject(result.getByText(/Lena Locked/).first().waitFor());
@@ -83,7 +83,7 @@ describe('Local console in Chromium (npm start, no credentials)', function () {
     // The clicked confirm card shows it is finished: no live-looking buttons left on it.
     const finished = page.locator('.card.finished').filter({ hasText: 'Expires' });
     await assert.doesNotReject(finished.getByText(/Finished: you pressed “Confirm”/).waitFor());
-    assert.equal(await finished.getByRole('button', { name: 'Confirm' }).isDisabled(), true);
+    assert.equal(await finished.getByRole('button', { name: 'Confirm', exact: true }).isDisabled(), true);
     assert.equal(await finished.getByRole('button', { name: 'Cancel' }).isDisabled(), true);
     await shot('console-finished.png');
     await shot('console.png');
@@ -119,14 +119,14 @@ describe('Local console in Chromium (npm start, no credentials)', function () {
     await command('user john.doe');
     const details = card('John Doe');
     await details.waitFor();
-    await assert.doesNotReject(details.getByRole('button', { name: /Reset password/ }).waitFor());
+    await assert.doesNotReject(details.getByRole('button', { name: 'Reset password (show once)' }).waitFor());
     await assert.doesNotReject(page.getByRole('complementary', { name: 'Dev outbox' }).getByText('Nothing sent yet.').waitFor());
 
     // A reset: the password is shown in groups of four, easy to read aloud.
-    await details.getByRole('button', { name: /Reset password/ }).click();
+    await details.getByRole('button', { name: 'Reset password (show once)' }).click();
     const confirm = card('Expires');
     await confirm.waitFor();
-    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    await confirm.getByRole('button', { name: 'Confirm', exact: true }).click();
     const result = card('Password reset');
     await result.waitFor();
     const secret = await result.getByText(/^[A-Za-z0-9]{4}( [A-Za-z0-9]{4}){3}$/).innerText();

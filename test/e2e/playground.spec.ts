@@ -147,14 +147,14 @@ describe('Microsoft 365 Agents Playground in Chromium (npm run playground, no cr
     await details.waitFor();
     await assert.doesNotReject(details.getByText(/Locked since/).waitFor());
     await assert.doesNotReject(details.getByText('Accounts Payable Clerk', { exact: true }).waitFor());
-    assert.equal(await details.getByRole('button', { name: /Reset password/ }).count(), 0, 'an agent gets no supervisor-only button');
+    assert.equal(await details.getByRole('button', { name: 'Reset password (show once)' }).count(), 0, 'an agent gets no supervisor-only button');
     await page.screenshot({ path: path.join(OUTPUT, 'playground-details.png') });
 
     // Universal Actions: the Playground sends the adaptiveCard/action invoke and shows the refreshed card in place.
     await details.getByRole('button', { name: 'Unlock account' }).click();
     const confirm = card('Unlock the Active Directory account of Lena Locked?');
     await confirm.waitFor();
-    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    await confirm.getByRole('button', { name: 'Confirm', exact: true }).click();
     const done = card('Account unlocked');
     await done.waitFor();
     await assert.doesNotReject(done.getByText('Lena Locked (demo.locked) can sign in again.').waitFor());

@@ -23,6 +23,7 @@ import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/servic
 import { aesGcmAnswerCipher } from '../../src/adapters/secrets/answer-cipher';
 import { portalApiMount } from '../../src/portal/api/portal-api';
 import { PortalIntake } from '../../src/service/portal-intake';
+import type { SmsSender } from '../../src/ports/sms.port';
 import { LoopbackConnector, TENANT_ID } from './loopback-connector';
 import { GROUP_DNS, GROUPS, sambaInfo } from './samba';
 import { DEMO_SETTINGS } from './service-fixture';
@@ -83,6 +84,8 @@ export interface HarnessOptions {
   readonly portalApiRatePerMinute?: number;
   /** Microsoft Graph (Entra): the service's Entra port; Teams users are then known by aadObjectId. */
   readonly entra?: Entra;
+  /** The SMS sender (e.g. the Twilio adapter on a loopback Twilio); none → SMS commands are not available. */
+  readonly sms?: SmsSender;
 }
 
 export interface BotHarness {
@@ -124,12 +127,16 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const store = openSqliteStore({ path: dbPath, auditKey: randomBytes(32), clock });
   const base = kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS;
   const answerCipher = aesGcmAnswerCipher(randomBytes(32));
-  const created = new HelpdeskService({ directory, store, clock, logger, answerCipher, settings: { ...base, ...options.settings }, ...(options.entra ? { entra: options.entra } : {}) });
+  const created = new HelpdeskService({
+    directory, store, clock, logger, answerCipher, settings: { ...base, ...options.settings },
+    ...(options.sms ? { sms: options.sms } : {}), ...(options.entra ? { entra: options.entra } : {}),
+  });
   const portalApi = portalApiMount({
     token: options.portalApiToken,
     intake: new PortalIntake({ directory, store, clock, cipher: answerCipher }),
     logger,
     ...(options.portalApiRatePerMinute ? { ratePerMinute: options.portalApiRatePerMinute } : {}),
+    pins: { directory, store, clock, pins: created.pins },
   });
   const service = options.wrapService ? options.wrapService(created) : created;
   const connector = await new LoopbackConnector().start();

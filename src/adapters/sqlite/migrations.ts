@@ -199,10 +199,33 @@ CREATE INDEX portal_events_user_ip_at ON portal_events (user, ip, at) WHERE ip I
 CREATE INDEX portal_events_user_agent_at ON portal_events (user, user_agent, at) WHERE user_agent IS NOT NULL;
 `;
 
+// Helpdesk PINs and caller verification codes (issue 9): verification codes keep the pins table's shape
+// (only an HMAC of the code); approvals get who asked from which chat account, the names their card
+// shows, and where their cards were posted (to update them when the request is decided).
+const PINS_CODES_APPROVALS = `
+CREATE TABLE verification_codes (
+  user         TEXT PRIMARY KEY CHECK (user = lower(user)),
+  pin_hmac     TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  used_at      INTEGER,
+  failed_tries INTEGER NOT NULL DEFAULT 0,
+  created_by   TEXT NOT NULL
+);
+ALTER TABLE approvals ADD COLUMN requester_chat_user_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE approvals ADD COLUMN requester_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE approvals ADD COLUMN target_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE approvals ADD COLUMN decided_by_name TEXT;
+ALTER TABLE approvals ADD COLUMN posts TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(posts));
+ALTER TABLE approvals ADD COLUMN shown_at INTEGER;
+CREATE INDEX approvals_expires_at ON approvals (expires_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
   { version: 3, name: 'account change limits and confirmation expiry index', sql: CHANGE_LIMITS },
   { version: 4, name: 'portal intake: event ids, unknown users, event indexes', sql: PORTAL_INTAKE },
+  { version: 5, name: 'helpdesk PINs: verification codes, approval details', sql: PINS_CODES_APPROVALS },
 ];
 

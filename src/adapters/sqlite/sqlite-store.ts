@@ -14,6 +14,8 @@ import { sqliteAuditTrail } from './sqlite-audit-trail';
 import { sqliteConfirmations } from './sqlite-confirmations';
 import { sqliteSharedRequests } from './sqlite-shared-requests';
 import { sqliteShownSecrets } from './sqlite-shown-secrets';
+import { sqliteOneTimeCodes } from './sqlite-one-time-codes';
+import { sqliteApprovals } from './sqlite-approvals';
 import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalEvents } from './sqlite-portal';
 import { guard } from './store-unavailable';
 
@@ -65,6 +67,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalEvents: sqlitePortalEvents(db),
     portalAccounts: sqlitePortalAccounts(db),
     enrollments: sqliteEnrollments(db),
+    pins: sqliteOneTimeCodes(db, 'pins'),
+    verificationCodes: sqliteOneTimeCodes(db, 'verification_codes'),
+    approvals: sqliteApprovals(db),
     async ping(): Promise<void> {
       guard('ping', () => {
         canRead.get();

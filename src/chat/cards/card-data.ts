@@ -89,6 +89,9 @@ const PICK_PROMPT = {
   'portal.unlock': 'Pick the one whose portal account to unlock:',
   'password.reset.view': 'Pick the one whose password to reset:',
   'tap.view': 'Pick the one who gets a Temporary Access Pass:',
+  'password.reset': 'Pick the one whose password to reset by SMS:',
+  'pin.sms': 'Pick the one to send a helpdesk PIN to:',
+  'pin.view': 'Pick the one to issue a helpdesk PIN for:',
 } as const;
 
 /** A pick-list row's state, so the agent can tell namesakes apart: locked / disabled / active. */

@@ -5,6 +5,7 @@ import * as ACData from 'adaptivecards-templating';
 import type { View } from '../../service/views';
 import { confirmData, errorData, helpData, pickListData, resultData, sharedRequestData, userDetailsData } from './card-data';
 import { auditEventsData, enrollmentData, syncData } from './portal-card-data';
+import { approvalData } from './approval-card-data';
 import { TEMPLATES, type TemplateName } from './templates';
 
 export type AdaptiveCardJson = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
@@ -56,6 +57,8 @@ export function cardData(view: View, now: Date): object {
       return syncData(view, now);
     case 'enrollment':
       return enrollmentData(view, now);
+    case 'approval':
+      return approvalData(view, now);
   }
 }
 
@@ -105,5 +108,7 @@ export function summaryText(view: View): string {
       return `Sync transactions: ${view.target.displayName} (${view.target.login})`;
     case 'enrollment':
       return `Enrollment: ${view.target.displayName} (${view.target.login})`;
+    case 'approval':
+      return `Approval request (${view.status}): ${view.requestedBy} asked to see a helpdesk PIN`;
   }
 }

@@ -1,4 +1,5 @@
 // The Adaptive Card templates (cards/*.json), imported so that the build carries them along.
+import approval from '../../../cards/approval.json';
 import auditEvents from '../../../cards/audit-events.json';
 import confirm from '../../../cards/confirm.json';
 import enrollment from '../../../cards/enrollment.json';
@@ -25,6 +26,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
   'audit-events': auditEvents,
   'sync-transactions': syncTransactions,
   enrollment,
+  approval,
 };
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

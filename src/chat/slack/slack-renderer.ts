@@ -9,6 +9,7 @@ import { isRefusal } from '../../domain/errors';
 import type { Block } from './block-kit';
 import { entraRows } from '../cards/entra-card-data';
 import { auditEventsMessage, enrollmentMessage, portalDetailBlocks, syncMessage } from './portal-renderer';
+import { approvalMessage } from './approval-renderer';
 import {
   LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
   summariseList, truncate,
@@ -90,6 +91,9 @@ const PICK_PROMPT: Record<NonNullable<PickListView['intent']>, string> = {
   'portal.unlock': 'Pick the one whose portal account to unlock',
   'password.reset.view': 'Pick the one whose password to reset',
   'tap.view': 'Pick the one who gets a Temporary Access Pass',
+  'password.reset': 'Pick the one whose password to reset by SMS',
+  'pin.sms': 'Pick the one to send a helpdesk PIN to',
+  'pin.view': 'Pick the one to issue a helpdesk PIN for',
 };
 
 /** A row's state, so the agent can tell namesakes apart. */
@@ -284,10 +288,12 @@ export function renderView(view: View, options: RenderOptions): SlackMessage {
       return syncMessage(view);
     case 'enrollment':
       return enrollmentMessage(view);
+    case 'approval':
+      return approvalMessage(view, options);
   }
 }
 
 /** Whether a view holds something only its asker may see (drawn only in an ephemeral message). */
 export function hasSecret(view: View): boolean {
-  return view.kind === 'result' && view.secret !== undefined;
+  return (view.kind === 'result' || view.kind === 'approval') && view.secret !== undefined;
 }

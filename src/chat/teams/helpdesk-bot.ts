@@ -103,7 +103,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
 
   /** A shown secret: replace the message it lives in (`activityId`) once its time is up. */
   private scheduleHide(context: TurnContext, ctx: RequestContext, view: View, mode: ActionMode, activityId: string | undefined): void {
-    if (view.kind !== 'result' || !view.secret || !activityId) return;
+    if ((view.kind !== 'result' && view.kind !== 'approval') || !view.secret || !activityId) return;
     const ref = view.secret.ref;
     const update = laterUpdater(context); // the turn's context is revoked once the turn ends
     this.autoHide.schedule(ref, view.secret.hideAfterMs, {
@@ -122,6 +122,13 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const view = await dispatchPress(this.deps.service, this.deps.logger, ctx, pressed);
     // The invoke answer replaces the card in place; a manual Hide only has to stop the timer.
     this.hidden(pressed, view);
+    // An approval decided: the invoke answer reaches only the presser, so the shared message itself is
+    // updated for everyone in the conversation (the requester's client then refreshes its own view).
+    const decided = pressed.verb === VERBS.approvalApprove || pressed.verb === VERBS.approvalDeny;
+    if (decided && view.kind === 'approval' && context.activity.replyToId) {
+      await laterUpdater(context)(context.activity.replyToId, this.card(view, 'execute'))
+        .catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not update the approval card'));
+    }
     // The card lives in the message the clicked card was in: the invoke's replyToId.
     this.scheduleHide(context, ctx, view, 'execute', context.activity.replyToId);
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: this.card(view, 'execute') };

@@ -10,6 +10,7 @@ import { isHelpdeskError } from '../../domain/errors';
 import type { RouteMount } from '../../http/server';
 import type { Logger } from '../../ports/logger.port';
 import type { PortalIntake } from '../../service/portal-intake';
+import { verifyHelpdeskPin, type PinVerifierDeps } from '../../service/helpdesk-pins';
 import { checkAccount, checkEnrollment, checkEvents, type Problem } from './portal-api-schema';
 import { DEFAULT_RATE_PER_MINUTE, RateLimiter } from './rate-limiter';
 
@@ -22,6 +23,10 @@ export interface PortalApiDeps {
   readonly logger: Logger;
   readonly ratePerMinute?: number;
   readonly maxBodyBytes?: number;
+  /** POST /api/portal/pins/verify; absent → that route is not served. */
+  readonly pins?: PinVerifierDeps;
+  /** The least time a PIN verification takes to answer, so that no path (unknown user, wrong, right) answers faster. */
+  readonly pinAnswerFloorMs?: number;
 }
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -165,6 +170,22 @@ export function portalApiMount(deps: PortalApiDeps): RouteMount {
       });
       return { status: 200, body: state };
     }));
+
+    const pins = deps.pins;
+    if (pins) {
+      const floorMs = deps.pinAnswerFloorMs ?? 50;
+      server.post('/api/portal/pins/verify', route(true, async (_req, body) => {
+        const started = Date.now();
+        const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+        if (typeof b.user !== 'string' || b.user.length === 0 || b.user.length > 256) return badRequest({ field: 'user', message: 'must be a login of 1–256 characters' });
+        if (typeof b.pin !== 'string' || b.pin.length === 0 || b.pin.length > 64) return badRequest({ field: 'pin', message: 'must be a string of 1–64 characters' });
+        // The caller is the portal's server, not the end user: its address is not the user's, so none is recorded.
+        const verdict = await verifyHelpdeskPin(pins, b.user, b.pin);
+        const wait = started + floorMs - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        return { status: 200, body: verdict };
+      }));
+    }
 
     server.put('/api/portal/accounts/:user/enrollment', route(true, async (req, body) => {
       const user = userParam(req);

@@ -18,6 +18,7 @@ import type { Store } from '../../../../src/ports/store.port';
 const TABLES = [
   'schema_migrations', 'helpdesk_audit', 'audit_head', 'confirmations', 'portal_accounts', 'enrollments',
   'portal_events', 'pins', 'approvals', 'tickets', 'store_heartbeat', 'shared_requests', 'shown_secrets', 'account_changes',
+  'verification_codes',
 ];
 
 function entry(i: number): AuditEntryInput {

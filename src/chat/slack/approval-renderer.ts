@@ -1,0 +1,33 @@
+// ApprovalView → Block Kit. The state is an icon and a bold word; the PIN is drawn only in an ephemeral
+// message (the requester's own), never in a message others can read.
+import { inGroupsOfFour } from '../../domain/password-policy';
+import type { ApprovalView } from '../../service/views';
+import type { Block } from './block-kit';
+import { actionsBlocks, context, esc, preformatted, section, slackDate, truncate } from './block-kit';
+
+const STATUS: Record<ApprovalView['status'], string> = {
+  pending: ':hourglass_flowing_sand: *Pending*',
+  approved: ':white_check_mark: *Approved*',
+  denied: ':no_entry_sign: *Denied*',
+  expired: ':hourglass: *Expired*',
+};
+
+export function approvalMessage(view: ApprovalView, options: { readonly ephemeral: boolean }): { text: string; blocks: Block[] } {
+  const blocks: Block[] = [
+    section(`${STATUS[view.status]} — *Approval request: show a helpdesk PIN*\n*${esc(truncate(view.requestedBy, 120))}* asked: \`pin ${esc(truncate(view.target, 256))} view\``),
+    section(esc(view.note)),
+    context([
+      `Asked ${slackDate(view.createdAt) ?? ''}`,
+      ...(view.decidedBy ? [`${view.status === 'denied' ? 'Denied' : 'Approved'} by *${esc(view.decidedBy)}* ${slackDate(view.decidedAt) ?? ''}`] : []),
+      ...(view.status === 'pending' ? [`Expires ${slackDate(view.expiresAt) ?? 'soon'}`] : []),
+    ]),
+  ];
+  if (view.secret) {
+    blocks.push(options.ephemeral
+      ? preformatted(inGroupsOfFour(view.secret.value))
+      : section('The PIN was sent to the requester privately.'));
+    if (options.ephemeral) blocks.push(context([`Only you can see this message. It hides itself ${slackDate(view.secret.hidesAt) ?? 'soon'}; press Hide when done.`]));
+  }
+  blocks.push(...actionsBlocks(view.actions, {}, 1));
+  return { text: `Approval request (${view.status}): ${truncate(view.requestedBy, 120)} asked to see a helpdesk PIN`, blocks };
+}

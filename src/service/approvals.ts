@@ -1,0 +1,161 @@
+// Supervisor approvals of an agent's `pin <user> view` (DESIGN "Roles and rules"). The agent's command
+// opens a request (asking again reuses the open one) whose card goes to the conversation; Approve / Deny
+// act only for supervisors other than the requester, their role re-checked on the press; the first
+// decision wins atomically, later presses are told who decided and when; a request expires after
+// APPROVAL_TTL_MINUTES. Once approved, the requester's own view (approval.show by the requester) issues
+// the PIN and shows it once; everyone else sees only the state. Every step is audited by the service.
+import { randomBytes } from 'node:crypto';
+import { HelpdeskError } from '../domain/errors';
+import { hasRole } from '../domain/roles';
+import { VERBS } from '../domain/verbs';
+import type { Approval } from '../ports/approvals.port';
+import { assertRole } from './assert-role';
+import { assertWithinChangeLimits, withinChangeLimits } from './change-limits';
+import { assertCallerVerified } from './caller-verification';
+import { issuePinToView } from './issue-pin';
+import { promptConfirmation } from './prompt-confirmation';
+import { commandRoute, pressRoute } from './route';
+import { hhmm } from './sms-delivery';
+import { assertMayChange, findOne, withProtections } from './target-resolver';
+import { loginOfActor, type UseCaseCall } from './use-case';
+import type { ApprovalView, View } from './views';
+
+const ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+function nameOfActor(call: UseCaseCall): string {
+  return call.actor.user.displayName || loginOfActor(call.actor);
+}
+
+function approvalView(a: Approval, note: string, extra: Partial<Pick<ApprovalView, 'secret' | 'actions'>> = {}): ApprovalView {
+  const data = { approvalId: a.id };
+  return {
+    kind: 'approval',
+    approvalId: a.id,
+    status: a.status,
+    requestedBy: a.requesterName || a.requester,
+    requesterChatUserId: a.requesterChatUserId,
+    target: a.target,
+    createdAt: a.createdAt.toISOString(),
+    expiresAt: a.expiresAt.toISOString(),
+    ...(a.decidedByName || a.decidedBy ? { decidedBy: a.decidedByName || a.decidedBy } : {}),
+    ...(a.decidedAt ? { decidedAt: a.decidedAt.toISOString() } : {}),
+    note,
+    refresh: { verb: VERBS.approvalShow, label: 'Refresh', data },
+    actions: extra.actions ?? (a.status === 'pending'
+      ? [
+        { verb: VERBS.approvalApprove, label: 'Approve', data, style: 'positive' },
+        { verb: VERBS.approvalDeny, label: 'Deny', data, style: 'destructive' },
+      ]
+      : []),
+    ...(extra.secret ? { secret: extra.secret } : {}),
+  };
+}
+
+function stateNote(a: Approval): string {
+  switch (a.status) {
+    case 'pending':
+      return `Waiting for a supervisor other than ${a.requesterName || a.requester}; open until ${hhmm(a.expiresAt)}.`;
+    case 'approved':
+      return a.shownAt
+        ? `Approved by ${a.decidedByName ?? a.decidedBy ?? 'a supervisor'}; the PIN was shown to ${a.requesterName || a.requester} at ${hhmm(a.shownAt)}.`
+        : `Approved by ${a.decidedByName ?? a.decidedBy ?? 'a supervisor'}; the PIN is shown to ${a.requesterName || a.requester} only.`;
+    case 'denied':
+      return `Denied by ${a.decidedByName ?? a.decidedBy ?? 'a supervisor'}${a.decidedAt ? ` at ${hhmm(a.decidedAt)}` : ''}. No PIN was issued.`;
+    case 'expired':
+      return `This request expired at ${hhmm(a.expiresAt)} without a decision. No PIN was issued.`;
+  }
+}
+
+/** `pin <user> view`: a supervisor gets the confirm card; an agent opens (or reopens) an approval request. */
+async function pinView(call: UseCaseCall, login: string): Promise<View> {
+  const { env, ctx, actor, subject } = call;
+  if (hasRole(actor.role, 'supervisor')) {
+    if (ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
+    return promptConfirmation(call, 'pin.view', login);
+  }
+  const entry = await findOne(env.directory, login);
+  subject.target = entry.sAMAccountName;
+  assertMayChange(await withProtections(env.directory, entry, actor, env.settings.protection));
+  await assertCallerVerified(call, 'pin.view', entry);
+  await assertWithinChangeLimits(call, 'pin.view', entry.sAMAccountName);
+  const now = env.clock.now();
+  const requester = loginOfActor(actor);
+  let approval = await env.store.approvals.findPending(requester, entry.sAMAccountName.toLowerCase(), now);
+  if (!approval) {
+    approval = {
+      id: randomBytes(18).toString('base64url'), kind: 'pin.view', requester, requesterChatUserId: ctx.identity.chatUserId,
+      requesterName: nameOfActor(call), target: entry.sAMAccountName.toLowerCase(), targetName: entry.displayName, status: 'pending',
+      createdAt: now, expiresAt: new Date(now.getTime() + env.settings.approvalTtlMs),
+    };
+    await env.store.approvals.create(approval);
+    subject.detail = `approval requested (${approval.id.slice(0, 8)}…)`;
+  } else {
+    subject.detail = `approval request already open (${approval.id.slice(0, 8)}…)`;
+  }
+  subject.action = 'approval.request';
+  return approvalView(approval, stateNote(approval));
+}
+
+async function load(call: UseCaseCall, id: string): Promise<Approval> {
+  if (!ID.test(id)) throw new HelpdeskError('CONFIRM.INVALID');
+  const approval = await call.env.store.approvals.find(id, call.env.clock.now());
+  if (!approval) throw new HelpdeskError('CONFIRM.INVALID');
+  call.subject.target = approval.target;
+  return approval;
+}
+
+async function decide(call: UseCaseCall, id: string, status: 'approved' | 'denied'): Promise<View> {
+  const { env, actor, subject } = call;
+  const approval = await load(call, id);
+  assertRole(actor, 'supervisor', status === 'approved' ? 'approval.approve' : 'approval.deny');
+  if (approval.requester === loginOfActor(actor)) throw new HelpdeskError('APPROVAL.OWN_REQUEST');
+  const decision = await env.store.approvals.decide(id, status, loginOfActor(actor), nameOfActor(call), env.clock.now());
+  const now = decision.approval ?? approval;
+  if (!decision.ok) {
+    if (now.status === 'expired') throw new HelpdeskError('APPROVAL.EXPIRED');
+    subject.detail = `too late: ${now.status} by ${now.decidedBy ?? '?'}`;
+    throw new HelpdeskError('APPROVAL.DECIDED', undefined, {
+      status: now.status, by: now.decidedByName ?? now.decidedBy ?? 'a supervisor', ...(now.decidedAt ? { at: now.decidedAt.toISOString() } : {}),
+    });
+  }
+  subject.detail = `${status} the request of ${approval.requester} (${id.slice(0, 8)}…)`;
+  return approvalView(decision.approval, stateNote(decision.approval));
+}
+
+/** The card's refresh: the requester's own view shows the approved PIN once; everyone else sees the state. */
+async function show(call: UseCaseCall, id: string): Promise<View> {
+  const { env, ctx, actor, subject } = call;
+  const approval = await load(call, id);
+  const isRequester = approval.requester === loginOfActor(actor) && approval.requesterChatUserId === ctx.identity.chatUserId;
+  if (!isRequester || approval.status !== 'approved' || approval.shownAt) return approvalView(approval, stateNote(approval));
+  // The requester, approved, not shown yet: take the one showing atomically, then issue and show the PIN.
+  if (!(await env.store.approvals.markShown(id, env.clock.now()))) {
+    return approvalView((await env.store.approvals.find(id, env.clock.now())) ?? approval, stateNote(approval));
+  }
+  const entry = await findOne(env.directory, approval.target);
+  const target = await withProtections(env.directory, entry, actor, env.settings.protection);
+  assertMayChange(target);
+  subject.action = 'pin.view';
+  const result = await withinChangeLimits(call, 'pin.view', entry.sAMAccountName, () =>
+    issuePinToView(call, target, actor, `approved by ${approval.decidedBy ?? '?'}`));
+  const shownNow = { ...approval, shownAt: env.clock.now() };
+  return approvalView(shownNow, `${result.message} Approved by ${approval.decidedByName ?? approval.decidedBy ?? 'a supervisor'}.`, {
+    ...(result.secret ? { secret: result.secret } : {}),
+    actions: result.actions.filter((a) => a.verb === VERBS.secretHide),
+  });
+}
+
+export const approvalRoutes = [
+  commandRoute('pin', {
+    action: 'pin.sms', // the least role: an agent's `view` becomes a request; a supervisor's is the real thing
+    audit: 'pin.view.prompt',
+    when: (c) => c.delivery === 'view',
+    sharedOk: true,
+    target: (c) => c.user,
+    run: (call, c) => pinView(call, c.user),
+  }),
+  pressRoute(VERBS.pinView, { action: 'pin.sms', audit: 'pin.view.prompt', run: (call, data) => pinView(call, data.user ?? '') }),
+  pressRoute(VERBS.approvalApprove, { action: { needs: 'supervisor' }, audit: 'approval.approve', target: () => undefined, run: (call, data) => decide(call, data.approvalId ?? '', 'approved') }),
+  pressRoute(VERBS.approvalDeny, { action: { needs: 'supervisor' }, audit: 'approval.deny', target: () => undefined, run: (call, data) => decide(call, data.approvalId ?? '', 'denied') }),
+  pressRoute(VERBS.approvalShow, { action: { needs: 'agent' }, audit: 'approval.show', target: () => undefined, run: (call, data) => show(call, data.approvalId ?? '') }),
+];

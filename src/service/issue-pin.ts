@@ -1,0 +1,70 @@
+// Helpdesk PINs, once confirmed: "sms" sends a new PIN to the user's mobile (the agent never sees it);
+// "view" (a supervisor, or an agent whose approval request a supervisor approved) shows it to its viewer
+// once, with the Hide behaviour of every shown secret. The audit record and the portal event say what
+// happened and how it was delivered, never the PIN. A PIN that could not be delivered is withdrawn.
+import { VERBS } from '../domain/verbs';
+import { portalUserKey } from '../domain/portal';
+import type { Actor } from '../domain/roles';
+import { nameOf } from './account-actions';
+import { issueShownSecret } from './hide-secret';
+import { hhmm, maskedNumber, notifyUser, textUser } from './sms-delivery';
+import type { Target } from './target-resolver';
+import { loginOfActor, type UseCaseCall } from './use-case';
+import type { ResultView } from './views';
+
+async function portalEvent(call: UseCaseCall, login: string, detail: string): Promise<void> {
+  await call.env.store.portalEvents.append([{
+    user: portalUserKey(login), type: 'helpdesk-pin-issued', outcome: 'success', at: call.env.clock.now(),
+    detail, category: 'self-service', unknownUser: false,
+  }]);
+}
+
+export async function issuePinBySms(call: UseCaseCall, target: Target): Promise<ResultView> {
+  const { env, ctx, actor, subject } = call;
+  const user = target.user;
+  const by = loginOfActor(actor);
+  await env.audit.record(ctx, { actor: by, role: actor.role, action: 'pin.sms', target: user.sAMAccountName, outcome: 'requested', detail: 'delivery: sms' });
+  const issued = await env.pins.issue(user.sAMAccountName, by);
+  const minutes = Math.round(env.settings.pinPolicy.ttlMs / 60_000);
+  const body = `${env.settings.orgName}: your helpdesk PIN is ${issued.code}. It works once, for ${minutes} minutes. Never share it.`;
+  try {
+    await textUser(call, user, body, 'No PIN is valid: the one generated was withdrawn.');
+  } catch (err) {
+    await env.pins.revoke(user.sAMAccountName, issued.code);
+    subject.detail = 'delivery: sms failed; PIN withdrawn';
+    throw err;
+  }
+  await portalEvent(call, user.sAMAccountName, `by ${by}, sent by SMS`);
+  const to = maskedNumber(user.contact.mobile ?? '');
+  subject.detail = `delivery: sms to ${to}`;
+  return {
+    kind: 'result',
+    outcome: 'success',
+    title: 'Helpdesk PIN sent',
+    message: `A new helpdesk PIN was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works once, until ${hhmm(issued.expiresAt)}; any earlier PIN no longer works.`,
+    target: { login: user.sAMAccountName, displayName: user.displayName },
+    actions: [{ verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
+  };
+}
+
+/** Issues a PIN and shows it to `viewer` only (a supervisor's `pin view`, or an approved request). */
+export async function issuePinToView(call: UseCaseCall, target: Target, viewer: Actor, via: string): Promise<ResultView> {
+  const { env, ctx, actor, subject } = call;
+  const user = target.user;
+  const by = loginOfActor(actor);
+  await env.audit.record(ctx, { actor: by, role: actor.role, action: 'pin.view', target: user.sAMAccountName, outcome: 'requested', detail: `delivery: shown to ${loginOfActor(viewer)}${via ? `, ${via}` : ''}` });
+  const issued = await env.pins.issue(user.sAMAccountName, loginOfActor(viewer));
+  const shown = await issueShownSecret(env, viewer, { login: user.sAMAccountName, displayName: user.displayName }, 'Helpdesk PIN (shown once)', issued.code);
+  await portalEvent(call, user.sAMAccountName, `by ${loginOfActor(viewer)}, shown to the agent${via ? ` (${via})` : ''}`);
+  const notice = env.settings.notifyAfterPin ? await notifyUser(call, user, 'issued you a helpdesk PIN') : 'skipped';
+  subject.detail = `delivery: shown to ${loginOfActor(viewer)}${notice === 'skipped' ? '' : `; notice ${notice}`}`;
+  return {
+    kind: 'result',
+    outcome: 'success',
+    title: 'Helpdesk PIN issued',
+    message: `A new helpdesk PIN for ${nameOf(user)}. Read it to the caller; it works once, until ${hhmm(issued.expiresAt)}, and any earlier PIN no longer works.`,
+    target: { login: user.sAMAccountName, displayName: user.displayName },
+    secret: shown.secret,
+    actions: [shown.hide, { verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
+  };
+}

@@ -1,0 +1,63 @@
+// Text messages to a user's registered mobile (the directory's `mobile`): what every SMS use case shares.
+// The texts are short, name the organisation (ORG_NAME) and never the agent. A body may carry a secret:
+// it goes to the SmsSender only, never to a log, an audit record or a view.
+import type { DirectoryEntry } from '../domain/directory-user';
+import { HelpdeskError, isHelpdeskError } from '../domain/errors';
+import type { SmsReceipt } from '../ports/sms.port';
+import { nameOf } from './account-actions';
+import type { UseCaseCall } from './use-case';
+
+/** "…0199": enough for the agent to confirm the number with the caller, not the whole number. */
+export function maskedNumber(mobile: string): string {
+  const digits = mobile.replace(/\D/g, '');
+  return `…${digits.slice(-4)}`;
+}
+
+export function hhmm(at: Date): string {
+  return `${at.toISOString().slice(11, 16)} UTC`;
+}
+
+/** Refuses before anything is issued: SMS not set up here, or no mobile number in the directory. */
+export function assertCanText(call: UseCaseCall, entry: DirectoryEntry, command: string): string {
+  if (!call.env.sms) throw new HelpdeskError('CMD.NOT_AVAILABLE', undefined, { command });
+  const mobile = entry.contact.mobile?.trim();
+  if (!mobile || mobile.replace(/\D/g, '').length < 6) {
+    call.subject.detail = 'no mobile number in the directory';
+    throw new HelpdeskError('SMS.NO_MOBILE', undefined, { user: nameOf(entry) });
+  }
+  return mobile;
+}
+
+/** Sends; an SMS.* failure is rethrown with `next`, what the agent should know about the state left behind. */
+export async function textUser(call: UseCaseCall, entry: DirectoryEntry, body: string, next: string): Promise<SmsReceipt> {
+  const mobile = assertCanText(call, entry, 'SMS');
+  try {
+    return await (call.env.sms as NonNullable<typeof call.env.sms>).send({ to: mobile, body });
+  } catch (err) {
+    const code = isHelpdeskError(err) && err.code.startsWith('SMS.') ? err.code : 'SMS.UNAVAILABLE';
+    throw new HelpdeskError(code, 'SMS not sent', { ...(isHelpdeskError(err) ? err.params : {}), user: nameOf(entry), next }, { cause: err });
+  }
+}
+
+/**
+ * The notice after a helpdesk reset or PIN: no secret, only what happened and whom to call. A failed
+ * notice does not undo the action; it is audited and logged (without the text).
+ */
+export async function notifyUser(call: UseCaseCall, entry: DirectoryEntry, what: 'reset your password' | 'issued you a helpdesk PIN'): Promise<'sent' | 'failed' | 'skipped'> {
+  const { env, ctx, actor } = call;
+  const mobile = entry.contact.mobile?.trim();
+  if (!env.sms || !mobile) return 'skipped';
+  const contact = env.settings.notifyContact ? `call ${env.settings.notifyContact}` : 'call the IT helpdesk';
+  const body = `${env.settings.orgName}: the IT helpdesk ${what} at ${hhmm(env.clock.now())}. If you did not ask for this, ${contact} now.`;
+  try {
+    await env.sms.send({ to: mobile, body });
+    return 'sent';
+  } catch (err) {
+    env.logger.warn({ correlationId: ctx.correlationId, code: isHelpdeskError(err) ? err.code : 'unknown' }, 'notice SMS not sent');
+    await env.audit.record(ctx, {
+      actor: actor.user.sAMAccountName.toLowerCase(), role: actor.role, action: 'notice.sms', target: entry.sAMAccountName, outcome: 'failure',
+      code: isHelpdeskError(err) ? err.code : 'SMS.UNAVAILABLE', detail: `notice after the helpdesk ${what === 'reset your password' ? 'reset' : 'PIN'} not delivered`,
+    });
+    return 'failed';
+  }
+}

@@ -1,0 +1,129 @@
+// Approvals of an agent's `pin <user> view` over the Bot Framework protocol in a Teams channel, against
+// Samba AD: the request card is posted in the channel; the requester cannot approve it; a supervisor's
+// approval updates the shared message for everyone (connector PUT); a second supervisor's late click
+// changes nothing and says who decided; two concurrent approvals make one decision; an expired request
+// cannot be approved; the PIN reaches only the requester's own view (their refresh), once.
+import assert from 'node:assert/strict';
+import { Attribute, Change } from 'ldapts';
+import { VERBS } from '../../src/domain/verbs';
+import { cardActions, cardText, parseEvents } from '../helpers/adaptive-card-sdk';
+import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
+import { teamsMember, type TeamsMember } from '../helpers/loopback-connector';
+import { PORTAL_TOKEN, portalCall } from '../helpers/portal-api-client';
+import { asAdmin, GROUP_DNS, rawUser, USERS } from '../helpers/samba';
+import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
+
+type Card = Record<string, unknown>;
+
+describe('Approvals of pin view in a Teams channel, against Samba AD', function () {
+  this.timeout(60_000);
+  let h: BotHarness;
+  let agent: TeamsMember;
+  let supervisor: TeamsMember;
+  let second: TeamsMember;
+  let managerDn: string;
+
+  const member = (op: 'add' | 'delete') => asAdmin((c) => c.modify(GROUP_DNS.supervisors, [
+    new Change({ operation: op, modification: new Attribute({ type: 'member', values: [managerDn] }) }),
+  ]));
+
+  before(async () => {
+    managerDn = (await rawUser(USERS.manager, ['1.1'])).dn;
+    await member('add'); // a second supervisor for this file
+    h = await startBotHarness({ portalApiToken: PORTAL_TOKEN, settings: { changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } } });
+    agent = h.connector.addMember(teamsMember(USERS.agent, 'Alice Agent'));
+    supervisor = h.connector.addMember(teamsMember(USERS.supervisor, 'Sam Supervisor'));
+    second = h.connector.addMember(teamsMember(USERS.manager, 'Mary Manager'));
+  });
+  after(async () => {
+    await h?.close();
+    await member('delete');
+  });
+
+  /** The agent asks in the channel: the card everyone sees, and the id of the message it is in. */
+  async function ask(user: string): Promise<{ card: Card; messageId: string }> {
+    const before = h.connector.replies.length;
+    const res = await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user: agent, conversation: 'channel', text: `pin ${user} view` }));
+    assert.equal(res.status, 200, res.text);
+    const reply = h.connector.replies.slice(before)[0];
+    assert.ok(reply);
+    const card = reply.activity.attachments?.[0]?.content as Card;
+    assert.deepEqual(parseEvents(card), []);
+    return { card, messageId: reply.answeredId };
+  }
+
+  async function press(user: TeamsMember, verb: string, data: Record<string, unknown>, messageId: string, trigger: 'manual' | 'automatic' = 'manual'): Promise<Card> {
+    const res = await postActivity(h.url, teamsInvoke({ serviceUrl: h.connector.url, user, conversation: 'channel', verb, data, replyToId: messageId, trigger }));
+    assert.equal(res.status, 200, res.text);
+    const card = (res.body as { value: unknown }).value as Card;
+    assert.deepEqual(parseEvents(card), []);
+    return card;
+  }
+
+  const idOf = (card: Card) => String((cardActions(card).find((a) => a.verb === VERBS.approvalApprove)?.data as Record<string, unknown>).approvalId);
+  const pinIn = (card: Card) => /\b(\d{4} \d{4})\b/.exec(cardText(card))?.[1]?.replace(' ', '');
+
+  it('an agent\'s pin view posts a pending request with Approve / Deny, refreshed for the requester only, naming nobody but the typed login', async () => {
+    const { card } = await ask(USERS.jdoe);
+    const text = cardText(card);
+    assert.match(text, /Pending/);
+    assert.match(text, /Alice Agent\s+asked:\s+pin jdoe view/);
+    assert.ok(!/John Doe|0199/.test(text), 'nothing about the user beyond what was typed');
+    assert.deepEqual((card.refresh as { userIds: string[] }).userIds, [agent.id]);
+    assert.deepEqual(cardActions(card).map((a) => a.verb).filter((v) => v !== VERBS.approvalShow), [VERBS.approvalApprove, VERBS.approvalDeny]);
+  });
+
+  it('the requester cannot approve; a supervisor approves; the shared card shows it to everyone; a late click says who decided; the PIN reaches the requester once', async () => {
+    const { card, messageId } = await ask(USERS.jsmith);
+    const data = { approvalId: idOf(card) };
+    assert.match(cardText(await press(agent, VERBS.approvalApprove, data, messageId)), /needs the supervisor role/);
+    const puts = h.connector.replies.length;
+    const approved = await press(supervisor, VERBS.approvalApprove, data, messageId);
+    assert.match(cardText(approved), /Approved/);
+    assert.equal(pinIn(approved), undefined, 'the approver does not see the PIN');
+    const update = h.connector.replies.slice(puts).find((r) => r.method === 'PUT' && r.replyToId === messageId);
+    assert.ok(update, 'the shared message was updated for everyone');
+    assert.match(cardText(update.activity.attachments?.[0]?.content), /Approved by Sam Supervisor/);
+
+    const late = await press(second, VERBS.approvalDeny, data, messageId);
+    assert.match(cardText(late), /already approved by Sam Supervisor at \d\d:\d\d UTC; nothing was changed/);
+
+    assert.equal(pinIn(await press(second, VERBS.approvalShow, data, messageId, 'automatic')), undefined, 'another member: no PIN');
+    const mine = await press(agent, VERBS.approvalShow, data, messageId, 'automatic');
+    const pin = pinIn(mine);
+    assert.ok(pin && /^\d{8}$/.test(pin), 'the requester sees the 8-digit PIN');
+    const again = await press(agent, VERBS.approvalShow, data, messageId, 'automatic');
+    assert.equal(pinIn(again), undefined, 'once');
+    assert.match(cardText(again), /the PIN was shown to Alice Agent at/);
+    const verify = await portalCall(h.url, 'POST', '/api/portal/pins/verify', { user: USERS.jsmith, pin });
+    assert.deepEqual(verify.body, { valid: true });
+    const audit = (await h.store.audit.list({ limit: 200 })).map((e) => `${e.action} ${e.outcome}`);
+    for (const step of ['approval.request success', 'approval.approve success', 'approval.deny refused', 'pin.view requested']) assert.ok(audit.includes(step), step);
+  });
+
+  it('two concurrent approvals produce one decision', async () => {
+    const { card, messageId } = await ask(USERS.cobrien);
+    const data = { approvalId: idOf(card) };
+    const [a, b] = await Promise.all([press(supervisor, VERBS.approvalApprove, data, messageId), press(second, VERBS.approvalApprove, data, messageId)]);
+    const texts = [cardText(a), cardText(b)];
+    assert.equal(texts.filter((t) => /already approved by/.test(t)).length, 1, texts.join('\n---\n'));
+    const decisions = (await h.store.audit.list({ limit: 200 })).filter((e) => e.action === 'approval.approve' && e.outcome === 'success' && e.target === USERS.cobrien);
+    assert.equal(decisions.length, 1);
+  });
+
+  it('an expired request cannot be approved, and the card says so; a denial names the supervisor', async () => {
+    const { card, messageId } = await ask(USERS.zmuller);
+    const data = { approvalId: idOf(card) };
+    h.clock.advance(16 * 60_000);
+    try {
+      assert.match(cardText(await press(supervisor, VERBS.approvalApprove, data, messageId)), /has expired; nothing was changed/);
+      assert.match(cardText(await press(agent, VERBS.approvalShow, data, messageId, 'automatic')), /Expired/);
+    } finally {
+      h.clock.advance(-16 * 60_000);
+    }
+    const denied = await ask(USERS.cobrien);
+    const d = { approvalId: idOf(denied.card) };
+    await press(supervisor, VERBS.approvalDeny, d, denied.messageId);
+    assert.match(cardText(await press(agent, VERBS.approvalShow, d, denied.messageId, 'automatic')), /Denied by Sam Supervisor/);
+  });
+});
