@@ -20,6 +20,12 @@ export const VERBS = {
   portalUnlock: 'portal.unlock',
   /** The next page of `audit`. data: { user, cursor (the last shown event's id), days?, type? } */
   auditMore: 'audit.more',
+  /** Escalate a user into a ticket: leads to a card that asks for the reason. data: { user } */
+  ticketEscalate: 'ticket.escalate',
+  /** The reason card's button: open the ticket (or comment on the open one). data: { user, reason (the card's input) } */
+  ticketEscalateSubmit: 'ticket.escalate.submit',
+  /** An escalation's current state (its ticket once a background retry created it). data: { ref } */
+  ticketShow: 'ticket.show',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

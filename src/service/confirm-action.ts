@@ -6,6 +6,7 @@ import { VERBS } from '../domain/verbs';
 import { ACCOUNT_ACTIONS, isAccountAction } from './account-actions';
 import { assertRole } from './assert-role';
 import { withinChangeLimits } from './change-limits';
+import { ticketFollowUp } from './ticket-follow-up';
 import { resetPassword } from './reset-password';
 import { pressRoute } from './route';
 import { assertMayChange, findOne, withProtections } from './target-resolver';
@@ -26,11 +27,14 @@ async function accept(call: UseCaseCall, token: string): Promise<View> {
   assertMayChange(target);
   const action = confirmation.action;
   if (ACCOUNT_ACTIONS[action].requiresPrivateView && call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
-  return withinChangeLimits(call, action, target.user.sAMAccountName, () => {
+  const view = await withinChangeLimits(call, action, target.user.sAMAccountName, () => {
     if (action === 'account.unlock') return unlockAccount(call, target);
     if (action === 'portal.unlock') return unlockPortal(call, target);
     return resetPassword(call, target, { action: 'password.reset.view' });
   });
+  // A completed change is noted on the user's open escalation ticket, if any (words only, never a secret).
+  if (view.kind === 'result' && view.outcome === 'success') await ticketFollowUp(call, target.user, { action });
+  return view;
 }
 
 async function cancel({ env, actor, subject }: UseCaseCall, token: string): Promise<View> {

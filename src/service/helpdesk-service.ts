@@ -15,6 +15,7 @@ import { helpView } from './help';
 import type { RequestContext } from './request-context';
 import { COMMAND_ROUTES, PRESS_ROUTES } from './routes';
 import { shareRequest } from './shared-request';
+import { TicketDesk } from './ticket-desk';
 import type { ServiceDeps } from './service-deps';
 import { loginOfActor, type AuditSubject, type UseCaseCall, type UseCaseEnv } from './use-case';
 import type { ErrorView, View } from './views';
@@ -41,11 +42,14 @@ export class HelpdeskService {
   private readonly actors: ActorResolver;
   /** Start-up verification and the periodic head log (src/main.ts starts them). */
   readonly auditIntegrity: AuditIntegrity;
+  /** Escalation tickets: src/main.ts starts their background retries; chat surfaces hear of retried tickets. */
+  readonly tickets: TicketDesk | undefined;
 
   constructor(private readonly deps: ServiceDeps) {
     const audit = new AuditRecorder(deps.store, deps.clock, deps.logger);
     const confirmations = new Confirmations(deps.store.confirmations, deps.clock, deps.settings.confirmationTtlMs);
-    this.env = { ...deps, audit, confirmations };
+    this.tickets = deps.ticketSink ? new TicketDesk(deps.ticketSink, deps.store.escalations, deps.clock, deps.logger, deps.ticketRetry) : undefined;
+    this.env = { ...deps, audit, confirmations, ...(this.tickets ? { tickets: this.tickets } : {}) };
     this.auditIntegrity = new AuditIntegrity(deps.store.audit, deps.logger);
     this.actors = new ActorResolver(deps.directory, deps.settings.roles, deps.clock, deps.settings.actorCacheTtlMs);
   }

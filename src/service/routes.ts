@@ -3,6 +3,7 @@
 import { auditEventsRoutes } from './audit-events';
 import { confirmRoutes } from './confirm-action';
 import { enrollmentDataRoutes } from './enrollment-data';
+import { escalateRoutes } from './escalate';
 import { findUserRoutes } from './find-user';
 import { hideSecretRoutes } from './hide-secret';
 import { promptConfirmationRoutes } from './prompt-confirmation';
@@ -15,6 +16,7 @@ import { unlockPortalRoutes } from './unlock-portal';
 const ALL = [
   ...findUserRoutes, ...showUserRoutes, ...promptConfirmationRoutes, ...confirmRoutes, ...hideSecretRoutes,
   ...auditEventsRoutes, ...syncTransactionsRoutes, ...enrollmentDataRoutes, ...unlockPortalRoutes,
+  ...escalateRoutes,
 ];
 
 export const COMMAND_ROUTES: readonly CommandRoute[] = ALL.filter((r): r is CommandRoute => 'command' in r);

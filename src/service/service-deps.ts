@@ -10,6 +10,8 @@ import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
 import type { Logger } from '../ports/logger.port';
 import type { Store } from '../ports/store.port';
+import type { TicketSink } from '../ports/ticket-sink.port';
+import type { RetryPolicy } from './ticket-desk';
 
 export interface ServiceSettings {
   /** Resolved at start-up (group-settings.ts). */
@@ -58,4 +60,8 @@ export interface ServiceDeps {
   readonly settings: ServiceSettings;
   /** Opens sealed enrollment answers for masking; without it `enrollment` cannot show answers. */
   readonly answerCipher?: AnswerCipher;
+  /** Where escalations go (TICKETS_KIND, or the dev outbox); without it `escalate` is not available. */
+  readonly ticketSink?: TicketSink;
+  /** The background retry of tickets the system did not take (tests shorten it). */
+  readonly ticketRetry?: RetryPolicy;
 }

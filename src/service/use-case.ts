@@ -4,11 +4,14 @@ import type { AuditRecorder } from './audit-recorder';
 import type { Confirmations } from './confirmations';
 import type { RequestContext } from './request-context';
 import type { ServiceDeps } from './service-deps';
+import type { TicketDesk } from './ticket-desk';
 import type { View } from './views';
 
 export interface UseCaseEnv extends ServiceDeps {
   readonly audit: AuditRecorder;
   readonly confirmations: Confirmations;
+  /** Escalations into the ticket system; absent when no ticket system (not even the dev outbox) is configured. */
+  readonly tickets?: TicketDesk;
 }
 
 /**

@@ -12,6 +12,7 @@ import { sqliteAccountChanges } from './sqlite-account-changes';
 import { MIGRATIONS } from './migrations';
 import { sqliteAuditTrail } from './sqlite-audit-trail';
 import { sqliteConfirmations } from './sqlite-confirmations';
+import { sqliteEscalations } from './sqlite-escalations';
 import { sqliteSharedRequests } from './sqlite-shared-requests';
 import { sqliteShownSecrets } from './sqlite-shown-secrets';
 import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalEvents } from './sqlite-portal';
@@ -65,6 +66,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalEvents: sqlitePortalEvents(db),
     portalAccounts: sqlitePortalAccounts(db),
     enrollments: sqliteEnrollments(db),
+    escalations: sqliteEscalations(db),
     async ping(): Promise<void> {
       guard('ping', () => {
         canRead.get();

@@ -6,6 +6,7 @@ import type { View } from '../../service/views';
 import { confirmData, errorData, helpData, pickListData, resultData, sharedRequestData, userDetailsData } from './card-data';
 import { auditEventsData, enrollmentData, syncData } from './portal-card-data';
 import { TEMPLATES, type TemplateName } from './templates';
+import { escalateFormData, escalationData } from './ticket-card-data';
 
 export type AdaptiveCardJson = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
 
@@ -56,6 +57,10 @@ export function cardData(view: View, now: Date): object {
       return syncData(view, now);
     case 'enrollment':
       return enrollmentData(view, now);
+    case 'escalate-form':
+      return escalateFormData(view);
+    case 'escalation':
+      return escalationData(view);
   }
 }
 
@@ -105,5 +110,9 @@ export function summaryText(view: View): string {
       return `Sync transactions: ${view.target.displayName} (${view.target.login})`;
     case 'enrollment':
       return `Enrollment: ${view.target.displayName} (${view.target.login})`;
+    case 'escalate-form':
+      return `Escalate ${view.target.displayName} (${view.target.login})`;
+    case 'escalation':
+      return `${view.title}${view.ticket?.url ? `: ${view.ticket.url}` : ''}`;
   }
 }

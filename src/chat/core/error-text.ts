@@ -24,6 +24,8 @@ const ACTION_WORDS: Record<Action | Verb, string> = {
   'request.show': 'Showing the details of a request',
   'secret.hide': 'Hiding a shown password',
   'audit.more': 'Showing more audit events',
+  'ticket.escalate.submit': 'Escalating to a ticket',
+  'ticket.show': 'Showing an escalation ticket',
 };
 
 /**
@@ -77,6 +79,8 @@ const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
   'CONFIRM.EXPIRED': () => 'That button has expired. Run the command again.',
   'AUDIT.UNAVAILABLE': () => "The audit trail can't be written right now, so nothing was done. Please try again shortly.",
   'STORE.UNAVAILABLE': () => "The bot's store is not available right now, so nothing was done. Please try again shortly.",
+  'TICKETS.UNAVAILABLE': () => 'The ticket system is not reachable right now. Please try again shortly.',
+  'TICKETS.REJECTED': () => 'The ticket system refused the request (its credentials or rights). Tell your administrator.',
   INTERNAL: (p) => `Sorry, something went wrong on my side. Reference: ${p.ref ?? 'unknown'}.`,
 };
 

@@ -8,6 +8,7 @@ import { errorText } from '../core/error-text';
 import { isRefusal } from '../../domain/errors';
 import type { Block } from './block-kit';
 import { auditEventsMessage, enrollmentMessage, portalDetailBlocks, syncMessage } from './portal-renderer';
+import { escalateFormMessage, escalationMessage } from './ticket-renderer';
 import {
   LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
   summariseList, truncate,
@@ -280,6 +281,10 @@ export function renderView(view: View, options: RenderOptions): SlackMessage {
       return syncMessage(view);
     case 'enrollment':
       return enrollmentMessage(view);
+    case 'escalate-form':
+      return escalateFormMessage(view);
+    case 'escalation':
+      return escalationMessage(view);
   }
 }
 
