@@ -6,6 +6,8 @@ import { LdapDirectory } from './adapters/ldap/ldap-directory';
 import { aesGcmAnswerCipher } from './adapters/secrets/answer-cipher';
 import { deriveKey, loadOrCreateDevKey } from './adapters/secrets/secrets-key';
 import { openSqliteStore } from './adapters/sqlite/sqlite-store';
+import { ticketOutbox, type TicketOutbox } from './adapters/tickets/ticket-outbox';
+import { ticketSinkFor } from './adapters/tickets/ticket-sink-for';
 import type { AnswerCipher } from './ports/answer-cipher.port';
 import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
@@ -24,6 +26,8 @@ export interface Core {
   readonly portalIntake: PortalIntake;
   /** Seals enrollment answers (AES-256-GCM under a key derived from SECRETS_KEY). */
   readonly answerCipher: AnswerCipher;
+  /** The dev outbox of tickets (local mode without TICKETS_KIND): shown in the local console. */
+  readonly ticketOutbox?: TicketOutbox;
   close(): Promise<void>;
 }
 
@@ -44,12 +48,16 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   }
   const store = openSqliteStore({ path: config.store.path, auditKey: deriveKey(masterKey, 'audit-chain'), clock });
   const answerCipher = aesGcmAnswerCipher(deriveKey(masterKey, 'answer-encryption'));
+  const outbox = config.ticketOutbox ? ticketOutbox(() => clock.now()) : undefined;
+  const ticketSink = config.tickets ? ticketSinkFor(config.tickets) : outbox;
   const service = new HelpdeskService({
     directory,
     store,
     clock,
     logger,
     answerCipher,
+    ...(ticketSink ? { ticketSink } : {}),
+    ticketRetry: { firstMs: config.ticketRetryMs, maxMs: 10 * 60_000, pollMs: Math.min(config.ticketRetryMs, 5_000) },
     settings: {
       ...DEFAULT_SETTINGS,
       roles: groups.roles,
@@ -67,7 +75,10 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     service,
     portalIntake,
     answerCipher,
+    ...(outbox ? { ticketOutbox: outbox } : {}),
     async close() {
+      service.tickets?.stop();
+      await service.tickets?.idle();
       await Promise.allSettled([directory.close(), store.close()]);
     },
   };

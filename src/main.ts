@@ -37,7 +37,11 @@ async function main(): Promise<void> {
     endpoint: config.botEndpoint,
     allowedTenants: config.teamsTenants,
   });
-  const local = createLocalConsole({ enabled: config.localConsole, bot: teams.bot, logger });
+  const local = createLocalConsole({
+    enabled: config.localConsole, bot: teams.bot, logger, ...(core.ticketOutbox ? { outbox: () => core.ticketOutbox?.entries() ?? [] } : {}),
+  });
+  // Escalations the ticket system did not take at once are retried in the background (kept in the store).
+  core.service.tickets?.start();
   const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute });
   const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount, portalApi] });
   let slack: SlackSurface | undefined;

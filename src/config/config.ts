@@ -41,6 +41,22 @@ export interface PortalDataConfig {
   readonly indicators: IndicatorThresholds;
 }
 
+/** The ticket system escalations go to (TICKETS_*). */
+export interface TicketsConfig {
+  readonly kind: 'rt' | 'servicenow' | 'jira' | 'webhook';
+  readonly url: string;
+  /** RT: a REST2 auth token; ServiceNow/Jira: the password or API token (with `user`) or a bearer token; webhook: the signing secret. */
+  readonly token: string;
+  readonly user?: string;
+  /** RT: the queue (default General); ServiceNow: the assignment group. */
+  readonly queue?: string;
+  readonly project?: string;
+  readonly issueType?: string;
+  readonly serviceDeskId?: string;
+  readonly requestTypeId?: string;
+  readonly timeoutMs: number;
+}
+
 export interface Config {
   /** Any real credential or peer configured, or NODE_ENV=production (DESIGN.md "Production mode and surfaces"). */
   readonly production: boolean;
@@ -77,4 +93,9 @@ export interface Config {
   /** How often the audit chain's head is logged (AUDIT_HEAD_LOG_MINUTES); 0 = never. */
   readonly auditHeadLogMs: number;
   readonly portalData: PortalDataConfig;
+  /** Absent → the dev outbox in local mode (`ticketOutbox`), no escalations in production. */
+  readonly tickets?: TicketsConfig;
+  readonly ticketOutbox: boolean;
+  /** The first pause before a failed ticket is retried (doubling, up to 10 minutes). */
+  readonly ticketRetryMs: number;
 }

@@ -7,7 +7,7 @@ import { VERBS } from '../../domain/verbs';
 import { dispatchPress, newCorrelationId } from '../core/dispatch';
 import { ACTION_ID_PREFIX } from './block-kit';
 import type { SlackListenerDeps } from './slack-context';
-import { busy, deliver, installationOf, withAsker } from './slack-context';
+import { busy, deliver, installationOf, watchTicket, withAsker } from './slack-context';
 import { hasSecret, renderView } from './slack-renderer';
 import { typedReason } from './ticket-renderer';
 
@@ -33,9 +33,10 @@ export function registerBlockActions(app: App, deps: SlackListenerDeps): void {
       const reason = typedReason(body.state);
       const value = buttonData(action.value);
       const pressed = reason !== undefined && typeof value === 'object' && value !== null ? { ...value, reason } : value;
-      const asker = { client, userId: body.user.id, installation: installationOf(context), conversation: ephemeral ? 'personal' : 'shared' } as const;
+      const asker = { client, userId: body.user.id, installation: installationOf(context), conversation: ephemeral ? 'personal' : 'shared', channelId: body.channel?.id } as const;
       const view = await withAsker(deps, asker, (ctx) => dispatchPress(deps.service, deps.logger, ctx, pressed));
       const privateOnly = !ephemeral && (hasSecret(view) || view.kind === 'error');
+      if (!privateOnly) watchTicket(deps, view, asker, respond);
       const message = renderView(view, { ephemeral: ephemeral || privateOnly });
       await deliver(deps, 'button response', view, () =>
         privateOnly
