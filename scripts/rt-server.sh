@@ -2,7 +2,8 @@
 # A throwaway Request Tracker 5 for the ticket tests (Debian's request-tracker5, installed by
 # scripts/test-peers.sh ensure), on loopback, with its own SQLite database and config in one folder.
 #
-#   rt-server.sh start <dir> <port>   copy the seeded template DB into <dir>, start rt-server (Starlet,
+#   rt-server.sh start <dir> <port>   copy the seeded template DB into <dir> (unless <dir> has one: a restart
+#                                     keeps its tickets), start rt-server (Starlet,
 #                                     1 worker) on 127.0.0.1:<port>, wait until REST2 answers; prints
 #                                     "RT_URL=… RT_TOKEN=… RT_PID=…" (also in <dir>/rt.env)
 #   rt-server.sh stop <dir>           stop the server started in <dir>
@@ -55,7 +56,7 @@ start() {
   [[ -x "$RT_LIB/libexec/rt-server" ]] || die "request-tracker5 is not installed: run bash scripts/test-peers.sh ensure (as root)"
   [[ -f "$TEMPLATE/token.txt" && "$TEMPLATE/rtdb" -nt "$PACKAGE_DB" ]] || make_template
   mkdir -p "$dir"
-  cp "$TEMPLATE/rtdb" "$dir/rtdb"
+  [[ -f "$dir/rtdb" ]] || cp "$TEMPLATE/rtdb" "$dir/rtdb"
   write_config "$dir" "$port"
   local token; token="$(cat "$TEMPLATE/token.txt")"
   # $! is the Starlet master (no setsid: with job control it would fork). One worker keeps it small.

@@ -22,6 +22,8 @@ import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/servic
 import { aesGcmAnswerCipher } from '../../src/adapters/secrets/answer-cipher';
 import { portalApiMount } from '../../src/portal/api/portal-api';
 import { PortalIntake } from '../../src/service/portal-intake';
+import type { TicketSink } from '../../src/ports/ticket-sink.port';
+import type { RetryPolicy } from '../../src/service/ticket-desk';
 import { LoopbackConnector, TENANT_ID } from './loopback-connector';
 import { GROUP_DNS, GROUPS, sambaInfo } from './samba';
 import { DEMO_SETTINGS } from './service-fixture';
@@ -80,6 +82,9 @@ export interface HarnessOptions {
   /** Serve the portal API on the same server and store, with this bearer token. */
   readonly portalApiToken?: string;
   readonly portalApiRatePerMinute?: number;
+  /** Where escalations go (the real ticket adapters, or the outbox), and how fast failed ones are retried. */
+  readonly ticketSink?: TicketSink;
+  readonly ticketRetry?: RetryPolicy;
 }
 
 export interface BotHarness {
@@ -121,7 +126,12 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const store = openSqliteStore({ path: dbPath, auditKey: randomBytes(32), clock });
   const base = kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS;
   const answerCipher = aesGcmAnswerCipher(randomBytes(32));
-  const created = new HelpdeskService({ directory, store, clock, logger, answerCipher, settings: { ...base, ...options.settings } });
+  const created = new HelpdeskService({
+    directory, store, clock, logger, answerCipher, settings: { ...base, ...options.settings },
+    ...(options.ticketSink ? { ticketSink: options.ticketSink } : {}),
+    ...(options.ticketRetry ? { ticketRetry: options.ticketRetry } : {}),
+  });
+  created.tickets?.start();
   const portalApi = portalApiMount({
     token: options.portalApiToken,
     intake: new PortalIntake({ directory, store, clock, cipher: answerCipher }),
@@ -159,6 +169,8 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     http,
     ...(consoleSurface ? { console: consoleSurface } : {}),
     async close() {
+      created.tickets?.stop();
+      await created.tickets?.idle();
       await http.close();
       await consoleSurface?.bridge.idle();
       await connector.stop();
