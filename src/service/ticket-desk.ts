@@ -74,9 +74,15 @@ export class TicketDesk {
   /** A new ticket for `user`, or `comment` on their open one. */
   async escalate(user: string, draft: TicketDraftInput, comment: string, reasonKey: string): Promise<EscalationOutcome> {
     const login = user.toLowerCase();
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 5; round++) {
       const now = this.clock.now();
       const active = await this.stillActive(await this.repo.active(login, this.sink.kind));
+      // Being created right now (a concurrent escalation): wait for that attempt, then look again.
+      const creating = active?.state === 'pending' ? this.busy.get(active.ref) : undefined;
+      if (creating) {
+        await creating.catch(() => undefined);
+        continue;
+      }
       if (active) {
         if (await this.repo.hasReason(active.ref, reasonKey, new Date(now.getTime() - SAME_REASON_MS))) {
           return { kind: 'already', ref: active.ref, ...(active.ticket ? { ticket: active.ticket } : {}) };
