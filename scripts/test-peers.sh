@@ -14,7 +14,7 @@ SAMBA_PACKAGES=(samba samba-ad-provision samba-ad-dc samba-dsdb-modules winbind 
 BROWSER_PACKAGES=(chromium)
 # Request Tracker 5 (the ticket tests, scripts/rt-server.sh): SQLite backend, its standalone Starlet server,
 # w3m for its HTML-to-text converter. Installed with the debconf answers in scripts/rt/rt-preseed.txt.
-RT_PACKAGES=(request-tracker5 rt5-db-sqlite rt5-standalone w3m)
+RT_PACKAGES=(request-tracker5 rt5-db-sqlite rt5-standalone w3m curl) # curl: scripts/rt-server.sh waits for REST2 with it
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 die() { echo "test-peers: $*" >&2; exit 1; }
