@@ -5,12 +5,17 @@
 #   test-peers.sh check    only report what is missing (exit 1 if anything is)
 #
 # Samba AD DC (scripts/samba-dc.sh) is installed without recommends, as seen working; Chromium (the
-# browser tests) with its recommends (fonts and the like it needs to render pages).
+# browser tests) with its recommends (fonts and the like it needs to render pages); Request Tracker 5
+# (scripts/rt-server.sh) without recommends, after its debconf answers.
 set -euo pipefail
 
 SAMBA_PACKAGES=(samba samba-ad-provision samba-ad-dc samba-dsdb-modules winbind ldap-utils krb5-user openssl
   iproute2 procps) # ss, ps and pgrep: scripts/samba-dc.sh finds free ports and its processes with them
 BROWSER_PACKAGES=(chromium)
+# Request Tracker 5 (the ticket tests, scripts/rt-server.sh): SQLite backend, its standalone Starlet server,
+# w3m for its HTML-to-text converter. Installed with the debconf answers in scripts/rt/rt-preseed.txt.
+RT_PACKAGES=(request-tracker5 rt5-db-sqlite rt5-standalone w3m curl) # curl: scripts/rt-server.sh waits for REST2 with it
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 die() { echo "test-peers: $*" >&2; exit 1; }
 log() { echo "test-peers: $*" >&2; }
@@ -42,10 +47,11 @@ apt_install() { # apt_install <with-recommends yes|no> packages...
 
 ensure() {
   command -v dpkg-query >/dev/null || die "not a Debian system: install by hand: ${SAMBA_PACKAGES[*]} ${BROWSER_PACKAGES[*]}"
-  local -a need_samba need_browser
+  local -a need_samba need_browser need_rt
   mapfile -t need_samba < <(missing "${SAMBA_PACKAGES[@]}")
   mapfile -t need_browser < <(missing "${BROWSER_PACKAGES[@]}")
-  if (( ${#need_samba[@]} == 0 && ${#need_browser[@]} == 0 )); then
+  mapfile -t need_rt < <(missing "${RT_PACKAGES[@]}")
+  if (( ${#need_samba[@]} == 0 && ${#need_browser[@]} == 0 && ${#need_rt[@]} == 0 )); then
     return 0
   fi
   if [[ "$(id -u)" == 0 ]]; then
@@ -53,12 +59,16 @@ ensure() {
   elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
     SUDO=(sudo -n)
   else
-    die "missing packages: ${need_samba[*]} ${need_browser[*]} — run as root (or with passwordless sudo): bash scripts/test-peers.sh ensure"
+    die "missing packages: ${need_samba[*]} ${need_browser[*]} ${need_rt[*]} — run as root (or with passwordless sudo): bash scripts/test-peers.sh ensure"
   fi
   if (( ${#need_samba[@]} )); then apt_install no "${need_samba[@]}"; fi
   if (( ${#need_browser[@]} )); then apt_install yes "${need_browser[@]}"; fi
+  if (( ${#need_rt[@]} )); then
+    "${SUDO[@]}" debconf-set-selections "$HERE/rt/rt-preseed.txt" || die "debconf-set-selections failed"
+    apt_install no "${need_rt[@]}"
+  fi
   local -a still
-  mapfile -t still < <(missing "${SAMBA_PACKAGES[@]}" "${BROWSER_PACKAGES[@]}")
+  mapfile -t still < <(missing "${SAMBA_PACKAGES[@]}" "${BROWSER_PACKAGES[@]}" "${RT_PACKAGES[@]}")
   (( ${#still[@]} == 0 )) || die "still missing after install: ${still[*]}"
   command -v samba >/dev/null || die "samba is installed but not on PATH (/usr/sbin?): PATH=$PATH"
   log "all test peers installed"
@@ -66,7 +76,7 @@ ensure() {
 
 check() {
   local -a need
-  mapfile -t need < <(missing "${SAMBA_PACKAGES[@]}" "${BROWSER_PACKAGES[@]}")
+  mapfile -t need < <(missing "${SAMBA_PACKAGES[@]}" "${BROWSER_PACKAGES[@]}" "${RT_PACKAGES[@]}")
   if (( ${#need[@]} )); then echo "missing: ${need[*]}"; return 1; fi
   echo "all test peers installed"
 }

@@ -13,6 +13,8 @@ import { SmsOutbox } from './adapters/outbox/sms-outbox';
 import { TwilioSmsSender } from './adapters/twilio/twilio-sms';
 import type { SmsSender } from './ports/sms.port';
 import type { PinVerifierDeps } from './service/helpdesk-pins';
+import { ticketOutbox, type TicketOutbox } from './adapters/tickets/ticket-outbox';
+import { ticketSinkFor } from './adapters/tickets/ticket-sink-for';
 import type { AnswerCipher } from './ports/answer-cipher.port';
 import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
@@ -37,6 +39,8 @@ export interface Core {
   readonly outbox?: SmsOutbox;
   /** What POST /api/portal/pins/verify (and the portal) verify helpdesk PINs with. */
   readonly pinVerifier: PinVerifierDeps;
+  /** The dev outbox of tickets (local mode without TICKETS_KIND): shown in the local console. */
+  readonly ticketOutbox?: TicketOutbox;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,8 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   const outbox = !config.twilio && !config.production ? new SmsOutbox(clock) : undefined;
   const sms: SmsSender | undefined = config.twilio ? new TwilioSmsSender({ ...config.twilio, logger }) : outbox;
   const secrets = config.helpdeskSecrets;
+  const ticketsOutbox = config.ticketOutbox ? ticketOutbox(() => clock.now()) : undefined;
+  const ticketSink = config.tickets ? ticketSinkFor(config.tickets) : ticketsOutbox;
   const service = new HelpdeskService({
     directory,
     store,
@@ -78,6 +84,8 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     answerCipher,
     ...(sms ? { sms } : {}),
     codesKey: deriveKey(masterKey, 'pin-hmac'),
+    ...(ticketSink ? { ticketSink } : {}),
+    ticketRetry: { firstMs: config.ticketRetryMs, maxMs: 10 * 60_000, pollMs: Math.min(config.ticketRetryMs, 5_000) },
     settings: {
       ...DEFAULT_SETTINGS,
       roles: groups.roles,
@@ -109,7 +117,10 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     ...(sms ? { sms } : {}),
     ...(outbox ? { outbox } : {}),
     pinVerifier: { directory, store, clock, pins: service.pins },
+    ...(ticketsOutbox ? { ticketOutbox: ticketsOutbox } : {}),
     async close() {
+      service.tickets?.stop();
+      await service.tickets?.idle();
       await Promise.allSettled([directory.close(), store.close()]);
     },
   };

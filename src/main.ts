@@ -38,7 +38,12 @@ async function main(): Promise<void> {
     allowedTenants: config.teamsTenants,
     aadIdentity: Boolean(config.graph),
   });
-  const local = createLocalConsole({ enabled: config.localConsole, bot: teams.bot, logger, outbox: () => core.outbox?.list() ?? [] });
+  const local = createLocalConsole({
+    enabled: config.localConsole, bot: teams.bot, logger,
+    outbox: () => [...(core.outbox?.list() ?? []), ...(core.ticketOutbox?.entries() ?? [])],
+  });
+  // Escalations the ticket system did not take at once are retried in the background (kept in the store).
+  core.service.tickets?.start();
   const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute, pins: core.pinVerifier });
   const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount, portalApi] });
   let slack: SlackSurface | undefined;

@@ -82,6 +82,22 @@ export interface HelpdeskSecretsConfig {
   readonly resetMayKeepPassword: boolean;
 }
 
+/** The ticket system escalations go to (TICKETS_*). */
+export interface TicketsConfig {
+  readonly kind: 'rt' | 'servicenow' | 'jira' | 'webhook';
+  readonly url: string;
+  /** RT: a REST2 auth token; ServiceNow/Jira: the password or API token (with `user`) or a bearer token; webhook: the signing secret. */
+  readonly token: string;
+  readonly user?: string;
+  /** RT: the queue (default General); ServiceNow: the assignment group. */
+  readonly queue?: string;
+  readonly project?: string;
+  readonly issueType?: string;
+  readonly serviceDeskId?: string;
+  readonly requestTypeId?: string;
+  readonly timeoutMs: number;
+}
+
 export interface Config {
   /** Any real credential or peer configured, or NODE_ENV=production (DESIGN.md "Production mode and surfaces"). */
   readonly production: boolean;
@@ -124,4 +140,9 @@ export interface Config {
   readonly portalData: PortalDataConfig;
   readonly twilio?: TwilioConfig;
   readonly helpdeskSecrets: HelpdeskSecretsConfig;
+  /** Absent → the dev outbox in local mode (`ticketOutbox`), no escalations in production. */
+  readonly tickets?: TicketsConfig;
+  readonly ticketOutbox: boolean;
+  /** The first pause before a failed ticket is retried (doubling, up to 10 minutes). */
+  readonly ticketRetryMs: number;
 }

@@ -68,6 +68,14 @@ const schema = z.object({
   TICKETS_KIND: z.enum(['rt', 'servicenow', 'jira', 'webhook']).optional(),
   TICKETS_URL: httpUrl,
   TICKETS_TOKEN: optional,
+  TICKETS_USER: optional,
+  TICKETS_QUEUE: optional,
+  TICKETS_PROJECT: optional.refine((v) => v === undefined || /^[A-Z][A-Z0-9_]{0,31}$/.test(v), 'must be a Jira project key (e.g. HD)'),
+  TICKETS_ISSUE_TYPE: optional,
+  TICKETS_SERVICE_DESK_ID: optional.refine((v) => v === undefined || /^\d{1,12}$/.test(v), 'must be a service desk id (digits)'),
+  TICKETS_REQUEST_TYPE_ID: optional.refine((v) => v === undefined || /^\d{1,12}$/.test(v), 'must be a request type id (digits)'),
+  TICKETS_TIMEOUT_MS: integer(100, 120_000, 10_000),
+  TICKETS_RETRY_SECONDS: integer(1, 3600, 5),
   SECRETS_KEY: optional.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   PORTAL_API_TOKEN: optional.refine((v) => v === undefined || v.length >= 24, 'must be at least 24 characters'),
   LOCAL_CONSOLE: z.enum(['on', 'off']).optional(),
@@ -112,7 +120,7 @@ const PRODUCTION_SIGNALS: readonly (keyof Env)[] = [
   'LDAP_URL', 'LDAP_BIND_DN', 'LDAP_BIND_PASSWORD',
   'GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID', 'GRAPH_CLIENT_SECRET',
   'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN',
-  'TICKETS_KIND', 'TICKETS_URL', 'TICKETS_TOKEN',
+  'TICKETS_KIND', 'TICKETS_URL', 'TICKETS_TOKEN', 'TICKETS_USER',
 ];
 
 const LOOPBACK_IP = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1)$/;
@@ -175,6 +183,11 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
   }
   const caFile = rawEnv.LDAP_CA_FILE?.trim();
   if (caFile && !(options.fileExists ?? (() => true))(caFile)) problems.push(`LDAP_CA_FILE: no readable file at ${caFile}`);
+  const ticketsKind = rawEnv.TICKETS_KIND?.trim();
+  if (ticketsKind && !given('TICKETS_TOKEN')) problems.push(`TICKETS_TOKEN: required when TICKETS_KIND is set (${ticketsKind === 'webhook' ? 'the shared signing secret' : 'the API token or password'})`);
+  if (ticketsKind === 'webhook' && given('TICKETS_TOKEN') && String(rawEnv.TICKETS_TOKEN).trim().length < 24) problems.push('TICKETS_TOKEN: the webhook signing secret must be at least 24 characters');
+  if (ticketsKind === 'jira' && !given('TICKETS_PROJECT') && !given('TICKETS_SERVICE_DESK_ID')) problems.push('TICKETS_PROJECT: required for Jira (a project key), unless TICKETS_SERVICE_DESK_ID is set');
+  if (given('TICKETS_SERVICE_DESK_ID') !== given('TICKETS_REQUEST_TYPE_ID')) problems.push('TICKETS_REQUEST_TYPE_ID: TICKETS_SERVICE_DESK_ID and TICKETS_REQUEST_TYPE_ID go together (Jira Service Management)');
   if (rawEnv.STORE_URL?.trim().startsWith('mongodb')) problems.push('STORE_URL: the MongoDB store is not in this release yet; use sqlite:<path>');
 
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
@@ -259,6 +272,25 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     ...(env.SECRETS_KEY ? { secretsKey: Buffer.from(env.SECRETS_KEY, 'base64') } : {}),
     ...(env.PORTAL_API_TOKEN ? { portalApiToken: env.PORTAL_API_TOKEN } : {}),
     localConsole,
+    ...(env.TICKETS_KIND && env.TICKETS_URL && env.TICKETS_TOKEN
+      ? {
+          tickets: {
+            kind: env.TICKETS_KIND,
+            url: env.TICKETS_URL,
+            token: env.TICKETS_TOKEN,
+            ...(env.TICKETS_USER ? { user: env.TICKETS_USER } : {}),
+            ...(env.TICKETS_QUEUE ? { queue: env.TICKETS_QUEUE } : {}),
+            ...(env.TICKETS_PROJECT ? { project: env.TICKETS_PROJECT } : {}),
+            ...(env.TICKETS_ISSUE_TYPE ? { issueType: env.TICKETS_ISSUE_TYPE } : {}),
+            ...(env.TICKETS_SERVICE_DESK_ID ? { serviceDeskId: env.TICKETS_SERVICE_DESK_ID } : {}),
+            ...(env.TICKETS_REQUEST_TYPE_ID ? { requestTypeId: env.TICKETS_REQUEST_TYPE_ID } : {}),
+            timeoutMs: env.TICKETS_TIMEOUT_MS,
+          },
+        }
+      : {}),
+    // The dev outbox only where no real ticket system is configured, and never in production.
+    ticketOutbox: !production && !env.TICKETS_KIND,
+    ticketRetryMs: env.TICKETS_RETRY_SECONDS * 1000,
     confirmationTtlMs: 5 * 60_000,
     changeLimits: { perAgentPerHour: env.LIMIT_AGENT_PER_HOUR, perTargetPerHour: env.LIMIT_TARGET_PER_HOUR },
     auditHeadLogMs: env.AUDIT_HEAD_LOG_MINUTES * 60_000,

@@ -37,6 +37,8 @@ export const ERROR_CODES = [
   'APPROVAL.EXPIRED',
   'AUDIT.UNAVAILABLE', // the audit trail could not be written: nothing ran
   'STORE.UNAVAILABLE',
+  'TICKETS.UNAVAILABLE', // the ticket system is down, timing out or failing (5xx): worth retrying
+  'TICKETS.REJECTED', // the ticket system refused the request (credentials, rights, shape): not retried
   'INTERNAL', // an unexpected failure; the message carries only a reference
 ] as const;
 

@@ -39,6 +39,12 @@ export const VERBS = {
   verifySend: 'verify.send',
   /** The agent enters the code the caller read back. data: { user }, input: { code } */
   verifyCheck: 'verify.check',
+  /** Escalate a user into a ticket: leads to a card that asks for the reason. data: { user } */
+  ticketEscalate: 'ticket.escalate',
+  /** The reason card's button: open the ticket (or comment on the open one). data: { user, reason (the card's input) } */
+  ticketEscalateSubmit: 'ticket.escalate.submit',
+  /** An escalation's current state (its ticket once a background retry created it). data: { ref } */
+  ticketShow: 'ticket.show',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -2,6 +2,7 @@
 import type { HelpdeskAuditTrail } from './audit-trail.port';
 import type { ChangeLimitRepository } from './change-limits.port';
 import type { ConfirmationRepository } from './confirmations.port';
+import type { EscalationRepository } from './escalations.port';
 import type { SharedRequestRepository } from './shared-requests.port';
 import type { ShownSecretRepository } from './shown-secrets.port';
 import type { OneTimeCodeRepository } from './one-time-codes.port';
@@ -22,6 +23,7 @@ export interface Store {
   readonly pins: OneTimeCodeRepository;
   readonly verificationCodes: OneTimeCodeRepository;
   readonly approvals: ApprovalRepository;
+  readonly escalations: EscalationRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,6 +3,7 @@
 // the events: the server reads the next page again, after re-checking the presser's role.
 import type { PortalEvent } from '../domain/portal';
 import { VERBS } from '../domain/verbs';
+import { escalateButton } from './escalate';
 import { portalTarget } from './portal-target';
 import { commandRoute, pressRoute } from './route';
 import type { UseCaseCall } from './use-case';
@@ -56,6 +57,7 @@ export async function auditEvents(call: UseCaseCall, login: string, q: AuditQuer
           data: { user: target.view.login, cursor: String(last.seq), ...(q.days ? { days: String(q.days) } : {}), ...(q.type ? { type: q.type } : {}) },
         }]
       : [];
+  if (target.view.inDirectory) actions.push(...escalateButton(env, call.actor, target.view.login));
   subject.detail = [subject.detail, `${shown.length} events${q.cursor !== undefined ? ' (more)' : ''}`].filter(Boolean).join('; ');
   return {
     kind: 'audit-events',

@@ -8,6 +8,7 @@ export const USAGE_LINES: readonly { usage: string; description: string; role: R
   { usage: 'audit <user> [days=N] [type=T]', description: 'Their self-service portal events, newest first', role: 'agent' },
   { usage: 'sync <user> [failed]', description: 'Their sync transactions, failures first', role: 'agent' },
   { usage: 'unlock-portal <user>', description: 'Unlock their self-service portal account (asks to confirm)', role: 'agent' },
+  { usage: 'escalate <user> <reason>', description: 'Open a ticket about them (or add to their open one) and link it', role: 'agent' },
   { usage: 'enrollment <user>', description: 'Their enrolled security questions, answers masked', role: 'supervisor' },
   { usage: 'reset <user> view', description: 'Reset their password and show it to you once (private chat only)', role: 'supervisor' },
   { usage: 'help', description: 'This list', role: 'agent' },

@@ -10,6 +10,7 @@ import { withinChangeLimits } from './change-limits';
 import { issueTemporaryAccessPass } from './issue-tap';
 import { issuePinBySms, issuePinToView } from './issue-pin';
 import { resetPasswordAndShow, resetPasswordBySms } from './reset-by-sms';
+import { ticketFollowUp } from './ticket-follow-up';
 import { pressRoute } from './route';
 import { assertMayChange, findOne, withProtections, type Target } from './target-resolver';
 import { unlockAccount } from './unlock-account';
@@ -42,7 +43,10 @@ async function accept(call: UseCaseCall, token: string, keepPassword = false): P
   await assertCallerVerified(call, action, target.user);
   if (ACCOUNT_ACTIONS[action].requiresPrivateView && call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
   const mustChange = call.env.settings.mustChangeAfterReset && !(keepPassword && call.env.settings.resetMayKeepPassword);
-  return withinChangeLimits(call, action, target.user.sAMAccountName, () => PERFORM[action](call, target, mustChange));
+  const view = await withinChangeLimits(call, action, target.user.sAMAccountName, () => PERFORM[action](call, target, mustChange));
+  // A completed change is noted on the user's open escalation ticket, if any (words only, never a secret).
+  if (view.kind === 'result' && view.outcome === 'success') await ticketFollowUp(call, target.user, { action });
+  return view;
 }
 
 async function cancel({ env, actor, subject }: UseCaseCall, token: string): Promise<View> {

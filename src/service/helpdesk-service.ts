@@ -17,6 +17,7 @@ import { helpView } from './help';
 import type { RequestContext } from './request-context';
 import { COMMAND_ROUTES, PRESS_ROUTES } from './routes';
 import { shareRequest } from './shared-request';
+import { TicketDesk } from './ticket-desk';
 import type { ServiceDeps } from './service-deps';
 import { loginOfActor, type AuditSubject, type UseCaseCall, type UseCaseEnv } from './use-case';
 import type { ErrorView, View } from './views';
@@ -45,6 +46,8 @@ export class HelpdeskService {
   readonly auditIntegrity: AuditIntegrity;
   /** Helpdesk PINs, for the portal's verification (helpdesk-pins.ts) as well. */
   readonly pins: OneTimeCodes;
+  /** Escalation tickets: src/main.ts starts their background retries; chat surfaces hear of retried tickets. */
+  readonly tickets: TicketDesk | undefined;
 
   constructor(private readonly deps: ServiceDeps) {
     const audit = new AuditRecorder(deps.store, deps.clock, deps.logger);
@@ -52,7 +55,8 @@ export class HelpdeskService {
     const codesKey = deps.codesKey ?? randomBytes(32);
     this.pins = new OneTimeCodes(deps.store.pins, deps.clock, codesKey, deps.settings.pinPolicy, 'PINs');
     const callerCodes = new OneTimeCodes(deps.store.verificationCodes, deps.clock, codesKey, deps.settings.callerCodePolicy, 'verification codes');
-    this.env = { ...deps, audit, confirmations, pins: this.pins, callerCodes };
+    this.tickets = deps.ticketSink ? new TicketDesk(deps.ticketSink, deps.store.escalations, deps.clock, deps.logger, deps.ticketRetry) : undefined;
+    this.env = { ...deps, audit, confirmations, pins: this.pins, callerCodes, ...(this.tickets ? { tickets: this.tickets } : {}) };
     this.auditIntegrity = new AuditIntegrity(deps.store.audit, deps.logger);
     this.actors = new ActorResolver(deps.directory, deps.settings.roles, deps.clock, deps.settings.actorCacheTtlMs, deps.entra);
   }

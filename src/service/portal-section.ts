@@ -5,6 +5,7 @@ import { hasRole, type Actor } from '../domain/roles';
 import { VERBS } from '../domain/verbs';
 import type { Target } from './target-resolver';
 import type { UseCaseEnv } from './use-case';
+import { escalateButton } from './escalate';
 import { indicatorsFor } from './vishing-facts';
 import type { PortalSectionView, UserDetailsView } from './views';
 
@@ -26,8 +27,11 @@ export async function withPortal(env: UseCaseEnv, viewer: Actor, target: Target,
     ...(latest ? { lastActivity: { at: latest.at.toISOString(), type: latest.type, outcome: latest.outcome } } : {}),
   };
   const mayUnlock = portal.locked && !target.protected && !target.self && hasRole(viewer.role, 'agent');
-  const actions = mayUnlock
-    ? [...view.actions, { verb: VERBS.portalUnlock, label: 'Unlock portal account', data: { user: target.user.sAMAccountName }, style: 'destructive' as const }]
-    : view.actions;
+  const actions = [
+    ...(mayUnlock
+      ? [...view.actions, { verb: VERBS.portalUnlock, label: 'Unlock portal account', data: { user: target.user.sAMAccountName }, style: 'destructive' as const }]
+      : view.actions),
+    ...escalateButton(env, viewer, target.user.sAMAccountName),
+  ];
   return { ...view, portal, indicators, actions };
 }

@@ -23,4 +23,6 @@ export interface RequestContext {
    * 'shared' = others in the conversation see it. Secrets are only ever shown in 'personal'.
    */
   readonly conversation: 'personal' | 'shared';
+  /** The surface's id of the conversation (Teams conversation id, Slack channel id), for escalation tickets. */
+  readonly conversationId?: string;
 }

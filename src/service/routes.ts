@@ -4,6 +4,7 @@ import { approvalRoutes } from './approvals';
 import { auditEventsRoutes } from './audit-events';
 import { confirmRoutes } from './confirm-action';
 import { enrollmentDataRoutes } from './enrollment-data';
+import { escalateRoutes } from './escalate';
 import { findUserRoutes } from './find-user';
 import { hideSecretRoutes } from './hide-secret';
 import { promptConfirmationRoutes } from './prompt-confirmation';
@@ -17,6 +18,7 @@ const ALL = [
   ...findUserRoutes, ...showUserRoutes, ...promptConfirmationRoutes, ...confirmRoutes, ...hideSecretRoutes,
   ...auditEventsRoutes, ...syncTransactionsRoutes, ...enrollmentDataRoutes, ...unlockPortalRoutes,
   ...approvalRoutes,
+  ...escalateRoutes,
 ];
 
 export const COMMAND_ROUTES: readonly CommandRoute[] = ALL.filter((r): r is CommandRoute => 'command' in r);

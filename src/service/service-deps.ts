@@ -13,6 +13,8 @@ import type { Logger } from '../ports/logger.port';
 import type { Store } from '../ports/store.port';
 import type { SmsSender } from '../ports/sms.port';
 import { CALLER_CODE_POLICY, PIN_POLICY, type OneTimeCodePolicy } from '../domain/one-time-code';
+import type { TicketSink } from '../ports/ticket-sink.port';
+import type { RetryPolicy } from './ticket-desk';
 
 export interface ServiceSettings {
   /** Resolved at start-up (group-settings.ts). */
@@ -97,4 +99,8 @@ export interface ServiceDeps {
   readonly sms?: SmsSender;
   /** HMAC key of PINs and verification codes (derived from SECRETS_KEY); absent → a per-process random key. */
   readonly codesKey?: Buffer;
+  /** Where escalations go (TICKETS_KIND, or the dev outbox); without it `escalate` is not available. */
+  readonly ticketSink?: TicketSink;
+  /** The background retry of tickets the system did not take (tests shorten it). */
+  readonly ticketRetry?: RetryPolicy;
 }

@@ -5,6 +5,7 @@ import type { Confirmations } from './confirmations';
 import type { OneTimeCodes } from './one-time-codes';
 import type { RequestContext } from './request-context';
 import type { ServiceDeps } from './service-deps';
+import type { TicketDesk } from './ticket-desk';
 import type { View } from './views';
 
 export interface UseCaseEnv extends ServiceDeps {
@@ -13,6 +14,8 @@ export interface UseCaseEnv extends ServiceDeps {
   /** Helpdesk PINs and caller verification codes (HMACs in the store). */
   readonly pins: OneTimeCodes;
   readonly callerCodes: OneTimeCodes;
+  /** Escalations into the ticket system; absent when no ticket system (not even the dev outbox) is configured. */
+  readonly tickets?: TicketDesk;
 }
 
 /**

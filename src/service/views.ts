@@ -277,7 +277,37 @@ export interface ApprovalView {
   readonly actions: readonly ActionButton[];
 }
 
+// ------------------------------------------------------------------------------------ escalations
+
+/** The card that asks for an escalation's reason (an input the surface sends back as `reason`). */
+export interface EscalateFormView {
+  readonly kind: 'escalate-form';
+  readonly target: { readonly login: string; readonly displayName: string };
+  /** Whether the user already has an open ticket (the reason then becomes a comment on it). */
+  readonly openTicket?: { readonly label: string; readonly url?: string };
+  readonly maxReason: number;
+  /** ticket.escalate.submit carrying the login; the surface adds the typed reason. */
+  readonly actions: readonly ActionButton[];
+}
+
+/**
+ * An escalation's answer. created / commented: the ticket (with its link); pending: the ticket system did
+ * not answer, the escalation is kept and retried (`ref` names it: the surface replaces this message with
+ * the `ticket.show` answer once the ticket exists); already: the same reason was filed minutes ago;
+ * failed: the ticket system refused it.
+ */
+export interface EscalationView {
+  readonly kind: 'escalation';
+  readonly outcome: 'created' | 'commented' | 'pending' | 'already' | 'failed';
+  readonly title: string;
+  readonly message: string;
+  readonly target: { readonly login: string; readonly displayName: string };
+  readonly ticket?: { readonly label: string; readonly url?: string };
+  readonly ref: string;
+  readonly actions: readonly ActionButton[];
+}
+
 export type View =
   | ApprovalView
   | HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | SharedRequestView | ErrorView
-  | AuditEventsView | SyncTransactionsView | EnrollmentView;
+  | AuditEventsView | SyncTransactionsView | EnrollmentView | EscalateFormView | EscalationView;

@@ -24,6 +24,8 @@ import { aesGcmAnswerCipher } from '../../src/adapters/secrets/answer-cipher';
 import { portalApiMount } from '../../src/portal/api/portal-api';
 import { PortalIntake } from '../../src/service/portal-intake';
 import type { SmsSender } from '../../src/ports/sms.port';
+import type { TicketSink } from '../../src/ports/ticket-sink.port';
+import type { RetryPolicy } from '../../src/service/ticket-desk';
 import { LoopbackConnector, TENANT_ID } from './loopback-connector';
 import { GROUP_DNS, GROUPS, sambaInfo } from './samba';
 import { DEMO_SETTINGS } from './service-fixture';
@@ -86,6 +88,9 @@ export interface HarnessOptions {
   readonly entra?: Entra;
   /** The SMS sender (e.g. the Twilio adapter on a loopback Twilio); none → SMS commands are not available. */
   readonly sms?: SmsSender;
+  /** Where escalations go (the real ticket adapters, or the outbox), and how fast failed ones are retried. */
+  readonly ticketSink?: TicketSink;
+  readonly ticketRetry?: RetryPolicy;
 }
 
 export interface BotHarness {
@@ -130,7 +135,10 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const created = new HelpdeskService({
     directory, store, clock, logger, answerCipher, settings: { ...base, ...options.settings },
     ...(options.sms ? { sms: options.sms } : {}), ...(options.entra ? { entra: options.entra } : {}),
+    ...(options.ticketSink ? { ticketSink: options.ticketSink } : {}),
+    ...(options.ticketRetry ? { ticketRetry: options.ticketRetry } : {}),
   });
+  created.tickets?.start();
   const portalApi = portalApiMount({
     token: options.portalApiToken,
     intake: new PortalIntake({ directory, store, clock, cipher: answerCipher }),
@@ -170,6 +178,8 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     http,
     ...(consoleSurface ? { console: consoleSurface } : {}),
     async close() {
+      created.tickets?.stop();
+      await created.tickets?.idle();
       await http.close();
       await consoleSurface?.bridge.idle();
       await connector.stop();

@@ -7,6 +7,7 @@
 // so a run only copies it and starts samba (well under a second once the template exists).
 import { relative, sep } from 'node:path';
 import type { Runner, Suite } from 'mocha';
+import { rtRemove, rtStart } from './request-tracker';
 import { removeSamba, removeSambaSync, startSamba } from './samba';
 
 function specFiles(suite: Suite, into = new Set<string>()): Set<string> {
@@ -26,9 +27,28 @@ function runNeedsDirectory(runner: Runner | undefined): boolean {
   return files.some((f) => !f.startsWith('test/unit/'));
 }
 
+/** Request Tracker only for runs that load a ticket spec against it (`*.rt.spec.ts`), or RT_TEST=always. */
+function runNeedsRequestTracker(runner: Runner | undefined): boolean {
+  if (process.env.RT_TEST === 'always') return true;
+  const suite = runner?.suite;
+  if (!suite) return false;
+  return [...specFiles(suite)].some((f) => f.endsWith('.rt.spec.ts'));
+}
+
 let started = false;
+let rtStarted = false;
 
 export async function mochaGlobalSetup(this: Runner | undefined): Promise<void> {
+  if (runNeedsRequestTracker(this)) {
+    const t0 = Date.now();
+    try {
+      const rt = await rtStart();
+      rtStarted = true;
+      console.log(`  Request Tracker 5 at ${rt.url} ready in ${Date.now() - t0} ms`);
+    } catch (e) {
+      throw new Error(`Could not start the Request Tracker test server: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
   if (!runNeedsDirectory(this)) return;
   const t0 = Date.now();
   try {
@@ -43,6 +63,10 @@ export async function mochaGlobalSetup(this: Runner | undefined): Promise<void> 
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
+  if (rtStarted) {
+    rtStarted = false;
+    await rtRemove();
+  }
   if (!started) return;
   started = false;
   process.removeListener('exit', removeSambaSync);

@@ -12,6 +12,8 @@ import { HelpdeskService } from '../../src/service/helpdesk-service';
 import type { RequestContext } from '../../src/service/request-context';
 import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/service-deps';
 import type { View } from '../../src/service/views';
+import type { TicketSink } from '../../src/ports/ticket-sink.port';
+import type { RetryPolicy } from '../../src/service/ticket-desk';
 
 export class TestClock implements Clock {
   constructor(private t = Date.parse('2026-11-25T09:00:00Z')) {}
@@ -40,13 +42,19 @@ export interface Fixture {
   cipher: AnswerCipher;
 }
 
-export function demoFixture(overrides: { store?: Store; directory?: Directory; settings?: Partial<ServiceSettings> } = {}): Fixture {
+export function demoFixture(
+  overrides: { store?: Store; directory?: Directory; settings?: Partial<ServiceSettings>; ticketSink?: TicketSink; ticketRetry?: RetryPolicy } = {},
+): Fixture {
   const clock = new TestClock();
   const directory = overrides.directory ?? new DemoDirectory(clock);
   const store = overrides.store ?? openSqliteStore({ path: ':memory:', auditKey: Buffer.alloc(32, 7), clock });
   const cipher = aesGcmAnswerCipher(Buffer.alloc(32, 9));
   const settings = { ...DEMO_SETTINGS, ...overrides.settings };
-  const service = new HelpdeskService({ directory, store, clock, logger: silentLogger, answerCipher: cipher, settings });
+  const service = new HelpdeskService({
+    directory, store, clock, logger: silentLogger, answerCipher: cipher, settings,
+    ...(overrides.ticketSink ? { ticketSink: overrides.ticketSink } : {}),
+    ...(overrides.ticketRetry ? { ticketRetry: overrides.ticketRetry } : {}),
+  });
   return { service, directory, store, clock, cipher };
 }
 

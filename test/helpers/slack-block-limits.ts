@@ -67,6 +67,17 @@ export function blockKitProblems(message: { text?: unknown; blocks?: unknown }):
       }
       case 'divider':
         break;
+      case 'input': {
+        // An input block (in a message: its value comes back in block_actions' state.values).
+        text(problems, `${where}.label`, block.label, 2000, ['plain_text']);
+        const el = block.element as Json | undefined;
+        if (!isObj(el) || el.type !== 'plain_text_input') problems.push(`${where}: input without a plain_text_input element`);
+        else {
+          if (typeof el.action_id !== 'string' || el.action_id.length > 255) problems.push(`${where}.element: bad action_id`);
+          if (el.max_length !== undefined && (typeof el.max_length !== 'number' || el.max_length > 3000)) problems.push(`${where}.element: max_length > 3000`);
+        }
+        break;
+      }
       case 'rich_text': {
         const serialised = JSON.stringify(block);
         if (serialised.length > 4000) problems.push(`${where}: rich_text too long`);

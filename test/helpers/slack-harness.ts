@@ -19,6 +19,8 @@ import type { ServiceSettings } from '../../src/service/service-deps';
 import { aesGcmAnswerCipher } from '../../src/adapters/secrets/answer-cipher';
 import { portalApiMount } from '../../src/portal/api/portal-api';
 import { PortalIntake } from '../../src/service/portal-intake';
+import type { TicketSink } from '../../src/ports/ticket-sink.port';
+import type { RetryPolicy } from '../../src/service/ticket-desk';
 import { SAMBA_SETTINGS, ShiftableClock, sambaDirectory } from './bot-harness';
 import { DEMO_SETTINGS } from './service-fixture';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackUser, type RecordedCall } from './slack-api-fake';
@@ -42,6 +44,9 @@ export interface SlackHarnessOptions {
   readonly postAckMaxPending?: number;
   /** Serve the portal API on the same server and store, with this bearer token. */
   readonly portalApiToken?: string;
+  /** Where escalations go, and how fast failed ones are retried. */
+  readonly ticketSink?: TicketSink;
+  readonly ticketRetry?: RetryPolicy;
 }
 
 /** A button as the bot drew it in a recorded message. */
@@ -67,9 +72,9 @@ export interface SlackHarness {
   /** `/helpdesk <text>`: the HTTP ack, and the response_url the answer will be posted to. */
   command(userId: string, text: string): Promise<{ ack: HttpAnswer; responseUrl: string }>;
   /** The same, then waits for the answer posted to its response_url. */
-  ask(userId: string, text: string): Promise<{ ack: HttpAnswer; answer: RecordedCall }>;
+  ask(userId: string, text: string): Promise<{ ack: HttpAnswer; answer: RecordedCall; responseUrl: string }>;
   /** Clicks a drawn button as `userId` and waits for the answer posted to the new response_url. */
-  press(userId: string, button: DrawnButton, options?: { ephemeral?: boolean }): Promise<{ ack: HttpAnswer; answer: RecordedCall }>;
+  press(userId: string, button: DrawnButton, options?: { ephemeral?: boolean; state?: Record<string, Record<string, { type: string; value: string }>> }): Promise<{ ack: HttpAnswer; answer: RecordedCall; responseUrl: string }>;
   /** Mentions the app in a channel; resolves with the HTTP ack (the answer arrives as chat.postEphemeral). */
   mention(userId: string, text: string, options?: { eventId?: string; threadTs?: string }): Promise<HttpAnswer>;
   close(): Promise<void>;
@@ -107,7 +112,12 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
   const fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: options.slackUsers });
   const store = openSqliteStore({ path: path.join(dir, 'helpdesk.db'), auditKey: randomBytes(32), clock });
   const answerCipher = aesGcmAnswerCipher(randomBytes(32));
-  const created = new HelpdeskService({ directory, store, clock, logger, answerCipher, settings: options.settings ?? (kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS) });
+  const created = new HelpdeskService({
+    directory, store, clock, logger, answerCipher, settings: options.settings ?? (kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS),
+    ...(options.ticketSink ? { ticketSink: options.ticketSink } : {}),
+    ...(options.ticketRetry ? { ticketRetry: options.ticketRetry } : {}),
+  });
+  created.tickets?.start();
   const portalApi = portalApiMount({ token: options.portalApiToken, intake: new PortalIntake({ directory, store, clock, cipher: answerCipher }), logger });
   const service = options.wrapService ? options.wrapService(created) : created;
   const surface = await createSlackSurface({
@@ -142,21 +152,23 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     async ask(userId, text) {
       const { ack, responseUrl } = await command(userId, text);
       if (ack.status !== 200) throw new Error(`slash command answered ${ack.status}`);
-      return { ack, answer: await fake.responseTo(responseUrl) };
+      return { ack, answer: await fake.responseTo(responseUrl), responseUrl };
     },
     async press(userId, button, pressOptions = {}) {
       const responseUrl = fake.newResponseUrl();
       const ack = await postSigned(eventsUrl, blockActions({
-        userId, responseUrl, ephemeral: pressOptions.ephemeral ?? true,
+        userId, responseUrl, ephemeral: pressOptions.ephemeral ?? true, ...(pressOptions.state ? { state: pressOptions.state } : {}),
         action: { action_id: button.action_id, ...(button.value !== undefined ? { value: button.value } : {}), text: button.text },
       }));
       if (ack.status !== 200) throw new Error(`block_actions answered ${ack.status}`);
-      return { ack, answer: await fake.responseTo(responseUrl) };
+      return { ack, answer: await fake.responseTo(responseUrl), responseUrl };
     },
     mention(userId, text, mentionOptions = {}) {
       return postSigned(eventsUrl, appMention({ userId, text, botUserId: fake.botUserId, ...mentionOptions }));
     },
     async close() {
+      created.tickets?.stop();
+      await created.tickets?.idle();
       await http.close();
       await surface.close();
       await fake.stop();

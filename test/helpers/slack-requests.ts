@@ -58,6 +58,8 @@ export function blockActions(args: {
   ephemeral?: boolean;
   channelId?: string;
   teamId?: string;
+  /** The message's input values (`state.values[block_id][action_id]`), e.g. a typed reason. */
+  state?: Record<string, Record<string, { type: string; value: string }>>;
 }): SlackRequest {
   const teamId = args.teamId ?? TEST_TEAM_ID;
   const channelId = args.channelId ?? 'C0HELPDESK';
@@ -73,7 +75,7 @@ export function blockActions(args: {
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: channelId, name: 'it-helpdesk' },
-    state: { values: {} },
+    state: { values: args.state ?? {} },
     response_url: args.responseUrl,
     actions: [{
       type: 'button',

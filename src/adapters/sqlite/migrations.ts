@@ -221,11 +221,47 @@ ALTER TABLE approvals ADD COLUMN shown_at INTEGER;
 CREATE INDEX approvals_expires_at ON approvals (expires_at);
 `;
 
+// Escalation tickets (issue 11): one pending or open ticket per user and ticket system (the partial unique
+// index), its reference (also kept in the ticket system), the draft a background retry sends, and the
+// comments still to post. No column holds a secret: the texts are built without them.
+const ESCALATION_TICKETS = `
+CREATE TABLE escalation_tickets (
+  ref             TEXT PRIMARY KEY,
+  user            TEXT NOT NULL CHECK (user = lower(user)),
+  sink            TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'open', 'closed', 'failed')),
+  ticket_id       TEXT,
+  ticket_label    TEXT,
+  ticket_url      TEXT,
+  subject         TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  requestor       TEXT,
+  reason_key      TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error      TEXT
+);
+CREATE UNIQUE INDEX escalation_tickets_active ON escalation_tickets (user, sink) WHERE state IN ('pending', 'open');
+CREATE INDEX escalation_tickets_due ON escalation_tickets (next_attempt_at) WHERE state = 'pending';
+CREATE TABLE escalation_comments (
+  id         INTEGER PRIMARY KEY,
+  ref        TEXT NOT NULL REFERENCES escalation_tickets (ref),
+  text       TEXT NOT NULL,
+  reason_key TEXT,
+  created_at INTEGER NOT NULL,
+  sent_at    INTEGER
+);
+CREATE INDEX escalation_comments_unsent ON escalation_comments (ref) WHERE sent_at IS NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
   { version: 3, name: 'account change limits and confirmation expiry index', sql: CHANGE_LIMITS },
   { version: 4, name: 'portal intake: event ids, unknown users, event indexes', sql: PORTAL_INTAKE },
   { version: 5, name: 'helpdesk PINs: verification codes, approval details', sql: PINS_CODES_APPROVALS },
+  { version: 6, name: 'escalation tickets and their pending comments', sql: ESCALATION_TICKETS },
 ];
 

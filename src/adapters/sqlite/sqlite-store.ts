@@ -12,6 +12,7 @@ import { sqliteAccountChanges } from './sqlite-account-changes';
 import { MIGRATIONS } from './migrations';
 import { sqliteAuditTrail } from './sqlite-audit-trail';
 import { sqliteConfirmations } from './sqlite-confirmations';
+import { sqliteEscalations } from './sqlite-escalations';
 import { sqliteSharedRequests } from './sqlite-shared-requests';
 import { sqliteShownSecrets } from './sqlite-shown-secrets';
 import { sqliteOneTimeCodes } from './sqlite-one-time-codes';
@@ -70,6 +71,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     pins: sqliteOneTimeCodes(db, 'pins'),
     verificationCodes: sqliteOneTimeCodes(db, 'verification_codes'),
     approvals: sqliteApprovals(db),
+    escalations: sqliteEscalations(db),
     async ping(): Promise<void> {
       guard('ping', () => {
         canRead.get();

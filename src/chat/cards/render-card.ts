@@ -7,6 +7,7 @@ import { confirmData, errorData, helpData, pickListData, resultData, sharedReque
 import { auditEventsData, enrollmentData, syncData } from './portal-card-data';
 import { approvalData } from './approval-card-data';
 import { TEMPLATES, type TemplateName } from './templates';
+import { escalateFormData, escalationData } from './ticket-card-data';
 
 export type AdaptiveCardJson = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
 
@@ -59,6 +60,10 @@ export function cardData(view: View, now: Date): object {
       return enrollmentData(view, now);
     case 'approval':
       return approvalData(view, now);
+    case 'escalate-form':
+      return escalateFormData(view);
+    case 'escalation':
+      return escalationData(view);
   }
 }
 
@@ -110,5 +115,9 @@ export function summaryText(view: View): string {
       return `Enrollment: ${view.target.displayName} (${view.target.login})`;
     case 'approval':
       return `Approval request (${view.status}): ${view.requestedBy} asked to see a helpdesk PIN`;
+    case 'escalate-form':
+      return `Escalate ${view.target.displayName} (${view.target.login})`;
+    case 'escalation':
+      return `${view.title}${view.ticket?.url ? `: ${view.ticket.url}` : ''}`;
   }
 }

@@ -4,6 +4,8 @@ import auditEvents from '../../../cards/audit-events.json';
 import confirm from '../../../cards/confirm.json';
 import enrollment from '../../../cards/enrollment.json';
 import error from '../../../cards/error.json';
+import escalateForm from '../../../cards/escalate-form.json';
+import escalation from '../../../cards/escalation.json';
 import help from '../../../cards/help.json';
 import pickList from '../../../cards/pick-list.json';
 import result from '../../../cards/result.json';
@@ -27,6 +29,8 @@ export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
   'sync-transactions': syncTransactions,
   enrollment,
   approval,
+  'escalate-form': escalateForm,
+  escalation,
 };
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

@@ -30,6 +30,8 @@ const ACTION_WORDS: Record<Action | Verb, string> = {
   'approval.deny': 'Denying a request',
   'approval.show': 'Showing a request',
   'verify.check': 'Checking a verification code',
+  'ticket.escalate.submit': 'Escalating to a ticket',
+  'ticket.show': 'Showing an escalation ticket',
 };
 
 /**
@@ -94,6 +96,8 @@ const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
   'APPROVAL.EXPIRED': () => 'This request has expired; nothing was changed. The agent can ask again.',
   'AUDIT.UNAVAILABLE': () => "The audit trail can't be written right now, so nothing was done. Please try again shortly.",
   'STORE.UNAVAILABLE': () => "The bot's store is not available right now, so nothing was done. Please try again shortly.",
+  'TICKETS.UNAVAILABLE': () => 'The ticket system is not reachable right now. Please try again shortly.',
+  'TICKETS.REJECTED': () => 'The ticket system refused the request (its credentials or rights). Tell your administrator.',
   INTERNAL: (p) => `Sorry, something went wrong on my side. Reference: ${p.ref ?? 'unknown'}.`,
 };
 

@@ -51,7 +51,7 @@ export function registerAppMention(app: App, deps: SlackListenerDeps): void {
     await deps.afterAck.run(async () => {
       const view = await withAsker(
         deps,
-        { client, userId: user, installation: installationOf(context), conversation: 'personal' },
+        { client, userId: user, installation: installationOf(context), conversation: 'personal', channelId: event.channel },
         (ctx) => dispatchText(deps.service, deps.logger, ctx, text),
       );
       const message = renderView(view, { ephemeral: true });

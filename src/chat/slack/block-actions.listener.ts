@@ -7,8 +7,9 @@ import { VERBS } from '../../domain/verbs';
 import { dispatchPress, newCorrelationId } from '../core/dispatch';
 import { ACTION_ID_PREFIX } from './block-kit';
 import type { SlackListenerDeps } from './slack-context';
-import { busy, deliver, installationOf, withAsker } from './slack-context';
+import { busy, deliver, installationOf, watchTicket, withAsker } from './slack-context';
 import { hasSecret, renderView } from './slack-renderer';
+import { typedReason } from './ticket-renderer';
 
 const ACTION_ID = new RegExp(`^${ACTION_ID_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
@@ -28,10 +29,14 @@ export function registerBlockActions(app: App, deps: SlackListenerDeps): void {
     if (action.type !== 'button') return;
     const ephemeral = body.container?.is_ephemeral === true;
     await deps.afterAck.run(async () => {
-      const pressed = buttonData(action.value);
-      const asker = { client, userId: body.user.id, installation: installationOf(context), conversation: ephemeral ? 'personal' : 'shared' } as const;
+      // A form's typed input (the escalation reason) travels in the payload's state, not in the button.
+      const reason = typedReason(body.state);
+      const value = buttonData(action.value);
+      const pressed = reason !== undefined && typeof value === 'object' && value !== null ? { ...value, reason } : value;
+      const asker = { client, userId: body.user.id, installation: installationOf(context), conversation: ephemeral ? 'personal' : 'shared', channelId: body.channel?.id } as const;
       const view = await withAsker(deps, asker, (ctx) => dispatchPress(deps.service, deps.logger, ctx, pressed));
       const privateOnly = !ephemeral && (hasSecret(view) || view.kind === 'error');
+      if (!privateOnly) watchTicket(deps, view, asker, respond);
       const message = renderView(view, { ephemeral: ephemeral || privateOnly });
       await deliver(deps, 'button response', view, () =>
         privateOnly

@@ -7,6 +7,7 @@ import type { SlackConfig } from '../../config/config';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import { AutoHide } from '../core/auto-hide';
+import { TicketWatch } from '../core/ticket-watch';
 import { registerAppMention } from './app-mention.listener';
 import { registerBlockActions } from './block-actions.listener';
 import { boltLogger } from './bolt-logger';
@@ -112,6 +113,7 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     identities: new SlackIdentityResolver(deps.identityTtlMs !== undefined ? { ttlMs: deps.identityTtlMs } : {}),
     afterAck: new PostAckQueue(deps.postAckConcurrency, deps.postAckMaxPending),
     autoHide: new AutoHide(logger),
+    ticketWatch: new TicketWatch(logger, deps.service.tickets),
   };
   registerSlashCommand(app, listenerDeps);
   registerAppMention(app, listenerDeps);
@@ -145,6 +147,7 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     async close() {
       await route.drain();
       listenerDeps.autoHide.close(); // pending hides are lost on restart (README)
+      listenerDeps.ticketWatch?.close();
       await app.stop();
     },
   };

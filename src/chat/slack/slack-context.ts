@@ -1,7 +1,11 @@
 // What every Slack listener shares: who is asking (users.info → e-mail), the request context, and the
 // delivery of a rendered view. No rules: roles, confirmation and protection are the service's.
 import type { webApi } from '@slack/bolt';
-import { newCorrelationId } from '../core/dispatch';
+import type { TicketWatch } from '../core/ticket-watch';
+import { VERBS } from '../../domain/verbs';
+import { dispatchPress, newCorrelationId } from '../core/dispatch';
+import type { Block } from './block-kit';
+import { renderView } from './slack-renderer';
 import { BUSY_TEXT } from '../core/error-text';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
@@ -19,6 +23,8 @@ export interface SlackListenerDeps {
   readonly afterAck: PostAckQueue;
   /** Pending hides of shown secrets (response_url replaces). */
   readonly autoHide: AutoHide;
+  /** "Ticket to follow" messages, updated when the background retry created the ticket. */
+  readonly ticketWatch?: TicketWatch;
 }
 
 /** Bolt's listener `context` after our authorize(): the installation's team and org. */
@@ -35,14 +41,14 @@ export function installationOf(context: { teamId?: string; enterpriseId?: string
  */
 export async function withAsker(
   deps: SlackListenerDeps,
-  asker: { client: webApi.WebClient; userId: string; installation: Installation; conversation: RequestContext['conversation'] },
+  asker: { client: webApi.WebClient; userId: string; installation: Installation; conversation: RequestContext['conversation']; channelId?: string | undefined },
   work: (ctx: RequestContext) => Promise<View>,
 ): Promise<View> {
   const correlationId = newCorrelationId();
   let ctx: RequestContext;
   try {
     const identity = await deps.identities.resolve(asker.client, asker.userId, asker.installation);
-    ctx = { surface: 'slack', identity, correlationId, conversation: asker.conversation };
+    ctx = { surface: 'slack', identity, correlationId, conversation: asker.conversation, ...(asker.channelId ? { conversationId: asker.channelId } : {}) };
   } catch (err) {
     deps.logger.error({ err, correlationId, surface: 'slack', slackUser: asker.userId }, 'slack users.info failed');
     return { kind: 'error', code: 'INTERNAL', params: { ref: correlationId.slice(0, 8) }, correlationId };
@@ -77,4 +83,25 @@ function errorSummary(err: unknown): { message: string; code?: string } {
     return { message: err.message, ...(typeof code === 'string' ? { code } : {}) };
   }
   return { message: String(err) };
+}
+
+/**
+ * An escalation whose ticket is still to come: once the background retry created it, the asker's own
+ * `ticket.show` answer replaces the message through its response_url.
+ */
+export function watchTicket(
+  deps: SlackListenerDeps,
+  view: View,
+  asker: Parameters<typeof withAsker>[1],
+  respond: (message: { replace_original: boolean; text: string; blocks: Block[] }) => Promise<unknown>,
+): void {
+  if (!deps.ticketWatch || view.kind !== 'escalation' || view.outcome !== 'pending') return;
+  const ref = view.ref;
+  deps.ticketWatch.watch(ref, {
+    press: () => withAsker(deps, asker, (ctx) => dispatchPress(deps.service, deps.logger, { ...ctx, correlationId: newCorrelationId() }, { verb: VERBS.ticketShow, ref })),
+    replace: async (shown) => {
+      const message = renderView(shown, { ephemeral: true });
+      await respond({ replace_original: true, text: message.text, blocks: message.blocks });
+    },
+  });
 }

@@ -10,6 +10,7 @@ import type { Block } from './block-kit';
 import { entraRows } from '../cards/entra-card-data';
 import { auditEventsMessage, enrollmentMessage, portalDetailBlocks, syncMessage } from './portal-renderer';
 import { approvalMessage } from './approval-renderer';
+import { escalateFormMessage, escalationMessage } from './ticket-renderer';
 import {
   LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
   summariseList, truncate,
@@ -290,6 +291,10 @@ export function renderView(view: View, options: RenderOptions): SlackMessage {
       return enrollmentMessage(view);
     case 'approval':
       return approvalMessage(view, options);
+    case 'escalate-form':
+      return escalateFormMessage(view);
+    case 'escalation':
+      return escalationMessage(view);
   }
 }
 

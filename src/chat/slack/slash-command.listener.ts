@@ -4,7 +4,7 @@
 import type { App } from '@slack/bolt';
 import { dispatchText } from '../core/dispatch';
 import type { SlackListenerDeps } from './slack-context';
-import { busy, deliver, installationOf, withAsker } from './slack-context';
+import { busy, deliver, installationOf, watchTicket, withAsker } from './slack-context';
 import { SLASH_COMMAND, renderView } from './slack-renderer';
 
 export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {
@@ -13,9 +13,10 @@ export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {
     await deps.afterAck.run(async () => {
       const view = await withAsker(
         deps,
-        { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal' },
+        { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal', channelId: command.channel_id },
         (ctx) => dispatchText(deps.service, deps.logger, ctx, command.text ?? ''),
       );
+      watchTicket(deps, view, { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal' }, respond);
       const message = renderView(view, { ephemeral: true });
       await deliver(deps, 'slash-command response', view, () =>
         respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),

@@ -16,6 +16,7 @@ import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext } from '../../service/request-context';
 import type { View } from '../../service/views';
 import { AutoHide } from '../core/auto-hide';
+import { TicketWatch } from '../core/ticket-watch';
 import { dispatchPress, dispatchText, newCorrelationId } from '../core/dispatch';
 import { renderCard, type ActionMode, type AdaptiveCardJson } from '../cards/render-card';
 import { actionModeFor, conversationKind } from './conversation';
@@ -48,10 +49,13 @@ export function isCardSubmit(value: unknown): value is Record<string, unknown> {
 
 export class HelpdeskBot extends TeamsActivityHandler {
   readonly autoHide: AutoHide;
+  /** "Ticket to follow" messages, updated when the background retry created the ticket. */
+  readonly ticketWatch: TicketWatch;
 
   constructor(private readonly deps: HelpdeskBotDeps) {
     super();
     this.autoHide = deps.autoHide ?? new AutoHide(deps.logger);
+    this.ticketWatch = new TicketWatch(deps.logger, deps.service.tickets);
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
@@ -70,6 +74,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
       identity: who.identity,
       correlationId: newCorrelationId(),
       conversation: conversationKind(context.activity, who.localConsole),
+      ...(context.activity.conversation?.id ? { conversationId: context.activity.conversation.id } : {}),
     };
   }
 
@@ -93,6 +98,17 @@ export class HelpdeskBot extends TeamsActivityHandler {
     }
     const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(view, mode))));
     this.scheduleHide(context, ctx, view, mode, sent?.id);
+    this.watchTicket(context, ctx, view, mode, sent?.id);
+  }
+
+  /** An escalation whose ticket is still to come: update the message once the retry created it. */
+  private watchTicket(context: TurnContext, ctx: RequestContext, view: View, mode: ActionMode, activityId: string | undefined): void {
+    if (view.kind !== 'escalation' || view.outcome !== 'pending' || !activityId) return;
+    const update = laterUpdater(context);
+    this.ticketWatch.watch(view.ref, {
+      press: () => dispatchPress(this.deps.service, this.deps.logger, { ...ctx, correlationId: newCorrelationId() }, { verb: VERBS.ticketShow, ref: view.ref }),
+      replace: (shown) => update(activityId, this.card(shown, mode)),
+    });
   }
 
   /** After a successful Hide press: the pending automatic hide of that secret, taken off its timer. */
@@ -131,6 +147,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     }
     // The card lives in the message the clicked card was in: the invoke's replyToId.
     this.scheduleHide(context, ctx, view, 'execute', context.activity.replyToId);
+    this.watchTicket(context, ctx, view, 'execute', context.activity.replyToId);
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: this.card(view, 'execute') };
   }
 }

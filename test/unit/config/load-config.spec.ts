@@ -108,7 +108,7 @@ describe('loadConfig', () => {
       ldap: LDAP,
       graph: { GRAPH_TENANT_ID: TENANT, GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's' },
       twilio: { TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+15550001' },
-      tickets: { TICKETS_KIND: 'webhook', TICKETS_URL: 'https://tickets.example/hook', TICKETS_TOKEN: 't' },
+      tickets: { TICKETS_KIND: 'webhook', TICKETS_URL: 'https://tickets.example/hook', TICKETS_TOKEN: 'webhook-signing-secret-0123456789' },
       'NODE_ENV=production': { NODE_ENV: 'production' },
     };
     for (const [what, vars] of Object.entries(signals)) {
