@@ -4,36 +4,26 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, ROOT, startApp, type RunningApp } from '../helpers/app-process';
+import type { Page } from 'playwright-core';
+import { ROOT, type RunningApp } from '../helpers/app-process';
+import { openConsole, type ConsoleSession } from '../helpers/console-session';
 
 describe('Local console in Chromium: the portal data (npm start, demo data)', function () {
   this.timeout(120_000);
+  let session: ConsoleSession;
   let app: RunningApp;
-  let browser: Browser;
   let page: Page;
+  let card: ConsoleSession['card'];
+  let command: ConsoleSession['command'];
 
   before(async () => {
-    app = await startApp();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.on('pageerror', (err) => (app.output += `\n[page error] ${err.message}`));
-    await page.goto(`${app.base}/`);
-    await page.getByText('You are Agent (demo.agent)').waitFor();
+    session = await openConsole();
+    ({ app, page, card, command } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    if (app) assert.equal(await app.stop(), 0, `graceful shutdown on SIGTERM should exit 0:\n${app.output}`);
+    await session?.close();
   });
-
-  const card = (text: string | RegExp) => page.locator('.ac-adaptiveCard').filter({ hasText: text }).last();
-
-  async function command(text: string): Promise<void> {
-    const box = page.getByRole('textbox', { name: 'Command' });
-    await box.fill(text);
-    await box.press('Enter');
-  }
 
   it('audit maria.finance: newest first with the vishing indicators; More shows older events', async () => {
     await command('audit maria.finance');
