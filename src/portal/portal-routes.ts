@@ -9,7 +9,7 @@
 //   a post without it changes nothing. Strict CSP (no script at all), no caching, no framing.
 // - rate limits per IP (every post) and per login (challenges). The client address is the TCP peer.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Eta } from 'eta';
 import type restify from 'restify';
@@ -38,8 +38,16 @@ export interface PortalOptions {
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const MAX_BODY = 8 * 1024;
-const VIEWS = path.join(__dirname, 'views');
-const CSS = readFileSync(path.join(__dirname, 'public', 'portal.css'));
+/** src/portal, beside this file or (built code in dist/src/portal) in the source tree. */
+function portalDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    for (const candidate of [dir, path.join(dir, 'src', 'portal')]) if (existsSync(path.join(candidate, 'views', 'layout.eta'))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error('The portal pages (src/portal/views) were not found');
+  }
+}
+const HERE = portalDir();
+const VIEWS = path.join(HERE, 'views');
+const CSS = readFileSync(path.join(HERE, 'public', 'portal.css'));
 
 type Req = restify.Request;
 type Res = restify.Response;
@@ -146,8 +154,8 @@ export function portalMount(o: PortalOptions): RouteMount {
   const signedIn = (c: Current) => c.session.state.user !== undefined;
 
   const routes: RouteMount[] = [
-    (server) => server.get('/portal', (_req: Req, res: Res) => redirect(res, '/portal/')),
-    (server) => server.get('/portal/portal.css', gate, (_req: Req, res: Res) => {
+    (server) => server.get('/portal', async (_req: Req, res: Res) => redirect(res, '/portal/')),
+    (server) => server.get('/portal/portal.css', gate, async (_req: Req, res: Res) => {
       res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=3600', 'X-Content-Type-Options': 'nosniff' });
       res.end(CSS);
     }),
