@@ -24,6 +24,7 @@ import { resolveGroupSettings } from './service/group-settings';
 import { HelpdeskService } from './service/helpdesk-service';
 import { DEFAULT_SETTINGS } from './service/service-deps';
 import { PortalIntake } from './service/portal-intake';
+import { SelfService } from './service/self-service';
 
 export interface Core {
   readonly directory: Directory;
@@ -39,6 +40,8 @@ export interface Core {
   readonly outbox?: SmsOutbox;
   /** What POST /api/portal/pins/verify (and the portal) verify helpdesk PINs with. */
   readonly pinVerifier: PinVerifierDeps;
+  /** The self-service portal's rules (its pages are src/portal/portal-routes.ts). */
+  readonly selfService: SelfService;
   /** The dev outbox of tickets (local mode without TICKETS_KIND): shown in the local console. */
   readonly ticketOutbox?: TicketOutbox;
   close(): Promise<void>;
@@ -107,12 +110,18 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     },
     ...(graph ? { entra: graph } : {}),
   });
+  const selfService = new SelfService({
+    directory, store, clock, logger, cipher: answerCipher, pins: service.pins, protection: groups.protection,
+    decoyKey: deriveKey(masterKey, 'portal-decoys'),
+    settings: { lockAfter: config.portal.lockAfter, questionsAsked: config.portal.questionsAsked, questions: config.portal.questions, minQuestions: config.portal.minQuestions, minAnswerLength: config.portal.minAnswerLength },
+  });
   const portalIntake = new PortalIntake({ directory, store, clock, cipher: answerCipher });
   return {
     directory,
     store,
     service,
     portalIntake,
+    selfService,
     answerCipher,
     ...(sms ? { sms } : {}),
     ...(outbox ? { outbox } : {}),

@@ -11,7 +11,9 @@ import { loadConfig } from './config/load-config';
 import { buildCore } from './core';
 import { createHttpServer } from './http/server';
 import { installGracefulShutdown } from './http/shutdown';
+import { systemClock } from './ports/clock.port';
 import { portalApiMount } from './portal/api/portal-api';
+import { portalMount } from './portal/portal-routes';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
@@ -45,9 +47,16 @@ async function main(): Promise<void> {
   // Escalations the ticket system did not take at once are retried in the background (kept in the store).
   core.service.tickets?.start();
   const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute, pins: core.pinVerifier });
-  const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount, portalApi] });
+  // PORTAL=only serves the end-user portal alone (no chat endpoints, no portal API): exposable on its own.
+  const portal = config.portal.mode === 'off' ? [] : [portalMount({
+    selfService: core.selfService, store: core.store, clock: systemClock, logger, orgName: config.helpdeskSecrets.orgName, production: config.production,
+    sessionIdleMs: config.portal.sessionIdleMs, sessionMaxMs: config.portal.sessionMaxMs,
+    ratePerMinute: config.portal.ratePerMinute, loginRatePerMinute: config.portal.loginRatePerMinute,
+  })];
+  const chat = config.portal.mode === 'only' ? [] : [teams.mount, local.mount, portalApi];
+  const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [...chat, ...portal] });
   let slack: SlackSurface | undefined;
-  if (config.slack) slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack });
+  if (config.slack && config.portal.mode !== 'only') slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack });
 
   // The config decides the bind address (HOST; loopback unless a real credential or peer is configured).
   const host = config.host;

@@ -98,6 +98,23 @@ export interface TicketsConfig {
   readonly timeoutMs: number;
 }
 
+/** The self-service portal (issue 10): PORTAL=on|off|only and its policy. */
+export interface PortalConfig {
+  readonly mode: 'on' | 'off' | 'only';
+  /** Failed challenges before the portal account locks (PORTAL_LOCK_AFTER). */
+  readonly lockAfter: number;
+  readonly questionsAsked: number;
+  /** The questions offered at enrollment. */
+  readonly questions: readonly string[];
+  readonly minQuestions: number;
+  readonly minAnswerLength: number;
+  readonly sessionIdleMs: number;
+  readonly sessionMaxMs: number;
+  /** Form posts per minute per IP address, and challenge attempts per minute per login. */
+  readonly ratePerMinute: number;
+  readonly loginRatePerMinute: number;
+}
+
 export interface Config {
   /** Any real credential or peer configured, or NODE_ENV=production (DESIGN.md "Production mode and surfaces"). */
   readonly production: boolean;
@@ -140,6 +157,7 @@ export interface Config {
   readonly portalData: PortalDataConfig;
   readonly twilio?: TwilioConfig;
   readonly helpdeskSecrets: HelpdeskSecretsConfig;
+  readonly portal: PortalConfig;
   /** Absent → the dev outbox in local mode (`ticketOutbox`), no escalations in production. */
   readonly tickets?: TicketsConfig;
   readonly ticketOutbox: boolean;

@@ -84,6 +84,17 @@ const schema = z.object({
   AUDIT_HEAD_LOG_MINUTES: integer(0, 1440, 10),
   ENROLLMENT_MASK: z.enum(MASK_POLICIES).default('first-last'),
   PORTAL_API_RATE_PER_MINUTE: integer(1, 100_000, 600),
+  // Off by default until the SMS-code sign-in lands (issue 10 is not complete without it).
+  PORTAL: z.enum(['on', 'off', 'only']).default('off'),
+  PORTAL_LOCK_AFTER: integer(1, 100, 5),
+  PORTAL_QUESTIONS_ASKED: integer(1, 10, 3),
+  PORTAL_QUESTIONS: list,
+  PORTAL_MIN_QUESTIONS: integer(1, 10, 3),
+  PORTAL_MIN_ANSWER_LENGTH: integer(1, 100, 3),
+  PORTAL_SESSION_IDLE_MINUTES: integer(1, 120, 10),
+  PORTAL_SESSION_MAX_MINUTES: integer(1, 1440, 30),
+  PORTAL_RATE_PER_MINUTE: integer(1, 100_000, 60),
+  PORTAL_LOGIN_RATE_PER_MINUTE: integer(1, 1000, 10),
   VISHING_FAILED_ANSWERS: integer(2, 100, DEFAULT_INDICATOR_THRESHOLDS.failedAnswersPerHour),
   VISHING_PIN_FAILURES: integer(1, 100, DEFAULT_INDICATOR_THRESHOLDS.pinFailuresPerDay),
   VISHING_LOCKS_PER_IP: integer(2, 1000, DEFAULT_INDICATOR_THRESHOLDS.lockedUsersPerIp),
@@ -303,10 +314,34 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
         lockedUsersPerIp: env.VISHING_LOCKS_PER_IP,
       },
     },
+    portal: {
+      mode: env.PORTAL,
+      lockAfter: env.PORTAL_LOCK_AFTER,
+      questionsAsked: env.PORTAL_QUESTIONS_ASKED,
+      questions: env.PORTAL_QUESTIONS?.length ? env.PORTAL_QUESTIONS : DEFAULT_PORTAL_QUESTIONS,
+      minQuestions: env.PORTAL_MIN_QUESTIONS,
+      minAnswerLength: env.PORTAL_MIN_ANSWER_LENGTH,
+      sessionIdleMs: env.PORTAL_SESSION_IDLE_MINUTES * 60_000,
+      sessionMaxMs: env.PORTAL_SESSION_MAX_MINUTES * 60_000,
+      ratePerMinute: env.PORTAL_RATE_PER_MINUTE,
+      loginRatePerMinute: env.PORTAL_LOGIN_RATE_PER_MINUTE,
+    },
     ...helpdeskSecrets,
   };
   return { ok: true, config };
 }
+
+/** PORTAL_QUESTIONS' default: the questions a user picks from when enrolling. */
+export const DEFAULT_PORTAL_QUESTIONS: readonly string[] = [
+  'What was the name of your first pet?',
+  'In which city were you born?',
+  'What was the first book you loved?',
+  'What was the name of your first school?',
+  'What is your favourite dish?',
+  'What was the make of your first car or bicycle?',
+  'What is the middle name of your oldest sibling?',
+  'What was your childhood nickname?',
+];
 
 function unique(values: readonly string[]): string[] {
   const seen = new Set<string>();

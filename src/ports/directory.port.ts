@@ -34,6 +34,12 @@ export interface Directory {
   unlock(dn: string): Promise<void>;
   /** Set a new password; with mustChange the user must change it at next logon (pwdLastSet = 0). */
   setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void>;
+  /**
+   * Whether `password` is the account's current password, proven by a real bind as that account (AD) on a
+   * connection of its own. False for a wrong password and for an account that may not log on (locked,
+   * disabled, expired); DIR.UNAVAILABLE when the directory cannot be asked. Never logs the password.
+   */
+  checkPassword(dn: string, password: string): Promise<boolean>;
   /** Throws DIR.UNAVAILABLE (or another DIR.* code) when the directory cannot be used. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -8,6 +8,7 @@ import type { ShownSecretRepository } from './shown-secrets.port';
 import type { OneTimeCodeRepository } from './one-time-codes.port';
 import type { ApprovalRepository } from './approvals.port';
 import type { EnrollmentRepository, PortalAccountRepository, PortalEventRepository } from './portal.port';
+import type { PortalSessionRepository } from './portal-sessions.port';
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
@@ -19,6 +20,8 @@ export interface Store {
   readonly portalEvents: PortalEventRepository;
   readonly portalAccounts: PortalAccountRepository;
   readonly enrollments: EnrollmentRepository;
+  /** The self-service portal's server-side sessions. */
+  readonly portalSessions: PortalSessionRepository;
   /** Helpdesk PINs and caller verification codes: HMACs only. */
   readonly pins: OneTimeCodeRepository;
   readonly verificationCodes: OneTimeCodeRepository;

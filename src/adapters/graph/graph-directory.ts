@@ -156,6 +156,11 @@ export class GraphDirectory implements Directory, Entra {
   }
 
   /** An administrative reset: passwordProfile with forceChangePasswordNextSignIn. */
+  /** Graph has no password check for an app (no ROPC): enrollment by password is not offered on Entra. */
+  async checkPassword(): Promise<boolean> {
+    return false;
+  }
+
   async setPassword(objectId: string, password: string, options: { mustChange: boolean }): Promise<void> {
     await this.api.patch(`/users/${objectId}`, { passwordProfile: { forceChangePasswordNextSignIn: options.mustChange, password } });
   }

@@ -53,6 +53,10 @@ export class HybridDirectory implements Directory {
     return this.ad.unlock(dn);
   }
 
+  checkPassword(dn: string, password: string): Promise<boolean> {
+    return this.ad.checkPassword(dn, password);
+  }
+
   setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void> {
     return this.ad.setPassword(dn, password, options);
   }

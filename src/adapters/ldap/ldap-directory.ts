@@ -13,7 +13,7 @@
 // - Every call is bounded by timeoutMs and fails with a DIR.* HelpdeskError (ldap-errors.ts).
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { Attribute, Change, type Client, type Entry, type Filter } from 'ldapts';
+import { Attribute, Change, Client, InvalidCredentialsError, type Entry, type Filter } from 'ldapts';
 import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
 import type { Directory, GroupMatches } from '../../ports/directory.port';
@@ -38,6 +38,7 @@ import {
   phoneMatches,
   searchFilter,
 } from './ldap-filters';
+import { toDirectoryError } from './ldap-errors';
 
 export interface LdapDirectoryOptions {
   /** ldaps://host[:port] — plain ldap:// is refused (the bind password and new passwords travel on it). */
@@ -75,6 +76,9 @@ export class LdapDirectory implements Directory {
   private readonly groupLookup: GroupLookup;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private readonly url: string;
+  private readonly tls: ConnectionOptions;
+  private readonly timeoutMs: number;
   private policy?: { readonly value: Promise<DomainPolicy>; readonly until: number };
 
   constructor(options: LdapDirectoryOptions) {
@@ -84,6 +88,9 @@ export class LdapDirectory implements Directory {
     const timeoutMs = options.timeoutMs ?? 5000;
     this.baseDN = options.baseDN;
     this.bindDN = options.bindDN;
+    this.url = options.url;
+    this.tls = tlsOptions(options.caFile);
+    this.timeoutMs = timeoutMs;
     this.timeLimitS = Math.max(1, Math.ceil(timeoutMs / 1000));
     this.groupLookup = options.groupLookup ?? 'member-of';
     this.logger = options.logger ?? silentLogger;
@@ -92,7 +99,7 @@ export class LdapDirectory implements Directory {
       url: options.url,
       bindDN: options.bindDN,
       bindPassword: options.bindPassword,
-      tlsOptions: tlsOptions(options.caFile),
+      tlsOptions: this.tls,
       timeoutMs,
       size: Math.max(1, options.poolSize ?? 4),
       logger: this.logger,
@@ -206,6 +213,22 @@ export class LdapDirectory implements Directory {
     ];
     await this.pool.run('setPassword', (c) => c.modify(dn, changes), false);
     this.logger.info({ dn, mustChange: options.mustChange }, 'directory password set');
+  }
+
+  async checkPassword(dn: string, password: string): Promise<boolean> {
+    // A bind of its own (never a pooled connection: those stay bound as the service account). An empty
+    // password would be an anonymous bind that "succeeds", so it is refused before asking.
+    if (password.length === 0 || password.length > 512) return false;
+    const client = new Client({ url: this.url, tlsOptions: this.tls, timeout: this.timeoutMs, connectTimeout: this.timeoutMs });
+    try {
+      await client.bind(dn, password);
+      return true;
+    } catch (e) {
+      if (e instanceof InvalidCredentialsError) return false;
+      throw toDirectoryError(e, 'bind', this.url);
+    } finally {
+      await client.unbind().catch(() => undefined);
+    }
   }
 
   async ping(): Promise<void> {

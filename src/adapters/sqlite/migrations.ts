@@ -256,6 +256,19 @@ CREATE TABLE escalation_comments (
 CREATE INDEX escalation_comments_unsent ON escalation_comments (ref) WHERE sent_at IS NULL;
 `;
 
+// The self-service portal's sessions (issue 10): the SHA-256 of the cookie's token, the CSRF token, the
+// state between pages (never a secret), for the idle and absolute lifetimes.
+const PORTAL_SESSIONS = `
+CREATE TABLE portal_sessions (
+  id_hash    TEXT PRIMARY KEY,
+  csrf       TEXT NOT NULL,
+  state      TEXT NOT NULL CHECK (json_valid(state)),
+  created_at INTEGER NOT NULL,
+  seen_at    INTEGER NOT NULL
+);
+CREATE INDEX portal_sessions_seen_at ON portal_sessions (seen_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -263,5 +276,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'portal intake: event ids, unknown users, event indexes', sql: PORTAL_INTAKE },
   { version: 5, name: 'helpdesk PINs: verification codes, approval details', sql: PINS_CODES_APPROVALS },
   { version: 6, name: 'escalation tickets and their pending comments', sql: ESCALATION_TICKETS },
+  { version: 7, name: 'self-service portal sessions', sql: PORTAL_SESSIONS },
 ];
 

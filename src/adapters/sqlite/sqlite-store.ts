@@ -18,6 +18,7 @@ import { sqliteShownSecrets } from './sqlite-shown-secrets';
 import { sqliteOneTimeCodes } from './sqlite-one-time-codes';
 import { sqliteApprovals } from './sqlite-approvals';
 import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalEvents } from './sqlite-portal';
+import { sqlitePortalSessions } from './sqlite-portal-sessions';
 import { guard } from './store-unavailable';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 2000;
@@ -68,6 +69,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalEvents: sqlitePortalEvents(db),
     portalAccounts: sqlitePortalAccounts(db),
     enrollments: sqliteEnrollments(db),
+    portalSessions: sqlitePortalSessions(db),
     pins: sqliteOneTimeCodes(db, 'pins'),
     verificationCodes: sqliteOneTimeCodes(db, 'verification_codes'),
     approvals: sqliteApprovals(db),

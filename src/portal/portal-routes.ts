@@ -1,0 +1,287 @@
+// The self-service portal's pages at /portal/ (issue 10): server-rendered forms (Eta templates, escaped by
+// default), no JavaScript. This file translates HTTP to SelfService calls and owns the web security:
+// - who: anyone who reaches the port in production; in local mode only this machine (loopback peer and a
+//   localhost Host, as the other local surfaces). What proves who they are: a passed challenge, held by a
+//   server-side session (store table portal_sessions; the cookie holds a random token, the store its hash).
+// - sessions: idle and absolute lifetimes, a new id after a passed challenge; cookie HttpOnly,
+//   SameSite=Strict, and in production Secure with the __Host- prefix.
+// - every form carries the session's CSRF token (synchronizer token, compared in constant time);
+//   a post without it changes nothing. Strict CSP (no script at all), no caching, no framing.
+// - rate limits per IP (every post) and per login (challenges). The client address is the TCP peer.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Eta } from 'eta';
+import type restify from 'restify';
+import type { RouteMount } from '../http/server';
+import { localOnly } from '../http/local-only';
+import type { Clock } from '../ports/clock.port';
+import type { Logger } from '../ports/logger.port';
+import type { PortalSession, PortalSessionState } from '../ports/portal-sessions.port';
+import type { Store } from '../ports/store.port';
+import { LOCKED_MESSAGE, type Origin, type SelfService } from '../service/self-service';
+import { RateLimiter } from './api/rate-limiter';
+
+export interface PortalOptions {
+  readonly selfService: SelfService;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly orgName: string;
+  /** Production: Secure cookies, any client address; otherwise this machine only. */
+  readonly production: boolean;
+  readonly sessionIdleMs: number;
+  readonly sessionMaxMs: number;
+  readonly ratePerMinute: number;
+  readonly loginRatePerMinute: number;
+}
+
+const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const MAX_BODY = 8 * 1024;
+/** src/portal, beside this file or (built code in dist/src/portal) in the source tree. */
+function portalDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    for (const candidate of [dir, path.join(dir, 'src', 'portal')]) if (existsSync(path.join(candidate, 'views', 'layout.eta'))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error('The portal pages (src/portal/views) were not found');
+  }
+}
+const HERE = portalDir();
+const VIEWS = path.join(HERE, 'views');
+const CSS = readFileSync(path.join(HERE, 'public', 'portal.css'));
+
+type Req = restify.Request;
+type Res = restify.Response;
+
+interface Current {
+  readonly token: string;
+  session: PortalSession;
+}
+
+export function portalMount(o: PortalOptions): RouteMount {
+  const eta = new Eta({ views: VIEWS, autoEscape: true, cache: true });
+  const cookieName = o.production ? '__Host-mypass-portal' : 'mypass-portal';
+  const perIp = new RateLimiter(o.ratePerMinute, () => o.clock.now().getTime());
+  const perLogin = new RateLimiter(o.loginRatePerMinute, () => o.clock.now().getTime());
+  const gate = localOnly(o.production);
+  const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+  async function newSession(res: Res, state: PortalSessionState = {}): Promise<Current> {
+    const token = randomBytes(32).toString('base64url');
+    const now = o.clock.now();
+    const session: PortalSession = { idHash: hash(token), csrf: randomBytes(32).toString('base64url'), state, createdAt: now, seenAt: now };
+    await o.store.portalSessions.create(session);
+    res.header('Set-Cookie', `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict${o.production ? '; Secure' : ''}`);
+    return { token, session };
+  }
+
+  async function currentSession(req: Req, res: Res): Promise<Current> {
+    const token = cookieValue(req.headers.cookie, cookieName);
+    const now = o.clock.now().getTime();
+    if (token && /^[A-Za-z0-9_-]{43}$/.test(token)) {
+      const session = await o.store.portalSessions.get(hash(token));
+      if (session && now - session.seenAt.getTime() <= o.sessionIdleMs && now - session.createdAt.getTime() <= o.sessionMaxMs) {
+        return { token, session };
+      }
+      if (session) await o.store.portalSessions.delete(session.idHash);
+    }
+    return newSession(res);
+  }
+
+  async function save(c: Current, state: PortalSessionState): Promise<void> {
+    c.session = { ...c.session, state };
+    await o.store.portalSessions.save(c.session.idHash, state, o.clock.now());
+  }
+
+  function send(res: Res, status: number, title: string, body: string, extra: { notice?: string; error?: string } = {}): void {
+    const html = eta.render('./layout', { title, org: o.orgName, body, ...extra });
+    res.writeHead(status, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': CSP,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+    });
+    res.end(html);
+  }
+
+  function page(res: Res, c: Current, title: string, view: string, data: Record<string, unknown>): Promise<void> {
+    const { notice, error, ...rest } = c.session.state;
+    const body = eta.render(`./${view}`, { csrf: c.session.csrf, ...data });
+    send(res, 200, title, body, { ...(notice ? { notice } : {}), ...(error ? { error } : {}) });
+    return notice || error ? save(c, rest) : Promise.resolve();
+  }
+
+  function redirect(res: Res, to: string): void {
+    res.writeHead(303, { Location: to, 'Cache-Control': 'no-store' });
+    res.end();
+  }
+
+  function message(res: Res, status: number, title: string, text: { notice?: string; error?: string }, link = { href: '/portal/', link: 'Back to the start' }): void {
+    send(res, status, title, eta.render('./message', link), text);
+  }
+
+  const origin = (req: Req): Origin => ({ ip: req.socket.remoteAddress ?? 'unknown', userAgent: String(req.headers['user-agent'] ?? '') });
+
+  /** GET handlers: the session (made if missing). */
+  const get = (route: string, fn: (req: Req, res: Res, c: Current) => Promise<void>) => (server: restify.Server) =>
+    server.get(route, gate, async (req: Req, res: Res) => {
+      try {
+        await fn(req, res, await currentSession(req, res));
+      } catch (err) {
+        o.logger.error({ err, path: req.path() }, 'portal page failed');
+        message(res, 500, 'Something went wrong', { error: 'Something went wrong on our side. Please try again later or call the helpdesk.' });
+      }
+    });
+
+  /** POST handlers: rate per IP, a form body, the session's CSRF token; then the handler. */
+  const post = (route: string, fn: (req: Req, res: Res, c: Current, form: URLSearchParams) => Promise<void>) => (server: restify.Server) =>
+    server.post(route, gate, async (req: Req, res: Res) => {
+      try {
+        if (!perIp.take(origin(req).ip).ok) return message(res, 429, 'Please wait', { error: 'Too many attempts from your network. Please wait a minute and try again.' });
+        const form = await readForm(req);
+        const c = await currentSession(req, res);
+        if (!form || !sameToken(form.get('csrf') ?? '', c.session.csrf)) {
+          return message(res, 403, 'Please start again', { error: 'This form has expired or was not sent by this portal. Nothing was changed.' });
+        }
+        await fn(req, res, c, form);
+      } catch (err) {
+        o.logger.error({ err, path: req.path() }, 'portal action failed');
+        message(res, 500, 'Something went wrong', { error: 'Something went wrong on our side. Please try again later or call the helpdesk.' });
+      }
+    });
+
+  const signedIn = (c: Current) => c.session.state.user !== undefined;
+
+  const routes: RouteMount[] = [
+    (server) => server.get('/portal', async (_req: Req, res: Res) => redirect(res, '/portal/')),
+    (server) => server.get('/portal/portal.css', gate, async (_req: Req, res: Res) => {
+      res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=3600', 'X-Content-Type-Options': 'nosniff' });
+      res.end(CSS);
+    }),
+    get('/portal/', async (_req, res, c) => {
+      if (signedIn(c)) return redirect(res, '/portal/home');
+      await page(res, c, 'Sign in', 'sign-in', { login: c.session.state.login ?? '' });
+    }),
+    post('/portal/sign-in', async (_req, res, c, form) => {
+      const login = (form.get('login') ?? '').trim().slice(0, 256);
+      const method = form.get('method');
+      if (!login || (method !== 'pin' && method !== 'questions' && method !== 'password')) {
+        await save(c, { error: 'Please type your login and choose how to prove it is you.' });
+        return redirect(res, '/portal/');
+      }
+      await save(c, { login, method });
+      redirect(res, '/portal/challenge');
+    }),
+    get('/portal/challenge', async (_req, res, c) => {
+      const { login, method } = c.session.state;
+      if (!login || !method || signedIn(c)) return redirect(res, '/portal/');
+      let questions: { position: number; question: string }[] = [];
+      if (method === 'questions') {
+        questions = await o.selfService.questionsFor(login);
+        await save(c, { ...c.session.state, asked: questions.map((q) => q.position) });
+      }
+      const title = method === 'pin' ? 'Your helpdesk PIN' : method === 'password' ? 'Your current password' : 'Your security questions';
+      await page(res, c, title, 'challenge', { login, method, questions });
+    }),
+    post('/portal/challenge', async (req, res, c, form) => {
+      const { login, method, asked } = c.session.state;
+      if (!login || !method || signedIn(c)) return redirect(res, '/portal/');
+      if (!perLogin.take(login.toLowerCase()).ok) return message(res, 429, 'Please wait', { error: 'Too many attempts for this login. Please wait a minute and try again.' });
+      const from = origin(req);
+      const result = method === 'pin' ? await o.selfService.challengePin(login, form.get('pin') ?? '', from)
+        : method === 'password' ? await o.selfService.challengePassword(login, form.get('password') ?? '', from)
+          : await o.selfService.challengeQuestions(login, (asked ?? []).map((position, i) => ({ position, answer: form.get(`answer${i}`) ?? '' })), from);
+      if (result.ok) {
+        // A new session id once the user is proven (no fixation); the old one is gone.
+        await o.store.portalSessions.delete(c.session.idHash);
+        await newSession(res, { login, user: result.user, access: method === 'password' ? 'enroll' : 'full', method });
+        return redirect(res, method === 'password' ? '/portal/enroll' : '/portal/home');
+      }
+      if (result.reason === 'locked') {
+        await save(c, {});
+        return message(res, 403, 'Portal account locked', { error: LOCKED_MESSAGE });
+      }
+      await save(c, { login, method, error: 'That did not match. Please try again.' });
+      redirect(res, '/portal/challenge');
+    }),
+    get('/portal/home', async (_req, res, c) => {
+      if (!signedIn(c)) return redirect(res, '/portal/');
+      await page(res, c, 'Your account', 'home', { login: c.session.state.login, full: c.session.state.access === 'full' });
+    }),
+    post('/portal/unlock', async (req, res, c) => {
+      const { user } = c.session.state;
+      if (!user || c.session.state.access !== 'full') return redirect(res, '/portal/');
+      const done = await o.selfService.unlockAccount(user, origin(req));
+      await save(c, { ...c.session.state, ...(done.ok ? { notice: 'Your account is unlocked. You can sign in to your computer again.' } : { error: done.message }) });
+      redirect(res, '/portal/home');
+    }),
+    get('/portal/password', async (_req, res, c) => {
+      if (!signedIn(c) || c.session.state.access !== 'full') return redirect(res, '/portal/');
+      await page(res, c, 'Reset my password', 'password', {});
+    }),
+    post('/portal/password', async (req, res, c, form) => {
+      const { user } = c.session.state;
+      if (!user || c.session.state.access !== 'full') return redirect(res, '/portal/');
+      const done = await o.selfService.resetPassword(user, form.get('password') ?? '', form.get('repeat') ?? '', origin(req));
+      if (!done.ok) {
+        await save(c, { ...c.session.state, error: done.message });
+        return redirect(res, '/portal/password');
+      }
+      await save(c, { ...c.session.state, notice: 'Your new password is set. Use it from now on.' });
+      redirect(res, '/portal/home');
+    }),
+    get('/portal/enroll', async (_req, res, c) => {
+      if (!signedIn(c)) return redirect(res, '/portal/');
+      const s = o.selfService.settings;
+      await page(res, c, 'Your security questions', 'enroll', { questions: s.questions, minQuestions: s.minQuestions, minAnswerLength: s.minAnswerLength });
+    }),
+    post('/portal/enroll', async (req, res, c, form) => {
+      const { user } = c.session.state;
+      if (!user) return redirect(res, '/portal/');
+      const answers = Array.from({ length: o.selfService.settings.minQuestions }, (_, i) => ({ question: form.get(`question${i}`) ?? '', answer: form.get(`answer${i}`) ?? '' }));
+      const done = await o.selfService.enroll(user, answers, origin(req));
+      if (!done.ok) {
+        await save(c, { ...c.session.state, error: done.message });
+        return redirect(res, '/portal/enroll');
+      }
+      await save(c, { ...c.session.state, notice: 'Your security questions are saved.' });
+      redirect(res, '/portal/home');
+    }),
+    post('/portal/sign-out', async (_req, res, c) => {
+      await o.store.portalSessions.delete(c.session.idHash);
+      res.header('Set-Cookie', `${cookieName}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${o.production ? '; Secure' : ''}`);
+      message(res, 200, 'Signed out', { notice: 'You are signed out.' });
+    }),
+  ];
+  return (server) => {
+    for (const mount of routes) mount(server);
+  };
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The form body (urlencoded, at most 8 KB); undefined for anything else. */
+async function readForm(req: Req): Promise<URLSearchParams | undefined> {
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) return undefined;
+    chunks.push(chunk);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
