@@ -202,18 +202,23 @@ export class GraphDirectory implements Directory, Entra {
 
   async createTemporaryAccessPass(objectId: string, options: { lifetimeMinutes: number; oneTime: boolean }): Promise<TemporaryAccessPass> {
     // Not retried: a repeat would replace the pass the first request may already have created.
-    const created = await this.api.post<{ temporaryAccessPass?: string; startDateTime?: string; lifetimeInMinutes?: number; isUsableOnce?: boolean }>(
+    const created = await this.api.post<{ id?: string; temporaryAccessPass?: string; startDateTime?: string; lifetimeInMinutes?: number; isUsableOnce?: boolean }>(
       `/users/${objectId}/authentication/temporaryAccessPassMethods`,
       { lifetimeInMinutes: options.lifetimeMinutes, isUsableOnce: options.oneTime },
       { retry: false },
     );
-    if (!created.temporaryAccessPass) throw new HelpdeskError('DIR.ERROR', 'Graph created no Temporary Access Pass');
+    if (!created.temporaryAccessPass || !created.id) throw new HelpdeskError('DIR.ERROR', 'Graph created no Temporary Access Pass');
     return {
+      id: created.id,
       value: created.temporaryAccessPass,
       startsAt: created.startDateTime ? new Date(created.startDateTime) : new Date(),
       lifetimeMinutes: created.lifetimeInMinutes ?? options.lifetimeMinutes,
       oneTime: created.isUsableOnce ?? options.oneTime,
     };
+  }
+
+  async deleteTemporaryAccessPass(objectId: string, methodId: string): Promise<void> {
+    await this.api.delete(`/users/${objectId}/authentication/temporaryAccessPassMethods/${encodeURIComponent(methodId)}`);
   }
 
   async revokeSessions(objectId: string): Promise<void> {
