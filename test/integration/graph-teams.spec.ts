@@ -91,6 +91,8 @@ describe('Entra ID through Graph over the Teams protocol', function () {
           methods: ['passwordAuthenticationMethod', 'microsoftAuthenticatorAuthenticationMethod', 'phoneAuthenticationMethod', 'phoneAuthenticationMethod'],
         },
         { id: oid(5), userPrincipalName: 'jsmith@corp.example.test', displayName: 'Jane Smith', onPremisesSyncEnabled: true, onPremisesSamAccountName: USERS.jsmith, memberOf: [GLOBAL_ADMIN] },
+        // Cloud-only: in Entra, not in AD.
+        { id: oid(6), userPrincipalName: 'dora.doe@corp.example.test', displayName: 'Dora Doe', department: 'Cloud Sales', mobilePhone: '+1 555 0166' },
       ];
       logger = recordingLogger();
       const graph = graphDirectory(fake);
@@ -145,6 +147,45 @@ describe('Entra ID through Graph over the Teams protocol', function () {
       assert.match(text, /Global Administrator \(protected\)/);
       assert.equal(button(card, VERBS.passwordResetView), undefined);
       assert.equal(button(card, VERBS.tapView), undefined);
+    });
+
+    describe('both directories: Samba AD first, then cloud-only Entra users', () => {
+      const supervisor = member(1, 'Paul Plain');
+      const agent = member(3, 'Alice Agent');
+      const dora = oid(6);
+
+      it('`user` finds a cloud-only user through Graph when AD has none: an Entra card, no AD unlock, the cloud actions', async () => {
+        const card = await say(supervisor, 'user dora');
+        const text = cardText(card);
+        assert.match(text, /Dora Doe/);
+        assert.match(text, /Cloud Sales/);
+        assert.match(text, /cloud-only/);
+        assert.equal(button(card, VERBS.accountUnlock), undefined, 'no AD unlock on a cloud-only user');
+        assert.ok(button(card, VERBS.passwordResetView));
+        assert.ok(button(card, VERBS.tapView));
+        const search = fake.graphRequests().find((r) => r.path === '/v1.0/users' && r.query.get('$search') === '"displayName:dora" OR "mail:dora" OR "userPrincipalName:dora"');
+        assert.ok(search, 'searched in Graph');
+      });
+
+      it('a name in both lists each user once: the AD user, then the cloud-only one (not the synced copy of the AD user)', async () => {
+        const card = await say(agent, 'user doe');
+        const text = cardText(card);
+        assert.equal(text.match(/John Doe/g)?.length, 1, text);
+        assert.match(text, /Dora Doe/);
+        assert.ok(text.indexOf('John Doe') < text.indexOf('Dora Doe'), 'AD first');
+      });
+
+      it('unlock of a cloud-only user is refused; a supervisor\'s reset goes to Graph (PATCH passwordProfile, then revoke)', async () => {
+        assert.match(cardText(await say(agent, 'unlock dora.doe@corp.example.test')), /not available/i);
+        const confirm = await click(supervisor, button(await say(supervisor, 'user dora.doe@corp.example.test'), VERBS.passwordResetView));
+        const done = await click(supervisor, button(confirm, VERBS.confirmAccept));
+        const set = fake.passwords.get(dora);
+        assert.ok(set, 'set through Graph, not LDAP');
+        assert.equal(set.forceChange, true);
+        assert.deepEqual(fake.revoked, [dora]);
+        assert.match(cardText(done), /sign-in sessions were revoked/);
+        assert.ok(!logger.text().includes(set.password));
+      });
     });
   });
 

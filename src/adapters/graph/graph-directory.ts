@@ -96,25 +96,25 @@ export class GraphDirectory implements Directory, Entra {
   }
 
   async search(query: string, limit: number): Promise<DirectoryEntry[]> {
-    const q = query.trim();
-    if (q === '' || q.length > 256 || !Number.isInteger(limit) || limit <= 0) return [];
-    const exact = await this.users(`userPrincipalName eq ${odataString(q)} or mail eq ${odataString(q)}`, limit);
-    if (exact.length > 0 || q.includes('@')) return exact;
-    // Names and logins by prefix: $search tokenises displayName, mail and UPN (advanced query).
-    const search = ['displayName', 'mail', 'userPrincipalName'].map((p) => searchTerm(p, q)).join(' OR ');
-    const found = await this.api.list<GraphUser>('/users', { select: USER_SELECT, search, top: limit, max: limit, eventual: true });
-    return found.map(toEntry).sort((a, b) => a.displayName.localeCompare(b.displayName) || a.dn.localeCompare(b.dn));
+    return (await this.searchUsers(query, limit)).map(toEntry);
+  }
+
+  /** Hybrid: the users AD does not have — those not synced from on-premises (Entra Connect / Cloud Sync). */
+  async searchCloudOnly(query: string, limit: number): Promise<DirectoryEntry[]> {
+    // Synced users take rows of Graph's answer: ask for more than are wanted, keep the cloud-only ones.
+    const found = await this.searchUsers(query, Math.min(limit * 3, 999));
+    return found.filter(isCloudOnly).slice(0, limit).map(toEntry);
   }
 
   async findByLogin(login: string): Promise<DirectoryEntry | null> {
-    const l = login.trim();
-    if (l === '' || l.length > 256) return null;
-    const found = isObjectId(l)
-      ? await this.userOrNull(l)
-      : await this.users(`userPrincipalName eq ${odataString(l)} or mail eq ${odataString(l)}`, 2);
-    const list = Array.isArray(found) ? found : found ? [toEntry(found)] : [];
-    if (list.length > 1) throw new HelpdeskError('DIR.AMBIGUOUS', `several Entra users answer to "${l}"`, { query: l });
-    return list[0] ?? null;
+    const user = await this.findUserByLogin(login);
+    return user ? toEntry(user) : null;
+  }
+
+  /** Hybrid: the cloud-only user with this UPN, mail or object id; a synced one is AD's to answer. */
+  async findCloudOnlyByLogin(login: string): Promise<DirectoryEntry | null> {
+    const user = await this.findUserByLogin(login);
+    return user && isCloudOnly(user) ? toEntry(user) : null;
   }
 
   async resolveGroups(names: readonly string[]): Promise<GroupMatches[]> {
@@ -227,8 +227,29 @@ export class GraphDirectory implements Directory, Entra {
 
   // ------------------------------------------------------------------------------------------ helpers
 
-  private async users(filter: string, max: number): Promise<DirectoryEntry[]> {
-    return (await this.api.list<GraphUser>('/users', { select: USER_SELECT, filter, top: max, max })).map(toEntry);
+  private users(filter: string, max: number): Promise<GraphUser[]> {
+    return this.api.list<GraphUser>('/users', { select: USER_SELECT, filter, top: max, max });
+  }
+
+  private async searchUsers(query: string, limit: number): Promise<GraphUser[]> {
+    const q = query.trim();
+    if (q === '' || q.length > 256 || !Number.isInteger(limit) || limit <= 0) return [];
+    const exact = await this.users(`userPrincipalName eq ${odataString(q)} or mail eq ${odataString(q)}`, limit);
+    if (exact.length > 0 || q.includes('@')) return exact;
+    // Names and logins by prefix: $search tokenises displayName, mail and UPN (advanced query).
+    const search = ['displayName', 'mail', 'userPrincipalName'].map((p) => searchTerm(p, q)).join(' OR ');
+    const found = await this.api.list<GraphUser>('/users', { select: USER_SELECT, search, top: limit, max: limit, eventual: true });
+    const name = (u: GraphUser) => val(u.displayName) ?? val(u.userPrincipalName) ?? u.id;
+    return found.sort((a, b) => name(a).localeCompare(name(b)) || a.id.localeCompare(b.id));
+  }
+
+  private async findUserByLogin(login: string): Promise<GraphUser | null> {
+    const l = login.trim();
+    if (l === '' || l.length > 256) return null;
+    if (isObjectId(l)) return this.userOrNull(l);
+    const list = await this.users(`userPrincipalName eq ${odataString(l)} or mail eq ${odataString(l)}`, 2);
+    if (list.length > 1) throw new HelpdeskError('DIR.AMBIGUOUS', `several Entra users answer to "${l}"`, { query: l });
+    return list[0] ?? null;
   }
 
   private userOrNull(objectId: string): Promise<GraphUser | null> {
@@ -273,6 +294,10 @@ export class GraphDirectory implements Directory, Entra {
       throw e;
     }
   }
+}
+
+function isCloudOnly(u: GraphUser): boolean {
+  return u.onPremisesSyncEnabled !== true;
 }
 
 function notFoundAsNull(e: unknown): null {
