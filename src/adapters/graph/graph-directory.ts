@@ -87,9 +87,19 @@ export function methodKind(odataType: string | undefined): string {
   return (odataType ?? '').replace(/^#microsoft\.graph\./, '').replace(/AuthenticationMethod$/, '') || 'unknown';
 }
 
+/** How long a directory user's linked Entra account (the match and its groups) is reused: one details card asks twice. */
+export const LINK_TTL_MS = 30_000;
+const MAX_LINKS = 2000;
+
+interface Link {
+  readonly user: GraphUser;
+  readonly groups: GroupRef[];
+}
+
 export class GraphDirectory implements Directory, Entra {
   readonly source = 'graph' as const;
   readonly api: GraphApi;
+  private readonly links = new Map<string, { readonly at: number; readonly value: Promise<Link | null> }>();
 
   constructor(options: GraphApiOptions | GraphApi) {
     this.api = options instanceof GraphApi ? options : new GraphApi(options);
@@ -179,9 +189,10 @@ export class GraphDirectory implements Directory, Entra {
   }
 
   async linkedAccount(entry: DirectoryEntry): Promise<EntraAccount | null> {
-    const user = await this.matching(entry);
-    if (!user) return null;
-    const [methods, groups, lastSignIn] = await Promise.all([this.methods(user.id), this.groupsOf(user.id), this.lastSignIn(user.id)]);
+    const link = await this.link(entry);
+    if (!link) return null;
+    const { user, groups } = link;
+    const [methods, lastSignIn] = await Promise.all([this.methods(user.id), this.lastSignIn(user.id)]);
     return {
       id: user.id,
       userPrincipalName: val(user.userPrincipalName) ?? user.id,
@@ -196,8 +207,32 @@ export class GraphDirectory implements Directory, Entra {
   }
 
   async linkedGroups(entry: DirectoryEntry): Promise<GroupRef[]> {
-    const user = await this.matching(entry);
-    return user ? this.groupsOf(user.id) : [];
+    return (await this.link(entry))?.groups ?? [];
+  }
+
+  /**
+   * The linked account and its groups, reused for LINK_TTL_MS (a card's protection check and its Entra
+   * lines ask for the same). Failures are not kept. Roles of the acting user never come from here.
+   */
+  private link(entry: DirectoryEntry): Promise<Link | null> {
+    const key = `${entry.source}:${entry.dn.toLowerCase()}`;
+    const now = Date.now();
+    const hit = this.links.get(key);
+    if (hit && now - hit.at < LINK_TTL_MS) return hit.value;
+    const value = (async () => {
+      const user = await this.matching(entry);
+      return user ? { user, groups: await this.groupsOf(user.id) } : null;
+    })();
+    this.links.delete(key);
+    this.links.set(key, { at: now, value });
+    value.catch(() => {
+      if (this.links.get(key)?.value === value) this.links.delete(key);
+    });
+    for (const [k, v] of this.links) {
+      if (this.links.size <= MAX_LINKS && now - v.at < LINK_TTL_MS) break;
+      this.links.delete(k);
+    }
+    return value;
   }
 
   async createTemporaryAccessPass(objectId: string, options: { lifetimeMinutes: number; oneTime: boolean }): Promise<TemporaryAccessPass> {
@@ -258,10 +293,15 @@ export class GraphDirectory implements Directory, Entra {
 
   /**
    * The Entra user behind an entry: a Graph entry is itself; an AD user is the synced account whose
+   * onPremisesImmutableId is its objectGUID (base64; the sync's source anchor), else the one whose
    * onPremisesSamAccountName is its login (the one with its DN when several forests sync), else its UPN.
    */
   private async matching(entry: DirectoryEntry): Promise<GraphUser | null> {
     if (entry.source === 'graph') return this.userOrNull(entry.dn);
+    if (entry.immutableId) {
+      const byAnchor = await this.users(`onPremisesImmutableId eq ${odataString(entry.immutableId)}`, 2);
+      if (byAnchor.length === 1) return byAnchor[0] ?? null;
+    }
     const bySam = await this.api.list<GraphUser>('/users', {
       select: USER_SELECT,
       filter: `onPremisesSamAccountName eq ${odataString(entry.sAMAccountName)}`,
