@@ -10,11 +10,12 @@ export type Command =
   | { readonly name: 'unlock-portal'; readonly user: string }
   | { readonly name: 'pin'; readonly user: string; readonly delivery: 'sms' | 'view' }
   | { readonly name: 'reset'; readonly user: string; readonly delivery: 'sms' | 'view' }
+  | { readonly name: 'tap'; readonly user: string; readonly delivery: 'sms' | 'view' }
   | { readonly name: 'verify'; readonly user: string }
   | { readonly name: 'escalate'; readonly user: string; readonly reason: string };
 
 export type CommandName = Command['name'];
 
 export const COMMAND_NAMES: readonly CommandName[] = [
-  'help', 'user', 'audit', 'sync', 'enrollment', 'unlock', 'unlock-portal', 'pin', 'reset', 'verify', 'escalate',
+  'help', 'user', 'audit', 'sync', 'enrollment', 'unlock', 'unlock-portal', 'pin', 'reset', 'tap', 'verify', 'escalate',
 ];

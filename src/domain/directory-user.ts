@@ -70,6 +70,8 @@ export interface DirectoryEntry {
    * its transitive groups need one round trip less; undefined when not read.
    */
   readonly memberOf?: readonly string[];
+  /** AD: base64 of the objectGUID, which Entra Connect syncs as onPremisesImmutableId (the linked account's anchor). */
+  readonly immutableId?: string;
   readonly source: DirectorySource;
 }
 

@@ -24,6 +24,8 @@ export interface EntraAccount {
 
 /** A Temporary Access Pass as Graph created it. `value` is the secret: shown once to its viewer, nowhere else. */
 export interface TemporaryAccessPass {
+  /** The method's id, to delete it (a pass that could not be delivered). */
+  readonly id: string;
   readonly value: string;
   readonly startsAt: Date;
   readonly lifetimeMinutes: number;

@@ -13,6 +13,7 @@ export const ACTIONS = {
   'pin.view': { role: 'supervisor', destructive: true, targetsAccount: true },
   'password.reset': { role: 'agent', destructive: true, targetsAccount: true },
   'password.reset.view': { role: 'supervisor', destructive: true, targetsAccount: true },
+  'tap.sms': { role: 'agent', destructive: true, targetsAccount: true },
   'tap.view': { role: 'supervisor', destructive: true, targetsAccount: true },
   'verify.send': { role: 'agent', destructive: false, targetsAccount: false },
   'ticket.escalate': { role: 'agent', destructive: false, targetsAccount: false },

@@ -22,6 +22,8 @@ export const VERBS = {
   auditMore: 'audit.more',
   /** Supervisor: create an Entra Temporary Access Pass and show it once (private chats only). data: { user } */
   tapView: 'tap.view',
+  /** Agent: an Entra Temporary Access Pass by SMS (leads to a confirm card). data: { user } */
+  tapSms: 'tap.sms',
   /** Agent: a helpdesk PIN by SMS (leads to a confirm card). data: { user } */
   pinSms: 'pin.sms',
   /** Supervisor: a PIN shown once; an agent's press becomes an approval request. data: { user } */

@@ -1,10 +1,13 @@
-// Approval requests (an agent's `pin view`): who asked, for whom, and the one decision. The first decision
+// Approval requests (an agent's `pin view` or `tap view`): who asked, for whom, and the one decision. The first decision
 // wins atomically; a decided, expired or already-shown request cannot change again.
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
 
+/** What an approval lets the requester see once: a helpdesk PIN or an Entra Temporary Access Pass. */
+export type ApprovalKind = 'pin.view' | 'tap.view';
+
 export interface Approval {
   readonly id: string;
-  readonly kind: 'pin.view';
+  readonly kind: ApprovalKind;
   /** The requester's login and the chat account they asked from (who alone may see the PIN). */
   readonly requester: string;
   readonly requesterChatUserId: string;
@@ -27,10 +30,10 @@ export type Decision = { readonly ok: true; readonly approval: Approval } | { re
 export interface ApprovalRepository {
   create(approval: Approval): Promise<void>;
   find(id: string, now: Date): Promise<Approval | undefined>;
-  /** An open request of this requester for this target (asking again does not open a second one). */
-  findPending(requester: string, target: string, now: Date): Promise<Approval | undefined>;
+  /** An open request of this kind, requester and target (asking again does not open a second one). */
+  findPending(kind: ApprovalKind, requester: string, target: string, now: Date): Promise<Approval | undefined>;
   /** pending → approved|denied, only if still pending and unexpired at `now`: one decision wins. */
   decide(id: string, status: 'approved' | 'denied', by: string, byName: string, now: Date): Promise<Decision>;
-  /** Marks an approved request's PIN as shown; true only for the first call. */
+  /** Marks an approved request's secret as shown; true only for the first call. */
   markShown(id: string, now: Date): Promise<boolean>;
 }

@@ -20,6 +20,8 @@ export interface Entra {
   /** The linked account's transitive groups and roles (hybrid protection); [] when there is none. */
   linkedGroups(entry: DirectoryEntry): Promise<GroupRef[]>;
   createTemporaryAccessPass(objectId: string, options: { lifetimeMinutes: number; oneTime: boolean }): Promise<TemporaryAccessPass>;
+  /** Deletes a Temporary Access Pass method (one that could not be delivered). */
+  deleteTemporaryAccessPass(objectId: string, methodId: string): Promise<void>;
   /** Invalidates refresh tokens and session cookies (revokeSignInSessions). */
   revokeSessions(objectId: string): Promise<void>;
 }

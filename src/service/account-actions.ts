@@ -2,10 +2,10 @@
 import type { DirectoryEntry } from '../domain/directory-user';
 import type { Action } from '../domain/policy';
 
-export type AccountAction = Extract<Action, 'account.unlock' | 'password.reset.view' | 'portal.unlock' | 'tap.view' | 'pin.sms' | 'pin.view' | 'password.reset'>;
+export type AccountAction = Extract<Action, 'account.unlock' | 'password.reset.view' | 'portal.unlock' | 'tap.view' | 'tap.sms' | 'pin.sms' | 'pin.view' | 'password.reset'>;
 
 /** Actions whose secret goes to the user's mobile: the agent never sees it. */
-export const BY_SMS: ReadonlySet<AccountAction> = new Set(['pin.sms', 'password.reset']);
+export const BY_SMS: ReadonlySet<AccountAction> = new Set(['pin.sms', 'password.reset', 'tap.sms']);
 
 interface Wording {
   readonly title: string;
@@ -44,6 +44,13 @@ export const ACCOUNT_ACTIONS: Record<AccountAction, Wording> = {
       `Create a Temporary Access Pass for ${name}? It replaces any pass they have, is shown to you once, and lets them sign in to Entra ID and register a method.`,
     warnings: () => [],
     requiresPrivateView: true,
+  },
+  'tap.sms': {
+    title: 'Send a Temporary Access Pass',
+    question: (name) =>
+      `Send a new Temporary Access Pass to the mobile of ${name}? It replaces any pass they have and lets them sign in to Entra ID and register a method; you won't see it.`,
+    warnings: () => [],
+    requiresPrivateView: false,
   },
   'password.reset': {
     title: 'Reset password by SMS',

@@ -1,24 +1,39 @@
-// Supervisor approvals of an agent's `pin <user> view` (DESIGN "Roles and rules"). The agent's command
+// Supervisor approvals of an agent's `pin <user> view` or `tap <user> view` (DESIGN "Roles and rules"): the
+// same flow for either secret, by the approval's kind. The agent's command
 // opens a request (asking again reuses the open one) whose card goes to the conversation; Approve / Deny
 // act only for supervisors other than the requester, their role re-checked on the press; the first
 // decision wins atomically, later presses are told who decided and when; a request expires after
 // APPROVAL_TTL_MINUTES. Once approved, the requester's own view (approval.show by the requester) issues
-// the PIN and shows it once; everyone else sees only the state. Every step is audited by the service.
+// the secret and shows it once; everyone else sees only the state. Every step is audited by the service.
 import { randomBytes } from 'node:crypto';
 import { HelpdeskError } from '../domain/errors';
 import { hasRole } from '../domain/roles';
 import { VERBS } from '../domain/verbs';
-import type { Approval } from '../ports/approvals.port';
+import type { Approval, ApprovalKind } from '../ports/approvals.port';
 import { assertRole } from './assert-role';
 import { assertWithinChangeLimits, withinChangeLimits } from './change-limits';
 import { assertCallerVerified } from './caller-verification';
+import type { Actor } from '../domain/roles';
 import { issuePinToView } from './issue-pin';
+import { issueTapToView } from './issue-tap';
+import type { Target } from './target-resolver';
 import { promptConfirmation } from './prompt-confirmation';
 import { commandRoute, pressRoute } from './route';
 import { hhmm } from './sms-delivery';
 import { assertMayChange, findOne, withProtections } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
-import type { ApprovalView, View } from './views';
+import type { ApprovalView, ResultView, View } from './views';
+
+/** Each kind of secret an approval can show: its command word, name, the least role's action and how it is issued. */
+const SECRETS: Record<ApprovalKind, {
+  readonly command: 'pin' | 'tap';
+  readonly name: string;
+  readonly short: string;
+  readonly issue: (call: UseCaseCall, target: Target, viewer: Actor, via: string) => Promise<ResultView>;
+}> = {
+  'pin.view': { command: 'pin', name: 'helpdesk PIN', short: 'PIN', issue: issuePinToView },
+  'tap.view': { command: 'tap', name: 'Temporary Access Pass', short: 'pass', issue: issueTapToView },
+};
 
 const ID = /^[A-Za-z0-9_-]{16,64}$/;
 
@@ -34,6 +49,8 @@ function approvalView(a: Approval, note: string, extra: Partial<Pick<ApprovalVie
     status: a.status,
     requestedBy: a.requesterName || a.requester,
     requesterChatUserId: a.requesterChatUserId,
+    command: SECRETS[a.kind].command,
+    secretName: SECRETS[a.kind].name,
     target: a.target,
     createdAt: a.createdAt.toISOString(),
     expiresAt: a.expiresAt.toISOString(),
@@ -52,38 +69,40 @@ function approvalView(a: Approval, note: string, extra: Partial<Pick<ApprovalVie
 }
 
 function stateNote(a: Approval): string {
+  const secret = SECRETS[a.kind].short;
   switch (a.status) {
     case 'pending':
       return `Waiting for a supervisor other than ${a.requesterName || a.requester}; open until ${hhmm(a.expiresAt)}.`;
     case 'approved':
       return a.shownAt
-        ? `Approved by ${a.decidedByName ?? a.decidedBy ?? 'a supervisor'}; the PIN was shown to ${a.requesterName || a.requester} at ${hhmm(a.shownAt)}.`
-        : `Approved by ${a.decidedByName ?? a.decidedBy ?? 'a supervisor'}; the PIN is shown to ${a.requesterName || a.requester} only.`;
+        ? `Approved by ${a.decidedByName ?? a.decidedBy ?? 'a supervisor'}; the ${secret} was shown to ${a.requesterName || a.requester} at ${hhmm(a.shownAt)}.`
+        : `Approved by ${a.decidedByName ?? a.decidedBy ?? 'a supervisor'}; the ${secret} is shown to ${a.requesterName || a.requester} only.`;
     case 'denied':
-      return `Denied by ${a.decidedByName ?? a.decidedBy ?? 'a supervisor'}${a.decidedAt ? ` at ${hhmm(a.decidedAt)}` : ''}. No PIN was issued.`;
+      return `Denied by ${a.decidedByName ?? a.decidedBy ?? 'a supervisor'}${a.decidedAt ? ` at ${hhmm(a.decidedAt)}` : ''}. No ${secret} was issued.`;
     case 'expired':
-      return `This request expired at ${hhmm(a.expiresAt)} without a decision. No PIN was issued.`;
+      return `This request expired at ${hhmm(a.expiresAt)} without a decision. No ${secret} was issued.`;
   }
 }
 
-/** `pin <user> view`: a supervisor gets the confirm card; an agent opens (or reopens) an approval request. */
-async function pinView(call: UseCaseCall, login: string): Promise<View> {
+/** `pin|tap <user> view`: a supervisor gets the confirm card; an agent opens (or reopens) an approval request. */
+async function secretView(call: UseCaseCall, kind: ApprovalKind, login: string): Promise<View> {
   const { env, ctx, actor, subject } = call;
+  if (kind === 'tap.view' && !env.entra) throw new HelpdeskError('CMD.NOT_AVAILABLE', undefined, { command: 'tap' });
   if (hasRole(actor.role, 'supervisor')) {
     if (ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
-    return promptConfirmation(call, 'pin.view', login);
+    return promptConfirmation(call, kind, login);
   }
   const entry = await findOne(env.directory, login);
   subject.target = entry.sAMAccountName;
   assertMayChange(await withProtections(env.directory, entry, actor, env.settings.protection));
-  await assertCallerVerified(call, 'pin.view', entry);
-  await assertWithinChangeLimits(call, 'pin.view', entry.sAMAccountName);
+  await assertCallerVerified(call, kind, entry);
+  await assertWithinChangeLimits(call, kind, entry.sAMAccountName);
   const now = env.clock.now();
   const requester = loginOfActor(actor);
-  let approval = await env.store.approvals.findPending(requester, entry.sAMAccountName.toLowerCase(), now);
+  let approval = await env.store.approvals.findPending(kind, requester, entry.sAMAccountName.toLowerCase(), now);
   if (!approval) {
     approval = {
-      id: randomBytes(18).toString('base64url'), kind: 'pin.view', requester, requesterChatUserId: ctx.identity.chatUserId,
+      id: randomBytes(18).toString('base64url'), kind, requester, requesterChatUserId: ctx.identity.chatUserId,
       requesterName: nameOfActor(call), target: entry.sAMAccountName.toLowerCase(), targetName: entry.displayName, status: 'pending',
       createdAt: now, expiresAt: new Date(now.getTime() + env.settings.approvalTtlMs),
     };
@@ -122,22 +141,22 @@ async function decide(call: UseCaseCall, id: string, status: 'approved' | 'denie
   return approvalView(decision.approval, stateNote(decision.approval));
 }
 
-/** The card's refresh: the requester's own view shows the approved PIN once; everyone else sees the state. */
+/** The card's refresh: the requester's own view shows the approved secret once; everyone else sees the state. */
 async function show(call: UseCaseCall, id: string): Promise<View> {
   const { env, ctx, actor, subject } = call;
   const approval = await load(call, id);
   const isRequester = approval.requester === loginOfActor(actor) && approval.requesterChatUserId === ctx.identity.chatUserId;
   if (!isRequester || approval.status !== 'approved' || approval.shownAt) return approvalView(approval, stateNote(approval));
-  // The requester, approved, not shown yet: take the one showing atomically, then issue and show the PIN.
+  // The requester, approved, not shown yet: take the one showing atomically, then issue and show the secret.
   if (!(await env.store.approvals.markShown(id, env.clock.now()))) {
     return approvalView((await env.store.approvals.find(id, env.clock.now())) ?? approval, stateNote(approval));
   }
   const entry = await findOne(env.directory, approval.target);
   const target = await withProtections(env.directory, entry, actor, env.settings.protection);
   assertMayChange(target);
-  subject.action = 'pin.view';
-  const result = await withinChangeLimits(call, 'pin.view', entry.sAMAccountName, () =>
-    issuePinToView(call, target, actor, `approved by ${approval.decidedBy ?? '?'}`));
+  subject.action = approval.kind;
+  const result = await withinChangeLimits(call, approval.kind, entry.sAMAccountName, () =>
+    SECRETS[approval.kind].issue(call, target, actor, `approved by ${approval.decidedBy ?? '?'}`));
   const shownNow = { ...approval, shownAt: env.clock.now() };
   return approvalView(shownNow, `${result.message} Approved by ${approval.decidedByName ?? approval.decidedBy ?? 'a supervisor'}.`, {
     ...(result.secret ? { secret: result.secret } : {}),
@@ -152,9 +171,18 @@ export const approvalRoutes = [
     when: (c) => c.delivery === 'view',
     sharedOk: true,
     target: (c) => c.user,
-    run: (call, c) => pinView(call, c.user),
+    run: (call, c) => secretView(call, 'pin.view', c.user),
   }),
-  pressRoute(VERBS.pinView, { action: 'pin.sms', audit: 'pin.view.prompt', run: (call, data) => pinView(call, data.user ?? '') }),
+  pressRoute(VERBS.pinView, { action: 'pin.sms', audit: 'pin.view.prompt', run: (call, data) => secretView(call, 'pin.view', data.user ?? '') }),
+  commandRoute('tap', {
+    action: 'tap.sms', // as for `pin`: an agent's `view` becomes a request
+    audit: 'tap.view.prompt',
+    when: (c) => c.delivery === 'view',
+    sharedOk: true,
+    target: (c) => c.user,
+    run: (call, c) => secretView(call, 'tap.view', c.user),
+  }),
+  pressRoute(VERBS.tapView, { action: 'tap.sms', audit: 'tap.view.prompt', run: (call, data) => secretView(call, 'tap.view', data.user ?? '') }),
   pressRoute(VERBS.approvalApprove, { action: { needs: 'supervisor' }, audit: 'approval.approve', target: () => undefined, run: (call, data) => decide(call, data.approvalId ?? '', 'approved') }),
   pressRoute(VERBS.approvalDeny, { action: { needs: 'supervisor' }, audit: 'approval.deny', target: () => undefined, run: (call, data) => decide(call, data.approvalId ?? '', 'denied') }),
   pressRoute(VERBS.approvalShow, { action: { needs: 'agent' }, audit: 'approval.show', target: () => undefined, run: (call, data) => show(call, data.approvalId ?? '') }),

@@ -6,7 +6,7 @@ import { HelpdeskError } from '../domain/errors';
 import type { AccountAction } from './account-actions';
 import type { UseCaseCall, UseCaseEnv } from './use-case';
 
-const NEEDS_VERIFIED_CALLER: ReadonlySet<AccountAction> = new Set(['account.unlock', 'pin.sms', 'pin.view', 'password.reset', 'password.reset.view']);
+const NEEDS_VERIFIED_CALLER: ReadonlySet<AccountAction> = new Set(['account.unlock', 'pin.sms', 'pin.view', 'password.reset', 'password.reset.view', 'tap.sms', 'tap.view']);
 
 /** When was the caller last verified by code for `login`, within VERIFY_VALID_MINUTES. */
 export function verifiedAt(env: UseCaseEnv, login: string): Promise<Date | undefined> {

@@ -7,7 +7,7 @@ import { ACCOUNT_ACTIONS, isAccountAction, type AccountAction } from './account-
 import { assertRole } from './assert-role';
 import { assertCallerVerified } from './caller-verification';
 import { withinChangeLimits } from './change-limits';
-import { issueTemporaryAccessPass } from './issue-tap';
+import { issueTapBySms, issueTapToView } from './issue-tap';
 import { issuePinBySms, issuePinToView } from './issue-pin';
 import { resetPasswordAndShow, resetPasswordBySms } from './reset-by-sms';
 import { ticketFollowUp } from './ticket-follow-up';
@@ -22,7 +22,8 @@ import type { View } from './views';
 const PERFORM: Record<AccountAction, (call: UseCaseCall, target: Target, mustChange: boolean) => Promise<View>> = {
   'account.unlock': (call, target) => unlockAccount(call, target),
   'portal.unlock': (call, target) => unlockPortal(call, target),
-  'tap.view': (call, target) => issueTemporaryAccessPass(call, target),
+  'tap.view': (call, target) => issueTapToView(call, target, call.actor, ''),
+  'tap.sms': (call, target) => issueTapBySms(call, target),
   'pin.sms': (call, target) => issuePinBySms(call, target),
   'pin.view': (call, target) => issuePinToView(call, target, call.actor, ''),
   'password.reset': (call, target, mustChange) => resetPasswordBySms(call, target, mustChange),

@@ -24,6 +24,7 @@ const BUTTON_LABEL: Record<PickIntent, string> = {
   'portal.unlock': 'Unlock portal…',
   'password.reset.view': 'Reset password…',
   'tap.view': 'Temporary Access Pass…',
+  'tap.sms': 'Send Temporary Access Pass…',
   'password.reset': 'Reset by SMS…',
   'pin.sms': 'Send PIN…',
   'pin.view': 'Show PIN…',

@@ -39,11 +39,11 @@ export async function promptConfirmation(call: UseCaseCall, action: AccountActio
   assertMayChange(await withProtections(env.directory, entry, actor, env.settings.protection));
   // Entra has no lockout the helpdesk can clear: unlock applies to AD accounts only.
   if (action === 'account.unlock' && entry.source === 'graph') throw new HelpdeskError('CMD.NOT_AVAILABLE', undefined, { command: 'unlock of a cloud-only account' });
-  if (action === 'tap.view' && !env.entra) throw new HelpdeskError('CMD.NOT_AVAILABLE', undefined, { command: 'tap' });
+  if ((action === 'tap.view' || action === 'tap.sms') && !env.entra) throw new HelpdeskError('CMD.NOT_AVAILABLE', undefined, { command: 'tap' });
   if (action === 'account.unlock' && !entry.account.locked) {
     throw new HelpdeskError('ACCOUNT.NOT_LOCKED', undefined, { user: nameOf(entry) });
   }
-  if (BY_SMS.has(action)) assertCanText(call, entry, action === 'pin.sms' ? 'pin … sms' : 'reset … sms');
+  if (BY_SMS.has(action)) assertCanText(call, entry, `${action === 'pin.sms' ? 'pin' : action === 'tap.sms' ? 'tap' : 'reset'} … sms`);
   await assertCallerVerified(call, action, entry);
   await assertWithinChangeLimits(call, action, entry.sAMAccountName);
   const { token, expiresAt } = await env.confirmations.issue(loginOfActor(actor), action, entry.sAMAccountName);
@@ -72,9 +72,10 @@ function isReset(action: AccountAction): boolean {
 }
 
 /** The account actions a typed command or a details-card button leads to (each to its confirm card). */
-const PROMPTS: readonly { command: 'pin' | 'reset'; delivery: 'sms' | 'view'; action: AccountAction; verb: (typeof VERBS)[keyof typeof VERBS] }[] = [
+const PROMPTS: readonly { command: 'pin' | 'reset' | 'tap'; delivery: 'sms' | 'view'; action: AccountAction; verb: (typeof VERBS)[keyof typeof VERBS] }[] = [
   { command: 'pin', delivery: 'sms', action: 'pin.sms', verb: VERBS.pinSms },
   { command: 'reset', delivery: 'sms', action: 'password.reset', verb: VERBS.passwordResetSms },
+  { command: 'tap', delivery: 'sms', action: 'tap.sms', verb: VERBS.tapSms },
 ];
 
 export const promptConfirmationRoutes = [
@@ -105,11 +106,6 @@ export const promptConfirmationRoutes = [
     action: 'account.unlock',
     audit: 'account.unlock.prompt',
     run: (call, data) => promptConfirmation(call, 'account.unlock', data.user ?? ''),
-  }),
-  pressRoute(VERBS.tapView, {
-    action: 'tap.view',
-    audit: 'tap.view.prompt',
-    run: (call, data) => promptConfirmation(call, 'tap.view', data.user ?? ''),
   }),
   pressRoute(VERBS.passwordResetView, {
     action: 'password.reset.view',

@@ -25,6 +25,7 @@ export function commandText(c: Command): string {
       return `sync ${c.user}${c.failedOnly ? ' failed' : ''}`;
     case 'pin':
     case 'reset':
+    case 'tap':
       return `${c.name} ${c.user} ${c.delivery}`;
     case 'escalate':
       return `escalate ${c.user} ${c.reason}`;

@@ -43,7 +43,7 @@ export async function textUser(call: UseCaseCall, entry: DirectoryEntry, body: s
  * The notice after a helpdesk reset or PIN: no secret, only what happened and whom to call. A failed
  * notice does not undo the action; it is audited and logged (without the text).
  */
-export async function notifyUser(call: UseCaseCall, entry: DirectoryEntry, what: 'reset your password' | 'issued you a helpdesk PIN'): Promise<'sent' | 'failed' | 'skipped'> {
+export async function notifyUser(call: UseCaseCall, entry: DirectoryEntry, what: 'reset your password' | 'issued you a helpdesk PIN' | 'issued you a Temporary Access Pass'): Promise<'sent' | 'failed' | 'skipped'> {
   const { env, ctx, actor } = call;
   const mobile = entry.contact.mobile?.trim();
   if (!env.sms || !mobile) return 'skipped';
@@ -56,7 +56,7 @@ export async function notifyUser(call: UseCaseCall, entry: DirectoryEntry, what:
     env.logger.warn({ correlationId: ctx.correlationId, code: isHelpdeskError(err) ? err.code : 'unknown' }, 'notice SMS not sent');
     await env.audit.record(ctx, {
       actor: actor.user.sAMAccountName.toLowerCase(), role: actor.role, action: 'notice.sms', target: entry.sAMAccountName, outcome: 'failure',
-      code: isHelpdeskError(err) ? err.code : 'SMS.UNAVAILABLE', detail: `notice after the helpdesk ${what === 'reset your password' ? 'reset' : 'PIN'} not delivered`,
+      code: isHelpdeskError(err) ? err.code : 'SMS.UNAVAILABLE', detail: `notice after the helpdesk ${what === 'reset your password' ? 'reset' : what === 'issued you a helpdesk PIN' ? 'PIN' : 'Temporary Access Pass'} not delivered`,
     });
     return 'failed';
   }

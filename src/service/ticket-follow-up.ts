@@ -23,6 +23,8 @@ const WORDS: Readonly<Record<string, string>> = {
   'password.reset.view': 'reset the password (must change at next logon)',
   'pin.sms': 'assigned a helpdesk PIN',
   'pin.view': 'assigned a helpdesk PIN',
+  'tap.sms': 'created a Temporary Access Pass',
+  'tap.view': 'created a Temporary Access Pass',
   'verify.send': 'verified the caller with a one-time code',
 };
 
@@ -31,6 +33,8 @@ const CHANNELS: Readonly<Record<string, string>> = {
   'password.reset.view': 'shown once to the agent',
   'pin.sms': 'sent to the user by SMS',
   'pin.view': 'shown once to the agent',
+  'tap.sms': 'sent to the user by SMS',
+  'tap.view': 'shown once to the agent',
   'verify.send': 'sent by SMS to the registered mobile',
 };
 

@@ -35,7 +35,7 @@ export interface UserSummaryView {
 
 /** What a pick list's buttons lead on to: the user's details, or the confirm step of an action. */
 export type PickIntent =
-  | 'user.show' | 'account.unlock' | 'portal.unlock' | 'password.reset.view' | 'tap.view' | 'pin.sms' | 'pin.view' | 'password.reset';
+  | 'user.show' | 'account.unlock' | 'portal.unlock' | 'password.reset.view' | 'tap.view' | 'tap.sms' | 'pin.sms' | 'pin.view' | 'password.reset';
 
 export interface PickListView {
   readonly kind: 'pick-list';
@@ -261,6 +261,9 @@ export interface ApprovalView {
   readonly status: 'pending' | 'approved' | 'denied' | 'expired';
   readonly requestedBy: string;
   readonly requesterChatUserId: string;
+  /** What the request is for: the command word (`pin` / `tap`) and the secret's name in words. */
+  readonly command: 'pin' | 'tap';
+  readonly secretName: string;
   /** The login as typed. */
   readonly target: string;
   readonly createdAt: string;

@@ -24,6 +24,9 @@ export interface FakeUser {
   readonly onPremisesSyncEnabled?: boolean;
   readonly onPremisesSamAccountName?: string;
   readonly onPremisesDistinguishedName?: string;
+  /** base64 of the AD objectGUID (Entra Connect's source anchor). */
+  readonly onPremisesImmutableId?: string;
+  readonly mobilePhone?: string;
   readonly department?: string;
   readonly lastSignIn?: string;
   /** Group and role object ids (transitive). */
@@ -60,7 +63,9 @@ export class GraphFake {
   tokensIssued = 0;
   readonly passwords = new Map<string, { password: string; forceChange: boolean }>();
   readonly revoked: string[] = [];
-  readonly taps: { user: string; body: unknown; value: string }[] = [];
+  readonly taps: { user: string; body: unknown; value: string; id: string }[] = [];
+  /** DELETEd Temporary Access Pass methods, as `<user>/<method id>`. */
+  readonly deletedTaps: string[] = [];
   private server?: https.Server;
   private dir = '';
   private issued = new Set<string>();
@@ -242,11 +247,17 @@ export class GraphFake {
       const parsed = JSON.parse(body) as { lifetimeInMinutes?: unknown; isUsableOnce?: unknown; startDateTime?: unknown };
       if (typeof parsed.lifetimeInMinutes !== 'number' || typeof parsed.isUsableOnce !== 'boolean') throw new Error('TAP: {lifetimeInMinutes, isUsableOnce} expected');
       const value = `TAP${Math.random().toString(36).slice(2, 10)}Zq`;
-      this.taps.push({ user: m[1] ?? '', body: parsed, value });
+      const id = `tap-${this.taps.length + 1}`;
+      this.taps.push({ user: m[1] ?? '', body: parsed, value, id });
       send(201, {
-        id: 'tap-1', temporaryAccessPass: value, createdDateTime: new Date().toISOString(), startDateTime: new Date().toISOString(),
+        id, temporaryAccessPass: value, createdDateTime: new Date().toISOString(), startDateTime: new Date().toISOString(),
         lifetimeInMinutes: parsed.lifetimeInMinutes, isUsableOnce: parsed.isUsableOnce, isUsable: true, methodUsabilityReason: 'EnabledByPolicy',
       });
+    } else if (method === 'DELETE' && (m = /^\/v1\.0\/users\/([^/]+)\/authentication\/temporaryAccessPassMethods\/([^/]+)$/.exec(p))) {
+      const [, user, id] = m;
+      if (!this.taps.some((t) => t.user === user && t.id === id)) return send(404, { error: { code: 'Request_ResourceNotFound', message: 'no such method' } });
+      this.deletedTaps.push(`${user ?? ''}/${id ?? ''}`);
+      send(204, undefined);
     } else send(404, { error: { code: 'Request_ResourceNotFound', message: `${method} ${p}` } });
   }
 
@@ -259,7 +270,8 @@ export class GraphFake {
     const full: Record<string, unknown> = {
       id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, mail: u.mail ?? null, accountEnabled: u.accountEnabled ?? true,
       onPremisesSyncEnabled: u.onPremisesSyncEnabled ?? null, onPremisesSamAccountName: u.onPremisesSamAccountName ?? null,
-      onPremisesDistinguishedName: u.onPremisesDistinguishedName ?? null, department: u.department ?? null, businessPhones: [],
+      onPremisesDistinguishedName: u.onPremisesDistinguishedName ?? null, onPremisesImmutableId: u.onPremisesImmutableId ?? null,
+      mobilePhone: u.mobilePhone ?? null, department: u.department ?? null, businessPhones: [],
       createdDateTime: '2024-01-10T08:00:00Z',
       ...(select.includes('signInActivity') ? { signInActivity: { lastSignInDateTime: u.lastSignIn ?? null } } : {}),
     };

@@ -14,7 +14,7 @@ import { cardActions, cardText, parseEvents } from '../helpers/adaptive-card-sdk
 import { sambaDirectory, startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { CLIENT_ID, CLIENT_SECRET, GraphFake, TENANT } from '../helpers/graph-fake';
 import type { TeamsMember } from '../helpers/loopback-connector';
-import { GROUP_DNS, USERS } from '../helpers/samba';
+import { asAdmin, GROUP_DNS, rawUser, USERS } from '../helpers/samba';
 import { postActivity, teamsInvoke, teamsMessage, type TeamsConversation } from '../helpers/teams-activities';
 
 type Card = Record<string, unknown>;
@@ -31,6 +31,15 @@ function recordingLogger(): Logger & { text: () => string } {
   const lines: string[] = [];
   const rec = (level: string) => (fields: object, message: string) => void lines.push(`${level} ${message} ${JSON.stringify(fields, (_k, v: unknown) => (v instanceof Error ? v.message : v))}`);
   return { info: rec('info'), warn: rec('warn'), error: rec('error'), debug: rec('debug'), text: () => lines.join('\n') };
+}
+
+/** The AD objectGUID as Entra Connect syncs it (onPremisesImmutableId): base64 of the 16 raw bytes, read here independently. */
+async function objectGuidBase64(sam: string): Promise<string> {
+  const { dn } = await rawUser(sam, ['1.1']);
+  const { searchEntries } = await asAdmin((c) => c.search(dn, { scope: 'base', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'] }));
+  const guid = searchEntries[0]?.objectGUID;
+  assert.ok(Buffer.isBuffer(guid) && guid.length === 16);
+  return guid.toString('base64');
 }
 
 function graphDirectory(fake: GraphFake): GraphDirectory {
@@ -91,6 +100,14 @@ describe('Entra ID through Graph over the Teams protocol', function () {
           methods: ['passwordAuthenticationMethod', 'microsoftAuthenticatorAuthenticationMethod', 'phoneAuthenticationMethod', 'phoneAuthenticationMethod'],
         },
         { id: oid(5), userPrincipalName: 'jsmith@corp.example.test', displayName: 'Jane Smith', onPremisesSyncEnabled: true, onPremisesSamAccountName: USERS.jsmith, memberOf: [GLOBAL_ADMIN] },
+        // Cloud-only: in Entra, not in AD.
+        { id: oid(6), userPrincipalName: 'dora.doe@corp.example.test', displayName: 'Dora Doe', department: 'Cloud Sales', mobilePhone: '+1 555 0166' },
+        { id: oid(8), userPrincipalName: 'locky@corp.example.test', displayName: 'Lucy Locke', onPremisesSyncEnabled: true, onPremisesSamAccountName: USERS.locky },
+        // Zoë's synced account has neither her login nor her UPN (renamed in the cloud): only the source anchor links it.
+        {
+          id: oid(7), userPrincipalName: 'zoe.m@corp.example.test', displayName: 'Zoë Müller', onPremisesSyncEnabled: true,
+          onPremisesSamAccountName: 'zoe.renamed', onPremisesImmutableId: await objectGuidBase64(USERS.zmuller), methods: ['fido2AuthenticationMethod'],
+        },
       ];
       logger = recordingLogger();
       const graph = graphDirectory(fake);
@@ -138,6 +155,36 @@ describe('Entra ID through Graph over the Teams protocol', function () {
       assert.ok(bySam.query.get('$select')?.split(',').includes('onPremisesSamAccountName'));
     });
 
+    it('the linked account is matched by onPremisesImmutableId (the AD objectGUID) before the login or UPN', async () => {
+      const text = cardText(await say(agent, 'user zmuller'));
+      assert.match(text, /Entra ID account\nzoe\.m@corp\.example\.test/);
+      assert.match(text, /FIDO2|fido2/i);
+      const anchor = fake.graphRequests().filter((r) => r.path === '/v1.0/users' && /^onPremisesImmutableId eq '/.test(r.query.get('$filter') ?? ''));
+      assert.ok(anchor.length >= 1);
+    });
+
+    it('one details card looks the linked account up once (match and groups reused for 30 s): methods and sign-in are the only other calls', async () => {
+      const before = fake.graphRequests().length;
+      await say(agent, 'user jsmithers');
+      await say(agent, 'user jsmithers');
+      const calls = fake.graphRequests().slice(before).filter((r) => !(r.path === '/v1.0/users' && (r.query.get('$search') || /userPrincipalName eq|mail eq/.test(r.query.get('$filter') ?? ''))));
+      // jsmithers has no Entra account here: the anchor, login and UPN lookups run once for both cards.
+      const lookups = calls.filter((r) => r.path === '/v1.0/users');
+      assert.deepEqual(lookups.map((r) => (r.query.get('$filter') ?? '').replace(/ eq .*/, '')), ['onPremisesImmutableId', 'onPremisesSamAccountName', 'userPrincipalName'].slice(0, lookups.length));
+      assert.ok(lookups.length <= 3 && lookups.length >= 2, JSON.stringify(lookups.map((r) => r.query.get('$filter'))));
+    });
+
+    it('a linked account card: one match, one transitiveMemberOf, one methods, one sign-in call (the protection check and the Entra lines share the lookup)', async () => {
+      const before = fake.graphRequests().length;
+      await say(agent, `user ${USERS.locky}`);
+      const calls = fake.graphRequests().slice(before).filter((r) => !(r.path === '/v1.0/users' && (r.query.get('$search') || /^userPrincipalName eq '[^']*' or mail eq/.test(r.query.get('$filter') ?? ''))));
+      const summary = calls.map((r) => `${r.path.replace(oid(8), 'ID')}${r.path === '/v1.0/users' ? ` ${(r.query.get('$filter') ?? '').replace(/ eq .*/, '')}` : ''}`);
+      assert.deepEqual(summary.sort(), [
+        '/v1.0/users onPremisesImmutableId', '/v1.0/users onPremisesSamAccountName',
+        '/v1.0/users/ID', '/v1.0/users/ID/authentication/methods', '/v1.0/users/ID/transitiveMemberOf',
+      ].sort());
+    });
+
     it('an AD user whose Entra account holds a directory role is protected: no buttons, the role named', async () => {
       const card = await say(plainSupervisor, 'user jsmith');
       const text = cardText(card);
@@ -145,6 +192,45 @@ describe('Entra ID through Graph over the Teams protocol', function () {
       assert.match(text, /Global Administrator \(protected\)/);
       assert.equal(button(card, VERBS.passwordResetView), undefined);
       assert.equal(button(card, VERBS.tapView), undefined);
+    });
+
+    describe('both directories: Samba AD first, then cloud-only Entra users', () => {
+      const supervisor = member(1, 'Paul Plain');
+      const agent = member(3, 'Alice Agent');
+      const dora = oid(6);
+
+      it('`user` finds a cloud-only user through Graph when AD has none: an Entra card, no AD unlock, the cloud actions', async () => {
+        const card = await say(supervisor, 'user dora');
+        const text = cardText(card);
+        assert.match(text, /Dora Doe/);
+        assert.match(text, /Cloud Sales/);
+        assert.match(text, /cloud-only/);
+        assert.equal(button(card, VERBS.accountUnlock), undefined, 'no AD unlock on a cloud-only user');
+        assert.ok(button(card, VERBS.passwordResetView));
+        assert.ok(button(card, VERBS.tapView));
+        const search = fake.graphRequests().find((r) => r.path === '/v1.0/users' && r.query.get('$search') === '"displayName:dora" OR "mail:dora" OR "userPrincipalName:dora"');
+        assert.ok(search, 'searched in Graph');
+      });
+
+      it('a name in both lists each user once: the AD user, then the cloud-only one (not the synced copy of the AD user)', async () => {
+        const card = await say(agent, 'user doe');
+        const text = cardText(card);
+        assert.equal(text.match(/John Doe/g)?.length, 1, text);
+        assert.match(text, /Dora Doe/);
+        assert.ok(text.indexOf('John Doe') < text.indexOf('Dora Doe'), 'AD first');
+      });
+
+      it('unlock of a cloud-only user is refused; a supervisor\'s reset goes to Graph (PATCH passwordProfile, then revoke)', async () => {
+        assert.match(cardText(await say(agent, 'unlock dora.doe@corp.example.test')), /not available/i);
+        const confirm = await click(supervisor, button(await say(supervisor, 'user dora.doe@corp.example.test'), VERBS.passwordResetView));
+        const done = await click(supervisor, button(confirm, VERBS.confirmAccept));
+        const set = fake.passwords.get(dora);
+        assert.ok(set, 'set through Graph, not LDAP');
+        assert.equal(set.forceChange, true);
+        assert.deepEqual(fake.revoked, [dora]);
+        assert.match(cardText(done), /sign-in sessions were revoked/);
+        assert.ok(!logger.text().includes(set.password));
+      });
     });
   });
 

@@ -137,6 +137,10 @@ export class GraphApi {
     return this.call(`POST ${path}`, (budget) => this.request(path, budget, options.retry ?? true).post(body) as Promise<T>);
   }
 
+  async delete(path: string): Promise<void> {
+    await this.call(`DELETE ${path}`, (budget) => this.request(path, budget).delete() as Promise<unknown>);
+  }
+
   async patch(path: string, body: unknown): Promise<void> {
     await this.call(`PATCH ${path}`, (budget) => this.request(path, budget).patch(body) as Promise<unknown>);
   }

@@ -87,34 +87,44 @@ export function methodKind(odataType: string | undefined): string {
   return (odataType ?? '').replace(/^#microsoft\.graph\./, '').replace(/AuthenticationMethod$/, '') || 'unknown';
 }
 
+/** How long a directory user's linked Entra account (the match and its groups) is reused: one details card asks twice. */
+export const LINK_TTL_MS = 30_000;
+const MAX_LINKS = 2000;
+
+interface Link {
+  readonly user: GraphUser;
+  readonly groups: GroupRef[];
+}
+
 export class GraphDirectory implements Directory, Entra {
   readonly source = 'graph' as const;
   readonly api: GraphApi;
+  private readonly links = new Map<string, { readonly at: number; readonly value: Promise<Link | null> }>();
 
   constructor(options: GraphApiOptions | GraphApi) {
     this.api = options instanceof GraphApi ? options : new GraphApi(options);
   }
 
   async search(query: string, limit: number): Promise<DirectoryEntry[]> {
-    const q = query.trim();
-    if (q === '' || q.length > 256 || !Number.isInteger(limit) || limit <= 0) return [];
-    const exact = await this.users(`userPrincipalName eq ${odataString(q)} or mail eq ${odataString(q)}`, limit);
-    if (exact.length > 0 || q.includes('@')) return exact;
-    // Names and logins by prefix: $search tokenises displayName, mail and UPN (advanced query).
-    const search = ['displayName', 'mail', 'userPrincipalName'].map((p) => searchTerm(p, q)).join(' OR ');
-    const found = await this.api.list<GraphUser>('/users', { select: USER_SELECT, search, top: limit, max: limit, eventual: true });
-    return found.map(toEntry).sort((a, b) => a.displayName.localeCompare(b.displayName) || a.dn.localeCompare(b.dn));
+    return (await this.searchUsers(query, limit)).map(toEntry);
+  }
+
+  /** Hybrid: the users AD does not have — those not synced from on-premises (Entra Connect / Cloud Sync). */
+  async searchCloudOnly(query: string, limit: number): Promise<DirectoryEntry[]> {
+    // Synced users take rows of Graph's answer: ask for more than are wanted, keep the cloud-only ones.
+    const found = await this.searchUsers(query, Math.min(limit * 3, 999));
+    return found.filter(isCloudOnly).slice(0, limit).map(toEntry);
   }
 
   async findByLogin(login: string): Promise<DirectoryEntry | null> {
-    const l = login.trim();
-    if (l === '' || l.length > 256) return null;
-    const found = isObjectId(l)
-      ? await this.userOrNull(l)
-      : await this.users(`userPrincipalName eq ${odataString(l)} or mail eq ${odataString(l)}`, 2);
-    const list = Array.isArray(found) ? found : found ? [toEntry(found)] : [];
-    if (list.length > 1) throw new HelpdeskError('DIR.AMBIGUOUS', `several Entra users answer to "${l}"`, { query: l });
-    return list[0] ?? null;
+    const user = await this.findUserByLogin(login);
+    return user ? toEntry(user) : null;
+  }
+
+  /** Hybrid: the cloud-only user with this UPN, mail or object id; a synced one is AD's to answer. */
+  async findCloudOnlyByLogin(login: string): Promise<DirectoryEntry | null> {
+    const user = await this.findUserByLogin(login);
+    return user && isCloudOnly(user) ? toEntry(user) : null;
   }
 
   async resolveGroups(names: readonly string[]): Promise<GroupMatches[]> {
@@ -184,9 +194,10 @@ export class GraphDirectory implements Directory, Entra {
   }
 
   async linkedAccount(entry: DirectoryEntry): Promise<EntraAccount | null> {
-    const user = await this.matching(entry);
-    if (!user) return null;
-    const [methods, groups, lastSignIn] = await Promise.all([this.methods(user.id), this.groupsOf(user.id), this.lastSignIn(user.id)]);
+    const link = await this.link(entry);
+    if (!link) return null;
+    const { user, groups } = link;
+    const [methods, lastSignIn] = await Promise.all([this.methods(user.id), this.lastSignIn(user.id)]);
     return {
       id: user.id,
       userPrincipalName: val(user.userPrincipalName) ?? user.id,
@@ -201,24 +212,53 @@ export class GraphDirectory implements Directory, Entra {
   }
 
   async linkedGroups(entry: DirectoryEntry): Promise<GroupRef[]> {
-    const user = await this.matching(entry);
-    return user ? this.groupsOf(user.id) : [];
+    return (await this.link(entry))?.groups ?? [];
+  }
+
+  /**
+   * The linked account and its groups, reused for LINK_TTL_MS (a card's protection check and its Entra
+   * lines ask for the same). Failures are not kept. Roles of the acting user never come from here.
+   */
+  private link(entry: DirectoryEntry): Promise<Link | null> {
+    const key = `${entry.source}:${entry.dn.toLowerCase()}`;
+    const now = Date.now();
+    const hit = this.links.get(key);
+    if (hit && now - hit.at < LINK_TTL_MS) return hit.value;
+    const value = (async () => {
+      const user = await this.matching(entry);
+      return user ? { user, groups: await this.groupsOf(user.id) } : null;
+    })();
+    this.links.delete(key);
+    this.links.set(key, { at: now, value });
+    value.catch(() => {
+      if (this.links.get(key)?.value === value) this.links.delete(key);
+    });
+    for (const [k, v] of this.links) {
+      if (this.links.size <= MAX_LINKS && now - v.at < LINK_TTL_MS) break;
+      this.links.delete(k);
+    }
+    return value;
   }
 
   async createTemporaryAccessPass(objectId: string, options: { lifetimeMinutes: number; oneTime: boolean }): Promise<TemporaryAccessPass> {
     // Not retried: a repeat would replace the pass the first request may already have created.
-    const created = await this.api.post<{ temporaryAccessPass?: string; startDateTime?: string; lifetimeInMinutes?: number; isUsableOnce?: boolean }>(
+    const created = await this.api.post<{ id?: string; temporaryAccessPass?: string; startDateTime?: string; lifetimeInMinutes?: number; isUsableOnce?: boolean }>(
       `/users/${objectId}/authentication/temporaryAccessPassMethods`,
       { lifetimeInMinutes: options.lifetimeMinutes, isUsableOnce: options.oneTime },
       { retry: false },
     );
-    if (!created.temporaryAccessPass) throw new HelpdeskError('DIR.ERROR', 'Graph created no Temporary Access Pass');
+    if (!created.temporaryAccessPass || !created.id) throw new HelpdeskError('DIR.ERROR', 'Graph created no Temporary Access Pass');
     return {
+      id: created.id,
       value: created.temporaryAccessPass,
       startsAt: created.startDateTime ? new Date(created.startDateTime) : new Date(),
       lifetimeMinutes: created.lifetimeInMinutes ?? options.lifetimeMinutes,
       oneTime: created.isUsableOnce ?? options.oneTime,
     };
+  }
+
+  async deleteTemporaryAccessPass(objectId: string, methodId: string): Promise<void> {
+    await this.api.delete(`/users/${objectId}/authentication/temporaryAccessPassMethods/${encodeURIComponent(methodId)}`);
   }
 
   async revokeSessions(objectId: string): Promise<void> {
@@ -227,8 +267,29 @@ export class GraphDirectory implements Directory, Entra {
 
   // ------------------------------------------------------------------------------------------ helpers
 
-  private async users(filter: string, max: number): Promise<DirectoryEntry[]> {
-    return (await this.api.list<GraphUser>('/users', { select: USER_SELECT, filter, top: max, max })).map(toEntry);
+  private users(filter: string, max: number): Promise<GraphUser[]> {
+    return this.api.list<GraphUser>('/users', { select: USER_SELECT, filter, top: max, max });
+  }
+
+  private async searchUsers(query: string, limit: number): Promise<GraphUser[]> {
+    const q = query.trim();
+    if (q === '' || q.length > 256 || !Number.isInteger(limit) || limit <= 0) return [];
+    const exact = await this.users(`userPrincipalName eq ${odataString(q)} or mail eq ${odataString(q)}`, limit);
+    if (exact.length > 0 || q.includes('@')) return exact;
+    // Names and logins by prefix: $search tokenises displayName, mail and UPN (advanced query).
+    const search = ['displayName', 'mail', 'userPrincipalName'].map((p) => searchTerm(p, q)).join(' OR ');
+    const found = await this.api.list<GraphUser>('/users', { select: USER_SELECT, search, top: limit, max: limit, eventual: true });
+    const name = (u: GraphUser) => val(u.displayName) ?? val(u.userPrincipalName) ?? u.id;
+    return found.sort((a, b) => name(a).localeCompare(name(b)) || a.id.localeCompare(b.id));
+  }
+
+  private async findUserByLogin(login: string): Promise<GraphUser | null> {
+    const l = login.trim();
+    if (l === '' || l.length > 256) return null;
+    if (isObjectId(l)) return this.userOrNull(l);
+    const list = await this.users(`userPrincipalName eq ${odataString(l)} or mail eq ${odataString(l)}`, 2);
+    if (list.length > 1) throw new HelpdeskError('DIR.AMBIGUOUS', `several Entra users answer to "${l}"`, { query: l });
+    return list[0] ?? null;
   }
 
   private userOrNull(objectId: string): Promise<GraphUser | null> {
@@ -237,10 +298,15 @@ export class GraphDirectory implements Directory, Entra {
 
   /**
    * The Entra user behind an entry: a Graph entry is itself; an AD user is the synced account whose
+   * onPremisesImmutableId is its objectGUID (base64; the sync's source anchor), else the one whose
    * onPremisesSamAccountName is its login (the one with its DN when several forests sync), else its UPN.
    */
   private async matching(entry: DirectoryEntry): Promise<GraphUser | null> {
     if (entry.source === 'graph') return this.userOrNull(entry.dn);
+    if (entry.immutableId) {
+      const byAnchor = await this.users(`onPremisesImmutableId eq ${odataString(entry.immutableId)}`, 2);
+      if (byAnchor.length === 1) return byAnchor[0] ?? null;
+    }
     const bySam = await this.api.list<GraphUser>('/users', {
       select: USER_SELECT,
       filter: `onPremisesSamAccountName eq ${odataString(entry.sAMAccountName)}`,
@@ -273,6 +339,10 @@ export class GraphDirectory implements Directory, Entra {
       throw e;
     }
   }
+}
+
+function isCloudOnly(u: GraphUser): boolean {
+  return u.onPremisesSyncEnabled !== true;
 }
 
 function notFoundAsNull(e: unknown): null {

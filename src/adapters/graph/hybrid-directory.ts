@@ -2,10 +2,14 @@
 // counts the groups and directory roles of their synced Entra account (so ROLE_* and PROTECTED_GROUPS may
 // name Entra groups by object id, and an Entra admin role protects the AD account too). Fails closed:
 // when Graph cannot answer, membership is unknown and the request fails rather than skip a protection.
+// Both directories: users AD does not have (Entra users not synced from on-premises) are found through
+// Graph after AD's; such an entry's dn is its object id, so acting on it goes to Graph (no AD unlock).
 import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
+import { HelpdeskError } from '../../domain/errors';
 import type { Directory, GroupMatches } from '../../ports/directory.port';
-import type { Entra } from '../../ports/entra.port';
-import { isObjectId } from './graph-directory';
+import { isObjectId, type GraphDirectory } from './graph-directory';
+
+type Cloud = Pick<GraphDirectory, 'linkedGroups' | 'resolveGroups' | 'searchCloudOnly' | 'findCloudOnlyByLogin' | 'groupsOf' | 'setPassword'>;
 
 const MAX_REMEMBERED = 5000;
 
@@ -16,19 +20,21 @@ export class HybridDirectory implements Directory {
 
   constructor(
     private readonly ad: Directory,
-    private readonly entra: Entra & Pick<Directory, 'resolveGroups'>,
+    private readonly entra: Cloud,
   ) {
     this.source = ad.source;
   }
 
+  /** AD's users first, then the cloud-only ones, up to `limit` in all. */
   async search(query: string, limit: number): Promise<DirectoryEntry[]> {
-    return this.remember(await this.ad.search(query, limit));
+    const [onPrem, cloud] = await Promise.all([this.ad.search(query, limit), this.entra.searchCloudOnly(query, limit)]);
+    return [...this.remember(onPrem), ...cloud].slice(0, limit);
   }
 
   async findByLogin(login: string): Promise<DirectoryEntry | null> {
     const entry = await this.ad.findByLogin(login);
-    if (entry) this.remember([entry]);
-    return entry;
+    if (entry) return this.remember([entry])[0] ?? null;
+    return this.entra.findCloudOnlyByLogin(login);
   }
 
   /** Object ids are Entra groups; names and DNs are AD's. */
@@ -44,12 +50,14 @@ export class HybridDirectory implements Directory {
   }
 
   async groupsOf(dn: string): Promise<GroupRef[]> {
+    if (isObjectId(dn)) return this.entra.groupsOf(dn); // a cloud-only user
     const entry = this.seen.get(dn.toLowerCase());
     const [onPrem, cloud] = await Promise.all([this.ad.groupsOf(dn), entry ? this.entra.linkedGroups(entry) : Promise.resolve([])]);
     return [...onPrem, ...cloud];
   }
 
   unlock(dn: string): Promise<void> {
+    if (isObjectId(dn)) return Promise.reject(new HelpdeskError('CMD.NOT_AVAILABLE', 'Entra ID accounts have no lockout to clear', { command: 'unlock' }));
     return this.ad.unlock(dn);
   }
 
@@ -58,7 +66,7 @@ export class HybridDirectory implements Directory {
   }
 
   setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void> {
-    return this.ad.setPassword(dn, password, options);
+    return isObjectId(dn) ? this.entra.setPassword(dn, password, options) : this.ad.setPassword(dn, password, options);
   }
 
   ping(): Promise<void> {

@@ -35,7 +35,12 @@ export const USER_ATTRIBUTES = [
   'primaryGroupID',
   // Direct groups, read with the entry: the transitive walk then starts one level up (a round trip less).
   'memberOf',
+  // The source anchor Entra Connect syncs as onPremisesImmutableId (base64 of these 16 bytes).
+  'objectGUID',
 ] as const;
+
+/** Binary attributes ldapts must hand over as Buffers (a UTF-8 decode would mangle them). */
+export const BUFFER_ATTRIBUTES = ['objectGUID'];
 
 // userAccountControl / msDS-User-Account-Control-Computed flags
 const UF_ACCOUNTDISABLE = 0x2;
@@ -150,6 +155,14 @@ function passwordExpiry(a: Attributes, uac: number, lastSet: Date | undefined, p
   return maxAgeMs === undefined ? undefined : new Date(lastSet.getTime() + maxAgeMs);
 }
 
+/** base64 of the objectGUID bytes: what Entra Connect stores as onPremisesImmutableId. */
+export function immutableIdOf(raw: RawEntry): string | undefined {
+  const key = Object.keys(raw).find((k) => k.toLowerCase() === 'objectguid');
+  const v: unknown = key === undefined ? undefined : raw[key];
+  const bytes = Array.isArray(v) ? (v as unknown[])[0] : v;
+  return Buffer.isBuffer(bytes) && bytes.length === 16 ? bytes.toString('base64') : undefined;
+}
+
 export function toDirectoryEntry(raw: RawEntry, policy: DomainPolicy, now: Date): DirectoryEntry {
   const a = new Attributes(raw);
   const sAMAccountName = a.first('sAMAccountName') ?? '';
@@ -186,6 +199,7 @@ export function toDirectoryEntry(raw: RawEntry, policy: DomainPolicy, now: Date)
     },
     privilege: { adminCount: a.int('adminCount') === 1, primaryGroupId: a.int('primaryGroupID') },
     memberOf: a.all('memberOf'),
+    ...(immutableIdOf(raw) ? { immutableId: immutableIdOf(raw) } : {}),
     source: 'ldap',
   };
 }

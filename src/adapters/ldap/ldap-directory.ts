@@ -26,6 +26,7 @@ import {
   needsPolicyFallback,
   toDirectoryEntry,
   USER_ATTRIBUTES,
+  BUFFER_ATTRIBUTES,
 } from './ad-entry';
 import { type GroupLookup, groupsNamed, inChainGroups, isDn, memberOfWalk } from './group-lookup';
 import { LdapConnectionPool } from './ldap-connection-pool';
@@ -118,7 +119,7 @@ export class LdapDirectory implements Directory {
           // Equality on unique-ish attributes matches a handful of entries at most: a plain search (no
           // paged-results state on the DC) is enough, and cut to `limit` here in case the DC ignores sizeLimit.
           const { searchEntries } = await c.search(this.baseDN, {
-            scope: 'sub', filter: exactSearchFilter(query), attributes: [...USER_ATTRIBUTES], sizeLimit: limit, timeLimit: this.timeLimitS,
+            scope: 'sub', filter: exactSearchFilter(query), attributes: [...USER_ATTRIBUTES], explicitBufferAttributes: BUFFER_ATTRIBUTES, sizeLimit: limit, timeLimit: this.timeLimitS,
           });
           const exact = searchEntries.slice(0, limit);
           if (exact.length > 0) return exact;
@@ -138,7 +139,7 @@ export class LdapDirectory implements Directory {
     const filter = loginFilter(login);
     const { searchEntries } = await this.pool.run(
       'search',
-      (c) => c.search(this.baseDN, { scope: 'sub', filter, attributes: [...USER_ATTRIBUTES], sizeLimit: 2, timeLimit: this.timeLimitS }),
+      (c) => c.search(this.baseDN, { scope: 'sub', filter, attributes: [...USER_ATTRIBUTES], explicitBufferAttributes: BUFFER_ATTRIBUTES, sizeLimit: 2, timeLimit: this.timeLimitS }),
       true,
     );
     if (searchEntries.length > 1) {
@@ -293,6 +294,7 @@ async function firstPage(client: Client, baseDN: string, filter: Filter, limit: 
     scope: 'sub',
     filter,
     attributes: [...USER_ATTRIBUTES],
+    explicitBufferAttributes: BUFFER_ATTRIBUTES,
     sizeLimit: limit,
     paged: { pageSize: limit },
     timeLimit,

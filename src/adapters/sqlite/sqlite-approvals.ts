@@ -1,7 +1,7 @@
 // Approval requests on SQLite. The decision is one conditional UPDATE: of two concurrent presses, only
 // one finds the row still pending.
 import type Database from 'better-sqlite3';
-import type { Approval, ApprovalRepository } from '../../ports/approvals.port';
+import type { Approval, ApprovalKind, ApprovalRepository } from '../../ports/approvals.port';
 import { guard } from './store-unavailable';
 
 interface ApprovalRow {
@@ -24,7 +24,7 @@ interface ApprovalRow {
 function toApproval(r: ApprovalRow, now: number): Approval {
   const status = r.status === 'pending' && r.expires_at <= now ? 'expired' : (r.status as Approval['status']);
   return {
-    id: r.id, kind: 'pin.view', requester: r.requester, requesterChatUserId: r.requester_chat_user_id, requesterName: r.requester_name,
+    id: r.id, kind: r.kind as ApprovalKind, requester: r.requester, requesterChatUserId: r.requester_chat_user_id, requesterName: r.requester_name,
     target: r.target, targetName: r.target_name, status,
     ...(r.decided_by ? { decidedBy: r.decided_by } : {}),
     ...(r.decided_by_name ? { decidedByName: r.decided_by_name } : {}),
@@ -39,7 +39,7 @@ export function sqliteApprovals(db: Database.Database): ApprovalRepository {
     requester_chat_user_id, requester_name, target_name) VALUES (@id, @kind, @requester, @target, 'pending', @createdAt, @expiresAt,
     @requesterChatUserId, @requesterName, @targetName)`);
   const read = db.prepare<[string], ApprovalRow>('SELECT * FROM approvals WHERE id = ?');
-  const pending = db.prepare<[string, string, number], ApprovalRow>(`SELECT * FROM approvals WHERE requester = ? AND target = ?
+  const pending = db.prepare<[string, string, string, number], ApprovalRow>(`SELECT * FROM approvals WHERE kind = ? AND requester = ? AND target = ?
     AND status = 'pending' AND expires_at > ? ORDER BY created_at DESC LIMIT 1`);
   const decide = db.prepare<[string, string, string, number, string, number]>(`UPDATE approvals SET status = ?, decided_by = ?,
     decided_by_name = ?, decided_at = ? WHERE id = ? AND status = 'pending' AND expires_at > ?`);
@@ -60,9 +60,9 @@ export function sqliteApprovals(db: Database.Database): ApprovalRepository {
         return row ? toApproval(row, now.getTime()) : undefined;
       });
     },
-    async findPending(requester, target, now) {
+    async findPending(kind, requester, target, now) {
       return guard('approval findPending', () => {
-        const row = pending.get(requester, target, now.getTime());
+        const row = pending.get(kind, requester, target, now.getTime());
         return row ? toApproval(row, now.getTime()) : undefined;
       });
     },

@@ -22,7 +22,8 @@ export function approvalData(view: ApprovalView, now: Date) {
   return {
     ...STATUS[view.status],
     requestedBy: truncate(view.requestedBy, 120),
-    typed: truncate(`pin ${view.target} view`, 300),
+    secretName: view.secretName,
+    typed: truncate(`${view.command} ${view.target} view`, 300),
     note: view.note,
     facts,
     requesterId: view.requesterChatUserId,

@@ -114,7 +114,7 @@ export function summaryText(view: View): string {
     case 'enrollment':
       return `Enrollment: ${view.target.displayName} (${view.target.login})`;
     case 'approval':
-      return `Approval request (${view.status}): ${view.requestedBy} asked to see a helpdesk PIN`;
+      return `Approval request (${view.status}): ${view.requestedBy} asked to see a ${view.secretName}`;
     case 'escalate-form':
       return `Escalate ${view.target.displayName} (${view.target.login})`;
     case 'escalation':

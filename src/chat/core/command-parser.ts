@@ -1,6 +1,7 @@
 // The command grammar shared by every chat surface: the same words on Teams, Slack and the console.
 //   help | user <query> | audit <user> [days=N] [type=T] | sync <user> [failed] | enrollment <user>
-//   unlock <user> | unlock-portal <user> | pin <user> sms|view | reset <user> sms|view | verify <user>
+//   unlock <user> | unlock-portal <user> | pin <user> sms|view | reset <user> sms|view | tap <user> sms|view
+//   verify <user>
 //   escalate <user> <reason…>
 import type { Command, CommandName } from '../../domain/command';
 import { COMMAND_NAMES } from '../../domain/command';
@@ -19,6 +20,7 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   'unlock-portal': 'unlock-portal <user>',
   pin: 'pin <user> sms|view',
   reset: 'reset <user> sms|view',
+  tap: 'tap <user> sms|view',
   verify: 'verify <user>',
   escalate: 'escalate <user> <reason>',
 };
@@ -68,7 +70,8 @@ export function parseCommand(text: string): ParseResult {
       if (!user || args.length > 2 || (args[1] !== undefined && args[1].toLowerCase() !== 'failed')) return usage(first);
       return { ok: true, command: { name: 'sync', user, failedOnly: args[1] !== undefined } };
     case 'pin':
-    case 'reset': {
+    case 'reset':
+    case 'tap': {
       const delivery = args[1]?.toLowerCase();
       if (!user || args.length !== 2 || (delivery !== 'sms' && delivery !== 'view')) return usage(first);
       return { ok: true, command: { name: first, user, delivery } };

@@ -25,6 +25,7 @@ const ACTION_WORDS: Record<Action | Verb, string> = {
   'secret.hide': 'Hiding a shown password',
   'audit.more': 'Showing more audit events',
   'tap.view': 'Creating and showing a Temporary Access Pass',
+  'tap.sms': 'Sending a Temporary Access Pass by SMS',
   'confirm.accept-keep': 'Confirming an action',
   'approval.approve': 'Approving a request',
   'approval.deny': 'Denying a request',

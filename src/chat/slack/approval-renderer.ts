@@ -14,7 +14,7 @@ const STATUS: Record<ApprovalView['status'], string> = {
 
 export function approvalMessage(view: ApprovalView, options: { readonly ephemeral: boolean }): { text: string; blocks: Block[] } {
   const blocks: Block[] = [
-    section(`${STATUS[view.status]} — *Approval request: show a helpdesk PIN*\n*${esc(truncate(view.requestedBy, 120))}* asked: \`pin ${esc(truncate(view.target, 256))} view\``),
+    section(`${STATUS[view.status]} — *Approval request: show a ${view.secretName}*\n*${esc(truncate(view.requestedBy, 120))}* asked: \`${view.command} ${esc(truncate(view.target, 256))} view\``),
     section(esc(view.note)),
     context([
       `Asked ${slackDate(view.createdAt) ?? ''}`,
@@ -25,9 +25,9 @@ export function approvalMessage(view: ApprovalView, options: { readonly ephemera
   if (view.secret) {
     blocks.push(options.ephemeral
       ? preformatted(inGroupsOfFour(view.secret.value))
-      : section('The PIN was sent to the requester privately.'));
+      : section(`The ${view.secretName} was sent to the requester privately.`));
     if (options.ephemeral) blocks.push(context([`Only you can see this message. It hides itself ${slackDate(view.secret.hidesAt) ?? 'soon'}; press Hide when done.`]));
   }
   blocks.push(...actionsBlocks(view.actions, {}, 1));
-  return { text: `Approval request (${view.status}): ${truncate(view.requestedBy, 120)} asked to see a helpdesk PIN`, blocks };
+  return { text: `Approval request (${view.status}): ${truncate(view.requestedBy, 120)} asked to see a ${view.secretName}`, blocks };
 }

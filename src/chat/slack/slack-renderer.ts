@@ -92,6 +92,7 @@ const PICK_PROMPT: Record<NonNullable<PickListView['intent']>, string> = {
   'portal.unlock': 'Pick the one whose portal account to unlock',
   'password.reset.view': 'Pick the one whose password to reset',
   'tap.view': 'Pick the one who gets a Temporary Access Pass',
+  'tap.sms': 'Pick the one to send a Temporary Access Pass to',
   'password.reset': 'Pick the one whose password to reset by SMS',
   'pin.sms': 'Pick the one to send a helpdesk PIN to',
   'pin.view': 'Pick the one to issue a helpdesk PIN for',
