@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { TwilioSmsSender } from '../../src/adapters/twilio/twilio-sms';
 import { VERBS } from '../../src/domain/verbs';
+import { silentLogger } from '../../src/ports/logger.port';
 import { blockKitProblems } from '../helpers/slack-block-limits';
 import { buttonByVerb, startSlackHarness, textOf, type SlackHarness } from '../helpers/slack-harness';
 import { MAIL_DOMAIN, USERS } from '../helpers/samba';
@@ -20,7 +21,7 @@ describe('Caller verification over signed Slack requests, Twilio on loopback, ag
     twilio = await new TwilioFake().start();
     h = await startSlackHarness({
       slackUsers: [{ id: AGENT, email: `${USERS.agent}@${MAIL_DOMAIN}`, realName: 'Alice Agent' }],
-      sms: new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, apiUrl: twilio.url, timeoutMs: 1500 }),
+      sms: new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, apiUrl: twilio.url, timeoutMs: 1500, logger: silentLogger }),
     });
   });
   after(async () => {
