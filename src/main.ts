@@ -47,7 +47,10 @@ async function main(): Promise<void> {
   const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute, pins: core.pinVerifier });
   const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [teams.mount, local.mount, portalApi] });
   let slack: SlackSurface | undefined;
-  if (config.slack) slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack });
+  if (config.slack) {
+    const approvalsChannel = config.helpdeskSecrets.approvalsSlackChannel;
+    slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, ...(approvalsChannel ? { approvalsChannel } : {}) });
+  }
 
   // The config decides the bind address (HOST; loopback unless a real credential or peer is configured).
   const host = config.host;

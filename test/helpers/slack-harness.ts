@@ -50,6 +50,8 @@ export interface SlackHarnessOptions {
   readonly ticketRetry?: RetryPolicy;
   /** The SMS sender (e.g. the Twilio adapter on a loopback Twilio); none → SMS commands are not available. */
   readonly sms?: SmsSender;
+  /** APPROVALS_SLACK_CHANNEL: the supervisors' channel. */
+  readonly approvalsChannel?: string;
 }
 
 /** A button as the bot drew it in a recorded message. */
@@ -131,6 +133,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     ...(options.identityTtlMs !== undefined ? { identityTtlMs: options.identityTtlMs } : {}),
     ...(options.postAckConcurrency !== undefined ? { postAckConcurrency: options.postAckConcurrency } : {}),
     ...(options.postAckMaxPending !== undefined ? { postAckMaxPending: options.postAckMaxPending } : {}),
+    ...(options.approvalsChannel ? { approvalsChannel: options.approvalsChannel } : {}),
   });
   const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server), portalApi] });
   await http.listen(0, '127.0.0.1');

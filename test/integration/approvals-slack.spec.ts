@@ -22,7 +22,6 @@ describe('Approvals of pin view over signed Slack requests, against Samba AD', f
   this.timeout(30_000);
   let h: SlackHarness;
   let managerDn: string;
-  let ts = 1_700_000_000;
 
   const member = (op: 'add' | 'delete') => asAdmin((c) => c.modify(GROUP_DNS.supervisors, [
     new Change({ operation: op, modification: new Attribute({ type: 'member', values: [managerDn] }) }),
@@ -51,8 +50,7 @@ describe('Approvals of pin view over signed Slack requests, against Samba AD', f
     assert.equal(ack.status, 200);
     const message = await h.fake.waitFor((c) => c.method === 'chat.postMessage' && h.fake.callsTo('chat.postMessage').indexOf(c) >= posted);
     assert.ok(!h.fake.calls.some((c) => c.method === 'response_url' && c.path === new URL(responseUrl).pathname), 'no ephemeral answer besides');
-    ts += 1;
-    return { message, ts: `${ts}.000200` };
+    return { message, ts: h.fake.tsOf(message) };
   }
 
   /** A press on the channel's (non-ephemeral) message `messageTs`; resolves with the HTTP ack. */
@@ -135,5 +133,51 @@ describe('Approvals of pin view over signed Slack requests, against Samba AD', f
     assert.match(textOf(update), /Denied by Mary Manager/);
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(h.fake.callsTo('chat.postEphemeral').length, ephemerals, 'no PIN message');
+  });
+});
+
+describe('Approvals with APPROVALS_SLACK_CHANNEL: also posted to the supervisors\' channel, every copy updated', function () {
+  this.timeout(30_000);
+  let h: SlackHarness;
+  const SUPERVISORS = 'C0SUPERVIS';
+
+  before(async () => {
+    h = await startSlackHarness({
+      slackUsers: [
+        { id: AGENT, email: `${USERS.agent}@${MAIL_DOMAIN}`, realName: 'Alice Agent' },
+        { id: SUPER, email: `${USERS.supervisor}@${MAIL_DOMAIN}`, realName: 'Sam Supervisor' },
+      ],
+      approvalsChannel: SUPERVISORS,
+    });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('the request reaches both channels; approving in the supervisors\' channel updates both; the PIN goes to the requester where they asked', async () => {
+    const { ack } = await h.command(AGENT, `pin ${USERS.jdoe} view`);
+    assert.equal(ack.status, 200);
+    await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').length === 2);
+    const [asked, supervisors] = h.fake.callsTo('chat.postMessage');
+    assert.equal(asked?.body.channel, CHANNEL);
+    assert.equal(supervisors?.body.channel, SUPERVISORS);
+    assert.ok(asked && supervisors);
+    assert.equal(textOf(asked), textOf(supervisors), 'the same card: only what was typed, who asked, the state');
+
+    // The fake answers chat.postMessage with a ts; the press names the supervisors' copy by it.
+    const supervisorsTs = h.fake.tsOf(supervisors);
+    const button = buttonByVerb(supervisors, VERBS.approvalApprove);
+    const ack2 = await postSigned(h.eventsUrl, blockActions({
+      userId: SUPER, responseUrl: h.fake.newResponseUrl(), ephemeral: false, channelId: SUPERVISORS, messageTs: supervisorsTs,
+      action: { action_id: button.action_id, ...(button.value !== undefined ? { value: button.value } : {}), text: button.text },
+    }));
+    assert.equal(ack2.status, 200);
+    const pinMessage = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral');
+    const updates = h.fake.callsTo('chat.update');
+    assert.deepEqual(updates.map((u) => `${String(u.body.channel)} ${String(u.body.ts)}`).sort(), [`${CHANNEL} ${h.fake.tsOf(asked)}`, `${SUPERVISORS} ${supervisorsTs}`].sort());
+    for (const u of updates) assert.match(textOf(u), /Approved by \*Sam Supervisor\*/);
+    assert.equal(pinMessage.body.channel, CHANNEL, 'where the requester asked');
+    assert.equal(pinMessage.body.user, AGENT);
+    assert.match(textOf(pinMessage), /\b\d{4} \d{4}\b/);
   });
 });

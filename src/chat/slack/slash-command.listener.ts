@@ -19,7 +19,7 @@ export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {
       );
       watchTicket(deps, view, { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal' }, respond);
       // An approval request goes to the channel, where supervisors can act on it (approval-delivery.ts).
-      if (isOpenRequest(view) && command.channel_id && (await postRequest(deps, client, command.channel_id, view))) return;
+      if (isOpenRequest(view) && (await postRequest(deps, client, command.channel_id, view))) return;
       const message = renderView(view, { ephemeral: true });
       await deliver(deps, 'slash-command response', view, () =>
         respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),
