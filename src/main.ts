@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     endpoint: config.botEndpoint,
     allowedTenants: config.teamsTenants,
     aadIdentity: Boolean(config.graph),
+    ...(config.helpdeskSecrets.approvalsTeamsConversation ? { approvalsConversation: config.helpdeskSecrets.approvalsTeamsConversation } : {}),
   });
   const local = createLocalConsole({
     enabled: config.localConsole, bot: teams.bot, logger,
