@@ -32,10 +32,10 @@ async function targetOf(call: UseCaseCall, login: string) {
 }
 
 /** The card that asks for the code; `state` says which buttons it offers. */
-function form(user: { sAMAccountName: string; displayName: string }, to: string, note: string, state: 'sent' | 'wrong' | 'over', expiresAt?: Date): VerifyFormView {
+function form(user: { sAMAccountName: string; displayName: string }, to: string, note: string, state: VerifyFormView['state'], expiresAt?: Date): VerifyFormView {
   const data = { user: user.sAMAccountName };
   const check = { verb: VERBS.verifyCheck, label: 'Check code', data, style: 'positive' as const };
-  const resend = { verb: VERBS.verifySend, label: 'Send a new code', data };
+  const resend = { verb: VERBS.verifySend, label: state === 'ask' ? 'Send code' : 'Send a new code', data };
   return {
     kind: 'verify-form',
     target: { login: user.sAMAccountName, displayName: user.displayName },
@@ -43,7 +43,7 @@ function form(user: { sAMAccountName: string; displayName: string }, to: string,
     ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
     note,
     state,
-    actions: state === 'over' ? [resend] : [check, resend],
+    actions: state === 'over' || state === 'ask' ? [resend] : [check, resend],
   };
 }
 
@@ -66,6 +66,20 @@ export async function sendCallerCode(call: UseCaseCall, login: string): Promise<
   await portalEvent(call, user.sAMAccountName, 'success', `verification code sent by SMS (${to}) by ${loginOfActor(call.actor)}`);
   return form(user, to,
     `A code was sent by SMS to the mobile of ${nameOf(user)} (${to}). Ask the caller to read it to you and type it here. It works once, until ${hhmm(issued.expiresAt)}; ${issued.triesLeft} tries.`, 'sent', issued.expiresAt);
+}
+
+/**
+ * The typed `verify <user>`. In a shared conversation the typed command re-runs for every "Show details"
+ * and every refresh of the asker's view (shared-request.ts): there it only offers the Send code button, so
+ * that a press, not a refresh, sends a code.
+ */
+async function verifyCommand(call: UseCaseCall, login: string): Promise<VerifyFormView> {
+  if (call.ctx.conversation === 'personal') return sendCallerCode(call, login);
+  const { user } = await targetOf(call, login);
+  assertCanText(call, user, 'verify');
+  const to = maskedNumber(user.contact.mobile ?? '');
+  call.subject.detail = 'code offered, not sent (shared conversation)';
+  return form(user, to, `Send a one-time code by SMS to the mobile of ${nameOf(user)} (${to})? The caller reads it back to you.`, 'ask');
 }
 
 export async function checkCallerCode(call: UseCaseCall, login: string, typed: string): Promise<View> {
@@ -101,7 +115,7 @@ export async function checkCallerCode(call: UseCaseCall, login: string, typed: s
 }
 
 export const verifyCallerRoutes = [
-  commandRoute('verify', { action: 'verify.send', target: (c) => c.user, run: (call, c) => sendCallerCode(call, c.user) }),
+  commandRoute('verify', { action: 'verify.send', target: (c) => c.user, run: (call, c) => verifyCommand(call, c.user) }),
   pressRoute(VERBS.verifySend, { action: 'verify.send', run: (call, data) => sendCallerCode(call, data.user ?? '') }),
   pressRoute(VERBS.verifyCheck, { action: 'verify.send', audit: 'verify.check', run: (call, data) => checkCallerCode(call, data.user ?? '', data.code ?? '') }),
 ];

@@ -321,8 +321,8 @@ export interface VerifyFormView {
   readonly expiresAt?: string;
   /** What the agent should do now. */
   readonly note: string;
-  /** sent: a new code is waiting; wrong: the typed code was not it; over: this code no longer works. */
-  readonly state: 'sent' | 'wrong' | 'over';
+  /** ask: nothing sent yet (a shared conversation: only a press sends); sent: a new code is waiting; wrong: the typed code was not it; over: this code no longer works. */
+  readonly state: 'ask' | 'sent' | 'wrong' | 'over';
   /** verify.check (with the typed code added by the surface) while a code can still work; verify.send. */
   readonly actions: readonly ActionButton[];
 }

@@ -173,4 +173,33 @@ describe('Caller verification (verify <user>, Verify caller) over the Teams prot
     const code = lastCode('+15550199');
     assert.match(cardText(await click(button(next, VERBS.verifyCheck), { code })), /caller verified by code at/);
   });
+
+  it('in a channel, the typed verify sends nothing on the shared card\'s refreshes: only the Send code press sends one code', async () => {
+    const before = h.connector.replies.length;
+    const res = await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user: agent, conversation: 'channel', text: `verify ${USERS.jdoe}` }));
+    assert.equal(res.status, 200, res.text);
+    const reply = h.connector.replies.slice(before)[0];
+    assert.ok(reply);
+    const shared = reply.activity.attachments?.[0]?.content as Card;
+    assert.ok(!/John Doe|0199/.test(cardText(shared)), 'nothing about the user on the card everyone sees');
+    const show = button(shared, VERBS.requestShow);
+    assert.ok(show);
+    const sent = twilio.messages.length;
+    const refresh = async () => {
+      const r = await postActivity(h.url, teamsInvoke({
+        serviceUrl: h.connector.url, user: agent, conversation: 'channel', verb: VERBS.requestShow,
+        data: show.data as Record<string, unknown>, replyToId: reply.answeredId, trigger: 'automatic',
+      }));
+      assert.equal(r.status, 200, r.text);
+      return (r.body as { value: unknown }).value as Card;
+    };
+    const own = await refresh();
+    await refresh();
+    assert.equal(twilio.messages.length, sent, 'no SMS from refreshes');
+    assert.match(cardText(own), /Send a one-time code by SMS to the mobile of John Doe \(jdoe\) \(…0199\)\?/);
+    assert.ok(!hasCodeInput(own) && !button(own, VERBS.verifyCheck));
+    const form = await click(button(own, VERBS.verifySend));
+    assert.equal(twilio.messages.length, sent + 1, 'one SMS, on the press');
+    assert.ok(hasCodeInput(form));
+  });
 });

@@ -7,6 +7,7 @@ const person = (t: { readonly login: string; readonly displayName: string }) =>
   t.displayName && t.displayName !== t.login ? `${t.displayName} (${t.login})` : t.login;
 
 const STATES = {
+  ask: { heading: 'Verify the caller', stateStyle: 'emphasis' },
   sent: { heading: 'Verify the caller', stateStyle: 'emphasis' },
   wrong: { heading: '✖ Wrong code: verify the caller', stateStyle: 'warning' },
   over: { heading: '✖ Caller not verified', stateStyle: 'attention' },
@@ -16,9 +17,10 @@ export function verifyFormData(view: VerifyFormView) {
   return {
     ...STATES[view.state],
     target: person(view.target),
+    sentToLabel: view.state === 'ask' ? 'Goes to' : 'Sent to',
     sentTo: view.sentTo,
     note: view.note,
-    canCheck: view.state !== 'over',
+    canCheck: view.state === 'sent' || view.state === 'wrong',
     actions: view.actions.map(cardAction),
   };
 }

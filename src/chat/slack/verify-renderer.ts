@@ -8,7 +8,7 @@ import { LIMITS, actionsBlocks, context, esc, section, truncate } from './block-
 export const CODE_BLOCK_ID = 'verify-code';
 export const CODE_ACTION_ID = 'code';
 
-const MARK = { sent: ':telephone_receiver:', wrong: ':x:', over: ':no_entry:' } as const;
+const MARK = { ask: ':telephone_receiver:', sent: ':telephone_receiver:', wrong: ':x:', over: ':no_entry:' } as const;
 
 export function verifyFormMessage(view: VerifyFormView): { text: string; blocks: Block[] } {
   const name = view.target.displayName && view.target.displayName !== view.target.login ? `${view.target.displayName} (${view.target.login})` : view.target.login;
@@ -22,8 +22,8 @@ export function verifyFormMessage(view: VerifyFormView): { text: string; blocks:
     text: truncate(`Verify the caller: ${name}`, LIMITS.fallbackText),
     blocks: [
       section(`${MARK[view.state]} *Verify the caller* — ${esc(name)}\n${esc(view.note)}`),
-      ...(view.state === 'over' ? [] : [input]),
-      context([`Sent to ${esc(view.sentTo)}`]),
+      ...(view.state === 'sent' || view.state === 'wrong' ? [input] : []),
+      context([`${view.state === 'ask' ? 'Goes to' : 'Sent to'} ${esc(view.sentTo)}`]),
       ...actionsBlocks(view.actions, { targetName: view.target.displayName }, 1),
     ],
   };
