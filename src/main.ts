@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     endpoint: config.botEndpoint,
     allowedTenants: config.teamsTenants,
     aadIdentity: Boolean(config.graph),
+    ...(config.helpdeskSecrets.approvalsTeamsConversation ? { approvalsConversation: config.helpdeskSecrets.approvalsTeamsConversation } : {}),
   });
   const local = createLocalConsole({
     enabled: config.localConsole, bot: teams.bot, logger,
@@ -56,7 +57,10 @@ async function main(): Promise<void> {
   const chat = config.portal.mode === 'only' ? [] : [teams.mount, local.mount, portalApi];
   const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [...chat, ...portal] });
   let slack: SlackSurface | undefined;
-  if (config.slack && config.portal.mode !== 'only') slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack });
+  if (config.slack && config.portal.mode !== 'only') {
+    const approvalsChannel = config.helpdeskSecrets.approvalsSlackChannel;
+    slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, ...(approvalsChannel ? { approvalsChannel } : {}) });
+  }
 
   // The config decides the bind address (HOST; loopback unless a real credential or peer is configured).
   const host = config.host;

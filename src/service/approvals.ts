@@ -63,7 +63,9 @@ function approvalView(a: Approval, note: string, extra: Partial<Pick<ApprovalVie
         { verb: VERBS.approvalApprove, label: 'Approve', data, style: 'positive' },
         { verb: VERBS.approvalDeny, label: 'Deny', data, style: 'destructive' },
       ]
-      : []),
+      // Where no client refreshes the card by itself (the console, Web Chat, Slack), the requester asks for
+      // their own view; anyone else pressing it gets the state only.
+      : a.status === 'approved' && !a.shownAt ? [{ verb: VERBS.approvalShow, label: 'Show the PIN (requester only)', data }] : []),
     ...(extra.secret ? { secret: extra.secret } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { DirectoryEntry } from '../domain/directory-user';
 import { HelpdeskError } from '../domain/errors';
 import type { AccountAction } from './account-actions';
 import type { UseCaseCall, UseCaseEnv } from './use-case';
+import type { UserDetailsView } from './views';
 
 const NEEDS_VERIFIED_CALLER: ReadonlySet<AccountAction> = new Set(['account.unlock', 'pin.sms', 'pin.view', 'password.reset', 'password.reset.view', 'tap.sms', 'tap.view']);
 
@@ -33,4 +34,10 @@ export async function callerVerificationLine(env: UseCaseEnv, login: string): Pr
 
 export function utc(d: Date): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The details card's "caller verified by code at T" line, while the verification holds. */
+export async function withCallerVerification(env: UseCaseEnv, view: UserDetailsView): Promise<UserDetailsView> {
+  const at = await verifiedAt(env, view.login);
+  return at ? { ...view, callerVerifiedAt: at.toISOString() } : view;
 }

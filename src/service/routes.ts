@@ -13,12 +13,14 @@ import { sharedRequestRoutes } from './shared-request';
 import { showUserRoutes } from './show-user';
 import { syncTransactionsRoutes } from './sync-transactions';
 import { unlockPortalRoutes } from './unlock-portal';
+import { verifyCallerRoutes } from './verify-caller';
 
 const ALL = [
   ...findUserRoutes, ...showUserRoutes, ...promptConfirmationRoutes, ...confirmRoutes, ...hideSecretRoutes,
   ...auditEventsRoutes, ...syncTransactionsRoutes, ...enrollmentDataRoutes, ...unlockPortalRoutes,
   ...approvalRoutes,
   ...escalateRoutes,
+  ...verifyCallerRoutes,
 ];
 
 export const COMMAND_ROUTES: readonly CommandRoute[] = ALL.filter((r): r is CommandRoute => 'command' in r);

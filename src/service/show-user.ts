@@ -7,12 +7,13 @@ import { findOne, withProtections } from './target-resolver';
 import type { UseCaseCall } from './use-case';
 import { userDetailsView } from './user-details';
 import type { View } from './views';
+import { withCallerVerification } from './caller-verification';
 
 export async function showUser({ env, actor, subject }: UseCaseCall, login: string): Promise<View> {
   const entry = await findOne(env.directory, login);
   subject.target = entry.sAMAccountName;
   const target = await withProtections(env.directory, entry, actor, env.settings.protection);
-  return withEntra(env, actor, target, await withPortal(env, actor, target, userDetailsView(actor, target)));
+  return withEntra(env, actor, target, await withCallerVerification(env, await withPortal(env, actor, target, userDetailsView(actor, target))));
 }
 
 export const showUserRoutes = [pressRoute(VERBS.userShow, { action: 'user.view', run: (call, data) => showUser(call, data.user ?? '') })];

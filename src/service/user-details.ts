@@ -32,10 +32,11 @@ function actionsFor(viewer: Actor, target: Target): ActionButton[] {
   if (target.user.account.locked && hasRole(viewer.role, 'agent')) {
     buttons.push({ verb: VERBS.accountUnlock, label: 'Unlock account', data: { user }, style: 'destructive' });
   }
-  // PINs and SMS resets go to the registered mobile: offered only when there is one.
+  // PINs, SMS resets and caller verification go to the registered mobile: offered only when there is one.
   if (hasRole(viewer.role, 'agent') && target.user.contact.mobile) {
     buttons.push({ verb: VERBS.pinSms, label: 'Send PIN by SMS', data: { user } });
     buttons.push({ verb: VERBS.passwordResetSms, label: 'Reset password by SMS', data: { user }, style: 'destructive' });
+    buttons.push({ verb: VERBS.verifySend, label: 'Verify caller', data: { user } });
   }
   if (hasRole(viewer.role, 'supervisor')) {
     buttons.push({ verb: VERBS.passwordResetView, label: 'Reset password (show once)', data: { user }, style: 'destructive' });

@@ -94,6 +94,8 @@ export interface UserDetailsView {
   readonly indicators?: readonly IndicatorView[];
   /** The linked Entra ID account (src/service/entra-section.ts), when Graph is configured. */
   readonly entra?: EntraSectionView;
+  /** When the caller last proved they hold the user's phone (a code read back), within VERIFY_VALID_MINUTES. ISO 8601. */
+  readonly callerVerifiedAt?: string;
 }
 
 /** Kinds and counts of methods, never their values. */
@@ -310,7 +312,25 @@ export interface EscalationView {
   readonly actions: readonly ActionButton[];
 }
 
+// ------------------------------------------------------------------------------ caller verification
+
+/** The card that asks for the verification code the caller reads back (an input the surface sends back as `code`). */
+export interface VerifyFormView {
+  readonly kind: 'verify-form';
+  readonly target: { readonly login: string; readonly displayName: string };
+  /** The masked mobile the code went to ("…0199"). */
+  readonly sentTo: string;
+  /** Until when the code works (only on the card that follows the send). */
+  readonly expiresAt?: string;
+  /** What the agent should do now. */
+  readonly note: string;
+  /** ask: nothing sent yet (a shared conversation: only a press sends); sent: a new code is waiting; wrong: the typed code was not it; over: this code no longer works. */
+  readonly state: 'ask' | 'sent' | 'wrong' | 'over';
+  /** verify.check (with the typed code added by the surface) while a code can still work; verify.send. */
+  readonly actions: readonly ActionButton[];
+}
+
 export type View =
-  | ApprovalView
+  | ApprovalView | VerifyFormView
   | HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | SharedRequestView | ErrorView
   | AuditEventsView | SyncTransactionsView | EnrollmentView | EscalateFormView | EscalationView;

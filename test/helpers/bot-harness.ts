@@ -91,6 +91,8 @@ export interface HarnessOptions {
   /** Where escalations go (the real ticket adapters, or the outbox), and how fast failed ones are retried. */
   readonly ticketSink?: TicketSink;
   readonly ticketRetry?: RetryPolicy;
+  /** APPROVALS_TEAMS_CONVERSATION. */
+  readonly approvalsConversation?: string;
 }
 
 export interface BotHarness {
@@ -159,6 +161,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     aadIdentity: options.entra !== undefined,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.adapterOptions ? { adapterOptions: options.adapterOptions } : {}),
+    ...(options.approvalsConversation ? { approvalsConversation: options.approvalsConversation } : {}),
   });
   const consoleSurface = localConsole
     ? createLocalConsole({ enabled: true, bot: teams.bot, logger, ...(options.consoleUsers ? { users: options.consoleUsers } : {}) })

@@ -99,6 +99,15 @@ export class FakeSlackApi {
     return `${this.base}/commands/${this.teamId}/${this.responseUrlSeq}/hook${this.responseUrlSeq}`;
   }
 
+  /** The ts this fake answered a recorded chat.* call with (the message's id for chat.update). */
+  tsOf(call: RecordedCall): string {
+    const ts = this.tsByCall.get(call);
+    if (!ts) throw new Error(`no ts for ${call.method}`);
+    return ts;
+  }
+
+  private readonly tsByCall = new Map<RecordedCall, string>();
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -218,8 +227,10 @@ export class FakeSlackApi {
       }
       default:
         if (RECORDED.has(method)) {
-          this.record({ method, body, ...common });
+          const call: RecordedCall = { method, body, ...common };
+          this.record(call);
           const ts = `${Math.floor(Date.now() / 1000)}.${String(this.calls.length).padStart(6, '0')}`;
+          this.tsByCall.set(call, ts);
           json(res, 200, method === 'chat.postEphemeral' ? { ok: true, message_ts: ts } : { ok: true, channel: body.channel, ts });
           return;
         }

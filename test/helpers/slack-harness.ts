@@ -19,6 +19,7 @@ import type { ServiceSettings } from '../../src/service/service-deps';
 import { aesGcmAnswerCipher } from '../../src/adapters/secrets/answer-cipher';
 import { portalApiMount } from '../../src/portal/api/portal-api';
 import { PortalIntake } from '../../src/service/portal-intake';
+import type { SmsSender } from '../../src/ports/sms.port';
 import type { TicketSink } from '../../src/ports/ticket-sink.port';
 import type { RetryPolicy } from '../../src/service/ticket-desk';
 import { SAMBA_SETTINGS, ShiftableClock, sambaDirectory } from './bot-harness';
@@ -47,6 +48,10 @@ export interface SlackHarnessOptions {
   /** Where escalations go, and how fast failed ones are retried. */
   readonly ticketSink?: TicketSink;
   readonly ticketRetry?: RetryPolicy;
+  /** The SMS sender (e.g. the Twilio adapter on a loopback Twilio); none → SMS commands are not available. */
+  readonly sms?: SmsSender;
+  /** APPROVALS_SLACK_CHANNEL: the supervisors' channel. */
+  readonly approvalsChannel?: string;
 }
 
 /** A button as the bot drew it in a recorded message. */
@@ -116,6 +121,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     directory, store, clock, logger, answerCipher, settings: options.settings ?? (kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS),
     ...(options.ticketSink ? { ticketSink: options.ticketSink } : {}),
     ...(options.ticketRetry ? { ticketRetry: options.ticketRetry } : {}),
+    ...(options.sms ? { sms: options.sms } : {}),
   });
   created.tickets?.start();
   const portalApi = portalApiMount({ token: options.portalApiToken, intake: new PortalIntake({ directory, store, clock, cipher: answerCipher }), logger });
@@ -127,6 +133,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     ...(options.identityTtlMs !== undefined ? { identityTtlMs: options.identityTtlMs } : {}),
     ...(options.postAckConcurrency !== undefined ? { postAckConcurrency: options.postAckConcurrency } : {}),
     ...(options.postAckMaxPending !== undefined ? { postAckMaxPending: options.postAckMaxPending } : {}),
+    ...(options.approvalsChannel ? { approvalsChannel: options.approvalsChannel } : {}),
   });
   const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server), portalApi] });
   await http.listen(0, '127.0.0.1');

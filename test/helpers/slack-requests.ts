@@ -58,12 +58,14 @@ export function blockActions(args: {
   ephemeral?: boolean;
   channelId?: string;
   teamId?: string;
+  /** The ts of the message holding the button (default: now). */
+  messageTs?: string;
   /** The message's input values (`state.values[block_id][action_id]`), e.g. a typed reason. */
   state?: Record<string, Record<string, { type: string; value: string }>>;
 }): SlackRequest {
   const teamId = args.teamId ?? TEST_TEAM_ID;
   const channelId = args.channelId ?? 'C0HELPDESK';
-  const messageTs = `${Math.floor(Date.now() / 1000)}.000100`;
+  const messageTs = args.messageTs ?? `${Math.floor(Date.now() / 1000)}.000100`;
   const payload = {
     type: 'block_actions',
     user: { id: args.userId, username: args.userId.toLowerCase(), name: args.userId.toLowerCase(), team_id: teamId },

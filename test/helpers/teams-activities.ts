@@ -14,16 +14,18 @@ interface Envelope {
   readonly user: TeamsMember;
   readonly conversation?: TeamsConversation;
   readonly channelId?: string;
+  /** Another conversation than the kind's default (e.g. a second channel). */
+  readonly conversationId?: string;
 }
 
 function envelope(e: Envelope, activityId: string): Partial<Activity> {
   const kind = e.conversation ?? 'personal';
-  const conversationId =
-    kind === 'personal'
+  const conversationId = e.conversationId ??
+    (kind === 'personal'
       ? `a:1personal-${e.user.aadObjectId}`
       : kind === 'groupChat'
         ? '19:group-chat-helpdesk@thread.v2'
-        : `${CHANNEL_ID};messageid=${activityId}`;
+        : `${CHANNEL_ID};messageid=${activityId}`);
   return {
     id: activityId,
     timestamp: new Date(),

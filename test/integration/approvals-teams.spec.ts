@@ -127,3 +127,58 @@ describe('Approvals of pin view in a Teams channel, against Samba AD', function 
     assert.match(cardText(await press(agent, VERBS.approvalShow, d, denied.messageId, 'automatic')), /Denied by Sam Supervisor/);
   });
 });
+
+describe('Approvals with APPROVALS_TEAMS_CONVERSATION: also sent to the supervisors\' conversation, every copy updated', function () {
+  this.timeout(60_000);
+  const SUPERVISORS = '19:supervisors@thread.tacv2';
+  let h: BotHarness;
+  let agent: TeamsMember;
+  let supervisor: TeamsMember;
+
+  before(async () => {
+    h = await startBotHarness({ approvalsConversation: SUPERVISORS, settings: { changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } } });
+    agent = h.connector.addMember(teamsMember(USERS.agent, 'Alice Agent'));
+    supervisor = h.connector.addMember(teamsMember(USERS.supervisor, 'Sam Supervisor'));
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('the request reaches the supervisors\' conversation (sendToConversation); approving there updates the agent\'s copy too; the PIN reaches the requester only', async () => {
+    const before = h.connector.replies.length;
+    const res = await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user: agent, conversation: 'channel', text: `pin ${USERS.jdoe} view` }));
+    assert.equal(res.status, 200, res.text);
+    const sent = h.connector.replies.slice(before);
+    assert.equal(sent.length, 2, 'where asked, and to the supervisors');
+    const [asked, copy] = sent;
+    assert.ok(asked && copy);
+    assert.equal(copy.conversationId, SUPERVISORS);
+    assert.equal(copy.method, 'POST');
+    assert.equal(copy.replyToId, undefined, 'a new message in that conversation (sendToConversation), not a reply');
+    const card = copy.activity.attachments?.[0]?.content as Card;
+    assert.deepEqual(parseEvents(card), []);
+    assert.match(cardText(card), /Alice Agent\s+asked:\s+pin jdoe view/);
+    assert.ok(!/John Doe|0199/.test(cardText(card)), 'nothing about the user beyond what was typed');
+    const approve = cardActions(card).find((a) => a.verb === VERBS.approvalApprove);
+    assert.ok(approve);
+
+    const puts = h.connector.replies.length;
+    const pressed = await postActivity(h.url, teamsInvoke({
+      serviceUrl: h.connector.url, user: supervisor, conversation: 'channel', conversationId: `${SUPERVISORS};messageid=${copy.answeredId}`,
+      verb: VERBS.approvalApprove, data: approve.data as Record<string, unknown>, replyToId: copy.answeredId,
+    }));
+    assert.equal(pressed.status, 200, pressed.text);
+    const updates = h.connector.replies.slice(puts).filter((r) => r.method === 'PUT');
+    const base = (id: string) => id.split(';')[0];
+    assert.deepEqual(updates.map((u) => `${base(u.conversationId)} ${u.replyToId ?? ''}`).sort(), [`${SUPERVISORS} ${copy.answeredId}`, `${base(asked.conversationId)} ${asked.answeredId}`].sort());
+    for (const u of updates) {
+      assert.match(cardText(u.activity.attachments?.[0]?.content), /Approved by Sam Supervisor/);
+      assert.ok(!/\b\d{4} \d{4}\b/.test(cardText(u.activity.attachments?.[0]?.content)), 'no PIN on a shared card');
+    }
+    const approvalId = String((approve.data as Record<string, unknown>).approvalId);
+    const mine = await postActivity(h.url, teamsInvoke({
+      serviceUrl: h.connector.url, user: agent, conversation: 'channel', verb: VERBS.approvalShow, data: { approvalId }, replyToId: asked.answeredId, trigger: 'automatic',
+    }));
+    assert.match(cardText((mine.body as { value: unknown }).value), /\b\d{4} \d{4}\b/, 'the requester\'s own view shows the PIN');
+  });
+});

@@ -157,6 +157,7 @@ export function statusLines(view: UserDetailsView, now: Date): StatusLine[] {
   }
   if (kinds.has('protected')) lines.push({ icon: '🛡️', label: 'PROTECTED ACCOUNT', detail: " — can't be changed through the helpdesk bot" });
   if (kinds.has('demo')) lines.push({ icon: '🧪', label: 'DEMO DATA', detail: ' — not a real directory' });
+  if (view.callerVerifiedAt) lines.push({ icon: '☎️', label: 'CALLER VERIFIED', detail: ` — caller verified by code at ${view.callerVerifiedAt.slice(11, 16)} UTC` });
   return lines;
 }
 

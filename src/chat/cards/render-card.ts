@@ -8,6 +8,7 @@ import { auditEventsData, enrollmentData, syncData } from './portal-card-data';
 import { approvalData } from './approval-card-data';
 import { TEMPLATES, type TemplateName } from './templates';
 import { escalateFormData, escalationData } from './ticket-card-data';
+import { verifyFormData } from './verify-card-data';
 
 export type AdaptiveCardJson = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
 
@@ -64,6 +65,8 @@ export function cardData(view: View, now: Date): object {
       return escalateFormData(view);
     case 'escalation':
       return escalationData(view);
+    case 'verify-form':
+      return verifyFormData(view);
   }
 }
 
@@ -119,5 +122,7 @@ export function summaryText(view: View): string {
       return `Escalate ${view.target.displayName} (${view.target.login})`;
     case 'escalation':
       return `${view.title}${view.ticket?.url ? `: ${view.ticket.url}` : ''}`;
+    case 'verify-form':
+      return `Verify the caller: ${view.target.displayName} (${view.target.login})`;
   }
 }

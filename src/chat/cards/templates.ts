@@ -12,6 +12,7 @@ import result from '../../../cards/result.json';
 import sharedRequest from '../../../cards/shared-request.json';
 import syncTransactions from '../../../cards/sync-transactions.json';
 import userDetails from '../../../cards/user-details.json';
+import verifyForm from '../../../cards/verify-form.json';
 import type { View } from '../../service/views';
 
 export type TemplateName = View['kind'];
@@ -31,6 +32,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
   approval,
   'escalate-form': escalateForm,
   escalation,
+  'verify-form': verifyForm,
 };
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

@@ -6,10 +6,12 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { VERBS } from '../../domain/verbs';
 import { dispatchPress, newCorrelationId } from '../core/dispatch';
 import { ACTION_ID_PREFIX } from './block-kit';
+import { afterDecision } from './approval-delivery';
 import type { SlackListenerDeps } from './slack-context';
 import { busy, deliver, installationOf, watchTicket, withAsker } from './slack-context';
 import { hasSecret, renderView } from './slack-renderer';
 import { typedReason } from './ticket-renderer';
+import { typedCode } from './verify-renderer';
 
 const ACTION_ID = new RegExp(`^${ACTION_ID_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
@@ -29,12 +31,20 @@ export function registerBlockActions(app: App, deps: SlackListenerDeps): void {
     if (action.type !== 'button') return;
     const ephemeral = body.container?.is_ephemeral === true;
     await deps.afterAck.run(async () => {
-      // A form's typed input (the escalation reason) travels in the payload's state, not in the button.
+      // A form's typed input (the escalation reason, the caller's code) travels in the payload's state, not in the button.
       const reason = typedReason(body.state);
       const value = buttonData(action.value);
-      const pressed = reason !== undefined && typeof value === 'object' && value !== null ? { ...value, reason } : value;
+      const code = typedCode(body.state);
+      const typed = { ...(reason !== undefined ? { reason } : {}), ...(code !== undefined ? { code } : {}) };
+      const pressed = Object.keys(typed).length > 0 && typeof value === 'object' && value !== null ? { ...value, ...typed } : value;
       const asker = { client, userId: body.user.id, installation: installationOf(context), conversation: ephemeral ? 'personal' : 'shared', channelId: body.channel?.id } as const;
       const view = await withAsker(deps, asker, (ctx) => dispatchPress(deps.service, deps.logger, ctx, pressed));
+      // A decision on the channel's approval request: that message is updated for everyone (approval-delivery.ts).
+      const messageTs = body.container?.message_ts ?? body.message?.ts;
+      if (!ephemeral && view.kind === 'approval' && !hasSecret(view) && body.channel?.id && typeof messageTs === 'string') {
+        await afterDecision(deps, { client, installation: installationOf(context), channel: body.channel.id, messageTs, verb: (pressed as { verb?: unknown } | undefined)?.verb }, view);
+        return;
+      }
       const privateOnly = !ephemeral && (hasSecret(view) || view.kind === 'error');
       if (!privateOnly) watchTicket(deps, view, asker, respond);
       const message = renderView(view, { ephemeral: ephemeral || privateOnly });

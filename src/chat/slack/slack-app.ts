@@ -17,6 +17,7 @@ import { SlackIdentityResolver } from './slack-identity';
 import { SlackReceiver } from './slack-receiver';
 import { SLACK_EVENTS_PATH, slackRoute } from './slack-route';
 import { registerSlashCommand } from './slash-command.listener';
+import { ApprovalMessages } from './approval-delivery';
 
 export interface SlackSurfaceDeps {
   readonly service: HelpdeskService;
@@ -30,6 +31,8 @@ export interface SlackSurfaceDeps {
   readonly postAckConcurrency?: number;
   /** How many requests' post-ack work may wait for a slot; past that the asker is told to retry (default 200). */
   readonly postAckMaxPending?: number;
+  /** APPROVALS_SLACK_CHANNEL: approval requests are also posted there. */
+  readonly approvalsChannel?: string;
 }
 
 export interface SlackSurface {
@@ -114,6 +117,8 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     afterAck: new PostAckQueue(deps.postAckConcurrency, deps.postAckMaxPending),
     autoHide: new AutoHide(logger),
     ticketWatch: new TicketWatch(logger, deps.service.tickets),
+    approvalMessages: new ApprovalMessages(),
+    ...(deps.approvalsChannel ? { approvalsChannel: deps.approvalsChannel } : {}),
   };
   registerSlashCommand(app, listenerDeps);
   registerAppMention(app, listenerDeps);

@@ -12,6 +12,7 @@ import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext } from '../../service/request-context';
 import type { View } from '../../service/views';
 import type { AutoHide } from '../core/auto-hide';
+import type { ApprovalMessages } from './approval-delivery';
 import type { PostAckQueue } from './post-ack-queue';
 import type { Installation, SlackIdentityResolver } from './slack-identity';
 
@@ -25,6 +26,10 @@ export interface SlackListenerDeps {
   readonly autoHide: AutoHide;
   /** "Ticket to follow" messages, updated when the background retry created the ticket. */
   readonly ticketWatch?: TicketWatch;
+  /** APPROVALS_SLACK_CHANNEL: the supervisors' channel, where approval requests are also posted. */
+  readonly approvalsChannel?: string;
+  /** The messages of each approval request (approval-delivery.ts). */
+  readonly approvalMessages?: ApprovalMessages;
 }
 
 /** Bolt's listener `context` after our authorize(): the installation's team and org. */

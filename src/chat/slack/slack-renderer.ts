@@ -11,6 +11,7 @@ import { entraRows } from '../cards/entra-card-data';
 import { auditEventsMessage, enrollmentMessage, portalDetailBlocks, syncMessage } from './portal-renderer';
 import { approvalMessage } from './approval-renderer';
 import { escalateFormMessage, escalationMessage } from './ticket-renderer';
+import { verifyFormMessage } from './verify-renderer';
 import {
   LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
   summariseList, truncate,
@@ -203,6 +204,7 @@ function statusLines(view: UserDetailsView): string[] {
   if (!has('locked') && !has('disabled') && !has('password-expired')) lines.unshift(':white_check_mark: *Active* — enabled, not locked');
   if (has('protected')) lines.push(`${BADGE.protected}* — can't be changed through the helpdesk bot`);
   if (has('demo') || view.source === 'demo') lines.push(`${BADGE.demo}* — not a real directory`);
+  if (view.callerVerifiedAt) lines.push(`:telephone_receiver: *Caller verified* — caller verified by code at ${view.callerVerifiedAt.slice(11, 16)} UTC`);
   return lines;
 }
 
@@ -296,6 +298,8 @@ export function renderView(view: View, options: RenderOptions): SlackMessage {
       return escalateFormMessage(view);
     case 'escalation':
       return escalationMessage(view);
+    case 'verify-form':
+      return verifyFormMessage(view);
   }
 }
 

@@ -3,6 +3,7 @@
 // request context is 'personal'.
 import type { App } from '@slack/bolt';
 import { dispatchText } from '../core/dispatch';
+import { isOpenRequest, postRequest } from './approval-delivery';
 import type { SlackListenerDeps } from './slack-context';
 import { busy, deliver, installationOf, watchTicket, withAsker } from './slack-context';
 import { SLASH_COMMAND, renderView } from './slack-renderer';
@@ -17,6 +18,8 @@ export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {
         (ctx) => dispatchText(deps.service, deps.logger, ctx, command.text ?? ''),
       );
       watchTicket(deps, view, { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal' }, respond);
+      // An approval request goes to the channel, where supervisors can act on it (approval-delivery.ts).
+      if (isOpenRequest(view) && (await postRequest(deps, client, command.channel_id, view))) return;
       const message = renderView(view, { ephemeral: true });
       await deliver(deps, 'slash-command response', view, () =>
         respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),

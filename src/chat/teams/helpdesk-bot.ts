@@ -22,6 +22,7 @@ import { renderCard, type ActionMode, type AdaptiveCardJson } from '../cards/ren
 import { actionModeFor, conversationKind } from './conversation';
 import type { IdentityResolver } from './identity';
 import { laterUpdater } from './later-update';
+import { ApprovalCopies, isOpenRequest } from './approval-copies';
 
 export interface HelpdeskBotDeps {
   readonly service: HelpdeskService;
@@ -30,6 +31,8 @@ export interface HelpdeskBotDeps {
   readonly now?: () => Date;
   /** Pending hides of shown secrets (cleared on shutdown). */
   readonly autoHide?: AutoHide;
+  /** APPROVALS_TEAMS_CONVERSATION: approval requests are also sent there. */
+  readonly approvalsConversation?: string;
 }
 
 const WELCOME = 'Hi, I am MyPass Helpdesk. Type "help" to see what I can do for you.';
@@ -51,9 +54,12 @@ export class HelpdeskBot extends TeamsActivityHandler {
   readonly autoHide: AutoHide;
   /** "Ticket to follow" messages, updated when the background retry created the ticket. */
   readonly ticketWatch: TicketWatch;
+  /** Where each approval request's cards are (approval-copies.ts). */
+  private readonly approvalCopies: ApprovalCopies;
 
   constructor(private readonly deps: HelpdeskBotDeps) {
     super();
+    this.approvalCopies = new ApprovalCopies(deps.logger, deps.approvalsConversation);
     this.autoHide = deps.autoHide ?? new AutoHide(deps.logger);
     this.ticketWatch = new TicketWatch(deps.logger, deps.service.tickets);
     this.onMessage(async (context, next) => {
@@ -97,6 +103,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
       await this.hidden(pressed, view)?.replace(view).catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not hide a shown secret'));
     }
     const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(view, mode))));
+    if (isOpenRequest(view)) await this.approvalCopies.sent(context, view, { activityId: sent?.id, mode }, (m) => this.card(view, m));
     this.scheduleHide(context, ctx, view, mode, sent?.id);
     this.watchTicket(context, ctx, view, mode, sent?.id);
   }
@@ -144,6 +151,9 @@ export class HelpdeskBot extends TeamsActivityHandler {
     if (decided && view.kind === 'approval' && context.activity.replyToId) {
       await laterUpdater(context)(context.activity.replyToId, this.card(view, 'execute'))
         .catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not update the approval card'));
+    }
+    if (decided && view.kind === 'approval') {
+      await this.approvalCopies.decided(view, { conversationId: context.activity.conversation?.id ?? '', activityId: context.activity.replyToId }, (m) => this.card(view, m));
     }
     // The card lives in the message the clicked card was in: the invoke's replyToId.
     this.scheduleHide(context, ctx, view, 'execute', context.activity.replyToId);

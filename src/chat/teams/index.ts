@@ -27,6 +27,8 @@ export interface TeamsSurfaceDeps {
   readonly identityTtlMs?: number;
   /** Graph configured: a Teams user is known by their aadObjectId (Entra), without the connector's getMember. */
   readonly aadIdentity?: boolean;
+  /** APPROVALS_TEAMS_CONVERSATION: a conversation (channel) id where approval requests are also sent. */
+  readonly approvalsConversation?: string;
 }
 
 export interface TeamsSurface {
@@ -41,7 +43,7 @@ export interface TeamsSurface {
 
 export function createTeamsSurface(deps: TeamsSurfaceDeps): TeamsSurface {
   const identities = new IdentityResolver({ logger: deps.logger, localConsole: deps.localConsole, ttlMs: deps.identityTtlMs, aadIdentity: deps.aadIdentity ?? false });
-  const bot = new HelpdeskBot({ service: deps.service, logger: deps.logger, identities });
+  const bot = new HelpdeskBot({ service: deps.service, logger: deps.logger, identities, ...(deps.approvalsConversation ? { approvalsConversation: deps.approvalsConversation } : {}) });
   const adapter = createBotAdapter(deps.botFramework, deps.logger, deps.adapterOptions);
   const authenticated = deps.botFramework.MicrosoftAppId !== '';
   // Local mode and a workstation trial have no tenant to check (no MicrosoftAppId: no Teams).

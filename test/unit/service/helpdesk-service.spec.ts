@@ -54,14 +54,14 @@ describe('HelpdeskService (demo directory, in-memory store)', () => {
       assert.equal(view.login, 'demo.locked');
       assert.equal(view.organisation.department, 'Finance');
       assert.ok(view.badges.includes('locked') && view.badges.includes('demo'));
-      // Lena has a mobile in the directory: the SMS actions are offered too.
-      assert.deepEqual(view.actions.map((a) => a.verb), [VERBS.accountUnlock, VERBS.pinSms, VERBS.passwordResetSms]);
+      // Lena has a mobile in the directory: the SMS actions and caller verification are offered too.
+      assert.deepEqual(view.actions.map((a) => a.verb), [VERBS.accountUnlock, VERBS.pinSms, VERBS.passwordResetSms, VERBS.verifySend]);
       assert.deepEqual(view.actions[0]?.data, { user: 'demo.locked' });
     });
 
     it('gives a supervisor the supervisor-only reset button as well', async () => {
       const view = expectKind(await f.service.command(ctxFor(SUPER), { name: 'user', query: 'demo.locked' }), 'user-details');
-      assert.deepEqual(view.actions.map((a) => a.verb), [VERBS.accountUnlock, VERBS.pinSms, VERBS.passwordResetSms, VERBS.passwordResetView]);
+      assert.deepEqual(view.actions.map((a) => a.verb), [VERBS.accountUnlock, VERBS.pinSms, VERBS.passwordResetSms, VERBS.verifySend, VERBS.passwordResetView]);
     });
 
     it('answers several matches with a pick list of user.show buttons carrying only logins', async () => {

@@ -32,7 +32,8 @@ describe('slack app manifest', () => {
   });
 
   it('asks for the scopes the code uses and no more', () => {
-    // commands: /helpdesk · app_mentions:read: the app_mention event · chat:write: chat.postEphemeral ·
+    // commands: /helpdesk · app_mentions:read: the app_mention event · chat:write: chat.postEphemeral, and
+    // chat.postMessage + chat.update for approval requests in the channel (approval-delivery.ts) ·
     // users:read + users:read.email: users.info with profile.email. (auth.test and response_url need none.)
     assert.deepEqual([...manifest.oauth_config.scopes.bot].sort(), ['app_mentions:read', 'chat:write', 'commands', 'users:read', 'users:read.email']);
     assert.equal(manifest.oauth_config.scopes.user, undefined);

@@ -1,0 +1,26 @@
+// The caller verification form → the data of cards/verify-form.json. The code is typed into the card's
+// input and travels back in the press only; no card ever shows it.
+import type { VerifyFormView } from '../../service/views';
+import { cardAction } from './card-data';
+
+const person = (t: { readonly login: string; readonly displayName: string }) =>
+  t.displayName && t.displayName !== t.login ? `${t.displayName} (${t.login})` : t.login;
+
+const STATES = {
+  ask: { heading: 'Verify the caller', stateStyle: 'emphasis' },
+  sent: { heading: 'Verify the caller', stateStyle: 'emphasis' },
+  wrong: { heading: '✖ Wrong code: verify the caller', stateStyle: 'warning' },
+  over: { heading: '✖ Caller not verified', stateStyle: 'attention' },
+} as const;
+
+export function verifyFormData(view: VerifyFormView) {
+  return {
+    ...STATES[view.state],
+    target: person(view.target),
+    sentToLabel: view.state === 'ask' ? 'Goes to' : 'Sent to',
+    sentTo: view.sentTo,
+    note: view.note,
+    canCheck: view.state === 'sent' || view.state === 'wrong',
+    actions: view.actions.map(cardAction),
+  };
+}

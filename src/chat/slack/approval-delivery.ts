@@ -1,0 +1,89 @@
+// Approvals in Slack. An agent's `pin <user> view` request is posted to the channel as an ordinary
+// message (it holds only what the agent typed, who asked and the state), so that the supervisors there
+// can press Approve / Deny; the service re-checks the presser's role. A decision updates that message for
+// everyone (chat.update). On approval the requester's own view — approval.show run as the requester, as
+// Teams' refresh does — goes to them alone (chat.postEphemeral): the PIN, once, with Hide. With
+// APPROVALS_SLACK_CHANNEL the request is also posted to the supervisors' channel; every copy posted is
+// remembered (in memory, bounded) so that a decision on one updates them all.
+import type { webApi } from '@slack/bolt';
+import { VERBS } from '../../domain/verbs';
+import type { ApprovalView, View } from '../../service/views';
+import { dispatchPress } from '../core/dispatch';
+import type { SlackListenerDeps } from './slack-context';
+import { deliver, withAsker } from './slack-context';
+import type { Installation } from './slack-identity';
+import { renderView } from './slack-renderer';
+
+/** Where each request's messages are (approvalId → channel + ts), so that a decision updates every copy. */
+export class ApprovalMessages {
+  private readonly byId = new Map<string, { channel: string; ts: string; asked: boolean }[]>();
+  constructor(private readonly max = 1000) {}
+
+  /** `asked`: the copy in the channel the requester asked in (where their PIN goes). */
+  add(approvalId: string, channel: string, ts: string, asked: boolean): void {
+    const list = this.byId.get(approvalId) ?? [];
+    if (!list.some((m) => m.channel === channel && m.ts === ts)) list.push({ channel, ts, asked });
+    this.byId.delete(approvalId); // re-inserted last: the oldest request is dropped first
+    this.byId.set(approvalId, list);
+    while (this.byId.size > this.max) this.byId.delete(this.byId.keys().next().value as string);
+  }
+
+  /** Every copy, the pressed one included; forgets them (a decided request changes no more). */
+  take(approvalId: string, pressed: { channel: string; ts: string }): { copies: { channel: string; ts: string }[]; askedIn?: string } {
+    const list = this.byId.get(approvalId) ?? [];
+    this.byId.delete(approvalId);
+    const askedIn = list.find((m) => m.asked)?.channel;
+    const others = list.filter((m) => !(m.channel === pressed.channel && m.ts === pressed.ts)).map(({ channel, ts }) => ({ channel, ts }));
+    return { copies: [pressed, ...others], ...(askedIn ? { askedIn } : {}) };
+  }
+}
+
+/** A request just opened (or reopened): what goes to the channel. */
+export function isOpenRequest(view: View): view is ApprovalView {
+  return view.kind === 'approval' && view.status === 'pending' && view.secret === undefined;
+}
+
+/**
+ * Posts the request to the channel it was asked in and to the supervisors' channel (when configured);
+ * false when it reached neither (the bot is in neither): the caller then answers the requester privately.
+ */
+export async function postRequest(deps: SlackListenerDeps, client: webApi.WebClient, channel: string | undefined, view: ApprovalView): Promise<boolean> {
+  const message = renderView(view, { ephemeral: false });
+  const channels = [...new Set([channel, deps.approvalsChannel].filter((c): c is string => typeof c === 'string' && c !== ''))];
+  let posted = false;
+  for (const to of channels) {
+    try {
+      const sent = await client.chat.postMessage({ channel: to, text: message.text, blocks: message.blocks });
+      if (typeof sent.ts === 'string') deps.approvalMessages?.add(view.approvalId, typeof sent.channel === 'string' ? sent.channel : to, sent.ts, to === channel);
+      if (to === channel) posted = true;
+    } catch (err) {
+      deps.logger.warn({ surface: 'slack', what: 'approval request', channel: to, error: err instanceof Error ? err.message : String(err) }, 'approval request not posted to the channel');
+    }
+  }
+  return posted;
+}
+
+/**
+ * A decision pressed on the channel's request message: that message shows the final state to everyone,
+ * and an approval sends the requester their own view (the PIN) privately.
+ */
+export async function afterDecision(
+  deps: SlackListenerDeps,
+  press: { client: webApi.WebClient; installation: Installation; channel: string; messageTs: string; verb: unknown },
+  view: ApprovalView,
+): Promise<void> {
+  const { client, channel } = press;
+  const shared = renderView(view, { ephemeral: false });
+  const { copies, askedIn } = deps.approvalMessages?.take(view.approvalId, { channel, ts: press.messageTs }) ?? { copies: [{ channel, ts: press.messageTs }] };
+  for (const copy of copies) {
+    await deliver(deps, 'approval update', view, () => client.chat.update({ channel: copy.channel, ts: copy.ts, text: shared.text, blocks: shared.blocks }));
+  }
+  if (press.verb !== VERBS.approvalApprove || view.status !== 'approved') return;
+  const requester = view.requesterChatUserId;
+  // To the requester in the channel they asked in; else (not remembered) where the decision was pressed.
+  const where = askedIn ?? channel;
+  const own = await withAsker(deps, { client, userId: requester, installation: press.installation, conversation: 'personal', channelId: where }, (ctx) =>
+    dispatchPress(deps.service, deps.logger, ctx, { verb: VERBS.approvalShow, approvalId: view.approvalId }));
+  const message = renderView(own, { ephemeral: true });
+  await deliver(deps, 'approved PIN', own, () => client.chat.postEphemeral({ channel: where, user: requester, text: message.text, blocks: message.blocks }));
+}
