@@ -55,6 +55,15 @@ export function cardAction(button: ActionButton): CardAction {
   };
 }
 
+/** Adaptive Cards hosts show at most 5 card actions (the SDK's default host config; Teams' own limit is 6). */
+const MAX_CARD_ACTIONS = 5;
+
+/** Past the limit, the first four stay and the rest go behind a "More actions" button (Action.ShowCard). */
+function splitActions(all: CardAction[]): { actions: CardAction[]; moreActions: CardAction[]; hasMoreActions: boolean } {
+  if (all.length <= MAX_CARD_ACTIONS) return { actions: all, moreActions: [], hasMoreActions: false };
+  return { actions: all.slice(0, MAX_CARD_ACTIONS - 1), moreActions: all.slice(MAX_CARD_ACTIONS - 1), hasMoreActions: true };
+}
+
 /** A label and its value; `alarm` draws the value bold (never coloured). */
 function fact(label: string, value: string | number | undefined, alarm = false): Fact[] {
   if (value === undefined || value === '') return [];
@@ -217,7 +226,7 @@ export function userDetailsData(view: UserDetailsView, now: Date) {
     groupsHeading: total === 0 ? 'Groups: none' : `Groups (${total})`,
     groups: shown.map((text, i) => ({ text: i < shown.length - 1 ? `${text}  ·  ` : text })),
     groupsMore: hidden > 0 ? `and ${hidden} more` : '',
-    actions: view.actions.map(cardAction),
+    ...splitActions(view.actions.map(cardAction)),
     ...portalDetailsData(view, now),
   };
 }
