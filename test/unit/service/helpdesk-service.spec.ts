@@ -36,8 +36,9 @@ describe('HelpdeskService (demo directory, in-memory store)', () => {
       const sup = expectKind(await f.service.command(ctxFor(SUPER), { name: 'help' }), 'help');
       assert.equal(agent.role, 'agent');
       assert.ok(agent.commands.some((c) => c.usage.startsWith('user ')));
-      assert.ok(!agent.commands.some((c) => c.usage.startsWith('reset ')));
-      assert.ok(sup.commands.some((c) => c.usage.startsWith('reset ')));
+      assert.ok(agent.commands.some((c) => c.usage === 'reset <user> sms'), 'an agent may reset by SMS');
+      assert.ok(!agent.commands.some((c) => c.usage === 'reset <user> view'), 'a shown reset is the supervisor\'s');
+      assert.ok(sup.commands.some((c) => c.usage === 'reset <user> view'));
     });
 
     it('tells a non-agent they are not staff, and audits the refusal', async () => {
