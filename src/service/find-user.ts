@@ -4,12 +4,10 @@ import type { DirectoryEntry } from '../domain/directory-user';
 import { HelpdeskError } from '../domain/errors';
 import { withProtections } from './target-resolver';
 import type { UseCaseCall, UseCaseEnv } from './use-case';
-import { summaryOf, userDetailsView } from './user-details';
+import { detailsCard } from './details-card';
+import { summaryOf } from './user-details';
 import type { PickIntent, PickListView, View } from './views';
 import { commandRoute } from './route';
-import { withPortal } from './portal-section';
-import { withEntra } from './entra-section';
-import { withCallerVerification } from './caller-verification';
 
 function exactMatch(hits: readonly DirectoryEntry[], query: string): DirectoryEntry | undefined {
   const q = query.toLowerCase();
@@ -58,7 +56,7 @@ export async function findUser({ env, actor, subject }: UseCaseCall, query: stri
   if (single) {
     subject.target = single.sAMAccountName;
     const target = await withProtections(env.directory, single, actor, env.settings.protection);
-    return withEntra(env, actor, target, await withCallerVerification(env, await withPortal(env, actor, target, userDetailsView(actor, target))));
+    return detailsCard(env, actor, target);
   }
   subject.detail = matchesDetail(hits, size);
   return pickListView(env, query, hits, 'user.show');

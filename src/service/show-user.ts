@@ -1,19 +1,16 @@
 // A pick-list button: the details card of one user, by login.
 import { VERBS } from '../domain/verbs';
-import { withPortal } from './portal-section';
-import { withEntra } from './entra-section';
 import { pressRoute } from './route';
 import { findOne, withProtections } from './target-resolver';
 import type { UseCaseCall } from './use-case';
-import { userDetailsView } from './user-details';
+import { detailsCard } from './details-card';
 import type { View } from './views';
-import { withCallerVerification } from './caller-verification';
 
 export async function showUser({ env, actor, subject }: UseCaseCall, login: string): Promise<View> {
   const entry = await findOne(env.directory, login);
   subject.target = entry.sAMAccountName;
   const target = await withProtections(env.directory, entry, actor, env.settings.protection);
-  return withEntra(env, actor, target, await withCallerVerification(env, await withPortal(env, actor, target, userDetailsView(actor, target))));
+  return detailsCard(env, actor, target);
 }
 
 export const showUserRoutes = [pressRoute(VERBS.userShow, { action: 'user.view', run: (call, data) => showUser(call, data.user ?? '') })];
