@@ -15,6 +15,7 @@ import { escalationText, MAX_REASON, ticketSubject, type EscalationFacts } from 
 import { loginOfActor, type UseCaseCall, type UseCaseEnv } from './use-case';
 import { indicatorsFor } from './vishing-facts';
 import type { ActionButton, EscalateFormView, EscalationView } from './views';
+import { targetOf } from './user-details';
 
 const DAY_MS = 24 * 3_600_000;
 const EVENTS_IN_TICKET = 10;
@@ -72,7 +73,7 @@ export async function escalate(call: UseCaseCall, login: string, rawReason: stri
     reasonKey,
   );
   subject.detail = detailOf(outcome);
-  return escalationView({ login: user.sAMAccountName, displayName: user.displayName }, outcome);
+  return escalationView(targetOf(user), outcome);
 }
 
 function detailOf(o: EscalationOutcome): string {
@@ -145,7 +146,7 @@ async function escalateForm({ env, subject }: UseCaseCall, login: string): Promi
   const open = active?.ticket ? { label: active.ticket.label, ...(active.ticket.url ? { url: active.ticket.url } : {}) } : undefined;
   return {
     kind: 'escalate-form',
-    target: { login: user.sAMAccountName, displayName: user.displayName },
+    target: targetOf(user),
     ...(open ? { openTicket: open } : {}),
     maxReason: MAX_REASON,
     actions: [{ verb: VERBS.ticketEscalateSubmit, label: open ? `Add to ${open.label}` : 'Open ticket', data: { user: user.sAMAccountName } }],

@@ -2,7 +2,6 @@
 // "view" (a supervisor, or an agent whose approval request a supervisor approved) shows it to its viewer
 // once, with the Hide behaviour of every shown secret. The audit record and the portal event say what
 // happened and how it was delivered, never the PIN. A PIN that could not be delivered is withdrawn.
-import { VERBS } from '../domain/verbs';
 import { portalUserKey } from '../domain/portal';
 import type { Actor } from '../domain/roles';
 import { nameOf } from './account-actions';
@@ -11,6 +10,7 @@ import { hhmm, maskedNumber, notifyUser, textUser } from './sms-delivery';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
+import { targetOf, showUserButton } from './user-details';
 
 async function portalEvent(call: UseCaseCall, login: string, detail: string): Promise<void> {
   await call.env.store.portalEvents.append([{
@@ -42,8 +42,8 @@ export async function issuePinBySms(call: UseCaseCall, target: Target): Promise<
     outcome: 'success',
     title: 'Helpdesk PIN sent',
     message: `A new helpdesk PIN was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works once, until ${hhmm(issued.expiresAt)}; any earlier PIN no longer works.`,
-    target: { login: user.sAMAccountName, displayName: user.displayName },
-    actions: [{ verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
+    target: targetOf(user),
+    actions: [showUserButton(user)],
   };
 }
 
@@ -54,7 +54,7 @@ export async function issuePinToView(call: UseCaseCall, target: Target, viewer: 
   const by = loginOfActor(actor);
   await env.audit.record(ctx, { actor: by, role: actor.role, action: 'pin.view', target: user.sAMAccountName, outcome: 'requested', detail: `delivery: shown to ${loginOfActor(viewer)}${via ? `, ${via}` : ''}` });
   const issued = await env.pins.issue(user.sAMAccountName, loginOfActor(viewer));
-  const shown = await issueShownSecret(env, viewer, { login: user.sAMAccountName, displayName: user.displayName }, 'Helpdesk PIN (shown once)', issued.code);
+  const shown = await issueShownSecret(env, viewer, targetOf(user), 'Helpdesk PIN (shown once)', issued.code);
   await portalEvent(call, user.sAMAccountName, `by ${loginOfActor(viewer)}, shown to the agent${via ? ` (${via})` : ''}`);
   const notice = env.settings.notifyAfterPin ? await notifyUser(call, user, 'issued you a helpdesk PIN') : 'skipped';
   subject.detail = `delivery: shown to ${loginOfActor(viewer)}${notice === 'skipped' ? '' : `; notice ${notice}`}`;
@@ -63,8 +63,8 @@ export async function issuePinToView(call: UseCaseCall, target: Target, viewer: 
     outcome: 'success',
     title: 'Helpdesk PIN issued',
     message: `A new helpdesk PIN for ${nameOf(user)}. Read it to the caller; it works once, until ${hhmm(issued.expiresAt)}, and any earlier PIN no longer works.`,
-    target: { login: user.sAMAccountName, displayName: user.displayName },
+    target: targetOf(user),
     secret: shown.secret,
-    actions: [shown.hide, { verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
+    actions: [shown.hide, showUserButton(user)],
   };
 }

@@ -7,13 +7,13 @@
 import type { EntraAccount, TemporaryAccessPass } from '../domain/entra-account';
 import { HelpdeskError } from '../domain/errors';
 import type { Actor } from '../domain/roles';
-import { VERBS } from '../domain/verbs';
 import { nameOf } from './account-actions';
 import { issueShownSecret } from './hide-secret';
 import { maskedNumber, notifyUser, textUser } from './sms-delivery';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
+import { targetOf, showUserButton } from './user-details';
 
 export const TAP_LABEL = 'Temporary Access Pass (shown once)';
 
@@ -67,8 +67,8 @@ export async function issueTapBySms(call: UseCaseCall, target: Target): Promise<
     outcome: 'success',
     title: 'Temporary Access Pass sent',
     message: `A new Temporary Access Pass was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works until ${untilText(tap)}; any earlier pass no longer works.`,
-    target: { login: user.sAMAccountName, displayName: user.displayName },
-    actions: [{ verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
+    target: targetOf(user),
+    actions: [showUserButton(user)],
   };
 }
 
@@ -83,7 +83,7 @@ export async function issueTapToView(call: UseCaseCall, target: Target, viewer: 
     detail: `delivery: shown to ${loginOfActor(viewer)}${via ? `, ${via}` : ''}; ${lifetimeMinutes} minutes, ${oneTime ? 'one-time' : 'reusable'}`,
   });
   const tap = await entra.createTemporaryAccessPass(account.id, { lifetimeMinutes, oneTime });
-  const shown = await issueShownSecret(env, viewer, { login: user.sAMAccountName, displayName: user.displayName }, TAP_LABEL, tap.value);
+  const shown = await issueShownSecret(env, viewer, targetOf(user), TAP_LABEL, tap.value);
   const notice = env.settings.notifyAfterPin ? await notifyUser(call, user, 'issued you a Temporary Access Pass') : 'skipped';
   subject.detail = `delivery: shown to ${loginOfActor(viewer)}${notice === 'skipped' ? '' : `; notice ${notice}`}`;
   return {
@@ -93,8 +93,8 @@ export async function issueTapToView(call: UseCaseCall, target: Target, viewer: 
     message:
       `${nameOf(user)} can sign in to Entra ID with this pass until ${untilText(tap)}, and register a sign-in method. ` +
       'Read it to them only after you verified who they are.',
-    target: { login: user.sAMAccountName, displayName: user.displayName },
+    target: targetOf(user),
     secret: shown.secret,
-    actions: [shown.hide, { verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
+    actions: [shown.hide, showUserButton(user)],
   };
 }

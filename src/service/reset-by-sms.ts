@@ -6,13 +6,13 @@
 import { isHelpdeskError } from '../domain/errors';
 import { generatePassword } from '../domain/password-policy';
 import { portalUserKey } from '../domain/portal';
-import { VERBS } from '../domain/verbs';
 import { nameOf } from './account-actions';
 import { resetPassword } from './reset-password';
 import { assertCanText, maskedNumber, notifyUser, textUser } from './sms-delivery';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
+import { targetOf, showUserButton } from './user-details';
 
 async function resetEvent(call: UseCaseCall, login: string, outcome: 'success' | 'failure', detail: string): Promise<void> {
   await call.env.store.portalEvents.append([{
@@ -24,8 +24,8 @@ export async function resetPasswordBySms(call: UseCaseCall, target: Target, must
   const { env, ctx, actor, subject } = call;
   const user = target.user;
   const by = loginOfActor(actor);
-  const who = { login: user.sAMAccountName, displayName: user.displayName };
-  const show = [{ verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }];
+  const who = targetOf(user);
+  const show = [showUserButton(user)];
   await env.audit.record(ctx, {
     actor: by, role: actor.role, action: 'password.reset', target: user.sAMAccountName, outcome: 'requested',
     detail: `delivery: sms; ${mustChange ? 'must change at next logon' : 'no change required'}`,

@@ -1,11 +1,11 @@
 // Reset a password in the directory, once confirmed. The audit record is written before the directory is
 // touched; the password itself goes only to the directory and to the result card of its viewer.
 import { generatePassword } from '../domain/password-policy';
-import { VERBS } from '../domain/verbs';
 import { issueShownSecret } from './hide-secret';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
+import { targetOf, showUserButton } from './user-details';
 
 /** Sets `password` (or a generated one) on the target; must change at next logon unless told otherwise. */
 export async function resetPassword(
@@ -22,7 +22,7 @@ export async function resetPassword(
   const password = options.password ?? generatePassword(env.settings.passwordPolicy);
   // The reference is stored before the directory changes: a password that is set is always hideable.
   const shown = options.password === undefined
-    ? await issueShownSecret(env, actor, { login: user.sAMAccountName, displayName: user.displayName }, 'New password (shown once)', password)
+    ? await issueShownSecret(env, actor, targetOf(user), 'New password (shown once)', password)
     : undefined;
   await env.directory.setPassword(user.dn, password, { mustChange });
   // A cloud-only account: sessions and refresh tokens signed in with the old password end now.
@@ -41,9 +41,9 @@ export async function resetPassword(
       ...(revoked === true ? ['Their sign-in sessions were revoked: every device must sign in again.'] : []),
       ...(revoked === false ? ["Their sign-in sessions could not be revoked; they end when their tokens expire."] : []),
     ].join(' '),
-    target: { login: user.sAMAccountName, displayName: user.displayName },
+    target: targetOf(user),
     ...(shown ? { secret: shown.secret } : {}),
-    actions: [...(shown ? [shown.hide] : []), { verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
+    actions: [...(shown ? [shown.hide] : []), showUserButton(user)],
   };
 }
 

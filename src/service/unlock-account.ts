@@ -2,11 +2,11 @@
 // unlocked meanwhile (by a colleague, or its lock ran out) is answered so, and nothing is written. The
 // audit record is written before the directory is touched: if it cannot be written, nothing happens.
 import { HelpdeskError } from '../domain/errors';
-import { VERBS } from '../domain/verbs';
 import { nameOf } from './account-actions';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
+import { targetOf, showUserButton } from './user-details';
 
 export async function unlockAccount({ env, ctx, actor }: UseCaseCall, target: Target): Promise<ResultView> {
   const user = target.user;
@@ -23,7 +23,7 @@ export async function unlockAccount({ env, ctx, actor }: UseCaseCall, target: Ta
     message: user.account.enabled
       ? `${nameOf(user)} can sign in again.`
       : `${nameOf(user)} is unlocked, but the account is disabled: they can't sign in until it is enabled.`,
-    target: { login: user.sAMAccountName, displayName: user.displayName },
-    actions: [{ verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }],
+    target: targetOf(user),
+    actions: [showUserButton(user)],
   };
 }

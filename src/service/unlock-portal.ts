@@ -8,13 +8,14 @@ import { commandRoute, pressRoute } from './route';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
+import { targetOf, showUserButton } from './user-details';
 
 export async function unlockPortal({ env, ctx, actor, subject }: UseCaseCall, target: Target): Promise<ResultView> {
   const user = target.user;
   const key = portalUserKey(user.sAMAccountName);
   const by = loginOfActor(actor);
-  const who = { login: user.sAMAccountName, displayName: user.displayName };
-  const show = [{ verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } }];
+  const who = targetOf(user);
+  const show = [showUserButton(user)];
   await env.audit.record(ctx, { actor: by, role: actor.role, action: 'portal.unlock', target: user.sAMAccountName, outcome: 'requested' });
   const now = env.clock.now();
   const unlocked = await env.store.portalAccounts.unlock(key, now);

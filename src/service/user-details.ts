@@ -12,6 +12,16 @@ function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
 }
 
+/** Who a result card is about: its login and name, nothing more. */
+export function targetOf(user: DirectoryEntry): { login: string; displayName: string } {
+  return { login: user.sAMAccountName, displayName: user.displayName };
+}
+
+/** The button back from a result to the user's details card. */
+export function showUserButton(user: DirectoryEntry): ActionButton {
+  return { verb: VERBS.userShow, label: 'Show user', data: { user: user.sAMAccountName } };
+}
+
 export function summaryOf(e: DirectoryEntry): UserSummaryView {
   return compact({
     login: e.sAMAccountName,
