@@ -10,6 +10,22 @@ import { pressRoute } from './route';
 import { loginOfActor, type UseCaseCall, type UseCaseEnv } from './use-case';
 import type { Actor } from '../domain/roles';
 
+/**
+ * The secrets this service shows once: the label the card shows, and the word the "hidden" answer names it
+ * by. The stored reference keeps the label, so the answer reads the word back from it.
+ */
+export const SHOWN_SECRETS = {
+  password: { label: 'New password (shown once)', noun: 'Password' },
+  pin: { label: 'Helpdesk PIN (shown once)', noun: 'Helpdesk PIN' },
+  tap: { label: 'Temporary Access Pass (shown once)', noun: 'Temporary Access Pass' },
+} as const;
+
+export type ShownSecretKind = keyof typeof SHOWN_SECRETS;
+
+function nounOf(label: string): string {
+  return Object.values(SHOWN_SECRETS).find((k) => k.label === label)?.noun ?? 'Secret';
+}
+
 /** How long the reference is kept for the "shown to X at T" answer. */
 const REFERENCE_TTL_MS = 24 * 3600_000;
 
@@ -18,9 +34,10 @@ export async function issueShownSecret(
   env: UseCaseEnv,
   viewer: Actor,
   target: { readonly login: string; readonly displayName: string },
-  label: string,
+  kind: ShownSecretKind,
   value: string,
 ): Promise<{ secret: ShownSecretView; hide: ActionButton }> {
+  const { label } = SHOWN_SECRETS[kind];
   const ref = randomBytes(18).toString('base64url');
   const shownAt = env.clock.now();
   await env.store.shownSecrets.save({
@@ -46,7 +63,7 @@ async function hideSecret({ env, actor, subject }: UseCaseCall, ref: string, aut
   subject.target = shown.target;
   subject.detail = automatic ? 'hidden automatically' : 'hidden by the viewer';
   const viewer = actor.user.displayName || loginOfActor(actor);
-  const what = shown.label.startsWith('Temporary Access Pass') ? 'Temporary Access Pass' : 'Password';
+  const what = nounOf(shown.label);
   return {
     kind: 'result',
     outcome: 'success',

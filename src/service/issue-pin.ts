@@ -54,7 +54,7 @@ export async function issuePinToView(call: UseCaseCall, target: Target, viewer: 
   const by = loginOfActor(actor);
   await env.audit.record(ctx, { actor: by, role: actor.role, action: 'pin.view', target: user.sAMAccountName, outcome: 'requested', detail: `delivery: shown to ${loginOfActor(viewer)}${via ? `, ${via}` : ''}` });
   const issued = await env.pins.issue(user.sAMAccountName, loginOfActor(viewer));
-  const shown = await issueShownSecret(env, viewer, targetOf(user), 'Helpdesk PIN (shown once)', issued.code);
+  const shown = await issueShownSecret(env, viewer, targetOf(user), 'pin', issued.code);
   await portalEvent(call, user.sAMAccountName, `by ${loginOfActor(viewer)}, shown to the agent${via ? ` (${via})` : ''}`);
   const notice = env.settings.notifyAfterPin ? await notifyUser(call, user, 'issued you a helpdesk PIN') : 'skipped';
   subject.detail = `delivery: shown to ${loginOfActor(viewer)}${notice === 'skipped' ? '' : `; notice ${notice}`}`;

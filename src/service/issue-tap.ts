@@ -15,7 +15,6 @@ import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
 import { targetOf, showUserButton } from './user-details';
 
-export const TAP_LABEL = 'Temporary Access Pass (shown once)';
 
 type Entra = NonNullable<UseCaseCall['env']['entra']>;
 
@@ -83,7 +82,7 @@ export async function issueTapToView(call: UseCaseCall, target: Target, viewer: 
     detail: `delivery: shown to ${loginOfActor(viewer)}${via ? `, ${via}` : ''}; ${lifetimeMinutes} minutes, ${oneTime ? 'one-time' : 'reusable'}`,
   });
   const tap = await entra.createTemporaryAccessPass(account.id, { lifetimeMinutes, oneTime });
-  const shown = await issueShownSecret(env, viewer, targetOf(user), TAP_LABEL, tap.value);
+  const shown = await issueShownSecret(env, viewer, targetOf(user), 'tap', tap.value);
   const notice = env.settings.notifyAfterPin ? await notifyUser(call, user, 'issued you a Temporary Access Pass') : 'skipped';
   subject.detail = `delivery: shown to ${loginOfActor(viewer)}${notice === 'skipped' ? '' : `; notice ${notice}`}`;
   return {

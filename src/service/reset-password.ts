@@ -22,7 +22,7 @@ export async function resetPassword(
   const password = options.password ?? generatePassword(env.settings.passwordPolicy);
   // The reference is stored before the directory changes: a password that is set is always hideable.
   const shown = options.password === undefined
-    ? await issueShownSecret(env, actor, targetOf(user), 'New password (shown once)', password)
+    ? await issueShownSecret(env, actor, targetOf(user), 'password', password)
     : undefined;
   await env.directory.setPassword(user.dn, password, { mustChange });
   // A cloud-only account: sessions and refresh tokens signed in with the old password end now.

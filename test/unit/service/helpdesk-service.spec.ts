@@ -316,6 +316,14 @@ describe('HelpdeskService (demo directory, in-memory store)', () => {
       assert.ok(audit.includes('demo.super secret.hide john.doe success'));
       assert.ok(audit.includes('demo.agent secret.hide - refused CONFIRM.INVALID'));
     });
+
+    it('a shown helpdesk PIN is named a PIN when hidden, not a password', async () => {
+      const token = tokenOf(expectKind(await f.service.command(ctxFor(SUPER), { name: 'pin', user: 'john.doe', delivery: 'view' }), 'confirm'));
+      const result = expectKind(await f.service.press(ctxFor(SUPER), { verb: VERBS.confirmAccept, data: { token } }), 'result');
+      const hidden = expectKind(await f.service.press(ctxFor(SUPER), { verb: VERBS.secretHide, data: { ref: result.secret?.ref ?? '' } }), 'result');
+      assert.equal(hidden.title, 'Helpdesk PIN hidden');
+      assert.equal(hidden.message, 'Helpdesk PIN for John Doe shown to Sam Super at 2026-11-25 09:00 UTC; hidden.');
+    });
   });
 
   it('answers commands of later releases politely', async () => {
