@@ -97,6 +97,10 @@ build_template() {
     --option="ntp signd socket directory=$w/run/ntp_signd" \
     >"$w/log/provision.log" 2>&1 || { tail -20 "$w/log/provision.log" >&2; false; }
   mv "$w/etc/smb.conf" "$w/etc/smb.conf.in"
+  # Samba keeps accepting the previous password for 60 minutes after a change (its default, like AD's
+  # OldPasswordAllowedPeriod for NTLM); tests check that a reset password stops working at once.
+  # provision drops this option, so it is written here.
+  sed -i 's|^\[global\]$|[global]\n\told password allowed period = 0|' "$w/etc/smb.conf.in"
   log "provisioned in $(( $(now_ms) - t0 )) ms"
 
   t0=$(now_ms)

@@ -161,7 +161,7 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     await page.getByRole('button', { name: 'Set my new password' }).click();
     await page.getByText('Your new password is set').waitFor();
     assert.deepEqual(await ldapBindAs(USERS.resetme, fresh), { ok: true });
-    // Open (reported): Samba still accepted a bind with the old password right after this reset.
+    assert.equal((await ldapBindAs(USERS.resetme, SEED_PASSWORD)).ok, false, 'the old password no longer binds');
   });
 
   it('five wrong PINs lock the portal account only; the agent sees it in user and audit (with the IP); unlock-portal lets the user in again', async () => {
