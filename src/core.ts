@@ -25,6 +25,8 @@ import { HelpdeskService } from './service/helpdesk-service';
 import { DEFAULT_SETTINGS } from './service/service-deps';
 import { PortalIntake } from './service/portal-intake';
 import { SelfService } from './service/self-service';
+import { OneTimeCodes } from './service/one-time-codes';
+import { CALLER_CODE_POLICY } from './domain/one-time-code';
 
 export interface Core {
   readonly directory: Directory;
@@ -112,6 +114,10 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   });
   const selfService = new SelfService({
     directory, store, clock, logger, cipher: answerCipher, pins: service.pins, protection: groups.protection,
+    // Sign-in and mobile-registration codes: 6 digits, 10 minutes, 3 tries, one use (as caller codes).
+    codes: new OneTimeCodes(store.portalCodes, clock, deriveKey(masterKey, 'portal-code-hmac'), CALLER_CODE_POLICY, 'codes'),
+    ...(sms ? { sms } : {}),
+    orgName: config.helpdeskSecrets.orgName,
     decoyKey: deriveKey(masterKey, 'portal-decoys'),
     settings: { lockAfter: config.portal.lockAfter, questionsAsked: config.portal.questionsAsked, questions: config.portal.questions, minQuestions: config.portal.minQuestions, minAnswerLength: config.portal.minAnswerLength },
   });

@@ -60,7 +60,7 @@ function span(events: readonly PortalEvent[]): string {
 }
 
 const isPinFailure = (e: PortalEvent) =>
-  e.outcome === 'failure' && (e.type === 'pin-verify' || (e.type === 'challenge' && e.detail === 'pin'));
+  e.outcome === 'failure' && (e.type === 'pin-verify' || (e.type === 'challenge' && /^pin\b/.test(e.detail ?? '')));
 
 const WHAT: Record<string, string> = { 'password-reset': 'Password reset', 'enrollment-change': 'Enrollment change' };
 

@@ -7,7 +7,9 @@
 //   SameSite=Strict, and in production Secure with the __Host- prefix.
 // - every form carries the session's CSRF token (synchronizer token, compared in constant time);
 //   a post without it changes nothing. Strict CSP (no script at all), no caching, no framing.
-// - rate limits per IP (every post) and per login (challenges). The client address is the TCP peer.
+// - rate limits per IP (every post) and per login (challenges, SMS sign-ins). The client address is the TCP
+//   peer, or behind a proxy listed in PORTAL_TRUSTED_PROXIES the nearest address it forwarded for.
+// - sessions idle past their lifetime are purged as new ones are made (at most every few minutes).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,8 +21,8 @@ import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
 import type { PortalSession, PortalSessionState } from '../ports/portal-sessions.port';
 import type { Store } from '../ports/store.port';
-import { LOCKED_MESSAGE, type Origin, type SelfService } from '../service/self-service';
-import { RateLimiter } from './api/rate-limiter';
+import { LOCKED_MESSAGE, type Method, type Origin, type SelfService } from '../service/self-service';
+import { RateLimiter } from '../domain/rate-limiter';
 
 export interface PortalOptions {
   readonly selfService: SelfService;
@@ -34,10 +36,22 @@ export interface PortalOptions {
   readonly sessionMaxMs: number;
   readonly ratePerMinute: number;
   readonly loginRatePerMinute: number;
+  /** Proxies whose X-Forwarded-For names the client (PORTAL_TRUSTED_PROXIES); empty: the TCP peer is the client. */
+  readonly trustedProxies?: readonly string[];
 }
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const MAX_BODY = 8 * 1024;
+const PURGE_EVERY_MS = 5 * 60_000;
+const METHOD_LABELS: Record<Method, string> = {
+  pin: 'With a PIN from the helpdesk',
+  questions: 'With my security questions',
+  sms: 'With a code sent to my mobile',
+  password: 'First time: enroll with my current password',
+};
+const CHALLENGE_TITLES: Record<Method, string> = {
+  pin: 'Your helpdesk PIN', questions: 'Your security questions', sms: 'Your code by SMS', password: 'Your current password',
+};
 /** src/portal, beside this file or (built code in dist/src/portal) in the source tree. */
 function portalDir(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
@@ -64,10 +78,15 @@ export function portalMount(o: PortalOptions): RouteMount {
   const perLogin = new RateLimiter(o.loginRatePerMinute, () => o.clock.now().getTime());
   const gate = localOnly(o.production);
   const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+  let purgedAt = 0;
 
   async function newSession(res: Res, state: PortalSessionState = {}): Promise<Current> {
     const token = randomBytes(32).toString('base64url');
     const now = o.clock.now();
+    if (now.getTime() - purgedAt >= PURGE_EVERY_MS) {
+      purgedAt = now.getTime();
+      await o.store.portalSessions.purge(new Date(now.getTime() - o.sessionIdleMs));
+    }
     const session: PortalSession = { idHash: hash(token), csrf: randomBytes(32).toString('base64url'), state, createdAt: now, seenAt: now };
     await o.store.portalSessions.create(session);
     res.header('Set-Cookie', `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict${o.production ? '; Secure' : ''}`);
@@ -121,7 +140,8 @@ export function portalMount(o: PortalOptions): RouteMount {
     send(res, status, title, eta.render('./message', link), text);
   }
 
-  const origin = (req: Req): Origin => ({ ip: req.socket.remoteAddress ?? 'unknown', userAgent: String(req.headers['user-agent'] ?? '') });
+  const trusted = new Set((o.trustedProxies ?? []).map(plainAddress));
+  const origin = (req: Req): Origin => ({ ip: clientAddress(req, trusted), userAgent: String(req.headers['user-agent'] ?? '') });
 
   /** GET handlers: the session (made if missing). */
   const get = (route: string, fn: (req: Req, res: Res, c: Current) => Promise<void>) => (server: restify.Server) =>
@@ -161,14 +181,20 @@ export function portalMount(o: PortalOptions): RouteMount {
     }),
     get('/portal/', async (_req, res, c) => {
       if (signedIn(c)) return redirect(res, '/portal/home');
-      await page(res, c, 'Sign in', 'sign-in', { login: c.session.state.login ?? '' });
+      const methods = o.selfService.methods.map((m) => ({ value: m, label: METHOD_LABELS[m] }));
+      await page(res, c, 'Sign in', 'sign-in', { login: c.session.state.login ?? '', methods });
     }),
-    post('/portal/sign-in', async (_req, res, c, form) => {
+    post('/portal/sign-in', async (req, res, c, form) => {
       const login = (form.get('login') ?? '').trim().slice(0, 256);
-      const method = form.get('method');
-      if (!login || (method !== 'pin' && method !== 'questions' && method !== 'password')) {
+      const method = o.selfService.methods.find((m) => m === form.get('method'));
+      if (!login || !method) {
         await save(c, { error: 'Please type your login and choose how to prove it is you.' });
         return redirect(res, '/portal/');
+      }
+      if (method === 'sms') {
+        // Every login gets the same page; a code goes out only to a registered mobile (after this answer).
+        if (!perLogin.take(login.toLowerCase()).ok) return message(res, 429, 'Please wait', { error: 'Too many attempts for this login. Please wait a minute and try again.' });
+        await o.selfService.sendSignInCode(login, origin(req));
       }
       await save(c, { login, method });
       redirect(res, '/portal/challenge');
@@ -181,8 +207,7 @@ export function portalMount(o: PortalOptions): RouteMount {
         questions = await o.selfService.questionsFor(login);
         await save(c, { ...c.session.state, asked: questions.map((q) => q.position) });
       }
-      const title = method === 'pin' ? 'Your helpdesk PIN' : method === 'password' ? 'Your current password' : 'Your security questions';
-      await page(res, c, title, 'challenge', { login, method, questions });
+      await page(res, c, CHALLENGE_TITLES[method], 'challenge', { login, method, questions });
     }),
     post('/portal/challenge', async (req, res, c, form) => {
       const { login, method, asked } = c.session.state;
@@ -190,8 +215,9 @@ export function portalMount(o: PortalOptions): RouteMount {
       if (!perLogin.take(login.toLowerCase()).ok) return message(res, 429, 'Please wait', { error: 'Too many attempts for this login. Please wait a minute and try again.' });
       const from = origin(req);
       const result = method === 'pin' ? await o.selfService.challengePin(login, form.get('pin') ?? '', from)
-        : method === 'password' ? await o.selfService.challengePassword(login, form.get('password') ?? '', from)
-          : await o.selfService.challengeQuestions(login, (asked ?? []).map((position, i) => ({ position, answer: form.get(`answer${i}`) ?? '' })), from);
+        : method === 'sms' ? await o.selfService.challengeSmsCode(login, form.get('code') ?? '', from)
+          : method === 'password' ? await o.selfService.challengePassword(login, form.get('password') ?? '', from)
+            : await o.selfService.challengeQuestions(login, (asked ?? []).map((position, i) => ({ position, answer: form.get(`answer${i}`) ?? '' })), from);
       if (result.ok) {
         // A new session id once the user is proven (no fixation); the old one is gone.
         await o.store.portalSessions.delete(c.session.idHash);
@@ -201,6 +227,10 @@ export function portalMount(o: PortalOptions): RouteMount {
       if (result.reason === 'locked') {
         await save(c, {});
         return message(res, 403, 'Portal account locked', { error: LOCKED_MESSAGE });
+      }
+      if (result.reason === 'already-enrolled') {
+        await save(c, {});
+        return message(res, 200, 'Already enrolled', { notice: 'You have enrolled before. To change your enrollment, sign in with your security questions, a code by SMS or a PIN from the helpdesk.' });
       }
       await save(c, { login, method, error: 'That did not match. Please try again.' });
       redirect(res, '/portal/challenge');
@@ -248,6 +278,32 @@ export function portalMount(o: PortalOptions): RouteMount {
       await save(c, { ...c.session.state, notice: 'Your security questions are saved.' });
       redirect(res, '/portal/home');
     }),
+    get('/portal/mobile', async (_req, res, c) => {
+      if (!signedIn(c)) return redirect(res, '/portal/');
+      const pending = c.session.state.pendingMobile;
+      await page(res, c, 'Your mobile', 'mobile', { sms: o.selfService.methods.includes('sms'), ...(pending ? { pending } : {}) });
+    }),
+    post('/portal/mobile', async (req, res, c, form) => {
+      const { user } = c.session.state;
+      if (!user) return redirect(res, '/portal/');
+      const { pendingMobile: _dropped, ...state } = c.session.state;
+      const sent = await o.selfService.startMobileRegistration(user, (form.get('mobile') ?? '').slice(0, 40), origin(req));
+      await save(c, sent.ok && sent.number ? { ...state, pendingMobile: sent.number } : { ...state, error: sent.ok ? 'Please try again.' : sent.message });
+      redirect(res, '/portal/mobile');
+    }),
+    post('/portal/mobile/confirm', async (req, res, c, form) => {
+      const { user, pendingMobile } = c.session.state;
+      if (!user) return redirect(res, '/portal/');
+      if (!pendingMobile) return redirect(res, '/portal/mobile');
+      const done = await o.selfService.confirmMobile(user, pendingMobile, form.get('code') ?? '', origin(req));
+      if (!done.ok) {
+        await save(c, { ...c.session.state, error: done.message });
+        return redirect(res, '/portal/mobile');
+      }
+      const { pendingMobile: _registered, ...state } = c.session.state;
+      await save(c, { ...state, notice: 'Your mobile is registered. You can sign in with a code sent to it.' });
+      redirect(res, '/portal/home');
+    }),
     post('/portal/sign-out', async (_req, res, c) => {
       await o.store.portalSessions.delete(c.session.idHash);
       res.header('Set-Cookie', `${cookieName}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${o.production ? '; Secure' : ''}`);
@@ -257,6 +313,20 @@ export function portalMount(o: PortalOptions): RouteMount {
   return (server) => {
     for (const mount of routes) mount(server);
   };
+}
+
+/** An address without IPv4-mapped IPv6 dressing ("::ffff:10.0.0.5" → "10.0.0.5"). */
+function plainAddress(address: string): string {
+  return address.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+}
+
+/** The TCP peer; behind trusted proxies, the last X-Forwarded-For hop that is not one of them. */
+function clientAddress(req: Req, trusted: ReadonlySet<string>): string {
+  const peer = plainAddress(req.socket.remoteAddress ?? 'unknown');
+  if (!trusted.has(peer)) return peer;
+  const hops = String(req.headers['x-forwarded-for'] ?? '').split(',').map(plainAddress).filter((h) => h !== '');
+  for (let i = hops.length - 1; i >= 0; i--) if (!trusted.has(hops[i] as string)) return (hops[i] as string).slice(0, 64);
+  return peer;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {

@@ -5,13 +5,15 @@
 export interface PortalSessionState {
   /** The login as typed on the sign-in page (known or not: the pages are the same). */
   readonly login?: string;
-  readonly method?: 'pin' | 'questions' | 'password';
+  readonly method?: 'pin' | 'questions' | 'sms' | 'password';
   /** The enrolled question positions asked, in the order shown. */
   readonly asked?: readonly number[];
   /** After a passed challenge: the user's key and DN; 'enroll' when proven by the AD password only. */
   readonly user?: string;
   readonly dn?: string;
   readonly access?: 'full' | 'enroll';
+  /** A mobile being registered (E.164): the number its code was sent to, until the code proves it. */
+  readonly pendingMobile?: string;
   /** A one-time notice or error for the next page. */
   readonly notice?: string;
   readonly error?: string;

@@ -41,3 +41,15 @@ export interface EnrollmentRepository {
   replace(user: string, questions: readonly { readonly question: string; readonly answer: SealedAnswer }[], at: Date): Promise<void>;
   get(user: string): Promise<Enrollment | null>;
 }
+
+/** The mobile a user registered on the portal (proven by a code sent to it), sealed: it is personal data. */
+export interface RegisteredMobile {
+  readonly number: SealedAnswer;
+  readonly registeredAt: Date;
+}
+
+export interface PortalMobileRepository {
+  /** Replaces the user's registered mobile. */
+  put(user: string, mobile: RegisteredMobile): Promise<void>;
+  get(user: string): Promise<RegisteredMobile | null>;
+}

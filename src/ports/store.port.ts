@@ -7,7 +7,7 @@ import type { SharedRequestRepository } from './shared-requests.port';
 import type { ShownSecretRepository } from './shown-secrets.port';
 import type { OneTimeCodeRepository } from './one-time-codes.port';
 import type { ApprovalRepository } from './approvals.port';
-import type { EnrollmentRepository, PortalAccountRepository, PortalEventRepository } from './portal.port';
+import type { EnrollmentRepository, PortalAccountRepository, PortalEventRepository, PortalMobileRepository } from './portal.port';
 import type { PortalSessionRepository } from './portal-sessions.port';
 
 export interface Store {
@@ -25,6 +25,10 @@ export interface Store {
   /** Helpdesk PINs and caller verification codes: HMACs only. */
   readonly pins: OneTimeCodeRepository;
   readonly verificationCodes: OneTimeCodeRepository;
+  /** The portal's SMS sign-in and mobile-registration codes: HMACs only. */
+  readonly portalCodes: OneTimeCodeRepository;
+  /** Mobiles registered on the portal (sealed). */
+  readonly portalMobiles: PortalMobileRepository;
   readonly approvals: ApprovalRepository;
   readonly escalations: EscalationRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */

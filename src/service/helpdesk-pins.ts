@@ -19,6 +19,8 @@ export interface PinVerifierDeps {
 export interface PinAttemptContext {
   readonly ip?: string;
   readonly userAgent?: string;
+  /** false: the caller records the attempt itself (the portal's challenge event); default true. */
+  readonly record?: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function verifyHelpdeskPin(deps: PinVerifierDeps, login: string, pi
   const entry = wellFormed ? await deps.directory.findByLogin(login.trim()) : undefined;
   const user = entry ? portalUserKey(entry.sAMAccountName) : undefined;
   const verdict = await deps.pins.check(user, pin.slice(0, 64));
-  if (user) {
+  if (user && from.record !== false) {
     await deps.store.portalEvents.append([{
       user, type: 'pin-verify', outcome: verdict.valid ? 'success' : 'failure', at: deps.clock.now(),
       ...(from.ip ? { ip: from.ip } : {}), ...(from.userAgent ? { userAgent: from.userAgent.slice(0, 512) } : {}),

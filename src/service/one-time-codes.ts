@@ -26,17 +26,18 @@ export class OneTimeCodes {
     private readonly what: string,
   ) {}
 
-  hmac(user: string, code: string): string {
-    return createHmac('sha256', this.key).update(`${user.toLowerCase()}\n${code}`, 'utf8').digest('hex');
+  /** `bound`: what else the code is only good for (a mobile being registered), mixed into the HMAC. */
+  hmac(user: string, code: string, bound = ''): string {
+    return createHmac('sha256', this.key).update(`${user.toLowerCase()}\n${code}${bound ? `\n${bound}` : ''}`, 'utf8').digest('hex');
   }
 
   /** A new code for `user` (lower-cased login), replacing any earlier one. PIN.LOCKED when no tries are left. */
-  async issue(user: string, createdBy: string): Promise<IssuedCode> {
+  async issue(user: string, createdBy: string, bound = ''): Promise<IssuedCode> {
     const now = this.clock.now();
     const code = generateDigits(this.policy.length);
     const expiresAt = new Date(now.getTime() + this.policy.ttlMs);
     const key = user.toLowerCase();
-    const hmac = this.hmac(key, code);
+    const hmac = this.hmac(key, code, bound);
     const { failedTries } = await this.repo.issue({ user: key, hmac, createdAt: now, expiresAt, createdBy }, new Date(now.getTime() - FAILURES_CARRY_MS));
     if (failedTries >= this.policy.maxTries) {
       // Issued with no tries left, so it can never be used: say so rather than send a dead code.
@@ -47,15 +48,15 @@ export class OneTimeCodes {
   }
 
   /** Withdraws a code that could not be delivered (only if it is still the current one). */
-  async revoke(user: string, code: string): Promise<void> {
-    await this.repo.revoke(user.toLowerCase(), this.hmac(user, code), this.clock.now());
+  async revoke(user: string, code: string, bound = ''): Promise<void> {
+    await this.repo.revoke(user.toLowerCase(), this.hmac(user, code, bound), this.clock.now());
   }
 
   /** Checks once; `user` undefined (unknown login) costs the same HMAC and answers like a wrong code. */
-  async check(user: string | undefined, code: string): Promise<CodeVerdict> {
+  async check(user: string | undefined, code: string, bound = ''): Promise<CodeVerdict> {
     const key = (user ?? '\u0000unknown').toLowerCase();
-    const hmac = this.hmac(key, code);
-    const candidate = /^\d{1,32}$/.test(code) ? hmac : this.hmac(key, `x${code}`);
+    const hmac = this.hmac(key, code, bound);
+    const candidate = /^\d{1,32}$/.test(code) ? hmac : this.hmac(key, `x${code}`, bound);
     const result = await this.repo.check(key, candidate, this.clock.now(), this.policy.maxTries);
     if (result === 'valid') return { valid: true };
     return { valid: false, reason: result === 'unknown' ? 'invalid' : result };

@@ -1,10 +1,12 @@
-// The self-service portal's rules (issue 10): challenges (helpdesk PIN, security questions, the current AD
-// password for a first enrollment), the portal lock, and the actions after a passed challenge (unlock the
-// AD account, reset the password, enroll). The portal's pages only translate forms to these calls.
+// The self-service portal's rules (issue 10): challenges (helpdesk PIN, security questions, a one-time code
+// by SMS to the registered mobile, the current AD password for a first enrollment), the portal lock, and
+// the actions after a passed challenge (unlock the AD account, reset the password, enroll, register a
+// mobile proven by a code sent to it). The portal's pages only translate forms to these calls.
 //
 // - Unknown logins do the same work and get the same answers as known ones: a PIN check against no user,
 //   questions drawn from the configured list by an HMAC of the login, failures counted in memory up to
-//   the same lock.
+//   the same lock. An SMS code is sent after the answer (never awaited by the page), so whether a text
+//   went out, and to where, shows neither in the page nor in its timing.
 // - Every attempt and result is a portal event with IP and client; every directory write is also a sync
 //   transaction (system `active-directory`). Protected accounts (domain/protection.ts) pass no challenge.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
@@ -16,9 +18,12 @@ import type { AnswerCipher } from '../ports/answer-cipher.port';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
 import type { Logger } from '../ports/logger.port';
+import type { SmsSender } from '../ports/sms.port';
 import type { Store } from '../ports/store.port';
+import { RateLimiter } from '../domain/rate-limiter';
 import { verifyHelpdeskPin } from './helpdesk-pins';
 import type { OneTimeCodes } from './one-time-codes';
+import { hhmm, maskedNumber } from './sms-delivery';
 
 export interface SelfServiceSettings {
   readonly lockAfter: number;
@@ -35,6 +40,11 @@ export interface SelfServiceDeps {
   readonly logger: Logger;
   readonly cipher: AnswerCipher;
   readonly pins: OneTimeCodes;
+  /** The portal's own SMS codes (sign-in, and proving a mobile being registered). */
+  readonly codes: OneTimeCodes;
+  /** Unset: no SMS here (no Twilio, no dev outbox), so no SMS sign-in and no mobile registration. */
+  readonly sms?: SmsSender;
+  readonly orgName: string;
   readonly protection: Protection;
   /** Keys the made-up questions of unknown logins (so they are stable per login). */
   readonly decoyKey: Buffer;
@@ -49,7 +59,10 @@ export interface Origin {
 
 export type ChallengeResult =
   | { readonly ok: true; readonly user: string }
-  | { readonly ok: false; readonly reason: 'wrong' | 'locked' };
+  /** already-enrolled: the password was right, but a password alone only proves a first enrollment. */
+  | { readonly ok: false; readonly reason: 'wrong' | 'locked' | 'already-enrolled' };
+
+export type Method = 'pin' | 'questions' | 'sms' | 'password';
 
 export type ActionResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
@@ -60,15 +73,41 @@ export function normaliseAnswer(answer: string): string {
 
 const LOCKED_MESSAGE = 'This portal account is locked. Please call the helpdesk.';
 const MAX_DECOY_FAILURES = 10_000;
+/** Texts per login (sign-in codes) and per user (registration codes): 3 per 15 minutes, against SMS bombing. */
+const TEXTS_PER_WINDOW = 3;
+const TEXT_WINDOW_MS = 15 * 60_000;
+/** The key a registration code is kept under, beside the user's sign-in code. */
+const registrationKey = (user: string) => `${user}#mobile`;
+
+/** A mobile number as typed → E.164 (+ and 8–15 digits, spaces, dots, dashes and brackets dropped), or undefined. */
+export function e164(typed: string): string | undefined {
+  const compact = typed.trim().replace(/[\s().-]/g, '').replace(/^00/, '+');
+  return /^\+[1-9]\d{7,14}$/.test(compact) ? compact : undefined;
+}
 
 export class SelfService {
   /** Failed challenges of logins the directory does not know: the same lock, without a row. */
   private readonly decoyFailures = new Map<string, number>();
+  private readonly texts: RateLimiter;
+  /** Sign-in texts still being sent (tests and shutdown wait for them). */
+  private readonly sending = new Set<Promise<void>>();
 
-  constructor(private readonly deps: SelfServiceDeps) {}
+  constructor(private readonly deps: SelfServiceDeps) {
+    this.texts = new RateLimiter(TEXTS_PER_WINDOW, () => deps.clock.now().getTime(), TEXT_WINDOW_MS);
+  }
 
   get settings(): SelfServiceSettings {
     return this.deps.settings;
+  }
+
+  /** Which challenges this portal offers (SMS only where texts can be sent). */
+  get methods(): readonly Method[] {
+    return this.deps.sms ? ['pin', 'questions', 'sms', 'password'] : ['pin', 'questions', 'password'];
+  }
+
+  /** Resolves when every sign-in text started so far has been sent or has failed. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.sending]);
   }
 
   /** The questions to ask this login: `questionsAsked` of the enrolled ones in random order (positions). */
@@ -93,8 +132,77 @@ export class SelfService {
   async challengePin(login: string, pin: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
     if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, 'pin', from);
-    const verdict = await verifyHelpdeskPin({ directory: this.deps.directory, store: this.deps.store, clock: this.deps.clock, pins: this.deps.pins }, login, pin, from);
-    return this.conclude(entry, login, 'pin', verdict.valid, from);
+    // The challenge event below is the one record of this check (the vishing indicators count it once).
+    const verdict = await verifyHelpdeskPin({ directory: this.deps.directory, store: this.deps.store, clock: this.deps.clock, pins: this.deps.pins }, login, pin, { record: false });
+    return this.conclude(entry, login, 'pin', verdict.valid, from, verdict.valid ? undefined : verdict.reason);
+  }
+
+  /**
+   * Starts an SMS sign-in: a known, unlocked, unprotected login with a registered mobile gets a code by
+   * text, sent after this resolves. Resolves the same way, at the same speed, for every login.
+   */
+  async sendSignInCode(login: string, from: Origin): Promise<void> {
+    const sms = this.deps.sms;
+    const entry = await this.find(login);
+    if (!sms || !entry || (await this.isLocked(entry, login))) return;
+    const user = portalUserKey(entry.sAMAccountName);
+    const mobile = await this.registeredMobile(user);
+    if (!mobile) return this.record(user, 'code-sent', false, from, 'sms: no registered mobile, nothing sent');
+    if (!this.texts.take(user).ok) return this.record(user, 'code-sent', false, from, 'sms: too many codes asked for, nothing sent');
+    const job = this.textSignInCode(sms, user, entry, mobile, from).finally(() => this.sending.delete(job));
+    this.sending.add(job);
+  }
+
+  async challengeSmsCode(login: string, code: string, from: Origin): Promise<ChallengeResult> {
+    const entry = await this.find(login);
+    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, 'sms', from);
+    const verdict = await this.deps.codes.check(entry ? portalUserKey(entry.sAMAccountName) : undefined, code.trim().slice(0, 64));
+    return this.conclude(entry, login, 'sms', verdict.valid, from, verdict.valid ? undefined : verdict.reason);
+  }
+
+  /** Registering a mobile, step 1: a code to that number (the user is signed in). */
+  async startMobileRegistration(user: string, typed: string, from: Origin): Promise<ActionResult & { number?: string }> {
+    const sms = this.deps.sms;
+    if (!sms) return { ok: false, message: 'Text messages are not set up here, so a mobile cannot be registered.' };
+    const number = e164(typed);
+    if (!number) return { ok: false, message: 'Please type the number in international format, starting with + and the country code (for example +44 7700 900123).' };
+    const t = await this.target(user);
+    if ('refused' in t) return t.refused;
+    if (!this.texts.take(registrationKey(user)).ok) return { ok: false, message: 'Too many codes were sent for this account. Please wait 15 minutes and try again.' };
+    let issued;
+    try {
+      issued = await this.deps.codes.issue(registrationKey(user), 'portal', number);
+    } catch (e) {
+      if (isHelpdeskError(e) && e.code === 'PIN.LOCKED') return { ok: false, message: 'Too many wrong codes. Please try again tomorrow or call the helpdesk.' };
+      throw e;
+    }
+    try {
+      await sms.send({ to: number, body: `${this.deps.orgName}: your code to register this mobile is ${issued.code}. It works until ${hhmm(issued.expiresAt)}. If you did not ask for it, ignore this text.` });
+    } catch (e) {
+      await this.deps.codes.revoke(registrationKey(user), issued.code, number);
+      await this.record(user, 'code-sent', false, from, `mobile registration: the text to ${maskedNumber(number)} failed`, undefined, errorText(e));
+      return { ok: false, message: `We could not send a text to ${maskedNumber(number)}. Please check the number and try again.` };
+    }
+    await this.record(user, 'code-sent', true, from, `mobile registration: code sent to ${maskedNumber(number)}`);
+    return { ok: true, number };
+  }
+
+  /** Registering a mobile, step 2: the code sent to `number` proves the user holds it. */
+  async confirmMobile(user: string, number: string, code: string, from: Origin): Promise<ActionResult> {
+    const verdict = await this.deps.codes.check(registrationKey(user), code.trim().slice(0, 64), number);
+    if (!verdict.valid) {
+      await this.record(user, 'enrollment-change', false, from, `mobile ${maskedNumber(number)} not registered: code ${verdict.reason}`);
+      return { ok: false, message: verdict.reason === 'invalid' ? 'That code did not match. Please try again.' : 'That code no longer works. Please ask for a new one.' };
+    }
+    const t = await this.target(user);
+    if ('refused' in t) return t.refused;
+    const now = this.deps.clock.now();
+    await this.deps.store.portalMobiles.put(user, { number: this.deps.cipher.seal(`${user}#mobile`, number), registeredAt: now });
+    const account = await this.deps.store.portalAccounts.get(user);
+    const methods = [...new Set([...(account?.methods ?? []), 'mobile'])];
+    await this.deps.store.portalAccounts.put({ ...this.fresh(user, account), enrolled: true, methods, updatedAt: now });
+    await this.record(user, 'enrollment-change', true, from, `mobile ${maskedNumber(number)} registered`);
+    return { ok: true };
   }
 
   async challengeQuestions(login: string, answers: readonly { position: number; answer: string }[], from: Origin): Promise<ChallengeResult> {
@@ -121,6 +229,14 @@ export class SelfService {
     const entry = await this.find(login);
     if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, 'password', from);
     const right = entry ? await this.deps.directory.checkPassword(entry.dn, password) : (await this.deps.directory.checkPassword('CN=nobody', password), false);
+    if (right && entry) {
+      // A password alone proves a first enrollment only: a phished password must not replace the questions.
+      const user = portalUserKey(entry.sAMAccountName);
+      if ((await this.deps.store.portalAccounts.get(user))?.enrolled) {
+        await this.record(user, 'challenge', false, from, 'password: right, but already enrolled (the password proves a first enrollment only)');
+        return { ok: false, reason: 'already-enrolled' };
+      }
+    }
     return this.conclude(entry, login, 'password', right, from);
   }
 
@@ -193,13 +309,41 @@ export class SelfService {
     return (await this.deps.store.portalAccounts.get(portalUserKey(entry.sAMAccountName)))?.locked === true;
   }
 
+  private async registeredMobile(user: string): Promise<string | undefined> {
+    const row = await this.deps.store.portalMobiles.get(user);
+    if (!row) return undefined;
+    try {
+      return this.deps.cipher.open(`${user}#mobile`, row.number);
+    } catch {
+      return undefined; // a tampered or foreign row sends nothing
+    }
+  }
+
+  private async textSignInCode(sms: SmsSender, user: string, entry: DirectoryEntry, mobile: string, from: Origin): Promise<void> {
+    try {
+      if (await this.protectedBecause(entry)) return await this.record(user, 'code-sent', false, from, 'sms: refused, a protected account cannot use the portal');
+      const issued = await this.deps.codes.issue(user, 'portal');
+      try {
+        await sms.send({ to: mobile, body: `${this.deps.orgName}: your sign-in code is ${issued.code}. It works once, until ${hhmm(issued.expiresAt)}. Nobody from the helpdesk will ask you for it.` });
+      } catch (e) {
+        await this.deps.codes.revoke(user, issued.code);
+        return await this.record(user, 'code-sent', false, from, `sms: the text to ${maskedNumber(mobile)} failed`, undefined, errorText(e));
+      }
+      await this.record(user, 'code-sent', true, from, `sms: code sent to ${maskedNumber(mobile)}`);
+    } catch (e) {
+      const locked = isHelpdeskError(e) && e.code === 'PIN.LOCKED';
+      this.deps.logger.warn({ user, code: isHelpdeskError(e) ? e.code : 'unknown' }, 'portal sign-in code not sent');
+      await this.record(user, 'code-sent', false, from, locked ? 'sms: too many wrong codes, nothing sent' : 'sms: not sent').catch(() => undefined);
+    }
+  }
+
   private async lockedAnswer(entry: DirectoryEntry | null, method: string, from: Origin): Promise<ChallengeResult> {
     if (entry) await this.record(portalUserKey(entry.sAMAccountName), 'sign-in', false, from, `refused: the portal account is locked (${method})`);
     return { ok: false, reason: 'locked' };
   }
 
   /** Records the result; a failure counts toward the lock; a pass by a protected account is refused. */
-  private async conclude(entry: DirectoryEntry | null, login: string, method: string, passed: boolean, from: Origin): Promise<ChallengeResult> {
+  private async conclude(entry: DirectoryEntry | null, login: string, method: Method, passed: boolean, from: Origin, why?: string): Promise<ChallengeResult> {
     if (!entry) {
       const key = portalUserKey(login);
       if (this.decoyFailures.size >= MAX_DECOY_FAILURES) this.decoyFailures.clear();
@@ -212,7 +356,7 @@ export class SelfService {
       await this.record(user, 'challenge', false, from, `${method}: refused, a protected account cannot use the portal`);
       return { ok: false, reason: 'wrong' };
     }
-    await this.record(user, 'challenge', passed, from, method);
+    await this.record(user, 'challenge', passed, from, why ? `${method} (${why})` : method);
     const now = this.deps.clock.now();
     const account = await this.deps.store.portalAccounts.get(user);
     if (passed) {
@@ -249,10 +393,10 @@ export class SelfService {
   }
 
   private async record(
-    user: string, type: string, success: boolean, from: Origin, detail: string, sync?: { operation: string; error?: string },
+    user: string, type: string, success: boolean, from: Origin, detail: string, sync?: { operation: string; error?: string }, error?: string,
   ): Promise<void> {
     const base = { user, outcome: success ? 'success' : 'failure', at: this.deps.clock.now(), ip: from.ip, userAgent: from.userAgent.slice(0, 512), unknownUser: false } as const;
-    const events: PortalEventInput[] = [{ ...base, type, detail, category: 'self-service' }];
+    const events: PortalEventInput[] = [{ ...base, type, detail, category: 'self-service', ...(error ? { error: error.slice(0, 500) } : {}) }];
     if (sync) {
       events.push({
         ...base, type, detail, category: 'sync', system: 'active-directory', operation: sync.operation,

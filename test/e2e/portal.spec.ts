@@ -13,6 +13,8 @@ import { VERBS } from '../../src/domain/verbs';
 import { portalMount } from '../../src/portal/portal-routes';
 import { silentLogger } from '../../src/ports/logger.port';
 import { SelfService } from '../../src/service/self-service';
+import { OneTimeCodes } from '../../src/service/one-time-codes';
+import { CALLER_CODE_POLICY } from '../../src/domain/one-time-code';
 import { DEFAULT_PORTAL_QUESTIONS } from '../../src/config/load-config';
 import { cardActions, cardText } from '../helpers/adaptive-card-sdk';
 import { launchChromium, ROOT } from '../helpers/app-process';
@@ -33,6 +35,7 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let selfService: SelfService;
 
   before(async () => {
     mkdirSync(OUT, { recursive: true });
@@ -41,9 +44,10 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     await asAdmin((c) => c.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'mobile', values: ['+1 555 0177'] }) })]));
     const sms = new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, apiUrl: twilio.url, timeoutMs: 1500, logger: silentLogger });
     h = await startBotHarness({ sms, settings: { changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } } });
-    const selfService = new SelfService({
+    selfService = new SelfService({
       directory: h.directory, store: h.store, clock: h.clock, logger: silentLogger, cipher: aesGcmAnswerCipher(randomBytes(32)),
       pins: h.service.pins, protection: SAMBA_SETTINGS.protection, decoyKey: randomBytes(32),
+      codes: new OneTimeCodes(h.store.portalCodes, h.clock, randomBytes(32), CALLER_CODE_POLICY, 'codes'), sms, orgName: 'Corp Example',
       settings: { lockAfter: 5, questionsAsked: 3, questions: DEFAULT_PORTAL_QUESTIONS, minQuestions: 3, minAnswerLength: 3 },
     });
     portalMount({
@@ -64,7 +68,7 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     await twilio?.stop();
     const { dn } = await rawUser(USERS.locky, ['1.1']);
     await asAdmin((c) => c.modify(dn, [new Change({ operation: 'delete', modification: new Attribute({ type: 'mobile', values: [] }) })]));
-    for (const u of [USERS.locky, USERS.resetme, USERS.jsmith]) await resetSeededUser(u);
+    for (const u of [USERS.locky, USERS.resetme, USERS.jsmith, USERS.cobrien]) await resetSeededUser(u);
   });
 
   const portal = () => `${h.url.replace('127.0.0.1', 'localhost')}/portal/`;
@@ -83,10 +87,10 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     return (res.body as { value: Card }).value;
   }
 
-  async function signIn(login: string, method: 'pin' | 'questions' | 'password'): Promise<void> {
+  async function signIn(login: string, method: 'pin' | 'questions' | 'sms' | 'password'): Promise<void> {
     await page.goto(portal());
     await page.getByLabel('Your login or e-mail address').fill(login);
-    await page.getByLabel({ pin: 'With a PIN from the helpdesk', questions: 'With my security questions', password: 'First time: enroll with my current password' }[method]).check();
+    await page.getByLabel({ pin: 'With a PIN from the helpdesk', questions: 'With my security questions', sms: 'With a code sent to my mobile', password: 'First time: enroll with my current password' }[method]).check();
     await page.getByRole('button', { name: 'Continue' }).click();
   }
   async function pinChallenge(login: string, pin: string): Promise<void> {
@@ -164,17 +168,76 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     assert.equal((await ldapBindAs(USERS.resetme, SEED_PASSWORD)).ok, false, 'the old password no longer binds');
   });
 
-  it('five wrong PINs lock the portal account only; the agent sees it in user and audit (with the IP); unlock-portal lets the user in again', async () => {
-    for (let i = 0; i < 5; i++) await pinChallenge(USERS.jsmith, '00000000');
+  it('five wrong answers lock the portal account only; the agent sees it in user and audit (with the IP); unlock-portal lets the user in again', async () => {
+    for (let i = 0; i < 5; i++) {
+      await signIn(USERS.jsmith, 'questions');
+      for (const field of await page.locator('input[name^=answer]').all()) await field.fill('not my answer');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
     await page.getByText('This portal account is locked. Please call the helpdesk.').waitFor();
     await shot('locked');
     assert.deepEqual(await ldapBindAs(USERS.jsmith, SEED_PASSWORD), { ok: true }, 'AD untouched');
     assert.match(cardText(await say(`user ${USERS.jsmith}`)), /Locked since/);
-    assert.match(cardText(await say(`audit ${USERS.jsmith}`)), /127\.0\.0\.1/);
+    const audit = cardText(await say(`audit ${USERS.jsmith}`));
+    assert.match(audit, /127\.0\.0\.1/);
+    assert.equal(audit.match(/questions/g)?.length, 5, `five failed question challenges in the audit:\n${audit}`);
     const result = await confirm(await say(`unlock-portal ${USERS.jsmith}`));
     assert.match(cardText(result), /Portal account unlocked/);
     await pinChallenge(USERS.jsmith, '00000000');
     await page.getByText('That did not match').waitFor();
+  });
+
+  it('a mobile registered with a code sent to it (stored sealed); then an SMS code signs in, once; an unknown login or one without a mobile gets the same page and no text', async () => {
+    await signIn(USERS.cobrien, 'password');
+    await page.getByLabel('Your current password').fill(SEED_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${portal()}mobile`);
+    await page.getByLabel('Your mobile number').fill('+44 7700 900123');
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.getByText('We sent a 6-digit code to').waitFor();
+    const sent = twilio.messages.at(-1);
+    assert.equal(sent?.to, '+447700900123');
+    const registration = /\b(\d{6})\b/.exec(sent?.body ?? '')?.[1] as string;
+    assert.ok(registration, sent?.body);
+    await page.getByLabel('The code from the text message').fill(registration === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Register this mobile' }).click();
+    await page.getByText('That code did not match').waitFor();
+    await page.getByLabel('The code from the text message').fill(registration);
+    await shot('mobile-code');
+    await page.getByRole('button', { name: 'Register this mobile' }).click();
+    await page.getByText('Your mobile is registered').waitFor();
+    const db = new Database(h.dbPath, { readonly: true });
+    const raw = JSON.stringify(db.prepare('SELECT * FROM portal_mobiles').all());
+    db.close();
+    assert.ok(raw.includes('cobrien') && !raw.includes('7700900123') && !raw.includes('900123'), 'the number is stored sealed');
+    assert.match(cardText(await say(`user ${USERS.cobrien}`)), /mobile \(SMS codes\)/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    const before = twilio.messages.length;
+    await signIn(USERS.cobrien, 'sms');
+    await selfService.idle();
+    assert.equal(twilio.messages.length, before + 1, 'one sign-in code by SMS');
+    const text = twilio.messages.at(-1);
+    assert.equal(text?.to, '+447700900123');
+    assert.match(text?.body ?? '', /^Corp Example: your sign-in code is \d{6}\. It works once, until \d\d:\d\d UTC\. Nobody from the helpdesk will ask you for it\.$/);
+    const code = /\b(\d{6})\b/.exec(text?.body ?? '')?.[1] as string;
+    const knownPage = (await page.locator('main').innerText()).replace(USERS.cobrien, 'LOGIN');
+    await page.getByLabel('The code from the text message').fill(code);
+    await shot('sms-challenge');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Unlock my account' }).waitFor();
+    assert.deepEqual(await selfService.challengeSmsCode(USERS.cobrien, code, { ip: '127.0.0.1', userAgent: 'replay' }), { ok: false, reason: 'wrong' }, 'the code works once');
+
+    for (const login of ['nobody.here', USERS.zmuller]) {
+      await context.clearCookies();
+      await signIn(login, 'sms');
+      await selfService.idle();
+      assert.equal((await page.locator('main').innerText()).replace(login, 'LOGIN'), knownPage, `${login}: the same page`);
+    }
+    assert.equal(twilio.messages.length, before + 1, 'no text to an unknown login or one without a registered mobile');
+    const audit = cardText(await say(`audit ${USERS.cobrien}`));
+    assert.match(audit, /code sent to …0123/);
+    assert.match(audit, /mobile …0123 registered/);
   });
 
   it('an unknown login gets the same pages as a known one; a post without its CSRF token changes nothing; a protected account is refused', async () => {

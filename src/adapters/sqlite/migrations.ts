@@ -269,6 +269,27 @@ CREATE TABLE portal_sessions (
 CREATE INDEX portal_sessions_seen_at ON portal_sessions (seen_at);
 `;
 
+// The portal's SMS codes (issue 10): sign-in codes and mobile-registration codes, the same shape as pins
+// (HMACs only), and the mobile each user registered, sealed like an answer (AES-256-GCM, the user as AAD).
+const PORTAL_SMS = `
+CREATE TABLE portal_codes (
+  user         TEXT PRIMARY KEY CHECK (user = lower(user)),
+  pin_hmac     TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  used_at      INTEGER,
+  failed_tries INTEGER NOT NULL DEFAULT 0,
+  created_by   TEXT NOT NULL
+);
+CREATE TABLE portal_mobiles (
+  user              TEXT PRIMARY KEY CHECK (user = lower(user)),
+  number_ciphertext BLOB NOT NULL,
+  number_iv         BLOB NOT NULL,
+  number_tag        BLOB NOT NULL,
+  registered_at     INTEGER NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -277,5 +298,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'helpdesk PINs: verification codes, approval details', sql: PINS_CODES_APPROVALS },
   { version: 6, name: 'escalation tickets and their pending comments', sql: ESCALATION_TICKETS },
   { version: 7, name: 'self-service portal sessions', sql: PORTAL_SESSIONS },
+  { version: 8, name: 'self-service portal SMS codes and registered mobiles', sql: PORTAL_SMS },
 ];
 

@@ -1,4 +1,4 @@
-// One-time codes on SQLite (the pins and verification_codes tables share one shape). better-sqlite3 is
+// One-time codes on SQLite (the pins, verification_codes and portal_codes tables share one shape). better-sqlite3 is
 // synchronous, so each transaction below runs whole before any other statement of this process.
 import { timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -25,7 +25,7 @@ function sameHex(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
-export function sqliteOneTimeCodes(db: Database.Database, table: 'pins' | 'verification_codes'): OneTimeCodeRepository {
+export function sqliteOneTimeCodes(db: Database.Database, table: 'pins' | 'verification_codes' | 'portal_codes'): OneTimeCodeRepository {
   const read = db.prepare<[string], CodeRow>(`SELECT user, pin_hmac, created_at, expires_at, used_at, failed_tries FROM ${table} WHERE user = ?`);
   const upsert = db.prepare<[string, string, number, number, number, string]>(`INSERT INTO ${table}
     (user, pin_hmac, created_at, expires_at, used_at, failed_tries, created_by) VALUES (?, ?, ?, ?, NULL, ?, ?)

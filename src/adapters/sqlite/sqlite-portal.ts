@@ -1,8 +1,8 @@
-// The portal's repositories on SQLite: events (self-service and sync), portal accounts, enrollments.
-// Answers arrive sealed (AES-256-GCM, by the service); this file never sees a plaintext answer.
+// The portal's repositories on SQLite: events (self-service and sync), portal accounts, enrollments, registered mobiles.
+// Answers and mobile numbers arrive sealed (AES-256-GCM, by the service); this file never sees them in plain text.
 import type Database from 'better-sqlite3';
 import type { Enrollment, EventCategory, PortalAccount, PortalEvent, PortalEventInput, SyncStatus } from '../../domain/portal';
-import type { EnrollmentRepository, PortalAccountRepository, PortalEventQuery, PortalEventRepository } from '../../ports/portal.port';
+import type { EnrollmentRepository, PortalAccountRepository, PortalEventQuery, PortalEventRepository, PortalMobileRepository } from '../../ports/portal.port';
 import { guard } from './store-unavailable';
 
 interface EventRow {
@@ -232,6 +232,32 @@ export function sqliteEnrollments(db: Database.Database): EnrollmentRepository {
           })),
           updatedAt: new Date(Math.max(...rows.map((r) => r.updated_at))),
         };
+      });
+    },
+  };
+}
+
+interface MobileRow {
+  number_ciphertext: Buffer;
+  number_iv: Buffer;
+  number_tag: Buffer;
+  registered_at: number;
+}
+
+export function sqlitePortalMobiles(db: Database.Database): PortalMobileRepository {
+  const upsert = db.prepare<[string, Buffer, Buffer, Buffer, number]>(`INSERT INTO portal_mobiles
+    (user, number_ciphertext, number_iv, number_tag, registered_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (user) DO UPDATE SET number_ciphertext = excluded.number_ciphertext, number_iv = excluded.number_iv,
+    number_tag = excluded.number_tag, registered_at = excluded.registered_at`);
+  const read = db.prepare<[string], MobileRow>('SELECT number_ciphertext, number_iv, number_tag, registered_at FROM portal_mobiles WHERE user = ?');
+  return {
+    async put(user, mobile) {
+      guard('registered mobile write', () => upsert.run(user, mobile.number.ciphertext, mobile.number.iv, mobile.number.tag, mobile.registeredAt.getTime()));
+    },
+    async get(user) {
+      return guard('registered mobile read', () => {
+        const row = read.get(user);
+        return row ? { number: { ciphertext: row.number_ciphertext, iv: row.number_iv, tag: row.number_tag }, registeredAt: new Date(row.registered_at) } : null;
       });
     },
   };

@@ -17,7 +17,7 @@ import { sqliteSharedRequests } from './sqlite-shared-requests';
 import { sqliteShownSecrets } from './sqlite-shown-secrets';
 import { sqliteOneTimeCodes } from './sqlite-one-time-codes';
 import { sqliteApprovals } from './sqlite-approvals';
-import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalEvents } from './sqlite-portal';
+import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalEvents, sqlitePortalMobiles } from './sqlite-portal';
 import { sqlitePortalSessions } from './sqlite-portal-sessions';
 import { guard } from './store-unavailable';
 
@@ -72,6 +72,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalSessions: sqlitePortalSessions(db),
     pins: sqliteOneTimeCodes(db, 'pins'),
     verificationCodes: sqliteOneTimeCodes(db, 'verification_codes'),
+    portalCodes: sqliteOneTimeCodes(db, 'portal_codes'),
+    portalMobiles: sqlitePortalMobiles(db),
     approvals: sqliteApprovals(db),
     escalations: sqliteEscalations(db),
     async ping(): Promise<void> {

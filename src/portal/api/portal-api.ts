@@ -12,7 +12,7 @@ import type { Logger } from '../../ports/logger.port';
 import type { PortalIntake } from '../../service/portal-intake';
 import { verifyHelpdeskPin, type PinVerifierDeps } from '../../service/helpdesk-pins';
 import { checkAccount, checkEnrollment, checkEvents, type Problem } from './portal-api-schema';
-import { DEFAULT_RATE_PER_MINUTE, RateLimiter } from './rate-limiter';
+import { DEFAULT_RATE_PER_MINUTE, RateLimiter } from '../../domain/rate-limiter';
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
