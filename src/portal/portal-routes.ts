@@ -286,7 +286,7 @@ export function portalMount(o: PortalOptions): RouteMount {
     post('/portal/mobile', async (req, res, c, form) => {
       const { user } = c.session.state;
       if (!user) return redirect(res, '/portal/');
-      const { pendingMobile: _dropped, ...state } = c.session.state;
+      const state = withoutPending(c.session.state);
       const sent = await o.selfService.startMobileRegistration(user, (form.get('mobile') ?? '').slice(0, 40), origin(req));
       await save(c, sent.ok && sent.number ? { ...state, pendingMobile: sent.number } : { ...state, error: sent.ok ? 'Please try again.' : sent.message });
       redirect(res, '/portal/mobile');
@@ -300,8 +300,7 @@ export function portalMount(o: PortalOptions): RouteMount {
         await save(c, { ...c.session.state, error: done.message });
         return redirect(res, '/portal/mobile');
       }
-      const { pendingMobile: _registered, ...state } = c.session.state;
-      await save(c, { ...state, notice: 'Your mobile is registered. You can sign in with a code sent to it.' });
+      await save(c, { ...withoutPending(c.session.state), notice: 'Your mobile is registered. You can sign in with a code sent to it.' });
       redirect(res, '/portal/home');
     }),
     post('/portal/sign-out', async (_req, res, c) => {
@@ -313,6 +312,12 @@ export function portalMount(o: PortalOptions): RouteMount {
   return (server) => {
     for (const mount of routes) mount(server);
   };
+}
+
+function withoutPending(state: PortalSessionState): PortalSessionState {
+  const copy = { ...state };
+  delete copy.pendingMobile;
+  return copy;
 }
 
 /** An address without IPv4-mapped IPv6 dressing ("::ffff:10.0.0.5" → "10.0.0.5"). */
