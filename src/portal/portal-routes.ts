@@ -16,6 +16,7 @@ import path from 'node:path';
 import { Eta } from 'eta';
 import type restify from 'restify';
 import type { RouteMount } from '../http/server';
+import { clientAddress, plainAddress } from '../http/client-address';
 import { localOnly } from '../http/local-only';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
@@ -318,20 +319,6 @@ function withoutPending(state: PortalSessionState): PortalSessionState {
   const copy = { ...state };
   delete copy.pendingMobile;
   return copy;
-}
-
-/** An address without IPv4-mapped IPv6 dressing ("::ffff:10.0.0.5" → "10.0.0.5"). */
-function plainAddress(address: string): string {
-  return address.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
-}
-
-/** The TCP peer; behind trusted proxies, the last X-Forwarded-For hop that is not one of them. */
-function clientAddress(req: Req, trusted: ReadonlySet<string>): string {
-  const peer = plainAddress(req.socket.remoteAddress ?? 'unknown');
-  if (!trusted.has(peer)) return peer;
-  const hops = String(req.headers['x-forwarded-for'] ?? '').split(',').map(plainAddress).filter((h) => h !== '');
-  for (let i = hops.length - 1; i >= 0; i--) if (!trusted.has(hops[i] as string)) return (hops[i] as string).slice(0, 64);
-  return peer;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {

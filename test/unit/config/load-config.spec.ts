@@ -182,4 +182,21 @@ describe('loadConfig', () => {
     assert.ok(bad.problems.some((p) => p.startsWith('ENROLLMENT_MASK:')));
     assert.ok(bad.problems.some((p) => p.startsWith('VISHING_FAILED_ANSWERS: must be a whole number from 2 to 100')));
   });
+
+  it('serves the portal by default (DESIGN: PORTAL on, 5, 3); trusts no proxy unless told, and only IP addresses', () => {
+    const defaults = loadConfig({});
+    assert.ok(defaults.ok);
+    assert.equal(defaults.config.portal.mode, 'on');
+    assert.equal(defaults.config.portal.lockAfter, 5);
+    assert.equal(defaults.config.portal.questionsAsked, 3);
+    assert.deepEqual(defaults.config.portal.trustedProxies, []);
+    const set = loadConfig({ PORTAL: 'only', PORTAL_TRUSTED_PROXIES: '10.0.0.2; 2001:db8::1' });
+    assert.ok(set.ok);
+    assert.equal(set.config.portal.mode, 'only');
+    assert.deepEqual(set.config.portal.trustedProxies, ['10.0.0.2', '2001:db8::1']);
+    const bad = loadConfig({ PORTAL: 'yes', PORTAL_TRUSTED_PROXIES: 'proxy.corp.example' });
+    assert.ok(!bad.ok);
+    assert.ok(bad.problems.some((p) => p.startsWith('PORTAL:')), bad.problems.join('\n'));
+    assert.ok(bad.problems.some((p) => p === 'PORTAL_TRUSTED_PROXIES: must be IP addresses, ;-separated'), bad.problems.join('\n'));
+  });
 });

@@ -1,0 +1,131 @@
+// The portal's rules as SelfService holds them (the pages are tested in Chromium, test/e2e/portal.spec.ts):
+// one event per PIN check, the password proving a first enrollment only, SMS sign-in codes (only to the
+// registered mobile, capped, single use), and registration codes good only for the number they went to.
+import assert from 'node:assert/strict';
+import { CALLER_CODE_POLICY } from '../../../src/domain/one-time-code';
+import type { Directory } from '../../../src/ports/directory.port';
+import type { SmsMessage, SmsSender } from '../../../src/ports/sms.port';
+import { OneTimeCodes } from '../../../src/service/one-time-codes';
+import { e164, SelfService } from '../../../src/service/self-service';
+import { silentLogger } from '../../../src/ports/logger.port';
+import { DEMO_SETTINGS, demoFixture, type Fixture } from '../../helpers/service-fixture';
+import { DEFAULT_PORTAL_QUESTIONS } from '../../../src/config/load-config';
+
+const FROM = { ip: '198.51.100.4', userAgent: 'unit' };
+const USER = 'john.doe';
+
+class RecordingSms implements SmsSender {
+  readonly kind = 'outbox' as const;
+  readonly sent: SmsMessage[] = [];
+  failing = false;
+  async send(message: SmsMessage) {
+    if (this.failing) throw new Error('provider down');
+    this.sent.push(message);
+    return { id: `m${this.sent.length}` };
+  }
+  lastCode(): string {
+    return /\b(\d{6})\b/.exec(this.sent.at(-1)?.body ?? '')?.[1] ?? '';
+  }
+}
+
+/** The demo directory, with the current password of every account being `Current-Pass-1`. */
+function withPasswords(directory: Directory): Directory {
+  return Object.assign(Object.create(directory) as Directory, { checkPassword: async (_dn: string, password: string) => password === 'Current-Pass-1' });
+}
+
+describe('SelfService: the portal’s challenges and enrollment rules', () => {
+  let f: Fixture;
+  let sms: RecordingSms;
+  let portal: SelfService;
+  beforeEach(() => {
+    f = demoFixture();
+    sms = new RecordingSms();
+    portal = new SelfService({
+      directory: withPasswords(f.directory), store: f.store, clock: f.clock, logger: silentLogger, cipher: f.cipher, pins: f.service.pins,
+      codes: new OneTimeCodes(f.store.portalCodes, f.clock, Buffer.alloc(32, 3), CALLER_CODE_POLICY, 'codes'), sms, orgName: 'Demo Corp',
+      protection: DEMO_SETTINGS.protection, decoyKey: Buffer.alloc(32, 4),
+      settings: { lockAfter: 5, questionsAsked: 3, questions: DEFAULT_PORTAL_QUESTIONS, minQuestions: 3, minAnswerLength: 3 },
+    });
+  });
+  const events = async (type?: string) => (await f.store.portalEvents.list({ user: USER, limit: 50, ...(type ? { type } : {}) })).reverse();
+  const enroll = () => portal.enroll(USER, DEFAULT_PORTAL_QUESTIONS.slice(0, 3).map((question) => ({ question, answer: 'an answer' })), FROM);
+
+  it('a wrong helpdesk PIN on the portal is one challenge event (with its reason and the IP), not two', async () => {
+    assert.deepEqual(await portal.challengePin(USER, '00000000', FROM), { ok: false, reason: 'wrong' });
+    const seen = await events();
+    assert.deepEqual(seen.map((e) => [e.type, e.outcome, e.detail, e.ip]), [['challenge', 'failure', 'pin (invalid)', FROM.ip]]);
+  });
+
+  it('the current password proves a first enrollment only: once enrolled it opens nothing, and says so', async () => {
+    assert.deepEqual(await portal.challengePassword(USER, 'Current-Pass-1', FROM), { ok: true, user: USER });
+    assert.deepEqual(await enroll(), { ok: true });
+    assert.deepEqual(await portal.challengePassword(USER, 'Current-Pass-1', FROM), { ok: false, reason: 'already-enrolled' });
+    assert.deepEqual(await portal.challengePassword(USER, 'wrong', FROM), { ok: false, reason: 'wrong' });
+    const last = (await events('challenge')).slice(-2).map((e) => e.detail);
+    assert.deepEqual(last, ['password: right, but already enrolled (the password proves a first enrollment only)', 'password']);
+    assert.equal((await f.store.portalAccounts.get(USER))?.failedAttempts, 1, 'only the wrong password counts toward the lock');
+  });
+
+  it('a sign-in code goes only to the mobile registered on the portal, at most 3 per 15 minutes, and works once', async () => {
+    await portal.sendSignInCode(USER, FROM);
+    await portal.idle();
+    assert.equal(sms.sent.length, 0, 'no registered mobile (the directory’s mobile is not used): nothing sent');
+    assert.match((await events('code-sent')).at(-1)?.detail ?? '', /no registered mobile/);
+
+    assert.deepEqual(await portal.startMobileRegistration(USER, '+44 7700-900.123', FROM), { ok: true, number: '+447700900123' });
+    assert.deepEqual(await portal.confirmMobile(USER, '+447700900123', sms.lastCode(), FROM), { ok: true });
+    assert.deepEqual((await f.store.portalAccounts.get(USER))?.methods, ['mobile']);
+
+    for (let i = 0; i < 4; i++) {
+      await portal.sendSignInCode(USER, FROM);
+      await portal.idle();
+    }
+    const signIns = sms.sent.slice(1);
+    assert.equal(signIns.length, 3, 'the fourth within 15 minutes is not sent');
+    assert.ok(signIns.every((m) => m.to === '+447700900123'));
+    assert.match((await events('code-sent')).at(-1)?.detail ?? '', /too many codes/);
+    const code = sms.lastCode();
+    assert.deepEqual(await portal.challengeSmsCode(USER, code, FROM), { ok: true, user: USER });
+    assert.deepEqual(await portal.challengeSmsCode(USER, code, FROM), { ok: false, reason: 'wrong' }, 'used');
+    f.clock.advance(15 * 60_000);
+    await portal.sendSignInCode(USER, FROM);
+    await portal.idle();
+    assert.equal(sms.sent.length, 5, 'sent again after the window');
+  });
+
+  it('an unknown login and a locked portal account get no text; a failed text is audited as failed', async () => {
+    await portal.sendSignInCode('nobody.at.all', FROM);
+    await portal.startMobileRegistration(USER, '+447700900123', FROM);
+    await portal.confirmMobile(USER, '+447700900123', sms.lastCode(), FROM);
+    sms.failing = true;
+    await portal.sendSignInCode(USER, FROM);
+    await portal.idle();
+    const failed = (await events('code-sent')).at(-1);
+    assert.equal(failed?.outcome, 'failure');
+    assert.match(failed?.detail ?? '', /the text to …0123 failed/);
+    sms.failing = false;
+    for (let i = 0; i < 5; i++) await portal.challengePin(USER, '00000000', FROM);
+    assert.equal((await f.store.portalAccounts.get(USER))?.locked, true);
+    f.clock.advance(15 * 60_000);
+    await portal.sendSignInCode(USER, FROM);
+    await portal.idle();
+    assert.equal(sms.sent.length, 1, 'only the registration code was ever sent');
+  });
+
+  it('a registration code proves only the number it was sent to', async () => {
+    await portal.startMobileRegistration(USER, '+447700900111', FROM);
+    await portal.startMobileRegistration(USER, '+447700900222', FROM); // another tab, another number
+    const code = sms.lastCode();
+    assert.equal((await portal.confirmMobile(USER, '+447700900111', code, FROM)).ok, false, 'the code went to …0222');
+    assert.deepEqual(await portal.confirmMobile(USER, '+447700900222', code, FROM), { ok: true });
+    await portal.sendSignInCode(USER, FROM);
+    await portal.idle();
+    assert.equal(sms.sent.at(-1)?.to, '+447700900222');
+  });
+
+  it('takes mobile numbers in international format only', () => {
+    assert.equal(e164('+1 (555) 010-0199'), '+15550100199');
+    assert.equal(e164('0044 7700 900123'), '+447700900123');
+    for (const bad of ['07700 900123', '+0 123 456 789', '+1 555', 'call me', '+1234567890123456']) assert.equal(e164(bad), undefined, bad);
+  });
+});
