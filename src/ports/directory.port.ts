@@ -2,6 +2,7 @@
 // Adapters throw HelpdeskError with a DIR.* code for every expected failure; they never hang
 // (every call is bounded by the adapter's timeout).
 import type { DirectoryEntry, DirectorySource, GroupRef } from '../domain/directory-user';
+import type { PasswordRules } from '../domain/password-rules';
 
 export interface GroupMatches {
   readonly name: string;
@@ -40,6 +41,8 @@ export interface Directory {
    * disabled, expired); DIR.UNAVAILABLE when the directory cannot be asked. Never logs the password.
    */
   checkPassword(dn: string, password: string): Promise<boolean>;
+  /** The rules a new password must meet, as the directory states them (shown on the portal), if it says. */
+  passwordRules(): Promise<PasswordRules | undefined>;
   /** Throws DIR.UNAVAILABLE (or another DIR.* code) when the directory cannot be used. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -12,6 +12,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { DirectoryEntry } from '../domain/directory-user';
 import { isHelpdeskError } from '../domain/errors';
+import { passwordRulesText, refusalReason, type PasswordRules } from '../domain/password-rules';
 import { portalUserKey, type PortalAccount, type PortalEventInput } from '../domain/portal';
 import { type Protection, protectionReason } from '../domain/protection';
 import type { AnswerCipher } from '../ports/answer-cipher.port';
@@ -76,6 +77,7 @@ const MAX_DECOY_FAILURES = 10_000;
 /** Texts per login (sign-in codes) and per user (registration codes): 3 per 15 minutes, against SMS bombing. */
 const TEXTS_PER_WINDOW = 3;
 const TEXT_WINDOW_MS = 15 * 60_000;
+const RULES_FOR_MS = 10 * 60_000;
 /** The key a registration code is kept under, beside the user's sign-in code. */
 const registrationKey = (user: string) => `${user}#mobile`;
 
@@ -89,6 +91,7 @@ export class SelfService {
   /** Failed challenges of logins the directory does not know: the same lock, without a row. */
   private readonly decoyFailures = new Map<string, number>();
   private readonly texts: RateLimiter;
+  private rules?: { readonly value: PasswordRules | undefined; readonly at: number };
   /** Sign-in texts still being sent (tests and shutdown wait for them). */
   private readonly sending = new Set<Promise<void>>();
 
@@ -103,6 +106,25 @@ export class SelfService {
   /** Which challenges this portal offers (SMS only where texts can be sent). */
   get methods(): readonly Method[] {
     return this.deps.sms ? ['pin', 'questions', 'sms', 'password'] : ['pin', 'questions', 'password'];
+  }
+
+  /** The directory's password rules in words, for the reset page. */
+  async passwordRulesText(): Promise<string> {
+    return passwordRulesText(await this.currentRules());
+  }
+
+  /** The directory's password rules, asked at most every 10 minutes; undefined when it does not say. */
+  private async currentRules(): Promise<PasswordRules | undefined> {
+    const now = this.deps.clock.now().getTime();
+    if (this.rules && now - this.rules.at < RULES_FOR_MS) return this.rules.value;
+    let value: PasswordRules | undefined;
+    try {
+      value = await this.deps.directory.passwordRules();
+    } catch (e) {
+      this.deps.logger.warn({ code: isHelpdeskError(e) ? e.code : 'unknown' }, 'password rules not read from the directory');
+    }
+    this.rules = { value, at: now };
+    return value;
   }
 
   /** Resolves when every sign-in text started so far has been sent or has failed. */
@@ -265,7 +287,8 @@ export class SelfService {
     } catch (e) {
       const policy = isHelpdeskError(e) && e.code === 'DIR.PASSWORD_POLICY';
       await this.record(user, 'password-reset', false, from, policy ? 'refused by the password policy' : 'the directory refused the reset', { operation: 'set-password', error: errorText(e) });
-      return { ok: false, message: policy ? `The directory refused this password: ${errorText(e).replace(/^the directory refused the password: /, '')}` : 'The directory could not set your password just now. Please try again later or call the helpdesk.' };
+      if (!policy) return { ok: false, message: 'The directory could not set your password just now. Please try again later or call the helpdesk.' };
+      return { ok: false, message: `The directory refused this password: ${refusalReason(password, user, await this.currentRules())}` };
     }
     await this.record(user, 'password-reset', true, from, 'password reset on the portal', { operation: 'set-password' });
     return { ok: true };

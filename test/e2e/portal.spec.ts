@@ -20,7 +20,7 @@ import { cardActions, cardText } from '../helpers/adaptive-card-sdk';
 import { launchChromium, ROOT } from '../helpers/app-process';
 import { SAMBA_SETTINGS, startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { teamsMember, type TeamsMember } from '../helpers/loopback-connector';
-import { asAdmin, ldapBindAs, lockOut, rawUser, resetSeededUser, SEED_PASSWORD, USERS } from '../helpers/samba';
+import { asAdmin, ldapBindAs, lockOut, rawUser, resetSeededUser, sambaInfo, SEED_PASSWORD, USERS } from '../helpers/samba';
 import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from '../helpers/twilio-fake';
 
@@ -154,11 +154,20 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     }
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'Reset my password' }).click();
+    // The rules shown are the domain's own (read from its domain object, as an administrator sees them).
+    const domain = await asAdmin(async (c) => (await c.search(sambaInfo().baseDN, { scope: 'base', attributes: ['minPwdLength', 'pwdHistoryLength', 'pwdProperties'] })).searchEntries[0]);
+    assert.equal(String(domain?.pwdProperties), '1', 'the test domain has complexity on');
+    assert.equal(await page.locator('#policy').innerText(),
+      `Your new password needs at least ${String(domain?.minPwdLength)} characters; characters of three kinds out of upper case, lower case, digits and symbols; not your login or your name; not one of your last ${String(domain?.pwdHistoryLength)} passwords. The directory checks it when you save it.`);
     await page.getByLabel('New password', { exact: true }).fill('short');
     await page.getByLabel('New password again').fill('short');
     await page.getByRole('button', { name: 'Set my new password' }).click();
-    await page.getByText('The directory refused this password').waitFor();
+    await page.getByText(`The directory refused this password: it is shorter than ${String(domain?.minPwdLength)} characters.`).waitFor();
     await shot('password-refused');
+    await page.getByLabel('New password', { exact: true }).fill('onlylowercase123');
+    await page.getByLabel('New password again').fill('onlylowercase123');
+    await page.getByRole('button', { name: 'Set my new password' }).click();
+    await page.getByText('The directory refused this password: it needs characters of three kinds out of upper case, lower case, digits and symbols.').waitFor();
     const fresh = 'Portal!Reset-2026x';
     await page.getByLabel('New password', { exact: true }).fill(fresh);
     await page.getByLabel('New password again').fill(fresh);

@@ -3,6 +3,7 @@
 // so every card says so. Changes (unlock, reset) live only as long as the process.
 import type { AccountState, DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
+import type { PasswordRules } from '../../domain/password-rules';
 import type { Clock } from '../../ports/clock.port';
 import type { Directory, GroupMatches } from '../../ports/directory.port';
 import data from './demo-directory.json';
@@ -129,6 +130,11 @@ export class DemoDirectory implements Directory {
   /** The demo file has no passwords: enrollment by password never succeeds there (a helpdesk PIN does). */
   async checkPassword(): Promise<boolean> {
     return false;
+  }
+
+  /** What setPassword below enforces. */
+  async passwordRules(): Promise<PasswordRules> {
+    return { minLength: 8, complexity: false, history: 0 };
   }
 
   async setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void> {

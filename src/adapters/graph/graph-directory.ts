@@ -5,6 +5,7 @@
 // - Values in $filter are OData literals (quotes doubled); $search terms lose quotes and backslashes.
 // - Groups and directory roles come from transitiveMemberOf, by object id; roles are marked directoryRole.
 // - Entra has no account lockout an app can clear: `unlock` does not apply and is refused.
+import type { PasswordRules } from '../../domain/password-rules';
 import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import type { EntraAccount, EntraMethodCount, TemporaryAccessPass } from '../../domain/entra-account';
 import { HelpdeskError, isHelpdeskError } from '../../domain/errors';
@@ -169,6 +170,11 @@ export class GraphDirectory implements Directory, Entra {
   /** Graph has no password check for an app (no ROPC): enrollment by password is not offered on Entra. */
   async checkPassword(): Promise<boolean> {
     return false;
+  }
+
+  /** Entra ID's cloud password policy (fixed by Microsoft): 8+ characters, 3 of 4 kinds, not the current one. */
+  async passwordRules(): Promise<PasswordRules> {
+    return { minLength: 8, complexity: true, history: 1 };
   }
 
   async setPassword(objectId: string, password: string, options: { mustChange: boolean }): Promise<void> {

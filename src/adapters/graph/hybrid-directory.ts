@@ -4,6 +4,7 @@
 // when Graph cannot answer, membership is unknown and the request fails rather than skip a protection.
 // Both directories: users AD does not have (Entra users not synced from on-premises) are found through
 // Graph after AD's; such an entry's dn is its object id, so acting on it goes to Graph (no AD unlock).
+import type { PasswordRules } from '../../domain/password-rules';
 import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
 import type { Directory, GroupMatches } from '../../ports/directory.port';
@@ -63,6 +64,11 @@ export class HybridDirectory implements Directory {
 
   checkPassword(dn: string, password: string): Promise<boolean> {
     return this.ad.checkPassword(dn, password);
+  }
+
+  /** The portal resets AD accounts: Active Directory's rules. */
+  passwordRules(): Promise<PasswordRules | undefined> {
+    return this.ad.passwordRules();
   }
 
   setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void> {

@@ -11,6 +11,7 @@
 // - Transitive groups: memberOf walk by default, LDAP_MATCHING_RULE_IN_CHAIN on request
 //   (group-lookup.ts explains the cost difference).
 // - Every call is bounded by timeoutMs and fails with a DIR.* HelpdeskError (ldap-errors.ts).
+import { DOMAIN_PASSWORD_COMPLEX, type PasswordRules } from '../../domain/password-rules';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client, InvalidCredentialsError, type Entry, type Filter } from 'ldapts';
@@ -230,6 +231,21 @@ export class LdapDirectory implements Directory {
     } finally {
       await client.unbind().catch(() => undefined);
     }
+  }
+
+  /** The domain object's password settings (the Default Domain Policy; a PSO may be stricter for some users). */
+  async passwordRules(): Promise<PasswordRules | undefined> {
+    return this.pool.run('search', async (c) => {
+      const domain = await c.search(await this.domainDN(c), { scope: 'base', attributes: ['minPwdLength', 'pwdProperties', 'pwdHistoryLength'], timeLimit: this.timeLimitS });
+      const entry = domain.searchEntries[0];
+      const minLength = Number(first(entry, 'minPwdLength'));
+      if (!entry || !Number.isInteger(minLength)) return undefined;
+      return {
+        minLength,
+        complexity: (Number(first(entry, 'pwdProperties') ?? 0) & DOMAIN_PASSWORD_COMPLEX) !== 0,
+        history: Number(first(entry, 'pwdHistoryLength') ?? 0) || 0,
+      };
+    }, true);
   }
 
   async ping(): Promise<void> {
