@@ -255,7 +255,7 @@ export class SelfService {
       // A password alone proves a first enrollment only: a phished password must not replace the questions.
       const user = portalUserKey(entry.sAMAccountName);
       if ((await this.deps.store.portalAccounts.get(user))?.enrolled) {
-        await this.record(user, 'challenge', false, from, 'password: right, but already enrolled (the password proves a first enrollment only)');
+        await this.record(user, 'sign-in', false, from, 'refused: the password is right, but it proves a first enrollment only and this user is enrolled');
         return { ok: false, reason: 'already-enrolled' };
       }
     }

@@ -107,4 +107,17 @@ export function describePortalRepositories(store: () => Store): void {
       assert.equal(await store().enrollments.get('someone.else'), null);
     });
   });
+
+  describe('registered mobiles', () => {
+    it('gives back the sealed number byte for byte; a new registration replaces the old one', async () => {
+      const sealed = () => ({ ciphertext: randomBytes(13), iv: randomBytes(12), tag: randomBytes(16) });
+      const first = { number: sealed(), registeredAt: new Date(T0) };
+      await store().portalMobiles.put('jdoe', first);
+      assert.deepEqual(await store().portalMobiles.get('jdoe'), first);
+      const second = { number: sealed(), registeredAt: new Date(T0 + 60_000) };
+      await store().portalMobiles.put('jdoe', second);
+      assert.deepEqual(await store().portalMobiles.get('jdoe'), second);
+      assert.equal(await store().portalMobiles.get('someone.else'), null);
+    });
+  });
 }

@@ -61,8 +61,8 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     assert.deepEqual(await enroll(), { ok: true });
     assert.deepEqual(await portal.challengePassword(USER, 'Current-Pass-1', FROM), { ok: false, reason: 'already-enrolled' });
     assert.deepEqual(await portal.challengePassword(USER, 'wrong', FROM), { ok: false, reason: 'wrong' });
-    const last = (await events('challenge')).slice(-2).map((e) => e.detail);
-    assert.deepEqual(last, ['password: right, but already enrolled (the password proves a first enrollment only)', 'password']);
+    assert.equal((await events('sign-in')).at(-1)?.detail, 'refused: the password is right, but it proves a first enrollment only and this user is enrolled');
+    assert.deepEqual((await events('challenge')).map((e) => [e.outcome, e.detail]), [['success', 'password'], ['failure', 'password']], 'not a failed answer');
     assert.equal((await f.store.portalAccounts.get(USER))?.failedAttempts, 1, 'only the wrong password counts toward the lock');
   });
 

@@ -60,7 +60,7 @@ describe('vishing indicators', () => {
   it('pin-failures: failed PIN verifications', async () => {
     await seed('john.doe', [
       { type: 'pin-verify', outcome: 'failure', ip: ATTACKER, at: ago(3 * 60 * MIN) },
-      { type: 'challenge', outcome: 'failure', detail: 'pin', ip: ATTACKER, at: ago(2 * 60 * MIN) },
+      { type: 'challenge', outcome: 'failure', detail: 'pin (invalid)', ip: ATTACKER, at: ago(2 * 60 * MIN) }, // as the portal writes it
     ]);
     assert.deepEqual(await indicators('john.doe'), [
       { rule: 'pin-failures', text: `2 failed PIN verifications between 06:00 and 07:00 UTC from ${ATTACKER}` },

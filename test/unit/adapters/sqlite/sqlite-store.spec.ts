@@ -18,7 +18,7 @@ import type { Store } from '../../../../src/ports/store.port';
 const TABLES = [
   'schema_migrations', 'helpdesk_audit', 'audit_head', 'confirmations', 'portal_accounts', 'enrollments',
   'portal_events', 'pins', 'approvals', 'tickets', 'store_heartbeat', 'shared_requests', 'shown_secrets', 'account_changes',
-  'verification_codes',
+  'verification_codes', 'escalation_tickets', 'portal_sessions', 'portal_codes', 'portal_mobiles',
 ];
 
 function entry(i: number): AuditEntryInput {
@@ -116,13 +116,13 @@ describe('SQLite store', () => {
   });
 
   describe('schema', () => {
-    it('has no column for a plaintext PIN, password or answer', () => {
+    it('has no column for a plaintext PIN, password, answer or registered mobile number', () => {
       open();
-      const allowed = new Set(['pin_hmac', 'answer_ciphertext', 'answer_iv', 'answer_tag']);
+      const allowed = new Set(['pin_hmac', 'answer_ciphertext', 'answer_iv', 'answer_tag', 'number_ciphertext', 'number_iv', 'number_tag']);
       raw((db) => {
         for (const t of TABLES) {
           for (const c of db.prepare<[], { name: string }>(`PRAGMA table_info(${t})`).all()) {
-            if (/pin|password|passwd|answer|secret/i.test(c.name)) assert.ok(allowed.has(c.name), `${t}.${c.name}`);
+            if (/pin|password|passwd|answer|secret|number|mobile|phone/i.test(c.name)) assert.ok(allowed.has(c.name), `${t}.${c.name}`);
           }
         }
       });
