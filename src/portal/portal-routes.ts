@@ -37,6 +37,8 @@ export interface PortalOptions {
   readonly sessionMaxMs: number;
   readonly ratePerMinute: number;
   readonly loginRatePerMinute: number;
+  /** A challenge (or an SMS sign-in) is answered no sooner than this after it arrived; default 40 ms. */
+  readonly evenAnswerMs?: number;
   /** Proxies whose X-Forwarded-For names the client (PORTAL_TRUSTED_PROXIES); empty: the TCP peer is the client. */
   readonly trustedProxies?: readonly string[];
 }
@@ -44,6 +46,11 @@ export interface PortalOptions {
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const MAX_BODY = 8 * 1024;
 const PURGE_EVERY_MS = 5 * 60_000;
+/**
+ * Known and unknown logins do the same directory work, but a known one also writes events and its portal
+ * account (a few store commits): answering every challenge at the same moment after it arrived hides that.
+ */
+export const EVEN_ANSWER_MS = 40;
 const METHOD_LABELS: Record<Method, string> = {
   pin: 'With a PIN from the helpdesk',
   questions: 'With my security questions',
@@ -155,9 +162,16 @@ export function portalMount(o: PortalOptions): RouteMount {
       }
     });
 
+  /** Waits until `evenAnswerMs` after the request arrived (real time: what an observer measures). */
+  const evenOut = async (arrived: number) => {
+    const wait = arrived + (o.evenAnswerMs ?? EVEN_ANSWER_MS) - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  };
+
   /** POST handlers: rate per IP, a form body, the session's CSRF token; then the handler. */
-  const post = (route: string, fn: (req: Req, res: Res, c: Current, form: URLSearchParams) => Promise<void>) => (server: restify.Server) =>
+  const post = (route: string, fn: (req: Req, res: Res, c: Current, form: URLSearchParams, arrived: number) => Promise<void>) => (server: restify.Server) =>
     server.post(route, gate, async (req: Req, res: Res) => {
+      const arrived = performance.now();
       try {
         if (!perIp.take(origin(req).ip).ok) return message(res, 429, 'Please wait', { error: 'Too many attempts from your network. Please wait a minute and try again.' });
         const form = await readForm(req);
@@ -165,7 +179,7 @@ export function portalMount(o: PortalOptions): RouteMount {
         if (!form || !sameToken(form.get('csrf') ?? '', c.session.csrf)) {
           return message(res, 403, 'Please start again', { error: 'This form has expired or was not sent by this portal. Nothing was changed.' });
         }
-        await fn(req, res, c, form);
+        await fn(req, res, c, form, arrived);
       } catch (err) {
         o.logger.error({ err, path: req.path() }, 'portal action failed');
         message(res, 500, 'Something went wrong', { error: 'Something went wrong on our side. Please try again later or call the helpdesk.' });
@@ -185,7 +199,7 @@ export function portalMount(o: PortalOptions): RouteMount {
       const methods = o.selfService.methods.map((m) => ({ value: m, label: METHOD_LABELS[m] }));
       await page(res, c, 'Sign in', 'sign-in', { login: c.session.state.login ?? '', methods });
     }),
-    post('/portal/sign-in', async (req, res, c, form) => {
+    post('/portal/sign-in', async (req, res, c, form, arrived) => {
       const login = (form.get('login') ?? '').trim().slice(0, 256);
       const method = o.selfService.methods.find((m) => m === form.get('method'));
       if (!login || !method) {
@@ -196,6 +210,7 @@ export function portalMount(o: PortalOptions): RouteMount {
         // Every login gets the same page; a code goes out only to a registered mobile (after this answer).
         if (!perLogin.take(login.toLowerCase()).ok) return message(res, 429, 'Please wait', { error: 'Too many attempts for this login. Please wait a minute and try again.' });
         await o.selfService.sendSignInCode(login, origin(req));
+        await evenOut(arrived);
       }
       await save(c, { login, method });
       redirect(res, '/portal/challenge');
@@ -210,7 +225,7 @@ export function portalMount(o: PortalOptions): RouteMount {
       }
       await page(res, c, CHALLENGE_TITLES[method], 'challenge', { login, method, questions });
     }),
-    post('/portal/challenge', async (req, res, c, form) => {
+    post('/portal/challenge', async (req, res, c, form, arrived) => {
       const { login, method, asked } = c.session.state;
       if (!login || !method || signedIn(c)) return redirect(res, '/portal/');
       if (!perLogin.take(login.toLowerCase()).ok) return message(res, 429, 'Please wait', { error: 'Too many attempts for this login. Please wait a minute and try again.' });
@@ -219,6 +234,7 @@ export function portalMount(o: PortalOptions): RouteMount {
         : method === 'sms' ? await o.selfService.challengeSmsCode(login, form.get('code') ?? '', from)
           : method === 'password' ? await o.selfService.challengePassword(login, form.get('password') ?? '', from)
             : await o.selfService.challengeQuestions(login, (asked ?? []).map((position, i) => ({ position, answer: form.get(`answer${i}`) ?? '' })), from);
+      await evenOut(arrived);
       if (result.ok) {
         // A new session id once the user is proven (no fixation); the old one is gone.
         await o.store.portalSessions.delete(c.session.idHash);

@@ -117,8 +117,13 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     await shot('unlocked');
     assert.deepEqual(await ldapBindAs(USERS.locky, SEED_PASSWORD), { ok: true });
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You are signed out').waitFor();
+    await shot('signed-out');
 
-    await pinChallenge(USERS.locky, pin);
+    await signIn(USERS.locky, 'pin');
+    await page.getByLabel('The PIN the helpdesk sent you').fill(pin);
+    await shot('pin-challenge');
+    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('That did not match').waitFor();
     const sync = await h.store.portalEvents.list({ user: USERS.locky, limit: 20, category: 'sync' });
     assert.ok(sync.some((e) => e.type === 'account-unlock' && e.system === 'active-directory' && e.status === 'succeeded' && e.ip), 'a sync transaction with the IP');
@@ -144,6 +149,14 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     db.close();
     for (const a of answers) assert.ok(!raw.toLowerCase().includes(a.toLowerCase()), `plaintext ${a} in the store`);
     await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // Enrolled now: the password alone opens nothing more (it proves a first enrollment only).
+    await signIn(USERS.resetme, 'password');
+    await page.getByLabel('Your current password').fill(SEED_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('You have enrolled before. To change your enrollment, sign in with your security questions').waitFor();
+    await shot('already-enrolled');
+    assert.equal(await page.getByRole('button', { name: 'Save my security questions' }).count(), 0);
 
     await signIn(USERS.resetme, 'questions');
     await shot('questions');
@@ -201,7 +214,11 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     await page.getByLabel('Your current password').fill(SEED_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.goto(`${portal()}mobile`);
+    await page.getByLabel('Your mobile number').fill('07700 900123');
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.getByText('Please type the number in international format').waitFor();
     await page.getByLabel('Your mobile number').fill('+44 7700 900123');
+    await shot('mobile');
     await page.getByRole('button', { name: 'Send me a code' }).click();
     await page.getByText('We sent a 6-digit code to').waitFor();
     const sent = twilio.messages.at(-1);
