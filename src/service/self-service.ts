@@ -78,8 +78,8 @@ const MAX_DECOY_FAILURES = 10_000;
 const TEXTS_PER_WINDOW = 3;
 const TEXT_WINDOW_MS = 15 * 60_000;
 const RULES_FOR_MS = 10 * 60_000;
-/** The key a registration code is kept under, beside the user's sign-in code. */
-const registrationKey = (user: string) => `${user}#mobile`;
+/** The key a registration code is kept under (beside the user's sign-in code), and the registered number sealed for. */
+const mobileKey = (user: string): string => `${user}#mobile`;
 
 /** A mobile number as typed → E.164 (+ and 8–15 digits, spaces, dots, dashes and brackets dropped), or undefined. */
 export function e164(typed: string): string | undefined {
@@ -190,10 +190,10 @@ export class SelfService {
     if (!number) return { ok: false, message: 'Please type the number in international format, starting with + and the country code (for example +44 7700 900123).' };
     const t = await this.target(user);
     if ('refused' in t) return t.refused;
-    if (!this.texts.take(registrationKey(user)).ok) return { ok: false, message: 'Too many codes were sent for this account. Please wait 15 minutes and try again.' };
+    if (!this.texts.take(mobileKey(user)).ok) return { ok: false, message: 'Too many codes were sent for this account. Please wait 15 minutes and try again.' };
     let issued;
     try {
-      issued = await this.deps.codes.issue(registrationKey(user), 'portal', number);
+      issued = await this.deps.codes.issue(mobileKey(user), 'portal', number);
     } catch (e) {
       if (isHelpdeskError(e) && e.code === 'PIN.LOCKED') return { ok: false, message: 'Too many wrong codes. Please try again tomorrow or call the helpdesk.' };
       throw e;
@@ -201,7 +201,7 @@ export class SelfService {
     try {
       await sms.send({ to: number, body: `${this.deps.orgName}: your code to register this mobile is ${issued.code}. It works until ${hhmm(issued.expiresAt)}. If you did not ask for it, ignore this text.` });
     } catch (e) {
-      await this.deps.codes.revoke(registrationKey(user), issued.code, number);
+      await this.deps.codes.revoke(mobileKey(user), issued.code, number);
       await this.record(user, 'code-sent', false, from, `mobile registration: the text to ${maskedNumber(number)} failed`, undefined, errorText(e));
       return { ok: false, message: `We could not send a text to ${maskedNumber(number)}. Please check the number and try again.` };
     }
@@ -211,7 +211,7 @@ export class SelfService {
 
   /** Registering a mobile, step 2: the code sent to `number` proves the user holds it. */
   async confirmMobile(user: string, number: string, code: string, from: Origin): Promise<ActionResult> {
-    const verdict = await this.deps.codes.check(registrationKey(user), code.trim().slice(0, 64), number);
+    const verdict = await this.deps.codes.check(mobileKey(user), code.trim().slice(0, 64), number);
     if (!verdict.valid) {
       await this.record(user, 'enrollment-change', false, from, `mobile ${maskedNumber(number)} not registered: code ${verdict.reason}`);
       return { ok: false, message: verdict.reason === 'invalid' ? 'That code did not match. Please try again.' : 'That code no longer works. Please ask for a new one.' };
@@ -219,7 +219,7 @@ export class SelfService {
     const t = await this.target(user);
     if ('refused' in t) return t.refused;
     const now = this.deps.clock.now();
-    await this.deps.store.portalMobiles.put(user, { number: this.deps.cipher.seal(`${user}#mobile`, number), registeredAt: now });
+    await this.deps.store.portalMobiles.put(user, { number: this.deps.cipher.seal(mobileKey(user), number), registeredAt: now });
     const account = await this.deps.store.portalAccounts.get(user);
     const methods = [...new Set([...(account?.methods ?? []), 'mobile'])];
     await this.deps.store.portalAccounts.put({ ...this.fresh(user, account), enrolled: true, methods, updatedAt: now });
@@ -336,7 +336,7 @@ export class SelfService {
     const row = await this.deps.store.portalMobiles.get(user);
     if (!row) return undefined;
     try {
-      return this.deps.cipher.open(`${user}#mobile`, row.number);
+      return this.deps.cipher.open(mobileKey(user), row.number);
     } catch {
       return undefined; // a tampered or foreign row sends nothing
     }
