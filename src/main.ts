@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       { name: 'slack', run: () => slack?.close() ?? Promise.resolve() },
       { name: 'local console', run: () => local.bridge.idle() },
       { name: 'auto-hide timers', run: () => teams.autoHide.close() },
+      { name: 'portal texts', run: () => core.selfService.idle() },
       { name: 'audit head', run: async () => { stopHeadLog(); await audit.logHead(); } },
       { name: 'core', run: () => core.close() },
     ],
