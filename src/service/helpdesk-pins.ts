@@ -1,7 +1,9 @@
-// Helpdesk PINs: the one place that issues and verifies them. The helpdesk's `pin` use cases issue them
-// (issue-pin.ts); the self-service portal and POST /api/portal/pins/verify verify them through
-// `verifyHelpdeskPin`: once valid, then used; expired after PIN_TTL_MINUTES; five wrong tries lock it;
-// an unknown login gets the same answer (and the same work) as a wrong PIN.
+// Helpdesk PINs: the helpdesk's `pin` use cases issue them (issue-pin.ts); POST /api/portal/pins/verify
+// verifies them through `verifyHelpdeskPin` (the built-in portal checks `pins` the same way on the entry it
+// has already found, self-service.ts): once valid, then used; expired after PIN_TTL_MINUTES; five wrong
+// tries lock it; an unknown or ambiguous login gets the same answer (and the same work) as a wrong PIN.
+import type { DirectoryEntry } from '../domain/directory-user';
+import { isHelpdeskError } from '../domain/errors';
 import type { CodeVerdict } from '../domain/one-time-code';
 import { portalUserKey } from '../domain/portal';
 import type { Clock } from '../ports/clock.port';
@@ -19,8 +21,6 @@ export interface PinVerifierDeps {
 export interface PinAttemptContext {
   readonly ip?: string;
   readonly userAgent?: string;
-  /** false: the caller records the attempt itself (the portal's challenge event); default true. */
-  readonly record?: boolean;
 }
 
 /**
@@ -29,10 +29,10 @@ export interface PinAttemptContext {
  */
 export async function verifyHelpdeskPin(deps: PinVerifierDeps, login: string, pin: string, from: PinAttemptContext = {}): Promise<CodeVerdict> {
   const wellFormed = login.trim().length > 0 && login.length <= 256;
-  const entry = wellFormed ? await deps.directory.findByLogin(login.trim()) : undefined;
+  const entry = wellFormed ? await findOne(deps.directory, login.trim()) : undefined;
   const user = entry ? portalUserKey(entry.sAMAccountName) : undefined;
   const verdict = await deps.pins.check(user, pin.slice(0, 64));
-  if (user && from.record !== false) {
+  if (user) {
     await deps.store.portalEvents.append([{
       user, type: 'pin-verify', outcome: verdict.valid ? 'success' : 'failure', at: deps.clock.now(),
       ...(from.ip ? { ip: from.ip } : {}), ...(from.userAgent ? { userAgent: from.userAgent.slice(0, 512) } : {}),
@@ -41,4 +41,14 @@ export async function verifyHelpdeskPin(deps: PinVerifierDeps, login: string, pi
     }]);
   }
   return verdict;
+}
+
+/** The one user `login` names, or undefined when it names none or several (answered alike). */
+async function findOne(directory: Directory, login: string): Promise<DirectoryEntry | undefined> {
+  try {
+    return (await directory.findByLogin(login)) ?? undefined;
+  } catch (e) {
+    if (isHelpdeskError(e) && (e.code === 'DIR.AMBIGUOUS' || e.code === 'DIR.USER_NOT_FOUND')) return undefined;
+    throw e;
+  }
 }

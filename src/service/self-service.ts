@@ -22,7 +22,6 @@ import type { Logger } from '../ports/logger.port';
 import type { SmsSender } from '../ports/sms.port';
 import type { Store } from '../ports/store.port';
 import { RateLimiter } from '../domain/rate-limiter';
-import { verifyHelpdeskPin } from './helpdesk-pins';
 import type { OneTimeCodes } from './one-time-codes';
 import { hhmm, maskedNumber } from './sms-delivery';
 
@@ -154,8 +153,9 @@ export class SelfService {
   async challengePin(login: string, pin: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
     if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, 'pin', from);
-    // The challenge event below is the one record of this check (the vishing indicators count it once).
-    const verdict = await verifyHelpdeskPin({ directory: this.deps.directory, store: this.deps.store, clock: this.deps.clock, pins: this.deps.pins }, login, pin, { record: false });
+    // The same check as verifyHelpdeskPin (helpdesk-pins.ts), on the entry already found; the challenge event
+    // below is its one record (the vishing indicators count it once).
+    const verdict = await this.deps.pins.check(entry ? portalUserKey(entry.sAMAccountName) : undefined, pin.slice(0, 64));
     return this.conclude(entry, login, 'pin', verdict.valid, from, verdict.valid ? undefined : verdict.reason);
   }
 
@@ -322,7 +322,8 @@ export class SelfService {
     try {
       return await this.deps.directory.findByLogin(trimmed);
     } catch (e) {
-      if (isHelpdeskError(e) && e.code === 'DIR.USER_NOT_FOUND') return null;
+      // A login that names two accounts (one's login is another's mail) is answered as an unknown one.
+      if (isHelpdeskError(e) && (e.code === 'DIR.USER_NOT_FOUND' || e.code === 'DIR.AMBIGUOUS')) return null;
       throw e;
     }
   }
@@ -379,14 +380,14 @@ export class SelfService {
       await this.record(user, 'challenge', false, from, `${method}: refused, a protected account cannot use the portal`);
       return { ok: false, reason: 'wrong' };
     }
-    await this.record(user, 'challenge', passed, from, why ? `${method} (${why})` : method);
     const now = this.deps.clock.now();
     const account = await this.deps.store.portalAccounts.get(user);
     if (passed) {
       if (account && account.failedAttempts > 0) await this.deps.store.portalAccounts.put({ ...account, failedAttempts: 0, updatedAt: now });
-      await this.record(user, 'sign-in', true, from, `signed in (${method})`);
+      await this.deps.store.portalEvents.append([this.event(user, 'challenge', true, from, method), this.event(user, 'sign-in', true, from, `signed in (${method})`)]);
       return { ok: true, user };
     }
+    await this.record(user, 'challenge', false, from, why ? `${method} (${why})` : method);
     const failed = (account?.failedAttempts ?? 0) + 1;
     const locks = failed >= this.deps.settings.lockAfter;
     await this.deps.store.portalAccounts.put({
@@ -418,15 +419,21 @@ export class SelfService {
   private async record(
     user: string, type: string, success: boolean, from: Origin, detail: string, sync?: { operation: string; error?: string }, error?: string,
   ): Promise<void> {
-    const base = { user, outcome: success ? 'success' : 'failure', at: this.deps.clock.now(), ip: from.ip, userAgent: from.userAgent.slice(0, 512), unknownUser: false } as const;
-    const events: PortalEventInput[] = [{ ...base, type, detail, category: 'self-service', ...(error ? { error: error.slice(0, 500) } : {}) }];
+    const events: PortalEventInput[] = [this.event(user, type, success, from, detail, error)];
     if (sync) {
       events.push({
-        ...base, type, detail, category: 'sync', system: 'active-directory', operation: sync.operation,
-        status: success ? 'succeeded' : 'failed', ...(sync.error ? { error: sync.error.slice(0, 500) } : {}),
+        ...this.event(user, type, success, from, detail, sync.error), category: 'sync', system: 'active-directory', operation: sync.operation,
+        status: success ? 'succeeded' : 'failed',
       });
     }
     await this.deps.store.portalEvents.append(events);
+  }
+
+  private event(user: string, type: string, success: boolean, from: Origin, detail: string, error?: string): PortalEventInput {
+    return {
+      user, type, outcome: success ? 'success' : 'failure', at: this.deps.clock.now(), ip: from.ip, userAgent: from.userAgent.slice(0, 512),
+      unknownUser: false, detail, category: 'self-service', ...(error ? { error: error.slice(0, 500) } : {}),
+    };
   }
 }
 

@@ -2,7 +2,9 @@
 // one event per PIN check, the password proving a first enrollment only, SMS sign-in codes (only to the
 // registered mobile, capped, single use), and registration codes good only for the number they went to.
 import assert from 'node:assert/strict';
+import { HelpdeskError } from '../../../src/domain/errors';
 import { CALLER_CODE_POLICY } from '../../../src/domain/one-time-code';
+import { verifyHelpdeskPin } from '../../../src/service/helpdesk-pins';
 import type { Directory } from '../../../src/ports/directory.port';
 import type { SmsMessage, SmsSender } from '../../../src/ports/sms.port';
 import { OneTimeCodes } from '../../../src/service/one-time-codes';
@@ -37,15 +39,17 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
   let f: Fixture;
   let sms: RecordingSms;
   let portal: SelfService;
+  let portalOn: (directory: Directory) => SelfService;
   beforeEach(() => {
     f = demoFixture();
     sms = new RecordingSms();
-    portal = new SelfService({
-      directory: withPasswords(f.directory), store: f.store, clock: f.clock, logger: silentLogger, cipher: f.cipher, pins: f.service.pins,
+    portalOn = (directory) => new SelfService({
+      directory, store: f.store, clock: f.clock, logger: silentLogger, cipher: f.cipher, pins: f.service.pins,
       codes: new OneTimeCodes(f.store.portalCodes, f.clock, Buffer.alloc(32, 3), CALLER_CODE_POLICY, 'codes'), sms, orgName: 'Demo Corp',
       protection: DEMO_SETTINGS.protection, decoyKey: Buffer.alloc(32, 4),
       settings: { lockAfter: 5, questionsAsked: 3, questions: DEFAULT_PORTAL_QUESTIONS, minQuestions: 3, minAnswerLength: 3 },
     });
+    portal = portalOn(withPasswords(f.directory));
   });
   const events = async (type?: string) => (await f.store.portalEvents.list({ user: USER, limit: 50, ...(type ? { type } : {}) })).reverse();
   const enroll = () => portal.enroll(USER, DEFAULT_PORTAL_QUESTIONS.slice(0, 3).map((question) => ({ question, answer: 'an answer' })), FROM);
@@ -121,6 +125,18 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     await portal.sendSignInCode(USER, FROM);
     await portal.idle();
     assert.equal(sms.sent.at(-1)?.to, '+447700900222');
+  });
+
+  it('a login naming two accounts is answered as an unknown one (no error page that would tell them apart)', async () => {
+    const ambiguous = Object.assign(Object.create(f.directory) as Directory, {
+      findByLogin: async () => { throw new HelpdeskError('DIR.AMBIGUOUS', undefined, { query: 'j.doe@demo.example' }); },
+    });
+    const twice = portalOn(ambiguous);
+    assert.deepEqual(await twice.challengePin('j.doe@demo.example', '12345678', FROM), { ok: false, reason: 'wrong' });
+    assert.equal((await twice.questionsFor('j.doe@demo.example')).length, 3, 'made-up questions, as for an unknown login');
+    await twice.sendSignInCode('j.doe@demo.example', FROM);
+    assert.equal(sms.sent.length, 0);
+    assert.deepEqual(await verifyHelpdeskPin({ directory: ambiguous, store: f.store, clock: f.clock, pins: f.service.pins }, 'j.doe@demo.example', '12345678'), { valid: false, reason: 'invalid' });
   });
 
   it('takes mobile numbers in international format only', () => {
