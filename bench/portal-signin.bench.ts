@@ -11,8 +11,9 @@
 // by the next step): GET /portal/ → POST /portal/sign-in (method=questions) → GET /portal/challenge →
 // POST /portal/challenge (the right answers; one sequence in 20 first sends a wrong one, then the right
 // ones, so no account nears the lock) → GET /portal/home (the new session's CSRF token) → POST sign-out.
-// Then the PIN line: wrong PINs (users without a current PIN), four per user per round, the portal
-// account's failure count reset through the API between rounds (untimed), so nothing locks.
+// Then the PIN line: wrong PINs (users without a current PIN: 2 directory searches, 3 store writes a post),
+// four per user per round, the portal account's failure count reset through the API between rounds
+// (untimed), so nothing locks. The client runs in the bench's process, on the same (shared) cores.
 //
 // BENCH_PORTAL_VUS (50), BENCH_SECONDS (30: the least measured time; it goes on until BENCH_PORTAL_CHALLENGES,
 // 3000, challenge posts), BENCH_PORTAL_PIN_ROUNDS (2), BENCH_TSX=1 (skip the compile), BENCH_NODE_FLAGS
@@ -20,7 +21,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AlreadyExistsError, Attribute, Change, NoSuchObjectError } from 'ldapts';
@@ -40,6 +41,15 @@ function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m?.[1] ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+/** User + system CPU of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function procCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return 0;
   }
@@ -304,6 +314,9 @@ interface LoadResult {
   readonly elapsedMs: number;
   readonly errors: Map<string, number>;
   readonly rss: number[];
+  /** CPU used in the measured window, in ms: the program's, and this (client) process's. */
+  readonly programCpuMs: number;
+  readonly clientCpuMs: number;
 }
 
 async function questionsLoad(base: string, users: readonly Enrolled[], vus: number, warmMs: number, minMs: number, minPosts: number, maxMs: number, pid: number, alive: () => boolean): Promise<LoadResult> {
@@ -332,6 +345,8 @@ async function questionsLoad(base: string, users: readonly Enrolled[], vus: numb
   await sleep(warmMs);
   phase = 'measure';
   const t0 = performance.now();
+  const cpu0 = procCpuMs(pid);
+  const client0 = process.cpuUsage();
   const sampler = setInterval(() => rss.push(procStatus(pid, 'VmRSS')), 100);
   while (alive()) {
     await sleep(200);
@@ -340,9 +355,11 @@ async function questionsLoad(base: string, users: readonly Enrolled[], vus: numb
   }
   phase = 'stop';
   const elapsedMs = performance.now() - t0; // the sequences still running finish into `measured` (a few ms more)
+  const programCpuMs = procCpuMs(pid) - cpu0;
+  const client = process.cpuUsage(client0);
   clearInterval(sampler);
   await Promise.all(loops);
-  return { measured, warm, elapsedMs, errors, rss };
+  return { measured, warm, elapsedMs, errors, rss, programCpuMs, clientCpuMs: (client.user + client.system) / 1000 };
 }
 
 /** Wrong PINs: per VU its own user; `rounds` of four wrong PINs (the lock is at five), reset between rounds. */
@@ -400,6 +417,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
   const minPosts = Number(ctx.env.BENCH_PORTAL_CHALLENGES) || 3000;
   const pinRounds = Number(ctx.env.BENCH_PORTAL_PIN_ROUNDS) || 2;
   const compiled = ctx.env.BENCH_TSX !== '1';
+  const loadAtStart = loadavg()[0] ?? 0;
   const qLogins = Array.from({ length: vus * 2 }, (_, i) => `portal.q${String(i + 1).padStart(3, '0')}`);
   const pLogins = Array.from({ length: vus }, (_, i) => `portal.p${String(i + 1).padStart(3, '0')}`);
 
@@ -460,7 +478,8 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         row('  with a wrong answer first (8 requests)', seqRetry),
         ...STEPS.filter((s) => s !== 'POST /portal/challenge').map((step) => row(`  ${step}`, summarise(m.steps.get(step) ?? []))),
         `throughput: ${(m.requests / secs).toFixed(0)} portal requests/s, ${(m.passed / secs).toFixed(1)} passed challenges/s`,
-        row(`POST /portal/challenge (wrong PIN, ${pLogins.length} concurrent)`, pin, '  (no current PIN: HMAC + lookup + events + failure count)'),
+        `CPU in the measured window: program ${(load.programCpuMs / load.elapsedMs * 100).toFixed(0)}% of a core (${(load.programCpuMs / m.requests).toFixed(2)} ms a request), bench client ${(load.clientCpuMs / load.elapsedMs * 100).toFixed(0)}%; ${cpus().length} cores, load average ${loadAtStart.toFixed(2)} at the start`,
+        row(`POST /portal/challenge (wrong PIN, ${pLogins.length} concurrent)`, pin, '  (no current PIN: 2 directory searches, 3 store writes)'),
         `program RSS: idle ${mb(idleRss)}; under load median ${mb(medianRss)}, peak ${mb(rssSorted.at(-1) ?? 0)} (VmRSS every 100 ms); VmHWM ${mb(hwm)}; after ${mb(afterRss)}`,
         `store: ${facts.signIns} sign-in events for ${passedTotal} passed challenges; ${facts.locked} locked portal accounts; ${facts.pinFailures} failed PIN challenges; ${facts.sessions} sessions left`,
         `errors: ${errorCount}${errorCount ? ` (${[...load.errors, ...pinErrors].map(([k, n]) => `${k}: ${n}`).join('; ')})` : ''}`,
