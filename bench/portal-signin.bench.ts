@@ -312,6 +312,8 @@ interface LoadResult {
   readonly measured: Samples;
   readonly warm: Samples;
   readonly elapsedMs: number;
+  /** Counts at the end of the measured window (for the rates). */
+  readonly atStop: { readonly requests: number; readonly passed: number; readonly sequences: number; readonly challenges: number };
   readonly errors: Map<string, number>;
   readonly rss: number[];
   /** CPU used in the measured window, in ms: the program's, and this (client) process's. */
@@ -354,12 +356,14 @@ async function questionsLoad(base: string, users: readonly Enrolled[], vus: numb
     if ((took >= minMs && measured.steps.get('POST /portal/challenge')!.length >= minPosts) || took >= maxMs) break;
   }
   phase = 'stop';
-  const elapsedMs = performance.now() - t0; // the sequences still running finish into `measured` (a few ms more)
+  const elapsedMs = performance.now() - t0;
+  // Rates count what finished in the window; the sequences still running finish into `measured` (latencies only).
+  const atStop = { requests: measured.requests, passed: measured.passed, sequences: measured.sequences.length, challenges: measured.steps.get('POST /portal/challenge')?.length ?? 0 };
   const programCpuMs = procCpuMs(pid) - cpu0;
   const client = process.cpuUsage(client0);
   clearInterval(sampler);
   await Promise.all(loops);
-  return { measured, warm, elapsedMs, errors, rss, programCpuMs, clientCpuMs: (client.user + client.system) / 1000 };
+  return { measured, warm, elapsedMs, atStop, errors, rss, programCpuMs, clientCpuMs: (client.user + client.system) / 1000 };
 }
 
 /** Wrong PINs: per VU its own user; `rounds` of four wrong PINs (the lock is at five), reset between rounds. */
@@ -421,33 +425,35 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
   const qLogins = Array.from({ length: vus * 2 }, (_, i) => `portal.q${String(i + 1).padStart(3, '0')}`);
   const pLogins = Array.from({ length: vus }, (_, i) => `portal.p${String(i + 1).padStart(3, '0')}`);
 
-  ctx.log(`adding ${qLogins.length + pLogins.length} users to Samba…`);
-  let t = performance.now();
-  await addDirectoryUsers([...qLogins, ...pLogins]);
-  const addS = (performance.now() - t) / 1000;
-  if (compiled) ctx.log('compiling the program (tsc → dist/bench-build)…');
-  const program = await startProgram(ctx.env, compiled);
-  const pid = program.child.pid ?? 0;
-  const alive = () => program.child.exitCode === null && program.child.signalCode === null;
+  let program: Program | undefined;
   try {
+    ctx.log(`adding ${qLogins.length + pLogins.length} users to Samba…`);
+    let t = performance.now();
+    await addDirectoryUsers([...qLogins, ...pLogins]);
+    const addS = (performance.now() - t) / 1000;
+    if (compiled) ctx.log('compiling the program (tsc → dist/bench-build)…');
+    const started = await startProgram(ctx.env, compiled);
+    program = started;
+    const pid = started.child.pid ?? 0;
+    const alive = () => started.child.exitCode === null && started.child.signalCode === null;
     t = performance.now();
     const users: Enrolled[] = [];
     for (let i = 0; i < qLogins.length; i += 10) {
-      users.push(...(await Promise.all(qLogins.slice(i, i + 10).map((login, j) => enroll(program.base, login, i + j)))));
+      users.push(...(await Promise.all(qLogins.slice(i, i + 10).map((login, j) => enroll(started.base, login, i + j)))));
     }
     const enrollS = (performance.now() - t) / 1000;
     const idleRss = procStatus(pid, 'VmRSS');
 
     ctx.log(`questions: ${vus} virtual users, 5 s warm-up, then ≥ ${minSeconds} s and ≥ ${minPosts} challenge posts…`);
-    const load = await questionsLoad(program.base, users, vus, 5000, minSeconds * 1000, minPosts, 300_000, pid, alive);
+    const load = await questionsLoad(started.base, users, vus, 5000, minSeconds * 1000, minPosts, 300_000, pid, alive);
     const hwm = procStatus(pid, 'VmHWM');
     const afterRss = procStatus(pid, 'VmRSS');
+    if (!alive()) throw new Error(`the program died during the bench:\n${started.output()}`);
 
     ctx.log(`PIN: ${pLogins.length} users, ${pinRounds} rounds of 4 wrong PINs each (one warm-up round)…`);
     const pinErrors = new Map<string, number>();
-    const pin = summarise(await pinLoad(program.base, pLogins, pinRounds, pinErrors));
-    const facts = storeFacts(program.dbPath);
-    if (!alive()) throw new Error(`the program died during the bench:\n${program.output()}`);
+    const pin = summarise(await pinLoad(started.base, pLogins, pinRounds, pinErrors));
+    const facts = storeFacts(started.dbPath);
 
     const m = load.measured;
     const challenge = summarise(m.steps.get('POST /portal/challenge') ?? []);
@@ -463,7 +469,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     const errorCount = [...load.errors.values(), ...pinErrors.values()].reduce((a, b) => a + b, 0);
     const row = (name: string, s: Summary, extra = '') =>
       `${name.padEnd(40)} p50 ${ms(s.p50).padStart(9)}  p95 ${ms(s.p95).padStart(9)}  p99 ${ms(s.p99).padStart(9)}  max ${ms(s.max).padStart(9)}  n=${s.count}${extra}`;
-    const consistent = facts.signIns === passedTotal && facts.locked === 0;
+    const consistent = facts.signIns === passedTotal && facts.locked === 0 && facts.sessions === pLogins.length * (pinRounds + 1);
     return {
       name: 'portal: sign-in challenge',
       lines: [
@@ -471,17 +477,17 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         `rate limits raised for the run: PORTAL_RATE_PER_MINUTE=100000, PORTAL_LOGIN_RATE_PER_MINUTE=1000 (every request comes from 127.0.0.1)`,
         `seeded: ${qLogins.length + pLogins.length} Samba users in ${addS.toFixed(1)} s; ${users.length} enrolled (5 questions, 3 asked) via PUT /api/portal/accounts/{user}/enrollment in ${enrollS.toFixed(1)} s`,
         `${vus} virtual users (own cookie jar each, ${qLogins.length / vus} users each); measured ${secs.toFixed(1)} s after a 5 s warm-up; 1 sequence in 20 sends one wrong answer first`,
-        row('POST /portal/challenge (questions, all)', challenge, `  ${(challenge.count / secs).toFixed(0)}/s`),
+        row('POST /portal/challenge (questions, all)', challenge, `  ${(load.atStop.challenges / secs).toFixed(0)}/s`),
         row('  right answers', right),
         row('  one wrong answer', wrong),
-        row('whole sequence (6 requests)', seq, `  ${(seq.count / secs).toFixed(1)} sign-ins/s`),
+        row('whole sequence (6 requests)', seq, `  ${(load.atStop.sequences / secs).toFixed(1)}/s`),
         row('  with a wrong answer first (8 requests)', seqRetry),
         ...STEPS.filter((s) => s !== 'POST /portal/challenge').map((step) => row(`  ${step}`, summarise(m.steps.get(step) ?? []))),
-        `throughput: ${(m.requests / secs).toFixed(0)} portal requests/s, ${(m.passed / secs).toFixed(1)} passed challenges/s`,
-        `CPU in the measured window: program ${(load.programCpuMs / load.elapsedMs * 100).toFixed(0)}% of a core (${(load.programCpuMs / m.requests).toFixed(2)} ms a request), bench client ${(load.clientCpuMs / load.elapsedMs * 100).toFixed(0)}%; ${cpus().length} cores, load average ${loadAtStart.toFixed(2)} at the start`,
+        `throughput: ${(load.atStop.requests / secs).toFixed(0)} portal requests/s, ${(load.atStop.passed / secs).toFixed(1)} passed challenges (sign-ins)/s`,
+        `CPU in the measured window: program ${(load.programCpuMs / load.elapsedMs * 100).toFixed(0)}% of a core (${(load.programCpuMs / load.atStop.requests).toFixed(2)} ms a request), bench client ${(load.clientCpuMs / load.elapsedMs * 100).toFixed(0)}%; ${cpus().length} cores, load average ${loadAtStart.toFixed(2)} at the start`,
         row(`POST /portal/challenge (wrong PIN, ${pLogins.length} concurrent)`, pin, '  (no current PIN: 2 directory searches, 3 store writes)'),
         `program RSS: idle ${mb(idleRss)}; under load median ${mb(medianRss)}, peak ${mb(rssSorted.at(-1) ?? 0)} (VmRSS every 100 ms); VmHWM ${mb(hwm)}; after ${mb(afterRss)}`,
-        `store: ${facts.signIns} sign-in events for ${passedTotal} passed challenges; ${facts.locked} locked portal accounts; ${facts.pinFailures} failed PIN challenges; ${facts.sessions} sessions left`,
+        `store: ${facts.signIns} sign-in events for ${passedTotal} passed challenges; ${facts.locked} locked portal accounts; ${facts.pinFailures} failed PIN challenges; ${facts.sessions} sessions left (the PIN rounds leave ${pLogins.length * (pinRounds + 1)}: never signed out)`,
         `errors: ${errorCount}${errorCount ? ` (${[...load.errors, ...pinErrors].map(([k, n]) => `${k}: ${n}`).join('; ')})` : ''}`,
       ],
       budgets: [
@@ -491,7 +497,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       ],
     };
   } finally {
-    await program.stop();
+    await program?.stop();
     await removeDirectoryUsers([...qLogins, ...pLogins]).catch((e: unknown) => ctx.log(`could not remove the bench users: ${String(e)}`));
   }
 }
