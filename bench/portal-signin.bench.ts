@@ -20,7 +20,7 @@
 // (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": the profile is written when the program exits).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -53,6 +53,24 @@ function procCpuMs(pid: number): number {
   } catch {
     return 0;
   }
+}
+/** CPU of a process and all its descendants (the Samba DC: a root process and its pre-forked workers), in ms. */
+function treeCpuMs(root: number): number {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const fields = readFileSync(`/proc/${name}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      parentOf.set(Number(name), Number(fields[1]));
+    } catch {
+      // gone
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 50; p = parentOf.get(p) ?? 0, hops++) if (p === root) return true;
+    return false;
+  };
+  return [...parentOf.keys()].filter(inTree).reduce((sum, pid) => sum + procCpuMs(pid), 0);
 }
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
@@ -319,6 +337,7 @@ interface LoadResult {
   /** CPU used in the measured window, in ms: the program's, and this (client) process's. */
   readonly programCpuMs: number;
   readonly clientCpuMs: number;
+  readonly sambaCpuMs: number;
 }
 
 async function questionsLoad(base: string, users: readonly Enrolled[], vus: number, warmMs: number, minMs: number, minPosts: number, maxMs: number, pid: number, alive: () => boolean): Promise<LoadResult> {
@@ -348,6 +367,8 @@ async function questionsLoad(base: string, users: readonly Enrolled[], vus: numb
   phase = 'measure';
   const t0 = performance.now();
   const cpu0 = procCpuMs(pid);
+  const samba = sambaInfo().pid;
+  const samba0 = treeCpuMs(samba);
   const client0 = process.cpuUsage();
   const sampler = setInterval(() => rss.push(procStatus(pid, 'VmRSS')), 100);
   while (alive()) {
@@ -360,10 +381,11 @@ async function questionsLoad(base: string, users: readonly Enrolled[], vus: numb
   // Rates count what finished in the window; the sequences still running finish into `measured` (latencies only).
   const atStop = { requests: measured.requests, passed: measured.passed, sequences: measured.sequences.length, challenges: measured.steps.get('POST /portal/challenge')?.length ?? 0 };
   const programCpuMs = procCpuMs(pid) - cpu0;
+  const sambaCpuMs = treeCpuMs(samba) - samba0;
   const client = process.cpuUsage(client0);
   clearInterval(sampler);
   await Promise.all(loops);
-  return { measured, warm, elapsedMs, atStop, errors, rss, programCpuMs, clientCpuMs: (client.user + client.system) / 1000 };
+  return { measured, warm, elapsedMs, atStop, errors, rss, programCpuMs, clientCpuMs: (client.user + client.system) / 1000, sambaCpuMs };
 }
 
 /** Wrong PINs: per VU its own user; `rounds` of four wrong PINs (the lock is at five), reset between rounds. */
@@ -484,7 +506,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         row('  with a wrong answer first (8 requests)', seqRetry),
         ...STEPS.filter((s) => s !== 'POST /portal/challenge').map((step) => row(`  ${step}`, summarise(m.steps.get(step) ?? []))),
         `throughput: ${(load.atStop.requests / secs).toFixed(0)} portal requests/s, ${(load.atStop.passed / secs).toFixed(1)} passed challenges (sign-ins)/s`,
-        `CPU in the measured window: program ${(load.programCpuMs / load.elapsedMs * 100).toFixed(0)}% of a core (${(load.programCpuMs / load.atStop.requests).toFixed(2)} ms a request), bench client ${(load.clientCpuMs / load.elapsedMs * 100).toFixed(0)}%; ${cpus().length} cores, load average ${loadAtStart.toFixed(2)} at the start`,
+        `CPU in the measured window: program ${(load.programCpuMs / load.elapsedMs * 100).toFixed(0)}% of a core (${(load.programCpuMs / load.atStop.requests).toFixed(2)} ms a request), bench client ${(load.clientCpuMs / load.elapsedMs * 100).toFixed(0)}%, Samba DC ${(load.sambaCpuMs / load.elapsedMs * 100).toFixed(0)}%; ${cpus().length} cores, load average ${loadAtStart.toFixed(2)} at the start`,
         row(`POST /portal/challenge (wrong PIN, ${pLogins.length} concurrent)`, pin, '  (no current PIN: 2 directory searches, 3 store writes)'),
         `program RSS: idle ${mb(idleRss)}; under load median ${mb(medianRss)}, peak ${mb(rssSorted.at(-1) ?? 0)} (VmRSS every 100 ms); VmHWM ${mb(hwm)}; after ${mb(afterRss)}`,
         `store: ${facts.signIns} sign-in events for ${passedTotal} passed challenges; ${facts.locked} locked portal accounts; ${facts.pinFailures} failed PIN challenges; ${facts.sessions} sessions left (the PIN rounds leave ${pLogins.length * (pinRounds + 1)}: never signed out)`,
