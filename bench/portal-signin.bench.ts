@@ -11,8 +11,8 @@
 // by the next step): GET /portal/ → POST /portal/sign-in (method=questions) → GET /portal/challenge →
 // POST /portal/challenge (the right answers; one sequence in 20 first sends a wrong one, then the right
 // ones, so no account nears the lock) → GET /portal/home (the new session's CSRF token) → POST sign-out.
-// Then the PIN line: wrong PINs (users without a current PIN: 2 directory searches, 3 store writes a post),
-// four per user per round, the portal account's failure count reset through the API between rounds
+// Then the PIN line: wrong PINs (users without a current PIN: 1 directory search, 2 store writes a post),
+// and the same for unknown logins; four per user per round, the portal account's failure count reset through the API between rounds
 // (untimed), so nothing locks. The client runs in the bench's process, on the same (shared) cores.
 //
 // BENCH_PORTAL_VUS (50), BENCH_SECONDS (30: the least measured time; it goes on until BENCH_PORTAL_CHALLENGES,
@@ -388,13 +388,17 @@ async function questionsLoad(base: string, users: readonly Enrolled[], vus: numb
   return { measured, warm, elapsedMs, atStop, errors, rss, programCpuMs, clientCpuMs: (client.user + client.system) / 1000, sambaCpuMs };
 }
 
-/** Wrong PINs: per VU its own user; `rounds` of four wrong PINs (the lock is at five), reset between rounds. */
-async function pinLoad(base: string, logins: readonly string[], rounds: number, errors: Map<string, number>): Promise<number[]> {
+/**
+ * Wrong PINs: per VU its own user; `rounds` of four wrong PINs (the lock is at five), reset between rounds.
+ * `unknown`: logins the directory does not know (a fresh one each round: their failures lock in memory).
+ */
+async function pinLoad(base: string, logins: readonly string[], rounds: number, errors: Map<string, number>, unknown = false): Promise<number[]> {
   const latencies: number[] = [];
   await Promise.all(
-    logins.map(async (login) => {
+    logins.map(async (known) => {
       const b = new Browser(base);
       for (let round = 0; round < rounds + 1; round++) {
+        const login = unknown ? `nobody.${known}.r${round}` : known;
         try {
           const start = await b.go('GET', '/portal/');
           expect('GET /portal/ (pin)', start, 200);
@@ -412,7 +416,7 @@ async function pinLoad(base: string, logins: readonly string[], rounds: number, 
           errors.set(key, (errors.get(key) ?? 0) + 1);
         }
         b.reset();
-        await api(base, 'PUT', `/api/portal/accounts/${login}`, { enrolled: false, methods: [], locked: false, failedAttempts: 0 });
+        if (!unknown) await api(base, 'PUT', `/api/portal/accounts/${login}`, { enrolled: false, methods: [], locked: false, failedAttempts: 0 });
       }
     }),
   );
@@ -428,7 +432,7 @@ function storeFacts(dbPath: string): { signIns: number; locked: number; sessions
       signIns: count("SELECT count(*) AS n FROM portal_events WHERE type = 'sign-in' AND outcome = 'success' AND user LIKE 'portal.q%'"),
       locked: count("SELECT count(*) AS n FROM portal_accounts WHERE locked = 1 AND user LIKE 'portal.%'"),
       sessions: count('SELECT count(*) AS n FROM portal_sessions'),
-      pinFailures: count("SELECT count(*) AS n FROM portal_events WHERE type = 'challenge' AND outcome = 'failure' AND detail = 'pin'"),
+      pinFailures: count("SELECT count(*) AS n FROM portal_events WHERE type = 'challenge' AND outcome = 'failure' AND detail LIKE 'pin (%'"),
     };
   } finally {
     db.close();
@@ -475,6 +479,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     ctx.log(`PIN: ${pLogins.length} users, ${pinRounds} rounds of 4 wrong PINs each (one warm-up round)…`);
     const pinErrors = new Map<string, number>();
     const pin = summarise(await pinLoad(started.base, pLogins, pinRounds, pinErrors));
+    const pinUnknown = summarise(await pinLoad(started.base, pLogins, pinRounds, pinErrors, true));
     const facts = storeFacts(started.dbPath);
 
     const m = load.measured;
@@ -507,7 +512,8 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         ...STEPS.filter((s) => s !== 'POST /portal/challenge').map((step) => row(`  ${step}`, summarise(m.steps.get(step) ?? []))),
         `throughput: ${(load.atStop.requests / secs).toFixed(0)} portal requests/s, ${(load.atStop.passed / secs).toFixed(1)} passed challenges (sign-ins)/s`,
         `CPU in the measured window: program ${(load.programCpuMs / load.elapsedMs * 100).toFixed(0)}% of a core (${(load.programCpuMs / load.atStop.requests).toFixed(2)} ms a request), bench client ${(load.clientCpuMs / load.elapsedMs * 100).toFixed(0)}%, Samba DC ${(load.sambaCpuMs / load.elapsedMs * 100).toFixed(0)}%; ${cpus().length} cores, load average ${loadAtStart.toFixed(2)} at the start`,
-        row(`POST /portal/challenge (wrong PIN, ${pLogins.length} concurrent)`, pin, '  (no current PIN: 2 directory searches, 3 store writes)'),
+        row(`POST /portal/challenge (wrong PIN, ${pLogins.length} concurrent)`, pin, '  (no current PIN: 1 directory search, 2 store writes)'),
+        row('  the same, unknown logins', pinUnknown, `  (answered alike: p50 ${ms(pinUnknown.p50)} vs ${ms(pin.p50)}; every challenge is answered no sooner than 40 ms)`),
         `program RSS: idle ${mb(idleRss)}; under load median ${mb(medianRss)}, peak ${mb(rssSorted.at(-1) ?? 0)} (VmRSS every 100 ms); VmHWM ${mb(hwm)}; after ${mb(afterRss)}`,
         `store: ${facts.signIns} sign-in events for ${passedTotal} passed challenges; ${facts.locked} locked portal accounts; ${facts.pinFailures} failed PIN challenges; ${facts.sessions} sessions left (the PIN rounds leave ${pLogins.length * (pinRounds + 1)}: never signed out)`,
         `errors: ${errorCount}${errorCount ? ` (${[...load.errors, ...pinErrors].map(([k, n]) => `${k}: ${n}`).join('; ')})` : ''}`,
