@@ -496,7 +496,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     const errorCount = [...load.errors.values(), ...pinErrors.values()].reduce((a, b) => a + b, 0);
     const row = (name: string, s: Summary, extra = '') =>
       `${name.padEnd(40)} p50 ${ms(s.p50).padStart(9)}  p95 ${ms(s.p95).padStart(9)}  p99 ${ms(s.p99).padStart(9)}  max ${ms(s.max).padStart(9)}  n=${s.count}${extra}`;
-    const consistent = facts.signIns === passedTotal && facts.locked === 0 && facts.sessions === pLogins.length * (pinRounds + 1);
+    const consistent = facts.signIns === passedTotal && facts.locked === 0 && facts.sessions === 2 * pLogins.length * (pinRounds + 1);
     return {
       name: 'portal: sign-in challenge',
       lines: [
@@ -515,7 +515,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         row(`POST /portal/challenge (wrong PIN, ${pLogins.length} concurrent)`, pin, '  (no current PIN: 1 directory search, 2 store writes)'),
         row('  the same, unknown logins', pinUnknown, `  (answered alike: p50 ${ms(pinUnknown.p50)} vs ${ms(pin.p50)}; every challenge is answered no sooner than 40 ms)`),
         `program RSS: idle ${mb(idleRss)}; under load median ${mb(medianRss)}, peak ${mb(rssSorted.at(-1) ?? 0)} (VmRSS every 100 ms); VmHWM ${mb(hwm)}; after ${mb(afterRss)}`,
-        `store: ${facts.signIns} sign-in events for ${passedTotal} passed challenges; ${facts.locked} locked portal accounts; ${facts.pinFailures} failed PIN challenges; ${facts.sessions} sessions left (the PIN rounds leave ${pLogins.length * (pinRounds + 1)}: never signed out)`,
+        `store: ${facts.signIns} sign-in events for ${passedTotal} passed challenges; ${facts.locked} locked portal accounts; ${facts.pinFailures} failed PIN challenges; ${facts.sessions} sessions left (the PIN rounds, known and unknown logins, leave ${2 * pLogins.length * (pinRounds + 1)}: never signed out)`,
         `errors: ${errorCount}${errorCount ? ` (${[...load.errors, ...pinErrors].map(([k, n]) => `${k}: ${n}`).join('; ')})` : ''}`,
       ],
       budgets: [

@@ -46,6 +46,7 @@ export interface PortalOptions {
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const MAX_BODY = 8 * 1024;
 const PURGE_EVERY_MS = 5 * 60_000;
+const TOUCH_EVERY_MS = 60_000;
 /**
  * Known and unknown logins do the same directory work, but a known one also writes events and its portal
  * account (a few store commits): answering every challenge at the same moment after it arrived hides that.
@@ -107,6 +108,8 @@ export function portalMount(o: PortalOptions): RouteMount {
     if (token && /^[A-Za-z0-9_-]{43}$/.test(token)) {
       const session = await o.store.portalSessions.get(hash(token));
       if (session && now - session.seenAt.getTime() <= o.sessionIdleMs && now - session.createdAt.getTime() <= o.sessionMaxMs) {
+        // Any request is activity: the idle clock restarts (written at most once a minute).
+        if (now - session.seenAt.getTime() >= TOUCH_EVERY_MS) await o.store.portalSessions.save(session.idHash, session.state, new Date(now));
         return { token, session };
       }
       if (session) await o.store.portalSessions.delete(session.idHash);

@@ -38,8 +38,22 @@ function openDatabase(path: string, busyTimeoutMs: number, clock: Clock): Databa
   const db = new Database(path, { timeout: busyTimeoutMs });
   try {
     db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL'); // every audit record, code use and change is on disk when its commit returns
     db.pragma('foreign_keys = ON');
     migrate(db, MIGRATIONS, clock.now());
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** A second connection to a migrated file, for the portal's sessions only. */
+function openSessionsConnection(path: string, busyTimeoutMs: number): Database.Database {
+  const db = new Database(path, { timeout: busyTimeoutMs });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
     return db;
   } catch (e) {
     db.close();
@@ -54,6 +68,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     throw new RangeError('openSqliteStore: busyTimeoutMs must be a non-negative integer');
   }
   const db = guard(`opening ${path}`, () => openDatabase(path, busyTimeoutMs, clock));
+  // Portal sessions are short-lived and worth no fsync of their own: their connection commits with
+  // synchronous=NORMAL (a power cut may lose the last few; the next FULL commit of the main connection,
+  // an audit or event write, makes them durable too). Everything else commits with FULL.
+  const sessionsDb = path === ':memory:' ? db : guard(`opening ${path} for portal sessions`, () => openSessionsConnection(path, busyTimeoutMs));
 
   const canRead = db.prepare('SELECT count(*) FROM schema_migrations');
   const heartbeat = db.prepare<[number]>(
@@ -69,7 +87,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalEvents: sqlitePortalEvents(db),
     portalAccounts: sqlitePortalAccounts(db),
     enrollments: sqliteEnrollments(db),
-    portalSessions: sqlitePortalSessions(db),
+    portalSessions: sqlitePortalSessions(sessionsDb),
     pins: sqliteOneTimeCodes(db, 'pins'),
     verificationCodes: sqliteOneTimeCodes(db, 'verification_codes'),
     portalCodes: sqliteOneTimeCodes(db, 'portal_codes'),
@@ -84,6 +102,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async close(): Promise<void> {
       guard('close', () => {
+        if (sessionsDb.open) sessionsDb.close();
         if (db.open) db.close();
       });
     },

@@ -44,6 +44,8 @@ describe('Portal sessions in the store', () => {
     assert.ok(await stored(first));
     f.clock.advance(9 * 60_000);
     assert.equal(await visit(first), undefined, 'still live: no new cookie');
+    f.clock.advance(9 * 60_000);
+    assert.equal(await visit(first), undefined, 'a visit restarted the idle clock: 18 minutes old, 9 idle');
     f.clock.advance(11 * 60_000);
     const second = await visit(first);
     assert.ok(second && second !== first, 'idle past 10 minutes: a new session');
