@@ -27,7 +27,7 @@ import Database from 'better-sqlite3';
 import { AlreadyExistsError, Attribute, Change, NoSuchObjectError } from 'ldapts';
 import { DEFAULT_PORTAL_QUESTIONS } from '../src/config/load-config';
 import { cleanEnv, freePort } from '../test/helpers/app-process';
-import { asAdmin, GROUP_DNS, GROUPS, MAIL_DOMAIN, SEED_PASSWORD, sambaInfo, seededDn } from '../test/helpers/samba';
+import { asAdmin, GROUP_DNS, GROUPS, MAIL_DOMAIN, SEED_PASSWORD, sambaEnv, sambaInfo, seededDn } from '../test/helpers/samba';
 import type { BenchContext, BenchReport } from './bench-types';
 import { ms, summarise, type Summary } from './stats';
 
@@ -90,7 +90,6 @@ async function startProgram(env: NodeJS.ProcessEnv, compiled: boolean): Promise<
   if (compiled) {
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', path.join(ROOT, 'dist', 'bench-build'), '--noEmit', 'false', '--sourceMap', 'false'], { cwd: ROOT, stdio: 'inherit' });
   }
-  const info = sambaInfo();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-portal-bench-'));
   const dbPath = path.join(dataDir, 'helpdesk.db');
   const port = await freePort();
@@ -108,11 +107,7 @@ async function startProgram(env: NodeJS.ProcessEnv, compiled: boolean): Promise<
       STORE_URL: `sqlite:${dbPath}`,
       LOG_LEVEL: 'warn',
       SECRETS_KEY: randomBytes(32).toString('base64'),
-      LDAP_URL: info.url,
-      LDAP_BIND_DN: info.bindDN,
-      LDAP_BIND_PASSWORD: info.bindPassword,
-      LDAP_BASE_DN: info.baseDN,
-      LDAP_CA_FILE: info.caFile,
+      ...sambaEnv(),
       ROLE_AGENT_GROUPS: GROUPS.agents,
       ROLE_SUPERVISOR_GROUPS: GROUP_DNS.supervisors,
       PORTAL: 'on',

@@ -144,6 +144,12 @@ function infoFromDir(dir: string): SambaInfo {
   };
 }
 
+/** The program's LDAP_* variables for the running test DC (the bind account is the bot's service account). */
+export function sambaEnv(): Record<'LDAP_URL' | 'LDAP_BIND_DN' | 'LDAP_BIND_PASSWORD' | 'LDAP_BASE_DN' | 'LDAP_CA_FILE', string> {
+  const info = sambaInfo();
+  return { LDAP_URL: info.url, LDAP_BIND_DN: info.bindDN, LDAP_BIND_PASSWORD: info.bindPassword, LDAP_BASE_DN: info.baseDN, LDAP_CA_FILE: info.caFile };
+}
+
 /** Connection info of the running test DC; throws (never skips) when global setup did not start it. */
 export function sambaInfo(): SambaInfo {
   const dir = process.env[ENV_DIR];

@@ -19,7 +19,7 @@ import { DEFAULT_SETTINGS } from '../../src/service/service-deps';
 import type { View } from '../../src/service/views';
 import { freePort, ROOT } from '../helpers/app-process';
 import { ctxFor, expectKind } from '../helpers/service-fixture';
-import { asAdmin, GROUP_DNS, GROUPS, ldapBindAs, lockOut, rawUser, resetSeededUser, sambaInfo, SEED_PASSWORD, USERS } from '../helpers/samba';
+import { asAdmin, GROUP_DNS, GROUPS, ldapBindAs, lockOut, rawUser, resetSeededUser, sambaEnv, sambaInfo, SEED_PASSWORD, USERS } from '../helpers/samba';
 
 const AUDIT_KEY = Buffer.alloc(32, 3);
 
@@ -136,7 +136,6 @@ describe('HelpdeskService against Samba AD', function () {
     });
 
     it('the app itself refuses to start on an ambiguous group name: one line, exit code 1', async () => {
-      const info = sambaInfo();
       const run = spawnSync(process.execPath, ['--disable-warning=DEP0111', '--require', 'tsx/cjs', path.join(ROOT, 'src/main.ts')], {
         cwd: dir,
         encoding: 'utf8',
@@ -147,11 +146,7 @@ describe('HelpdeskService against Samba AD', function () {
           PORT: String(await freePort()),
           STORE_URL: `sqlite:${path.join(dir, 'startup.db')}`,
           LOG_LEVEL: 'silent',
-          LDAP_URL: info.url,
-          LDAP_BIND_DN: info.bindDN,
-          LDAP_BIND_PASSWORD: info.bindPassword,
-          LDAP_BASE_DN: info.baseDN,
-          LDAP_CA_FILE: info.caFile,
+          ...sambaEnv(),
           ROLE_AGENT_GROUPS: GROUPS.agents,
           ROLE_SUPERVISOR_GROUPS: GROUPS.supervisors,
           SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
@@ -161,7 +156,7 @@ describe('HelpdeskService against Samba AD', function () {
       const lines = run.stderr.trim().split('\n');
       assert.equal(lines.length, 1, run.stderr);
       assert.match(lines[0] ?? '', /^MyPass Helpdesk could not start: ROLE_SUPERVISOR_GROUPS: the group name "Helpdesk Supervisors" is ambiguous/);
-      assert.ok(!run.stderr.includes(info.bindPassword));
+      assert.ok(!run.stderr.includes(sambaInfo().bindPassword));
     });
   });
 

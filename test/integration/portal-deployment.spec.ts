@@ -9,7 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startApp, type RunningApp } from '../helpers/app-process';
-import { GROUP_DNS, GROUPS, USERS, sambaInfo } from '../helpers/samba';
+import { GROUP_DNS, GROUPS, USERS, sambaEnv } from '../helpers/samba';
 
 interface Answer {
   status: number;
@@ -66,10 +66,8 @@ describe('The self-service portal in each start-up mode of the real program (src
   this.timeout(90_000);
   const key = randomBytes(32).toString('base64');
   function directory(): Record<string, string> {
-    const info = sambaInfo();
     return {
-      LDAP_URL: info.url, LDAP_BIND_DN: info.bindDN, LDAP_BIND_PASSWORD: info.bindPassword, LDAP_BASE_DN: info.baseDN, LDAP_CA_FILE: info.caFile,
-      ROLE_AGENT_GROUPS: GROUPS.agents, ROLE_SUPERVISOR_GROUPS: GROUP_DNS.supervisors, SECRETS_KEY: key,
+      ...sambaEnv(), ROLE_AGENT_GROUPS: GROUPS.agents, ROLE_SUPERVISOR_GROUPS: GROUP_DNS.supervisors, SECRETS_KEY: key,
     };
   }
 

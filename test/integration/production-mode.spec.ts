@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AppExited, startApp, type RunningApp } from '../helpers/app-process';
 import { LoopbackConnector, teamsMember } from '../helpers/loopback-connector';
-import { GROUP_DNS, GROUPS, USERS, sambaInfo } from '../helpers/samba';
+import { GROUP_DNS, GROUPS, USERS, sambaEnv } from '../helpers/samba';
 import { startFakeSlackApi, type FakeSlackApi } from '../helpers/slack-api-fake';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET, post, signedHeaders } from '../helpers/slack-requests';
 import { postActivity, teamsMessage } from '../helpers/teams-activities';
@@ -19,13 +19,8 @@ describe('Production mode follows from the configured peers (src/main.ts, Slack 
   let connector: LoopbackConnector;
 
   function peers(): Record<string, string> {
-    const info = sambaInfo();
     return {
-      LDAP_URL: info.url,
-      LDAP_BIND_DN: info.bindDN,
-      LDAP_BIND_PASSWORD: info.bindPassword,
-      LDAP_BASE_DN: info.baseDN,
-      LDAP_CA_FILE: info.caFile,
+      ...sambaEnv(),
       ROLE_AGENT_GROUPS: GROUPS.agents,
       ROLE_SUPERVISOR_GROUPS: GROUP_DNS.supervisors,
       SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
