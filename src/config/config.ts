@@ -113,7 +113,7 @@ export interface PortalConfig {
   /** Form posts per minute per IP address, and challenge attempts per minute per login. */
   readonly ratePerMinute: number;
   readonly loginRatePerMinute: number;
-  /** Reverse proxies whose X-Forwarded-For names the client (PORTAL_TRUSTED_PROXIES). */
+  /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client (PORTAL_TRUSTED_PROXIES). */
   readonly trustedProxies: readonly string[];
 }
 

@@ -1,5 +1,6 @@
 // One schema for every variable (README's table). loadConfig is pure: it reads the given env object and
 // reports every problem at once, one line per variable, so a bad deployment is fixed in one round.
+import { isAddressOrRange } from '../http/client-address';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
@@ -95,7 +96,7 @@ const schema = z.object({
   PORTAL_SESSION_MAX_MINUTES: integer(1, 1440, 30),
   PORTAL_RATE_PER_MINUTE: integer(1, 100_000, 60),
   PORTAL_LOGIN_RATE_PER_MINUTE: integer(1, 1000, 10),
-  PORTAL_TRUSTED_PROXIES: list.refine((v) => (v ?? []).every((ip) => isIP(ip) !== 0), 'must be IP addresses, ;-separated'),
+  PORTAL_TRUSTED_PROXIES: list.refine((v) => (v ?? []).every(isAddressOrRange), 'must be IP addresses or CIDR ranges (10.0.0.0/8), ;-separated'),
   VISHING_FAILED_ANSWERS: integer(2, 100, DEFAULT_INDICATOR_THRESHOLDS.failedAnswersPerHour),
   VISHING_PIN_FAILURES: integer(1, 100, DEFAULT_INDICATOR_THRESHOLDS.pinFailuresPerDay),
   VISHING_LOCKS_PER_IP: integer(2, 1000, DEFAULT_INDICATOR_THRESHOLDS.lockedUsersPerIp),

@@ -1,22 +1,49 @@
 // Who sent a request: the TCP peer, unless the peer is a reverse proxy we were told to trust
-// (PORTAL_TRUSTED_PROXIES). Then the client is the nearest X-Forwarded-For hop that is not a trusted
-// proxy: hops further left were written by the client itself and prove nothing.
+// (PORTAL_TRUSTED_PROXIES: addresses or CIDR ranges). Then the client is the nearest X-Forwarded-For hop
+// that is not a trusted proxy: hops further left were written by the client itself and prove nothing.
 import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 
 /** An address without IPv4-mapped IPv6 dressing ("::ffff:10.0.0.5" → "10.0.0.5"). */
 export function plainAddress(address: string): string {
   return address.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
 }
 
+/** "10.0.0.2" or "10.0.0.0/8" (IPv4 or IPv6): what PORTAL_TRUSTED_PROXIES accepts. */
+export function isAddressOrRange(value: string): boolean {
+  const [address = '', bits, extra] = value.trim().split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** The trusted proxies as one matcher (entries must pass isAddressOrRange). */
+export function trustedProxies(entries: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = '', bits] = entry.trim().split('/');
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, family);
+    else list.addSubnet(address, Number(bits), family);
+  }
+  return list;
+}
+
+function isTrusted(address: string, trusted: BlockList): boolean {
+  const family = isIP(address);
+  return family !== 0 && trusted.check(address, family === 6 ? 'ipv6' : 'ipv4');
+}
+
 /** The TCP peer; behind trusted proxies, the last X-Forwarded-For hop that is not one of them. */
-export function clientAddress(req: Pick<IncomingMessage, 'socket' | 'headers'>, trusted: ReadonlySet<string>): string {
+export function clientAddress(req: Pick<IncomingMessage, 'socket' | 'headers'>, trusted: BlockList): string {
   const peer = plainAddress(req.socket.remoteAddress ?? 'unknown');
-  if (!trusted.has(peer)) return peer;
+  if (!isTrusted(peer, trusted)) return peer;
   const hops = String(req.headers['x-forwarded-for'] ?? '').split(',').map(plainAddress).filter((h) => h !== '');
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i] as string;
-    if (!trusted.has(hop)) return isIP(hop) !== 0 ? hop : peer; // a proxy writes addresses; anything else is not one
+    if (isIP(hop) === 0) return peer; // a proxy writes addresses; anything else is not one
+    if (!isTrusted(hop, trusted)) return hop;
   }
   return peer;
 }

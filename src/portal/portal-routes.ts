@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Eta } from 'eta';
 import type restify from 'restify';
 import type { RouteMount } from '../http/server';
-import { clientAddress, plainAddress } from '../http/client-address';
+import { clientAddress, trustedProxies } from '../http/client-address';
 import { localOnly } from '../http/local-only';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
@@ -39,7 +39,7 @@ export interface PortalOptions {
   readonly loginRatePerMinute: number;
   /** A challenge (or an SMS sign-in) is answered no sooner than this after it arrived; default 40 ms. */
   readonly evenAnswerMs?: number;
-  /** Proxies whose X-Forwarded-For names the client (PORTAL_TRUSTED_PROXIES); empty: the TCP peer is the client. */
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client (PORTAL_TRUSTED_PROXIES); empty: the TCP peer is the client. */
   readonly trustedProxies?: readonly string[];
 }
 
@@ -151,7 +151,7 @@ export function portalMount(o: PortalOptions): RouteMount {
     send(res, status, title, eta.render('./message', link), text);
   }
 
-  const trusted = new Set((o.trustedProxies ?? []).map(plainAddress));
+  const trusted = trustedProxies(o.trustedProxies ?? []);
   const origin = (req: Req): Origin => ({ ip: clientAddress(req, trusted), userAgent: String(req.headers['user-agent'] ?? '') });
 
   /** GET handlers: the session (made if missing). */

@@ -190,13 +190,13 @@ describe('loadConfig', () => {
     assert.equal(defaults.config.portal.lockAfter, 5);
     assert.equal(defaults.config.portal.questionsAsked, 3);
     assert.deepEqual(defaults.config.portal.trustedProxies, []);
-    const set = loadConfig({ PORTAL: 'only', PORTAL_TRUSTED_PROXIES: '10.0.0.2; 2001:db8::1' });
+    const set = loadConfig({ PORTAL: 'only', PORTAL_TRUSTED_PROXIES: '10.0.0.2; 2001:db8::1; 10.244.0.0/16' });
     assert.ok(set.ok);
     assert.equal(set.config.portal.mode, 'only');
-    assert.deepEqual(set.config.portal.trustedProxies, ['10.0.0.2', '2001:db8::1']);
+    assert.deepEqual(set.config.portal.trustedProxies, ['10.0.0.2', '2001:db8::1', '10.244.0.0/16']);
     const bad = loadConfig({ PORTAL: 'yes', PORTAL_TRUSTED_PROXIES: 'proxy.corp.example' });
     assert.ok(!bad.ok);
     assert.ok(bad.problems.some((p) => p.startsWith('PORTAL:')), bad.problems.join('\n'));
-    assert.ok(bad.problems.some((p) => p === 'PORTAL_TRUSTED_PROXIES: must be IP addresses, ;-separated'), bad.problems.join('\n'));
+    assert.ok(bad.problems.some((p) => p === 'PORTAL_TRUSTED_PROXIES: must be IP addresses or CIDR ranges (10.0.0.0/8), ;-separated'), bad.problems.join('\n'));
   });
 });
