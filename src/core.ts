@@ -118,6 +118,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     codes: new OneTimeCodes(store.portalCodes, clock, deriveKey(masterKey, 'portal-code-hmac'), CALLER_CODE_POLICY, 'codes'),
     ...(sms ? { sms } : {}),
     orgName: config.helpdeskSecrets.orgName,
+    ...(secrets.notifyAfterReset ? { notice: { ...(secrets.notifyContact ? { contact: secrets.notifyContact } : {}) } } : {}),
     decoyKey: deriveKey(masterKey, 'portal-decoys'),
     settings: { lockAfter: config.portal.lockAfter, questionsAsked: config.portal.questionsAsked, questions: config.portal.questions, minQuestions: config.portal.minQuestions, minAnswerLength: config.portal.minAnswerLength },
   });

@@ -7,7 +7,7 @@ export type SyncStatus = 'succeeded' | 'failed' | 'pending';
 
 /** Types the portal and the helpdesk write (others are accepted and shown as given). */
 export const KNOWN_EVENT_TYPES = [
-  'sign-in', 'challenge', 'code-sent', 'password-reset', 'account-unlock', 'enrollment-change', 'portal-lock', 'portal-unlock',
+  'sign-in', 'challenge', 'code-sent', 'notice-sent', 'password-reset', 'account-unlock', 'enrollment-change', 'portal-lock', 'portal-unlock',
   'pin-verify', 'helpdesk-unlock', 'helpdesk-pin-issued', 'helpdesk-password-reset', 'helpdesk-verify',
 ] as const;
 

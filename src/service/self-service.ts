@@ -45,6 +45,8 @@ export interface SelfServiceDeps {
   /** Unset: no SMS here (no Twilio, no dev outbox), so no SMS sign-in and no mobile registration. */
   readonly sms?: SmsSender;
   readonly orgName: string;
+  /** NOTIFY_AFTER_RESET: a notice without any secret after a portal reset or a changed mobile; `contact`: whom to call. */
+  readonly notice?: { readonly contact?: string };
   readonly protection: Protection;
   /** Keys the made-up questions of unknown logins (so they are stable per login). */
   readonly decoyKey: Buffer;
@@ -91,7 +93,7 @@ export class SelfService {
   private readonly decoyFailures = new Map<string, number>();
   private readonly texts: RateLimiter;
   private rules?: { readonly value: PasswordRules | undefined; readonly at: number };
-  /** Sign-in texts still being sent (tests and shutdown wait for them). */
+  /** Texts still being sent after their page was answered (tests and shutdown wait for them). */
   private readonly sending = new Set<Promise<void>>();
 
   constructor(private readonly deps: SelfServiceDeps) {
@@ -126,7 +128,7 @@ export class SelfService {
     return value;
   }
 
-  /** Resolves when every sign-in text started so far has been sent or has failed. */
+  /** Resolves when every text started so far (sign-in codes, notices) has been sent or has failed. */
   async idle(): Promise<void> {
     await Promise.allSettled([...this.sending]);
   }
@@ -219,11 +221,14 @@ export class SelfService {
     const t = await this.target(user);
     if ('refused' in t) return t.refused;
     const now = this.deps.clock.now();
+    const previous = await this.registeredMobile(user);
     await this.deps.store.portalMobiles.put(user, { number: this.deps.cipher.seal(mobileKey(user), number), registeredAt: now });
     const account = await this.deps.store.portalAccounts.get(user);
     const methods = [...new Set([...(account?.methods ?? []), 'mobile'])];
     await this.deps.store.portalAccounts.put({ ...this.fresh(user, account), enrolled: true, methods, updatedAt: now });
     await this.record(user, 'enrollment-change', true, from, `mobile ${maskedNumber(number)} registered`);
+    // The number it replaces hears of it: a takeover that swaps the mobile does not go unnoticed.
+    if (previous && previous !== number) this.notify(user, [previous], `the mobile for your portal sign-in codes was changed to ${maskedNumber(number)}`, from);
     return { ok: true };
   }
 
@@ -265,7 +270,7 @@ export class SelfService {
   async unlockAccount(user: string, from: Origin): Promise<ActionResult> {
     const t = await this.target(user);
     if ('refused' in t) return t.refused;
-    const dn = t.dn;
+    const dn = t.entry.dn;
     try {
       await this.deps.directory.unlock(dn);
     } catch (e) {
@@ -281,9 +286,8 @@ export class SelfService {
     if (password.length === 0 || password.length > 256) return { ok: false, message: 'Please type a new password.' };
     const t = await this.target(user);
     if ('refused' in t) return t.refused;
-    const dn = t.dn;
     try {
-      await this.deps.directory.setPassword(dn, password, { mustChange: false });
+      await this.deps.directory.setPassword(t.entry.dn, password, { mustChange: false });
     } catch (e) {
       const policy = isHelpdeskError(e) && e.code === 'DIR.PASSWORD_POLICY';
       await this.record(user, 'password-reset', false, from, policy ? 'refused by the password policy' : 'the directory refused the reset', { operation: 'set-password', error: errorText(e) });
@@ -291,6 +295,8 @@ export class SelfService {
       return { ok: false, message: `The directory refused this password: ${refusalReason(password, user, await this.currentRules())}` };
     }
     await this.record(user, 'password-reset', true, from, 'password reset on the portal', { operation: 'set-password' });
+    const registered = await this.registeredMobile(user);
+    this.notify(user, [t.entry.contact.mobile, registered], 'your password was reset on the self-service portal', from);
     return { ok: true };
   }
 
@@ -361,6 +367,29 @@ export class SelfService {
     }
   }
 
+  /**
+   * A notice without any secret to each distinct number, sent after the page is answered (NOTIFY_AFTER_RESET).
+   * A failed notice changes nothing that was done; it is a portal event.
+   */
+  private notify(user: string, numbers: readonly (string | undefined)[], what: string, from: Origin): void {
+    const sms = this.deps.sms;
+    const notice = this.deps.notice;
+    if (!sms || !notice) return;
+    const seen = new Set<string>();
+    const body = `${this.deps.orgName}: ${what} at ${hhmm(this.deps.clock.now())}. If this was not you, ${notice.contact ? `call ${notice.contact}` : 'call the IT helpdesk'} now.`;
+    for (const to of numbers.map((n) => n?.trim() ?? '')) {
+      const digits = to.replace(/\D/g, '');
+      if (digits.length < 6 || seen.has(digits)) continue;
+      seen.add(digits);
+      const job = sms.send({ to, body })
+        .then(() => this.record(user, 'notice-sent', true, from, `notice to ${maskedNumber(to)}: ${what}`))
+        .catch((e: unknown) => this.record(user, 'notice-sent', false, from, `notice to ${maskedNumber(to)} not sent: ${what}`, undefined, errorText(e)))
+        .catch(() => undefined)
+        .finally(() => this.sending.delete(job));
+      this.sending.add(job);
+    }
+  }
+
   private async lockedAnswer(entry: DirectoryEntry | null, method: string, from: Origin): Promise<ChallengeResult> {
     if (entry) await this.record(portalUserKey(entry.sAMAccountName), 'sign-in', false, from, `refused: the portal account is locked (${method})`);
     return { ok: false, reason: 'locked' };
@@ -410,9 +439,9 @@ export class SelfService {
   }
 
   /** Re-checked before every directory write (the session may be older than a group change). */
-  private async target(user: string): Promise<{ dn: string } | { refused: ActionResult }> {
+  private async target(user: string): Promise<{ entry: DirectoryEntry } | { refused: ActionResult }> {
     const entry = await this.find(user);
-    if (entry && !(await this.protectedBecause(entry))) return { dn: entry.dn };
+    if (entry && !(await this.protectedBecause(entry))) return { entry };
     return { refused: { ok: false, message: 'This account cannot be changed on the self-service portal. Please call the helpdesk.' } };
   }
 

@@ -45,7 +45,7 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     sms = new RecordingSms();
     portalOn = (directory) => new SelfService({
       directory, store: f.store, clock: f.clock, logger: silentLogger, cipher: f.cipher, pins: f.service.pins,
-      codes: new OneTimeCodes(f.store.portalCodes, f.clock, Buffer.alloc(32, 3), CALLER_CODE_POLICY, 'codes'), sms, orgName: 'Demo Corp',
+      codes: new OneTimeCodes(f.store.portalCodes, f.clock, Buffer.alloc(32, 3), CALLER_CODE_POLICY, 'codes'), sms, orgName: 'Demo Corp', notice: { contact: '+1 555 0100' },
       protection: DEMO_SETTINGS.protection, decoyKey: Buffer.alloc(32, 4),
       settings: { lockAfter: 5, questionsAsked: 3, questions: DEFAULT_PORTAL_QUESTIONS, minQuestions: 3, minAnswerLength: 3 },
     });
@@ -137,6 +137,27 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     await twice.sendSignInCode('j.doe@demo.example', FROM);
     assert.equal(sms.sent.length, 0);
     assert.deepEqual(await verifyHelpdeskPin({ directory: ambiguous, store: f.store, clock: f.clock, pins: f.service.pins }, 'j.doe@demo.example', '12345678'), { valid: false, reason: 'invalid' });
+  });
+
+  it('after a portal reset, and when the registered mobile changes, the phones hear of it (no secret in the text)', async () => {
+    await portal.startMobileRegistration(USER, '+447700900111', FROM);
+    await portal.confirmMobile(USER, '+447700900111', sms.lastCode(), FROM);
+    const before = sms.sent.length;
+    assert.deepEqual(await portal.resetPassword(USER, 'Brand-New-Pass-7', 'Brand-New-Pass-7', FROM), { ok: true });
+    await portal.idle();
+    const notices = sms.sent.slice(before);
+    assert.deepEqual(notices.map((m) => m.to).sort(), ['+1 555 0188', '+447700900111'], 'the directory mobile and the registered one');
+    for (const m of notices) {
+      assert.match(m.body, /^Demo Corp: your password was reset on the self-service portal at \d\d:\d\d UTC\. If this was not you, call \+1 555 0100 now\.$/);
+      assert.ok(!m.body.includes('Brand-New-Pass-7'));
+    }
+    await portal.startMobileRegistration(USER, '+447700900222', FROM);
+    await portal.confirmMobile(USER, '+447700900222', sms.lastCode(), FROM);
+    await portal.idle();
+    const swap = sms.sent.at(-1);
+    assert.equal(swap?.to, '+447700900111', 'the number it replaces is told');
+    assert.match(swap?.body ?? '', /the mobile for your portal sign-in codes was changed to …0222/);
+    assert.equal((await events('notice-sent')).filter((e) => e.outcome === 'success').length, 3);
   });
 
   it('takes mobile numbers in international format only', () => {
