@@ -16,15 +16,14 @@ import { SelfService } from '../../src/service/self-service';
 import { OneTimeCodes } from '../../src/service/one-time-codes';
 import { CALLER_CODE_POLICY } from '../../src/domain/one-time-code';
 import { DEFAULT_PORTAL_QUESTIONS } from '../../src/config/load-config';
-import { cardActions, cardText } from '../helpers/adaptive-card-sdk';
+import { cardText } from '../helpers/adaptive-card-sdk';
 import { launchChromium, ROOT } from '../helpers/app-process';
 import { SAMBA_SETTINGS, startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { teamsMember, type TeamsMember } from '../helpers/loopback-connector';
 import { asAdmin, ldapBindAs, lockOut, rawUser, resetSeededUser, sambaInfo, SEED_PASSWORD, USERS } from '../helpers/samba';
-import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
+import { button, teamsChat, type Card } from '../helpers/teams-chat';
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from '../helpers/twilio-fake';
 
-type Card = Record<string, unknown>;
 const OUT = path.join(ROOT, 'test-output');
 
 describe('Self-service portal in Chromium against Samba AD (agent over the Bot Framework protocol, Twilio on loopback)', function () {
@@ -74,18 +73,8 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
   const portal = () => `${h.url.replace('127.0.0.1', 'localhost')}/portal/`;
   const shot = (name: string) => page.screenshot({ path: path.join(OUT, `portal-${name}.png`), fullPage: true });
 
-  async function say(text: string): Promise<Card> {
-    const before = h.connector.replies.length;
-    const res = await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user: agent, text }));
-    assert.equal(res.status, 200, res.text);
-    return h.connector.replies.slice(before)[0]?.activity.attachments?.[0]?.content as Card;
-  }
-  async function confirm(card: Card): Promise<Card> {
-    const action = cardActions(card).find((a) => a.verb === VERBS.confirmAccept);
-    assert.ok(action, 'a Confirm button');
-    const res = await postActivity(h.url, teamsInvoke({ serviceUrl: h.connector.url, user: agent, verb: String(action.verb), data: action.data as Record<string, unknown> }));
-    return (res.body as { value: Card }).value;
-  }
+  const say = (text: string) => teamsChat(h).say(agent, text);
+  const confirm = (card: Card) => teamsChat(h).press(agent, button(card, VERBS.confirmAccept));
 
   async function signIn(login: string, method: 'pin' | 'questions' | 'sms' | 'password'): Promise<void> {
     await page.goto(portal());

@@ -9,15 +9,14 @@ import { TwilioSmsSender } from '../../src/adapters/twilio/twilio-sms';
 import { VERBS } from '../../src/domain/verbs';
 import { resolveGroupSettings } from '../../src/service/group-settings';
 import { DEFAULT_SETTINGS } from '../../src/service/service-deps';
-import { cardActions, cardText, parseEvents } from '../helpers/adaptive-card-sdk';
+import { cardText } from '../helpers/adaptive-card-sdk';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { CLIENT_ID, CLIENT_SECRET, GraphFake, TENANT } from '../helpers/graph-fake';
 import type { TeamsMember } from '../helpers/loopback-connector';
 import { capturingLogger, storeDump, whereFound } from '../helpers/secret-capture';
-import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
+import { button, teamsChat, type Card } from '../helpers/teams-chat';
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from '../helpers/twilio-fake';
 
-type Card = Record<string, unknown>;
 
 const SUPERVISORS = 'a0000000-0000-4000-8000-000000000001';
 const AGENTS = 'a0000000-0000-4000-8000-000000000002';
@@ -70,30 +69,10 @@ describe('Temporary Access Pass by SMS and by approved view (Graph + Twilio on l
     twilio.mode = 'ok';
   });
 
-  async function say(user: TeamsMember, text: string): Promise<Card> {
-    const before = h.connector.replies.length;
-    const res = await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user, text }));
-    assert.equal(res.status, 200, res.text);
-    const replies = h.connector.replies.slice(before);
-    assert.equal(replies.length, 1);
-    seen.push(JSON.stringify(replies[0]?.activity));
-    const card = replies[0]?.activity.attachments?.[0]?.content as Card;
-    assert.deepEqual(parseEvents(card), []);
-    return card;
-  }
-
-  async function press(user: TeamsMember, verb: string, data: Record<string, unknown>, trigger: 'manual' | 'automatic' = 'manual'): Promise<Card> {
-    const res = await postActivity(h.url, teamsInvoke({ serviceUrl: h.connector.url, user, verb, data, trigger }));
-    assert.equal(res.status, 200, res.text);
-    seen.push(res.text);
-    const card = (res.body as { value: unknown }).value as Card;
-    assert.deepEqual(parseEvents(card), []);
-    return card;
-  }
-
-  const action = (card: Card, verb: string) => cardActions(card).find((a) => a.verb === verb);
+  const say = (user: TeamsMember, text: string) => teamsChat(h, seen).say(user, text);
+  const press = (user: TeamsMember, verb: string, data: Record<string, unknown>, trigger: 'manual' | 'automatic' = 'manual') => teamsChat(h, seen).invoke(user, verb, data, trigger);
   const click = (user: TeamsMember, card: Card, verb: string) => {
-    const a = action(card, verb);
+    const a = button(card, verb);
     assert.ok(a, `no ${verb} button`);
     return press(user, verb, a.data as Record<string, unknown>);
   };
@@ -141,10 +120,10 @@ describe('Temporary Access Pass by SMS and by approved view (Graph + Twilio on l
     assert.match(cardText(await say(alex, 'tap nina.nomobile@contoso.example sms')), /no mobile/i);
     assert.equal(fake.taps.length, before);
     const details = await say(alex, 'user nina.nomobile@contoso.example');
-    assert.equal(action(details, VERBS.tapSms), undefined);
+    assert.equal(button(details, VERBS.tapSms), undefined);
     const carl = await say(alex, 'user carl.cloud@contoso.example');
-    assert.ok(action(carl, VERBS.tapSms), 'an agent gets the SMS button where there is a mobile');
-    assert.equal(action(carl, VERBS.tapView), undefined, 'and no show-once button');
+    assert.ok(button(carl, VERBS.tapSms), 'an agent gets the SMS button where there is a mobile');
+    assert.equal(button(carl, VERBS.tapView), undefined, 'and no show-once button');
   });
 
   it("an agent's `tap <user> view` is an approval request; approved by a supervisor, the pass reaches the requester only, once", async () => {
@@ -154,7 +133,7 @@ describe('Temporary Access Pass by SMS and by approved view (Graph + Twilio on l
     assert.match(text, /Approval request: show a Temporary Access Pass/);
     assert.match(text, /Alex Agent\s+asked:\s+tap carl\.cloud@contoso\.example view/);
     assert.equal(fake.taps.length, before, 'nothing created before the approval');
-    const approve = action(request, VERBS.approvalApprove);
+    const approve = button(request, VERBS.approvalApprove);
     assert.ok(approve);
     const data = approve.data as Record<string, unknown>;
     assert.match(cardText(await press(alex, VERBS.approvalApprove, data)), /needs the supervisor role/);
@@ -177,7 +156,7 @@ describe('Temporary Access Pass by SMS and by approved view (Graph + Twilio on l
   it("a pin view request and a tap view request for the same user are separate approvals", async () => {
     const tapReq = await say(alex, 'tap carl.cloud@contoso.example view');
     const pinReq = await say(alex, 'pin carl.cloud@contoso.example view');
-    const id = (c: Card) => (action(c, VERBS.approvalApprove)?.data as Record<string, unknown> | undefined)?.approvalId;
+    const id = (c: Card) => (button(c, VERBS.approvalApprove)?.data as Record<string, unknown> | undefined)?.approvalId;
     assert.ok(id(tapReq) && id(pinReq));
     assert.notEqual(id(tapReq), id(pinReq));
     assert.match(cardText(pinReq), /show a helpdesk PIN/);

@@ -9,16 +9,15 @@ import assert from 'node:assert/strict';
 import { Attribute, Change } from 'ldapts';
 import { TwilioSmsSender } from '../../src/adapters/twilio/twilio-sms';
 import { VERBS } from '../../src/domain/verbs';
-import { cardActions, cardText, parseEvents } from '../helpers/adaptive-card-sdk';
+import { cardText } from '../helpers/adaptive-card-sdk';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { teamsMember, type TeamsMember } from '../helpers/loopback-connector';
 import { PORTAL_TOKEN, portalCall } from '../helpers/portal-api-client';
 import { asAdmin, ldapBindAs, rawUser, resetSeededUser, USERS } from '../helpers/samba';
 import { capturingLogger, storeDump, whereFound } from '../helpers/secret-capture';
-import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
+import { button, teamsChat, type Card } from '../helpers/teams-chat';
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from '../helpers/twilio-fake';
 
-type Card = Record<string, unknown>;
 
 /** Seeded users given a mobile for this file (only jdoe has one in the seed). */
 const MOBILES: Record<string, string> = { [USERS.jsmith]: '+1 555 0142', [USERS.cobrien]: '+353 1 555 0143', [USERS.resetme]: '+1 555 0144' };
@@ -57,29 +56,8 @@ describe('Helpdesk PINs and SMS resets over the Teams protocol, Twilio on loopba
     twilio.mode = 'ok';
   });
 
-  async function say(text: string): Promise<Card> {
-    const before = h.connector.replies.length;
-    const res = await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user: agent, text }));
-    assert.equal(res.status, 200, res.text);
-    const replies = h.connector.replies.slice(before);
-    assert.equal(replies.length, 1);
-    const card = replies[0]?.activity.attachments?.[0]?.content as Card;
-    assert.deepEqual(parseEvents(card), []);
-    cards.push(JSON.stringify(replies[0]?.activity));
-    return card;
-  }
-
-  async function click(action: Card | undefined): Promise<Card> {
-    assert.ok(action, 'the button is missing');
-    const res = await postActivity(h.url, teamsInvoke({ serviceUrl: h.connector.url, user: agent, verb: String(action.verb), data: action.data as Record<string, unknown> }));
-    assert.equal(res.status, 200, res.text);
-    cards.push(res.text);
-    const card = (res.body as { value: unknown }).value as Card;
-    assert.deepEqual(parseEvents(card), []);
-    return card;
-  }
-
-  const button = (card: Card, verb: string) => cardActions(card).find((a) => a.verb === verb);
+  const say = (text: string) => teamsChat(h, cards).say(agent, text);
+  const click = (action: Card | undefined) => teamsChat(h, cards).press(agent, action);
 
   /** `pin <user> sms`, confirmed: the result card. */
   async function pinBySms(user: string): Promise<Card> {

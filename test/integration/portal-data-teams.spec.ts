@@ -5,14 +5,13 @@
 import assert from 'node:assert/strict';
 import { errorText } from '../../src/chat/core/error-text';
 import { VERBS } from '../../src/domain/verbs';
-import { cardActions, cardText, parseEvents } from '../helpers/adaptive-card-sdk';
+import { cardActions, cardText } from '../helpers/adaptive-card-sdk';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { teamsMember, type TeamsMember } from '../helpers/loopback-connector';
 import { PORTAL_TOKEN, portalCall, portalEvent } from '../helpers/portal-api-client';
 import { USERS } from '../helpers/samba';
-import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
+import { button, teamsChat, type Card } from '../helpers/teams-chat';
 
-type Card = Record<string, unknown>;
 const MINUTE = 60_000;
 
 describe('Portal data over the Teams protocol, against Samba AD', function () {
@@ -45,27 +44,8 @@ describe('Portal data over the Teams protocol, against Samba AD', function () {
     await h?.close();
   });
 
-  async function say(user: TeamsMember, text: string): Promise<Card> {
-    const before = h.connector.replies.length;
-    const res = await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user, text }));
-    assert.equal(res.status, 200, res.text);
-    const replies = h.connector.replies.slice(before);
-    assert.equal(replies.length, 1);
-    const card = replies[0]?.activity.attachments?.[0]?.content;
-    assert.deepEqual(parseEvents(card), []);
-    return card as Card;
-  }
-
-  async function click(user: TeamsMember, action: Card | undefined): Promise<Card> {
-    assert.ok(action, 'the button is missing');
-    const res = await postActivity(h.url, teamsInvoke({ serviceUrl: h.connector.url, user, verb: String(action.verb), data: action.data as Record<string, unknown> }));
-    assert.equal(res.status, 200, res.text);
-    const card = (res.body as { value: unknown }).value;
-    assert.deepEqual(parseEvents(card), []);
-    return card as Card;
-  }
-
-  const button = (card: Card, verb: string) => cardActions(card).find((a) => a.verb === verb);
+  const say = (user: TeamsMember, text: string) => teamsChat(h).say(user, text);
+  const click = (user: TeamsMember, action: Card | undefined) => teamsChat(h).press(user, action);
   const steps = (card: Card) => [...cardText(card).matchAll(/sign-in \(step-(\d+)\)/g)].map((m) => Number(m[1]));
 
   it('audit: the posted events, newest first, 10 a page, through "More" to the end; each row with time, outcome, address and client', async () => {

@@ -9,15 +9,15 @@ import { Attribute, Change } from 'ldapts';
 import { ticketOutbox } from '../../src/adapters/tickets/ticket-outbox';
 import { TwilioSmsSender } from '../../src/adapters/twilio/twilio-sms';
 import { VERBS } from '../../src/domain/verbs';
-import { cardActions, cardText, parseEvents } from '../helpers/adaptive-card-sdk';
+import { cardText } from '../helpers/adaptive-card-sdk';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { teamsMember, type TeamsMember } from '../helpers/loopback-connector';
 import { asAdmin, rawUser, USERS } from '../helpers/samba';
 import { capturingLogger, storeDump, whereFound } from '../helpers/secret-capture';
 import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
+import { button, teamsChat, type Card } from '../helpers/teams-chat';
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from '../helpers/twilio-fake';
 
-type Card = Record<string, unknown>;
 
 const ZOE_MOBILE = '+1 555 0145';
 
@@ -48,31 +48,9 @@ describe('Caller verification (verify <user>, Verify caller) over the Teams prot
     await asAdmin((c) => c.modify(dn, [new Change({ operation: 'delete', modification: new Attribute({ type: 'mobile', values: [] }) })]));
   });
 
-  async function say(text: string): Promise<Card> {
-    const before = h.connector.replies.length;
-    const res = await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user: agent, text }));
-    assert.equal(res.status, 200, res.text);
-    const replies = h.connector.replies.slice(before);
-    assert.equal(replies.length, 1);
-    const card = replies[0]?.activity.attachments?.[0]?.content as Card;
-    assert.deepEqual(parseEvents(card), []);
-    cards.push(JSON.stringify(replies[0]?.activity));
-    return card;
-  }
-
-  /** A press; `typed` is what the agent typed into the card's inputs (Teams merges it into the data). */
-  async function click(action: Card | undefined, typed: Record<string, string> = {}): Promise<Card> {
-    assert.ok(action, 'the button is missing');
-    const data = { ...(action.data as Record<string, unknown>), ...typed };
-    const res = await postActivity(h.url, teamsInvoke({ serviceUrl: h.connector.url, user: agent, verb: String(action.verb), data }));
-    assert.equal(res.status, 200, res.text);
-    cards.push(res.text);
-    const card = (res.body as { value: unknown }).value as Card;
-    assert.deepEqual(parseEvents(card), []);
-    return card;
-  }
-
-  const button = (card: Card, verb: string) => cardActions(card).find((a) => a.verb === verb);
+  const say = (text: string) => teamsChat(h, cards).say(agent, text);
+  /** A press; `typed` is what the agent typed into the card's inputs. */
+  const click = (action: Card | undefined, typed: Record<string, string> = {}) => teamsChat(h, cards).press(agent, action, typed);
   const hasCodeInput = (card: Card) => JSON.stringify(card).includes('"id":"code"');
 
   const lastCode = (to: string): string => {
