@@ -6,7 +6,7 @@ import { portalUserKey } from '../domain/portal';
 import type { Actor } from '../domain/roles';
 import { nameOf } from './account-actions';
 import { issueShownSecret } from './hide-secret';
-import { hhmm, maskedNumber, notifyUser, textUser } from './sms-delivery';
+import { hhmm, notifyUser, sentBySms, textUser } from './sms-delivery';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
@@ -35,16 +35,8 @@ export async function issuePinBySms(call: UseCaseCall, target: Target): Promise<
     throw err;
   }
   await portalEvent(call, user.sAMAccountName, `by ${by}, sent by SMS`);
-  const to = maskedNumber(user.contact.mobile ?? '');
-  subject.detail = `delivery: sms to ${to}`;
-  return {
-    kind: 'result',
-    outcome: 'success',
-    title: 'Helpdesk PIN sent',
-    message: `A new helpdesk PIN was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works once, until ${hhmm(issued.expiresAt)}; any earlier PIN no longer works.`,
-    target: targetOf(user),
-    actions: [showUserButton(user)],
-  };
+  return sentBySms(call, user, 'Helpdesk PIN sent', (to) =>
+    `A new helpdesk PIN was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works once, until ${hhmm(issued.expiresAt)}; any earlier PIN no longer works.`);
 }
 
 /** Issues a PIN and shows it to `viewer` only (a supervisor's `pin view`, or an approved request). */

@@ -9,7 +9,7 @@ import { HelpdeskError } from '../domain/errors';
 import type { Actor } from '../domain/roles';
 import { nameOf } from './account-actions';
 import { issueShownSecret } from './hide-secret';
-import { maskedNumber, notifyUser, textUser } from './sms-delivery';
+import { notifyUser, sentBySms, textUser } from './sms-delivery';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
@@ -59,16 +59,8 @@ export async function issueTapBySms(call: UseCaseCall, target: Target): Promise<
     }
     throw err;
   }
-  const to = maskedNumber(user.contact.mobile ?? '');
-  subject.detail = `delivery: sms to ${to}`;
-  return {
-    kind: 'result',
-    outcome: 'success',
-    title: 'Temporary Access Pass sent',
-    message: `A new Temporary Access Pass was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works until ${untilText(tap)}; any earlier pass no longer works.`,
-    target: targetOf(user),
-    actions: [showUserButton(user)],
-  };
+  return sentBySms(call, user, 'Temporary Access Pass sent', (to) =>
+    `A new Temporary Access Pass was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works until ${untilText(tap)}; any earlier pass no longer works.`);
 }
 
 /** Creates a pass and shows it to `viewer` only (a supervisor's `tap view`, or an approved request). */

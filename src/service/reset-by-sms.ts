@@ -8,7 +8,7 @@ import { generatePassword } from '../domain/password-policy';
 import { portalUserKey } from '../domain/portal';
 import { nameOf } from './account-actions';
 import { resetPassword } from './reset-password';
-import { assertCanText, maskedNumber, notifyUser, textUser } from './sms-delivery';
+import { assertCanText, maskedMobileOf, notifyUser, textUser } from './sms-delivery';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
@@ -34,7 +34,7 @@ export async function resetPasswordBySms(call: UseCaseCall, target: Target, must
   const password = generatePassword(env.settings.passwordPolicy);
   await env.directory.setPassword(user.dn, password, { mustChange });
   const body = `${env.settings.orgName}: your password was reset. Your new password is ${password}${mustChange ? ' - you must change it when you sign in' : ''}.`;
-  const to = maskedNumber(user.contact.mobile ?? '');
+  const to = maskedMobileOf(user);
   try {
     await textUser(call, user, body, '');
   } catch (err) {

@@ -6,11 +6,25 @@ import { HelpdeskError, isHelpdeskError } from '../domain/errors';
 import type { SmsReceipt } from '../ports/sms.port';
 import { nameOf } from './account-actions';
 import type { UseCaseCall } from './use-case';
+import { showUserButton, targetOf } from './user-details';
+import type { ResultView } from './views';
 
 /** "…0199": enough for the agent to confirm the number with the caller, not the whole number. */
 export function maskedNumber(mobile: string): string {
   const digits = mobile.replace(/\D/g, '');
   return `…${digits.slice(-4)}`;
+}
+
+/** The masked directory mobile a text to this user goes to. */
+export function maskedMobileOf(entry: DirectoryEntry): string {
+  return maskedNumber(entry.contact.mobile ?? '');
+}
+
+/** The agent's answer once a secret went out by SMS: where to (masked), never the secret. */
+export function sentBySms(call: UseCaseCall, user: DirectoryEntry, title: string, message: (to: string) => string): ResultView {
+  const to = maskedMobileOf(user);
+  call.subject.detail = `delivery: sms to ${to}`;
+  return { kind: 'result', outcome: 'success', title, message: message(to), target: targetOf(user), actions: [showUserButton(user)] };
 }
 
 export function hhmm(at: Date): string {

@@ -8,7 +8,7 @@ import { portalUserKey } from '../domain/portal';
 import { VERBS } from '../domain/verbs';
 import { nameOf } from './account-actions';
 import { showUser } from './show-user';
-import { assertCanText, hhmm, maskedNumber, textUser } from './sms-delivery';
+import { assertCanText, hhmm, maskedMobileOf, textUser } from './sms-delivery';
 import { commandRoute, pressRoute } from './route';
 import { findOne, withProtections } from './target-resolver';
 import { ticketFollowUp } from './ticket-follow-up';
@@ -61,7 +61,7 @@ export async function sendCallerCode(call: UseCaseCall, login: string): Promise<
     subject.detail = 'delivery: sms failed; code withdrawn';
     throw err;
   }
-  const to = maskedNumber(user.contact.mobile ?? '');
+  const to = maskedMobileOf(user);
   subject.detail = `delivery: sms to ${to}`;
   await portalEvent(call, user.sAMAccountName, 'success', `verification code sent by SMS (${to}) by ${loginOfActor(call.actor)}`);
   return form(user, to,
@@ -77,7 +77,7 @@ async function verifyCommand(call: UseCaseCall, login: string): Promise<VerifyFo
   if (call.ctx.conversation === 'personal') return sendCallerCode(call, login);
   const { user } = await targetOf(call, login);
   assertCanText(call, user, 'verify');
-  const to = maskedNumber(user.contact.mobile ?? '');
+  const to = maskedMobileOf(user);
   call.subject.detail = 'code offered, not sent (shared conversation)';
   return form(user, to, `Send a one-time code by SMS to the mobile of ${nameOf(user)} (${to})? The caller reads it back to you.`, 'ask');
 }
@@ -100,7 +100,7 @@ export async function checkCallerCode(call: UseCaseCall, login: string, typed: s
   }
   subject.detail = `code refused: ${verdict.reason}`;
   await portalEvent(call, user.sAMAccountName, 'failure', `caller verification failed: ${verdict.reason} (agent ${by})`);
-  const to = maskedNumber(user.contact.mobile ?? '');
+  const to = maskedMobileOf(user);
   switch (verdict.reason) {
     case 'invalid':
       return form(user, to, 'That is not the code that was sent. Ask the caller to read it again; after 3 wrong codes it stops working.', 'wrong');
