@@ -22,7 +22,7 @@ import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
 import type { PortalSession, PortalSessionState } from '../ports/portal-sessions.port';
 import type { Store } from '../ports/store.port';
-import { LOCKED_MESSAGE, type Method, type Origin, type SelfService } from '../service/self-service';
+import { LOCKED_MESSAGE, type ActionResult, type Method, type Origin, type SelfService } from '../service/self-service';
 import { RateLimiter } from '../domain/rate-limiter';
 
 export interface PortalOptions {
@@ -140,6 +140,16 @@ export function portalMount(o: PortalOptions): RouteMount {
     const body = eta.render(`./${view}`, { csrf: c.session.csrf, ...data });
     send(res, 200, title, body, { ...(notice ? { notice } : {}), ...(error ? { error } : {}) });
     return notice || error ? save(c, rest) : Promise.resolve();
+  }
+
+  /** After an action: its error shown again on `retry`, or its notice on the home page (with `state`). */
+  async function finish(res: Res, c: Current, done: ActionResult, retry: string, notice: string, state = c.session.state): Promise<void> {
+    if (!done.ok) {
+      await save(c, { ...c.session.state, error: done.message });
+      return redirect(res, retry);
+    }
+    await save(c, { ...state, notice });
+    redirect(res, '/portal/home');
   }
 
   function redirect(res: Res, to: string): void {
@@ -262,9 +272,7 @@ export function portalMount(o: PortalOptions): RouteMount {
     post('/portal/unlock', async (req, res, c) => {
       const { user } = c.session.state;
       if (!user || c.session.state.access !== 'full') return redirect(res, '/portal/');
-      const done = await o.selfService.unlockAccount(user, origin(req));
-      await save(c, { ...c.session.state, ...(done.ok ? { notice: 'Your account is unlocked. You can sign in to your computer again.' } : { error: done.message }) });
-      redirect(res, '/portal/home');
+      await finish(res, c, await o.selfService.unlockAccount(user, origin(req)), '/portal/home', 'Your account is unlocked. You can sign in to your computer again.');
     }),
     get('/portal/password', async (_req, res, c) => {
       if (!signedIn(c) || c.session.state.access !== 'full') return redirect(res, '/portal/');
@@ -274,12 +282,7 @@ export function portalMount(o: PortalOptions): RouteMount {
       const { user } = c.session.state;
       if (!user || c.session.state.access !== 'full') return redirect(res, '/portal/');
       const done = await o.selfService.resetPassword(user, form.get('password') ?? '', form.get('repeat') ?? '', origin(req));
-      if (!done.ok) {
-        await save(c, { ...c.session.state, error: done.message });
-        return redirect(res, '/portal/password');
-      }
-      await save(c, { ...c.session.state, notice: 'Your new password is set. Use it from now on.' });
-      redirect(res, '/portal/home');
+      await finish(res, c, done, '/portal/password', 'Your new password is set. Use it from now on.');
     }),
     get('/portal/enroll', async (_req, res, c) => {
       if (!signedIn(c)) return redirect(res, '/portal/');
@@ -290,13 +293,7 @@ export function portalMount(o: PortalOptions): RouteMount {
       const { user } = c.session.state;
       if (!user) return redirect(res, '/portal/');
       const answers = Array.from({ length: o.selfService.settings.minQuestions }, (_, i) => ({ question: form.get(`question${i}`) ?? '', answer: form.get(`answer${i}`) ?? '' }));
-      const done = await o.selfService.enroll(user, answers, origin(req));
-      if (!done.ok) {
-        await save(c, { ...c.session.state, error: done.message });
-        return redirect(res, '/portal/enroll');
-      }
-      await save(c, { ...c.session.state, notice: 'Your security questions are saved.' });
-      redirect(res, '/portal/home');
+      await finish(res, c, await o.selfService.enroll(user, answers, origin(req)), '/portal/enroll', 'Your security questions are saved.');
     }),
     get('/portal/mobile', async (_req, res, c) => {
       if (!signedIn(c)) return redirect(res, '/portal/');
@@ -308,7 +305,7 @@ export function portalMount(o: PortalOptions): RouteMount {
       if (!user) return redirect(res, '/portal/');
       const state = withoutPending(c.session.state);
       const sent = await o.selfService.startMobileRegistration(user, (form.get('mobile') ?? '').slice(0, 40), origin(req));
-      await save(c, sent.ok && sent.number ? { ...state, pendingMobile: sent.number } : { ...state, error: sent.ok ? 'Please try again.' : sent.message });
+      await save(c, sent.ok ? { ...state, pendingMobile: sent.number } : { ...state, error: sent.message });
       redirect(res, '/portal/mobile');
     }),
     post('/portal/mobile/confirm', async (req, res, c, form) => {
@@ -316,12 +313,7 @@ export function portalMount(o: PortalOptions): RouteMount {
       if (!user) return redirect(res, '/portal/');
       if (!pendingMobile) return redirect(res, '/portal/mobile');
       const done = await o.selfService.confirmMobile(user, pendingMobile, form.get('code') ?? '', origin(req));
-      if (!done.ok) {
-        await save(c, { ...c.session.state, error: done.message });
-        return redirect(res, '/portal/mobile');
-      }
-      await save(c, { ...withoutPending(c.session.state), notice: 'Your mobile is registered. You can sign in with a code sent to it.' });
-      redirect(res, '/portal/home');
+      await finish(res, c, done, '/portal/mobile', 'Your mobile is registered. You can sign in with a code sent to it.', withoutPending(c.session.state));
     }),
     post('/portal/sign-out', async (_req, res, c) => {
       await o.store.portalSessions.delete(c.session.idHash);

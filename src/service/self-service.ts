@@ -66,7 +66,8 @@ export type ChallengeResult =
 
 export type Method = 'pin' | 'questions' | 'sms' | 'password';
 
-export type ActionResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
+export type Refusal = { readonly ok: false; readonly message: string };
+export type ActionResult = { readonly ok: true } | Refusal;
 
 /** Answers compare after lower-casing, Unicode normalisation and collapsing spaces. */
 export function normaliseAnswer(answer: string): string {
@@ -185,7 +186,7 @@ export class SelfService {
   }
 
   /** Registering a mobile, step 1: a code to that number (the user is signed in). */
-  async startMobileRegistration(user: string, typed: string, from: Origin): Promise<ActionResult & { number?: string }> {
+  async startMobileRegistration(user: string, typed: string, from: Origin): Promise<{ readonly ok: true; readonly number: string } | Refusal> {
     const sms = this.deps.sms;
     if (!sms) return { ok: false, message: 'Text messages are not set up here, so a mobile cannot be registered.' };
     const number = e164(typed);
@@ -439,7 +440,7 @@ export class SelfService {
   }
 
   /** Re-checked before every directory write (the session may be older than a group change). */
-  private async target(user: string): Promise<{ entry: DirectoryEntry } | { refused: ActionResult }> {
+  private async target(user: string): Promise<{ entry: DirectoryEntry } | { refused: Refusal }> {
     const entry = await this.find(user);
     if (entry && !(await this.protectedBecause(entry))) return { entry };
     return { refused: { ok: false, message: 'This account cannot be changed on the self-service portal. Please call the helpdesk.' } };
