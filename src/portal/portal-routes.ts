@@ -37,8 +37,6 @@ export interface PortalOptions {
   readonly sessionMaxMs: number;
   readonly ratePerMinute: number;
   readonly loginRatePerMinute: number;
-  /** A challenge (or an SMS sign-in) is answered no sooner than this after it arrived; default 40 ms. */
-  readonly evenAnswerMs?: number;
   /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client (PORTAL_TRUSTED_PROXIES); empty: the TCP peer is the client. */
   readonly trustedProxies?: readonly string[];
 }
@@ -51,7 +49,7 @@ const TOUCH_EVERY_MS = 60_000;
  * Known and unknown logins do the same directory work, but a known one also writes events and its portal
  * account (a few store commits): answering every challenge at the same moment after it arrived hides that.
  */
-export const EVEN_ANSWER_MS = 40;
+const EVEN_ANSWER_MS = 40;
 const METHOD_LABELS: Record<Method, string> = {
   pin: 'With a PIN from the helpdesk',
   questions: 'With my security questions',
@@ -175,9 +173,9 @@ export function portalMount(o: PortalOptions): RouteMount {
       }
     });
 
-  /** Waits until `evenAnswerMs` after the request arrived (real time: what an observer measures). */
+  /** Waits until EVEN_ANSWER_MS after the request arrived (real time: what an observer measures). */
   const evenOut = async (arrived: number) => {
-    const wait = arrived + (o.evenAnswerMs ?? EVEN_ANSWER_MS) - performance.now();
+    const wait = arrived + EVEN_ANSWER_MS - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   };
 

@@ -2,13 +2,12 @@
 // verifies them through `verifyHelpdeskPin` (the built-in portal checks `pins` the same way on the entry it
 // has already found, self-service.ts): once valid, then used; expired after PIN_TTL_MINUTES; five wrong
 // tries lock it; an unknown or ambiguous login gets the same answer (and the same work) as a wrong PIN.
-import type { DirectoryEntry } from '../domain/directory-user';
-import { isHelpdeskError } from '../domain/errors';
 import type { CodeVerdict } from '../domain/one-time-code';
 import { portalUserKey } from '../domain/portal';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
 import type { Store } from '../ports/store.port';
+import { userNamedBy } from './login-lookup';
 import type { OneTimeCodes } from './one-time-codes';
 
 export interface PinVerifierDeps {
@@ -28,8 +27,7 @@ export interface PinAttemptContext {
  * portal event (what `audit <user>` and the vishing indicators read); never the PIN itself.
  */
 export async function verifyHelpdeskPin(deps: PinVerifierDeps, login: string, pin: string, from: PinAttemptContext = {}): Promise<CodeVerdict> {
-  const wellFormed = login.trim().length > 0 && login.length <= 256;
-  const entry = wellFormed ? await findOne(deps.directory, login.trim()) : undefined;
+  const entry = await userNamedBy(deps.directory, login);
   const user = entry ? portalUserKey(entry.sAMAccountName) : undefined;
   const verdict = await deps.pins.check(user, pin.slice(0, 64));
   if (user) {
@@ -41,14 +39,4 @@ export async function verifyHelpdeskPin(deps: PinVerifierDeps, login: string, pi
     }]);
   }
   return verdict;
-}
-
-/** The one user `login` names, or undefined when it names none or several (answered alike). */
-async function findOne(directory: Directory, login: string): Promise<DirectoryEntry | undefined> {
-  try {
-    return (await directory.findByLogin(login)) ?? undefined;
-  } catch (e) {
-    if (isHelpdeskError(e) && (e.code === 'DIR.AMBIGUOUS' || e.code === 'DIR.USER_NOT_FOUND')) return undefined;
-    throw e;
-  }
 }

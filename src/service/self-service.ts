@@ -22,6 +22,7 @@ import type { Logger } from '../ports/logger.port';
 import type { SmsSender } from '../ports/sms.port';
 import type { Store } from '../ports/store.port';
 import { RateLimiter } from '../domain/rate-limiter';
+import { userNamedBy } from './login-lookup';
 import type { OneTimeCodes } from './one-time-codes';
 import { hhmm, maskedNumber } from './sms-delivery';
 
@@ -323,16 +324,9 @@ export class SelfService {
     return { ok: true };
   }
 
-  private async find(login: string): Promise<DirectoryEntry | null> {
-    const trimmed = login.trim();
-    if (trimmed.length === 0 || trimmed.length > 256) return null;
-    try {
-      return await this.deps.directory.findByLogin(trimmed);
-    } catch (e) {
-      // A login that names two accounts (one's login is another's mail) is answered as an unknown one.
-      if (isHelpdeskError(e) && (e.code === 'DIR.USER_NOT_FOUND' || e.code === 'DIR.AMBIGUOUS')) return null;
-      throw e;
-    }
+  /** Unknown and ambiguous logins alike: null. */
+  private find(login: string): Promise<DirectoryEntry | null> {
+    return userNamedBy(this.deps.directory, login);
   }
 
   private async isLocked(entry: DirectoryEntry | null, login: string): Promise<boolean> {
