@@ -134,4 +134,30 @@ describe('Local console in Chromium (npm start, no credentials)', function () {
     await shot('console-password.png');
     assert.doesNotMatch(app.output, /\[page error\]/);
   });
+
+  it('while the conversation is still opening the box is read-only; once open, the first command is answered', async () => {
+    const slow = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    await slow.route('**/v3/directline/conversations', async (route) => {
+      await opened;
+      await route.continue();
+    });
+    try {
+      await slow.goto(`${app.base}/`);
+      const box = slow.getByRole('textbox', { name: 'Command' });
+      await slow.getByText('Connecting…').waitFor();
+      assert.equal(await box.isEditable(), false, 'nothing can be typed into a conversation that does not exist yet');
+      assert.equal(await slow.getByRole('button', { name: 'Send' }).isDisabled(), true);
+      assert.equal(await slow.getByText('You are Agent (demo.agent)').count(), 0, 'no "type help" before the bot can hear it');
+      open();
+      await slow.getByText('You are Agent (demo.agent)').waitFor();
+      await box.fill('help');
+      await box.press('Enter');
+      await assert.doesNotReject(slow.locator('.ac-adaptiveCard').filter({ hasText: 'Type one of these commands' }).waitFor());
+    } finally {
+      open();
+      await slow.close();
+    }
+  });
 });

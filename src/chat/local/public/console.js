@@ -140,15 +140,29 @@
     state.user = user;
     state.token = '';
     state.watermark = '';
+    state.conversationId = '';
     transcript.textContent = '';
     rows = {};
-    transcript.appendChild(el('p', 'status', 'You are ' + user.label + '. Type "help" to begin.'));
+    setConnected(false);
+    setStatus('Connecting…');
     return api('POST', '/v3/directline/conversations').then(function (session) {
       if (gen !== state.generation) return;
       state.conversationId = session.conversationId;
       state.token = session.token;
+      // Only now is there a conversation to send to: a command typed earlier would have gone nowhere.
+      transcript.appendChild(el('p', 'status', 'You are ' + user.label + '. Type "help" to begin.'));
+      setStatus('');
+      setConnected(true);
       poll(gen);
-    }).catch(function (err) { setStatus('Could not start a conversation: ' + err.message); });
+    }).catch(function (err) { setStatus('Could not start a conversation: ' + err.message + '. Reload the page to try again.'); });
+  }
+
+  // While no conversation is open the box is read-only and Send is off, so nothing typed is lost.
+  function setConnected(connected) {
+    var input = document.getElementById('input');
+    input.readOnly = !connected;
+    document.querySelector('#sendbox button').disabled = !connected;
+    if (connected) input.focus();
   }
 
   function refreshOutbox() {
