@@ -6,6 +6,7 @@ import { HelpdeskError } from '../../domain/errors';
 import type { Role, Surface } from '../../domain/roles';
 import type { AuditChainHead, AuditQuery, AuditVerification, HelpdeskAuditTrail } from '../../ports/audit-trail.port';
 import { headMac, headMacMatches } from './audit-head';
+import { groupCommit } from './group-commit';
 import { guard } from './store-unavailable';
 
 interface AuditRow {
@@ -70,9 +71,10 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): Helpd
   const updateHead = db.prepare<[HeadRow]>('UPDATE audit_head SET seq = @seq, hash = @hash, mac = @mac WHERE id = 1');
   const listStatements = new Map<string, Database.Statement<unknown[], AuditRow>>();
 
-  // Read head, insert entry, move head: one IMMEDIATE transaction (write lock taken before the read),
-  // so two appenders — even in two processes — can never both chain onto the same head.
-  const appendTx = db.transaction((e: AuditEntryInput): AuditEntry => {
+  // Read head, insert entry, move head, in an IMMEDIATE transaction (write lock taken before the read),
+  // so two appenders — even in two processes — can never both chain onto the same head. Entries appended
+  // in the same turn of the event loop chain one after the other in one such transaction (one fsync).
+  const appendOne = (e: AuditEntryInput): AuditEntry => {
     const head = readHead.get();
     if (head && !headMacMatches(auditKey, head, head.mac)) {
       throw new HelpdeskError('STORE.UNAVAILABLE',
@@ -85,7 +87,8 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): Helpd
     insertEntry.run(row);
     (head ? updateHead : insertHead).run({ seq, hash, mac: headMac(auditKey, { seq, hash }) });
     return rowToEntry(row);
-  });
+  };
+  const appendCommitted = groupCommit(db, 'audit append', appendOne, { immediate: true });
 
   function listStatement(byActor: boolean, byTarget: boolean): Database.Statement<unknown[], AuditRow> {
     const key = `${byActor}/${byTarget}`;
@@ -135,7 +138,7 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): Helpd
 
   return {
     async append(entry: AuditEntryInput): Promise<AuditEntry> {
-      return guard('audit append', () => appendTx.immediate(entry));
+      return appendCommitted(entry);
     },
     async list(query: AuditQuery): Promise<AuditEntry[]> {
       return guard('audit list', () => {

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { Enrollment, EventCategory, PortalAccount, PortalEvent, PortalEventInput, SyncStatus } from '../../domain/portal';
 import type { EnrollmentRepository, PortalAccountRepository, PortalEventQuery, PortalEventRepository, PortalMobileRepository } from '../../ports/portal.port';
+import { groupCommit } from './group-commit';
 import { guard } from './store-unavailable';
 
 interface EventRow {
@@ -74,7 +75,7 @@ export function sqlitePortalEvents(db: Database.Database): PortalEventRepository
     (event_id, user, type, outcome, at, ip, user_agent, detail, category, system, operation, status, error, unknown_user)
     VALUES (@eventId, @user, @type, @outcome, @at, @ip, @userAgent, @detail, @category, @system, @operation, @status, @error, @unknownUser)
     ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING`);
-  const appendAll = db.transaction((events: readonly PortalEventInput[]) => {
+  const insertAll = (events: readonly PortalEventInput[]): number => {
     let stored = 0;
     for (const e of events) {
       stored += insert.run({
@@ -95,7 +96,9 @@ export function sqlitePortalEvents(db: Database.Database): PortalEventRepository
       }).changes;
     }
     return stored;
-  });
+  };
+  // Concurrent sign-ins' events share a commit (one fsync); each append still resolves only once on disk.
+  const appendCommitted = groupCommit(db, 'portal events append', insertAll);
   const cursorOf = db.prepare<[number, string], { at: number }>('SELECT at FROM portal_events WHERE id = ? AND user = ?');
   const lists = new Map<string, Database.Statement>();
   const seen = {
@@ -127,7 +130,7 @@ export function sqlitePortalEvents(db: Database.Database): PortalEventRepository
 
   return {
     async append(events) {
-      return guard('portal events append', () => appendAll(events));
+      return appendCommitted(events);
     },
     async list(q) {
       return guard('portal events list', () => {

@@ -1,0 +1,98 @@
+// Group commit on a real SQLite file in WAL mode: writes of one event-loop turn share one commit, each
+// caller is answered only once its write is committed, and a write that fails fails only its caller.
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { groupCommit } from '../../../../src/adapters/sqlite/group-commit';
+import { isHelpdeskError } from '../../../../src/domain/errors';
+
+describe('SQLite group commit', () => {
+  let dir: string;
+  let db: Database.Database;
+  let reader: Database.Database;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'group-commit-'));
+    db = new Database(join(dir, 'store.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('wal_autocheckpoint = 0'); // the WAL keeps every frame: its size counts the commits
+    db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL CHECK (length(text) < 20))');
+    reader = new Database(join(dir, 'store.db'), { readonly: true });
+  });
+
+  afterEach(async () => {
+    reader.close();
+    if (db.open) db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const insert = () => {
+    const statement = db.prepare<[string]>('INSERT INTO notes (text) VALUES (?)');
+    return (text: string) => Number(statement.run(text).lastInsertRowid);
+  };
+  /** Frames in the WAL file so far (never checkpointed here): every commit writes at least one. */
+  const walFrames = () => {
+    const wal = join(dir, 'store.db-wal');
+    return existsSync(wal) ? Math.floor(statSync(wal).size / (24 + Number(db.pragma('page_size', { simple: true })))) : 0;
+  };
+
+  it('twenty writes of the same turn are one commit, in the order they were made, each answered once committed', async () => {
+    const write = groupCommit(db, 'notes', insert());
+    const before = walFrames();
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => write(`note ${i}`)));
+    const batched = walFrames() - before;
+    assert.deepEqual(ids, Array.from({ length: 20 }, (_, i) => i + 1));
+    const seen = reader.prepare('SELECT id, text FROM notes ORDER BY id').all() as { id: number; text: string }[];
+    assert.deepEqual(seen.map((r) => r.text), Array.from({ length: 20 }, (_, i) => `note ${i}`), 'another connection sees all of them');
+
+    // The same twenty one after the other: a commit each.
+    const serialStart = walFrames();
+    for (let i = 0; i < 20; i++) await write(`later ${i}`);
+    const serial = walFrames() - serialStart;
+    assert.ok(serial >= 20, `one commit each writes at least 20 frames (wrote ${serial})`);
+    assert.ok(batched <= 3, `the batch wrote ${batched} WAL frames; twenty commits would write ${serial}`);
+  });
+
+  it('a write refused on its own fails only its caller; the others are committed', async () => {
+    const write = groupCommit(db, 'notes', insert());
+    const results = await Promise.allSettled([write('first'), write('this text is far too long for the check'), write('third')]);
+    assert.equal(results[0]?.status, 'fulfilled');
+    assert.equal(results[2]?.status, 'fulfilled');
+    assert.equal(results[1]?.status, 'rejected');
+    const err = (results[1] as PromiseRejectedResult).reason;
+    assert.ok(isHelpdeskError(err) && err.code === 'STORE.UNAVAILABLE', 'a database failure is STORE.UNAVAILABLE, so callers fail closed');
+    assert.deepEqual((reader.prepare('SELECT text FROM notes ORDER BY id').all() as { text: string }[]).map((r) => r.text), ['first', 'third']);
+  });
+
+  it('a database that cannot be written fails every caller of the batch; nothing is answered as stored', async () => {
+    const write = groupCommit(db, 'notes', insert());
+    const pending = [write('a'), write('b')];
+    db.close();
+    const results = await Promise.allSettled(pending);
+    for (const r of results) {
+      assert.equal(r.status, 'rejected');
+      assert.ok(isHelpdeskError(r.reason) && r.reason.code === 'STORE.UNAVAILABLE');
+    }
+    assert.equal((reader.prepare('SELECT count(*) AS n FROM notes').get() as { n: number }).n, 0);
+  });
+
+  it('an immediate group takes the write lock first: another connection holding it makes the batch fail, not half-write', async () => {
+    const other = new Database(join(dir, 'store.db'));
+    other.pragma('busy_timeout = 0');
+    db.pragma('busy_timeout = 0');
+    const write = groupCommit(db, 'notes', insert(), { immediate: true });
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const results = await Promise.allSettled([write('x'), write('y')]);
+      assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    assert.deepEqual(await Promise.all([write('x'), write('y')]), [1, 2], 'once the lock is free, the same writes go through');
+  });
+});
