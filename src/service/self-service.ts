@@ -156,7 +156,7 @@ export class SelfService {
 
   async challengePin(login: string, pin: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
-    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, 'pin', from);
+    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, login, 'pin', from);
     // The same check as verifyHelpdeskPin (helpdesk-pins.ts), on the entry already found; the challenge event
     // below is its one record (the vishing indicators count it once).
     const verdict = await this.deps.pins.check(entry ? portalUserKey(entry.sAMAccountName) : undefined, pin.slice(0, 64));
@@ -170,7 +170,9 @@ export class SelfService {
   async sendSignInCode(login: string, from: Origin): Promise<void> {
     const sms = this.deps.sms;
     const entry = await this.find(login);
-    if (!sms || !entry || (await this.isLocked(entry, login))) return;
+    if (!sms) return;
+    if (!entry) return this.recordUnknown(login, 'code-sent', from, 'sms: unknown login, nothing sent');
+    if (await this.isLocked(entry, login)) return;
     const user = portalUserKey(entry.sAMAccountName);
     const mobile = await this.registeredMobile(user);
     if (!mobile) return this.record(user, 'code-sent', false, from, 'sms: no registered mobile, nothing sent');
@@ -181,7 +183,7 @@ export class SelfService {
 
   async challengeSmsCode(login: string, code: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
-    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, 'sms', from);
+    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, login, 'sms', from);
     const verdict = await this.deps.codes.check(entry ? portalUserKey(entry.sAMAccountName) : undefined, code.trim().slice(0, 64));
     return this.conclude(entry, login, 'sms', verdict.valid, from, verdict.valid ? undefined : verdict.reason);
   }
@@ -236,7 +238,7 @@ export class SelfService {
 
   async challengeQuestions(login: string, answers: readonly { position: number; answer: string }[], from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
-    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, 'questions', from);
+    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, login, 'questions', from);
     const key = entry ? portalUserKey(entry.sAMAccountName) : undefined;
     const enrollment = key ? await this.deps.store.enrollments.get(key) : null;
     let right = enrollment !== null && answers.length >= Math.min(this.deps.settings.questionsAsked, enrollment.questions.length) && answers.length > 0;
@@ -256,7 +258,7 @@ export class SelfService {
   /** First enrollment: the current AD password, by a real bind. Counts toward the lock like a challenge. */
   async challengePassword(login: string, password: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
-    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, 'password', from);
+    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, login, 'password', from);
     const right = entry ? await this.deps.directory.checkPassword(entry.dn, password) : (await this.deps.directory.checkPassword('CN=nobody', password), false);
     if (right && entry) {
       // A password alone proves a first enrollment only: a phished password must not replace the questions.
@@ -385,8 +387,9 @@ export class SelfService {
     }
   }
 
-  private async lockedAnswer(entry: DirectoryEntry | null, method: string, from: Origin): Promise<ChallengeResult> {
-    if (entry) await this.record(portalUserKey(entry.sAMAccountName), 'sign-in', false, from, `refused: the portal account is locked (${method})`);
+  private async lockedAnswer(entry: DirectoryEntry | null, login: string, method: string, from: Origin): Promise<ChallengeResult> {
+    const detail = `refused: the portal account is locked (${method})`;
+    await (entry ? this.record(portalUserKey(entry.sAMAccountName), 'sign-in', false, from, detail) : this.recordUnknown(login, 'sign-in', from, detail));
     return { ok: false, reason: 'locked' };
   }
 
@@ -397,6 +400,7 @@ export class SelfService {
       if (this.decoyFailures.size >= MAX_DECOY_FAILURES) this.decoyFailures.clear();
       const n = (this.decoyFailures.get(key) ?? 0) + 1;
       this.decoyFailures.set(key, n);
+      await this.recordUnknown(login, 'challenge', from, why ? `${method} (${why})` : method);
       return { ok: false, reason: n >= this.deps.settings.lockAfter ? 'locked' : 'wrong' };
     }
     const user = portalUserKey(entry.sAMAccountName);
@@ -451,6 +455,14 @@ export class SelfService {
       });
     }
     await this.deps.store.portalEvents.append(events);
+  }
+
+  /**
+   * A failed attempt on a login the directory does not know (or that names two accounts), under the
+   * login as typed: sprays stay visible, and a store that cannot be written fails it as it fails a known one.
+   */
+  private async recordUnknown(login: string, type: string, from: Origin, detail: string): Promise<void> {
+    await this.deps.store.portalEvents.append([{ ...this.event(portalUserKey(login), type, false, from, detail), unknownUser: true }]);
   }
 
   private event(user: string, type: string, success: boolean, from: Origin, detail: string, error?: string): PortalEventInput {

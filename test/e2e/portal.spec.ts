@@ -262,6 +262,10 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
       seen.push((await page.locator('main').innerText()).replace(login, 'LOGIN'));
     }
     assert.equal(seen[0], seen[1]);
+    const db = new Database(h.dbPath, { readonly: true });
+    const attempts = db.prepare("SELECT type, outcome, detail, unknown_user AS unknownUser, ip FROM portal_events WHERE user = 'nobody.here'").all();
+    db.close();
+    assert.deepEqual(attempts, [{ type: 'challenge', outcome: 'failure', detail: 'pin (invalid)', unknownUser: 1, ip: '127.0.0.1' }], 'the attempt on a login nobody has is kept, marked unknown, without the PIN');
     await page.goto(portal());
     const res = await page.request.post(`${portal()}sign-in`, { form: { login: USERS.zmuller, method: 'pin' } });
     assert.equal(res.status(), 403);

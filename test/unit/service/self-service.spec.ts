@@ -116,6 +116,27 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     assert.equal(sms.sent.length, 1, 'only the registration code was ever sent');
   });
 
+  it('attempts on an unknown login are portal events too (marked unknown, with the IP, never the PIN); a store that cannot be written fails them as it fails a known one', async () => {
+    const nobody = 'Nobody.At.All';
+    assert.deepEqual(await portal.challengePin(nobody, '31415926', FROM), { ok: false, reason: 'wrong' });
+    await portal.sendSignInCode(nobody, FROM);
+    for (let i = 0; i < 5; i++) await portal.challengeQuestions(nobody, [{ position: 100, answer: 'a guess' }], FROM);
+    const seen = (await f.store.portalEvents.list({ user: 'nobody.at.all', limit: 50 })).reverse();
+    assert.deepEqual(seen.map((e) => [e.type, e.outcome, e.detail, e.unknownUser, e.ip]), [
+      ['challenge', 'failure', 'pin (invalid)', true, FROM.ip],
+      ['code-sent', 'failure', 'sms: unknown login, nothing sent', true, FROM.ip],
+      ...Array.from({ length: 4 }, () => ['challenge', 'failure', 'questions', true, FROM.ip]),
+      ['sign-in', 'failure', 'refused: the portal account is locked (questions)', true, FROM.ip],
+    ], 'five failures lock the made-up account, as they lock a real one');
+    assert.ok(!JSON.stringify(seen).includes('31415926') && !JSON.stringify(seen).includes('a guess'), 'no PIN or answer in any event');
+    assert.equal(await f.store.portalAccounts.get('nobody.at.all'), null, 'no portal account is made for a login nobody has');
+
+    const broken = new HelpdeskError('STORE.UNAVAILABLE', 'disk full');
+    f.store.portalEvents.append = async () => { throw broken; };
+    await assert.rejects(portal.challengePin(USER, '00000000', FROM), broken);
+    await assert.rejects(portal.challengePin('someone.else', '00000000', FROM), broken, 'the same failure for a login nobody has');
+  });
+
   it('a registration code proves only the number it was sent to', async () => {
     await portal.startMobileRegistration(USER, '+447700900111', FROM);
     await portal.startMobileRegistration(USER, '+447700900222', FROM); // another tab, another number
