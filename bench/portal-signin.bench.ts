@@ -434,7 +434,7 @@ async function pinLoad(base: string, logins: readonly string[], rounds: number, 
 }
 
 /** What the store recorded (read-only, beside the running program). */
-function storeFacts(dbPath: string): { signIns: number; locked: number; sessions: number; pinFailures: number } {
+function storeFacts(dbPath: string): { signIns: number; locked: number; sessions: number; pinFailures: number; unknownPinFailures: number } {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
@@ -442,7 +442,8 @@ function storeFacts(dbPath: string): { signIns: number; locked: number; sessions
       signIns: count("SELECT count(*) AS n FROM portal_events WHERE type = 'sign-in' AND outcome = 'success' AND user LIKE 'portal.q%'"),
       locked: count("SELECT count(*) AS n FROM portal_accounts WHERE locked = 1 AND user LIKE 'portal.%'"),
       sessions: count('SELECT count(*) AS n FROM portal_sessions'),
-      pinFailures: count("SELECT count(*) AS n FROM portal_events WHERE type = 'challenge' AND outcome = 'failure' AND detail LIKE 'pin (%'"),
+      pinFailures: count("SELECT count(*) AS n FROM portal_events WHERE type = 'challenge' AND outcome = 'failure' AND detail LIKE 'pin (%' AND unknown_user = 0"),
+      unknownPinFailures: count("SELECT count(*) AS n FROM portal_events WHERE type = 'challenge' AND outcome = 'failure' AND detail LIKE 'pin (%' AND unknown_user = 1"),
     };
   } finally {
     db.close();
@@ -525,7 +526,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         row(`POST /portal/challenge (wrong PIN, ${pLogins.length} concurrent)`, pin, '  (no current PIN: 1 directory search, 2 store writes)'),
         row('  the same, unknown logins', pinUnknown, `  (answered alike: p50 ${ms(pinUnknown.p50)} vs ${ms(pin.p50)}; every challenge is answered no sooner than 40 ms)`),
         `program RSS: idle ${mb(idleRss)}; under load median ${mb(medianRss)}, peak ${mb(rssSorted.at(-1) ?? 0)} (VmRSS every 100 ms); VmHWM ${mb(hwm)}; after ${mb(afterRss)}`,
-        `store: ${facts.signIns} sign-in events for ${passedTotal} passed challenges; ${facts.locked} locked portal accounts; ${facts.pinFailures} failed PIN challenges; ${facts.sessions} sessions left (the PIN rounds, known and unknown logins, leave ${2 * pLogins.length * (pinRounds + 1)}: never signed out)`,
+        `store: ${facts.signIns} sign-in events for ${passedTotal} passed challenges; ${facts.locked} locked portal accounts; ${facts.pinFailures} failed PIN challenges of known logins and ${facts.unknownPinFailures} of unknown ones; ${facts.sessions} sessions left (the PIN rounds, known and unknown logins, leave ${2 * pLogins.length * (pinRounds + 1)}: never signed out)`,
         `errors: ${errorCount}${errorCount ? ` (${[...load.errors, ...pinErrors].map(([k, n]) => `${k}: ${n}`).join('; ')})` : ''}`,
       ],
       budgets: [

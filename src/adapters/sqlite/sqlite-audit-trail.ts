@@ -6,7 +6,7 @@ import { HelpdeskError } from '../../domain/errors';
 import type { Role, Surface } from '../../domain/roles';
 import type { AuditChainHead, AuditQuery, AuditVerification, HelpdeskAuditTrail } from '../../ports/audit-trail.port';
 import { headMac, headMacMatches } from './audit-head';
-import { groupCommit } from './group-commit';
+import { groupCommit, type GroupCommit } from './group-commit';
 import { guard } from './store-unavailable';
 
 interface AuditRow {
@@ -62,7 +62,7 @@ const VERIFY_BATCH = 500;
 
 const broken = (brokenAt: number, reason: string): AuditVerification => ({ ok: false, brokenAt, reason });
 
-export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): HelpdeskAuditTrail {
+export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer, commit: GroupCommit = groupCommit(db)): HelpdeskAuditTrail {
   const readHead = db.prepare<[], HeadRow>('SELECT seq, hash, mac FROM audit_head WHERE id = 1');
   const insertEntry = db.prepare<[AuditRow]>(`INSERT INTO helpdesk_audit
     (seq, at, correlation_id, surface, actor, role, action, target, outcome, code, detail, prev_hash, hash)
@@ -88,7 +88,6 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): Helpd
     (head ? updateHead : insertHead).run({ seq, hash, mac: headMac(auditKey, { seq, hash }) });
     return rowToEntry(row);
   };
-  const appendCommitted = groupCommit(db, 'audit append', appendOne, { immediate: true });
 
   function listStatement(byActor: boolean, byTarget: boolean): Database.Statement<unknown[], AuditRow> {
     const key = `${byActor}/${byTarget}`;
@@ -138,7 +137,7 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer): Helpd
 
   return {
     async append(entry: AuditEntryInput): Promise<AuditEntry> {
-      return appendCommitted(entry);
+      return commit('audit append', () => appendOne(entry));
     },
     async list(query: AuditQuery): Promise<AuditEntry[]> {
       return guard('audit list', () => {

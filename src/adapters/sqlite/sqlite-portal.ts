@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { Enrollment, EventCategory, PortalAccount, PortalEvent, PortalEventInput, SyncStatus } from '../../domain/portal';
 import type { EnrollmentRepository, PortalAccountRepository, PortalEventQuery, PortalEventRepository, PortalMobileRepository } from '../../ports/portal.port';
-import { groupCommit } from './group-commit';
+import { groupCommit, type GroupCommit } from './group-commit';
 import { guard } from './store-unavailable';
 
 interface EventRow {
@@ -70,7 +70,7 @@ function toAccount(r: AccountRow): PortalAccount {
   };
 }
 
-export function sqlitePortalEvents(db: Database.Database): PortalEventRepository {
+export function sqlitePortalEvents(db: Database.Database, commit: GroupCommit = groupCommit(db)): PortalEventRepository {
   const insert = db.prepare(`INSERT INTO portal_events
     (event_id, user, type, outcome, at, ip, user_agent, detail, category, system, operation, status, error, unknown_user)
     VALUES (@eventId, @user, @type, @outcome, @at, @ip, @userAgent, @detail, @category, @system, @operation, @status, @error, @unknownUser)
@@ -97,8 +97,6 @@ export function sqlitePortalEvents(db: Database.Database): PortalEventRepository
     }
     return stored;
   };
-  // Concurrent sign-ins' events share a commit (one fsync); each append still resolves only once on disk.
-  const appendCommitted = groupCommit(db, 'portal events append', insertAll);
   const cursorOf = db.prepare<[number, string], { at: number }>('SELECT at FROM portal_events WHERE id = ? AND user = ?');
   const lists = new Map<string, Database.Statement>();
   const seen = {
@@ -130,7 +128,8 @@ export function sqlitePortalEvents(db: Database.Database): PortalEventRepository
 
   return {
     async append(events) {
-      return appendCommitted(events);
+      // Concurrent sign-ins' events share a commit (one fsync); each append still resolves only once on disk.
+      return commit('portal events append', () => insertAll(events));
     },
     async list(q) {
       return guard('portal events list', () => {
@@ -160,7 +159,7 @@ export function sqlitePortalEvents(db: Database.Database): PortalEventRepository
   };
 }
 
-export function sqlitePortalAccounts(db: Database.Database): PortalAccountRepository {
+export function sqlitePortalAccounts(db: Database.Database, commit: GroupCommit = groupCommit(db)): PortalAccountRepository {
   const read = db.prepare<[string], AccountRow>('SELECT * FROM portal_accounts WHERE user = ?');
   const upsert = db.prepare(`INSERT INTO portal_accounts (user, enrolled, methods, locked, locked_at, failed_attempts, updated_at)
     VALUES (@user, @enrolled, @methods, @locked, @lockedAt, @failedAttempts, @updatedAt)
@@ -182,7 +181,7 @@ export function sqlitePortalAccounts(db: Database.Database): PortalAccountReposi
       });
     },
     async put(a) {
-      guard('portal account write', () => {
+      await commit('portal account write', () => {
         upsert.run({
           user: a.user,
           enrolled: a.enrolled ? 1 : 0,

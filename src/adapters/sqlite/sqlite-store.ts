@@ -10,6 +10,7 @@ import type { Store } from '../../ports/store.port';
 import { migrate } from './migrate';
 import { sqliteAccountChanges } from './sqlite-account-changes';
 import { MIGRATIONS } from './migrations';
+import { groupCommit } from './group-commit';
 import { sqliteAuditTrail } from './sqlite-audit-trail';
 import { sqliteConfirmations } from './sqlite-confirmations';
 import { sqliteEscalations } from './sqlite-escalations';
@@ -73,19 +74,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // an audit or event write, makes them durable too). Everything else commits with FULL.
   const sessionsDb = path === ':memory:' ? db : guard(`opening ${path} for portal sessions`, () => openSessionsConnection(path, busyTimeoutMs));
 
+  // One group per connection: the audit records, events and account changes of a turn share one commit.
+  const commit = groupCommit(db);
   const canRead = db.prepare('SELECT count(*) FROM schema_migrations');
   const heartbeat = db.prepare<[number]>(
     'INSERT INTO store_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
 
   return {
     kind: 'sqlite',
-    audit: sqliteAuditTrail(db, auditKey),
+    audit: sqliteAuditTrail(db, auditKey, commit),
     confirmations: sqliteConfirmations(db),
     sharedRequests: sqliteSharedRequests(db),
     shownSecrets: sqliteShownSecrets(db),
     accountChanges: sqliteAccountChanges(db),
-    portalEvents: sqlitePortalEvents(db),
-    portalAccounts: sqlitePortalAccounts(db),
+    portalEvents: sqlitePortalEvents(db, commit),
+    portalAccounts: sqlitePortalAccounts(db, commit),
     enrollments: sqliteEnrollments(db),
     portalSessions: sqlitePortalSessions(sessionsDb),
     pins: sqliteOneTimeCodes(db, 'pins'),

@@ -30,9 +30,11 @@ describe('SQLite group commit', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const insert = () => {
+  /** Notes written through one connection's group commit. */
+  const notes = () => {
+    const commit = groupCommit(db);
     const statement = db.prepare<[string]>('INSERT INTO notes (text) VALUES (?)');
-    return (text: string) => Number(statement.run(text).lastInsertRowid);
+    return (text: string) => commit('notes', () => Number(statement.run(text).lastInsertRowid));
   };
   /** Frames in the WAL file so far (never checkpointed here): every commit writes at least one. */
   const walFrames = () => {
@@ -41,7 +43,7 @@ describe('SQLite group commit', () => {
   };
 
   it('twenty writes of the same turn are one commit, in the order they were made, each answered once committed', async () => {
-    const write = groupCommit(db, 'notes', insert());
+    const write = notes();
     const before = walFrames();
     const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => write(`note ${i}`)));
     const batched = walFrames() - before;
@@ -58,7 +60,7 @@ describe('SQLite group commit', () => {
   });
 
   it('a write refused on its own fails only its caller; the others are committed', async () => {
-    const write = groupCommit(db, 'notes', insert());
+    const write = notes();
     const results = await Promise.allSettled([write('first'), write('this text is far too long for the check'), write('third')]);
     assert.equal(results[0]?.status, 'fulfilled');
     assert.equal(results[2]?.status, 'fulfilled');
@@ -69,7 +71,7 @@ describe('SQLite group commit', () => {
   });
 
   it('a database that cannot be written fails every caller of the batch; nothing is answered as stored', async () => {
-    const write = groupCommit(db, 'notes', insert());
+    const write = notes();
     const pending = [write('a'), write('b')];
     db.close();
     const results = await Promise.allSettled(pending);
@@ -80,11 +82,11 @@ describe('SQLite group commit', () => {
     assert.equal((reader.prepare('SELECT count(*) AS n FROM notes').get() as { n: number }).n, 0);
   });
 
-  it('an immediate group takes the write lock first: another connection holding it makes the batch fail, not half-write', async () => {
+  it('a group takes the write lock first: another connection holding it makes the batch fail, not half-write', async () => {
     const other = new Database(join(dir, 'store.db'));
     other.pragma('busy_timeout = 0');
     db.pragma('busy_timeout = 0');
-    const write = groupCommit(db, 'notes', insert(), { immediate: true });
+    const write = notes();
     other.exec('BEGIN IMMEDIATE');
     try {
       const results = await Promise.allSettled([write('x'), write('y')]);
