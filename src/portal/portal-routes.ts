@@ -295,7 +295,7 @@ export function portalMount(o: PortalOptions): RouteMount {
     }),
     get('/portal/mobile', async (_req, res, c) => {
       if (!signedIn(c)) return redirect(res, '/portal/');
-      const pending = c.session.state.pendingMobile;
+      const pending = o.selfService.pendingMobile(c.session.state.user ?? '', c.session.state.pendingMobile);
       await page(res, c, 'Your mobile', 'mobile', { sms: o.selfService.methods.includes('sms'), ...(pending ? { pending } : {}) });
     }),
     post('/portal/mobile', async (req, res, c, form) => {
@@ -303,12 +303,13 @@ export function portalMount(o: PortalOptions): RouteMount {
       if (!user) return redirect(res, '/portal/');
       const state = withoutPending(c.session.state);
       const sent = await o.selfService.startMobileRegistration(user, (form.get('mobile') ?? '').slice(0, 40), origin(req));
-      await save(c, sent.ok ? { ...state, pendingMobile: sent.number } : { ...state, error: sent.message });
+      await save(c, sent.ok ? { ...state, pendingMobile: o.selfService.sealPendingMobile(user, sent.number) } : { ...state, error: sent.message });
       redirect(res, '/portal/mobile');
     }),
     post('/portal/mobile/confirm', async (req, res, c, form) => {
-      const { user, pendingMobile } = c.session.state;
+      const { user } = c.session.state;
       if (!user) return redirect(res, '/portal/');
+      const pendingMobile = o.selfService.pendingMobile(user, c.session.state.pendingMobile);
       if (!pendingMobile) return redirect(res, '/portal/mobile');
       const done = await o.selfService.confirmMobile(user, pendingMobile, form.get('code') ?? '', origin(req));
       await finish(res, c, done, '/portal/mobile', 'Your mobile is registered. You can sign in with a code sent to it.', withoutPending(c.session.state));

@@ -12,7 +12,7 @@ export interface PortalSessionState {
   readonly user?: string;
   readonly dn?: string;
   readonly access?: 'full' | 'enroll';
-  /** A mobile being registered (E.164): the number its code was sent to, until the code proves it. */
+  /** A mobile being registered: the number its code was sent to, sealed (SelfService.sealPendingMobile), until the code proves it. */
   readonly pendingMobile?: string;
   /** A one-time notice or error for the next page. */
   readonly notice?: string;

@@ -1,6 +1,7 @@
 // The one directory user a login (sAMAccountName, UPN or mail) names, for the places that must answer an
-// unknown login and an ambiguous one (one account's login is another's mail) alike: the portal's pages
-// and POST /api/portal/pins/verify. A blank or over-long login asks the directory nothing.
+// unknown login and an ambiguous one (one account's login is another's mail) alike: the portal's pages,
+// POST /api/portal/pins/verify and the portal API's event intake. A blank or over-long login asks the
+// directory nothing.
 import type { DirectoryEntry } from '../domain/directory-user';
 import { isHelpdeskError } from '../domain/errors';
 import type { Directory } from '../ports/directory.port';

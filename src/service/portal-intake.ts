@@ -6,6 +6,7 @@ import type { AnswerCipher } from '../ports/answer-cipher.port';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
 import type { Store } from '../ports/store.port';
+import { userNamedBy } from './login-lookup';
 
 export interface IncomingEvent {
   readonly id?: string;
@@ -62,7 +63,8 @@ export class PortalIntake {
 
   /** The key a login is filed under, and whether the directory knows it. */
   async resolve(login: string): Promise<{ user: string; known: boolean }> {
-    const entry = await this.deps.directory.findByLogin(login.trim());
+    // An ambiguous login (one account's login is another's mail) is filed as unknown, not a failed batch.
+    const entry = await userNamedBy(this.deps.directory, login);
     return entry ? { user: portalUserKey(entry.sAMAccountName), known: true } : { user: portalUserKey(login), known: false };
   }
 

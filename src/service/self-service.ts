@@ -83,6 +83,7 @@ const TEXT_WINDOW_MS = 15 * 60_000;
 const RULES_FOR_MS = 10 * 60_000;
 /** The key a registration code is kept under (beside the user's sign-in code), and the registered number sealed for. */
 const mobileKey = (user: string): string => `${user}#mobile`;
+const pendingMobileKey = (user: string): string => `${user}#pending-mobile`;
 
 /** A mobile number as typed → E.164 (+ and 8–15 digits, spaces, dots, dashes and brackets dropped), or undefined. */
 export function e164(typed: string): string | undefined {
@@ -213,6 +214,26 @@ export class SelfService {
     }
     await this.record(user, 'code-sent', true, from, `mobile registration: code sent to ${maskedNumber(number)}`);
     return { ok: true, number };
+  }
+
+  /**
+   * The number waiting for its registration code, sealed for the session's state: sessions are plain rows
+   * in the store, and a phone number is personal data (bound to this user: another user's token does not open).
+   */
+  sealPendingMobile(user: string, number: string): string {
+    const sealed = this.deps.cipher.seal(pendingMobileKey(user), number);
+    return [sealed.iv, sealed.tag, sealed.ciphertext].map((b) => b.toString('base64url')).join('.');
+  }
+
+  /** The number sealed by sealPendingMobile, or undefined when the token is not one of this user's. */
+  pendingMobile(user: string, token: string | undefined): string | undefined {
+    const [iv, tag, ciphertext, ...rest] = (token ?? '').split('.').map((part) => Buffer.from(part, 'base64url'));
+    if (!iv || !tag || !ciphertext || rest.length > 0) return undefined;
+    try {
+      return this.deps.cipher.open(pendingMobileKey(user), { iv, tag, ciphertext });
+    } catch {
+      return undefined;
+    }
   }
 
   /** Registering a mobile, step 2: the code sent to `number` proves the user holds it. */

@@ -210,6 +210,11 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     await shot('mobile');
     await page.getByRole('button', { name: 'Send me a code' }).click();
     await page.getByText('We sent a 6-digit code to').waitFor();
+    await page.getByText('+447700900123').waitFor();
+    const sessions = new Database(h.dbPath, { readonly: true });
+    const stateRows = JSON.stringify(sessions.prepare('SELECT state FROM portal_sessions').all());
+    sessions.close();
+    assert.ok(stateRows.includes('pendingMobile') && !stateRows.includes('900123'), 'the number waiting for its code is sealed in the session row');
     const sent = twilio.messages.at(-1);
     assert.equal(sent?.to, '+447700900123');
     const registration = /\b(\d{6})\b/.exec(sent?.body ?? '')?.[1] as string;
@@ -263,7 +268,7 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     }
     assert.equal(seen[0], seen[1]);
     const db = new Database(h.dbPath, { readonly: true });
-    const attempts = db.prepare("SELECT type, outcome, detail, unknown_user AS unknownUser, ip FROM portal_events WHERE user = 'nobody.here'").all();
+    const attempts = db.prepare("SELECT type, outcome, detail, unknown_user AS unknownUser, ip FROM portal_events WHERE user = 'nobody.here' AND type = 'challenge'").all();
     db.close();
     assert.deepEqual(attempts, [{ type: 'challenge', outcome: 'failure', detail: 'pin (invalid)', unknownUser: 1, ip: '127.0.0.1' }], 'the attempt on a login nobody has is kept, marked unknown, without the PIN');
     await page.goto(portal());

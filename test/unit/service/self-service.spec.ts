@@ -137,6 +137,16 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     await assert.rejects(portal.challengePin('someone.else', '00000000', FROM), broken, 'the same failure for a login nobody has');
   });
 
+  it('the number waiting for its code is kept sealed in the session, and opens only for its own user', () => {
+    const token = portal.sealPendingMobile(USER, '+447700900123');
+    assert.ok(!token.includes('7700900123') && !Buffer.from(token.replaceAll('.', ''), 'base64url').toString('latin1').includes('7700900123'));
+    assert.equal(portal.pendingMobile(USER, token), '+447700900123');
+    assert.equal(portal.pendingMobile('jane.smith', token), undefined, 'another user’s session cannot carry it over');
+    assert.equal(portal.pendingMobile(USER, token.slice(0, -2) + (token.endsWith('AA') ? 'AB' : 'AA')), undefined, 'changed: it does not open');
+    assert.equal(portal.pendingMobile(USER, '+447700900123'), undefined, 'a plain number from an older session is not taken');
+    assert.equal(portal.pendingMobile(USER, undefined), undefined);
+  });
+
   it('a registration code proves only the number it was sent to', async () => {
     await portal.startMobileRegistration(USER, '+447700900111', FROM);
     await portal.startMobileRegistration(USER, '+447700900222', FROM); // another tab, another number
