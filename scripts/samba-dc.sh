@@ -282,6 +282,9 @@ minPwdAge: 0
     # Real AD shields members of Domain Admins from delegated rights (AdminSDHolder replaces their
     # security descriptor); Samba does not, so deny the same rights on it.admin explicitly.
     SDUtils(db).dacl_add_ace(user_dn["it.admin"], "".join(a.replace("(OA;CIIO;", "(OD;;") for a in aces))
+    # Read on the fine-grained password policies (AD lets only Domain Admins read them), inherited by each
+    # PSO: the portal shows the rules of the policy that applies to a user (README, "Active Directory").
+    SDUtils(db).dacl_add_ace("CN=Password Settings Container,CN=System," + base, "(A;CI;RPLCLORC;;;%s)" % sid)
     db.transaction_commit()
 except Exception:
     db.transaction_cancel()

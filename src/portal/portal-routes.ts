@@ -274,7 +274,7 @@ export function portalMount(o: PortalOptions): RouteMount {
     }),
     get('/portal/password', async (_req, res, c) => {
       if (!signedIn(c) || c.session.state.access !== 'full') return redirect(res, '/portal/');
-      await page(res, c, 'Reset my password', 'password', { policy: await o.selfService.passwordRulesText() });
+      await page(res, c, 'Reset my password', 'password', { policy: await o.selfService.passwordRulesText(c.session.state.user ?? '') });
     }),
     post('/portal/password', async (req, res, c, form) => {
       const { user } = c.session.state;

@@ -43,6 +43,11 @@ export interface Directory {
   checkPassword(dn: string, password: string): Promise<boolean>;
   /** The rules a new password must meet, as the directory states them (shown on the portal), if it says. */
   passwordRules(): Promise<PasswordRules | undefined>;
+  /**
+   * The fine-grained policy that applies to this user instead of the domain's (AD: msDS-ResultantPSO), if
+   * one does and the service account may read it; undefined when the domain's rules apply.
+   */
+  userPasswordRules(dn: string): Promise<PasswordRules | undefined>;
   /** Throws DIR.UNAVAILABLE (or another DIR.* code) when the directory cannot be used. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -112,13 +112,26 @@ export class SelfService {
     return this.deps.sms ? ['pin', 'questions', 'sms', 'password'] : ['pin', 'questions', 'password'];
   }
 
-  /** The directory's password rules in words, for the reset page. */
-  async passwordRulesText(): Promise<string> {
-    return passwordRulesText(await this.currentRules());
+  /** The rules this user's new password must meet, in words, for the reset page. */
+  async passwordRulesText(user: string): Promise<string> {
+    return passwordRulesText(await this.rulesFor((await this.find(user))?.dn));
   }
 
-  /** The directory's password rules, asked at most every 10 minutes; undefined when it does not say. */
-  private async currentRules(): Promise<PasswordRules | undefined> {
+  /** The user's fine-grained policy (an AD PSO) where one applies and can be read, else the domain's rules. */
+  private async rulesFor(dn: string | undefined): Promise<PasswordRules | undefined> {
+    if (dn) {
+      try {
+        const own = await this.deps.directory.userPasswordRules(dn);
+        if (own) return own;
+      } catch (e) {
+        this.deps.logger.warn({ code: isHelpdeskError(e) ? e.code : 'unknown' }, 'a user’s password policy not read from the directory');
+      }
+    }
+    return this.domainRules();
+  }
+
+  /** The domain's password rules, asked at most every 10 minutes; undefined when it does not say. */
+  private async domainRules(): Promise<PasswordRules | undefined> {
     const now = this.deps.clock.now().getTime();
     if (this.rules && now - this.rules.at < RULES_FOR_MS) return this.rules.value;
     let value: PasswordRules | undefined;
@@ -317,7 +330,7 @@ export class SelfService {
       const policy = isHelpdeskError(e) && e.code === 'DIR.PASSWORD_POLICY';
       await this.record(user, 'password-reset', false, from, policy ? 'refused by the password policy' : 'the directory refused the reset', { operation: 'set-password', error: errorText(e) });
       if (!policy) return { ok: false, message: 'The directory could not set your password just now. Please try again later or call the helpdesk.' };
-      return { ok: false, message: `The directory refused this password: ${refusalReason(password, user, await this.currentRules())}` };
+      return { ok: false, message: `The directory refused this password: ${refusalReason(password, user, await this.rulesFor(t.entry.dn))}` };
     }
     await this.record(user, 'password-reset', true, from, 'password reset on the portal', { operation: 'set-password' });
     const registered = await this.registeredMobile(user);

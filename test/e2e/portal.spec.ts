@@ -26,6 +26,24 @@ import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from '../helpers/tw
 
 const OUT = path.join(ROOT, 'test-output');
 
+/** Adds a fine-grained password policy (as an administrator would) that applies to `login`; its DN. */
+async function passwordPolicyFor(login: string, rules: { minLength: number; history: number }): Promise<string> {
+  const { baseDN } = sambaInfo();
+  const dn = `CN=Portal Test PSO,CN=Password Settings Container,CN=System,${baseDN}`;
+  await asAdmin(async (c) => {
+    const user = (await c.search(baseDN, { scope: 'sub', filter: `(sAMAccountName=${login})`, attributes: ['cn'] })).searchEntries[0]?.dn;
+    assert.ok(user, login);
+    await c.del(dn).catch(() => undefined);
+    await c.add(dn, {
+      objectClass: 'msDS-PasswordSettings', 'msDS-PasswordSettingsPrecedence': '10', 'msDS-PasswordReversibleEncryptionEnabled': 'FALSE',
+      'msDS-PasswordHistoryLength': String(rules.history), 'msDS-PasswordComplexityEnabled': 'TRUE', 'msDS-MinimumPasswordLength': String(rules.minLength),
+      'msDS-MinimumPasswordAge': '0', 'msDS-MaximumPasswordAge': '-36288000000000', 'msDS-LockoutThreshold': '0',
+      'msDS-LockoutObservationWindow': '-18000000000', 'msDS-LockoutDuration': '-18000000000', 'msDS-PSOAppliesTo': user,
+    });
+  });
+  return dn;
+}
+
 describe('Self-service portal in Chromium against Samba AD (agent over the Bot Framework protocol, Twilio on loopback)', function () {
   this.timeout(120_000);
   let h: BotHarness;
@@ -166,6 +184,21 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     await page.getByRole('button', { name: 'Set my new password' }).click();
     await page.getByText(`The directory refused this password: it is shorter than ${String(domain?.minPwdLength)} characters.`).waitFor();
     await shot('password-refused');
+
+    // A fine-grained policy (PSO) for this user: its rules are shown, and its refusals explained by them.
+    const pso = await passwordPolicyFor(USERS.resetme, { minLength: 12, history: 3 });
+    try {
+      await page.goto(`${portal()}password`);
+      assert.equal(await page.locator('#policy').innerText(),
+        'Your new password needs at least 12 characters; characters of three kinds out of upper case, lower case, digits and symbols; not your login or your name; not one of your last 3 passwords. The directory checks it when you save it.');
+      await page.getByLabel('New password', { exact: true }).fill('Abcdef-1234');
+      await page.getByLabel('New password again').fill('Abcdef-1234');
+      await page.getByRole('button', { name: 'Set my new password' }).click();
+      await page.getByText('The directory refused this password: it is shorter than 12 characters.').waitFor();
+      assert.equal((await ldapBindAs(USERS.resetme, 'Abcdef-1234')).ok, false, 'the domain would take it; the policy refused it');
+    } finally {
+      await asAdmin((c) => c.del(pso));
+    }
     await page.getByLabel('New password', { exact: true }).fill('onlylowercase123');
     await page.getByLabel('New password again').fill('onlylowercase123');
     await page.getByRole('button', { name: 'Set my new password' }).click();

@@ -137,6 +137,10 @@ export class DemoDirectory implements Directory {
     return { minLength: 8, complexity: false, history: 0 };
   }
 
+  async userPasswordRules(): Promise<undefined> {
+    return undefined;
+  }
+
   async setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void> {
     if (password.length < 8) throw new HelpdeskError('DIR.PASSWORD_POLICY');
     const s = this.stateOf(this.byDn(dn));

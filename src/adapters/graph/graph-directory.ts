@@ -177,6 +177,11 @@ export class GraphDirectory implements Directory, Entra {
     return { minLength: 8, complexity: true, history: 1 };
   }
 
+  /** Entra has one policy for everyone. */
+  async userPasswordRules(): Promise<undefined> {
+    return undefined;
+  }
+
   async setPassword(objectId: string, password: string, options: { mustChange: boolean }): Promise<void> {
     await this.api.patch(`/users/${objectId}`, { passwordProfile: { forceChangePasswordNextSignIn: options.mustChange, password } });
   }

@@ -71,6 +71,10 @@ export class HybridDirectory implements Directory {
     return this.ad.passwordRules();
   }
 
+  userPasswordRules(dn: string): Promise<PasswordRules | undefined> {
+    return isObjectId(dn) ? Promise.resolve(undefined) : this.ad.userPasswordRules(dn);
+  }
+
   setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void> {
     return isObjectId(dn) ? this.entra.setPassword(dn, password, options) : this.ad.setPassword(dn, password, options);
   }

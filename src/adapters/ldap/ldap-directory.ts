@@ -248,6 +248,27 @@ export class LdapDirectory implements Directory {
     }, true);
   }
 
+  async userPasswordRules(dn: string): Promise<PasswordRules | undefined> {
+    if (!isSearchable(dn)) return undefined;
+    return this.pool.run('search', async (c) => {
+      const user = await c.search(dn, { scope: 'base', attributes: ['msDS-ResultantPSO'], timeLimit: this.timeLimitS });
+      const pso = first(user.searchEntries[0], 'msDS-ResultantPSO');
+      if (!pso) return undefined;
+      // Reading a PSO needs a right AD grants only to Domain Admins by default: without it, nothing comes back.
+      const found = await c.search(pso, {
+        scope: 'base', attributes: ['msDS-MinimumPasswordLength', 'msDS-PasswordComplexityEnabled', 'msDS-PasswordHistoryLength'], timeLimit: this.timeLimitS,
+      }).catch(() => undefined);
+      const entry = found?.searchEntries[0];
+      const minLength = Number(first(entry, 'msDS-MinimumPasswordLength'));
+      if (!entry || !Number.isInteger(minLength)) return undefined;
+      return {
+        minLength,
+        complexity: first(entry, 'msDS-PasswordComplexityEnabled')?.toUpperCase() === 'TRUE',
+        history: Number(first(entry, 'msDS-PasswordHistoryLength') ?? 0) || 0,
+      };
+    }, true);
+  }
+
   async ping(): Promise<void> {
     await this.pool.run('search', (c) => c.search('', { scope: 'base', attributes: ['defaultNamingContext'] }), true);
   }
