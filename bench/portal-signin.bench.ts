@@ -400,7 +400,7 @@ async function questionsLoad(base: string, users: readonly Enrolled[], vus: numb
 
 /**
  * Wrong PINs: per VU its own user; `rounds` of four wrong PINs (the lock is at five), reset between rounds.
- * `unknown`: logins the directory does not know (a fresh one each round: their failures lock in memory).
+ * `unknown`: logins the directory does not know (a fresh one each round: their recorded failures lock them too).
  */
 async function pinLoad(base: string, logins: readonly string[], rounds: number, errors: Map<string, number>, unknown = false): Promise<number[]> {
   const latencies: number[] = [];

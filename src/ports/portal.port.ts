@@ -27,6 +27,8 @@ export interface PortalEventRepository {
   seenFrom(user: string, field: 'ip' | 'userAgent', value: string, from: Date, to: Date): Promise<boolean>;
   /** The users with a portal-lock event from this IP address since `since`, sorted. */
   usersLockedFrom(ip: string, since: Date): Promise<string[]>;
+  /** How many failed challenges were recorded for this login while no directory user had it (unknownUser). */
+  unknownLoginFailures(login: string): Promise<number>;
 }
 
 export interface PortalAccountRepository {

@@ -4,8 +4,8 @@
 // mobile proven by a code sent to it). The portal's pages only translate forms to these calls.
 //
 // - Unknown logins do the same work and get the same answers as known ones: a PIN check against no user,
-//   questions drawn from the configured list by an HMAC of the login, failures counted in memory up to
-//   the same lock. An SMS code is sent after the answer (never awaited by the page), so whether a text
+//   questions drawn from the configured list by an HMAC of the login, failures recorded as portal events
+//   (marked unknown) and counted from the store up to the same lock. An SMS code is sent after the answer (never awaited by the page), so whether a text
 //   went out, and to where, shows neither in the page nor in its timing.
 // - Every attempt and result is a portal event with IP and client; every directory write is also a sync
 //   transaction (system `active-directory`). Protected accounts (domain/protection.ts) pass no challenge.
@@ -76,7 +76,6 @@ export function normaliseAnswer(answer: string): string {
 }
 
 const LOCKED_MESSAGE = 'This portal account is locked. Please call the helpdesk.';
-const MAX_DECOY_FAILURES = 10_000;
 /** Texts per login (sign-in codes) and per user (registration codes): 3 per 15 minutes, against SMS bombing. */
 const TEXTS_PER_WINDOW = 3;
 const TEXT_WINDOW_MS = 15 * 60_000;
@@ -92,8 +91,6 @@ export function e164(typed: string): string | undefined {
 }
 
 export class SelfService {
-  /** Failed challenges of logins the directory does not know: the same lock, without a row. */
-  private readonly decoyFailures = new Map<string, number>();
   private readonly texts: RateLimiter;
   private rules?: { readonly value: PasswordRules | undefined; readonly at: number };
   /** Texts still being sent after their page was answered (tests and shutdown wait for them). */
@@ -366,7 +363,8 @@ export class SelfService {
   }
 
   private async isLocked(entry: DirectoryEntry | null, login: string): Promise<boolean> {
-    if (!entry) return (this.decoyFailures.get(portalUserKey(login)) ?? 0) >= this.deps.settings.lockAfter;
+    // A login nobody has locks like a real one, counted from its recorded failures (so in every process).
+    if (!entry) return (await this.deps.store.portalEvents.unknownLoginFailures(portalUserKey(login))) >= this.deps.settings.lockAfter;
     return (await this.deps.store.portalAccounts.get(portalUserKey(entry.sAMAccountName)))?.locked === true;
   }
 
@@ -430,12 +428,9 @@ export class SelfService {
   /** Records the result; a failure counts toward the lock; a pass by a protected account is refused. */
   private async conclude(entry: DirectoryEntry | null, login: string, method: Method, passed: boolean, from: Origin, why?: string): Promise<ChallengeResult> {
     if (!entry) {
-      const key = portalUserKey(login);
-      if (this.decoyFailures.size >= MAX_DECOY_FAILURES) this.decoyFailures.clear();
-      const n = (this.decoyFailures.get(key) ?? 0) + 1;
-      this.decoyFailures.set(key, n);
       await this.recordUnknown(login, 'challenge', from, why ? `${method} (${why})` : method);
-      return { ok: false, reason: n >= this.deps.settings.lockAfter ? 'locked' : 'wrong' };
+      const failed = await this.deps.store.portalEvents.unknownLoginFailures(portalUserKey(login));
+      return { ok: false, reason: failed >= this.deps.settings.lockAfter ? 'locked' : 'wrong' };
     }
     const user = portalUserKey(entry.sAMAccountName);
     if (passed && (await this.protectedBecause(entry))) {

@@ -105,6 +105,8 @@ export function sqlitePortalEvents(db: Database.Database, commit: GroupCommit = 
     userAgent: db.prepare<[string, string, number, number], { one: number }>(
       'SELECT 1 AS one FROM portal_events WHERE user = ? AND user_agent = ? AND at >= ? AND at < ? LIMIT 1'),
   };
+  const unknownFailures = db.prepare<[string], { n: number }>(
+    "SELECT count(*) AS n FROM portal_events WHERE user = ? AND type = 'challenge' AND outcome = 'failure' AND unknown_user = 1");
   const lockedFrom = db.prepare<[string, number], { user: string }>(
     "SELECT DISTINCT user FROM portal_events WHERE ip = ? AND type = 'portal-lock' AND at >= ? ORDER BY user");
 
@@ -155,6 +157,9 @@ export function sqlitePortalEvents(db: Database.Database, commit: GroupCommit = 
     },
     async usersLockedFrom(ip, since) {
       return guard('portal events locks', () => lockedFrom.all(ip, since.getTime()).map((r) => r.user));
+    },
+    async unknownLoginFailures(login) {
+      return guard('portal events unknown-login failures', () => unknownFailures.get(login)?.n ?? 0);
     },
   };
 }

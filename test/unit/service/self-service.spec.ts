@@ -116,7 +116,7 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     assert.equal(sms.sent.length, 1, 'only the registration code was ever sent');
   });
 
-  it('attempts on an unknown login are portal events too (marked unknown, with the IP, never the PIN); a store that cannot be written fails them as it fails a known one', async () => {
+  it('attempts on an unknown login are portal events too (marked unknown, with the IP, never the PIN) and lock it in every process; a store that cannot be written fails them as it fails a known one', async () => {
     const nobody = 'Nobody.At.All';
     assert.deepEqual(await portal.challengePin(nobody, '31415926', FROM), { ok: false, reason: 'wrong' });
     await portal.sendSignInCode(nobody, FROM);
@@ -130,6 +130,8 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     ], 'five failures lock the made-up account, as they lock a real one');
     assert.ok(!JSON.stringify(seen).includes('31415926') && !JSON.stringify(seen).includes('a guess'), 'no PIN or answer in any event');
     assert.equal(await f.store.portalAccounts.get('nobody.at.all'), null, 'no portal account is made for a login nobody has');
+    const otherProcess = portalOn(withPasswords(f.directory)); // e.g. a PORTAL=only instance on the same store
+    assert.deepEqual(await otherProcess.challengePin(nobody, '12345678', FROM), { ok: false, reason: 'locked' }, 'the made-up lock is in the store, not in one process');
 
     const broken = new HelpdeskError('STORE.UNAVAILABLE', 'disk full');
     f.store.portalEvents.append = async () => { throw broken; };
