@@ -1,6 +1,7 @@
 // The portal's sessions on SQLite (migration 7). The id is the SHA-256 of the cookie's token.
 import type Database from 'better-sqlite3';
 import type { PortalSessionRepository, PortalSessionState } from '../../ports/portal-sessions.port';
+import { groupCommit, type GroupCommit } from './group-commit';
 import { guard } from './store-unavailable';
 
 interface Row {
@@ -11,7 +12,8 @@ interface Row {
   seen_at: number;
 }
 
-export function sqlitePortalSessions(db: Database.Database): PortalSessionRepository {
+// Writes go through a group commit: the sign-ins of one event-loop turn cost one commit, not one each.
+export function sqlitePortalSessions(db: Database.Database, commit: GroupCommit = groupCommit(db)): PortalSessionRepository {
   const insert = db.prepare('INSERT INTO portal_sessions (id_hash, csrf, state, created_at, seen_at) VALUES (?, ?, ?, ?, ?)');
   const select = db.prepare<[string], Row>('SELECT * FROM portal_sessions WHERE id_hash = ?');
   const update = db.prepare('UPDATE portal_sessions SET state = ?, seen_at = ? WHERE id_hash = ?');
@@ -19,7 +21,7 @@ export function sqlitePortalSessions(db: Database.Database): PortalSessionReposi
   const purge = db.prepare('DELETE FROM portal_sessions WHERE seen_at < ?');
   return {
     async create(s) {
-      guard('portal session create', () => insert.run(s.idHash, s.csrf, JSON.stringify(s.state), s.createdAt.getTime(), s.seenAt.getTime()));
+      await commit('portal session create', () => insert.run(s.idHash, s.csrf, JSON.stringify(s.state), s.createdAt.getTime(), s.seenAt.getTime()));
     },
     async get(idHash) {
       const r = guard('portal session read', () => select.get(idHash));
@@ -27,10 +29,10 @@ export function sqlitePortalSessions(db: Database.Database): PortalSessionReposi
       return { idHash: r.id_hash, csrf: r.csrf, state: JSON.parse(r.state) as PortalSessionState, createdAt: new Date(r.created_at), seenAt: new Date(r.seen_at) };
     },
     async save(idHash, state, seenAt) {
-      guard('portal session save', () => update.run(JSON.stringify(state), seenAt.getTime(), idHash));
+      await commit('portal session save', () => update.run(JSON.stringify(state), seenAt.getTime(), idHash));
     },
     async delete(idHash) {
-      guard('portal session delete', () => remove.run(idHash));
+      await commit('portal session delete', () => remove.run(idHash));
     },
     async purge(before) {
       return guard('portal session purge', () => purge.run(before.getTime()).changes);

@@ -90,7 +90,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalEvents: sqlitePortalEvents(db, commit),
     portalAccounts: sqlitePortalAccounts(db, commit),
     enrollments: sqliteEnrollments(db),
-    portalSessions: sqlitePortalSessions(sessionsDb),
+    portalSessions: sqlitePortalSessions(sessionsDb, sessionsDb === db ? commit : groupCommit(sessionsDb)),
     pins: sqliteOneTimeCodes(db, 'pins'),
     verificationCodes: sqliteOneTimeCodes(db, 'verification_codes'),
     portalCodes: sqliteOneTimeCodes(db, 'portal_codes'),
