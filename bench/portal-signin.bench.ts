@@ -18,7 +18,7 @@
 // BENCH_PORTAL_VUS (50), BENCH_SECONDS (30: the least measured time; it goes on until BENCH_PORTAL_CHALLENGES,
 // 3000, challenge posts), BENCH_PORTAL_PIN_ROUNDS (2), BENCH_TSX=1 (skip the compile), BENCH_NODE_FLAGS
 // (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": the profile is written when the program exits).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -29,23 +29,14 @@ import { AlreadyExistsError, Attribute, Change, NoSuchObjectError } from 'ldapts
 import { DEFAULT_PORTAL_QUESTIONS } from '../src/config/load-config';
 import { cleanEnv, freePort } from '../test/helpers/app-process';
 import { asAdmin, GROUP_DNS, GROUPS, MAIL_DOMAIN, SEED_PASSWORD, sambaEnv, sambaInfo, seededDn } from '../test/helpers/samba';
+import { compileForBench, procStatus, PRODUCTION_NODE_FLAGS } from './bench-process';
 import type { BenchContext, BenchReport } from './bench-types';
 import { ms, summarise, type Summary } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const API_TOKEN = `bench-portal-${randomBytes(16).toString('hex')}`;
-/** The heap cap of `npm start` and infra/Dockerfile. */
-const PRODUCTION_NODE_FLAGS = ['--max-old-space-size=160'];
 const UA = 'Mozilla/5.0 (portal bench)';
 
-function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m?.[1] ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 /** User + system CPU of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
 function procCpuMs(pid: number): number {
   try {
@@ -88,14 +79,12 @@ interface Program {
 }
 
 async function startProgram(env: NodeJS.ProcessEnv, compiled: boolean): Promise<Program> {
-  if (compiled) {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', path.join(ROOT, 'dist', 'bench-build'), '--noEmit', 'false', '--sourceMap', 'false'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  const build = compiled ? compileForBench() : undefined;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-portal-bench-'));
   const dbPath = path.join(dataDir, 'helpdesk.db');
   const port = await freePort();
   const flags = [...PRODUCTION_NODE_FLAGS, ...(env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
-  const entry = compiled ? [path.join(ROOT, 'dist/bench-build/src/main.js')] : ['--require', 'tsx/cjs', path.join(ROOT, 'src/main.ts')];
+  const entry = build ? [path.join(build, 'src/main.js')] : ['--require', 'tsx/cjs', path.join(ROOT, 'src/main.ts')];
   const child = spawn(process.execPath, [...flags, ...entry], {
     cwd: dataDir, // no .env of the worktree
     env: {

@@ -3,8 +3,8 @@
 // raw LDAP work the command needs (the user's entry and its transitive groups — memberOf, level by level —
 // searched directly with ldapts at the same concurrency, over as many connections as the bot's LDAP pool),
 // in the same run.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,36 +12,13 @@ import { type Client, EqualityFilter, ExtensibleFilter, AndFilter } from 'ldapts
 import { LoopbackConnector, teamsMember } from '../test/helpers/loopback-connector';
 import { BENCH_USERS, sambaInfo, USERS } from '../test/helpers/samba';
 import { teamsMessage } from '../test/helpers/teams-activities';
+import { compileForBench, procStatus, PRODUCTION_NODE_FLAGS } from './bench-process';
 import type { BenchContext, BenchReport } from './bench-types';
 import { rawPool, rawUserLookup } from './raw-ldap';
 import { closedLoop, ms, summarise, type Summary } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const IN_CHAIN = '1.2.840.113556.1.4.1941';
-function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m?.[1] ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * The bot runs as `npm start` runs it: compiled JavaScript (tsc into dist/bench-build), not through tsx,
- * whose on-the-fly transpiling would add to the memory measured. BENCH_TSX=1 skips the compile.
- */
-function compileForBench(): string {
-  const out = path.join(ROOT, 'dist', 'bench-build');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', out, '--noEmit', 'false', '--sourceMap', 'false'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  return path.join(out, 'bench');
-}
-
-/** The heap cap of `npm start` and infra/Dockerfile: keeps resident memory near the live heap (~40 MB) under load. */
-const PRODUCTION_NODE_FLAGS = ['--max-old-space-size=160'];
 
 /** Starts bench/<script> (bot-server: the bot; floor-server: the framework floor) in its own process. */
 async function startServer(script: 'bot-server' | 'floor-server', env: NodeJS.ProcessEnv, compiled: string | undefined): Promise<{ child: ChildProcess; url: string }> {
@@ -103,7 +80,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
   let compiled: string | undefined;
   if (ctx.env.BENCH_TSX !== '1') {
     ctx.log('compiling the bot (tsc → dist/bench-build)…');
-    compiled = compileForBench();
+    compiled = path.join(compileForBench(), 'bench');
   }
 
   const connector = await new LoopbackConnector().start();
