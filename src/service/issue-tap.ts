@@ -15,7 +15,6 @@ import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
 import { targetOf, showUserButton } from './user-details';
 
-
 type Entra = NonNullable<UseCaseCall['env']['entra']>;
 
 /** The Entra account the pass is for; its own directory roles protect it even where the directory's groups did not show them. */

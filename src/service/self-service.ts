@@ -5,8 +5,9 @@
 //
 // - Unknown logins do the same work and get the same answers as known ones: a PIN check against no user,
 //   questions drawn from the configured list by an HMAC of the login, failures recorded as portal events
-//   (marked unknown) and counted from the store up to the same lock. An SMS code is sent after the answer (never awaited by the page), so whether a text
-//   went out, and to where, shows neither in the page nor in its timing.
+//   (marked unknown) and counted from the store up to the same lock. An SMS code is sent after the answer
+//   (never awaited by the page), so whether a text went out, and to where, shows neither in the page nor
+//   in its timing.
 // - Every attempt and result is a portal event with IP and client; every directory write is also a sync
 //   transaction (system `active-directory`). Protected accounts (domain/protection.ts) pass no challenge.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
@@ -180,8 +181,8 @@ export class SelfService {
    */
   async sendSignInCode(login: string, from: Origin): Promise<void> {
     const sms = this.deps.sms;
-    const entry = await this.find(login);
     if (!sms) return;
+    const entry = await this.find(login);
     if (!entry) return this.recordUnknown(login, 'code-sent', from, 'sms: unknown login, nothing sent');
     if (await this.isLocked(entry, login)) return;
     const user = portalUserKey(entry.sAMAccountName);
@@ -427,8 +428,9 @@ export class SelfService {
 
   /** Records the result; a failure counts toward the lock; a pass by a protected account is refused. */
   private async conclude(entry: DirectoryEntry | null, login: string, method: Method, passed: boolean, from: Origin, why?: string): Promise<ChallengeResult> {
+    const failure = why ? `${method} (${why})` : method;
     if (!entry) {
-      await this.recordUnknown(login, 'challenge', from, why ? `${method} (${why})` : method);
+      await this.recordUnknown(login, 'challenge', from, failure);
       const failed = await this.deps.store.portalEvents.unknownLoginFailures(portalUserKey(login));
       return { ok: false, reason: failed >= this.deps.settings.lockAfter ? 'locked' : 'wrong' };
     }
@@ -444,7 +446,7 @@ export class SelfService {
       await this.deps.store.portalEvents.append([this.event(user, 'challenge', true, from, method), this.event(user, 'sign-in', true, from, `signed in (${method})`)]);
       return { ok: true, user };
     }
-    await this.record(user, 'challenge', false, from, why ? `${method} (${why})` : method);
+    await this.record(user, 'challenge', false, from, failure);
     const failed = (account?.failedAttempts ?? 0) + 1;
     const locks = failed >= this.deps.settings.lockAfter;
     await this.deps.store.portalAccounts.put({
