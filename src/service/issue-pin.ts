@@ -6,7 +6,7 @@ import { portalUserKey } from '../domain/portal';
 import type { Actor } from '../domain/roles';
 import { nameOf } from './account-actions';
 import { issueShownSecret } from './hide-secret';
-import { hhmm, notifyUser, sentBySms, textUser } from './sms-delivery';
+import { hhmm, notifyUser, sentBySms, textOneTimeCode } from './sms-delivery';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
@@ -20,20 +20,13 @@ async function portalEvent(call: UseCaseCall, login: string, detail: string): Pr
 }
 
 export async function issuePinBySms(call: UseCaseCall, target: Target): Promise<ResultView> {
-  const { env, ctx, actor, subject } = call;
+  const { env, ctx, actor } = call;
   const user = target.user;
   const by = loginOfActor(actor);
   await env.audit.record(ctx, { actor: by, role: actor.role, action: 'pin.sms', target: user.sAMAccountName, outcome: 'requested', detail: 'delivery: sms' });
-  const issued = await env.pins.issue(user.sAMAccountName, by);
   const minutes = Math.round(env.settings.pinPolicy.ttlMs / 60_000);
-  const body = `${env.settings.orgName}: your helpdesk PIN is ${issued.code}. It works once, for ${minutes} minutes. Never share it.`;
-  try {
-    await textUser(call, user, body, 'No PIN is valid: the one generated was withdrawn.');
-  } catch (err) {
-    await env.pins.revoke(user.sAMAccountName, issued.code);
-    subject.detail = 'delivery: sms failed; PIN withdrawn';
-    throw err;
-  }
+  const issued = await textOneTimeCode(call, env.pins, user, 'PIN', (code) =>
+    `${env.settings.orgName}: your helpdesk PIN is ${code}. It works once, for ${minutes} minutes. Never share it.`);
   await portalEvent(call, user.sAMAccountName, `by ${by}, sent by SMS`);
   return sentBySms(call, user, 'Helpdesk PIN sent', (to) =>
     `A new helpdesk PIN was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works once, until ${hhmm(issued.expiresAt)}; any earlier PIN no longer works.`);

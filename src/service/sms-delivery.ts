@@ -5,7 +5,8 @@ import type { DirectoryEntry } from '../domain/directory-user';
 import { HelpdeskError, isHelpdeskError } from '../domain/errors';
 import type { SmsReceipt } from '../ports/sms.port';
 import { nameOf } from './account-actions';
-import type { UseCaseCall } from './use-case';
+import type { IssuedCode, OneTimeCodes } from './one-time-codes';
+import { loginOfActor, type UseCaseCall } from './use-case';
 import { showUserButton, targetOf } from './user-details';
 import type { ResultView } from './views';
 
@@ -51,6 +52,24 @@ export async function textUser(call: UseCaseCall, entry: DirectoryEntry, body: s
     const code = isHelpdeskError(err) && err.code.startsWith('SMS.') ? err.code : 'SMS.UNAVAILABLE';
     throw new HelpdeskError(code, 'SMS not sent', { ...(isHelpdeskError(err) ? err.params : {}), user: nameOf(entry), next }, { cause: err });
   }
+}
+
+/**
+ * Issues a one-time code (a helpdesk PIN, a caller's verification code) and texts it to the user. A code
+ * whose text failed is withdrawn: no code is valid that nobody received.
+ */
+export async function textOneTimeCode(
+  call: UseCaseCall, codes: OneTimeCodes, user: DirectoryEntry, noun: 'PIN' | 'code', body: (code: string) => string,
+): Promise<IssuedCode> {
+  const issued = await codes.issue(user.sAMAccountName, loginOfActor(call.actor));
+  try {
+    await textUser(call, user, body(issued.code), `No ${noun} is valid: the one generated was withdrawn.`);
+  } catch (err) {
+    await codes.revoke(user.sAMAccountName, issued.code);
+    call.subject.detail = `delivery: sms failed; ${noun} withdrawn`;
+    throw err;
+  }
+  return issued;
 }
 
 /**

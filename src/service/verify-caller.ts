@@ -8,7 +8,7 @@ import { portalUserKey } from '../domain/portal';
 import { VERBS } from '../domain/verbs';
 import { nameOf } from './account-actions';
 import { showUser } from './show-user';
-import { assertCanText, hhmm, maskedMobileOf, textUser } from './sms-delivery';
+import { assertCanText, hhmm, maskedMobileOf, textOneTimeCode } from './sms-delivery';
 import { commandRoute, pressRoute } from './route';
 import { findOne, withProtections } from './target-resolver';
 import { ticketFollowUp } from './ticket-follow-up';
@@ -51,16 +51,9 @@ export async function sendCallerCode(call: UseCaseCall, login: string): Promise<
   const { env, subject } = call;
   const { user } = await targetOf(call, login);
   assertCanText(call, user, 'verify');
-  const issued = await env.callerCodes.issue(user.sAMAccountName, loginOfActor(call.actor));
   const minutes = Math.round(env.callerCodes.policy.ttlMs / 60_000);
-  const body = `${env.settings.orgName}: your verification code is ${issued.code}. Read it to the helpdesk agent on the phone; it expires in ${minutes} minutes.`;
-  try {
-    await textUser(call, user, body, 'No code is valid: the one generated was withdrawn.');
-  } catch (err) {
-    await env.callerCodes.revoke(user.sAMAccountName, issued.code);
-    subject.detail = 'delivery: sms failed; code withdrawn';
-    throw err;
-  }
+  const issued = await textOneTimeCode(call, env.callerCodes, user, 'code', (code) =>
+    `${env.settings.orgName}: your verification code is ${code}. Read it to the helpdesk agent on the phone; it expires in ${minutes} minutes.`);
   const to = maskedMobileOf(user);
   subject.detail = `delivery: sms to ${to}`;
   await portalEvent(call, user.sAMAccountName, 'success', `verification code sent by SMS (${to}) by ${loginOfActor(call.actor)}`);
