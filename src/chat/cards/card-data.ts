@@ -19,7 +19,7 @@ import type {
   UserDetailsView,
 } from '../../service/views';
 import { inGroupsOfFour } from '../../domain/password-policy';
-import { formatWhen, truncate } from './format';
+import { formatWhen, person, truncate } from './format';
 import { portalDetailsData } from './portal-card-data';
 import { entraRows } from './entra-card-data';
 
@@ -70,9 +70,6 @@ function fact(label: string, value: string | number | undefined, alarm = false):
   return [{ label, value: truncate(String(value), MAX_VALUE), weight: alarm ? 'Bolder' : 'Default' }];
 }
 
-function person(target: { readonly login: string; readonly displayName: string }): string {
-  return target.displayName && target.displayName !== target.login ? `${target.displayName} (${target.login})` : target.login;
-}
 
 // ---------------------------------------------------------------------------------------------- help
 

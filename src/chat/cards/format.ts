@@ -1,4 +1,5 @@
-// Presentation helpers for cards: dates in UTC with a relative hint, and long names cut short.
+// Presentation helpers for cards: dates in UTC with a relative hint, people by name and login, and long
+// names cut short.
 
 const UNITS: readonly [number, string][] = [
   [365 * 24 * 3600, 'year'],
@@ -33,6 +34,11 @@ export function formatWhen(iso: string | undefined, now: Date): string | undefin
   if (Number.isNaN(at.getTime())) return iso;
   const stamp = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   return `${stamp} (${relativeTime(at, now)})`;
+}
+
+/** "Jane Smith (jsmith)", or the login alone when the name is missing or is the login. */
+export function person(target: { readonly login: string; readonly displayName: string }): string {
+  return target.displayName && target.displayName !== target.login ? `${target.displayName} (${target.login})` : target.login;
 }
 
 /** Cuts a string to `max` characters with an ellipsis (by code point, so no half emoji). */

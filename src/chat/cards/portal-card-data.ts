@@ -5,7 +5,7 @@ import type {
   AuditEventsView, EnrollmentView, IndicatorView, PortalTargetView, SyncTransactionsView, UserDetailsView,
 } from '../../service/views';
 import { cardAction } from './card-data';
-import { formatWhen, truncate } from './format';
+import { formatWhen, person, truncate } from './format';
 
 type TextColor = 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent';
 
@@ -24,8 +24,7 @@ function fact(label: string, value: string | undefined, color: TextColor = 'Defa
 }
 
 function who(t: PortalTargetView): string {
-  const name = t.displayName && t.displayName !== t.login ? `${t.displayName} (${t.login})` : t.login;
-  return truncate(name, 120);
+  return truncate(person(t), 120);
 }
 
 const notInDirectory = (t: PortalTargetView) => (t.inDirectory ? '' : 'Not in the directory: these events were accepted but flagged.');

@@ -2,10 +2,7 @@
 // is a bold word and an icon, never coloured text; a link is shown as text too (some hosts hide buttons).
 import type { EscalateFormView, EscalationView } from '../../service/views';
 import { cardAction } from './card-data';
-import { truncate } from './format';
-
-const person = (t: { readonly login: string; readonly displayName: string }) =>
-  t.displayName && t.displayName !== t.login ? `${t.displayName} (${t.login})` : t.login;
+import { person, truncate } from './format';
 
 export function escalateFormData(view: EscalateFormView) {
   return {

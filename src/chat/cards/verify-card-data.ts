@@ -2,9 +2,7 @@
 // input and travels back in the press only; no card ever shows it.
 import type { VerifyFormView } from '../../service/views';
 import { cardAction } from './card-data';
-
-const person = (t: { readonly login: string; readonly displayName: string }) =>
-  t.displayName && t.displayName !== t.login ? `${t.displayName} (${t.login})` : t.login;
+import { person } from './format';
 
 const STATES = {
   ask: { heading: 'Verify the caller', stateStyle: 'emphasis' },
