@@ -1,9 +1,9 @@
 // One schema for every variable (README's table). loadConfig is pure: it reads the given env object and
 // reports every problem at once, one line per variable, so a bad deployment is fixed in one round.
-import { isAddressOrRange } from '../http/client-address';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { isAddressOrRange } from '../http/client-address';
 import { MASK_POLICIES } from '../domain/masking';
 import { DEFAULT_INDICATOR_THRESHOLDS } from '../domain/vishing-thresholds';
 import type { Config } from './config';
@@ -85,7 +85,6 @@ const schema = z.object({
   AUDIT_HEAD_LOG_MINUTES: integer(0, 1440, 10),
   ENROLLMENT_MASK: z.enum(MASK_POLICIES).default('first-last'),
   PORTAL_API_RATE_PER_MINUTE: integer(1, 100_000, 600),
-  // Off by default until the SMS-code sign-in lands (issue 10 is not complete without it).
   PORTAL: z.enum(['on', 'off', 'only']).default('on'),
   PORTAL_LOCK_AFTER: integer(1, 100, 5),
   PORTAL_QUESTIONS_ASKED: integer(1, 10, 3),

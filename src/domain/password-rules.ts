@@ -1,6 +1,6 @@
 // The directory's password rules as the portal shows them before a user types a new password (AD: the
-// domain's minPwdLength, pwdProperties' complexity bit and pwdHistoryLength). A fine-grained policy
-// (PSO) can be stricter for some users; the directory still has the last word when the password is set.
+// domain's minPwdLength, pwdProperties' complexity bit and pwdHistoryLength, or those of the fine-grained
+// policy, a PSO, that applies to the user). The directory still has the last word when the password is set.
 
 export interface PasswordRules {
   readonly minLength: number;
