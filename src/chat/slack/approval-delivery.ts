@@ -7,7 +7,8 @@
 // remembered (in memory, bounded) so that a decision on one updates them all.
 import type { webApi } from '@slack/bolt';
 import { VERBS } from '../../domain/verbs';
-import type { ApprovalView, View } from '../../service/views';
+import type { ApprovalView } from '../../service/views';
+import { RequestCopies } from '../core/approval-requests';
 import { dispatchPress } from '../core/dispatch';
 import type { SlackListenerDeps } from './slack-context';
 import { deliver, withAsker } from './slack-context';
@@ -16,31 +17,20 @@ import { renderView } from './slack-renderer';
 
 /** Where each request's messages are (approvalId → channel + ts), so that a decision updates every copy. */
 export class ApprovalMessages {
-  private readonly byId = new Map<string, { channel: string; ts: string; asked: boolean }[]>();
-  constructor(private readonly max = 1000) {}
+  private readonly copies = new RequestCopies<{ channel: string; ts: string; asked: boolean }>();
 
   /** `asked`: the copy in the channel the requester asked in (where their PIN goes). */
   add(approvalId: string, channel: string, ts: string, asked: boolean): void {
-    const list = this.byId.get(approvalId) ?? [];
-    if (!list.some((m) => m.channel === channel && m.ts === ts)) list.push({ channel, ts, asked });
-    this.byId.delete(approvalId); // re-inserted last: the oldest request is dropped first
-    this.byId.set(approvalId, list);
-    while (this.byId.size > this.max) this.byId.delete(this.byId.keys().next().value as string);
+    this.copies.add(approvalId, { channel, ts, asked }, (a, b) => a.channel === b.channel && a.ts === b.ts);
   }
 
   /** Every copy, the pressed one included; forgets them (a decided request changes no more). */
   take(approvalId: string, pressed: { channel: string; ts: string }): { copies: { channel: string; ts: string }[]; askedIn?: string } {
-    const list = this.byId.get(approvalId) ?? [];
-    this.byId.delete(approvalId);
+    const list = this.copies.take(approvalId);
     const askedIn = list.find((m) => m.asked)?.channel;
     const others = list.filter((m) => !(m.channel === pressed.channel && m.ts === pressed.ts)).map(({ channel, ts }) => ({ channel, ts }));
     return { copies: [pressed, ...others], ...(askedIn ? { askedIn } : {}) };
   }
-}
-
-/** A request just opened (or reopened): what goes to the channel. */
-export function isOpenRequest(view: View): view is ApprovalView {
-  return view.kind === 'approval' && view.status === 'pending' && view.secret === undefined;
 }
 
 /**

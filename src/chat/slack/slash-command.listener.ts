@@ -3,7 +3,8 @@
 // request context is 'personal'.
 import type { App } from '@slack/bolt';
 import { dispatchText } from '../core/dispatch';
-import { isOpenRequest, postRequest } from './approval-delivery';
+import { isOpenRequest } from '../core/approval-requests';
+import { postRequest } from './approval-delivery';
 import type { SlackListenerDeps } from './slack-context';
 import { busy, deliver, installationOf, watchTicket, withAsker } from './slack-context';
 import { SLASH_COMMAND, renderView } from './slack-renderer';

@@ -6,8 +6,9 @@
 import { CardFactory, TurnContext, type Activity } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import type { Logger } from '../../ports/logger.port';
-import type { ApprovalView, View } from '../../service/views';
+import type { ApprovalView } from '../../service/views';
 import type { ActionMode, AdaptiveCardJson } from '../cards/render-card';
+import { RequestCopies } from '../core/approval-requests';
 import { laterUpdater } from './later-update';
 
 interface Copy {
@@ -17,22 +18,10 @@ interface Copy {
   readonly update: (card: AdaptiveCardJson) => Promise<void>;
 }
 
-export function isOpenRequest(view: View): view is ApprovalView {
-  return view.kind === 'approval' && view.status === 'pending' && view.secret === undefined;
-}
-
 export class ApprovalCopies {
-  private readonly byId = new Map<string, Copy[]>();
+  private readonly copies = new RequestCopies<Copy>();
 
-  constructor(private readonly logger: Logger, private readonly supervisorsConversation?: string, private readonly max = 1000) {}
-
-  private add(approvalId: string, copy: Copy): void {
-    const list = this.byId.get(approvalId) ?? [];
-    list.push(copy);
-    this.byId.delete(approvalId);
-    this.byId.set(approvalId, list);
-    while (this.byId.size > this.max) this.byId.delete(this.byId.keys().next().value as string);
-  }
+  constructor(private readonly logger: Logger, private readonly supervisorsConversation?: string) {}
 
   /** After the request card was sent in this turn (as `activityId`): remember it, and copy it to the supervisors. */
   async sent(context: TurnContext, view: ApprovalView, sent: { activityId: string | undefined; mode: ActionMode }, render: (mode: ActionMode) => AdaptiveCardJson): Promise<void> {
@@ -40,7 +29,7 @@ export class ApprovalCopies {
     const activityId = sent.activityId;
     if (activityId) {
       const update = laterUpdater(context);
-      this.add(view.approvalId, { conversationId: here, activityId, mode: sent.mode, update: (c) => update(activityId, c) });
+      this.copies.add(view.approvalId, { conversationId: here, activityId, mode: sent.mode, update: (c) => update(activityId, c) });
     }
     const target = this.supervisorsConversation;
     const connector = context.turnState.get<ConnectorClient | undefined>(context.adapter.ConnectorClientKey);
@@ -54,7 +43,7 @@ export class ApprovalCopies {
       const res = await connector.conversations.sendToConversation(target, activity);
       if (!res.id) return;
       const id = res.id;
-      this.add(view.approvalId, {
+      this.copies.add(view.approvalId, {
         conversationId: target, activityId: id, mode: 'execute',
         update: async (c) => {
           await connector.conversations.updateActivity(target, id, { ...activity, id, attachments: [CardFactory.adaptiveCard(c)] });
@@ -67,8 +56,7 @@ export class ApprovalCopies {
 
   /** A decision: every copy but the pressed one (which the invoke's own update replaces) shows the final state. */
   async decided(view: ApprovalView, pressed: { conversationId: string; activityId: string | undefined }, render: (mode: ActionMode) => AdaptiveCardJson): Promise<void> {
-    const copies = this.byId.get(view.approvalId) ?? [];
-    this.byId.delete(view.approvalId);
+    const copies = this.copies.take(view.approvalId);
     // A channel's conversation id may carry the thread (";messageid=…"): compare the conversation itself.
     const base = (id: string) => id.split(';')[0];
     for (const copy of copies) {

@@ -22,7 +22,8 @@ import { renderCard, type ActionMode, type AdaptiveCardJson } from '../cards/ren
 import { actionModeFor, conversationKind } from './conversation';
 import type { IdentityResolver } from './identity';
 import { laterUpdater } from './later-update';
-import { ApprovalCopies, isOpenRequest } from './approval-copies';
+import { isOpenRequest } from '../core/approval-requests';
+import { ApprovalCopies } from './approval-copies';
 
 export interface HelpdeskBotDeps {
   readonly service: HelpdeskService;

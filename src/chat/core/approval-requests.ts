@@ -1,0 +1,31 @@
+// What Teams and Slack share about approval requests: which view is a request just opened (posted where
+// supervisors see it), and the copies of each request posted so far, by approval id, so that a decision on
+// one updates them all. Bounded: the oldest request is forgotten first (in memory only; after a restart
+// only the pressed copy is updated).
+import type { ApprovalView, View } from '../../service/views';
+
+export function isOpenRequest(view: View): view is ApprovalView {
+  return view.kind === 'approval' && view.status === 'pending' && view.secret === undefined;
+}
+
+export class RequestCopies<T> {
+  private readonly byId = new Map<string, T[]>();
+
+  constructor(private readonly max = 1000) {}
+
+  /** Remembers a copy (not again when `same` finds it already); the request becomes the newest. */
+  add(approvalId: string, copy: T, same?: (a: T, b: T) => boolean): void {
+    const list = this.byId.get(approvalId) ?? [];
+    if (!same || !list.some((c) => same(c, copy))) list.push(copy);
+    this.byId.delete(approvalId); // re-inserted last: the oldest request is dropped first
+    this.byId.set(approvalId, list);
+    while (this.byId.size > this.max) this.byId.delete(this.byId.keys().next().value as string);
+  }
+
+  /** Every copy of the request, forgotten from here on (a decided request changes no more). */
+  take(approvalId: string): T[] {
+    const list = this.byId.get(approvalId) ?? [];
+    this.byId.delete(approvalId);
+    return list;
+  }
+}
