@@ -120,6 +120,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     orgName: config.helpdeskSecrets.orgName,
     ...(secrets.notifyAfterReset ? { notice: { ...(secrets.notifyContact ? { contact: secrets.notifyContact } : {}) } } : {}),
     decoyKey: deriveKey(masterKey, 'portal-decoys'),
+    loginSuffixes: [...config.portal.loginSuffixes, ...(directory instanceof DemoDirectory ? [directory.domain] : [])],
     settings: { lockAfter: config.portal.lockAfter, questionsAsked: config.portal.questionsAsked, questions: config.portal.questions, minQuestions: config.portal.minQuestions, minAnswerLength: config.portal.minAnswerLength },
   });
   const portalIntake = new PortalIntake({ directory, store, clock, cipher: answerCipher });

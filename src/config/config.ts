@@ -115,6 +115,11 @@ export interface PortalConfig {
   readonly loginRatePerMinute: number;
   /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client (PORTAL_TRUSTED_PROXIES). */
   readonly trustedProxies: readonly string[];
+  /**
+   * The directory's UPN and mail suffixes (PORTAL_LOGIN_SUFFIXES, plus the AD domain named by LDAP_BASE_DN):
+   * a login nobody has counts its failures under its local part when it ends in one.
+   */
+  readonly loginSuffixes: readonly string[];
 }
 
 export interface Config {

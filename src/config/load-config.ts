@@ -95,6 +95,7 @@ const schema = z.object({
   PORTAL_SESSION_MAX_MINUTES: integer(1, 1440, 30),
   PORTAL_RATE_PER_MINUTE: integer(1, 100_000, 60),
   PORTAL_LOGIN_RATE_PER_MINUTE: integer(1, 1000, 10),
+  PORTAL_LOGIN_SUFFIXES: list.refine((v) => (v ?? []).every((s) => /^@?[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(s)), 'must be domain names (corp.example.com), ;-separated'),
   PORTAL_TRUSTED_PROXIES: list.refine((v) => (v ?? []).every(isAddressOrRange), 'must be IP addresses or CIDR ranges (10.0.0.0/8), ;-separated'),
   VISHING_FAILED_ANSWERS: integer(2, 100, DEFAULT_INDICATOR_THRESHOLDS.failedAnswersPerHour),
   VISHING_PIN_FAILURES: integer(1, 100, DEFAULT_INDICATOR_THRESHOLDS.pinFailuresPerDay),
@@ -327,10 +328,18 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       ratePerMinute: env.PORTAL_RATE_PER_MINUTE,
       loginRatePerMinute: env.PORTAL_LOGIN_RATE_PER_MINUTE,
       trustedProxies: env.PORTAL_TRUSTED_PROXIES ?? [],
+      loginSuffixes: loginSuffixes(env.PORTAL_LOGIN_SUFFIXES ?? [], env.LDAP_URL ? env.LDAP_BASE_DN : undefined),
     },
     ...helpdeskSecrets,
   };
   return { ok: true, config };
+}
+
+/** PORTAL_LOGIN_SUFFIXES (lower case, without @) and the AD domain's DNS name, from LDAP_BASE_DN's DC= parts. */
+function loginSuffixes(configured: readonly string[], baseDN: string | undefined): string[] {
+  const dc = [...(baseDN ?? '').matchAll(/(?:^|,)\s*DC=([^,]+)/gi)].map((m) => (m[1] ?? '').trim());
+  const domain = dc.length > 0 ? [dc.join('.')] : [];
+  return [...new Set([...configured.map((s) => s.replace(/^@/, '')), ...domain].map((s) => s.toLowerCase()))];
 }
 
 /** PORTAL_QUESTIONS' default: the questions a user picks from when enrolling. */

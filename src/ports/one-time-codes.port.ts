@@ -22,7 +22,8 @@ export interface OneTimeCodeRepository {
   issue(record: OneTimeCodeRecord, carrySince: Date): Promise<{ failedTries: number }>;
   /**
    * Checks a candidate HMAC (constant-time) and, in the same transaction, marks the code used (right) or
-   * counts a failure (wrong). Order: unknown, used, locked (maxTries reached), expired, then the value.
+   * counts a failure (wrong). Order: unknown, then the value (a wrong one is 'invalid' whatever the code's
+   * state, so only the code's holder learns it), then used, locked (maxTries reached), expired.
    */
   check(user: string, hmac: string, now: Date, maxTries: number): Promise<CodeCheck>;
   /** Invalidates the code if it is still the one with this HMAC (a failed delivery); keeps its failure count. */

@@ -31,11 +31,54 @@ export interface PortalEventRepository {
   unknownLoginFailures(login: string): Promise<number>;
 }
 
+/** What put() writes: the lock and the failure count are the attempts' (PortalAttemptRepository) and setLock's. */
+export type PortalAccountData = Omit<PortalAccount, 'locked' | 'lockedAt' | 'failedAttempts'>;
+
 export interface PortalAccountRepository {
+  /** The account with its lock and failure count as the challenge attempts left them (PortalAttemptRepository). */
   get(user: string): Promise<PortalAccount | null>;
-  put(account: PortalAccount): Promise<void>;
+  /** Creates or replaces the account's enrollment data; leaves its lock and failure count alone. */
+  put(account: PortalAccountData): Promise<void>;
+  /** Creates an empty, unenrolled account unless there is one (a first failed challenge of a known user). */
+  ensure(user: string, at: Date): Promise<void>;
+  /**
+   * Sets the lock and the failure count as another portal reports them (PUT /api/portal/accounts/{user});
+   * attempts still being judged no longer count.
+   */
+  setLock(user: string, lock: { readonly locked: boolean; readonly lockedAt?: Date; readonly failedAttempts: number }, at: Date): Promise<void>;
   /** Clears the lock and the failed-attempt count atomically; null when there is no such account. */
   unlock(user: string, at: Date): Promise<{ readonly wasLocked: boolean; readonly account: PortalAccount } | null>;
+}
+
+/** A place taken among one key's challenge attempts, held while its answer is judged. */
+export interface AttemptPlace {
+  readonly key: string;
+  /** Which count the place belongs to: a pass, an unlock or setLock starts a new one. */
+  readonly epoch: number;
+  /** 1..limit: the n-th attempt of this count. */
+  readonly n: number;
+}
+
+/**
+ * The portal lock, one atomic step per attempt, alike for every key (a known account's sAMAccountName, or a
+ * login nobody has, canonicalised): a place is taken BEFORE the answer is judged, so concurrent answers can
+ * never have more than `limit` judged failures, and exactly one failure (the one at place `limit`) locks.
+ * A place whose answer is never settled (a crash) keeps counting as a failure until a pass or an unlock.
+ *
+ * Shape for MongoDB (no conditional updates): one document per place, _id (key, epoch, n), inserted as a
+ * claim (a duplicate key means another attempt took n: try n + 1; n > limit is refused); the epoch is a claim
+ * of its own, (key, epoch + 1), inserted by a pass, an unlock or setLock; the lock is the claim (key, epoch,
+ * 'lock') inserted by the failure at n = limit; release deletes the place, checking the count.
+ */
+export interface PortalAttemptRepository {
+  /** Takes the next place; null when the key is locked or every place up to `limit` is taken (failed or being judged). */
+  reserve(key: string, limit: number, at: Date): Promise<AttemptPlace | null>;
+  /** The answer was wrong: the place stays taken as a failure; `locks` is true for the one failure that locked the key. */
+  fail(place: AttemptPlace, limit: number, at: Date): Promise<{ readonly locks: boolean }>;
+  /** The answer was right: the count starts again (a new epoch); attempts still being judged no longer count. */
+  pass(place: AttemptPlace, at: Date): Promise<void>;
+  /** The attempt is neither a pass nor a failure (e.g. refused before judging): frees its place. */
+  release(place: AttemptPlace, at: Date): Promise<void>;
 }
 
 export interface EnrollmentRepository {

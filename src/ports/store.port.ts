@@ -7,7 +7,7 @@ import type { SharedRequestRepository } from './shared-requests.port';
 import type { ShownSecretRepository } from './shown-secrets.port';
 import type { OneTimeCodeRepository } from './one-time-codes.port';
 import type { ApprovalRepository } from './approvals.port';
-import type { EnrollmentRepository, PortalAccountRepository, PortalEventRepository, PortalMobileRepository } from './portal.port';
+import type { EnrollmentRepository, PortalAccountRepository, PortalAttemptRepository, PortalEventRepository, PortalMobileRepository } from './portal.port';
 import type { PortalSessionRepository } from './portal-sessions.port';
 
 export interface Store {
@@ -19,6 +19,8 @@ export interface Store {
   readonly accountChanges: ChangeLimitRepository;
   readonly portalEvents: PortalEventRepository;
   readonly portalAccounts: PortalAccountRepository;
+  /** The portal lock: challenge attempts counted per account (and per canonical unknown login). */
+  readonly portalAttempts: PortalAttemptRepository;
   readonly enrollments: EnrollmentRepository;
   /** The self-service portal's server-side sessions. */
   readonly portalSessions: PortalSessionRepository;

@@ -124,8 +124,9 @@ export class PortalIntake {
   async putAccount(login: string, body: Omit<PortalAccount, 'user' | 'updatedAt'>): Promise<AccountState> {
     const { user } = await this.resolve(login);
     const now = this.deps.clock.now();
-    const { lockedAt, ...rest } = body;
-    await this.deps.store.portalAccounts.put({ ...rest, ...(body.locked ? { lockedAt: lockedAt ?? now } : {}), user, updatedAt: now });
+    const { locked, lockedAt, failedAttempts, ...rest } = body;
+    await this.deps.store.portalAccounts.put({ ...rest, user, updatedAt: now });
+    await this.deps.store.portalAccounts.setLock(user, { locked, ...(lockedAt ? { lockedAt } : {}), failedAttempts }, now);
     return (await this.account(user)) as AccountState;
   }
 
@@ -137,14 +138,6 @@ export class PortalIntake {
     await this.deps.store.enrollments.replace(user, sealed, now);
     const account = await this.deps.store.portalAccounts.get(user);
     const methods = [...new Set([...(account?.methods ?? []), 'questions'])];
-    await this.deps.store.portalAccounts.put({
-      user,
-      enrolled: true,
-      methods,
-      locked: account?.locked ?? false,
-      ...(account?.lockedAt ? { lockedAt: account.lockedAt } : {}),
-      failedAttempts: account?.failedAttempts ?? 0,
-      updatedAt: now,
-    });
+    await this.deps.store.portalAccounts.put({ user, enrolled: true, methods, updatedAt: now });
   }
 }

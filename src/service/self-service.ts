@@ -4,10 +4,13 @@
 // mobile proven by a code sent to it). The portal's pages only translate forms to these calls.
 //
 // - Unknown logins do the same work and get the same answers as known ones: a PIN check against no user,
-//   questions drawn from the configured list by an HMAC of the login, failures recorded as portal events
-//   (marked unknown) and counted from the store up to the same lock. An SMS code is sent after the answer
+//   questions drawn from the configured list by an HMAC of the login (shuffled like real ones), failures
+//   recorded as portal events (marked unknown) and counted by the same store step up to the same lock,
+//   under the login's canonical spelling (unknownLoginKey). An SMS code is sent after the answer
 //   (never awaited by the page), so whether a text went out, and to where, shows neither in the page nor
 //   in its timing.
+// - The lock is one atomic store step per attempt (PortalAttemptRepository): a place is taken before the
+//   answer is judged, so concurrent answers never get more than PORTAL_LOCK_AFTER judged failures.
 // - Every attempt and result is a portal event with IP and client; every directory write is also a sync
 //   transaction (system `active-directory`). Protected accounts (domain/protection.ts) pass no challenge.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
@@ -20,6 +23,7 @@ import type { AnswerCipher } from '../ports/answer-cipher.port';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
 import type { Logger } from '../ports/logger.port';
+import type { AttemptPlace } from '../ports/portal.port';
 import type { SmsSender } from '../ports/sms.port';
 import type { Store } from '../ports/store.port';
 import { RateLimiter } from '../domain/rate-limiter';
@@ -52,6 +56,11 @@ export interface SelfServiceDeps {
   readonly protection: Protection;
   /** Keys the made-up questions of unknown logins (so they are stable per login). */
   readonly decoyKey: Buffer;
+  /**
+   * The directory's UPN and mail suffixes (lower case, no @): an unknown login's failures count under its
+   * local part when it ends in one of them, as a real account's count across its spellings.
+   */
+  readonly loginSuffixes: readonly string[];
   readonly settings: SelfServiceSettings;
 }
 
@@ -155,24 +164,27 @@ export class SelfService {
     if (enrollment && enrollment.questions.length > 0) {
       return shuffle(enrollment.questions.map((q) => ({ position: q.position, question: q.question }))).slice(0, n);
     }
-    // Not enrolled or unknown: questions that look enrolled, the same ones each time for this login.
+    // Not enrolled or unknown: questions that look enrolled, the same set each time for this login (under
+    // its canonical spelling, as a real account's are the same under each of its spellings), asked in a
+    // random order as real ones are.
     const list = this.deps.settings.questions;
-    const seed = createHmac('sha256', this.deps.decoyKey).update(portalUserKey(login)).digest();
+    const seed = createHmac('sha256', this.deps.decoyKey).update(entry ? portalUserKey(entry.sAMAccountName) : this.unknownLoginKey(login)).digest();
     const picked: { position: number; question: string }[] = [];
     for (let i = 0; picked.length < Math.min(n, list.length) && i < seed.length; i++) {
       const q = list[(seed[i] ?? 0) % list.length] as string;
       if (!picked.some((p) => p.question === q)) picked.push({ position: 100 + picked.length, question: q });
     }
-    return picked;
+    return shuffle(picked);
   }
 
   async challengePin(login: string, pin: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
-    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, login, 'pin', from);
+    const place = await this.takePlace(entry, login);
+    if (!place) return this.lockedAnswer(entry, login, 'pin', from);
     // The same check as verifyHelpdeskPin (helpdesk-pins.ts), on the entry already found; the challenge event
     // below is its one record (the vishing indicators count it once).
     const verdict = await this.deps.pins.check(entry ? portalUserKey(entry.sAMAccountName) : undefined, pin.slice(0, 64));
-    return this.conclude(entry, login, 'pin', verdict.valid, from, verdict.valid ? undefined : verdict.reason);
+    return this.conclude(place, entry, login, 'pin', verdict.valid, from, verdict.valid ? undefined : verdict.reason);
   }
 
   /**
@@ -184,7 +196,7 @@ export class SelfService {
     if (!sms) return;
     const entry = await this.find(login);
     if (!entry) return this.recordUnknown(login, 'code-sent', from, 'sms: unknown login, nothing sent');
-    if (await this.isLocked(entry, login)) return;
+    if (await this.isLocked(entry)) return;
     const user = portalUserKey(entry.sAMAccountName);
     const mobile = await this.registeredMobile(user);
     if (!mobile) return this.record(user, 'code-sent', false, from, 'sms: no registered mobile, nothing sent');
@@ -195,9 +207,10 @@ export class SelfService {
 
   async challengeSmsCode(login: string, code: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
-    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, login, 'sms', from);
+    const place = await this.takePlace(entry, login);
+    if (!place) return this.lockedAnswer(entry, login, 'sms', from);
     const verdict = await this.deps.codes.check(entry ? portalUserKey(entry.sAMAccountName) : undefined, code.trim().slice(0, 64));
-    return this.conclude(entry, login, 'sms', verdict.valid, from, verdict.valid ? undefined : verdict.reason);
+    return this.conclude(place, entry, login, 'sms', verdict.valid, from, verdict.valid ? undefined : verdict.reason);
   }
 
   /** Registering a mobile, step 1: a code to that number (the user is signed in). */
@@ -270,7 +283,8 @@ export class SelfService {
 
   async challengeQuestions(login: string, answers: readonly { position: number; answer: string }[], from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
-    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, login, 'questions', from);
+    const place = await this.takePlace(entry, login);
+    if (!place) return this.lockedAnswer(entry, login, 'questions', from);
     const key = entry ? portalUserKey(entry.sAMAccountName) : undefined;
     const enrollment = key ? await this.deps.store.enrollments.get(key) : null;
     let right = enrollment !== null && answers.length >= Math.min(this.deps.settings.questionsAsked, enrollment.questions.length) && answers.length > 0;
@@ -284,23 +298,25 @@ export class SelfService {
       }
       if (!stored || !sameText(normaliseAnswer(expected), normaliseAnswer(a.answer))) right = false;
     }
-    return this.conclude(entry, login, 'questions', right, from);
+    return this.conclude(place, entry, login, 'questions', right, from);
   }
 
   /** First enrollment: the current AD password, by a real bind. Counts toward the lock like a challenge. */
   async challengePassword(login: string, password: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
-    if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, login, 'password', from);
+    const place = await this.takePlace(entry, login);
+    if (!place) return this.lockedAnswer(entry, login, 'password', from);
     const right = entry ? await this.deps.directory.checkPassword(entry.dn, password) : (await this.deps.directory.checkPassword('CN=nobody', password), false);
     if (right && entry) {
       // A password alone proves a first enrollment only: a phished password must not replace the questions.
       const user = portalUserKey(entry.sAMAccountName);
       if ((await this.deps.store.portalAccounts.get(user))?.enrolled) {
+        await this.deps.store.portalAttempts.release(place, this.deps.clock.now());
         await this.record(user, 'sign-in', false, from, 'refused: the password is right, but it proves a first enrollment only and this user is enrolled');
         return { ok: false, reason: 'already-enrolled' };
       }
     }
-    return this.conclude(entry, login, 'password', right, from);
+    return this.conclude(place, entry, login, 'password', right, from);
   }
 
   async unlockAccount(user: string, from: Origin): Promise<ActionResult> {
@@ -363,10 +379,29 @@ export class SelfService {
     return userNamedBy(this.deps.directory, login);
   }
 
-  private async isLocked(entry: DirectoryEntry | null, login: string): Promise<boolean> {
-    // A login nobody has locks like a real one, counted from its recorded failures (so in every process).
-    if (!entry) return (await this.deps.store.portalEvents.unknownLoginFailures(portalUserKey(login))) >= this.deps.settings.lockAfter;
+  private async isLocked(entry: DirectoryEntry): Promise<boolean> {
     return (await this.deps.store.portalAccounts.get(portalUserKey(entry.sAMAccountName)))?.locked === true;
+  }
+
+  /**
+   * The key a login nobody has counts its failures under: its local part when it ends in one of the
+   * directory's suffixes ("ghost@corp.example.test" and "ghost" share one count, as a real account's
+   * spellings do), else the login as typed. A made-up login whose local part is a real account's login
+   * shares that account's count: stricter for both, never looser.
+   */
+  private unknownLoginKey(login: string): string {
+    const key = portalUserKey(login);
+    const at = key.lastIndexOf('@');
+    return at > 0 && this.deps.loginSuffixes.includes(key.slice(at + 1)) ? key.slice(0, at) : key;
+  }
+
+  /**
+   * Takes a place among the attempts of this login's account (or of the unknown login) before the answer
+   * is judged: the same store step for every login. Null: locked, or every place is taken.
+   */
+  private takePlace(entry: DirectoryEntry | null, login: string): Promise<AttemptPlace | null> {
+    const key = entry ? portalUserKey(entry.sAMAccountName) : this.unknownLoginKey(login);
+    return this.deps.store.portalAttempts.reserve(key, this.deps.settings.lockAfter, this.deps.clock.now());
   }
 
   private async registeredMobile(user: string): Promise<string | undefined> {
@@ -426,35 +461,44 @@ export class SelfService {
     return { ok: false, reason: 'locked' };
   }
 
-  /** Records the result; a failure counts toward the lock; a pass by a protected account is refused. */
-  private async conclude(entry: DirectoryEntry | null, login: string, method: Method, passed: boolean, from: Origin, why?: string): Promise<ChallengeResult> {
+  /**
+   * Records the result and settles the attempt's place: a pass starts the count again, a failure keeps its
+   * place, and the failure that takes the last place locks (one portal-lock event). Known and unknown
+   * logins do the same store work: the place, the event and the failure commit together.
+   */
+  private async conclude(
+    place: AttemptPlace, entry: DirectoryEntry | null, login: string, method: Method, passed: boolean, from: Origin, why?: string,
+  ): Promise<ChallengeResult> {
     const failure = why ? `${method} (${why})` : method;
-    if (!entry) {
-      await this.recordUnknown(login, 'challenge', from, failure);
-      const failed = await this.deps.store.portalEvents.unknownLoginFailures(portalUserKey(login));
-      return { ok: false, reason: failed >= this.deps.settings.lockAfter ? 'locked' : 'wrong' };
-    }
-    const user = portalUserKey(entry.sAMAccountName);
-    if (passed && (await this.protectedBecause(entry))) {
-      await this.record(user, 'challenge', false, from, `${method}: refused, a protected account cannot use the portal`);
-      return { ok: false, reason: 'wrong' };
-    }
+    const attempts = this.deps.store.portalAttempts;
     const now = this.deps.clock.now();
-    const account = await this.deps.store.portalAccounts.get(user);
-    if (passed) {
-      if (account && account.failedAttempts > 0) await this.deps.store.portalAccounts.put({ ...account, failedAttempts: 0, updatedAt: now });
-      await this.deps.store.portalEvents.append([this.event(user, 'challenge', true, from, method), this.event(user, 'sign-in', true, from, `signed in (${method})`)]);
+    const user = entry ? portalUserKey(entry.sAMAccountName) : undefined;
+    if (user && entry && passed) {
+      if (await this.protectedBecause(entry)) {
+        await Promise.all([
+          attempts.release(place, now), this.record(user, 'challenge', false, from, `${method}: refused, a protected account cannot use the portal`),
+        ]);
+        return { ok: false, reason: 'wrong' };
+      }
+      await Promise.all([
+        attempts.pass(place, now),
+        this.deps.store.portalEvents.append([this.event(user, 'challenge', true, from, method), this.event(user, 'sign-in', true, from, `signed in (${method})`)]),
+      ]);
       return { ok: true, user };
     }
-    await this.record(user, 'challenge', false, from, failure);
-    const failed = (account?.failedAttempts ?? 0) + 1;
-    const locks = failed >= this.deps.settings.lockAfter;
-    await this.deps.store.portalAccounts.put({
-      ...this.fresh(user, account), failedAttempts: failed, updatedAt: now, ...(locks ? { locked: true, lockedAt: now } : {}),
-    });
+    const [{ locks }] = await Promise.all([
+      attempts.fail(place, this.deps.settings.lockAfter, now),
+      user ? this.record(user, 'challenge', false, from, failure) : this.recordUnknown(login, 'challenge', from, failure),
+      // A known user's failures show on the helpdesk's card and in the portal API, under an account.
+      ...(user ? [this.deps.store.portalAccounts.ensure(user, now)] : []),
+    ]);
     if (locks) {
-      await this.record(user, 'portal-lock', true, from, `locked after ${failed} failed challenges`);
-      this.deps.logger.warn({ user, ip: from.ip }, 'portal account locked');
+      const detail = `locked after ${this.deps.settings.lockAfter} failed challenges`;
+      await (user
+        ? this.record(user, 'portal-lock', true, from, detail)
+        : this.deps.store.portalEvents.append([{ ...this.event(portalUserKey(login), 'portal-lock', true, from, detail), unknownUser: true }]));
+      // A login nobody has is not logged: it may be a password typed in the wrong field.
+      this.deps.logger.warn({ ...(user ? { user } : { unknownLogin: true }), ip: from.ip }, 'portal account locked');
     }
     return { ok: false, reason: locks ? 'locked' : 'wrong' };
   }

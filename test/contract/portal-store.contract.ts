@@ -1,6 +1,8 @@
 // The portal repositories' part of the store contract (called from store.contract.ts for every adapter):
 // events newest first with filters and a cursor, retried event ids stored once, accounts and their
-// unlock, enrollments replaced whole and given back sealed exactly as written.
+// unlock, the portal lock (attempt places taken before an answer is judged, from two store instances at
+// once), enrollments replaced whole and given back sealed exactly as written, and one-time codes that tell
+// a wrong code nothing of their state.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { PortalEventInput } from '../../src/domain/portal';
@@ -12,7 +14,7 @@ function ev(i: number, overrides: Partial<PortalEventInput> = {}): PortalEventIn
   return { user: 'jdoe', type: 'sign-in', outcome: 'success', at: new Date(T0 + i * 60_000), category: 'self-service', unknownUser: false, ...overrides };
 }
 
-export function describePortalRepositories(store: () => Store): void {
+export function describePortalRepositories(store: () => Store, twin: () => Promise<Store>): void {
   describe('portal events', () => {
     it('lists newest first with every field as appended, and honours the limit', async () => {
       const full = ev(1, {
@@ -97,6 +99,7 @@ export function describePortalRepositories(store: () => Store): void {
       assert.equal(await store().portalAccounts.unlock('jdoe', new Date(T0)), null);
       const account = { user: 'jdoe', enrolled: true, methods: ['questions', 'mobile'], locked: true, lockedAt: new Date(T0), failedAttempts: 5, updatedAt: new Date(T0) };
       await store().portalAccounts.put(account);
+      await store().portalAccounts.setLock('jdoe', account, new Date(T0));
       assert.deepEqual(await store().portalAccounts.get('jdoe'), account);
       const unlocked = await store().portalAccounts.unlock('jdoe', new Date(T0 + 1000));
       assert.equal(unlocked?.wasLocked, true);
@@ -104,6 +107,95 @@ export function describePortalRepositories(store: () => Store): void {
       assert.deepEqual(unlocked?.account, after);
       assert.deepEqual(await store().portalAccounts.get('jdoe'), after);
       assert.equal((await store().portalAccounts.unlock('jdoe', new Date(T0 + 2000)))?.wasLocked, false);
+    });
+
+    it('put leaves the lock alone; ensure makes an empty account only where there is none', async () => {
+      await store().portalAccounts.ensure('jdoe', new Date(T0));
+      assert.deepEqual(await store().portalAccounts.get('jdoe'), { user: 'jdoe', enrolled: false, methods: [], locked: false, failedAttempts: 0, updatedAt: new Date(T0) });
+      await store().portalAccounts.setLock('jdoe', { locked: false, failedAttempts: 3 }, new Date(T0));
+      await store().portalAccounts.put({ user: 'jdoe', enrolled: true, methods: ['questions'], updatedAt: new Date(T0 + 1) });
+      await store().portalAccounts.ensure('jdoe', new Date(T0 + 2));
+      assert.deepEqual(await store().portalAccounts.get('jdoe'),
+        { user: 'jdoe', enrolled: true, methods: ['questions'], locked: false, failedAttempts: 3, updatedAt: new Date(T0 + 1) });
+    });
+  });
+
+  describe('portal lock (challenge attempts)', () => {
+    const at = new Date(T0);
+    const take = (s: Store, key = 'jdoe') => s.portalAttempts.reserve(key, 5, at);
+
+    it('gives places 1..limit, refuses the next while they are taken, and the failure at the last place locks, once', async () => {
+      const places = [];
+      for (let i = 0; i < 5; i++) places.push(await take(store()));
+      assert.deepEqual(places.map((p) => p?.n), [1, 2, 3, 4, 5]);
+      assert.equal(await take(store()), null, 'every place is taken (failed or being judged)');
+      const locks = [];
+      for (const p of places) locks.push((await store().portalAttempts.fail(p!, 5, at)).locks);
+      assert.deepEqual(locks, [false, false, false, false, true]);
+      assert.equal(await take(store()), null, 'locked');
+      await store().portalAccounts.ensure('jdoe', at);
+      assert.deepEqual(await store().portalAccounts.get('jdoe'), { user: 'jdoe', enrolled: false, methods: [], locked: true, lockedAt: at, failedAttempts: 5, updatedAt: at });
+      assert.equal((await store().portalAccounts.unlock('jdoe', new Date(T0 + 1)))?.wasLocked, true);
+      assert.equal((await take(store()))?.n, 1, 'an unlock starts the count again');
+    });
+
+    it('a pass starts the count again, a released place is free again, and a login with no account counts alike', async () => {
+      const first = await take(store(), 'ghost');
+      await store().portalAttempts.fail(first!, 5, at);
+      const second = await take(store(), 'ghost');
+      assert.equal(second?.n, 2);
+      await store().portalAttempts.release(second!, at);
+      const third = await take(store(), 'ghost');
+      assert.equal(third?.n, 2, 'the released place is taken again');
+      await store().portalAttempts.pass(third!, at);
+      assert.equal((await take(store(), 'ghost'))?.n, 1);
+      assert.equal(await store().portalAccounts.get('ghost'), null, 'attempts make no account');
+    });
+
+    it('a failure settled after an unlock or setLock does not count in the new count', async () => {
+      const late = await take(store());
+      await store().portalAccounts.ensure('jdoe', at);
+      await store().portalAccounts.setLock('jdoe', { locked: false, failedAttempts: 0 }, at);
+      assert.equal((await store().portalAttempts.fail(late!, 5, at)).locks, false);
+      assert.equal((await store().portalAccounts.get('jdoe'))?.failedAttempts, 0);
+    });
+
+    it('20 concurrent wrong answers from two store instances: exactly 5 judged, exactly one lock', async () => {
+      const other = await twin();
+      const settled = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+        const s = i % 2 === 0 ? store() : other;
+        const place = await take(s);
+        if (!place) return 'refused';
+        await new Promise((resolve) => setTimeout(resolve, i % 3)); // judged for a while, interleaved
+        return (await s.portalAttempts.fail(place, 5, at)).locks ? 'locked' : 'failed';
+      }));
+      assert.equal(settled.filter((r) => r !== 'refused').length, 5, 'judged');
+      assert.equal(settled.filter((r) => r === 'locked').length, 1, 'one lock');
+      await other.portalAccounts.ensure('jdoe', at);
+      assert.equal((await store().portalAccounts.get('jdoe'))?.failedAttempts, 5);
+    });
+  });
+
+  describe('one-time codes', () => {
+    const RIGHT = 'a'.repeat(64);
+    const WRONG = 'b'.repeat(64);
+    const issue = (s: Store, user: string, expiresAt = T0 + 60_000) =>
+      s.pins.issue({ user, hmac: RIGHT, createdAt: new Date(T0), expiresAt: new Date(expiresAt), createdBy: 'agent' }, new Date(T0 - 1));
+    const check = (user: string, hmac: string, at = T0) => store().pins.check(user, hmac, new Date(at), 5);
+
+    it('a wrong code is "invalid" whatever the state (used, expired, locked); only the right one tells the state', async () => {
+      await issue(store(), 'used');
+      assert.equal(await check('used', RIGHT), 'valid');
+      assert.equal(await check('used', WRONG), 'invalid');
+      assert.equal(await check('used', RIGHT), 'used');
+      await issue(store(), 'old', T0 + 1);
+      assert.equal(await check('old', WRONG, T0 + 2), 'invalid');
+      assert.equal(await check('old', RIGHT, T0 + 2), 'expired');
+      await issue(store(), 'guessed');
+      for (let i = 0; i < 5; i++) assert.equal(await check('guessed', WRONG), 'invalid');
+      assert.equal(await check('guessed', WRONG), 'invalid', 'a sixth wrong code: still only "invalid"');
+      assert.equal(await check('guessed', RIGHT), 'locked', 'the failures counted: the right code no longer works');
+      assert.equal(await check('nobody', WRONG), 'unknown');
     });
   });
 

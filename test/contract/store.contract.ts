@@ -35,6 +35,8 @@ export interface Tamper {
 export interface StoreHarness {
   readonly store: Store;
   readonly tamper: Tamper;
+  /** Another instance on the same data (as another process or replica would open it); closed by cleanup. */
+  openTwin(): Promise<Store>;
   /** Closes the store (if still open) and removes what the factory created. */
   cleanup(): Promise<void>;
 }
@@ -456,6 +458,6 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       });
     });
 
-    describePortalRepositories(() => store);
+    describePortalRepositories(() => store, () => h.openTwin());
   });
 }

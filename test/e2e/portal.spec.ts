@@ -20,7 +20,7 @@ import { cardText } from '../helpers/adaptive-card-sdk';
 import { launchChromium, ROOT } from '../helpers/app-process';
 import { SAMBA_SETTINGS, startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { teamsMember, type TeamsMember } from '../helpers/loopback-connector';
-import { asAdmin, ldapBindAs, lockOut, rawUser, resetSeededUser, sambaInfo, SEED_PASSWORD, USERS } from '../helpers/samba';
+import { asAdmin, ldapBindAs, lockOut, MAIL_DOMAIN, rawUser, resetSeededUser, sambaInfo, SEED_PASSWORD, USERS } from '../helpers/samba';
 import { button, teamsChat, type Card } from '../helpers/teams-chat';
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from '../helpers/twilio-fake';
 
@@ -63,7 +63,7 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     h = await startBotHarness({ sms, settings: { changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } } });
     selfService = new SelfService({
       directory: h.directory, store: h.store, clock: h.clock, logger: silentLogger, cipher: aesGcmAnswerCipher(randomBytes(32)),
-      pins: h.service.pins, protection: SAMBA_SETTINGS.protection, decoyKey: randomBytes(32),
+      pins: h.service.pins, protection: SAMBA_SETTINGS.protection, decoyKey: randomBytes(32), loginSuffixes: [MAIL_DOMAIN],
       codes: new OneTimeCodes(h.store.portalCodes, h.clock, randomBytes(32), CALLER_CODE_POLICY, 'codes'), sms, orgName: 'Corp Example',
       settings: { lockAfter: 5, questionsAsked: 3, questions: DEFAULT_PORTAL_QUESTIONS, minQuestions: 3, minAnswerLength: 3 },
     });

@@ -118,6 +118,16 @@ describe('Portal API over HTTP', function () {
     assert.equal((bad.body as { error: { field: string } }).error.field, 'questions[0].answer');
   });
 
+  it('POST /pins/verify: a wrong PIN answers "invalid" whatever the PIN’s state; only the right one learns it is used', async () => {
+    const { code } = await h.service.pins.issue('jane.smith', 'agent.smith');
+    const wrong = code === '00000000' ? '11111111' : '00000000';
+    const verify = async (pin: string) => (await portalCall(h.url, 'POST', '/api/portal/pins/verify', { user: 'jane.smith', pin })).body;
+    assert.deepEqual(await verify(wrong), { valid: false, reason: 'invalid' });
+    assert.deepEqual(await verify(code), { valid: true });
+    assert.deepEqual(await verify(wrong), { valid: false, reason: 'invalid' }, 'a used PIN is not told to a wrong one');
+    assert.deepEqual(await verify(code), { valid: false, reason: 'used' });
+  });
+
   it('rate limited per client address: over the rate → 429 with Retry-After', async () => {
     const limited = await startBotHarness({ directory: 'demo', portalApiToken: PORTAL_TOKEN, portalApiRatePerMinute: 5 });
     try {

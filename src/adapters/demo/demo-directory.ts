@@ -150,6 +150,11 @@ export class DemoDirectory implements Directory {
     s.passwordExpiresAt = new Date(now.getTime() + PASSWORD_MAX_AGE_DAYS * DAY);
   }
 
+  /** The demo users' UPN and mail suffix. */
+  get domain(): string {
+    return data.domain;
+  }
+
   async ping(): Promise<void> {}
   async close(): Promise<void> {}
 

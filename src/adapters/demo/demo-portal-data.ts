@@ -154,15 +154,14 @@ export async function seedDemoPortalData(store: Store, cipher: AnswerCipher, now
     const enrolledAt = new Date(t - (20 + Math.floor(random() * 60)) * DAY);
     await store.enrollments.replace(user, chosen.map(([question, answer]) => ({ question, answer: cipher.seal(user, answer) })), enrolledAt);
     const locked = user === DEMO_LOCKED_PORTAL_USER;
+    const lockedAt = new Date(t - 3 * HOUR + 10);
     await store.portalAccounts.put({
       user,
       enrolled: true,
       methods: 'mobile' in u && u.mobile ? ['questions', 'mobile'] : ['questions'],
-      locked,
-      ...(locked ? { lockedAt: new Date(t - 3 * HOUR + 10) } : {}),
-      failedAttempts: locked ? 5 : 0,
-      updatedAt: locked ? new Date(t - 3 * HOUR + 10) : enrolledAt,
+      updatedAt: locked ? lockedAt : enrolledAt,
     });
+    if (locked) await store.portalAccounts.setLock(user, { locked, lockedAt, failedAttempts: 5 }, lockedAt);
   }
   return { events, users: data.users.length };
 }

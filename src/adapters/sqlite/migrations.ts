@@ -290,6 +290,24 @@ CREATE TABLE portal_mobiles (
 );
 `;
 
+// The portal lock as one atomic step per attempt (issue 16): per key (a known account, or a canonical
+// unknown login) its current count (epoch), the failures and the attempts being judged (pending) in it,
+// and when it locked. portal_accounts' locked, locked_at and failed_attempts are read no more: their
+// values move here.
+const PORTAL_ATTEMPTS = `
+CREATE TABLE portal_attempts (
+  key        TEXT PRIMARY KEY CHECK (key = lower(key)),
+  epoch      INTEGER NOT NULL DEFAULT 0,
+  failures   INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+  pending    INTEGER NOT NULL DEFAULT 0 CHECK (pending >= 0),
+  locked_at  INTEGER,
+  updated_at INTEGER NOT NULL
+);
+INSERT INTO portal_attempts (key, failures, locked_at, updated_at)
+  SELECT user, failed_attempts, CASE WHEN locked = 1 THEN coalesce(locked_at, updated_at) END, updated_at
+  FROM portal_accounts WHERE locked = 1 OR failed_attempts > 0;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -299,5 +317,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'escalation tickets and their pending comments', sql: ESCALATION_TICKETS },
   { version: 7, name: 'self-service portal sessions', sql: PORTAL_SESSIONS },
   { version: 8, name: 'self-service portal SMS codes and registered mobiles', sql: PORTAL_SMS },
+  { version: 9, name: 'portal lock: challenge attempts per key', sql: PORTAL_ATTEMPTS },
 ];
 

@@ -44,15 +44,17 @@ export function sqliteOneTimeCodes(db: Database.Database, table: 'pins' | 'verif
   const check = db.transaction((user: string, hmac: string, now: number, maxTries: number): CodeCheck => {
     const row = read.get(user);
     if (!row) return 'unknown';
+    // The value first: a wrong code learns nothing of the code's state (used, locked, expired), and every
+    // wrong code counts a failure, whatever that state.
+    if (!sameHex(row.pin_hmac, hmac)) {
+      fail.run(user);
+      return 'invalid';
+    }
     if (row.used_at !== null) return 'used';
     if (row.failed_tries >= maxTries) return 'locked';
     if (row.expires_at <= now) return 'expired';
-    if (sameHex(row.pin_hmac, hmac)) {
-      markUsed.run(now, user);
-      return 'valid';
-    }
-    fail.run(user);
-    return 'invalid';
+    markUsed.run(now, user);
+    return 'valid';
   });
 
   return {

@@ -2,7 +2,9 @@
 // Answers and mobile numbers arrive sealed (AES-256-GCM, by the service); this file never sees them in plain text.
 import type Database from 'better-sqlite3';
 import type { Enrollment, EventCategory, PortalAccount, PortalEvent, PortalEventInput, SyncStatus } from '../../domain/portal';
-import type { EnrollmentRepository, PortalAccountRepository, PortalEventQuery, PortalEventRepository, PortalMobileRepository } from '../../ports/portal.port';
+import type {
+  AttemptPlace, EnrollmentRepository, PortalAccountRepository, PortalAttemptRepository, PortalEventQuery, PortalEventRepository, PortalMobileRepository,
+} from '../../ports/portal.port';
 import { groupCommit, type GroupCommit } from './group-commit';
 import { guard } from './store-unavailable';
 
@@ -24,14 +26,22 @@ interface EventRow {
   unknown_user: number;
 }
 
+/** An account joined with its attempts (portal_attempts): the lock and the failures are theirs. */
 interface AccountRow {
   user: string;
   enrolled: number;
   methods: string;
-  locked: number;
   locked_at: number | null;
-  failed_attempts: number;
+  failures: number | null;
   updated_at: number;
+}
+
+interface AttemptRow {
+  key: string;
+  epoch: number;
+  failures: number;
+  pending: number;
+  locked_at: number | null;
 }
 
 function optional<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
@@ -63,9 +73,9 @@ function toAccount(r: AccountRow): PortalAccount {
     user: r.user,
     enrolled: r.enrolled === 1,
     methods: JSON.parse(r.methods) as string[],
-    locked: r.locked === 1,
+    locked: r.locked_at !== null,
     ...(r.locked_at !== null ? { lockedAt: new Date(r.locked_at) } : {}),
-    failedAttempts: r.failed_attempts,
+    failedAttempts: r.failures ?? 0,
     updatedAt: new Date(r.updated_at),
   };
 }
@@ -165,18 +175,20 @@ export function sqlitePortalEvents(db: Database.Database, commit: GroupCommit = 
 }
 
 export function sqlitePortalAccounts(db: Database.Database, commit: GroupCommit = groupCommit(db)): PortalAccountRepository {
-  const read = db.prepare<[string], AccountRow>('SELECT * FROM portal_accounts WHERE user = ?');
-  const upsert = db.prepare(`INSERT INTO portal_accounts (user, enrolled, methods, locked, locked_at, failed_attempts, updated_at)
-    VALUES (@user, @enrolled, @methods, @locked, @lockedAt, @failedAttempts, @updatedAt)
-    ON CONFLICT (user) DO UPDATE SET enrolled = excluded.enrolled, methods = excluded.methods, locked = excluded.locked,
-      locked_at = excluded.locked_at, failed_attempts = excluded.failed_attempts, updated_at = excluded.updated_at`);
-  const unlock = db.prepare<[number, string], AccountRow>(
-    'UPDATE portal_accounts SET locked = 0, locked_at = NULL, failed_attempts = 0, updated_at = ? WHERE user = ? RETURNING *');
+  const read = db.prepare<[string], AccountRow>(`SELECT a.user, a.enrolled, a.methods, a.updated_at, t.locked_at, t.failures
+    FROM portal_accounts a LEFT JOIN portal_attempts t ON t.key = a.user WHERE a.user = ?`);
+  const upsert = db.prepare(`INSERT INTO portal_accounts (user, enrolled, methods, updated_at) VALUES (@user, @enrolled, @methods, @updatedAt)
+    ON CONFLICT (user) DO UPDATE SET enrolled = excluded.enrolled, methods = excluded.methods, updated_at = excluded.updated_at`);
+  const insertEmpty = db.prepare<[string, number]>('INSERT INTO portal_accounts (user, updated_at) VALUES (?, ?) ON CONFLICT (user) DO NOTHING');
+  const touch = db.prepare<[number, string]>('UPDATE portal_accounts SET updated_at = ? WHERE user = ?');
+  const attempts = attemptStatements(db);
   const unlockTx = db.transaction((user: string, at: number) => {
     const before = read.get(user);
     if (!before) return null;
-    const after = unlock.get(at, user);
-    return after ? { wasLocked: before.locked === 1, account: toAccount(after) } : null;
+    attempts.restart(user, { failures: 0, lockedAt: null }, at);
+    touch.run(at, user);
+    const after = read.get(user);
+    return after ? { wasLocked: before.locked_at !== null, account: toAccount(after) } : null;
   });
   return {
     async get(user) {
@@ -187,19 +199,82 @@ export function sqlitePortalAccounts(db: Database.Database, commit: GroupCommit 
     },
     async put(a) {
       await commit('portal account write', () => {
-        upsert.run({
-          user: a.user,
-          enrolled: a.enrolled ? 1 : 0,
-          methods: JSON.stringify(a.methods),
-          locked: a.locked ? 1 : 0,
-          lockedAt: a.locked && a.lockedAt ? a.lockedAt.getTime() : null,
-          failedAttempts: a.failedAttempts,
-          updatedAt: a.updatedAt.getTime(),
-        });
+        upsert.run({ user: a.user, enrolled: a.enrolled ? 1 : 0, methods: JSON.stringify(a.methods), updatedAt: a.updatedAt.getTime() });
+      });
+    },
+    async ensure(user, at) {
+      await commit('portal account create', () => {
+        insertEmpty.run(user, at.getTime());
+      });
+    },
+    async setLock(user, lock, at) {
+      await commit('portal account lock write', () => {
+        attempts.restart(user, { failures: lock.failedAttempts, lockedAt: lock.locked ? (lock.lockedAt ?? at).getTime() : null }, at.getTime());
       });
     },
     async unlock(user, at) {
       return guard('portal account unlock', () => unlockTx.immediate(user, at.getTime()));
+    },
+  };
+}
+
+/** The statements over portal_attempts that the accounts (unlock, setLock) and the attempts share. */
+function attemptStatements(db: Database.Database) {
+  const upsertRestart = db.prepare<{ key: string; failures: number; lockedAt: number | null; at: number }>(`INSERT INTO portal_attempts
+    (key, epoch, failures, pending, locked_at, updated_at) VALUES (@key, 0, @failures, 0, @lockedAt, @at)
+    ON CONFLICT (key) DO UPDATE SET epoch = epoch + 1, failures = excluded.failures, pending = 0, locked_at = excluded.locked_at,
+      updated_at = excluded.updated_at`);
+  return {
+    /** A new count (a new epoch): places taken in the old one no longer count when they settle. */
+    restart(key: string, state: { failures: number; lockedAt: number | null }, at: number): void {
+      upsertRestart.run({ key, failures: state.failures, lockedAt: state.lockedAt, at });
+    },
+  };
+}
+
+/**
+ * The portal lock on SQLite: one counter row per key, changed only inside the group commit's IMMEDIATE
+ * transaction, so a reservation reads and takes its place with the write lock held (across processes too).
+ */
+export function sqlitePortalAttempts(db: Database.Database, commit: GroupCommit = groupCommit(db)): PortalAttemptRepository {
+  const read = db.prepare<[string], AttemptRow>('SELECT key, epoch, failures, pending, locked_at FROM portal_attempts WHERE key = ?');
+  const create = db.prepare<[string, number]>('INSERT INTO portal_attempts (key, updated_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING');
+  const take = db.prepare<[number, string, number]>('UPDATE portal_attempts SET pending = pending + 1, updated_at = ? WHERE key = ? AND epoch = ?');
+  const failed = db.prepare<[number | null, number, string, number]>(`UPDATE portal_attempts
+    SET pending = max(pending - 1, 0), failures = failures + 1, locked_at = coalesce(locked_at, ?), updated_at = ? WHERE key = ? AND epoch = ?`);
+  const free = db.prepare<[number, string, number]>('UPDATE portal_attempts SET pending = max(pending - 1, 0), updated_at = ? WHERE key = ? AND epoch = ?');
+  const restart = db.prepare<[number, string, number]>(
+    'UPDATE portal_attempts SET epoch = epoch + 1, failures = 0, pending = 0, locked_at = NULL, updated_at = ? WHERE key = ? AND epoch = ?');
+
+  function reserve(key: string, limit: number, at: number): AttemptPlace | null {
+    create.run(key, at);
+    const row = read.get(key);
+    if (!row || row.locked_at !== null || row.failures + row.pending >= limit) return null;
+    take.run(at, key, row.epoch);
+    return { key, epoch: row.epoch, n: row.failures + row.pending + 1 };
+  }
+
+  function fail(place: AttemptPlace, limit: number, at: number): { locks: boolean } {
+    const before = read.get(place.key);
+    // Settled after a pass or an unlock started a new count: this failure belongs to the old one.
+    if (!before || before.epoch !== place.epoch) return { locks: false };
+    const locks = before.locked_at === null && before.failures + 1 >= limit;
+    failed.run(locks ? at : null, at, place.key, place.epoch);
+    return { locks };
+  }
+
+  return {
+    async reserve(key, limit, at) {
+      return commit('portal attempt reserve', () => reserve(key, limit, at.getTime()));
+    },
+    async fail(place, limit, at) {
+      return commit('portal attempt failure', () => fail(place, limit, at.getTime()));
+    },
+    async pass(place, at) {
+      await commit('portal attempt pass', () => restart.run(at.getTime(), place.key, place.epoch));
+    },
+    async release(place, at) {
+      await commit('portal attempt release', () => free.run(at.getTime(), place.key, place.epoch));
     },
   };
 }

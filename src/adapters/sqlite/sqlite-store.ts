@@ -18,7 +18,7 @@ import { sqliteSharedRequests } from './sqlite-shared-requests';
 import { sqliteShownSecrets } from './sqlite-shown-secrets';
 import { sqliteOneTimeCodes } from './sqlite-one-time-codes';
 import { sqliteApprovals } from './sqlite-approvals';
-import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalEvents, sqlitePortalMobiles } from './sqlite-portal';
+import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalAttempts, sqlitePortalEvents, sqlitePortalMobiles } from './sqlite-portal';
 import { sqlitePortalSessions } from './sqlite-portal-sessions';
 import { guard } from './store-unavailable';
 
@@ -89,6 +89,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     accountChanges: sqliteAccountChanges(db),
     portalEvents: sqlitePortalEvents(db, commit),
     portalAccounts: sqlitePortalAccounts(db, commit),
+    portalAttempts: sqlitePortalAttempts(db, commit),
     enrollments: sqliteEnrollments(db),
     portalSessions: sqlitePortalSessions(sessionsDb, sessionsDb === db ? commit : groupCommit(sessionsDb)),
     pins: sqliteOneTimeCodes(db, 'pins'),

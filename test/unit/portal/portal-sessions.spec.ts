@@ -20,7 +20,7 @@ describe('Portal sessions in the store', () => {
     const selfService = new SelfService({
       directory: f.directory, store: f.store, clock: f.clock, logger: silentLogger, cipher: f.cipher, pins: f.service.pins,
       codes: new OneTimeCodes(f.store.portalCodes, f.clock, Buffer.alloc(32, 3), CALLER_CODE_POLICY, 'codes'), orgName: 'Demo Corp',
-      protection: DEMO_SETTINGS.protection, decoyKey: Buffer.alloc(32, 4),
+      protection: DEMO_SETTINGS.protection, decoyKey: Buffer.alloc(32, 4), loginSuffixes: [],
       settings: { lockAfter: 5, questionsAsked: 3, questions: DEFAULT_PORTAL_QUESTIONS, minQuestions: 3, minAnswerLength: 3 },
     });
     http = createHttpServer({

@@ -46,7 +46,7 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     portalOn = (directory) => new SelfService({
       directory, store: f.store, clock: f.clock, logger: silentLogger, cipher: f.cipher, pins: f.service.pins,
       codes: new OneTimeCodes(f.store.portalCodes, f.clock, Buffer.alloc(32, 3), CALLER_CODE_POLICY, 'codes'), sms, orgName: 'Demo Corp', notice: { contact: '+1 555 0100' },
-      protection: DEMO_SETTINGS.protection, decoyKey: Buffer.alloc(32, 4),
+      protection: DEMO_SETTINGS.protection, decoyKey: Buffer.alloc(32, 4), loginSuffixes: ['demo.example'],
       settings: { lockAfter: 5, questionsAsked: 3, questions: DEFAULT_PORTAL_QUESTIONS, minQuestions: 3, minAnswerLength: 3 },
     });
     portal = portalOn(withPasswords(f.directory));
@@ -116,6 +116,31 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     assert.equal(sms.sent.length, 1, 'only the registration code was ever sent');
   });
 
+  it('decoy questions (unknown or unenrolled login): the same set every time and under every spelling, in a random order like real ones', async () => {
+    await enroll();
+    const orders = async (login: string) => {
+      const seen = [];
+      for (let i = 0; i < 30; i++) seen.push((await portal.questionsFor(login)).map((q) => q.question));
+      return { orders: new Set(seen.map((q) => q.join('|'))).size, sets: new Set(seen.map((q) => [...q].sort().join('|'))) };
+    };
+    for (const login of [USER, 'conor.obrien', 'ghost.user']) {
+      const { orders: n, sets } = await orders(login);
+      assert.ok(n > 1, `${login}: shuffled (${n} orders in 30)`);
+      assert.equal(sets.size, 1, `${login}: one set of questions`);
+    }
+    assert.deepEqual((await orders('Ghost.User@demo.example')).sets, (await orders('ghost.user')).sets, 'the same decoys under the UPN-like spelling');
+  });
+
+  it('an unknown login counts its failures across spellings as a real account does: 3 as the login + 2 as login@suffix lock both', async () => {
+    for (const login of ['conor.obrien', 'ghost.user']) {
+      for (let i = 0; i < 3; i++) assert.equal((await portal.challengePin(login, '00000000', FROM)).ok, false);
+      assert.deepEqual(await portal.challengePin(`${login}@demo.example`, '00000000', FROM), { ok: false, reason: 'wrong' });
+      assert.deepEqual(await portal.challengePin(`${login.toUpperCase()}@DEMO.EXAMPLE`, '00000000', FROM), { ok: false, reason: 'locked' }, login);
+      assert.deepEqual(await portal.challengePin(login, '00000000', FROM), { ok: false, reason: 'locked' }, `${login}: locked under every spelling`);
+    }
+    assert.deepEqual(await portal.challengePin('ghost.user@elsewhere.test', '00000000', FROM), { ok: false, reason: 'wrong' }, 'not one of the directory’s suffixes: its own count');
+  });
+
   it('attempts on an unknown login are portal events too (marked unknown, with the IP, never the PIN) and lock it in every process; a store that cannot be written fails them as it fails a known one', async () => {
     const nobody = 'Nobody.At.All';
     assert.deepEqual(await portal.challengePin(nobody, '31415926', FROM), { ok: false, reason: 'wrong' });
@@ -126,6 +151,7 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
       ['challenge', 'failure', 'pin (invalid)', true, FROM.ip],
       ['code-sent', 'failure', 'sms: unknown login, nothing sent', true, FROM.ip],
       ...Array.from({ length: 4 }, () => ['challenge', 'failure', 'questions', true, FROM.ip]),
+      ['portal-lock', 'success', 'locked after 5 failed challenges', true, FROM.ip],
       ['sign-in', 'failure', 'refused: the portal account is locked (questions)', true, FROM.ip],
     ], 'five failures lock the made-up account, as they lock a real one');
     assert.ok(!JSON.stringify(seen).includes('31415926') && !JSON.stringify(seen).includes('a guess'), 'no PIN or answer in any event');
