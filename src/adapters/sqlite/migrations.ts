@@ -290,6 +290,19 @@ CREATE TABLE portal_mobiles (
 );
 `;
 
+// Uses counted in a sliding window (issue 16): texts per account, per number and in total, challenge
+// attempts per login. One row per place in use; (key, place) unique is what makes a claim exactly once.
+const QUOTAS = `
+CREATE TABLE quota_places (
+  key        TEXT NOT NULL,
+  place      INTEGER NOT NULL,
+  at         INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (key, place)
+);
+CREATE INDEX quota_places_expires_at ON quota_places (expires_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -299,5 +312,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'escalation tickets and their pending comments', sql: ESCALATION_TICKETS },
   { version: 7, name: 'self-service portal sessions', sql: PORTAL_SESSIONS },
   { version: 8, name: 'self-service portal SMS codes and registered mobiles', sql: PORTAL_SMS },
+  { version: 9, name: 'quotas: texts and challenge attempts in the store', sql: QUOTAS },
 ];
 

@@ -20,6 +20,7 @@ import { sqliteOneTimeCodes } from './sqlite-one-time-codes';
 import { sqliteApprovals } from './sqlite-approvals';
 import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalEvents, sqlitePortalMobiles } from './sqlite-portal';
 import { sqlitePortalSessions } from './sqlite-portal-sessions';
+import { sqliteQuotas } from './sqlite-quotas';
 import { guard } from './store-unavailable';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 2000;
@@ -97,6 +98,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalMobiles: sqlitePortalMobiles(db),
     approvals: sqliteApprovals(db),
     escalations: sqliteEscalations(db),
+    quotas: sqliteQuotas(db),
     async ping(): Promise<void> {
       guard('ping', () => {
         canRead.get();
