@@ -25,7 +25,7 @@ describe('Portal sessions in the store', () => {
     });
     http = createHttpServer({
       logger: silentLogger, health: async () => ({ ready: true, checks: {} }) as never,
-      mounts: [portalMount({ selfService, store: f.store, clock: f.clock, logger: silentLogger, orgName: 'Demo Corp', production: false, sessionIdleMs: 10 * 60_000, sessionMaxMs: 30 * 60_000, ratePerMinute: 100, loginRatePerMinute: 100 })],
+      mounts: [portalMount({ selfService, store: f.store, clock: f.clock, logger: silentLogger, orgName: 'Demo Corp', production: false, sessionIdleMs: 10 * 60_000, sessionMaxMs: 30 * 60_000, ratePerMinute: 100, pageRatePerMinute: 1000, csrfKey: Buffer.alloc(32, 5) })],
     });
     const port = await http.listen(0, '127.0.0.1');
     base = `http://localhost:${port}`;
