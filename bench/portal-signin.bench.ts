@@ -106,6 +106,7 @@ async function startProgram(env: NodeJS.ProcessEnv, compiled: boolean): Promise<
       // Everything comes from 127.0.0.1: the limits per IP and per login are raised to their maxima.
       PORTAL_RATE_PER_MINUTE: '100000',
       PORTAL_LOGIN_RATE_PER_MINUTE: '1000',
+      PORTAL_PAGE_RATE_PER_MINUTE: '100000',
       PORTAL_API_RATE_PER_MINUTE: '100000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -516,7 +517,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       name: 'portal: sign-in challenge',
       lines: [
         `program: src/main.ts (${compiled ? 'compiled JS' : 'tsx'}, ${PRODUCTION_NODE_FLAGS.join(' ')}), PORTAL=on, Samba AD, SQLite in a temp dir, LOG_LEVEL=warn`,
-        `rate limits raised for the run: PORTAL_RATE_PER_MINUTE=100000, PORTAL_LOGIN_RATE_PER_MINUTE=1000 (every request comes from 127.0.0.1)`,
+        `rate limits raised for the run: PORTAL_RATE_PER_MINUTE=100000, PORTAL_PAGE_RATE_PER_MINUTE=100000, PORTAL_LOGIN_RATE_PER_MINUTE=1000 (every request comes from 127.0.0.1)`,
         `seeded: ${qLogins.length + pLogins.length} Samba users in ${addS.toFixed(1)} s; ${users.length} enrolled (5 questions, 3 asked) via PUT /api/portal/accounts/{user}/enrollment in ${enrollS.toFixed(1)} s`,
         `${vus} virtual users (own cookie jar each, ${qLogins.length / vus} users each); measured ${secs.toFixed(1)} s after a 5 s warm-up; 1 sequence in 20 sends one wrong answer first`,
         row('POST /portal/challenge (questions, all)', challenge, `  ${(load.atStop.challenges / secs).toFixed(0)}/s`),

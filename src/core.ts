@@ -25,6 +25,7 @@ import { HelpdeskService } from './service/helpdesk-service';
 import { DEFAULT_SETTINGS } from './service/service-deps';
 import { PortalIntake } from './service/portal-intake';
 import { SelfService } from './service/self-service';
+import { TextBudget } from './service/text-budget';
 import { OneTimeCodes } from './service/one-time-codes';
 import { CALLER_CODE_POLICY } from './domain/one-time-code';
 
@@ -44,6 +45,8 @@ export interface Core {
   readonly pinVerifier: PinVerifierDeps;
   /** The self-service portal's rules (its pages are src/portal/portal-routes.ts). */
   readonly selfService: SelfService;
+  /** Signs the portal's CSRF tokens for forms shown before there is a session. */
+  readonly portalCsrfKey: Buffer;
   /** The dev outbox of tickets (local mode without TICKETS_KIND): shown in the local console. */
   readonly ticketOutbox?: TicketOutbox;
   close(): Promise<void>;
@@ -121,7 +124,11 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     ...(secrets.notifyAfterReset ? { notice: { ...(secrets.notifyContact ? { contact: secrets.notifyContact } : {}) } } : {}),
     decoyKey: deriveKey(masterKey, 'portal-decoys'),
     loginSuffixes: [...config.portal.loginSuffixes, ...(directory instanceof DemoDirectory ? [directory.domain] : [])],
-    settings: { lockAfter: config.portal.lockAfter, questionsAsked: config.portal.questionsAsked, questions: config.portal.questions, minQuestions: config.portal.minQuestions, minAnswerLength: config.portal.minAnswerLength },
+    texts: new TextBudget(store.quotas, clock, deriveKey(masterKey, 'portal-sms-numbers'), config.portal.texts),
+    settings: {
+      lockAfter: config.portal.lockAfter, questionsAsked: config.portal.questionsAsked, questions: config.portal.questions, minQuestions: config.portal.minQuestions,
+      minAnswerLength: config.portal.minAnswerLength, loginAttemptsPerMinute: config.portal.loginRatePerMinute,
+    },
   });
   const portalIntake = new PortalIntake({ directory, store, clock, cipher: answerCipher });
   return {
@@ -130,6 +137,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     service,
     portalIntake,
     selfService,
+    portalCsrfKey: deriveKey(masterKey, 'portal-csrf'),
     answerCipher,
     ...(sms ? { sms } : {}),
     ...(outbox ? { outbox } : {}),

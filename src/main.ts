@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const portal = config.portal.mode === 'off' ? [] : [portalMount({
     selfService: core.selfService, store: core.store, clock: systemClock, logger, orgName: config.helpdeskSecrets.orgName, production: config.production,
     sessionIdleMs: config.portal.sessionIdleMs, sessionMaxMs: config.portal.sessionMaxMs,
-    ratePerMinute: config.portal.ratePerMinute, loginRatePerMinute: config.portal.loginRatePerMinute, trustedProxies: config.portal.trustedProxies,
+    ratePerMinute: config.portal.ratePerMinute, pageRatePerMinute: config.portal.pageRatePerMinute, csrfKey: core.portalCsrfKey, trustedProxies: config.portal.trustedProxies,
   })];
   const chat = config.portal.mode === 'only' ? [] : [teams.mount, local.mount, portalApi];
   const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [...chat, ...portal] });

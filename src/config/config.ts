@@ -1,6 +1,7 @@
 // The typed configuration the composition root hands to adapters. Built by loadConfig (load-config.ts)
 // from environment variables; see the table in README.md.
 import type { MaskPolicy } from '../domain/masking';
+import type { TextBudgetSettings } from '../domain/text-budget';
 import type { IndicatorThresholds } from '../domain/vishing-thresholds';
 
 export interface LdapConfig {
@@ -113,6 +114,10 @@ export interface PortalConfig {
   /** Form posts per minute per IP address, and challenge attempts per minute per login. */
   readonly ratePerMinute: number;
   readonly loginRatePerMinute: number;
+  /** Page and asset requests (GET) per minute per IP address. */
+  readonly pageRatePerMinute: number;
+  /** The portal's texts (SMS_*): per account, per number and in total per hour; the country codes a registered mobile may have (empty: any). */
+  readonly texts: TextBudgetSettings;
   /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client (PORTAL_TRUSTED_PROXIES). */
   readonly trustedProxies: readonly string[];
   /**

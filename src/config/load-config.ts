@@ -5,6 +5,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isAddressOrRange } from '../http/client-address';
 import { MASK_POLICIES } from '../domain/masking';
+import { DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE } from '../domain/portal';
+import { DEFAULT_TEXT_BUDGET } from '../domain/text-budget';
 import { DEFAULT_INDICATOR_THRESHOLDS } from '../domain/vishing-thresholds';
 import type { Config } from './config';
 
@@ -94,7 +96,15 @@ const schema = z.object({
   PORTAL_SESSION_IDLE_MINUTES: integer(1, 120, 10),
   PORTAL_SESSION_MAX_MINUTES: integer(1, 1440, 30),
   PORTAL_RATE_PER_MINUTE: integer(1, 100_000, 60),
-  PORTAL_LOGIN_RATE_PER_MINUTE: integer(1, 1000, 10),
+  PORTAL_LOGIN_RATE_PER_MINUTE: integer(1, 1000, DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE),
+  PORTAL_PAGE_RATE_PER_MINUTE: integer(1, 100_000, 300),
+  // The portal's texts (issue 16): bounded per account, per number and in total, in any hour.
+  SMS_PER_ACCOUNT_PER_HOUR: integer(1, 100, DEFAULT_TEXT_BUDGET.perAccount),
+  SMS_PER_NUMBER_PER_HOUR: integer(1, 100, DEFAULT_TEXT_BUDGET.perNumber),
+  SMS_PER_HOUR: integer(1, 100_000, DEFAULT_TEXT_BUDGET.total),
+  SMS_ALLOWED_COUNTRIES: optional
+    .transform((v) => (v ? v.split(/[,;]/).map((s) => s.trim()).filter(Boolean) : undefined))
+    .refine((v) => (v ?? []).every((code) => /^\+[1-9]\d{0,2}$/.test(code)), 'must be country calling codes, a + and 1 to 3 digits, comma-separated (e.g. +1,+44)'),
   PORTAL_LOGIN_SUFFIXES: list.refine((v) => (v ?? []).every((s) => /^@?[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(s)), 'must be domain names (corp.example.com), ;-separated'),
   PORTAL_TRUSTED_PROXIES: list.refine((v) => (v ?? []).every(isAddressOrRange), 'must be IP addresses or CIDR ranges (10.0.0.0/8), ;-separated'),
   VISHING_FAILED_ANSWERS: integer(2, 100, DEFAULT_INDICATOR_THRESHOLDS.failedAnswersPerHour),
@@ -327,6 +337,8 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       sessionMaxMs: env.PORTAL_SESSION_MAX_MINUTES * 60_000,
       ratePerMinute: env.PORTAL_RATE_PER_MINUTE,
       loginRatePerMinute: env.PORTAL_LOGIN_RATE_PER_MINUTE,
+      pageRatePerMinute: env.PORTAL_PAGE_RATE_PER_MINUTE,
+      texts: { perAccount: env.SMS_PER_ACCOUNT_PER_HOUR, perNumber: env.SMS_PER_NUMBER_PER_HOUR, total: env.SMS_PER_HOUR, allowedCountries: env.SMS_ALLOWED_COUNTRIES ?? [] },
       trustedProxies: env.PORTAL_TRUSTED_PROXIES ?? [],
       loginSuffixes: loginSuffixes(env.PORTAL_LOGIN_SUFFIXES ?? [], env.LDAP_URL ? env.LDAP_BASE_DN : undefined),
     },

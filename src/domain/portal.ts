@@ -70,3 +70,6 @@ export interface Enrollment {
 export function portalUserKey(login: string): string {
   return login.trim().toLowerCase();
 }
+
+/** PORTAL_LOGIN_RATE_PER_MINUTE's default: challenges and SMS sign-ins per account (or unknown login) per minute. */
+export const DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE = 10;

@@ -3,14 +3,17 @@
 // - who: anyone who reaches the port in production; in local mode only this machine (loopback peer and a
 //   localhost Host, as the other local surfaces). What proves who they are: a passed challenge, held by a
 //   server-side session (store table portal_sessions; the cookie holds a random token, the store its hash).
-// - sessions: idle and absolute lifetimes, a new id after a passed challenge; cookie HttpOnly,
-//   SameSite=Strict, and in production Secure with the __Host- prefix.
-// - every form carries the session's CSRF token (synchronizer token, compared in constant time);
-//   a post without it changes nothing. Strict CSP (no script at all), no caching, no framing.
-// - rate limits per IP (every post) and per login (challenges, SMS sign-ins). The client address is the TCP
-//   peer, or behind a proxy listed in PORTAL_TRUSTED_PROXIES the nearest address it forwarded for.
+// - sessions: made only when a sign-in needs state (an anonymous page view stores nothing); idle and
+//   absolute lifetimes, a new id after a passed challenge; cookies HttpOnly, SameSite=Strict, and in
+//   production Secure with the __Host- prefix.
+// - every form carries a CSRF token compared in constant time: the session's (synchronizer token), or
+//   before there is a session a signed double-submit token; a post without one changes nothing. Strict
+//   CSP (no script at all), no caching, no framing.
+// - rate limits per IP (every page, asset and post, in memory) and per login (challenges, SMS sign-ins: in
+//   the store, by SelfService.takeAttempt). The client address is the TCP peer, or behind a proxy listed in
+//   PORTAL_TRUSTED_PROXIES the nearest address it forwarded for.
 // - sessions idle past their lifetime are purged as new ones are made (at most every few minutes).
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Eta } from 'eta';
@@ -35,8 +38,12 @@ export interface PortalOptions {
   readonly production: boolean;
   readonly sessionIdleMs: number;
   readonly sessionMaxMs: number;
+  /** Form posts per minute per client address. */
   readonly ratePerMinute: number;
-  readonly loginRatePerMinute: number;
+  /** Page and asset requests (GET) per minute per client address. */
+  readonly pageRatePerMinute: number;
+  /** Signs the CSRF tokens of forms shown before there is a session (derived from SECRETS_KEY). */
+  readonly csrfKey: Buffer;
   /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client (PORTAL_TRUSTED_PROXIES); empty: the TCP peer is the client. */
   readonly trustedProxies?: readonly string[];
 }
@@ -45,6 +52,8 @@ const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action '
 const MAX_BODY = 8 * 1024;
 const PURGE_EVERY_MS = 5 * 60_000;
 const TOUCH_EVERY_MS = 60_000;
+/** A cookie's random token: 32 bytes, base64url. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 /**
  * Known and unknown logins do the same directory work, but a known one also writes events and its portal
  * account (a few store commits): answering every challenge at the same moment after it arrived hides that.
@@ -81,8 +90,10 @@ interface Current {
 export function portalMount(o: PortalOptions): RouteMount {
   const eta = new Eta({ views: VIEWS, autoEscape: true, cache: true });
   const cookieName = o.production ? '__Host-mypass-portal' : 'mypass-portal';
+  const csrfCookieName = `${cookieName}-csrf`;
+  const cookieFlags = `Path=/; HttpOnly; SameSite=Strict${o.production ? '; Secure' : ''}`;
   const perIp = new RateLimiter(o.ratePerMinute, () => o.clock.now().getTime());
-  const perLogin = new RateLimiter(o.loginRatePerMinute, () => o.clock.now().getTime());
+  const pagesPerIp = new RateLimiter(o.pageRatePerMinute, () => o.clock.now().getTime());
   const gate = localOnly(o.production);
   const hash = (token: string) => createHash('sha256').update(token).digest('hex');
   let purgedAt = 0;
@@ -96,23 +107,46 @@ export function portalMount(o: PortalOptions): RouteMount {
     }
     const session: PortalSession = { idHash: hash(token), csrf: randomBytes(32).toString('base64url'), state, createdAt: now, seenAt: now };
     await o.store.portalSessions.create(session);
-    res.header('Set-Cookie', `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict${o.production ? '; Secure' : ''}`);
+    res.header('Set-Cookie', `${cookieName}=${token}; ${cookieFlags}`);
     return { token, session };
   }
 
-  async function currentSession(req: Req, res: Res): Promise<Current> {
+  /** The browser's live session, or none (an anonymous visitor has none: nothing is stored for a page view). */
+  async function currentSession(req: Req): Promise<Current | undefined> {
     const token = cookieValue(req.headers.cookie, cookieName);
     const now = o.clock.now().getTime();
-    if (token && /^[A-Za-z0-9_-]{43}$/.test(token)) {
-      const session = await o.store.portalSessions.get(hash(token));
-      if (session && now - session.seenAt.getTime() <= o.sessionIdleMs && now - session.createdAt.getTime() <= o.sessionMaxMs) {
-        // Any request is activity: the idle clock restarts (written at most once a minute).
-        if (now - session.seenAt.getTime() >= TOUCH_EVERY_MS) await o.store.portalSessions.save(session.idHash, session.state, new Date(now));
-        return { token, session };
-      }
-      if (session) await o.store.portalSessions.delete(session.idHash);
+    if (!token || !TOKEN.test(token)) return undefined;
+    const session = await o.store.portalSessions.get(hash(token));
+    if (session && now - session.seenAt.getTime() <= o.sessionIdleMs && now - session.createdAt.getTime() <= o.sessionMaxMs) {
+      // Any request is activity: the idle clock restarts (written at most once a minute).
+      if (now - session.seenAt.getTime() >= TOUCH_EVERY_MS) await o.store.portalSessions.save(session.idHash, session.state, new Date(now));
+      return { token, session };
     }
-    return newSession(res);
+    if (session) await o.store.portalSessions.delete(session.idHash);
+    return undefined;
+  }
+
+  // Forms shown before there is a session carry a signed double-submit token: the HMAC (under a key derived
+  // from SECRETS_KEY) of a random value in its own cookie. Another site can neither read the cookie nor
+  // make the HMAC, and nothing is stored until a sign-in needs state.
+  const signed = (value: string) => createHmac('sha256', o.csrfKey).update(value).digest('base64url');
+
+  /** The CSRF token of a form shown without a session; its cookie is set when the browser has none. */
+  function anonymousCsrf(req: Req, res: Res): string {
+    let value = cookieValue(req.headers.cookie, csrfCookieName);
+    if (!value || !TOKEN.test(value)) {
+      value = randomBytes(32).toString('base64url');
+      res.header('Set-Cookie', `${csrfCookieName}=${value}; ${cookieFlags}`);
+    }
+    return signed(value);
+  }
+
+  /** The session's token, or (a form shown before the session) the signed double-submit token. */
+  function csrfHolds(req: Req, form: URLSearchParams, c: Current | undefined): boolean {
+    const sent = form.get('csrf') ?? '';
+    if (c && sameToken(sent, c.session.csrf)) return true;
+    const value = cookieValue(req.headers.cookie, csrfCookieName);
+    return value !== undefined && TOKEN.test(value) && sameToken(sent, signed(value));
   }
 
   async function save(c: Current, state: PortalSessionState): Promise<void> {
@@ -133,11 +167,17 @@ export function portalMount(o: PortalOptions): RouteMount {
     res.end(html);
   }
 
-  function page(res: Res, c: Current, title: string, view: string, data: Record<string, unknown>): Promise<void> {
-    const { notice, error, ...rest } = c.session.state;
-    const body = eta.render(`./${view}`, { csrf: c.session.csrf, ...data });
-    send(res, 200, title, body, { ...(notice ? { notice } : {}), ...(error ? { error } : {}) });
-    return notice || error ? save(c, rest) : Promise.resolve();
+  /** A page with forms: the session's token and its one-time notice or error, or an anonymous visitor's signed token. */
+  function page(req: Req, res: Res, c: Current | undefined, title: string, view: string, data: Record<string, unknown>, shown: { notice?: string; error?: string } = {}): Promise<void> {
+    const { notice, error, ...rest } = c?.session.state ?? {};
+    const body = eta.render(`./${view}`, { csrf: c ? c.session.csrf : anonymousCsrf(req, res), ...data });
+    send(res, 200, title, body, { ...(notice ? { notice } : {}), ...(error ? { error } : {}), ...shown });
+    return c && (notice || error) ? save(c, rest) : Promise.resolve();
+  }
+
+  function signInPage(req: Req, res: Res, c: Current | undefined, login: string, shown: { error?: string } = {}): Promise<void> {
+    const methods = o.selfService.methods.map((m) => ({ value: m, label: METHOD_LABELS[m] }));
+    return page(req, res, c, 'Sign in', 'sign-in', { login, methods }, shown);
   }
 
   /** After an action: its error shown again on `retry`, or its notice on the home page (with `state`). */
@@ -159,19 +199,27 @@ export function portalMount(o: PortalOptions): RouteMount {
     send(res, status, title, eta.render('./message', link), text);
   }
 
+  const tooFast = (res: Res) => message(res, 429, 'Please wait', { error: 'Too many requests from your network. Please wait a minute and try again.' });
+  const tooManyForLogin = (res: Res) => message(res, 429, 'Please wait', { error: 'Too many attempts for this login. Please wait a minute and try again.' });
+
   const trusted = trustedProxies(o.trustedProxies ?? []);
   const origin = (req: Req): Origin => ({ ip: clientAddress(req, trusted), userAgent: String(req.headers['user-agent'] ?? '') });
 
-  /** GET handlers: the session (made if missing). */
-  const get = (route: string, fn: (req: Req, res: Res, c: Current) => Promise<void>) => (server: restify.Server) =>
+  /** Every GET (pages and assets): rate per IP, before anything else is done. */
+  const getLimited = (route: string, fn: (req: Req, res: Res) => Promise<void>) => (server: restify.Server) =>
     server.get(route, gate, async (req: Req, res: Res) => {
+      if (!pagesPerIp.take(origin(req).ip).ok) return tooFast(res);
       try {
-        await fn(req, res, await currentSession(req, res));
+        await fn(req, res);
       } catch (err) {
         o.logger.error({ err, path: req.path() }, 'portal page failed');
         message(res, 500, 'Something went wrong', { error: 'Something went wrong on our side. Please try again later or call the helpdesk.' });
       }
     });
+
+  /** GET pages: the session if there is one (none is made for a page view). */
+  const get = (route: string, fn: (req: Req, res: Res, c: Current | undefined) => Promise<void>) =>
+    getLimited(route, async (req, res) => fn(req, res, await currentSession(req)));
 
   /** Waits until EVEN_ANSWER_MS after the request arrived (real time: what an observer measures). */
   const evenOut = async (arrived: number) => {
@@ -179,15 +227,15 @@ export function portalMount(o: PortalOptions): RouteMount {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   };
 
-  /** POST handlers: rate per IP, a form body, the session's CSRF token; then the handler. */
-  const post = (route: string, fn: (req: Req, res: Res, c: Current, form: URLSearchParams, arrived: number) => Promise<void>) => (server: restify.Server) =>
+  /** POST handlers: rate per IP, a form body, a CSRF token that holds; then the handler (with the session, if any). */
+  const postAnyone = (route: string, fn: (req: Req, res: Res, c: Current | undefined, form: URLSearchParams, arrived: number) => Promise<void>) => (server: restify.Server) =>
     server.post(route, gate, async (req: Req, res: Res) => {
       const arrived = performance.now();
       try {
         if (!perIp.take(origin(req).ip).ok) return message(res, 429, 'Please wait', { error: 'Too many attempts from your network. Please wait a minute and try again.' });
         const form = await readForm(req);
-        const c = await currentSession(req, res);
-        if (!form || !sameToken(form.get('csrf') ?? '', c.session.csrf)) {
+        const c = await currentSession(req);
+        if (!form || !csrfHolds(req, form, c)) {
           return message(res, 403, 'Please start again', { error: 'This form has expired or was not sent by this portal. Nothing was changed.' });
         }
         await fn(req, res, c, form, arrived);
@@ -197,49 +245,50 @@ export function portalMount(o: PortalOptions): RouteMount {
       }
     });
 
-  const signedIn = (c: Current) => c.session.state.user !== undefined;
+  /** POST handlers past the sign-in page: without a session there is nothing to act on. */
+  const post = (route: string, fn: (req: Req, res: Res, c: Current, form: URLSearchParams, arrived: number) => Promise<void>) =>
+    postAnyone(route, async (req, res, c, form, arrived) => (c ? fn(req, res, c, form, arrived) : redirect(res, '/portal/')));
+
+  const signedIn = (c: Current | undefined): boolean => c?.session.state.user !== undefined;
 
   const routes: RouteMount[] = [
-    (server) => server.get('/portal', async (_req: Req, res: Res) => redirect(res, '/portal/')),
-    (server) => server.get('/portal/portal.css', gate, async (_req: Req, res: Res) => {
+    getLimited('/portal', async (_req, res) => redirect(res, '/portal/')),
+    getLimited('/portal/portal.css', async (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=3600', 'X-Content-Type-Options': 'nosniff' });
       res.end(CSS);
     }),
-    get('/portal/', async (_req, res, c) => {
+    get('/portal/', async (req, res, c) => {
       if (signedIn(c)) return redirect(res, '/portal/home');
-      const methods = o.selfService.methods.map((m) => ({ value: m, label: METHOD_LABELS[m] }));
-      await page(res, c, 'Sign in', 'sign-in', { login: c.session.state.login ?? '', methods });
+      await signInPage(req, res, c, c?.session.state.login ?? '');
     }),
-    post('/portal/sign-in', async (req, res, c, form, arrived) => {
+    postAnyone('/portal/sign-in', async (req, res, c, form, arrived) => {
       const login = (form.get('login') ?? '').trim().slice(0, 256);
       const method = o.selfService.methods.find((m) => m === form.get('method'));
-      if (!login || !method) {
-        await save(c, { error: 'Please type your login and choose how to prove it is you.' });
-        return redirect(res, '/portal/');
-      }
+      if (!login || !method) return signInPage(req, res, c, login, { error: 'Please type your login and choose how to prove it is you.' });
       if (method === 'sms') {
         // Every login gets the same page; a code goes out only to a registered mobile (after this answer).
-        if (!perLogin.take(login.toLowerCase()).ok) return message(res, 429, 'Please wait', { error: 'Too many attempts for this login. Please wait a minute and try again.' });
+        if (!(await o.selfService.takeAttempt(login))) return tooManyForLogin(res);
         await o.selfService.sendSignInCode(login, origin(req));
         await evenOut(arrived);
       }
-      await save(c, { login, method });
+      // The sign-in now needs state (the login and method): the session is made here, not on a page view.
+      await (c ? save(c, { login, method }) : newSession(res, { login, method }));
       redirect(res, '/portal/challenge');
     }),
-    get('/portal/challenge', async (_req, res, c) => {
-      const { login, method } = c.session.state;
-      if (!login || !method || signedIn(c)) return redirect(res, '/portal/');
+    get('/portal/challenge', async (req, res, c) => {
+      const { login, method } = c?.session.state ?? {};
+      if (!c || !login || !method || signedIn(c)) return redirect(res, '/portal/');
       let questions: { position: number; question: string }[] = [];
       if (method === 'questions') {
         questions = await o.selfService.questionsFor(login);
         await save(c, { ...c.session.state, asked: questions.map((q) => q.position) });
       }
-      await page(res, c, CHALLENGE_TITLES[method], 'challenge', { login, method, questions });
+      await page(req, res, c, CHALLENGE_TITLES[method], 'challenge', { login, method, questions });
     }),
     post('/portal/challenge', async (req, res, c, form, arrived) => {
       const { login, method, asked } = c.session.state;
       if (!login || !method || signedIn(c)) return redirect(res, '/portal/');
-      if (!perLogin.take(login.toLowerCase()).ok) return message(res, 429, 'Please wait', { error: 'Too many attempts for this login. Please wait a minute and try again.' });
+      if (!(await o.selfService.takeAttempt(login))) return tooManyForLogin(res);
       const from = origin(req);
       const result = method === 'pin' ? await o.selfService.challengePin(login, form.get('pin') ?? '', from)
         : method === 'sms' ? await o.selfService.challengeSmsCode(login, form.get('code') ?? '', from)
@@ -263,18 +312,18 @@ export function portalMount(o: PortalOptions): RouteMount {
       await save(c, { login, method, error: 'That did not match. Please try again.' });
       redirect(res, '/portal/challenge');
     }),
-    get('/portal/home', async (_req, res, c) => {
-      if (!signedIn(c)) return redirect(res, '/portal/');
-      await page(res, c, 'Your account', 'home', { login: c.session.state.login, full: c.session.state.access === 'full' });
+    get('/portal/home', async (req, res, c) => {
+      if (!c || !signedIn(c)) return redirect(res, '/portal/');
+      await page(req, res, c, 'Your account', 'home', { login: c.session.state.login, full: c.session.state.access === 'full' });
     }),
     post('/portal/unlock', async (req, res, c) => {
       const { user } = c.session.state;
       if (!user || c.session.state.access !== 'full') return redirect(res, '/portal/');
       await finish(res, c, await o.selfService.unlockAccount(user, origin(req)), '/portal/home', 'Your account is unlocked. You can sign in to your computer again.');
     }),
-    get('/portal/password', async (_req, res, c) => {
-      if (!signedIn(c) || c.session.state.access !== 'full') return redirect(res, '/portal/');
-      await page(res, c, 'Reset my password', 'password', { policy: await o.selfService.passwordRulesText(c.session.state.user ?? '') });
+    get('/portal/password', async (req, res, c) => {
+      if (!c || !signedIn(c) || c.session.state.access !== 'full') return redirect(res, '/portal/');
+      await page(req, res, c, 'Reset my password', 'password', { policy: await o.selfService.passwordRulesText(c.session.state.user ?? '') });
     }),
     post('/portal/password', async (req, res, c, form) => {
       const { user } = c.session.state;
@@ -282,10 +331,10 @@ export function portalMount(o: PortalOptions): RouteMount {
       const done = await o.selfService.resetPassword(user, form.get('password') ?? '', form.get('repeat') ?? '', origin(req));
       await finish(res, c, done, '/portal/password', 'Your new password is set. Use it from now on.');
     }),
-    get('/portal/enroll', async (_req, res, c) => {
-      if (!signedIn(c)) return redirect(res, '/portal/');
+    get('/portal/enroll', async (req, res, c) => {
+      if (!c || !signedIn(c)) return redirect(res, '/portal/');
       const s = o.selfService.settings;
-      await page(res, c, 'Your security questions', 'enroll', { questions: s.questions, minQuestions: s.minQuestions, minAnswerLength: s.minAnswerLength });
+      await page(req, res, c, 'Your security questions', 'enroll', { questions: s.questions, minQuestions: s.minQuestions, minAnswerLength: s.minAnswerLength });
     }),
     post('/portal/enroll', async (req, res, c, form) => {
       const { user } = c.session.state;
@@ -293,10 +342,10 @@ export function portalMount(o: PortalOptions): RouteMount {
       const answers = Array.from({ length: o.selfService.settings.minQuestions }, (_, i) => ({ question: form.get(`question${i}`) ?? '', answer: form.get(`answer${i}`) ?? '' }));
       await finish(res, c, await o.selfService.enroll(user, answers, origin(req)), '/portal/enroll', 'Your security questions are saved.');
     }),
-    get('/portal/mobile', async (_req, res, c) => {
-      if (!signedIn(c)) return redirect(res, '/portal/');
+    get('/portal/mobile', async (req, res, c) => {
+      if (!c || !signedIn(c)) return redirect(res, '/portal/');
       const pending = o.selfService.pendingMobile(c.session.state.user ?? '', c.session.state.pendingMobile);
-      await page(res, c, 'Your mobile', 'mobile', { sms: o.selfService.methods.includes('sms'), ...(pending ? { pending } : {}) });
+      await page(req, res, c, 'Your mobile', 'mobile', { sms: o.selfService.methods.includes('sms'), ...(pending ? { pending } : {}) });
     }),
     post('/portal/mobile', async (req, res, c, form) => {
       const { user } = c.session.state;
@@ -314,9 +363,9 @@ export function portalMount(o: PortalOptions): RouteMount {
       const done = await o.selfService.confirmMobile(user, pendingMobile, form.get('code') ?? '', origin(req));
       await finish(res, c, done, '/portal/mobile', 'Your mobile is registered. You can sign in with a code sent to it.', withoutPending(c.session.state));
     }),
-    post('/portal/sign-out', async (_req, res, c) => {
-      await o.store.portalSessions.delete(c.session.idHash);
-      res.header('Set-Cookie', `${cookieName}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${o.production ? '; Secure' : ''}`);
+    postAnyone('/portal/sign-out', async (_req, res, c) => {
+      if (c) await o.store.portalSessions.delete(c.session.idHash);
+      res.header('Set-Cookie', `${cookieName}=; ${cookieFlags}; Max-Age=0`);
       message(res, 200, 'Signed out', { notice: 'You are signed out.' });
     }),
   ];

@@ -9,6 +9,7 @@ import type { OneTimeCodeRepository } from './one-time-codes.port';
 import type { ApprovalRepository } from './approvals.port';
 import type { EnrollmentRepository, PortalAccountRepository, PortalAttemptRepository, PortalEventRepository, PortalMobileRepository } from './portal.port';
 import type { PortalSessionRepository } from './portal-sessions.port';
+import type { QuotaRepository } from './quotas.port';
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
@@ -33,6 +34,8 @@ export interface Store {
   readonly portalMobiles: PortalMobileRepository;
   readonly approvals: ApprovalRepository;
   readonly escalations: EscalationRepository;
+  /** Texts and challenge attempts counted in a window, across processes. */
+  readonly quotas: QuotaRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -17,7 +17,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { DirectoryEntry } from '../domain/directory-user';
 import { isHelpdeskError } from '../domain/errors';
 import { passwordRulesText, refusalReason, type PasswordRules } from '../domain/password-rules';
-import { portalUserKey, type PortalAccount, type PortalEventInput } from '../domain/portal';
+import { DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE, portalUserKey, type PortalAccount, type PortalEventInput } from '../domain/portal';
 import { type Protection, protectionReason } from '../domain/protection';
 import type { AnswerCipher } from '../ports/answer-cipher.port';
 import type { Clock } from '../ports/clock.port';
@@ -26,10 +26,11 @@ import type { Logger } from '../ports/logger.port';
 import type { AttemptPlace } from '../ports/portal.port';
 import type { SmsSender } from '../ports/sms.port';
 import type { Store } from '../ports/store.port';
-import { RateLimiter } from '../domain/rate-limiter';
+import { DEFAULT_TEXT_BUDGET } from '../domain/text-budget';
 import { userNamedBy } from './login-lookup';
 import type { OneTimeCodes } from './one-time-codes';
 import { hhmm, maskedNumber } from './sms-delivery';
+import { NOTICE_COMBINED_MS, TextBudget } from './text-budget';
 
 export interface SelfServiceSettings {
   readonly lockAfter: number;
@@ -37,6 +38,8 @@ export interface SelfServiceSettings {
   readonly questions: readonly string[];
   readonly minQuestions: number;
   readonly minAnswerLength: number;
+  /** Challenges and SMS sign-ins per account (all its spellings) or unknown login per minute (PORTAL_LOGIN_RATE_PER_MINUTE). */
+  readonly loginAttemptsPerMinute?: number;
 }
 
 export interface SelfServiceDeps {
@@ -50,6 +53,8 @@ export interface SelfServiceDeps {
   readonly codes: OneTimeCodes;
   /** Unset: no SMS here (no Twilio, no dev outbox), so no SMS sign-in and no mobile registration. */
   readonly sms?: SmsSender;
+  /** The portal's texts per account, per number and in total (SMS_*); unset: the default budget on this store. */
+  readonly texts?: TextBudget;
   readonly orgName: string;
   /** NOTIFY_AFTER_RESET: a notice without any secret after a portal reset or a changed mobile; `contact`: whom to call. */
   readonly notice?: { readonly contact?: string };
@@ -86,9 +91,6 @@ export function normaliseAnswer(answer: string): string {
 }
 
 const LOCKED_MESSAGE = 'This portal account is locked. Please call the helpdesk.';
-/** Texts per login (sign-in codes) and per user (registration codes): 3 per 15 minutes, against SMS bombing. */
-const TEXTS_PER_WINDOW = 3;
-const TEXT_WINDOW_MS = 15 * 60_000;
 const RULES_FOR_MS = 10 * 60_000;
 /** The key a registration code is kept under (beside the user's sign-in code), and the registered number sealed for. */
 const mobileKey = (user: string): string => `${user}#mobile`;
@@ -101,13 +103,13 @@ export function e164(typed: string): string | undefined {
 }
 
 export class SelfService {
-  private readonly texts: RateLimiter;
+  private readonly texts: TextBudget;
   private rules?: { readonly value: PasswordRules | undefined; readonly at: number };
   /** Texts still being sent after their page was answered (tests and shutdown wait for them). */
   private readonly sending = new Set<Promise<void>>();
 
   constructor(private readonly deps: SelfServiceDeps) {
-    this.texts = new RateLimiter(TEXTS_PER_WINDOW, () => deps.clock.now().getTime(), TEXT_WINDOW_MS);
+    this.texts = deps.texts ?? new TextBudget(deps.store.quotas, deps.clock, createHmac('sha256', deps.decoyKey).update('sms-numbers').digest(), DEFAULT_TEXT_BUDGET);
   }
 
   get settings(): SelfServiceSettings {
@@ -156,6 +158,16 @@ export class SelfService {
     await Promise.allSettled([...this.sending]);
   }
 
+  /**
+   * One challenge or SMS sign-in for `login`, counted in the store under its attemptKey (so across spellings and
+   * processes): false when over PORTAL_LOGIN_RATE_PER_MINUTE.
+   */
+  async takeAttempt(login: string): Promise<boolean> {
+    const key = this.attemptKey(await this.find(login), login);
+    const perMinute = this.deps.settings.loginAttemptsPerMinute ?? DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE;
+    return (await this.deps.store.quotas.take(`portal-login:${key}`, perMinute, 60_000, this.deps.clock.now())).ok;
+  }
+
   /** The questions to ask this login: `questionsAsked` of the enrolled ones in random order (positions). */
   async questionsFor(login: string): Promise<{ position: number; question: string }[]> {
     const entry = await this.find(login);
@@ -200,7 +212,6 @@ export class SelfService {
     const user = portalUserKey(entry.sAMAccountName);
     const mobile = await this.registeredMobile(user);
     if (!mobile) return this.record(user, 'code-sent', false, from, 'sms: no registered mobile, nothing sent');
-    if (!this.texts.take(user).ok) return this.record(user, 'code-sent', false, from, 'sms: too many codes asked for, nothing sent');
     const job = this.textSignInCode(sms, user, entry, mobile, from).finally(() => this.sending.delete(job));
     this.sending.add(job);
   }
@@ -219,9 +230,17 @@ export class SelfService {
     if (!sms) return { ok: false, message: 'Text messages are not set up here, so a mobile cannot be registered.' };
     const number = e164(typed);
     if (!number) return { ok: false, message: 'Please type the number in international format, starting with + and the country code (for example +44 7700 900123).' };
+    if (!this.texts.allows(number)) {
+      await this.record(user, 'code-sent', false, from, `mobile registration: refused, ${maskedNumber(number)} is not in an allowed country (${this.texts.allowedCountries.join(', ')})`);
+      return { ok: false, message: `Mobiles from this country cannot be registered here. Please use a number starting with ${this.texts.allowedCountries.join(' or ')}.` };
+    }
     const t = await this.target(user);
     if ('refused' in t) return t.refused;
-    if (!this.texts.take(mobileKey(user)).ok) return { ok: false, message: 'Too many codes were sent for this account. Please wait 15 minutes and try again.' };
+    const budget = await this.texts.claimCode(user, number);
+    if (!budget.ok) {
+      await this.record(user, 'code-sent', false, from, `mobile registration: no code sent to ${maskedNumber(number)}: ${budget.why}`);
+      return { ok: false, message: `Too many texts were sent for this account or to this number. Please try again after ${hhmm(budget.until)}.` };
+    }
     let issued;
     try {
       issued = await this.deps.codes.issue(mobileKey(user), 'portal', number);
@@ -277,7 +296,7 @@ export class SelfService {
     await this.deps.store.portalAccounts.put({ ...this.fresh(user, account), enrolled: true, methods, updatedAt: now });
     await this.record(user, 'enrollment-change', true, from, `mobile ${maskedNumber(number)} registered`);
     // The number it replaces hears of it: a takeover that swaps the mobile does not go unnoticed.
-    if (previous && previous !== number) this.notify(user, [previous], `the mobile for your portal sign-in codes was changed to ${maskedNumber(number)}`, from);
+    if (previous && previous !== number) this.notify(user, [previous], 'mobile-changed', `the mobile for your portal sign-in codes was changed to ${maskedNumber(number)}`, from);
     return { ok: true };
   }
 
@@ -348,7 +367,7 @@ export class SelfService {
     }
     await this.record(user, 'password-reset', true, from, 'password reset on the portal', { operation: 'set-password' });
     const registered = await this.registeredMobile(user);
-    this.notify(user, [t.entry.contact.mobile, registered], 'your password was reset on the self-service portal', from);
+    this.notify(user, [t.entry.contact.mobile, registered], 'password-reset', 'your password was reset on the self-service portal', from);
     return { ok: true };
   }
 
@@ -381,6 +400,14 @@ export class SelfService {
 
   private async isLocked(entry: DirectoryEntry): Promise<boolean> {
     return (await this.deps.store.portalAccounts.get(portalUserKey(entry.sAMAccountName)))?.locked === true;
+  }
+
+  /**
+   * Whose attempts the per-login rate counts: the account a login names (every spelling of it alike), else
+   * the unknown login's canonical form, as its failures are counted.
+   */
+  private attemptKey(entry: DirectoryEntry | null, login: string): string {
+    return entry ? portalUserKey(entry.sAMAccountName) : this.unknownLoginKey(login);
   }
 
   /**
@@ -417,6 +444,10 @@ export class SelfService {
   private async textSignInCode(sms: SmsSender, user: string, entry: DirectoryEntry, mobile: string, from: Origin): Promise<void> {
     try {
       if (await this.protectedBecause(entry)) return await this.record(user, 'code-sent', false, from, 'sms: refused, a protected account cannot use the portal');
+      // A mobile registered before SMS_ALLOWED_COUNTRIES was narrowed is not texted either.
+      if (!this.texts.allows(mobile)) return await this.record(user, 'code-sent', false, from, `sms: not sent, ${maskedNumber(mobile)} is not in an allowed country`);
+      const budget = await this.texts.claimCode(user, mobile);
+      if (!budget.ok) return await this.record(user, 'code-sent', false, from, `sms: not sent to ${maskedNumber(mobile)}: ${budget.why}`);
       const issued = await this.deps.codes.issue(user, 'portal');
       try {
         await sms.send({ to: mobile, body: `${this.deps.orgName}: your sign-in code is ${issued.code}. It works once, until ${hhmm(issued.expiresAt)}. Nobody from the helpdesk will ask you for it.` });
@@ -434,24 +465,38 @@ export class SelfService {
 
   /**
    * A notice without any secret to each distinct number, sent after the page is answered (NOTIFY_AFTER_RESET).
-   * A failed notice changes nothing that was done; it is a portal event.
+   * Notices of one kind within NOTICE_COMBINED_MS are combined into the first; each text takes its place in
+   * the budget. A notice not sent changes nothing that was done; it is a portal event, saying why.
    */
-  private notify(user: string, numbers: readonly (string | undefined)[], what: string, from: Origin): void {
+  private notify(user: string, numbers: readonly (string | undefined)[], kind: 'password-reset' | 'mobile-changed', what: string, from: Origin): void {
     const sms = this.deps.sms;
     const notice = this.deps.notice;
     if (!sms || !notice) return;
     const seen = new Set<string>();
-    const body = `${this.deps.orgName}: ${what} at ${hhmm(this.deps.clock.now())}. If this was not you, ${notice.contact ? `call ${notice.contact}` : 'call the IT helpdesk'} now.`;
-    for (const to of numbers.map((n) => n?.trim() ?? '')) {
+    const targets = numbers.map((n) => n?.trim() ?? '').filter((to) => {
       const digits = to.replace(/\D/g, '');
-      if (digits.length < 6 || seen.has(digits)) continue;
-      seen.add(digits);
-      const job = sms.send({ to, body })
+      return digits.length >= 6 && !seen.has(digits) && seen.add(digits);
+    });
+    if (targets.length === 0) return;
+    const body = `${this.deps.orgName}: ${what} at ${hhmm(this.deps.clock.now())}. If this was not you, ${notice.contact ? `call ${notice.contact}` : 'call the IT helpdesk'} now.`;
+    const job = this.sendNotice(sms, user, targets, kind, what, body, from).catch(() => undefined).finally(() => this.sending.delete(job));
+    this.sending.add(job);
+  }
+
+  private async sendNotice(sms: SmsSender, user: string, targets: readonly string[], kind: string, what: string, body: string, from: Origin): Promise<void> {
+    if (!(await this.texts.firstNotice(user, kind))) {
+      const minutes = NOTICE_COMBINED_MS / 60_000;
+      return this.record(user, 'notice-sent', false, from, `notice not sent: ${what}; combined with the same notice sent within the last ${minutes} minutes`);
+    }
+    for (const to of targets) {
+      const budget = await this.texts.claimNotice(to);
+      if (!budget.ok) {
+        await this.record(user, 'notice-sent', false, from, `notice to ${maskedNumber(to)} not sent: ${what}; ${budget.why}`);
+        continue;
+      }
+      await sms.send({ to, body })
         .then(() => this.record(user, 'notice-sent', true, from, `notice to ${maskedNumber(to)}: ${what}`))
-        .catch((e: unknown) => this.record(user, 'notice-sent', false, from, `notice to ${maskedNumber(to)} not sent: ${what}`, undefined, errorText(e)))
-        .catch(() => undefined)
-        .finally(() => this.sending.delete(job));
-      this.sending.add(job);
+        .catch((e: unknown) => this.record(user, 'notice-sent', false, from, `notice to ${maskedNumber(to)} not sent: ${what}`, undefined, errorText(e)));
     }
   }
 

@@ -69,7 +69,7 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     });
     portalMount({
       selfService, store: h.store, clock: h.clock, logger: silentLogger, orgName: 'Corp Example', production: false,
-      sessionIdleMs: 600_000, sessionMaxMs: 1_800_000, ratePerMinute: 1000, loginRatePerMinute: 1000,
+      sessionIdleMs: 600_000, sessionMaxMs: 1_800_000, ratePerMinute: 1000, pageRatePerMinute: 1000, csrfKey: randomBytes(32),
     })(h.http.server);
     agent = h.connector.addMember(teamsMember(USERS.agent, 'Alice Agent'));
     browser = await launchChromium();

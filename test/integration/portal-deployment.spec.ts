@@ -79,12 +79,16 @@ describe('The self-service portal in each start-up mode of the real program (src
     });
     after(() => app?.stop());
 
-    it('serves the portal to any Host with a __Host- cookie that is Secure, HttpOnly and SameSite=Strict, and a strict CSP', async () => {
+    it('serves the portal to any Host with __Host- cookies that are Secure, HttpOnly and SameSite=Strict, and a strict CSP', async () => {
       const page = await request(app.base, 'GET', '/portal/', { host: 'passwords.corp.example' });
       assert.equal(page.status, 200, page.body);
       assert.match(page.body, /Your login or e-mail address/);
-      const cookie = page.headers['set-cookie']?.[0] ?? '';
-      assert.match(cookie, /^__Host-mypass-portal=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+      assert.deepEqual(page.headers['set-cookie']?.map((c) => c.replace(/=[A-Za-z0-9_-]{43};/, '=…;')), ['__Host-mypass-portal-csrf=…; Path=/; HttpOnly; SameSite=Strict; Secure'], 'a page view: the CSRF cookie, no session');
+      const browser = new PortalClient(app.base, { host: 'passwords.corp.example' });
+      await browser.get('/portal/');
+      const signIn = await browser.post('/portal/sign-in', { login: USERS.plain, method: 'questions' });
+      assert.equal(signIn.status, 303, signIn.body);
+      assert.match(signIn.headers['set-cookie']?.[0] ?? '', /^__Host-mypass-portal=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure$/, 'the session, once a sign-in needs one');
       assert.match(String(page.headers['content-security-policy']), /default-src 'none'.*frame-ancestors 'none'/);
       assert.doesNotMatch(page.body, /<script/i);
       assert.doesNotMatch(page.body, /With a code sent to my mobile/, 'no SMS sign-in without Twilio (production has no dev outbox)');
@@ -137,7 +141,7 @@ describe('The self-service portal in each start-up mode of the real program (src
       const page = await request(app.base, 'GET', '/portal/', { host: `localhost:${app.port}` });
       assert.equal(page.status, 200);
       assert.match(page.body, /With a code sent to my mobile/);
-      assert.match(page.headers['set-cookie']?.[0] ?? '', /^mypass-portal=[^;]+; Path=\/; HttpOnly; SameSite=Strict$/);
+      assert.match(page.headers['set-cookie']?.[0] ?? '', /^mypass-portal-csrf=[^;]+; Path=\/; HttpOnly; SameSite=Strict$/);
       const rebound = await request(app.base, 'GET', '/portal/', { host: 'evil.example' });
       assert.equal(rebound.status, 403, 'a page on another host name (DNS rebinding) is refused');
     });

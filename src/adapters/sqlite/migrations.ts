@@ -308,6 +308,19 @@ INSERT INTO portal_attempts (key, failures, locked_at, updated_at)
   FROM portal_accounts WHERE locked = 1 OR failed_attempts > 0;
 `;
 
+// Uses counted in a sliding window (issue 16): texts per account, per number and in total, challenge
+// attempts per login. One row per place in use; (key, place) unique is what makes a claim exactly once.
+const QUOTAS = `
+CREATE TABLE quota_places (
+  key        TEXT NOT NULL,
+  place      INTEGER NOT NULL,
+  at         INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (key, place)
+);
+CREATE INDEX quota_places_expires_at ON quota_places (expires_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -318,5 +331,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'self-service portal sessions', sql: PORTAL_SESSIONS },
   { version: 8, name: 'self-service portal SMS codes and registered mobiles', sql: PORTAL_SMS },
   { version: 9, name: 'portal lock: challenge attempts per key', sql: PORTAL_ATTEMPTS },
+  { version: 10, name: 'quotas: texts and challenge attempts in the store', sql: QUOTAS },
 ];
 

@@ -20,6 +20,7 @@ import { sqliteOneTimeCodes } from './sqlite-one-time-codes';
 import { sqliteApprovals } from './sqlite-approvals';
 import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalAttempts, sqlitePortalEvents, sqlitePortalMobiles } from './sqlite-portal';
 import { sqlitePortalSessions } from './sqlite-portal-sessions';
+import { sqliteQuotas } from './sqlite-quotas';
 import { guard } from './store-unavailable';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 2000;
@@ -49,7 +50,7 @@ function openDatabase(path: string, busyTimeoutMs: number, clock: Clock): Databa
   }
 }
 
-/** A second connection to a migrated file, for the portal's sessions only. */
+/** A second connection to a migrated file, for the portal's sessions and the quotas only. */
 function openSessionsConnection(path: string, busyTimeoutMs: number): Database.Database {
   const db = new Database(path, { timeout: busyTimeoutMs });
   try {
@@ -98,6 +99,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalMobiles: sqlitePortalMobiles(db),
     approvals: sqliteApprovals(db),
     escalations: sqliteEscalations(db),
+    // Quotas are counters of the last hour at most, taken on every challenge and text: the sessions'
+    // connection (no fsync of their own; a power cut may forget the last few uses, never grant more places).
+    quotas: sqliteQuotas(sessionsDb),
     async ping(): Promise<void> {
       guard('ping', () => {
         canRead.get();

@@ -199,4 +199,21 @@ describe('loadConfig', () => {
     assert.ok(bad.problems.some((p) => p.startsWith('PORTAL:')), bad.problems.join('\n'));
     assert.ok(bad.problems.some((p) => p === 'PORTAL_TRUSTED_PROXIES: must be IP addresses or CIDR ranges (10.0.0.0/8), ;-separated'), bad.problems.join('\n'));
   });
+
+  it('reads the portal’s text limits and allowed countries (issue 16); a bad country list is one clear line', () => {
+    const defaults = loadConfig({});
+    assert.ok(defaults.ok);
+    assert.deepEqual(defaults.config.portal.texts, { perAccount: 3, perNumber: 3, total: 100, allowedCountries: [] });
+    assert.equal(defaults.config.portal.pageRatePerMinute, 300);
+    const set = loadConfig({ SMS_ALLOWED_COUNTRIES: '+1, +44', SMS_PER_ACCOUNT_PER_HOUR: '2', SMS_PER_NUMBER_PER_HOUR: '5', SMS_PER_HOUR: '50', PORTAL_PAGE_RATE_PER_MINUTE: '120' });
+    assert.ok(set.ok);
+    assert.deepEqual(set.config.portal.texts, { perAccount: 2, perNumber: 5, total: 50, allowedCountries: ['+1', '+44'] });
+    assert.equal(set.config.portal.pageRatePerMinute, 120);
+    const bad = loadConfig({ SMS_ALLOWED_COUNTRIES: '+1,UK', SMS_PER_HOUR: '0' });
+    assert.ok(!bad.ok);
+    assert.deepEqual(bad.problems.filter((p) => p.startsWith('SMS_')).sort(), [
+      'SMS_ALLOWED_COUNTRIES: must be country calling codes, a + and 1 to 3 digits, comma-separated (e.g. +1,+44)',
+      'SMS_PER_HOUR: must be a whole number from 1 to 100000',
+    ]);
+  });
 });

@@ -50,11 +50,11 @@ describe('Portal lock over HTTP (20 concurrent wrong answers)', () => {
       directory: f.directory, store: f.store, clock: f.clock, logger: silentLogger, cipher: f.cipher, pins: f.service.pins,
       codes: new OneTimeCodes(f.store.portalCodes, f.clock, Buffer.alloc(32, 3), CALLER_CODE_POLICY, 'codes'), orgName: 'Demo Corp',
       protection: DEMO_SETTINGS.protection, decoyKey: Buffer.alloc(32, 4), loginSuffixes: ['demo.example'],
-      settings: { lockAfter: 5, questionsAsked: 3, questions: DEFAULT_PORTAL_QUESTIONS, minQuestions: 3, minAnswerLength: 3 },
+      settings: { lockAfter: 5, questionsAsked: 3, questions: DEFAULT_PORTAL_QUESTIONS, minQuestions: 3, minAnswerLength: 3, loginAttemptsPerMinute: 1000 },
     });
     http = createHttpServer({
       logger: silentLogger, health: async () => ({ ready: true, checks: {} }) as never,
-      mounts: [portalMount({ selfService, store: f.store, clock: f.clock, logger: silentLogger, orgName: 'Demo Corp', production: false, sessionIdleMs: 10 * 60_000, sessionMaxMs: 30 * 60_000, ratePerMinute: 1000, loginRatePerMinute: 1000 })],
+      mounts: [portalMount({ selfService, store: f.store, clock: f.clock, logger: silentLogger, orgName: 'Demo Corp', production: false, sessionIdleMs: 10 * 60_000, sessionMaxMs: 30 * 60_000, ratePerMinute: 1000, pageRatePerMinute: 1000, csrfKey: Buffer.alloc(32, 5) })],
     });
     base = `http://localhost:${await http.listen(0, '127.0.0.1')}`;
   });
