@@ -120,9 +120,10 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     orgName: config.helpdeskSecrets.orgName,
     ...(secrets.notifyAfterReset ? { notice: { ...(secrets.notifyContact ? { contact: secrets.notifyContact } : {}) } } : {}),
     decoyKey: deriveKey(masterKey, 'portal-decoys'),
+    eventsPerUserHour: config.portalData.eventsPerUserHour,
     settings: { lockAfter: config.portal.lockAfter, questionsAsked: config.portal.questionsAsked, questions: config.portal.questions, minQuestions: config.portal.minQuestions, minAnswerLength: config.portal.minAnswerLength },
   });
-  const portalIntake = new PortalIntake({ directory, store, clock, cipher: answerCipher });
+  const portalIntake = new PortalIntake({ directory, store, clock, cipher: answerCipher, eventsPerUserHour: config.portalData.eventsPerUserHour });
   return {
     directory,
     store,
