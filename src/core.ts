@@ -129,8 +129,9 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
       lockAfter: config.portal.lockAfter, questionsAsked: config.portal.questionsAsked, questions: config.portal.questions, minQuestions: config.portal.minQuestions,
       minAnswerLength: config.portal.minAnswerLength, loginAttemptsPerMinute: config.portal.loginRatePerMinute,
     },
+    eventsPerUserHour: config.portalData.eventsPerUserHour,
   });
-  const portalIntake = new PortalIntake({ directory, store, clock, cipher: answerCipher });
+  const portalIntake = new PortalIntake({ directory, store, clock, cipher: answerCipher, eventsPerUserHour: config.portalData.eventsPerUserHour });
   return {
     directory,
     store,

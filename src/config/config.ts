@@ -53,6 +53,8 @@ export type BotEndpointMode = 'authenticated' | 'loopback' | 'off';
 export interface PortalDataConfig {
   readonly enrollmentMask: MaskPolicy;
   readonly apiRatePerMinute: number;
+  /** Events stored per user per hour from the portal API and the portal's anonymous requests. */
+  readonly eventsPerUserHour: number;
   readonly indicators: IndicatorThresholds;
 }
 

@@ -7,7 +7,7 @@ import { isAddressOrRange } from '../http/client-address';
 import { MASK_POLICIES } from '../domain/masking';
 import { DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE } from '../domain/portal';
 import { DEFAULT_TEXT_BUDGET } from '../domain/text-budget';
-import { DEFAULT_INDICATOR_THRESHOLDS } from '../domain/vishing-thresholds';
+import { DEFAULT_EVENTS_PER_USER_HOUR, DEFAULT_INDICATOR_THRESHOLDS } from '../domain/vishing-thresholds';
 import type { Config } from './config';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -110,6 +110,8 @@ const schema = z.object({
   VISHING_FAILED_ANSWERS: integer(2, 100, DEFAULT_INDICATOR_THRESHOLDS.failedAnswersPerHour),
   VISHING_PIN_FAILURES: integer(1, 100, DEFAULT_INDICATOR_THRESHOLDS.pinFailuresPerDay),
   VISHING_LOCKS_PER_IP: integer(2, 1000, DEFAULT_INDICATOR_THRESHOLDS.lockedUsersPerIp),
+  VISHING_EVENTS_PER_HOUR: integer(10, 100_000, DEFAULT_INDICATOR_THRESHOLDS.eventsPerHour),
+  PORTAL_EVENTS_PER_USER_HOUR: integer(20, 1_000_000, DEFAULT_EVENTS_PER_USER_HOUR),
   TWILIO_TIMEOUT_MS: integer(500, 60_000, 10_000),
   ORG_NAME: optional.default('the IT helpdesk').refine((v) => (v ?? '').length <= 60, 'must be at most 60 characters (it goes into every SMS)'),
   PIN_LENGTH: integer(6, 12, 8),
@@ -320,10 +322,12 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     portalData: {
       enrollmentMask: env.ENROLLMENT_MASK,
       apiRatePerMinute: env.PORTAL_API_RATE_PER_MINUTE,
+      eventsPerUserHour: env.PORTAL_EVENTS_PER_USER_HOUR,
       indicators: {
         failedAnswersPerHour: env.VISHING_FAILED_ANSWERS,
         pinFailuresPerDay: env.VISHING_PIN_FAILURES,
         lockedUsersPerIp: env.VISHING_LOCKS_PER_IP,
+        eventsPerHour: env.VISHING_EVENTS_PER_HOUR,
       },
     },
     portal: {

@@ -29,6 +29,10 @@ export interface PortalEventInput {
   readonly error?: string;
   /** The directory did not know the user when the event arrived. */
   readonly unknownUser: boolean;
+  /** When the store received it, where that is not `at` (events the portal API delivers). */
+  readonly arrivedAt?: Date;
+  /** `at` lies far from `arrivedAt` (see isSkewed): the event is kept and shown, but vouches for nothing. */
+  readonly skewed?: boolean;
 }
 
 export interface PortalEvent extends PortalEventInput {
@@ -64,6 +68,18 @@ export interface Enrollment {
   readonly user: string;
   readonly questions: readonly EnrolledQuestion[];
   readonly updatedAt: Date;
+}
+
+/**
+ * How far an event's own time may lie from its arrival. A portal delivers late after an outage, but an
+ * event dated long before it arrived (or ahead of it) is one nobody can vouch for: it must not make an
+ * address "seen before" (src/service/vishing-facts.ts).
+ */
+export const EVENT_SKEW = { futureMs: 15 * 60_000, pastMs: 60 * 60_000 } as const;
+
+export function isSkewed(at: Date, arrivedAt: Date): boolean {
+  const ahead = at.getTime() - arrivedAt.getTime();
+  return ahead > EVENT_SKEW.futureMs || -ahead > EVENT_SKEW.pastMs;
 }
 
 /** The key events are filed under: logins are compared case-insensitively. */

@@ -17,16 +17,27 @@ export interface NewOrigin {
   readonly value: string;
 }
 
+/** The successful events that show the user was here: only these make an address or client "seen before". */
+export const SEEN_TYPES = ['sign-in', 'challenge'] as const;
+
+/**
+ * What the caller and the portal did, each read by its own query over its own window (so nothing else
+ * written for the user can push it out). Not the helpdesk's own work: that is `history <user>`.
+ */
 export interface IndicatorFacts {
   readonly now: Date;
-  /** The user's events of the last 24 hours, newest first. */
-  readonly events: readonly PortalEvent[];
+  /** The user's failed challenges of the last 24 hours, newest first. */
+  readonly failedChallenges: readonly PortalEvent[];
+  /** The user's failed PIN verifications (pin-verify) of the last 24 hours, newest first. */
+  readonly failedPinVerifications: readonly PortalEvent[];
+  /** The user's successful enrollment changes of the last 24 hours, newest first. */
+  readonly enrollmentChanges: readonly PortalEvent[];
   /** Password resets and enrollment changes (last 24 h) from an address or client not seen in the 90 days before. */
   readonly newOrigins: readonly NewOrigin[];
-  /** What the helpdesk did to this user's accounts in the last hour (its own trail and helpdesk-* events). */
-  readonly helpdeskActions: readonly { readonly at: Date; readonly what: string; readonly by?: string }[];
-  /** For each address this user's events came from (last 24 h): the users locked out of the portal from it. */
+  /** For each address this user's failures, resets and enrollment changes came from (last 24 h): the users locked out of the portal from it. */
   readonly locksByIp: readonly { readonly ip: string; readonly users: readonly string[] }[];
+  /** How many events arrived for this user in the last hour, whatever their own time says. */
+  readonly eventsLastHour: number;
 }
 
 export interface Indicator {
@@ -39,8 +50,8 @@ export type IndicatorRule =
   | 'pin-failures'
   | 'new-origin'
   | 'enrollment-changed'
-  | 'helpdesk-recent'
-  | 'locks-from-ip';
+  | 'locks-from-ip'
+  | 'event-flood';
 
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
 const within = (e: { at: Date }, now: Date, ms: number) => e.at.getTime() >= now.getTime() - ms && e.at.getTime() <= now.getTime();
@@ -65,15 +76,15 @@ const isPinFailure = (e: PortalEvent) =>
 const WHAT: Record<string, string> = { 'password-reset': 'Password reset', 'enrollment-change': 'Enrollment change' };
 
 export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds): Indicator[] {
-  const { now, events } = facts;
+  const { now } = facts;
   const out: Indicator[] = [];
 
-  const failedAnswers = events.filter((e) => e.type === 'challenge' && e.outcome === 'failure' && !isPinFailure(e) && within(e, now, HOUR_MS));
+  const failedAnswers = facts.failedChallenges.filter((e) => !isPinFailure(e) && within(e, now, HOUR_MS));
   if (failedAnswers.length >= t.failedAnswersPerHour) {
     out.push({ rule: 'failed-answers', text: `${plural(failedAnswers.length, 'failed answer')} ${span(failedAnswers)}${fromWhere(failedAnswers)}` });
   }
 
-  const pinFailures = events.filter((e) => isPinFailure(e) && within(e, now, DAY_MS));
+  const pinFailures = [...facts.failedPinVerifications, ...facts.failedChallenges].filter((e) => isPinFailure(e) && within(e, now, DAY_MS));
   if (pinFailures.length >= t.pinFailuresPerDay) {
     out.push({ rule: 'pin-failures', text: `${plural(pinFailures.length, 'failed PIN verification')} ${span(pinFailures)}${fromWhere(pinFailures)}` });
   }
@@ -84,7 +95,7 @@ export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds)
     out.push({ rule: 'new-origin', text: `${what} at ${hhmm(o.event.at)} UTC from ${kind} not seen for this user in the previous 90 days: ${o.value}` });
   }
 
-  const enrollmentChanges = events.filter((e) => e.type === 'enrollment-change' && e.outcome === 'success' && within(e, now, DAY_MS));
+  const enrollmentChanges = facts.enrollmentChanges.filter((e) => within(e, now, DAY_MS));
   if (enrollmentChanges.length > 0) {
     const latest = enrollmentChanges[0] as PortalEvent;
     const what = latest.detail ? ` (${latest.detail})` : '';
@@ -94,19 +105,15 @@ export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds)
     });
   }
 
-  const acted = facts.helpdeskActions.filter((a) => within(a, now, HOUR_MS)).sort((a, b) => b.at.getTime() - a.at.getTime());
-  if (acted.length > 0) {
-    const latest = acted[0] as (typeof acted)[number];
-    out.push({
-      rule: 'helpdesk-recent',
-      text: `The helpdesk already acted on this user at ${hhmm(latest.at)} UTC (${latest.what}${latest.by ? ` by ${latest.by}` : ''})${acted.length > 1 ? `, ${plural(acted.length, 'action')} in the last hour` : ''}`,
-    });
-  }
-
   for (const { ip, users } of facts.locksByIp) {
     if (users.length >= t.lockedUsersPerIp) {
       out.push({ rule: 'locks-from-ip', text: `${users.length} users' portal accounts locked from ${ip} in the last 24 hours` });
     }
+  }
+
+  // A flood is bounded on the way in (src/service/event-flood.ts) and is itself a sign: it buries a real attempt.
+  if (facts.eventsLastHour >= t.eventsPerHour) {
+    out.push({ rule: 'event-flood', text: `${facts.eventsLastHour} portal events for this user arrived in the last hour, far above normal (${t.eventsPerHour} or more is unusual)` });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // The portal's repositories (part of the Store): events and sync transactions, portal accounts,
 // enrollments. Every adapter passes test/contract/store.contract.ts.
-import type { Enrollment, EventCategory, PortalAccount, PortalEvent, PortalEventInput, SealedAnswer } from '../domain/portal';
+import type { Enrollment, EventCategory, EventOutcome, PortalAccount, PortalEvent, PortalEventInput, SealedAnswer } from '../domain/portal';
 
 export interface PortalEventQuery {
   readonly user: string;
@@ -8,11 +8,21 @@ export interface PortalEventQuery {
   /** Only events at or after this time. */
   readonly since?: Date;
   readonly type?: string;
+  readonly outcome?: EventOutcome;
   readonly category?: EventCategory;
   /** Sync transactions: only status 'failed' (true) or only the others (false). */
   readonly failed?: boolean;
   /** A cursor: only events older than the event with this seq (of the same user). */
   readonly beforeSeq?: number;
+}
+
+export interface SeenQuery {
+  readonly user: string;
+  readonly field: 'ip' | 'userAgent';
+  readonly value: string;
+  readonly types: readonly string[];
+  readonly from: Date;
+  readonly to: Date;
 }
 
 export interface PortalEventRepository {
@@ -23,8 +33,13 @@ export interface PortalEventRepository {
   append(events: readonly PortalEventInput[]): Promise<number>;
   /** Newest first (by time, then seq). */
   list(query: PortalEventQuery): Promise<PortalEvent[]>;
-  /** Whether the user had an event from this IP address (or client) in [from, to). */
-  seenFrom(user: string, field: 'ip' | 'userAgent', value: string, from: Date, to: Date): Promise<boolean>;
+  /**
+   * Whether the user had a successful event of one of these types from this IP address (or client) that
+   * arrived in [from, to); skewed events (PortalEventInput.skewed) never count.
+   */
+  seenFrom(q: SeenQuery): Promise<boolean>;
+  /** How many of the user's events arrived at or after `since` (whatever their own time says). */
+  countArrived(user: string, since: Date): Promise<number>;
   /** The users with a portal-lock event from this IP address since `since`, sorted. */
   usersLockedFrom(ip: string, since: Date): Promise<string[]>;
   /** How many failed challenges were recorded for this login while no directory user had it (unknownUser). */

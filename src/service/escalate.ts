@@ -45,7 +45,7 @@ async function gather(call: UseCaseCall, login: string, reason: string): Promise
   const [portal, events, indicators, trail, verified] = await Promise.all([
     env.store.portalAccounts.get(key),
     env.store.portalEvents.list({ user: key, category: 'self-service', limit: EVENTS_IN_TICKET }),
-    indicatorsFor(env, key, user.sAMAccountName),
+    indicatorsFor(env, key),
     env.store.audit.list({ target: user.sAMAccountName, limit: 100 }),
     callerVerificationLine(env, user.sAMAccountName),
   ]);

@@ -1,11 +1,14 @@
 // What the portal API does with what it receives (the rules; src/portal/api only translates HTTP):
-// events are filed under the user's sAMAccountName when the directory knows them (flagged otherwise),
+// events are filed under the user's sAMAccountName when the directory knows them (flagged otherwise), carry
+// their arrival time (and a mark when their own time lies far from it), and are bounded per user and hour;
 // portal accounts are read and written, and enrollment answers are sealed before they reach the store.
-import { portalUserKey, type EventCategory, type PortalAccount, type PortalEvent, type PortalEventInput, type SyncStatus } from '../domain/portal';
+import { DEFAULT_EVENTS_PER_USER_HOUR } from '../domain/vishing-thresholds';
+import { isSkewed, portalUserKey, type EventCategory, type PortalAccount, type PortalEvent, type PortalEventInput, type SyncStatus } from '../domain/portal';
 import type { AnswerCipher } from '../ports/answer-cipher.port';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
 import type { Store } from '../ports/store.port';
+import { roomForEvents } from './event-flood';
 import { userNamedBy } from './login-lookup';
 
 export interface IncomingEvent {
@@ -50,6 +53,8 @@ export interface PortalIntakeDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly cipher: AnswerCipher;
+  /** PORTAL_EVENTS_PER_USER_HOUR: events stored per user per hour; the rest of a batch is dropped (and counted). */
+  readonly eventsPerUserHour?: number;
 }
 
 const RECENT_EVENTS = 10;
@@ -68,17 +73,31 @@ export class PortalIntake {
     return entry ? { user: portalUserKey(entry.sAMAccountName), known: true } : { user: portalUserKey(login), known: false };
   }
 
-  async acceptEvents(events: readonly IncomingEvent[]): Promise<{ accepted: number; duplicates: number; unknownUsers: number }> {
+  /** `overLimit`: events dropped because their user's hour was full (only when there were any). */
+  async acceptEvents(events: readonly IncomingEvent[]): Promise<{ accepted: number; duplicates: number; unknownUsers: number; overLimit?: number }> {
     const resolved = new Map<string, { user: string; known: boolean }>();
     for (const login of new Set(events.map((e) => portalUserKey(e.user)))) resolved.set(login, await this.resolve(login));
-    const inputs: PortalEventInput[] = events.map((e) => {
+    const arrivedAt = this.deps.clock.now();
+    const perHour = this.deps.eventsPerUserHour ?? DEFAULT_EVENTS_PER_USER_HOUR;
+    const room = new Map<string, number>();
+    for (const user of new Set([...resolved.values()].map((w) => w.user))) room.set(user, await roomForEvents(this.deps.store.portalEvents, user, arrivedAt, perHour));
+    const inputs: PortalEventInput[] = [];
+    let overLimit = 0;
+    for (const e of events) {
       const who = resolved.get(portalUserKey(e.user)) ?? { user: portalUserKey(e.user), known: false };
-      return {
+      const left = room.get(who.user) ?? 0;
+      if (left <= 0) {
+        overLimit++;
+        continue;
+      }
+      room.set(who.user, left - 1);
+      const at = new Date(e.at);
+      inputs.push({
         ...(e.id ? { eventId: e.id } : {}),
         user: who.user,
         type: e.type,
         outcome: e.outcome,
-        at: new Date(e.at),
+        at,
         ...(e.ip ? { ip: e.ip } : {}),
         ...(e.userAgent ? { userAgent: e.userAgent } : {}),
         ...(e.detail ? { detail: e.detail } : {}),
@@ -88,10 +107,12 @@ export class PortalIntake {
         ...(e.status ? { status: e.status } : {}),
         ...(e.error ? { error: e.error } : {}),
         unknownUser: !who.known,
-      };
-    });
-    const accepted = await this.deps.store.portalEvents.append(inputs);
-    return { accepted, duplicates: inputs.length - accepted, unknownUsers: inputs.filter((e) => e.unknownUser).length };
+        arrivedAt,
+        ...(isSkewed(at, arrivedAt) ? { skewed: true } : {}),
+      });
+    }
+    const accepted = inputs.length ? await this.deps.store.portalEvents.append(inputs) : 0;
+    return { accepted, duplicates: inputs.length - accepted, unknownUsers: inputs.filter((e) => e.unknownUser).length, ...(overLimit ? { overLimit } : {}) };
   }
 
   /** null: neither the directory nor the store knows this login. */

@@ -14,7 +14,7 @@ export async function withPortal(env: UseCaseEnv, viewer: Actor, target: Target,
   const [account, last, indicators] = await Promise.all([
     env.store.portalAccounts.get(key),
     env.store.portalEvents.list({ user: key, category: 'self-service', limit: 1 }),
-    indicatorsFor(env, key, target.user.sAMAccountName),
+    indicatorsFor(env, key),
   ]);
   const latest = last[0];
   const portal: PortalSectionView = {

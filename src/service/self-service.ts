@@ -27,6 +27,8 @@ import type { AttemptPlace } from '../ports/portal.port';
 import type { SmsSender } from '../ports/sms.port';
 import type { Store } from '../ports/store.port';
 import { DEFAULT_TEXT_BUDGET } from '../domain/text-budget';
+import { DEFAULT_EVENTS_PER_USER_HOUR } from '../domain/vishing-thresholds';
+import { roomForEvents } from './event-flood';
 import { userNamedBy } from './login-lookup';
 import type { OneTimeCodes } from './one-time-codes';
 import { hhmm, maskedNumber } from './sms-delivery';
@@ -67,7 +69,12 @@ export interface SelfServiceDeps {
    */
   readonly loginSuffixes: readonly string[];
   readonly settings: SelfServiceSettings;
+  /** PORTAL_EVENTS_PER_USER_HOUR: the bound on the events anyone can make us write for one user (src/service/event-flood.ts). */
+  readonly eventsPerUserHour?: number;
 }
+
+/** Refusals anyone can cause without proving anything (SMS code requests, sign-ins while locked): bounded per user and hour. */
+const ANONYMOUS_FAILURES: ReadonlySet<string> = new Set(['code-sent', 'sign-in']);
 
 /** Where a request came from (every portal event carries it). */
 export interface Origin {
@@ -567,6 +574,7 @@ export class SelfService {
   private async record(
     user: string, type: string, success: boolean, from: Origin, detail: string, sync?: { operation: string; error?: string }, error?: string,
   ): Promise<void> {
+    if (!success && (await this.floodBounded(user, type))) return;
     const events: PortalEventInput[] = [this.event(user, type, success, from, detail, error)];
     if (sync) {
       events.push({
@@ -582,7 +590,15 @@ export class SelfService {
    * login as typed: sprays stay visible, and a store that cannot be written fails it as it fails a known one.
    */
   private async recordUnknown(login: string, type: string, from: Origin, detail: string): Promise<void> {
+    if (await this.floodBounded(portalUserKey(login), type)) return;
     await this.deps.store.portalEvents.append([{ ...this.event(portalUserKey(login), type, false, from, detail), unknownUser: true }]);
+  }
+
+  /** An anonymous refusal over the user's hourly bound is not stored (the flood indicator shows the hour). */
+  private async floodBounded(user: string, type: string): Promise<boolean> {
+    if (!ANONYMOUS_FAILURES.has(type)) return false;
+    const perHour = this.deps.eventsPerUserHour ?? DEFAULT_EVENTS_PER_USER_HOUR;
+    return (await roomForEvents(this.deps.store.portalEvents, user, this.deps.clock.now(), perHour)) === 0;
   }
 
   private event(user: string, type: string, success: boolean, from: Origin, detail: string, error?: string): PortalEventInput {

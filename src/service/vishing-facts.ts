@@ -1,59 +1,51 @@
-// Gathers what the vishing rules (src/domain/vishing-indicators.ts) look at, from the store: the user's
-// last 24 hours of portal events, whether a reset's address or client was seen before, what the
-// helpdesk did in the last hour, and how many users were locked out from the same addresses.
-import { actsOnAccount, ACTIONS, type Action } from '../domain/policy';
+// Gathers what the vishing rules (src/domain/vishing-indicators.ts) look at, from the store. Each fact is
+// its own indexed query over its own window: failed challenges, PIN verifications and sign-ins, enrollment
+// changes and resets of the last 24 hours, whether a reset's address or client was seen before, the users
+// locked out from the same addresses, and how many events arrived in the last hour. Nothing else written
+// for the user (page views, SMS requests, a flood) can push one of them out.
+import type { PortalEvent } from '../domain/portal';
 import {
-  DAY_MS, HOUR_MS, SEEN_WINDOW_MS, SESSION_MS, vishingIndicators, type IndicatorFacts, type NewOrigin,
+  DAY_MS, HOUR_MS, SEEN_TYPES, SEEN_WINDOW_MS, SESSION_MS, vishingIndicators, type IndicatorFacts, type NewOrigin,
 } from '../domain/vishing-indicators';
 import type { UseCaseEnv } from './use-case';
 import type { IndicatorView } from './views';
 
-const MAX_EVENTS = 500;
+/** Per query: far more than any threshold, and bounded by the flood bound per hour (src/service/event-flood.ts). */
+const MAX_EVENTS = 200;
+const MAX_ORIGINS = 20;
 const MAX_IPS = 5;
-/** A helpdesk-* event this close to an account change by the same person is that change's own record. */
-const SAME_CHANGE_MS = 60_000;
 
-const isAction = (a: string): a is Action => Object.prototype.hasOwnProperty.call(ACTIONS, a);
-
-export async function gatherFacts(env: UseCaseEnv, user: string, login: string): Promise<IndicatorFacts> {
+export async function gatherFacts(env: UseCaseEnv, user: string): Promise<IndicatorFacts> {
   const now = env.clock.now();
   const { portalEvents } = env.store;
-  const events = await portalEvents.list({ user, since: new Date(now.getTime() - DAY_MS), limit: MAX_EVENTS });
+  const since = new Date(now.getTime() - DAY_MS);
+  const [failedChallenges, failedPinVerifications, failedSignIns, enrollmentChanges, resets, eventsLastHour] = await Promise.all([
+    portalEvents.list({ user, type: 'challenge', outcome: 'failure', since, limit: MAX_EVENTS }),
+    portalEvents.list({ user, type: 'pin-verify', outcome: 'failure', since, limit: MAX_EVENTS }),
+    portalEvents.list({ user, type: 'sign-in', outcome: 'failure', since, limit: MAX_EVENTS }),
+    portalEvents.list({ user, type: 'enrollment-change', outcome: 'success', since, limit: MAX_ORIGINS }),
+    portalEvents.list({ user, type: 'password-reset', outcome: 'success', since, limit: MAX_ORIGINS }),
+    portalEvents.countArrived(user, new Date(now.getTime() - HOUR_MS)),
+  ]);
 
   const newOrigins: NewOrigin[] = [];
-  for (const e of events) {
-    if ((e.type !== 'password-reset' && e.type !== 'enrollment-change') || e.outcome !== 'success') continue;
-    const from = new Date(e.at.getTime() - SEEN_WINDOW_MS);
-    const to = new Date(e.at.getTime() - SESSION_MS);
-    if (e.ip && !(await portalEvents.seenFrom(user, 'ip', e.ip, from, to))) newOrigins.push({ event: e, field: 'ip', value: e.ip });
-    else if (e.userAgent && !(await portalEvents.seenFrom(user, 'userAgent', e.userAgent, from, to))) {
+  for (const e of [...resets, ...enrollmentChanges].sort((a, b) => b.at.getTime() - a.at.getTime())) {
+    // Seen: a successful sign-in that arrived before this event's own session, and was not back-dated.
+    const window = { user, types: SEEN_TYPES, from: new Date(e.at.getTime() - SEEN_WINDOW_MS), to: new Date(e.at.getTime() - SESSION_MS) };
+    if (e.ip && !(await portalEvents.seenFrom({ ...window, field: 'ip', value: e.ip }))) newOrigins.push({ event: e, field: 'ip', value: e.ip });
+    else if (e.userAgent && !(await portalEvents.seenFrom({ ...window, field: 'userAgent', value: e.userAgent }))) {
       newOrigins.push({ event: e, field: 'client', value: e.userAgent });
     }
   }
 
-  const hourAgo = now.getTime() - HOUR_MS;
-  // Account changes through the bot come from the change-limit table (indexed by target and time, kept for
-  // an hour): the audit trail holds every lookup of a user too, which makes it the slower place to ask.
-  const changes = await env.store.accountChanges.recent(login, new Date(hourAgo), 50);
-  const bot = changes.filter((c) => isAction(c.action) && actsOnAccount(c.action)).map((c) => ({ at: c.at, what: c.action, by: c.actor }));
-  // A change made through this bot also leaves a helpdesk-* portal event moments later: count it once.
-  const sameChange = (e: { at: Date; by?: string }) =>
-    bot.some((c) => c.by === e.by && Math.abs(c.at.getTime() - e.at.getTime()) <= SAME_CHANGE_MS);
-  const helpdeskActions = [
-    ...bot,
-    ...events
-      .filter((e) => e.type.startsWith('helpdesk-') && e.at.getTime() >= hourAgo)
-      .map((e) => ({ at: e.at, what: e.type, ...(e.detail ? { by: e.detail.replace(/^by /, '') } : {}) }))
-      .filter((e) => !sameChange(e)),
-  ];
-
-  const ips = [...new Set(events.map((e) => e.ip).filter((ip): ip is string => ip !== undefined))].slice(0, MAX_IPS);
-  const since = new Date(now.getTime() - DAY_MS);
+  const latestFirst = (list: readonly PortalEvent[]) => [...list].sort((a, b) => b.at.getTime() - a.at.getTime());
+  const ips = [...new Set(latestFirst([...failedChallenges, ...failedPinVerifications, ...failedSignIns, ...resets, ...enrollmentChanges])
+    .map((e) => e.ip).filter((ip): ip is string => ip !== undefined))].slice(0, MAX_IPS);
   const locksByIp = await Promise.all(ips.map(async (ip) => ({ ip, users: await portalEvents.usersLockedFrom(ip, since) })));
 
-  return { now, events, newOrigins, helpdeskActions, locksByIp };
+  return { now, failedChallenges, failedPinVerifications, enrollmentChanges, newOrigins, locksByIp, eventsLastHour };
 }
 
-export async function indicatorsFor(env: UseCaseEnv, user: string, login: string): Promise<IndicatorView[]> {
-  return vishingIndicators(await gatherFacts(env, user, login), env.settings.indicators);
+export async function indicatorsFor(env: UseCaseEnv, user: string): Promise<IndicatorView[]> {
+  return vishingIndicators(await gatherFacts(env, user), env.settings.indicators);
 }

@@ -16,6 +16,39 @@ function ev(i: number, overrides: Partial<PortalEventInput> = {}): PortalEventIn
 
 export function describePortalRepositories(store: () => Store, twin: () => Promise<Store>): void {
   describe('portal events', () => {
+    it('keeps an arrival time and a skew mark; absent, an event arrived at its own time', async () => {
+      const late = ev(1, { eventId: 'late', arrivedAt: new Date(T0 + 7_200_000), skewed: true });
+      await store().portalEvents.append([late, ev(2)]);
+      const [own, listed] = await store().portalEvents.list({ user: 'jdoe', limit: 10 });
+      assert.deepEqual(listed, { ...late, seq: listed?.seq });
+      assert.equal(own?.arrivedAt, undefined);
+      assert.equal(own?.skewed, undefined);
+    });
+
+    it('filters by outcome with type and time (what each vishing indicator reads), whatever else was written', async () => {
+      const batch: PortalEventInput[] = [];
+      for (let i = 0; i < 600; i++) batch.push(ev(10 + i / 100, { type: 'page-view' }));
+      batch.push(ev(1, { type: 'challenge', outcome: 'failure' }), ev(2, { type: 'challenge', outcome: 'failure' }), ev(3, { type: 'challenge' }));
+      batch.push(ev(4, { type: 'challenge', outcome: 'failure', user: 'other' }));
+      await store().portalEvents.append(batch);
+      const failed = await store().portalEvents.list({ user: 'jdoe', type: 'challenge', outcome: 'failure', since: new Date(T0), limit: 2 });
+      assert.deepEqual(failed.map((e) => e.at.getTime()), [T0 + 120_000, T0 + 60_000]);
+      assert.equal((await store().portalEvents.list({ user: 'jdoe', type: 'challenge', outcome: 'failure', since: new Date(T0 + 90_000), limit: 10 })).length, 1);
+      assert.deepEqual((await store().portalEvents.list({ user: 'jdoe', outcome: 'success', type: 'challenge', limit: 10 })).map((e) => e.outcome), ['success']);
+    });
+
+    it('counts the events that arrived for a user since a time, by arrival, not by their own time', async () => {
+      await store().portalEvents.append([
+        ev(0), ev(5), ev(10),
+        ev(-600, { arrivedAt: new Date(T0 + 10 * 60_000) }), // back-dated, arrived late
+        ev(10, { user: 'other' }),
+      ]);
+      assert.equal(await store().portalEvents.countArrived('jdoe', new Date(T0)), 4);
+      assert.equal(await store().portalEvents.countArrived('jdoe', new Date(T0 + 5 * 60_000)), 3);
+      assert.equal(await store().portalEvents.countArrived('jdoe', new Date(T0 + 10 * 60_000 + 1)), 0);
+      assert.equal(await store().portalEvents.countArrived('nobody', new Date(0)), 0);
+    });
+
     it('lists newest first with every field as appended, and honours the limit', async () => {
       const full = ev(1, {
         eventId: 'e-1', ip: '203.0.113.7', userAgent: 'Firefox', detail: 'questions', type: 'challenge', outcome: 'failure',
@@ -63,19 +96,32 @@ export function describePortalRepositories(store: () => Store, twin: () => Promi
       assert.deepEqual(await store().portalEvents.list({ user: 'jdoe', limit: 10, beforeSeq: otherSeq }), [], "another user's event is no cursor");
     });
 
-    it('says whether an address or client was seen in a window, and who was locked from an address', async () => {
+    it('says whether an address or client was seen (successful, unmarked, by arrival) in a window, and who was locked from an address', async () => {
+      const HOUR = 3_600_000;
       await store().portalEvents.append([
         ev(0, { ip: '198.51.100.1', userAgent: 'Edge' }),
+        ev(0, { ip: '198.51.100.2', outcome: 'failure' }),
+        ev(0, { ip: '198.51.100.3', type: 'code-sent' }),
+        // Dated at T0 but arrived an hour later, and one marked as back-dated.
+        ev(0, { ip: '198.51.100.4', arrivedAt: new Date(T0 + HOUR) }),
+        ev(0, { ip: '198.51.100.5', userAgent: 'curl', skewed: true }),
         ev(100, { user: 'a', type: 'portal-lock', ip: '203.0.113.9' }),
         ev(101, { user: 'b', type: 'portal-lock', ip: '203.0.113.9' }),
         ev(102, { user: 'b', type: 'portal-lock', ip: '203.0.113.9' }),
         ev(103, { user: 'c', type: 'challenge', ip: '203.0.113.9' }),
       ]);
-      const seen = store().portalEvents.seenFrom.bind(store().portalEvents);
-      assert.equal(await seen('jdoe', 'ip', '198.51.100.1', new Date(T0), new Date(T0 + 1)), true);
-      assert.equal(await seen('jdoe', 'ip', '198.51.100.1', new Date(T0 + 1), new Date(T0 + 10)), false);
-      assert.equal(await seen('jdoe', 'userAgent', 'Edge', new Date(T0 - 1), new Date(T0 + 1)), true);
-      assert.equal(await seen('other', 'ip', '198.51.100.1', new Date(T0 - 1), new Date(T0 + 1)), false);
+      const seen = (user: string, field: 'ip' | 'userAgent', value: string, from: number, to: number) =>
+        store().portalEvents.seenFrom({ user, field, value, types: ['sign-in', 'challenge'], from: new Date(from), to: new Date(to) });
+      assert.equal(await seen('jdoe', 'ip', '198.51.100.1', T0, T0 + 1), true);
+      assert.equal(await seen('jdoe', 'ip', '198.51.100.1', T0 + 1, T0 + 10), false);
+      assert.equal(await seen('jdoe', 'userAgent', 'Edge', T0 - 1, T0 + 1), true);
+      assert.equal(await seen('other', 'ip', '198.51.100.1', T0 - 1, T0 + 1), false);
+      assert.equal(await seen('jdoe', 'ip', '198.51.100.2', T0 - 1, T0 + 1), false, 'a failure is no proof');
+      assert.equal(await seen('jdoe', 'ip', '198.51.100.3', T0 - 1, T0 + 1), false, 'nor another type');
+      assert.equal(await seen('jdoe', 'ip', '198.51.100.4', T0 - 1, T0 + 1), false, 'by arrival, not by its own time');
+      assert.equal(await seen('jdoe', 'ip', '198.51.100.4', T0 + HOUR, T0 + HOUR + 1), true);
+      assert.equal(await seen('jdoe', 'ip', '198.51.100.5', T0 - 1, T0 + 1), false, 'a skewed event never counts');
+      assert.equal(await seen('jdoe', 'userAgent', 'curl', T0 - 1, T0 + 1), false);
       assert.deepEqual(await store().portalEvents.usersLockedFrom('203.0.113.9', new Date(T0)), ['a', 'b']);
       assert.deepEqual(await store().portalEvents.usersLockedFrom('203.0.113.9', new Date(T0 + 101 * 60_000 + 1)), ['b']);
     });

@@ -38,6 +38,23 @@ describe('Local console in Chromium: the portal data (npm start, demo data)', fu
     await page.screenshot({ path: path.join(ROOT, 'test-output', 'console-audit.png') });
   });
 
+  it('user maria.finance: the vishing box is the card\'s second line, in view above the ACTIVE banner', async () => {
+    await command('user maria.finance');
+    const details = card('Maria');
+    await details.waitFor();
+    const warning = details.getByText('Possible vishing', { exact: false });
+    await warning.waitFor();
+    const active = details.getByText('ACTIVE', { exact: true }).first();
+    const [w, a] = [await warning.boundingBox(), await active.boundingBox()];
+    assert.ok(w && a && w.y < a.y, 'above the status banner');
+    await details.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    assert.ok(await warning.isVisible());
+    const box = await warning.boundingBox();
+    assert.ok(box && box.y + box.height <= (page.viewportSize()?.height ?? 0), 'in view without scrolling the card');
+    mkdirSync(path.join(ROOT, 'test-output'), { recursive: true });
+    await page.screenshot({ path: path.join(ROOT, 'test-output', 'console-vishing-details.png') });
+  });
+
   it('sync maria.finance failed: only the failure, highlighted', async () => {
     await command('sync maria.finance failed');
     const sync = card('Sync transactions — Maria');

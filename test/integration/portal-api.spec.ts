@@ -1,9 +1,12 @@
 // The portal API over real HTTP on the restify server (demo directory, a temporary SQLite store): the
 // bearer token, strict validation, idempotent retries, unknown users flagged, bounded JSON bodies, rate
-// limits, and the account and enrollment calls. What was stored is read back from the store itself.
+// limits, and the account and enrollment calls. What was stored is read back from the store itself; what
+// the vishing indicators make of it is read from the details view an agent gets.
 import assert from 'node:assert/strict';
+import type { IndicatorView } from '../../src/service/views';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { PORTAL_TOKEN, portalCall, portalEvent } from '../helpers/portal-api-client';
+import { ctxFor, expectKind } from '../helpers/service-fixture';
 
 describe('Portal API over HTTP', function () {
   this.timeout(30_000);
@@ -141,6 +144,52 @@ describe('Portal API over HTTP', function () {
     } finally {
       await limited.close();
     }
+  });
+
+  describe('what the vishing indicators make of posted events', () => {
+    const ATTACKER = '203.0.113.66';
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    const post = async (events: Record<string, unknown>[]) => {
+      const res = await portalCall(h.url, 'POST', '/api/portal/events', { events });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      return res.body as { accepted: number; overLimit?: number };
+    };
+    const indicators = async (user: string): Promise<IndicatorView[]> =>
+      [...(expectKind(await h.service.command(ctxFor('demo.agent'), { name: 'user', query: user }), 'user-details').indicators ?? [])];
+    const failedAnswers = (user: string) => [9, 6, 3].map((m) =>
+      portalEvent({ user, type: 'challenge', outcome: 'failure', detail: 'questions', ip: ATTACKER, at: minutesAgo(m) }));
+
+    it('500 made-up page views after three failed answers do not remove the indicator', async () => {
+      await post(failedAnswers('conor.obrien'));
+      assert.deepEqual((await indicators('conor.obrien')).map((i) => i.rule), ['failed-answers']);
+      const views = Array.from({ length: 500 }, (_, i) => portalEvent({ user: 'conor.obrien', type: 'page-view', at: minutesAgo(i % 50) }));
+      await post(views);
+      const after = await indicators('conor.obrien');
+      assert.match(after[0]?.text ?? '', new RegExp(`^3 failed answers between \\d\\d:\\d\\d and \\d\\d:\\d\\d UTC from ${ATTACKER.replace(/\./g, '\\.')}$`));
+    });
+
+    it('a flood of events for one user is bounded (200 an hour by default) and shown as an indicator', async () => {
+      const flood = (n: number) => Array.from({ length: n }, () => portalEvent({ user: 'James.Smithers', type: 'page-view' }));
+      assert.deepEqual(await post(flood(500)), { accepted: 200, duplicates: 0, unknownUsers: 0, overLimit: 300 });
+      assert.deepEqual(await post(flood(10)), { accepted: 0, duplicates: 0, unknownUsers: 0, overLimit: 10 });
+      assert.equal((await h.store.portalEvents.list({ user: 'james.smithers', limit: 1000 })).length, 200);
+      const found = await indicators('james.smithers');
+      assert.deepEqual(found.map((i) => i.text), ['200 portal events for this user arrived in the last hour, far above normal (60 or more is unusual)']);
+      assert.equal((await post([portalEvent({ user: 'zoe.muller' })])).accepted, 1, 'another user is not affected');
+    });
+
+    it('a back-dated successful or failed event from the address does not make a reset from it "seen before"', async () => {
+      await post([
+        portalEvent({ user: 'old.contractor', type: 'sign-in', outcome: 'success', ip: ATTACKER, userAgent: 'Edge/124', at: new Date(Date.now() - 2 * 86_400_000).toISOString() }),
+        portalEvent({ user: 'old.contractor', type: 'sign-in', outcome: 'failure', ip: ATTACKER, userAgent: 'Edge/124', at: minutesAgo(3 * 60) }),
+      ]);
+      const stored = await h.store.portalEvents.list({ user: 'old.contractor', limit: 10 });
+      assert.deepEqual(stored.map((e) => e.skewed ?? false), [true, true], 'both are marked: their time lies hours before their arrival');
+      await post([portalEvent({ user: 'old.contractor', type: 'password-reset', outcome: 'success', ip: ATTACKER, userAgent: 'Edge/124', at: minutesAgo(1) })]);
+      assert.deepEqual((await indicators('old.contractor')).map((i) => i.text.replace(/\d\d:\d\d/, 'hh:mm')), [
+        `Password reset at hh:mm UTC from an address not seen for this user in the previous 90 days: ${ATTACKER}`,
+      ]);
+    });
   });
 
   it('without PORTAL_API_TOKEN the API is not served at all (404)', async () => {

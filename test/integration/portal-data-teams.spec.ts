@@ -112,7 +112,7 @@ describe('Portal data over the Teams protocol, against Samba AD', function () {
     const after = await say(agent, `user ${USERS.jdoe}`);
     assert.match(cardText(after), /Portal lock\nNot locked/);
     assert.equal(button(after, VERBS.portalUnlock), undefined);
-    assert.match(cardText(after), /The helpdesk already acted on this user at \d\d:\d\d UTC \(portal\.unlock by hd\.agent\)/);
+    assert.doesNotMatch(cardText(after), /Possible vishing|already acted/, "the helpdesk's own unlock is no vishing indicator");
   });
 
   it('unlock-portal typed: confirm first; a protected account is refused', async () => {

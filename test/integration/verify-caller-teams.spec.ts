@@ -12,7 +12,7 @@ import { VERBS } from '../../src/domain/verbs';
 import { cardText } from '../helpers/adaptive-card-sdk';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { teamsMember, type TeamsMember } from '../helpers/loopback-connector';
-import { asAdmin, rawUser, USERS } from '../helpers/samba';
+import { asAdmin, lockOut, rawUser, resetSeededUser, USERS } from '../helpers/samba';
 import { capturingLogger, storeDump, whereFound } from '../helpers/secret-capture';
 import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
 import { button, teamsChat, type Card } from '../helpers/teams-chat';
@@ -114,6 +114,33 @@ describe('Caller verification (verify <user>, Verify caller) over the Teams prot
       tickets: tickets.entries().map((e) => e.text),
     });
     assert.deepEqual(leaks, [], 'the code is only in the SMS');
+  });
+
+  it('after a verification and an unlock by the agent the card warns of nothing; three failed portal answers put the vishing box second, under the name', async () => {
+    const box = (card: Card) => (card.body as Record<string, unknown>[])[1]!;
+    try {
+      await lockOut(USERS.jdoe);
+      const form = await say(`verify ${USERS.jdoe}`);
+      const verified = await click(button(form, VERBS.verifyCheck), { code: lastCode('+15550199') });
+      assert.match(cardText(verified), /CALLER VERIFIED/);
+      const confirm = await click(button(verified, VERBS.accountUnlock));
+      assert.match(cardText(await click(button(confirm, VERBS.confirmAccept))), /unlocked/i);
+      const quiet = await say(`user ${USERS.jdoe}`);
+      assert.match(cardText(quiet), /CALLER VERIFIED/);
+      assert.doesNotMatch(JSON.stringify(quiet), /Possible vishing|already acted/, "the helpdesk's own work is no warning");
+      assert.notEqual(box(quiet).style, 'attention');
+
+      await h.store.portalEvents.append([3, 2, 1].map((m) => ({
+        user: USERS.jdoe, type: 'challenge', outcome: 'failure' as const, detail: 'questions', ip: '203.0.113.7', userAgent: 'curl/8',
+        at: new Date(h.clock.now().getTime() - m * 60_000), category: 'self-service' as const, unknownUser: false,
+      })));
+      const warned = await say(`user ${USERS.jdoe}`);
+      assert.equal(box(warned).type, 'Container');
+      assert.equal(box(warned).style, 'attention');
+      assert.match(cardText({ type: 'AdaptiveCard', body: [box(warned)] }), /^⚠ Possible vishing: verify the caller before acting\n• \n3 failed answers between \d\d:\d\d and \d\d:\d\d UTC from 203\.0\.113\.7$/);
+    } finally {
+      await resetSeededUser(USERS.jdoe);
+    }
   });
 
   it('verify zmuller: three wrong codes fail it — the right code then does not verify, and pin stays refused', async () => {

@@ -321,6 +321,23 @@ CREATE TABLE quota_places (
 CREATE INDEX quota_places_expires_at ON quota_places (expires_at);
 `;
 
+// The vishing indicators (issue 16): each reads its own window with its own index, whatever else was written.
+// Every event gets its arrival time (existing ones: their own time) and a mark when its own time lies far
+// from it; "seen before" reads only successful, unmarked events by arrival, and floods are counted by arrival.
+const PORTAL_EVENT_ARRIVAL = `
+ALTER TABLE portal_events ADD COLUMN arrived_at INTEGER;
+UPDATE portal_events SET arrived_at = at;
+ALTER TABLE portal_events ADD COLUMN skewed INTEGER NOT NULL DEFAULT 0 CHECK (skewed IN (0, 1));
+DROP INDEX portal_events_user_ip_at;
+DROP INDEX portal_events_user_agent_at;
+CREATE INDEX portal_events_user_type_outcome_at ON portal_events (user, type, outcome, at DESC, id DESC);
+CREATE INDEX portal_events_user_arrived_at ON portal_events (user, arrived_at);
+CREATE INDEX portal_events_seen_ip ON portal_events (user, ip, type, arrived_at)
+  WHERE outcome = 'success' AND skewed = 0 AND ip IS NOT NULL;
+CREATE INDEX portal_events_seen_agent ON portal_events (user, user_agent, type, arrived_at)
+  WHERE outcome = 'success' AND skewed = 0 AND user_agent IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -332,5 +349,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'self-service portal SMS codes and registered mobiles', sql: PORTAL_SMS },
   { version: 9, name: 'portal lock: challenge attempts per key', sql: PORTAL_ATTEMPTS },
   { version: 10, name: 'quotas: texts and challenge attempts in the store', sql: QUOTAS },
+  { version: 11, name: 'portal events: arrival time, skew mark, one index per vishing indicator', sql: PORTAL_EVENT_ARRIVAL },
 ];
 

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { Enrollment, EventCategory, PortalAccount, PortalEvent, PortalEventInput, SyncStatus } from '../../domain/portal';
 import type {
-  AttemptPlace, EnrollmentRepository, PortalAccountRepository, PortalAttemptRepository, PortalEventQuery, PortalEventRepository, PortalMobileRepository,
+  AttemptPlace, EnrollmentRepository, PortalAccountRepository, PortalAttemptRepository, PortalEventQuery, PortalEventRepository, PortalMobileRepository, SeenQuery,
 } from '../../ports/portal.port';
 import { groupCommit, type GroupCommit } from './group-commit';
 import { guard } from './store-unavailable';
@@ -24,6 +24,8 @@ interface EventRow {
   status: SyncStatus | null;
   error: string | null;
   unknown_user: number;
+  arrived_at: number | null;
+  skewed: number;
 }
 
 /** An account joined with its attempts (portal_attempts): the lock and the failures are theirs. */
@@ -65,6 +67,8 @@ function toEvent(r: EventRow): PortalEvent {
     ...optional('status', r.status),
     ...optional('error', r.error),
     unknownUser: r.unknown_user === 1,
+    ...(r.arrived_at !== null && r.arrived_at !== r.at ? { arrivedAt: new Date(r.arrived_at) } : {}),
+    ...(r.skewed === 1 ? { skewed: true } : {}),
   };
 }
 
@@ -82,8 +86,9 @@ function toAccount(r: AccountRow): PortalAccount {
 
 export function sqlitePortalEvents(db: Database.Database, commit: GroupCommit = groupCommit(db)): PortalEventRepository {
   const insert = db.prepare(`INSERT INTO portal_events
-    (event_id, user, type, outcome, at, ip, user_agent, detail, category, system, operation, status, error, unknown_user)
-    VALUES (@eventId, @user, @type, @outcome, @at, @ip, @userAgent, @detail, @category, @system, @operation, @status, @error, @unknownUser)
+    (event_id, user, type, outcome, at, ip, user_agent, detail, category, system, operation, status, error, unknown_user, arrived_at, skewed)
+    VALUES (@eventId, @user, @type, @outcome, @at, @ip, @userAgent, @detail, @category, @system, @operation, @status, @error, @unknownUser,
+      @arrivedAt, @skewed)
     ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING`);
   const insertAll = (events: readonly PortalEventInput[]): number => {
     let stored = 0;
@@ -103,18 +108,24 @@ export function sqlitePortalEvents(db: Database.Database, commit: GroupCommit = 
         status: e.status ?? null,
         error: e.error ?? null,
         unknownUser: e.unknownUser ? 1 : 0,
+        // Every row has an arrival time: an event without one arrived when it happened (the service's own).
+        arrivedAt: (e.arrivedAt ?? e.at).getTime(),
+        skewed: e.skewed ? 1 : 0,
       }).changes;
     }
     return stored;
   };
   const cursorOf = db.prepare<[number, string], { at: number }>('SELECT at FROM portal_events WHERE id = ? AND user = ?');
   const lists = new Map<string, Database.Statement>();
+  // The literal outcome and skewed terms let SQLite use the partial indexes portal_events_seen_ip / _seen_agent.
+  const seenSql = (column: string) => `SELECT 1 AS one FROM portal_events
+    WHERE user = @user AND ${column} = @value AND type IN (SELECT value FROM json_each(@types))
+      AND arrived_at >= @from AND arrived_at < @to AND outcome = 'success' AND skewed = 0 LIMIT 1`;
   const seen = {
-    ip: db.prepare<[string, string, number, number], { one: number }>(
-      'SELECT 1 AS one FROM portal_events WHERE user = ? AND ip = ? AND at >= ? AND at < ? LIMIT 1'),
-    userAgent: db.prepare<[string, string, number, number], { one: number }>(
-      'SELECT 1 AS one FROM portal_events WHERE user = ? AND user_agent = ? AND at >= ? AND at < ? LIMIT 1'),
+    ip: db.prepare<[Record<string, string | number>], { one: number }>(seenSql('ip')),
+    userAgent: db.prepare<[Record<string, string | number>], { one: number }>(seenSql('user_agent')),
   };
+  const arrivedSince = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM portal_events WHERE user = ? AND arrived_at >= ?');
   const unknownFailures = db.prepare<[string], { n: number }>(
     "SELECT count(*) AS n FROM portal_events WHERE user = ? AND type = 'challenge' AND outcome = 'failure' AND unknown_user = 1");
   const lockedFrom = db.prepare<[string, number], { user: string }>(
@@ -124,6 +135,7 @@ export function sqlitePortalEvents(db: Database.Database, commit: GroupCommit = 
   function listStatement(q: PortalEventQuery, cursor: boolean): Database.Statement {
     const where = ['user = @user'];
     if (q.type !== undefined) where.push('type = @type');
+    if (q.outcome !== undefined) where.push('outcome = @outcome');
     if (q.since !== undefined) where.push('at >= @since');
     if (q.category !== undefined) where.push('category = @category');
     if (q.failed === true) where.push("status = 'failed'");
@@ -153,6 +165,7 @@ export function sqlitePortalEvents(db: Database.Database, commit: GroupCommit = 
         }
         const params: Record<string, string | number> = { user: q.user, limit: Math.max(0, Math.floor(q.limit)) };
         if (q.type !== undefined) params.type = q.type;
+        if (q.outcome !== undefined) params.outcome = q.outcome;
         if (q.since !== undefined) params.since = q.since.getTime();
         if (q.category !== undefined) params.category = q.category;
         if (cursorAt !== undefined && q.beforeSeq !== undefined) {
@@ -162,8 +175,12 @@ export function sqlitePortalEvents(db: Database.Database, commit: GroupCommit = 
         return (listStatement(q, cursorAt !== undefined).all(params) as EventRow[]).map(toEvent);
       });
     },
-    async seenFrom(user, field, value, from, to) {
-      return guard('portal events seen', () => seen[field].get(user, value, from.getTime(), to.getTime()) !== undefined);
+    async seenFrom(q: SeenQuery) {
+      const params = { user: q.user, value: q.value, types: JSON.stringify(q.types), from: q.from.getTime(), to: q.to.getTime() };
+      return guard('portal events seen', () => seen[q.field].get(params) !== undefined);
+    },
+    async countArrived(user, since) {
+      return guard('portal events count', () => arrivedSince.get(user, since.getTime())?.n ?? 0);
     },
     async usersLockedFrom(ip, since) {
       return guard('portal events locks', () => lockedFrom.all(ip, since.getTime()).map((r) => r.user));

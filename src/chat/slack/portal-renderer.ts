@@ -1,5 +1,5 @@
 // Portal-data views → Block Kit: audit events, sync transactions, enrollment, and the details card's
-// portal section and vishing indicators. Plain translation; within Slack's limits by summarising.
+// portal section and vishing indicators (always the second block, right under the name or title). Plain translation; within Slack's limits by summarising.
 import type {
   AuditEventsView, EnrollmentView, IndicatorView, PortalTargetView, SyncTransactionsView, UserDetailsView,
 } from '../../service/views';
@@ -27,10 +27,10 @@ function flagged(t: PortalTargetView): Block[] {
 }
 
 export function auditEventsMessage(view: AuditEventsView): SlackMessage {
-  const blocks: Block[] = [header(`Self-service events — ${who(view.target)}`)];
+  // The indicators come second, right under the title, as on the details message.
+  const blocks: Block[] = [header(`Self-service events — ${who(view.target)}`), ...indicatorBlocks(view.indicators)];
   const filters = [view.filter.days ? `last ${view.filter.days} days` : 'all time', view.filter.type ? `type ${esc(view.filter.type)}` : ''].filter(Boolean);
   blocks.push(context([`Newest first · ${filters.join(' · ')}${view.continued ? ' · continued' : ''}`]), ...flagged(view.target));
-  blocks.push(...indicatorBlocks(view.indicators));
   if (view.events.length === 0) blocks.push(section(view.continued ? '_No older events._' : `_No self-service events for ${esc(who(view.target))}._`));
   for (const e of view.events) {
     const mark = e.outcome === 'success' ? ':white_check_mark:' : ':x:';
@@ -73,10 +73,10 @@ export function enrollmentMessage(view: EnrollmentView): SlackMessage {
   return { text: truncate(`Enrollment: ${who(view.target)}`, LIMITS.fallbackText), blocks: capBlocks(blocks) };
 }
 
-/** The details message's "Self-service portal" fields and indicators. */
+/** The details message's "Self-service portal" fields (its indicators come second, under the name: slack-renderer.ts). */
 export function portalDetailBlocks(view: UserDetailsView): Block[] {
   const p = view.portal;
-  if (!p) return indicatorBlocks(view.indicators);
+  if (!p) return [];
   const lock = p.locked
     ? `:lock: Locked${p.lockedAt ? ` since ${slackDate(p.lockedAt)}` : ''}, after ${p.failedAttempts} failed attempts`
     : `Not locked${p.failedAttempts ? ` (${p.failedAttempts} failed attempts)` : ''}`;
@@ -86,6 +86,5 @@ export function portalDetailBlocks(view: UserDetailsView): Block[] {
       ['Portal lock', lock],
       ['Last portal activity', p.lastActivity ? `${esc(p.lastActivity.type)} (${p.lastActivity.outcome}), ${slackDate(p.lastActivity.at)}` : 'None'],
     ]),
-    ...indicatorBlocks(view.indicators),
   ];
 }

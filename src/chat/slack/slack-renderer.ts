@@ -8,7 +8,7 @@ import { errorText } from '../core/error-text';
 import { isRefusal } from '../../domain/errors';
 import type { Block } from './block-kit';
 import { entraRows } from '../cards/entra-card-data';
-import { auditEventsMessage, enrollmentMessage, portalDetailBlocks, syncMessage } from './portal-renderer';
+import { auditEventsMessage, enrollmentMessage, indicatorBlocks, portalDetailBlocks, syncMessage } from './portal-renderer';
 import { approvalMessage } from './approval-renderer';
 import { escalateFormMessage, escalationMessage } from './ticket-renderer';
 import { verifyFormMessage } from './verify-renderer';
@@ -135,8 +135,9 @@ function userDetails(view: UserDetailsView): SlackMessage {
   const a = view.account;
   const o = view.organisation;
   const c = view.contact;
-  const blocks: Block[] = [header(view.displayName)];
-  // The first lines say what matters with the user on the phone: lock, disabled, password state.
+  // A possible vishing attempt comes first, right under the name, above any reassuring "Active".
+  const blocks: Block[] = [header(view.displayName), ...indicatorBlocks(view.indicators)];
+  // The next lines say what matters with the user on the phone: lock, disabled, password state.
   blocks.push(section(statusLines(view).join('\n')));
   blocks.push(context([`${code(view.login)} · ${SOURCE[view.source] ?? esc(view.source)}`]));
   const lockState = a.locked ? `:lock: Locked${a.lockedAt ? ` since ${slackDate(a.lockedAt)}` : ''}\n${lockEnds(a.lockoutEndsAt)}` : 'Not locked';

@@ -172,11 +172,18 @@ describe('loadConfig', () => {
     const defaults = loadConfig({});
     assert.ok(defaults.ok);
     assert.deepEqual(defaults.config.portalData, {
-      enrollmentMask: 'first-last', apiRatePerMinute: 600, indicators: { failedAnswersPerHour: 3, pinFailuresPerDay: 2, lockedUsersPerIp: 3 },
+      enrollmentMask: 'first-last', apiRatePerMinute: 600, eventsPerUserHour: 200,
+      indicators: { failedAnswersPerHour: 3, pinFailuresPerDay: 2, lockedUsersPerIp: 3, eventsPerHour: 60 },
     });
-    const set = loadConfig({ ENROLLMENT_MASK: 'length', PORTAL_API_RATE_PER_MINUTE: '30', VISHING_FAILED_ANSWERS: '5', VISHING_PIN_FAILURES: '1', VISHING_LOCKS_PER_IP: '4' });
+    const set = loadConfig({
+      ENROLLMENT_MASK: 'length', PORTAL_API_RATE_PER_MINUTE: '30', VISHING_FAILED_ANSWERS: '5', VISHING_PIN_FAILURES: '1', VISHING_LOCKS_PER_IP: '4',
+      VISHING_EVENTS_PER_HOUR: '40', PORTAL_EVENTS_PER_USER_HOUR: '100',
+    });
     assert.ok(set.ok);
-    assert.deepEqual(set.config.portalData, { enrollmentMask: 'length', apiRatePerMinute: 30, indicators: { failedAnswersPerHour: 5, pinFailuresPerDay: 1, lockedUsersPerIp: 4 } });
+    assert.deepEqual(set.config.portalData, {
+      enrollmentMask: 'length', apiRatePerMinute: 30, eventsPerUserHour: 100,
+      indicators: { failedAnswersPerHour: 5, pinFailuresPerDay: 1, lockedUsersPerIp: 4, eventsPerHour: 40 },
+    });
     const bad = loadConfig({ ENROLLMENT_MASK: 'middle', VISHING_FAILED_ANSWERS: '1' });
     assert.ok(!bad.ok);
     assert.ok(bad.problems.some((p) => p.startsWith('ENROLLMENT_MASK:')));

@@ -39,15 +39,16 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
   let f: Fixture;
   let sms: RecordingSms;
   let portal: SelfService;
-  let portalOn: (directory: Directory) => SelfService;
+  let portalOn: (directory: Directory, eventsPerUserHour?: number) => SelfService;
   beforeEach(() => {
     f = demoFixture();
     sms = new RecordingSms();
-    portalOn = (directory) => new SelfService({
+    portalOn = (directory, eventsPerUserHour) => new SelfService({
       directory, store: f.store, clock: f.clock, logger: silentLogger, cipher: f.cipher, pins: f.service.pins,
       codes: new OneTimeCodes(f.store.portalCodes, f.clock, Buffer.alloc(32, 3), CALLER_CODE_POLICY, 'codes'), sms, orgName: 'Demo Corp', notice: { contact: '+1 555 0100' },
       protection: DEMO_SETTINGS.protection, decoyKey: Buffer.alloc(32, 4), loginSuffixes: ['demo.example'],
       settings: { lockAfter: 5, questionsAsked: 3, questions: DEFAULT_PORTAL_QUESTIONS, minQuestions: 3, minAnswerLength: 3 },
+      ...(eventsPerUserHour ? { eventsPerUserHour } : {}),
     });
     portal = portalOn(withPasswords(f.directory));
   });
@@ -68,6 +69,21 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     assert.equal((await events('sign-in')).at(-1)?.detail, 'refused: the password is right, but it proves a first enrollment only and this user is enrolled');
     assert.deepEqual((await events('challenge')).map((e) => [e.outcome, e.detail]), [['success', 'password'], ['failure', 'password']], 'not a failed answer');
     assert.equal((await f.store.portalAccounts.get(USER))?.failedAttempts, 1, 'only the wrong password counts toward the lock');
+  });
+
+  it('anonymous SMS sign-in requests are bounded per user and hour (known and unknown logins); a failed answer after them is still recorded', async () => {
+    const bounded = portalOn(withPasswords(f.directory), 30);
+    for (let i = 0; i < 50; i++) {
+      await bounded.sendSignInCode(i % 2 ? USER : 'John.Doe@demo.example', { ip: `203.0.113.${i}`, userAgent: 'spray' });
+      await bounded.sendSignInCode('nobody.at.all', FROM);
+    }
+    assert.equal((await f.store.portalEvents.list({ user: USER, type: 'code-sent', limit: 100 })).length, 30);
+    assert.equal((await f.store.portalEvents.list({ user: 'nobody.at.all', type: 'code-sent', limit: 100 })).length, 30);
+    await bounded.challengeQuestions(USER, [{ position: 1, answer: 'wrong' }], FROM);
+    assert.equal((await events('challenge')).at(-1)?.outcome, 'failure', 'a failed answer is never dropped');
+    f.clock.advance(61 * 60_000);
+    await bounded.sendSignInCode(USER, FROM);
+    assert.equal((await f.store.portalEvents.list({ user: USER, type: 'code-sent', limit: 100 })).length, 31, 'a new hour, new room');
   });
 
   it('a sign-in code goes only to the mobile registered on the portal, at most 3 codes an hour for the account (the registration code counts), and works once', async () => {

@@ -95,16 +95,38 @@ describe('vishing indicators', () => {
     assert.deepEqual(await indicators('jane.smith'), [], 'more than 24 hours ago');
   });
 
-  it('helpdesk-recent: the helpdesk already acted on this user in the last hour (AD unlock through the bot)', async () => {
+  it("the helpdesk's own work is no indicator: an AD unlock and a portal unlock through the bot leave the card quiet", async () => {
     assert.deepEqual(await indicators('demo.locked'), []);
-    const confirm = expectKind(await f.service.command(ctxFor('demo.agent'), { name: 'unlock', user: 'demo.locked' }), 'confirm');
-    const token = confirm.actions[0]?.data.token ?? '';
-    expectKind(await f.service.press(ctxFor('demo.agent'), { verb: VERBS.confirmAccept, data: { token } }), 'result');
-    assert.deepEqual(await indicators('demo.locked'), [
-      { rule: 'helpdesk-recent', text: 'The helpdesk already acted on this user at 09:00 UTC (account.unlock by demo.agent)' },
+    for (const name of ['unlock', 'unlock-portal'] as const) {
+      const confirm = await f.service.command(ctxFor('demo.agent'), { name, user: 'demo.locked' });
+      if (confirm.kind !== 'confirm') continue;
+      const token = confirm.actions[0]?.data.token ?? '';
+      expectKind(await f.service.press(ctxFor('demo.agent'), { verb: VERBS.confirmAccept, data: { token } }), 'result');
+    }
+    await seed('demo.locked', [{ type: 'helpdesk-verify', detail: 'caller verified by code (agent demo.agent)' }, { type: 'helpdesk-pin-issued' }]);
+    assert.deepEqual(await indicators('demo.locked'), []);
+  });
+
+  it('failed-answers: 500 page views, 50 SMS code requests and a flood of other events do not push three failed answers out', async () => {
+    await seed('john.doe', [8, 5, 2].map((m) => ({ type: 'challenge', outcome: 'failure', detail: 'questions', ip: ATTACKER, at: ago(m * MIN) })));
+    const noise: Partial<PortalEventInput>[] = [];
+    for (let i = 0; i < 500; i++) noise.push({ type: 'page-view', at: ago(i * 100) });
+    for (let i = 0; i < 50; i++) noise.push({ type: 'code-sent', outcome: 'failure', detail: 'sms: not sent', ip: `198.51.100.${i}`, at: ago(i * 1000) });
+    await seed('john.doe', noise);
+    const found = await indicators('john.doe');
+    assert.deepEqual(rules(found), ['failed-answers', 'event-flood']);
+    assert.match(found[1]?.text ?? '', /^553 portal events for this user arrived in the last hour, far above normal \(60 or more is unusual\)$/);
+  });
+
+  it('new-origin: a back-dated success from the address, or one that arrived in the reset\'s own hour, does not make it "seen"', async () => {
+    await seed('john.doe', [
+      // Posted just now, dated two days back (the portal API marks it skewed); and one posted late, 30 minutes ago.
+      { type: 'sign-in', ip: ATTACKER, at: ago(2 * DAY), arrivedAt: ago(0), skewed: true },
+      { type: 'sign-in', ip: ATTACKER, at: ago(3 * 60 * MIN), arrivedAt: ago(30 * MIN) },
+      { type: 'sign-in', outcome: 'failure', ip: ATTACKER, at: ago(5 * 60 * MIN) }, // a failure is no proof
+      { type: 'password-reset', ip: ATTACKER, at: ago(20 * MIN) },
     ]);
-    f.clock.advance(61 * MIN);
-    assert.deepEqual(await indicators('demo.locked'), [], 'an hour later it is history');
+    assert.deepEqual(rules(await indicators('john.doe')), ['new-origin']);
   });
 
   it('locks-from-ip: several users’ portal accounts locked from one address', async () => {

@@ -7,6 +7,7 @@ import { MAX_GROUPS_SHOWN } from '../../../../src/chat/cards/card-data';
 import { errorText } from '../../../../src/chat/core/error-text';
 import { ERROR_CODES } from '../../../../src/domain/errors';
 import { cardActions, cardText, parseEvents, walk } from '../../../helpers/adaptive-card-sdk';
+import type { UserDetailsView } from '../../../../src/service/views';
 import { manyGroups, NOW, SECRET, sampleViews, userDetails } from '../../../fixtures/views';
 
 const CARDS_DIR = path.resolve(__dirname, '../../../../cards');
@@ -222,5 +223,20 @@ describe('cards: content', () => {
   it('a value that looks like a template expression is shown as it is', () => {
     const view = { ...userDetails, displayName: '${login} ${1+1}' };
     assert.match(cardText(renderCard(view, { actions: 'execute', now: NOW })), /\$\{login\} \$\{1\+1\}/);
+  });
+
+  it('a vishing indicator is the second item of the card, an attention box right under the name, on the details and the audit card', () => {
+    for (const name of ['user-details-portal', 'audit-events']) {
+      const card = renderCard(sampleViews[name]!, { actions: 'execute', now: NOW });
+      const body = card.body as Record<string, unknown>[];
+      const box = body[1]!;
+      assert.equal(box.type, 'Container', name);
+      assert.equal(box.style, 'attention', name);
+      assert.match(cardText({ type: 'AdaptiveCard', body: [box] }), /^⚠ Possible vishing: verify the caller before acting\n• \n\S/, name);
+      assert.equal(body.filter((b) => JSON.stringify(b).includes('Possible vishing')).length, 1, `${name}: once`);
+    }
+    const quiet = renderCard({ ...(sampleViews['user-details-portal'] as UserDetailsView), indicators: [] }, { actions: 'execute', now: NOW });
+    assert.doesNotMatch(JSON.stringify(quiet), /Possible vishing/);
+    assert.notEqual((quiet.body as Record<string, unknown>[])[1]?.style, 'attention', 'a quiet user has no box');
   });
 });

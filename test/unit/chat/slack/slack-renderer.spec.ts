@@ -191,4 +191,16 @@ describe('slack renderer: content', () => {
     const plain = renderView(sampleViews['result-cancelled-plain']!, { ephemeral: true });
     assert.doesNotMatch(JSON.stringify(plain.blocks), /Cancelled: Cancelled/);
   });
+
+  it('a vishing indicator is the second block, right under the name or title, on the details and the audit message', () => {
+    for (const name of ['user-details-portal', 'audit-events']) {
+      const blocks = renderView(sampleViews[name]!, { ephemeral: true }).blocks as unknown as { type: string; text?: { text: string } }[];
+      assert.equal(blocks[0]?.type, 'header', name);
+      assert.equal(blocks[1]?.type, 'section', name);
+      assert.match(blocks[1]?.text?.text ?? '', /^:warning: \*Possible vishing: verify the caller before acting\*\n• /, name);
+      assert.equal(blocks.filter((b) => JSON.stringify(b).includes('Possible vishing')).length, 1, `${name}: once`);
+    }
+    assert.doesNotMatch(JSON.stringify(renderView(userDetails, { ephemeral: true })), /Possible vishing/);
+  });
 });
+
