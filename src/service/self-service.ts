@@ -13,6 +13,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { DirectoryEntry } from '../domain/directory-user';
 import { isHelpdeskError } from '../domain/errors';
+import { type BindBudget, passwordBindBudget } from '../domain/lockout-policy';
 import { passwordRulesText, refusalReason, type PasswordRules } from '../domain/password-rules';
 import { portalUserKey, type PortalAccount, type PortalEventInput } from '../domain/portal';
 import { type Protection, protectionReason } from '../domain/protection';
@@ -63,8 +64,7 @@ export interface Origin {
 
 export type ChallengeResult =
   | { readonly ok: true; readonly user: string }
-  /** already-enrolled: the password was right, but a password alone only proves a first enrollment. */
-  | { readonly ok: false; readonly reason: 'wrong' | 'locked' | 'already-enrolled' };
+  | { readonly ok: false; readonly reason: 'wrong' | 'locked' };
 
 export type Method = 'pin' | 'questions' | 'sms' | 'password';
 
@@ -81,6 +81,8 @@ const LOCKED_MESSAGE = 'This portal account is locked. Please call the helpdesk.
 const TEXTS_PER_WINDOW = 3;
 const TEXT_WINDOW_MS = 15 * 60_000;
 const RULES_FOR_MS = 10 * 60_000;
+/** Bound as instead of an account whose password must not be tried: no account, so nothing counts anywhere. */
+const NO_ACCOUNT_DN = 'CN=nobody';
 /** The key a registration code is kept under (beside the user's sign-in code), and the registered number sealed for. */
 const mobileKey = (user: string): string => `${user}#mobile`;
 const pendingMobileKey = (user: string): string => `${user}#pending-mobile`;
@@ -287,20 +289,20 @@ export class SelfService {
     return this.conclude(entry, login, 'questions', right, from);
   }
 
-  /** First enrollment: the current AD password, by a real bind. Counts toward the lock like a challenge. */
+  /**
+   * First enrollment: the current AD password, by a real bind. Counts toward the lock like a challenge. A
+   * wrong bind counts in AD too, so the bind is made only for an account that may enroll this way (not
+   * protected, not enrolled yet) and within its bind budget (below AD's lockout, counted in the store).
+   * Every other try binds as a DN that is no account instead: it answers alike, at about the same speed.
+   */
   async challengePassword(login: string, password: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
     if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, login, 'password', from);
-    const right = entry ? await this.deps.directory.checkPassword(entry.dn, password) : (await this.deps.directory.checkPassword('CN=nobody', password), false);
-    if (right && entry) {
-      // A password alone proves a first enrollment only: a phished password must not replace the questions.
-      const user = portalUserKey(entry.sAMAccountName);
-      if ((await this.deps.store.portalAccounts.get(user))?.enrolled) {
-        await this.record(user, 'sign-in', false, from, 'refused: the password is right, but it proves a first enrollment only and this user is enrolled');
-        return { ok: false, reason: 'already-enrolled' };
-      }
-    }
-    return this.conclude(entry, login, 'password', right, from);
+    // An unknown login reads the domain's policy as a known one reads its own, for the same directory work.
+    const noBind = entry ? await this.whyNoBind(entry) : (await this.bindBudget(undefined), undefined);
+    if (entry && !noBind) return this.conclude(entry, login, 'password', await this.deps.directory.checkPassword(entry.dn, password), from);
+    await this.deps.directory.checkPassword(NO_ACCOUNT_DN, password);
+    return this.conclude(entry, login, 'password', false, from, noBind);
   }
 
   async unlockAccount(user: string, from: Origin): Promise<ActionResult> {
@@ -461,6 +463,32 @@ export class SelfService {
 
   private fresh(user: string, account: PortalAccount | null): PortalAccount {
     return account ?? { user, enrolled: false, methods: [], locked: false, failedAttempts: 0, updatedAt: this.deps.clock.now() };
+  }
+
+  /**
+   * Why this account's password must not be tried by a bind, or undefined after a bind was claimed for it.
+   * The three questions are asked every time, so a refusal takes as long as a bind that is allowed.
+   */
+  private async whyNoBind(entry: DirectoryEntry): Promise<string | undefined> {
+    const user = portalUserKey(entry.sAMAccountName);
+    const [isProtected, account, budget] = await Promise.all([
+      this.protectedBecause(entry), this.deps.store.portalAccounts.get(user), this.bindBudget(entry.dn),
+    ]);
+    if (isProtected) return 'no bind: a protected account';
+    // A password alone proves a first enrollment only: a phished password must not replace the questions.
+    if (account?.enrolled) return 'no bind: enrolled already';
+    if (!(await this.deps.store.passwordBinds.claim(user, this.deps.clock.now(), budget))) return 'no bind: too many password tries for the directory’s lockout';
+    return undefined;
+  }
+
+  /** The binds this user's (or without dn, the domain's) lockout policy leaves the portal; none when it cannot be read. */
+  private async bindBudget(dn: string | undefined): Promise<BindBudget> {
+    try {
+      return passwordBindBudget(await this.deps.directory.lockoutPolicy(dn));
+    } catch (e) {
+      this.deps.logger.warn({ code: isHelpdeskError(e) ? e.code : 'unknown' }, 'a user’s lockout policy not read from the directory: no password check');
+      return passwordBindBudget(undefined);
+    }
   }
 
   private async protectedBecause(entry: DirectoryEntry): Promise<boolean> {

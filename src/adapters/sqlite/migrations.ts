@@ -290,6 +290,17 @@ CREATE TABLE portal_mobiles (
 );
 `;
 
+// The portal's password binds (issue 16): one row per bind claimed for an account (the lower-cased
+// sAMAccountName); the primary key makes each claim exactly once (sqlite-password-binds.ts).
+const PASSWORD_BINDS = `
+CREATE TABLE password_binds (
+  account TEXT NOT NULL CHECK (account = lower(account)),
+  n       INTEGER NOT NULL,
+  at      INTEGER NOT NULL,
+  PRIMARY KEY (account, n)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -299,5 +310,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'escalation tickets and their pending comments', sql: ESCALATION_TICKETS },
   { version: 7, name: 'self-service portal sessions', sql: PORTAL_SESSIONS },
   { version: 8, name: 'self-service portal SMS codes and registered mobiles', sql: PORTAL_SMS },
+  { version: 9, name: 'self-service portal password binds per account', sql: PASSWORD_BINDS },
 ];
 

@@ -20,6 +20,7 @@ import { sqliteOneTimeCodes } from './sqlite-one-time-codes';
 import { sqliteApprovals } from './sqlite-approvals';
 import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalEvents, sqlitePortalMobiles } from './sqlite-portal';
 import { sqlitePortalSessions } from './sqlite-portal-sessions';
+import { sqlitePasswordBinds } from './sqlite-password-binds';
 import { guard } from './store-unavailable';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 2000;
@@ -95,6 +96,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     verificationCodes: sqliteOneTimeCodes(db, 'verification_codes'),
     portalCodes: sqliteOneTimeCodes(db, 'portal_codes'),
     portalMobiles: sqlitePortalMobiles(db),
+    passwordBinds: sqlitePasswordBinds(db),
     approvals: sqliteApprovals(db),
     escalations: sqliteEscalations(db),
     async ping(): Promise<void> {
