@@ -12,6 +12,7 @@ import type { SharedRequest } from '../../src/ports/shared-requests.port';
 import type { ShownSecret } from '../../src/ports/shown-secrets.port';
 import type { Store } from '../../src/ports/store.port';
 import { describePortalRepositories } from './portal-store.contract';
+import { describePasswordBindRepository } from './password-binds.contract';
 
 /** Fields of a stored audit entry to overwrite (a key present with `undefined` clears the field). */
 export type AuditPatch = Partial<Omit<AuditEntry, 'seq'>>;
@@ -457,5 +458,6 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     });
 
     describePortalRepositories(() => store);
+    describePasswordBindRepository(() => store);
   });
 }
