@@ -8,9 +8,13 @@
 //   (marked unknown) and counted from the store up to the same lock. An SMS code is sent after the answer
 //   (never awaited by the page), so whether a text went out, and to where, shows neither in the page nor
 //   in its timing.
+// - The current password (a first enrollment) is tried by a real bind only where it may be used and within a
+//   budget below the directory's lockout (domain/lockout-policy.ts), so the portal can never lock an AD account;
+//   every other try binds as no account and takes as long as a real wrong bind.
 // - Every attempt and result is a portal event with IP and client; every directory write is also a sync
 //   transaction (system `active-directory`). Protected accounts (domain/protection.ts) pass no challenge.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DirectoryEntry } from '../domain/directory-user';
 import { isHelpdeskError } from '../domain/errors';
 import { type BindBudget, passwordBindBudget } from '../domain/lockout-policy';
@@ -83,6 +87,9 @@ const TEXT_WINDOW_MS = 15 * 60_000;
 const RULES_FOR_MS = 10 * 60_000;
 /** Bound as instead of an account whose password must not be tried: no account, so nothing counts anywhere. */
 const NO_ACCOUNT_DN = 'CN=nobody';
+/** Real wrong binds whose durations are kept, and the duration assumed before the first (Samba's p50 is about 100 ms). */
+const WRONG_BINDS_KEPT = 32;
+const FIRST_WRONG_BIND_MS = 100;
 /** The key a registration code is kept under (beside the user's sign-in code), and the registered number sealed for. */
 const mobileKey = (user: string): string => `${user}#mobile`;
 const pendingMobileKey = (user: string): string => `${user}#pending-mobile`;
@@ -98,6 +105,8 @@ export class SelfService {
   private rules?: { readonly value: PasswordRules | undefined; readonly at: number };
   /** Texts still being sent after their page was answered (tests and shutdown wait for them). */
   private readonly sending = new Set<Promise<void>>();
+  /** How long the last real wrong password binds took (ms), for the tries that make none. */
+  private wrongBindMs: readonly number[] = [];
 
   constructor(private readonly deps: SelfServiceDeps) {
     this.texts = new RateLimiter(TEXTS_PER_WINDOW, () => deps.clock.now().getTime(), TEXT_WINDOW_MS);
@@ -300,9 +309,30 @@ export class SelfService {
     if (await this.isLocked(entry, login)) return this.lockedAnswer(entry, login, 'password', from);
     // An unknown login reads the domain's policy as a known one reads its own, for the same directory work.
     const noBind = entry ? await this.whyNoBind(entry) : (await this.bindBudget(undefined), undefined);
-    if (entry && !noBind) return this.conclude(entry, login, 'password', await this.deps.directory.checkPassword(entry.dn, password), from);
-    await this.deps.directory.checkPassword(NO_ACCOUNT_DN, password);
+    if (entry && !noBind) return this.conclude(entry, login, 'password', await this.timedBind(entry.dn, password), from);
+    await this.bindAsNoAccount(password);
     return this.conclude(entry, login, 'password', false, from, noBind);
+  }
+
+  /** A real bind; how long a wrong one took is kept for bindAsNoAccount. */
+  private async timedBind(dn: string, password: string): Promise<boolean> {
+    const started = performance.now();
+    const right = await this.deps.directory.checkPassword(dn, password);
+    if (!right) this.wrongBindMs = [...this.wrongBindMs, performance.now() - started].slice(-WRONG_BINDS_KEPT);
+    return right;
+  }
+
+  /**
+   * A bind as no account, then a wait to as long as one of the last real wrong binds took (picked at random):
+   * a DC records a wrong password before it answers, which makes a real bind slower than one that names no
+   * account, and that difference would tell which accounts the portal still binds for.
+   */
+  private async bindAsNoAccount(password: string): Promise<void> {
+    const started = performance.now();
+    const like = this.wrongBindMs.length > 0 ? (this.wrongBindMs[randomInt(this.wrongBindMs.length)] as number) : FIRST_WRONG_BIND_MS;
+    await this.deps.directory.checkPassword(NO_ACCOUNT_DN, password);
+    const wait = started + like - performance.now();
+    if (wait > 0) await sleep(wait);
   }
 
   async unlockAccount(user: string, from: Origin): Promise<ActionResult> {
