@@ -305,10 +305,6 @@ export function portalMount(o: PortalOptions): RouteMount {
         await save(c, {});
         return message(res, 403, 'Portal account locked', { error: LOCKED_MESSAGE });
       }
-      if (result.reason === 'already-enrolled') {
-        await save(c, {});
-        return message(res, 200, 'Already enrolled', { notice: 'You have enrolled before. To change your enrollment, sign in with your security questions, a code by SMS or a PIN from the helpdesk.' });
-      }
       await save(c, { login, method, error: 'That did not match. Please try again.' });
       redirect(res, '/portal/challenge');
     }),

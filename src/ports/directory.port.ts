@@ -2,6 +2,7 @@
 // Adapters throw HelpdeskError with a DIR.* code for every expected failure; they never hang
 // (every call is bounded by the adapter's timeout).
 import type { DirectoryEntry, DirectorySource, GroupRef } from '../domain/directory-user';
+import type { LockoutPolicy } from '../domain/lockout-policy';
 import type { PasswordRules } from '../domain/password-rules';
 
 export interface GroupMatches {
@@ -48,6 +49,13 @@ export interface Directory {
    * one does and the service account may read it; undefined when the domain's rules apply.
    */
   userPasswordRules(dn: string): Promise<PasswordRules | undefined>;
+  /**
+   * When wrong passwords lock an account: without `dn` the domain's policy, with it the one that applies to
+   * that user (AD: its PSO, else the domain's). Undefined when the directory states none (Entra: no password
+   * is ever checked). DIR.INSUFFICIENT_RIGHTS when a PSO applies that the service account may not read: the
+   * domain's numbers would then be a guess.
+   */
+  lockoutPolicy(dn?: string): Promise<LockoutPolicy | undefined>;
   /** Throws DIR.UNAVAILABLE (or another DIR.* code) when the directory cannot be used. */
   ping(): Promise<void>;
   close(): Promise<void>;

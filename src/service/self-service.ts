@@ -11,11 +11,16 @@
 //   in its timing.
 // - The lock is one atomic store step per attempt (PortalAttemptRepository): a place is taken before the
 //   answer is judged, so concurrent answers never get more than PORTAL_LOCK_AFTER judged failures.
+// - The current password (a first enrollment) is tried by a real bind only where it may be used and within a
+//   budget below the directory's lockout (domain/lockout-policy.ts), so the portal can never lock an AD account;
+//   every other try binds as no account and takes as long as a real wrong bind.
 // - Every attempt and result is a portal event with IP and client; every directory write is also a sync
 //   transaction (system `active-directory`). Protected accounts (domain/protection.ts) pass no challenge.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DirectoryEntry } from '../domain/directory-user';
 import { isHelpdeskError } from '../domain/errors';
+import { type BindBudget, passwordBindBudget } from '../domain/lockout-policy';
 import { passwordRulesText, refusalReason, type PasswordRules } from '../domain/password-rules';
 import { DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE, portalUserKey, type PortalAccount, type PortalEventInput } from '../domain/portal';
 import { type Protection, protectionReason } from '../domain/protection';
@@ -84,8 +89,7 @@ export interface Origin {
 
 export type ChallengeResult =
   | { readonly ok: true; readonly user: string }
-  /** already-enrolled: the password was right, but a password alone only proves a first enrollment. */
-  | { readonly ok: false; readonly reason: 'wrong' | 'locked' | 'already-enrolled' };
+  | { readonly ok: false; readonly reason: 'wrong' | 'locked' };
 
 export type Method = 'pin' | 'questions' | 'sms' | 'password';
 
@@ -99,6 +103,11 @@ export function normaliseAnswer(answer: string): string {
 
 const LOCKED_MESSAGE = 'This portal account is locked. Please call the helpdesk.';
 const RULES_FOR_MS = 10 * 60_000;
+/** Bound as instead of an account whose password must not be tried: no account, so nothing counts anywhere. */
+const NO_ACCOUNT_DN = 'CN=nobody';
+/** Real wrong binds whose durations are kept, and the duration assumed before the first (Samba's p50 is about 100 ms). */
+const WRONG_BINDS_KEPT = 32;
+const FIRST_WRONG_BIND_MS = 100;
 /** The key a registration code is kept under (beside the user's sign-in code), and the registered number sealed for. */
 const mobileKey = (user: string): string => `${user}#mobile`;
 const pendingMobileKey = (user: string): string => `${user}#pending-mobile`;
@@ -114,6 +123,8 @@ export class SelfService {
   private rules?: { readonly value: PasswordRules | undefined; readonly at: number };
   /** Texts still being sent after their page was answered (tests and shutdown wait for them). */
   private readonly sending = new Set<Promise<void>>();
+  /** How long the last real wrong password binds took (ms), for the tries that make none. */
+  private wrongBindMs: readonly number[] = [];
 
   constructor(private readonly deps: SelfServiceDeps) {
     this.texts = deps.texts ?? new TextBudget(deps.store.quotas, deps.clock, createHmac('sha256', deps.decoyKey).update('sms-numbers').digest(), DEFAULT_TEXT_BUDGET);
@@ -327,22 +338,42 @@ export class SelfService {
     return this.conclude(place, entry, login, 'questions', right, from);
   }
 
-  /** First enrollment: the current AD password, by a real bind. Counts toward the lock like a challenge. */
+  /**
+   * First enrollment: the current AD password, by a real bind. Counts toward the lock like a challenge. A
+   * wrong bind counts in AD too, so the bind is made only for an account that may enroll this way (not
+   * protected, not enrolled yet) and within its bind budget (below AD's lockout, counted in the store).
+   * Every other try binds as a DN that is no account instead: it answers alike, at about the same speed.
+   */
   async challengePassword(login: string, password: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
     const place = await this.takePlace(entry, login);
     if (!place) return this.lockedAnswer(entry, login, 'password', from);
-    const right = entry ? await this.deps.directory.checkPassword(entry.dn, password) : (await this.deps.directory.checkPassword('CN=nobody', password), false);
-    if (right && entry) {
-      // A password alone proves a first enrollment only: a phished password must not replace the questions.
-      const user = portalUserKey(entry.sAMAccountName);
-      if ((await this.deps.store.portalAccounts.get(user))?.enrolled) {
-        await this.deps.store.portalAttempts.release(place, this.deps.clock.now());
-        await this.record(user, 'sign-in', false, from, 'refused: the password is right, but it proves a first enrollment only and this user is enrolled');
-        return { ok: false, reason: 'already-enrolled' };
-      }
-    }
-    return this.conclude(place, entry, login, 'password', right, from);
+    // An unknown login reads the domain's policy as a known one reads its own, for the same directory work.
+    const noBind = entry ? await this.whyNoBind(entry) : (await this.bindBudget(undefined), undefined);
+    if (entry && !noBind) return this.conclude(place, entry, login, 'password', await this.timedBind(entry.dn, password), from);
+    await this.bindAsNoAccount(password);
+    return this.conclude(place, entry, login, 'password', false, from, noBind);
+  }
+
+  /** A real bind; how long a wrong one took is kept for bindAsNoAccount. */
+  private async timedBind(dn: string, password: string): Promise<boolean> {
+    const started = performance.now();
+    const right = await this.deps.directory.checkPassword(dn, password);
+    if (!right) this.wrongBindMs = [...this.wrongBindMs, performance.now() - started].slice(-WRONG_BINDS_KEPT);
+    return right;
+  }
+
+  /**
+   * A bind as no account, then a wait to as long as one of the last real wrong binds took (picked at random):
+   * a DC records a wrong password before it answers, which makes a real bind slower than one that names no
+   * account, and that difference would tell which accounts the portal still binds for.
+   */
+  private async bindAsNoAccount(password: string): Promise<void> {
+    const started = performance.now();
+    const like = this.wrongBindMs.length > 0 ? (this.wrongBindMs[randomInt(this.wrongBindMs.length)] as number) : FIRST_WRONG_BIND_MS;
+    await this.deps.directory.checkPassword(NO_ACCOUNT_DN, password);
+    const wait = started + like - performance.now();
+    if (wait > 0) await sleep(wait);
   }
 
   async unlockAccount(user: string, from: Origin): Promise<ActionResult> {
@@ -557,6 +588,32 @@ export class SelfService {
 
   private fresh(user: string, account: PortalAccount | null): PortalAccount {
     return account ?? { user, enrolled: false, methods: [], locked: false, failedAttempts: 0, updatedAt: this.deps.clock.now() };
+  }
+
+  /**
+   * Why this account's password must not be tried by a bind, or undefined after a bind was claimed for it.
+   * The three questions are asked every time, so a refusal takes as long as a bind that is allowed.
+   */
+  private async whyNoBind(entry: DirectoryEntry): Promise<string | undefined> {
+    const user = portalUserKey(entry.sAMAccountName);
+    const [isProtected, account, budget] = await Promise.all([
+      this.protectedBecause(entry), this.deps.store.portalAccounts.get(user), this.bindBudget(entry.dn),
+    ]);
+    if (isProtected) return 'no bind: a protected account';
+    // A password alone proves a first enrollment only: a phished password must not replace the questions.
+    if (account?.enrolled) return 'no bind: enrolled already';
+    if (!(await this.deps.store.passwordBinds.claim(user, this.deps.clock.now(), budget))) return 'no bind: too many password tries for the directory’s lockout';
+    return undefined;
+  }
+
+  /** The binds this user's (or without dn, the domain's) lockout policy leaves the portal; none when it cannot be read. */
+  private async bindBudget(dn: string | undefined): Promise<BindBudget> {
+    try {
+      return passwordBindBudget(await this.deps.directory.lockoutPolicy(dn));
+    } catch (e) {
+      this.deps.logger.warn({ code: isHelpdeskError(e) ? e.code : 'unknown' }, 'a user’s lockout policy not read from the directory: no password check');
+      return passwordBindBudget(undefined);
+    }
   }
 
   private async protectedBecause(entry: DirectoryEntry): Promise<boolean> {

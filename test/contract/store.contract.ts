@@ -12,6 +12,7 @@ import type { SharedRequest } from '../../src/ports/shared-requests.port';
 import type { ShownSecret } from '../../src/ports/shown-secrets.port';
 import type { Store } from '../../src/ports/store.port';
 import { describePortalRepositories } from './portal-store.contract';
+import { describePasswordBindRepository } from './password-binds.contract';
 import { describeQuotaRepository } from './quota-store.contract';
 
 /** Fields of a stored audit entry to overwrite (a key present with `undefined` clears the field). */
@@ -461,5 +462,6 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
 
     describePortalRepositories(() => store, () => h.openTwin());
     describeQuotaRepository(() => store);
+    describePasswordBindRepository(() => store);
   });
 }

@@ -387,6 +387,31 @@ describe('LdapDirectory on Samba AD (integration)', function () {
       assert.deepEqual(await ldapBindAs(USERS.locky, SEED_PASSWORD), { ok: true });
     });
 
+    it('states the lockout policy: the domain’s (3 wrong passwords, 30 minutes), and a user’s own where a PSO applies', async () => {
+      const thirtyMinutes = 30 * 60_000;
+      assert.deepEqual(await dir.lockoutPolicy(), { threshold: 3, observationWindowMs: thirtyMinutes, durationMs: thirtyMinutes, source: 'domain' });
+      const user = (await dir.findByLogin(USERS.cobrien))?.dn;
+      assert.ok(user);
+      assert.deepEqual(await dir.lockoutPolicy(user), { threshold: 3, observationWindowMs: thirtyMinutes, durationMs: thirtyMinutes, source: 'domain' });
+      const pso = `CN=Lockout Test PSO,CN=Password Settings Container,CN=System,${info.baseDN}`;
+      await asAdmin(async (c) => {
+        await c.del(pso).catch(() => undefined);
+        await c.add(pso, {
+          objectClass: 'msDS-PasswordSettings', 'msDS-PasswordSettingsPrecedence': '20', 'msDS-PasswordReversibleEncryptionEnabled': 'FALSE',
+          'msDS-PasswordHistoryLength': '0', 'msDS-PasswordComplexityEnabled': 'TRUE', 'msDS-MinimumPasswordLength': '7',
+          'msDS-MinimumPasswordAge': '0', 'msDS-MaximumPasswordAge': '-36288000000000', 'msDS-LockoutThreshold': '6',
+          'msDS-LockoutObservationWindow': String(-10 * 60 * 10_000_000), 'msDS-LockoutDuration': '0', 'msDS-PSOAppliesTo': user,
+        });
+      });
+      try {
+        assert.deepEqual(await dir.lockoutPolicy(user), { threshold: 6, observationWindowMs: 10 * 60_000, durationMs: undefined, source: 'pso' },
+          'duration 0: locked until an administrator unlocks');
+        assert.equal((await dir.lockoutPolicy())?.source, 'domain', 'without a user, the domain’s');
+      } finally {
+        await asAdmin((c) => c.del(pso));
+      }
+    });
+
     it('unlocking an account that is not locked is harmless', async () => {
       const entry = await dir.findByLogin(USERS.locky);
       await dir.unlock(entry!.dn);

@@ -3,6 +3,7 @@
 // so every card says so. Changes (unlock, reset) live only as long as the process.
 import type { AccountState, DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
+import type { LockoutPolicy } from '../../domain/lockout-policy';
 import type { PasswordRules } from '../../domain/password-rules';
 import type { Clock } from '../../ports/clock.port';
 import type { Directory, GroupMatches } from '../../ports/directory.port';
@@ -139,6 +140,11 @@ export class DemoDirectory implements Directory {
 
   async userPasswordRules(): Promise<undefined> {
     return undefined;
+  }
+
+  /** The policy the demo data's locks follow (as the test domain's: 3 wrong passwords, until an administrator unlocks). */
+  async lockoutPolicy(): Promise<LockoutPolicy> {
+    return { threshold: 3, observationWindowMs: 30 * MINUTE, durationMs: undefined, source: 'domain' };
   }
 
   async setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void> {

@@ -182,6 +182,11 @@ export class GraphDirectory implements Directory, Entra {
     return undefined;
   }
 
+  /** Entra's smart lockout is not stated through Graph, and no password is ever checked here (checkPassword). */
+  async lockoutPolicy(): Promise<undefined> {
+    return undefined;
+  }
+
   async setPassword(objectId: string, password: string, options: { mustChange: boolean }): Promise<void> {
     await this.api.patch(`/users/${objectId}`, { passwordProfile: { forceChangePasswordNextSignIn: options.mustChange, password } });
   }

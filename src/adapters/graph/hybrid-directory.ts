@@ -4,6 +4,7 @@
 // when Graph cannot answer, membership is unknown and the request fails rather than skip a protection.
 // Both directories: users AD does not have (Entra users not synced from on-premises) are found through
 // Graph after AD's; such an entry's dn is its object id, so acting on it goes to Graph (no AD unlock).
+import type { LockoutPolicy } from '../../domain/lockout-policy';
 import type { PasswordRules } from '../../domain/password-rules';
 import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
@@ -73,6 +74,11 @@ export class HybridDirectory implements Directory {
 
   userPasswordRules(dn: string): Promise<PasswordRules | undefined> {
     return isObjectId(dn) ? Promise.resolve(undefined) : this.ad.userPasswordRules(dn);
+  }
+
+  /** Passwords are checked against AD only: its policy (none for an Entra object id). */
+  lockoutPolicy(dn?: string): Promise<LockoutPolicy | undefined> {
+    return dn !== undefined && isObjectId(dn) ? Promise.resolve(undefined) : this.ad.lockoutPolicy(dn);
   }
 
   setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void> {

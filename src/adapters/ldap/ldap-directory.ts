@@ -12,6 +12,7 @@
 //   (group-lookup.ts explains the cost difference).
 // - Every call is bounded by timeoutMs and fails with a DIR.* HelpdeskError (ldap-errors.ts).
 import { DOMAIN_PASSWORD_COMPLEX, type PasswordRules } from '../../domain/password-rules';
+import type { LockoutPolicy } from '../../domain/lockout-policy';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client, InvalidCredentialsError, type Entry, type Filter } from 'ldapts';
@@ -41,6 +42,7 @@ import {
   searchFilter,
 } from './ldap-filters';
 import { toDirectoryError } from './ldap-errors';
+import { adDurationToMs } from './ad-time';
 
 export interface LdapDirectoryOptions {
   /** ldaps://host[:port] — plain ldap:// is refused (the bind password and new passwords travel on it). */
@@ -269,6 +271,23 @@ export class LdapDirectory implements Directory {
     }, true);
   }
 
+  async lockoutPolicy(dn?: string): Promise<LockoutPolicy | undefined> {
+    if (dn !== undefined && !isSearchable(dn)) return undefined;
+    return this.pool.run('search', async (c) => {
+      const pso = dn === undefined ? undefined
+        : first((await c.search(dn, { scope: 'base', attributes: ['msDS-ResultantPSO'], timeLimit: this.timeLimitS })).searchEntries[0], 'msDS-ResultantPSO');
+      if (pso) {
+        const found = await c.search(pso, { scope: 'base', attributes: [...PSO_LOCKOUT], timeLimit: this.timeLimitS }).catch(() => undefined);
+        const policy = lockoutPolicyOf(found?.searchEntries[0], PSO_LOCKOUT, 'pso');
+        // The PSO may lock sooner than the domain: without its numbers there is no safe guess.
+        if (!policy) throw new HelpdeskError('DIR.INSUFFICIENT_RIGHTS', `the fine-grained policy ${pso} that applies to ${dn ?? ''} cannot be read (grant the service account read access to it)`);
+        return policy;
+      }
+      const domain = await c.search(await this.domainDN(c), { scope: 'base', attributes: [...DOMAIN_LOCKOUT], timeLimit: this.timeLimitS });
+      return lockoutPolicyOf(domain.searchEntries[0], DOMAIN_LOCKOUT, 'domain');
+    }, true);
+  }
+
   async ping(): Promise<void> {
     await this.pool.run('search', (c) => c.search('', { scope: 'base', attributes: ['defaultNamingContext'] }), true);
   }
@@ -342,6 +361,19 @@ async function firstPage(client: Client, baseDN: string, filter: Filter, limit: 
   } finally {
     await pages.return(undefined);
   }
+}
+
+/** Threshold, observation window and duration, as the domain object and a PSO name them. */
+const DOMAIN_LOCKOUT = ['lockoutThreshold', 'lockOutObservationWindow', 'lockoutDuration'] as const;
+const PSO_LOCKOUT = ['msDS-LockoutThreshold', 'msDS-LockoutObservationWindow', 'msDS-LockoutDuration'] as const;
+
+/** Undefined when the threshold, or the window of a threshold that locks, cannot be read. */
+function lockoutPolicyOf(entry: Entry | undefined, [threshold, window, duration]: readonly [string, string, string], source: LockoutPolicy['source']): LockoutPolicy | undefined {
+  const t = Number(first(entry, threshold));
+  if (!entry || first(entry, threshold) === undefined || !Number.isInteger(t) || t < 0) return undefined;
+  const observationWindowMs = adDurationToMs(first(entry, window));
+  if (t > 0 && observationWindowMs === undefined) return undefined;
+  return { threshold: t, observationWindowMs: observationWindowMs ?? 0, durationMs: adDurationToMs(first(entry, duration)), source };
 }
 
 function first(entry: Entry | undefined, name: string): string | undefined {

@@ -338,6 +338,17 @@ CREATE INDEX portal_events_seen_agent ON portal_events (user, user_agent, type, 
   WHERE outcome = 'success' AND skewed = 0 AND user_agent IS NOT NULL;
 `;
 
+// The portal's password binds (issue 16): one row per bind claimed for an account (the lower-cased
+// sAMAccountName); the primary key makes each claim exactly once (sqlite-password-binds.ts).
+const PASSWORD_BINDS = `
+CREATE TABLE password_binds (
+  account TEXT NOT NULL CHECK (account = lower(account)),
+  n       INTEGER NOT NULL,
+  at      INTEGER NOT NULL,
+  PRIMARY KEY (account, n)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -350,5 +361,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'portal lock: challenge attempts per key', sql: PORTAL_ATTEMPTS },
   { version: 10, name: 'quotas: texts and challenge attempts in the store', sql: QUOTAS },
   { version: 11, name: 'portal events: arrival time, skew mark, one index per vishing indicator', sql: PORTAL_EVENT_ARRIVAL },
+  { version: 12, name: 'self-service portal password binds per account', sql: PASSWORD_BINDS },
 ];
 

@@ -35,6 +35,22 @@ function withPasswords(directory: Directory): Directory {
   return Object.assign(Object.create(directory) as Directory, { checkPassword: async (_dn: string, password: string) => password === 'Current-Pass-1' });
 }
 
+const NO_ACCOUNT = 'CN=nobody';
+const DEMO_DOMAIN = 'demo.example';
+
+/** The demo directory with passwords (`Current-Pass-1`), recording the DN of every bind; `policy` replaces its lockout policy. */
+function bindsOf(directory: Directory, policy?: Directory['lockoutPolicy']): { directory: Directory; dns: string[] } {
+  const dns: string[] = [];
+  const recording = Object.assign(Object.create(withPasswords(directory)) as Directory, {
+    checkPassword: async (dn: string, password: string) => {
+      dns.push(dn);
+      return dn !== NO_ACCOUNT && password === 'Current-Pass-1';
+    },
+    ...(policy ? { lockoutPolicy: policy } : {}),
+  });
+  return { directory: recording, dns };
+}
+
 describe('SelfService: the portal’s challenges and enrollment rules', () => {
   let f: Fixture;
   let sms: RecordingSms;
@@ -52,6 +68,7 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     });
     portal = portalOn(withPasswords(f.directory));
   });
+  const dnOf = async (login: string) => (await f.directory.findByLogin(login))?.dn;
   const events = async (type?: string) => (await f.store.portalEvents.list({ user: USER, limit: 50, ...(type ? { type } : {}) })).reverse();
   const enroll = () => portal.enroll(USER, DEFAULT_PORTAL_QUESTIONS.slice(0, 3).map((question) => ({ question, answer: 'an answer' })), FROM);
 
@@ -61,14 +78,50 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     assert.deepEqual(seen.map((e) => [e.type, e.outcome, e.detail, e.ip]), [['challenge', 'failure', 'pin (invalid)', FROM.ip]]);
   });
 
-  it('the current password proves a first enrollment only: once enrolled it opens nothing, and says so', async () => {
+  it('the current password proves a first enrollment only: once enrolled, the right password answers as a wrong one does, and no bind is made', async () => {
+    const binds = bindsOf(f.directory);
+    portal = portalOn(binds.directory);
     assert.deepEqual(await portal.challengePassword(USER, 'Current-Pass-1', FROM), { ok: true, user: USER });
     assert.deepEqual(await enroll(), { ok: true });
-    assert.deepEqual(await portal.challengePassword(USER, 'Current-Pass-1', FROM), { ok: false, reason: 'already-enrolled' });
+    f.clock.advance(60 * 60_000); // the bind budget is no reason here
+    assert.deepEqual(await portal.challengePassword(USER, 'Current-Pass-1', FROM), { ok: false, reason: 'wrong' });
     assert.deepEqual(await portal.challengePassword(USER, 'wrong', FROM), { ok: false, reason: 'wrong' });
-    assert.equal((await events('sign-in')).at(-1)?.detail, 'refused: the password is right, but it proves a first enrollment only and this user is enrolled');
-    assert.deepEqual((await events('challenge')).map((e) => [e.outcome, e.detail]), [['success', 'password'], ['failure', 'password']], 'not a failed answer');
-    assert.equal((await f.store.portalAccounts.get(USER))?.failedAttempts, 1, 'only the wrong password counts toward the lock');
+    assert.deepEqual(binds.dns, [await dnOf(USER), NO_ACCOUNT, NO_ACCOUNT], 'only the first enrollment bound as the user');
+    assert.deepEqual((await events('challenge')).map((e) => [e.outcome, e.detail]),
+      [['success', 'password'], ['failure', 'password (no bind: enrolled already)'], ['failure', 'password (no bind: enrolled already)']]);
+    assert.equal((await f.store.portalAccounts.get(USER))?.failedAttempts, 2, 'both count toward the portal lock');
+  });
+
+  it('a protected account is never bound as: a right password answers and counts as a wrong one', async () => {
+    const binds = bindsOf(f.directory);
+    portal = portalOn(binds.directory);
+    assert.deepEqual(await portal.challengePassword('admin.root', 'Current-Pass-1', FROM), { ok: false, reason: 'wrong' });
+    assert.deepEqual(await portal.challengePassword('admin.root', 'wrong', FROM), { ok: false, reason: 'wrong' });
+    assert.deepEqual(binds.dns, [NO_ACCOUNT, NO_ACCOUNT]);
+    assert.equal((await f.store.portalAccounts.get('admin.root'))?.failedAttempts, 2);
+  });
+
+  it('binds one account at most once per 31 minutes under a lockout threshold of 3, whatever the spelling; a try over it answers as a wrong one', async () => {
+    const binds = bindsOf(f.directory);
+    portal = portalOn(binds.directory);
+    const spellings = [USER, `${USER}@${DEMO_DOMAIN}`.toUpperCase(), ` ${USER.toUpperCase()} `];
+    for (const login of spellings) assert.deepEqual(await portal.challengePassword(login, 'wrong', FROM), { ok: false, reason: 'wrong' });
+    const otherProcess = portalOn(binds.directory);
+    assert.deepEqual(await otherProcess.challengePassword(spellings[1] as string, 'Current-Pass-1', FROM), { ok: false, reason: 'wrong' },
+      'another process shares the count; even the right password makes no bind');
+    assert.deepEqual(binds.dns, [await dnOf(USER), NO_ACCOUNT, NO_ACCOUNT, NO_ACCOUNT]);
+    f.clock.advance(31 * 60_000);
+    assert.deepEqual(await portal.challengePassword(USER, 'Current-Pass-1', FROM), { ok: true, user: USER });
+    assert.equal(binds.dns.filter((dn) => dn !== NO_ACCOUNT).length, 2);
+    assert.match((await events('challenge')).at(1)?.detail ?? '', /^password \(no bind: too many password tries/);
+  });
+
+  it('makes no bind when the lockout policy cannot be read (a PSO the service account may not read) or allows none', async () => {
+    const binds = bindsOf(f.directory, async () => { throw new HelpdeskError('DIR.INSUFFICIENT_RIGHTS'); });
+    assert.deepEqual(await portalOn(binds.directory).challengePassword(USER, 'Current-Pass-1', FROM), { ok: false, reason: 'wrong' });
+    const strict = bindsOf(f.directory, async () => ({ threshold: 2, observationWindowMs: 30 * 60_000, durationMs: undefined, source: 'pso' }));
+    assert.deepEqual(await portalOn(strict.directory).challengePassword(USER, 'Current-Pass-1', FROM), { ok: false, reason: 'wrong' });
+    assert.deepEqual([...binds.dns, ...strict.dns], [NO_ACCOUNT, NO_ACCOUNT]);
   });
 
   it('anonymous SMS sign-in requests are bounded per user and hour (known and unknown logins); a failed answer after them is still recorded', async () => {
