@@ -119,8 +119,13 @@ export interface ConfirmView {
   readonly target: { readonly login: string; readonly displayName: string };
   /** What the agent must know before confirming (e.g. the account is disabled). */
   readonly warnings?: readonly string[];
+  /**
+   * The action would go over a change limit and the viewer is a supervisor: why, and a reason input (sent
+   * back as `reason`) for the confirm.override button.
+   */
+  readonly override?: { readonly text: string; readonly maxReason: number };
   readonly expiresAt: string;
-  /** confirm.accept and confirm.cancel, both carrying only the token. */
+  /** confirm.accept (or confirm.override) and confirm.cancel, all carrying only the token. */
   readonly actions: readonly ActionButton[];
 }
 

@@ -275,7 +275,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await expectStoreUnavailable(store.sharedRequests.find('x', new Date()));
         await expectStoreUnavailable(store.shownSecrets.find('x', new Date()));
         await expectStoreUnavailable(store.accountChanges.reserve(
-          { id: 'x', at: new Date(), actor: 'a', target: 'b', action: 'account.unlock' }, { perActor: 1, perTarget: 1, windowMs: 1 }));
+          { id: 'x', at: new Date(), actor: 'a', target: 'b', action: 'account.unlock', kind: 'change' }, { perActor: 1, perTarget: 1, windowMs: 1 }));
         await expectStoreUnavailable(store.audit.verify());
         await store.close(); // closing twice is harmless
       });
@@ -325,9 +325,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       const HOUR = 3_600_000;
       const limits = { perActor: 5, perTarget: 3, windowMs: HOUR };
       let n = 0;
-      const change = (minute: number, actor: string, target: string): AccountChange => {
+      const change = (minute: number, actor: string, target: string, kind: AccountChange['kind'] = 'change'): AccountChange => {
         n += 1;
-        return { id: `change-${n}`, at: new Date(BASE_TIME + minute * 60_000), actor, target, action: 'account.unlock' };
+        return { id: `change-${n}`, at: new Date(BASE_TIME + minute * 60_000), actor, target, action: kind === 'change' ? 'account.unlock' : 'pin.sms', kind };
       };
 
       it('refuses the change after the per-target limit, saying how many and when one frees up', async () => {
@@ -377,6 +377,26 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         const recent = await store.accountChanges.recent('JDoe', new Date(BASE_TIME + 5 * 60_000), 10);
         assert.deepEqual(recent.map((c) => [c.actor, c.target, c.at.getTime()]), [['bob', 'jdoe', BASE_TIME + 20 * 60_000]]);
         assert.equal((await store.accountChanges.recent('jdoe', new Date(BASE_TIME), 1)).length, 1, 'at most limit');
+      });
+
+      it('counts each kind apart: issued secrets neither fill nor use the changes\' places', async () => {
+        for (const minute of [0, 1, 2]) assert.equal((await store.accountChanges.reserve(change(minute, 'alice', 'jdoe', 'secret'), limits)).ok, true);
+        assert.deepEqual(await store.accountChanges.reserve(change(3, 'alice', 'jdoe', 'secret'), limits),
+          { ok: false, over: 'target', count: 3, freeAt: new Date(BASE_TIME + HOUR) });
+        assert.deepEqual(await store.accountChanges.reserve(change(3, 'alice', 'jdoe'), limits), { ok: true }, 'a real change still has its places');
+        assert.deepEqual((await store.accountChanges.recent('jdoe', new Date(BASE_TIME), 10)).map((c) => c.kind), ['change', 'secret', 'secret', 'secret']);
+      });
+
+      it('records an override past the limit; it counts from then on', async () => {
+        for (const minute of [0, 1, 2]) await store.accountChanges.reserve(change(minute, 'alice', 'jdoe'), limits);
+        const over = change(3, 'sam', 'jdoe');
+        await store.accountChanges.record(over);
+        assert.deepEqual(await store.accountChanges.check(change(4, 'bob', 'jdoe'), limits),
+          { ok: false, over: 'target', count: 4, freeAt: new Date(BASE_TIME + HOUR + 60_000) });
+        assert.equal((await store.accountChanges.recent('jdoe', new Date(BASE_TIME), 1))[0]?.id, over.id);
+        await store.accountChanges.release(over.id);
+        assert.deepEqual(await store.accountChanges.check(change(4, 'bob', 'jdoe'), limits),
+          { ok: false, over: 'target', count: 3, freeAt: new Date(BASE_TIME + HOUR) });
       });
 
       it('lets exactly the limit of 20 concurrent reservations through', async () => {

@@ -30,7 +30,7 @@ describe('Approvals of pin view in a Teams channel, against Samba AD', function 
   before(async () => {
     managerDn = (await rawUser(USERS.manager, ['1.1'])).dn;
     await member('add'); // a second supervisor for this file
-    h = await startBotHarness({ portalApiToken: PORTAL_TOKEN, settings: { changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } } });
+    h = await startBotHarness({ portalApiToken: PORTAL_TOKEN, settings: { changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 } } });
     agent = h.connector.addMember(teamsMember(USERS.agent, 'Alice Agent'));
     supervisor = h.connector.addMember(teamsMember(USERS.supervisor, 'Sam Supervisor'));
     second = h.connector.addMember(teamsMember(USERS.manager, 'Mary Manager'));
@@ -136,7 +136,7 @@ describe('Approvals with APPROVALS_TEAMS_CONVERSATION: also sent to the supervis
   let supervisor: TeamsMember;
 
   before(async () => {
-    h = await startBotHarness({ approvalsConversation: SUPERVISORS, settings: { changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } } });
+    h = await startBotHarness({ approvalsConversation: SUPERVISORS, settings: { changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 } } });
     agent = h.connector.addMember(teamsMember(USERS.agent, 'Alice Agent'));
     supervisor = h.connector.addMember(teamsMember(USERS.supervisor, 'Sam Supervisor'));
   });
