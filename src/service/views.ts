@@ -287,6 +287,14 @@ export interface ApprovalView {
   readonly actions: readonly ActionButton[];
 }
 
+/** `approvals` (supervisors): the open requests, newest first, each with Approve / Deny. */
+export interface ApprovalListView {
+  readonly kind: 'approval-list';
+  readonly requests: readonly ApprovalView[];
+  /** More were open than are shown. */
+  readonly truncated: boolean;
+}
+
 // ------------------------------------------------------------------------------------ escalations
 
 /** The card that asks for an escalation's reason (an input the surface sends back as `reason`). */
@@ -336,6 +344,6 @@ export interface VerifyFormView {
 }
 
 export type View =
-  | ApprovalView | VerifyFormView
+  | ApprovalView | ApprovalListView | VerifyFormView
   | HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | SharedRequestView | ErrorView
   | AuditEventsView | SyncTransactionsView | EnrollmentView | EscalateFormView | EscalationView;

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chainHash, GENESIS_HASH } from '../../src/domain/audit-chain';
 import type { AuditEntry, AuditEntryInput } from '../../src/domain/audit-entry';
 import { isHelpdeskError } from '../../src/domain/errors';
+import type { Approval } from '../../src/ports/approvals.port';
 import type { AccountChange } from '../../src/ports/change-limits.port';
 import type { PendingConfirmation } from '../../src/ports/confirmations.port';
 import type { SharedRequest } from '../../src/ports/shared-requests.port';
@@ -318,6 +319,24 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         assert.equal(await store.shownSecrets.find('ref-1', new Date(BASE_TIME + 3600_000)), undefined);
         assert.equal(await store.shownSecrets.find('ref-1', new Date(BASE_TIME)), undefined, 'purged, not only hidden by the date');
         assert.equal(await store.shownSecrets.find('nope', new Date(BASE_TIME)), undefined);
+      });
+    });
+
+    describe('approvals', () => {
+      const at = (minute: number) => new Date(BASE_TIME + minute * 60_000);
+      const request = (id: string, minute: number): Approval => ({
+        id, kind: 'pin.view', requester: 'alice', requesterChatUserId: 'chat-alice', requesterName: 'Alice', target: 'jdoe', targetName: 'John Doe',
+        status: 'pending', createdAt: at(minute), expiresAt: at(minute + 15),
+      });
+
+      it('lists the open requests, newest first, at most limit; decided and expired ones are not listed', async () => {
+        for (const [id, minute] of [['req-a-0000000000001', 0], ['req-b-0000000000002', 5], ['req-c-0000000000003', 10], ['req-d-0000000000004', 11]] as const) {
+          await store.approvals.create(request(id, minute));
+        }
+        assert.equal((await store.approvals.decide('req-c-0000000000003', 'denied', 'sam', 'Sam', at(12))).ok, true);
+        assert.deepEqual((await store.approvals.listPending(at(12), 10)).map((a) => a.id), ['req-d-0000000000004', 'req-b-0000000000002', 'req-a-0000000000001']);
+        assert.deepEqual((await store.approvals.listPending(at(12), 1)).map((a) => a.id), ['req-d-0000000000004']);
+        assert.deepEqual((await store.approvals.listPending(at(16), 10)).map((a) => a.id), ['req-d-0000000000004', 'req-b-0000000000002'], 'req-a expired at 15');
       });
     });
 

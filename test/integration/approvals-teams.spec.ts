@@ -73,6 +73,24 @@ describe('Approvals of pin view in a Teams channel, against Samba AD', function 
     assert.deepEqual(cardActions(card).map((a) => a.verb).filter((v) => v !== VERBS.approvalShow), [VERBS.approvalApprove, VERBS.approvalDeny]);
   });
 
+  it('approvals in a supervisor\'s 1:1 chat: the pending requests, newest first, each with Approve / Deny that decide it; an agent is refused', async () => {
+    const { card } = await ask(USERS.jdoe);
+    const say = async (user: TeamsMember, text: string): Promise<Card> => {
+      const before = h.connector.replies.length;
+      const res = await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user, conversation: 'personal', text }));
+      assert.equal(res.status, 200, res.text);
+      const reply = h.connector.replies.slice(before)[0]?.activity.attachments?.[0]?.content as Card;
+      assert.deepEqual(parseEvents(reply), []);
+      return reply;
+    };
+    const list = await say(supervisor, 'approvals');
+    assert.match(cardText(list), /Pending approval requests \(\d+\)/);
+    assert.match(cardText(list), /Alice Agent\s+asked:\s+pin jdoe view/);
+    assert.equal(idOf(list), idOf(card), 'the newest request first');
+    assert.ok(cardActions(list).some((a) => a.verb === VERBS.approvalDeny));
+    assert.match(cardText(await say(agent, 'approvals')), /Listing pending approval requests needs the supervisor role/);
+  });
+
   it('the requester cannot approve; a supervisor approves; the shared card shows it to everyone; a late click says who decided; the PIN reaches the requester once', async () => {
     const { card, messageId } = await ask(USERS.jsmith);
     const data = { approvalId: idOf(card) };

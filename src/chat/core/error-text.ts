@@ -19,6 +19,7 @@ const ACTION_WORDS: Record<Action | Verb, string> = {
   'password.reset.view': 'Resetting a password and showing it',
   'verify.send': 'Verifying a caller by SMS code',
   'ticket.escalate': 'Escalating to a ticket',
+  'approval.list': 'Listing pending approval requests',
   'confirm.accept': 'Confirming an action',
   'confirm.cancel': 'Cancelling an action',
   'request.show': 'Showing the details of a request',

@@ -9,7 +9,7 @@ import { isRefusal } from '../../domain/errors';
 import type { Block } from './block-kit';
 import { entraRows } from '../cards/entra-card-data';
 import { auditEventsMessage, enrollmentMessage, portalDetailBlocks, syncMessage } from './portal-renderer';
-import { approvalMessage } from './approval-renderer';
+import { approvalListMessage, approvalMessage } from './approval-renderer';
 import { escalateFormMessage, escalationMessage, REASON_ACTION_ID, REASON_BLOCK_ID } from './ticket-renderer';
 import { verifyFormMessage } from './verify-renderer';
 import {
@@ -304,6 +304,8 @@ export function renderView(view: View, options: RenderOptions): SlackMessage {
       return enrollmentMessage(view);
     case 'approval':
       return approvalMessage(view, options);
+    case 'approval-list':
+      return approvalListMessage(view);
     case 'escalate-form':
       return escalateFormMessage(view);
     case 'escalation':
