@@ -99,7 +99,10 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
       roles: groups.roles,
       protection: groups.protection,
       confirmationTtlMs: config.confirmationTtlMs,
-      changeLimits: { perActor: config.changeLimits.perAgentPerHour, perTarget: config.changeLimits.perTargetPerHour, windowMs: 60 * 60_000 },
+      changeLimits: {
+        perActor: config.changeLimits.perAgentPerHour, perTarget: config.changeLimits.perTargetPerHour,
+        secretsPerTarget: config.changeLimits.secretsPerTargetPerHour, windowMs: 60 * 60_000,
+      },
       enrollmentMask: config.portalData.enrollmentMask,
       indicators: config.portalData.indicators,
       ...(config.graph ? { tap: config.graph.tap } : {}),

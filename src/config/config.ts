@@ -164,8 +164,11 @@ export interface Config {
   /** The local console and its Direct Line endpoint (self-asserted identity: dev only). */
   readonly localConsole: boolean;
   readonly confirmationTtlMs: number;
-  /** Account changes allowed per agent and per target in any hour (LIMIT_AGENT_PER_HOUR, LIMIT_TARGET_PER_HOUR). */
-  readonly changeLimits: { readonly perAgentPerHour: number; readonly perTargetPerHour: number };
+  /**
+   * Account changes allowed per agent and per target in any hour (LIMIT_AGENT_PER_HOUR, LIMIT_TARGET_PER_HOUR),
+   * and issued secrets (PINs, passes, verification codes) per target (LIMIT_SECRETS_PER_TARGET_PER_HOUR).
+   */
+  readonly changeLimits: { readonly perAgentPerHour: number; readonly perTargetPerHour: number; readonly secretsPerTargetPerHour: number };
   /** How often the audit chain's head is logged (AUDIT_HEAD_LOG_MINUTES); 0 = never. */
   readonly auditHeadLogMs: number;
   readonly portalData: PortalDataConfig;

@@ -12,10 +12,11 @@ export type Command =
   | { readonly name: 'reset'; readonly user: string; readonly delivery: 'sms' | 'view' }
   | { readonly name: 'tap'; readonly user: string; readonly delivery: 'sms' | 'view' }
   | { readonly name: 'verify'; readonly user: string }
-  | { readonly name: 'escalate'; readonly user: string; readonly reason: string };
+  | { readonly name: 'escalate'; readonly user: string; readonly reason: string }
+  | { readonly name: 'approvals' };
 
 export type CommandName = Command['name'];
 
 export const COMMAND_NAMES: readonly CommandName[] = [
-  'help', 'user', 'audit', 'sync', 'enrollment', 'unlock', 'unlock-portal', 'pin', 'reset', 'tap', 'verify', 'escalate',
+  'help', 'user', 'audit', 'sync', 'enrollment', 'unlock', 'unlock-portal', 'pin', 'reset', 'tap', 'verify', 'escalate', 'approvals',
 ];

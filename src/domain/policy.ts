@@ -17,6 +17,7 @@ export const ACTIONS = {
   'tap.view': { role: 'supervisor', destructive: true, targetsAccount: true },
   'verify.send': { role: 'agent', destructive: false, targetsAccount: false },
   'ticket.escalate': { role: 'agent', destructive: false, targetsAccount: false },
+  'approval.list': { role: 'supervisor', destructive: false, targetsAccount: false },
 } as const satisfies Record<string, { role: Role; destructive: boolean; targetsAccount: boolean }>;
 
 export type Action = keyof typeof ACTIONS;

@@ -32,6 +32,8 @@ export const VERBS = {
   passwordResetSms: 'password.reset',
   /** Accept a reset's confirmation without "must change at next logon". data: { token } */
   confirmAcceptKeep: 'confirm.accept-keep',
+  /** A supervisor accepts a confirmation over a change limit. data: { token, reason (the card's input) } */
+  confirmOverride: 'confirm.override',
   /** A supervisor approves / denies an approval request. data: { approvalId } */
   approvalApprove: 'approval.approve',
   approvalDeny: 'approval.deny',

@@ -34,6 +34,8 @@ export interface ApprovalRepository {
   findPending(kind: ApprovalKind, requester: string, target: string, now: Date): Promise<Approval | undefined>;
   /** pending → approved|denied, only if still pending and unexpired at `now`: one decision wins. */
   decide(id: string, status: 'approved' | 'denied', by: string, byName: string, now: Date): Promise<Decision>;
+  /** Open requests (pending, unexpired at `now`), newest first, at most `limit`: a supervisor's `approvals`. */
+  listPending(now: Date, limit: number): Promise<Approval[]>;
   /** Marks an approved request's secret as shown; true only for the first call. */
   markShown(id: string, now: Date): Promise<boolean>;
 }

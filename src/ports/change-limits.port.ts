@@ -1,5 +1,6 @@
-// Account changes counted against the per-agent and per-target limits (DESIGN "Roles and rules").
-// Durable, so a restart does not reset the count.
+// Account changes counted against the per-agent and per-target limits (DESIGN "Roles and rules"), and
+// issued secrets (PINs, passes, verification codes) counted against their own per-target limit: each kind
+// is counted apart. Durable, so a restart does not reset the count.
 
 export interface AccountChange {
   readonly id: string;
@@ -8,7 +9,11 @@ export interface AccountChange {
   readonly actor: string;
   readonly target: string;
   readonly action: string;
+  /** A real change (unlock, reset) or an issued secret: each kind has its own limits. */
+  readonly kind: ChangeKind;
 }
+
+export type ChangeKind = 'change' | 'secret';
 
 export interface ChangeLimitsWindow {
   /** At most this many changes by one actor, and on one target, within `windowMs` before `at`. */
@@ -34,9 +39,16 @@ export interface ChangeLimitRepository {
   /**
    * Checks and, if within the limits, records `change` — in one atomic step, so concurrent reservations
    * (two tabs, two processes) can never together exceed a limit. Also forgets rows that left the window
-   * (a bounded number per call).
+   * (a bounded number per call). Only changes of the same kind count. (SQLite counts and inserts in one
+   * transaction; a store without transactions claims one of the `limit` slots of the actor and of the
+   * target with a unique-key insert, freeing a slot that left the window by a delete whose count it checks.)
    */
   reserve(change: AccountChange, limits: ChangeLimitsWindow): Promise<LimitCheck>;
+  /**
+   * Records `change` whatever the limits say: a supervisor's override (audited with its reason). A plain
+   * insert of a new id, so a store without transactions (MongoDB) does it as one document insert.
+   */
+  record(change: AccountChange): Promise<void>;
   /** Forgets a reserved change that did not happen (the directory refused it). */
   release(id: string): Promise<void>;
   /**

@@ -11,7 +11,8 @@ export interface OneTimeCodeRecord {
   readonly createdBy: string;
 }
 
-export type CodeCheck = 'valid' | 'used' | 'expired' | 'invalid' | 'locked' | 'unknown';
+/** `spent`: a wrong code, and with it the code has no tries left (told only to whom may know it exists). */
+export type CodeCheck = 'valid' | 'used' | 'expired' | 'invalid' | 'spent' | 'locked' | 'unknown';
 
 export interface OneTimeCodeRepository {
   /**

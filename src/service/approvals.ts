@@ -22,7 +22,7 @@ import { commandRoute, pressRoute } from './route';
 import { hhmm } from './sms-delivery';
 import { assertMayChange, findOne, withProtections } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
-import type { ApprovalView, ResultView, View } from './views';
+import type { ApprovalListView, ApprovalView, ResultView, View } from './views';
 
 /** Each kind of secret an approval can show: its command word, name, the least role's action and how it is issued. */
 const SECRETS: Record<ApprovalKind, {
@@ -36,6 +36,9 @@ const SECRETS: Record<ApprovalKind, {
 };
 
 const ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** How many open requests `approvals` lists (each is a few lines and two buttons). */
+const LISTED = 10;
 
 function nameOfActor(call: UseCaseCall): string {
   return call.actor.user.displayName || loginOfActor(call.actor);
@@ -148,6 +151,10 @@ async function show(call: UseCaseCall, id: string): Promise<View> {
   const { env, ctx, actor, subject } = call;
   const approval = await load(call, id);
   const isRequester = approval.requester === loginOfActor(actor) && approval.requesterChatUserId === ctx.identity.chatUserId;
+  // The requester may not decide their own request: their view of an open one offers only Refresh.
+  if (isRequester && approval.status === 'pending') {
+    return approvalView(approval, stateNote(approval), { actions: [{ verb: VERBS.approvalShow, label: 'Refresh', data: { approvalId: approval.id } }] });
+  }
   if (!isRequester || approval.status !== 'approved' || approval.shownAt) return approvalView(approval, stateNote(approval));
   // The requester, approved, not shown yet: take the one showing atomically, then issue and show the secret.
   if (!(await env.store.approvals.markShown(id, env.clock.now()))) {
@@ -166,7 +173,23 @@ async function show(call: UseCaseCall, id: string): Promise<View> {
   });
 }
 
+/** `approvals`: the open requests a supervisor may decide, newest first (their own are listed, without buttons). */
+async function listPending(call: UseCaseCall): Promise<ApprovalListView> {
+  const { env, actor, subject } = call;
+  const open = await env.store.approvals.listPending(env.clock.now(), LISTED + 1);
+  const me = loginOfActor(actor);
+  subject.detail = `${Math.min(open.length, LISTED)}${open.length > LISTED ? '+' : ''} pending`;
+  return {
+    kind: 'approval-list',
+    requests: open.slice(0, LISTED).map((a) => a.requester === me
+      ? approvalView(a, `${stateNote(a)} This is your own request: another supervisor decides it.`, { actions: [] })
+      : approvalView(a, stateNote(a))),
+    truncated: open.length > LISTED,
+  };
+}
+
 export const approvalRoutes = [
+  commandRoute('approvals', { action: 'approval.list', target: () => undefined, run: (call) => listPending(call) }),
   commandRoute('pin', {
     action: 'pin.sms', // the least role: an agent's `view` becomes a request; a supervisor's is the real thing
     audit: 'pin.view.prompt',

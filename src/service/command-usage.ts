@@ -15,6 +15,7 @@ export const USAGE_LINES: readonly { usage: string; description: string; role: R
   { usage: 'escalate <user> <reason>', description: 'Open a ticket about them (or add to their open one) and link it', role: 'agent' },
   { usage: 'enrollment <user>', description: 'Their enrolled security questions, answers masked', role: 'supervisor' },
   { usage: 'tap <user> sms|view', description: 'An Entra Temporary Access Pass (with Microsoft Graph configured)', role: 'agent' },
+  { usage: 'approvals', description: 'Pending approval requests, newest first, each with Approve and Deny', role: 'supervisor' },
   { usage: 'reset <user> view', description: 'Reset their password and show it to you once (private chat only)', role: 'supervisor' },
   { usage: 'help', description: 'This list', role: 'agent' },
 ];

@@ -6,11 +6,12 @@ import { VERBS } from '../domain/verbs';
 import { ACCOUNT_ACTIONS, isAccountAction, type AccountAction } from './account-actions';
 import { assertRole } from './assert-role';
 import { assertCallerVerified } from './caller-verification';
-import { withinChangeLimits } from './change-limits';
+import { isLimitRefusalFor, overrideReason, overridingChangeLimits, withinChangeLimits } from './change-limits';
 import { issueTapBySms, issueTapToView } from './issue-tap';
 import { issuePinBySms, issuePinToView } from './issue-pin';
 import { resetPasswordAndShow, resetPasswordBySms } from './reset-by-sms';
 import { ticketFollowUp } from './ticket-follow-up';
+import { promptConfirmation } from './prompt-confirmation';
 import { pressRoute } from './route';
 import { assertMayChange, findOne, withProtections, type Target } from './target-resolver';
 import { unlockAccount } from './unlock-account';
@@ -30,8 +31,20 @@ const PERFORM: Record<AccountAction, (call: UseCaseCall, target: Target, mustCha
   'password.reset.view': (call, target, mustChange) => resetPasswordAndShow(call, target, mustChange),
 };
 
-async function accept(call: UseCaseCall, token: string, keepPassword = false): Promise<View> {
+interface AcceptOptions {
+  /** "Confirm, no change at next logon". */
+  readonly keepPassword?: boolean;
+  /** A supervisor goes over a change limit, with this typed reason. */
+  readonly overLimitBecause?: string;
+}
+
+async function accept(call: UseCaseCall, token: string, options: AcceptOptions = {}): Promise<View> {
   const { env, actor, subject } = call;
+  // Checked before the token is spent, so a forgotten reason costs only a second press.
+  if (options.overLimitBecause !== undefined) {
+    assertRole(actor, 'supervisor', VERBS.confirmOverride);
+    overrideReason(options.overLimitBecause);
+  }
   const confirmation = await env.confirmations.consume(loginOfActor(actor), token);
   subject.action = confirmation.action;
   subject.target = confirmation.target;
@@ -43,8 +56,22 @@ async function accept(call: UseCaseCall, token: string, keepPassword = false): P
   assertMayChange(target);
   await assertCallerVerified(call, action, target.user);
   if (ACCOUNT_ACTIONS[action].requiresPrivateView && call.ctx.conversation !== 'personal') throw new HelpdeskError('POLICY.PRIVATE_ONLY');
-  const mustChange = call.env.settings.mustChangeAfterReset && !(keepPassword && call.env.settings.resetMayKeepPassword);
-  const view = await withinChangeLimits(call, action, target.user.sAMAccountName, () => PERFORM[action](call, target, mustChange));
+  const mustChange = call.env.settings.mustChangeAfterReset && !(options.keepPassword === true && call.env.settings.resetMayKeepPassword);
+  const login = target.user.sAMAccountName;
+  const perform = () => PERFORM[action](call, target, mustChange);
+  let view: View;
+  try {
+    view = options.overLimitBecause !== undefined
+      ? await overridingChangeLimits(call, action, login, options.overLimitBecause, perform)
+      : await withinChangeLimits(call, action, login, perform);
+  } catch (err) {
+    // The last place went since the card was drawn: a supervisor gets the card again, offering to go over it.
+    if (options.overLimitBecause === undefined && isLimitRefusalFor(call, err)) {
+      subject.action = `${action}.prompt`; // nothing was done: the audit trail says a card was offered again
+      return promptConfirmation(call, action, login);
+    }
+    throw err;
+  }
   // A completed change is noted on the user's open escalation ticket, if any (words only, never a secret).
   if (view.kind === 'result' && view.outcome === 'success') await ticketFollowUp(call, target.user, { action });
   return view;
@@ -77,7 +104,13 @@ export const confirmRoutes = [
     action: { needs: 'agent' },
     audit: 'confirm.accept',
     target: () => undefined,
-    run: (call, data) => accept(call, data.token ?? '', true),
+    run: (call, data) => accept(call, data.token ?? '', { keepPassword: true }),
+  }),
+  pressRoute(VERBS.confirmOverride, {
+    action: { needs: 'supervisor' },
+    audit: 'confirm.accept',
+    target: () => undefined,
+    run: (call, data) => accept(call, data.token ?? '', { overLimitBecause: data.reason ?? '' }),
   }),
   pressRoute(VERBS.confirmCancel, {
     action: { needs: 'agent' },

@@ -38,5 +38,6 @@ export async function verifyHelpdeskPin(deps: PinVerifierDeps, login: string, pi
       category: 'self-service', unknownUser: false,
     }]);
   }
-  return verdict;
+  // A wrong PIN is `invalid` whatever the PIN's state: the caller learns nothing of a PIN it does not hold.
+  return !verdict.valid && verdict.reason === 'spent' ? { valid: false, reason: 'invalid' } : verdict;
 }

@@ -7,9 +7,6 @@ import { HelpdeskError } from '../domain/errors';
 import type { Clock } from '../ports/clock.port';
 import type { OneTimeCodeRepository } from '../ports/one-time-codes.port';
 
-/** How far back a previous code's failures still count against a new one. */
-export const FAILURES_CARRY_MS = 24 * 3600_000;
-
 export interface IssuedCode {
   readonly code: string;
   readonly expiresAt: Date;
@@ -38,11 +35,12 @@ export class OneTimeCodes {
     const expiresAt = new Date(now.getTime() + this.policy.ttlMs);
     const key = user.toLowerCase();
     const hmac = this.hmac(key, code, bound);
-    const { failedTries } = await this.repo.issue({ user: key, hmac, createdAt: now, expiresAt, createdBy }, new Date(now.getTime() - FAILURES_CARRY_MS));
+    const carryMs = this.policy.failuresCarryMs;
+    const { failedTries } = await this.repo.issue({ user: key, hmac, createdAt: now, expiresAt, createdBy }, new Date(now.getTime() - carryMs));
     if (failedTries >= this.policy.maxTries) {
-      // Issued with no tries left, so it can never be used: say so rather than send a dead code.
+      // Issued with no tries left, so it can never be used: say so, and when one can be, rather than send a dead code.
       await this.repo.revoke(key, hmac, now);
-      throw new HelpdeskError('PIN.LOCKED', undefined, { what: this.what, until: new Date(now.getTime() + FAILURES_CARRY_MS).toISOString() });
+      throw new HelpdeskError('PIN.LOCKED', undefined, { what: this.what, until: new Date(now.getTime() + carryMs).toISOString(), minutes: Math.round(carryMs / 60_000) });
     }
     return { code, expiresAt, triesLeft: this.policy.maxTries - failedTries };
   }
@@ -60,6 +58,11 @@ export class OneTimeCodes {
     const result = await this.repo.check(key, candidate, this.clock.now(), this.policy.maxTries);
     if (result === 'valid') return { valid: true };
     return { valid: false, reason: result === 'unknown' ? 'invalid' : result };
+  }
+
+  /** When a code can be issued again after the failures of the current one ("now" if it fails now). */
+  coolDownEndsAt(): Date {
+    return new Date(this.clock.now().getTime() + this.policy.failuresCarryMs);
   }
 
   usedSince(user: string, since: Date): Promise<Date | undefined> {

@@ -4,11 +4,13 @@
 // unlock of an account that is not locked is answered at once, with no confirm step.
 import type { DirectoryEntry } from '../domain/directory-user';
 import { HelpdeskError } from '../domain/errors';
+import { portalUserKey } from '../domain/portal';
+import { hasRole } from '../domain/roles';
 import { VERBS } from '../domain/verbs';
 import { ACCOUNT_ACTIONS, BY_SMS, nameOf, type AccountAction } from './account-actions';
 import { assertCallerVerified } from './caller-verification';
 import { assertCanText } from './sms-delivery';
-import { assertWithinChangeLimits } from './change-limits';
+import { checkChangeLimits, limitRefusal, MAX_OVERRIDE_REASON, overLimitText } from './change-limits';
 import { matchesDetail, pickListView } from './find-user';
 import { commandRoute, pressRoute } from './route';
 import { assertMayChange, withProtections } from './target-resolver';
@@ -43,12 +45,33 @@ export async function promptConfirmation(call: UseCaseCall, action: AccountActio
   if (action === 'account.unlock' && !entry.account.locked) {
     throw new HelpdeskError('ACCOUNT.NOT_LOCKED', undefined, { user: nameOf(entry) });
   }
+  // Likewise the portal: an unlock that would clear no lock is answered at once, and changes nothing.
+  if (action === 'portal.unlock' && !(await env.store.portalAccounts.get(portalUserKey(entry.sAMAccountName)))?.locked) {
+    throw new HelpdeskError('ACCOUNT.NOT_LOCKED', undefined, { user: nameOf(entry), where: 'portal' });
+  }
   if (BY_SMS.has(action)) assertCanText(call, entry, `${action === 'pin.sms' ? 'pin' : action === 'tap.sms' ? 'tap' : 'reset'} … sms`);
   await assertCallerVerified(call, action, entry);
-  await assertWithinChangeLimits(call, action, entry.sAMAccountName);
+  // Over a limit: an agent is refused; a supervisor's card offers to go over it with a reason.
+  const limit = await checkChangeLimits(call, action, entry.sAMAccountName);
+  if (!limit.ok && !hasRole(actor.role, 'supervisor')) throw limitRefusal(call, action, limit, entry.sAMAccountName);
   const { token, expiresAt } = await env.confirmations.issue(loginOfActor(actor), action, entry.sAMAccountName);
-  subject.detail = 'confirmation issued';
+  subject.detail = limit.ok ? 'confirmation issued' : 'confirmation issued, over a limit (override offered)';
   const warnings = wording.warnings(entry);
+  if (!limit.ok) {
+    return {
+      kind: 'confirm',
+      title: `${wording.title}: over the limit`,
+      message: wording.question(entry.displayName),
+      target: { login: entry.sAMAccountName, displayName: entry.displayName },
+      ...(warnings.length ? { warnings } : {}),
+      override: { text: overLimitText(call, action, limit, nameOf(entry)), maxReason: MAX_OVERRIDE_REASON },
+      expiresAt: expiresAt.toISOString(),
+      actions: [
+        { verb: VERBS.confirmOverride, label: 'Override the limit and confirm', data: { token }, style: 'destructive' },
+        { verb: VERBS.confirmCancel, label: 'Cancel', data: { token } },
+      ],
+    };
+  }
   return {
     kind: 'confirm',
     title: wording.title,

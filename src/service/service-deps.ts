@@ -12,7 +12,7 @@ import type { Entra } from '../ports/entra.port';
 import type { Logger } from '../ports/logger.port';
 import type { Store } from '../ports/store.port';
 import type { SmsSender } from '../ports/sms.port';
-import { CALLER_CODE_POLICY, PIN_POLICY, type OneTimeCodePolicy } from '../domain/one-time-code';
+import { PIN_POLICY, VERIFY_CALLER_POLICY, type OneTimeCodePolicy } from '../domain/one-time-code';
 import type { TicketSink } from '../ports/ticket-sink.port';
 import type { RetryPolicy } from './ticket-desk';
 
@@ -34,8 +34,8 @@ export interface ServiceSettings {
   readonly secretHideAfterMs: number;
   /** How long a request typed in a shared conversation can be opened ("Show details"). */
   readonly sharedRequestTtlMs: number;
-  /** Account changes (unlock, reset, PIN) allowed per agent and per target within the window. */
-  readonly changeLimits: ChangeLimitsWindow;
+  /** Account changes (unlock, reset) allowed per agent and per target, and issued secrets per target, within the window. */
+  readonly changeLimits: ChangeLimitsWindow & { readonly secretsPerTarget: number };
   /** ENROLLMENT_MASK: how enrolled answers are shown to supervisors. */
   readonly enrollmentMask: MaskPolicy;
   /** The vishing indicators' thresholds (VISHING_*). */
@@ -70,12 +70,12 @@ export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
   mustChangeAfterReset: true,
   secretHideAfterMs: 2 * 60_000,
   sharedRequestTtlMs: 24 * 3600_000,
-  changeLimits: { perActor: 20, perTarget: 3, windowMs: 60 * 60_000 },
+  changeLimits: { perActor: 20, perTarget: 3, secretsPerTarget: 5, windowMs: 60 * 60_000 },
   enrollmentMask: 'first-last',
   indicators: DEFAULT_INDICATOR_THRESHOLDS,
   tap: { lifetimeMinutes: 60, oneTime: true },
   pinPolicy: PIN_POLICY,
-  callerCodePolicy: CALLER_CODE_POLICY,
+  callerCodePolicy: VERIFY_CALLER_POLICY,
   approvalTtlMs: 15 * 60_000,
   verifyRequired: false,
   verifiedForMs: 15 * 60_000,

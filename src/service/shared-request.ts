@@ -16,7 +16,8 @@ import type { SharedRequestView, View } from './views';
 export function commandText(c: Command): string {
   switch (c.name) {
     case 'help':
-      return 'help';
+    case 'approvals':
+      return c.name;
     case 'user':
       return `user ${c.query}`;
     case 'audit':

@@ -1,7 +1,11 @@
-// `unlock-portal <user>` and the details card's button: the same confirm step as the AD unlock, then the
-// portal lock and its failed-attempt count are cleared and a `helpdesk-unlock` portal event says who did
-// it. The audit record is written first: if it cannot be, nothing changes.
+// `unlock-portal <user>` and the details card's button: the same confirm step as the AD unlock (a portal
+// account that is not locked is answered at once, with no confirm step), then the portal lock and its
+// failed-attempt count are cleared and a `helpdesk-unlock` portal event says who did it. The audit record
+// is written first: if it cannot be, nothing changes. An account no longer locked by then changes nothing
+// (and so does not count against the change limits).
+import { HelpdeskError } from '../domain/errors';
 import { portalUserKey } from '../domain/portal';
+import { nameOf } from './account-actions';
 import { VERBS } from '../domain/verbs';
 import { promptConfirmation } from './prompt-confirmation';
 import { commandRoute, pressRoute } from './route';
@@ -16,24 +20,22 @@ export async function unlockPortal({ env, ctx, actor, subject }: UseCaseCall, ta
   const by = loginOfActor(actor);
   const who = targetOf(user);
   const show = [showUserButton(user)];
+  const notLocked = () => new HelpdeskError('ACCOUNT.NOT_LOCKED', undefined, { user: nameOf(user), where: 'portal', meanwhile: 'yes' });
+  if (!(await env.store.portalAccounts.get(key))?.locked) throw notLocked();
   await env.audit.record(ctx, { actor: by, role: actor.role, action: 'portal.unlock', target: user.sAMAccountName, outcome: 'requested' });
   const now = env.clock.now();
   const unlocked = await env.store.portalAccounts.unlock(key, now);
-  if (!unlocked) {
-    subject.detail = 'no portal account';
-    return { kind: 'result', outcome: 'failure', title: 'Nothing to unlock', message: `${user.displayName} has no self-service portal account yet.`, target: who, actions: show };
-  }
+  // A colleague's unlock won the race: the audit says requested, the answer says nothing was changed.
+  if (!unlocked?.wasLocked) throw notLocked();
   await env.store.portalEvents.append([
     { user: key, type: 'helpdesk-unlock', outcome: 'success', at: now, detail: `by ${by}`, category: 'self-service', unknownUser: false },
   ]);
-  subject.detail = unlocked.wasLocked ? 'portal lock cleared' : 'was not locked; failed attempts cleared';
+  subject.detail = 'portal lock cleared';
   return {
     kind: 'result',
     outcome: 'success',
     title: 'Portal account unlocked',
-    message: unlocked.wasLocked
-      ? `${user.displayName} (${user.sAMAccountName}) can use the self-service portal again.`
-      : `${user.displayName} (${user.sAMAccountName}) was not locked out of the portal; the failed attempts were cleared.`,
+    message: `${user.displayName} (${user.sAMAccountName}) can use the self-service portal again.`,
     target: who,
     actions: show,
   };

@@ -9,6 +9,7 @@ import { VERBS } from '../domain/verbs';
 import { nameOf } from './account-actions';
 import { showUser } from './show-user';
 import { assertCanText, hhmm, maskedMobileOf, textOneTimeCode } from './sms-delivery';
+import { withinChangeLimits } from './change-limits';
 import { commandRoute, pressRoute } from './route';
 import { findOne, withProtections } from './target-resolver';
 import { ticketFollowUp } from './ticket-follow-up';
@@ -52,8 +53,10 @@ export async function sendCallerCode(call: UseCaseCall, login: string): Promise<
   const { user } = await targetOf(call, login);
   assertCanText(call, user, 'verify');
   const minutes = Math.round(env.callerCodes.policy.ttlMs / 60_000);
-  const issued = await textOneTimeCode(call, env.callerCodes, user, 'code', (code) =>
-    `${env.settings.orgName}: your verification code is ${code}. Read it to the helpdesk agent on the phone; it expires in ${minutes} minutes.`);
+  // A code is an issued secret: it counts against the per-account limit of PINs, passes and codes.
+  const issued = await withinChangeLimits(call, 'verify.send', user.sAMAccountName, () =>
+    textOneTimeCode(call, env.callerCodes, user, 'code', (code) =>
+      `${env.settings.orgName}: your verification code is ${code}. Read it to the helpdesk agent on the phone; it expires in ${minutes} minutes.`));
   const to = maskedMobileOf(user);
   subject.detail = `delivery: sms to ${to}`;
   await portalEvent(call, user.sAMAccountName, 'success', `verification code sent by SMS (${to}) by ${loginOfActor(call.actor)}`);
@@ -97,9 +100,11 @@ export async function checkCallerCode(call: UseCaseCall, login: string, typed: s
   switch (verdict.reason) {
     case 'invalid':
       return form(user, to, 'That is not the code that was sent. Ask the caller to read it again; after 3 wrong codes it stops working.', 'wrong');
+    case 'spent':
     case 'locked':
       await ticketFollowUp(call, user, { action: 'verify.send', words: 'could not verify the caller (three wrong codes)' });
-      return form(user, to, 'Three wrong codes: the caller is NOT verified and this code no longer works. Treat the call with suspicion; escalate it if in doubt.', 'over');
+      return form(user, to, 'Three wrong codes: the caller is NOT verified and this code no longer works. Treat the call with suspicion; escalate it if in doubt. ' +
+        `A new code can be sent after ${hhmm(env.callerCodes.coolDownEndsAt())} (a ${Math.round(env.callerCodes.policy.failuresCarryMs / 60_000)}-minute cool-down).`, 'over');
     case 'expired':
       return form(user, to, 'The code expired before it was entered: the caller is not verified. Send a new code.', 'over');
     case 'used':

@@ -119,8 +119,13 @@ export interface ConfirmView {
   readonly target: { readonly login: string; readonly displayName: string };
   /** What the agent must know before confirming (e.g. the account is disabled). */
   readonly warnings?: readonly string[];
+  /**
+   * The action would go over a change limit and the viewer is a supervisor: why, and a reason input (sent
+   * back as `reason`) for the confirm.override button.
+   */
+  readonly override?: { readonly text: string; readonly maxReason: number };
   readonly expiresAt: string;
-  /** confirm.accept and confirm.cancel, both carrying only the token. */
+  /** confirm.accept (or confirm.override) and confirm.cancel, all carrying only the token. */
   readonly actions: readonly ActionButton[];
 }
 
@@ -282,6 +287,14 @@ export interface ApprovalView {
   readonly actions: readonly ActionButton[];
 }
 
+/** `approvals` (supervisors): the open requests, newest first, each with Approve / Deny. */
+export interface ApprovalListView {
+  readonly kind: 'approval-list';
+  readonly requests: readonly ApprovalView[];
+  /** More were open than are shown. */
+  readonly truncated: boolean;
+}
+
 // ------------------------------------------------------------------------------------ escalations
 
 /** The card that asks for an escalation's reason (an input the surface sends back as `reason`). */
@@ -331,6 +344,6 @@ export interface VerifyFormView {
 }
 
 export type View =
-  | ApprovalView | VerifyFormView
+  | ApprovalView | ApprovalListView | VerifyFormView
   | HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | SharedRequestView | ErrorView
   | AuditEventsView | SyncTransactionsView | EnrollmentView | EscalateFormView | EscalationView;

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chainHash, GENESIS_HASH } from '../../src/domain/audit-chain';
 import type { AuditEntry, AuditEntryInput } from '../../src/domain/audit-entry';
 import { isHelpdeskError } from '../../src/domain/errors';
+import type { Approval } from '../../src/ports/approvals.port';
 import type { AccountChange } from '../../src/ports/change-limits.port';
 import type { PendingConfirmation } from '../../src/ports/confirmations.port';
 import type { SharedRequest } from '../../src/ports/shared-requests.port';
@@ -279,7 +280,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await expectStoreUnavailable(store.sharedRequests.find('x', new Date()));
         await expectStoreUnavailable(store.shownSecrets.find('x', new Date()));
         await expectStoreUnavailable(store.accountChanges.reserve(
-          { id: 'x', at: new Date(), actor: 'a', target: 'b', action: 'account.unlock' }, { perActor: 1, perTarget: 1, windowMs: 1 }));
+          { id: 'x', at: new Date(), actor: 'a', target: 'b', action: 'account.unlock', kind: 'change' }, { perActor: 1, perTarget: 1, windowMs: 1 }));
         await expectStoreUnavailable(store.audit.verify());
         await store.close(); // closing twice is harmless
       });
@@ -325,13 +326,31 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       });
     });
 
+    describe('approvals', () => {
+      const at = (minute: number) => new Date(BASE_TIME + minute * 60_000);
+      const request = (id: string, minute: number): Approval => ({
+        id, kind: 'pin.view', requester: 'alice', requesterChatUserId: 'chat-alice', requesterName: 'Alice', target: 'jdoe', targetName: 'John Doe',
+        status: 'pending', createdAt: at(minute), expiresAt: at(minute + 15),
+      });
+
+      it('lists the open requests, newest first, at most limit; decided and expired ones are not listed', async () => {
+        for (const [id, minute] of [['req-a-0000000000001', 0], ['req-b-0000000000002', 5], ['req-c-0000000000003', 10], ['req-d-0000000000004', 11]] as const) {
+          await store.approvals.create(request(id, minute));
+        }
+        assert.equal((await store.approvals.decide('req-c-0000000000003', 'denied', 'sam', 'Sam', at(12))).ok, true);
+        assert.deepEqual((await store.approvals.listPending(at(12), 10)).map((a) => a.id), ['req-d-0000000000004', 'req-b-0000000000002', 'req-a-0000000000001']);
+        assert.deepEqual((await store.approvals.listPending(at(12), 1)).map((a) => a.id), ['req-d-0000000000004']);
+        assert.deepEqual((await store.approvals.listPending(at(16), 10)).map((a) => a.id), ['req-d-0000000000004', 'req-b-0000000000002'], 'req-a expired at 15');
+      });
+    });
+
     describe('account changes (limits)', () => {
       const HOUR = 3_600_000;
       const limits = { perActor: 5, perTarget: 3, windowMs: HOUR };
       let n = 0;
-      const change = (minute: number, actor: string, target: string): AccountChange => {
+      const change = (minute: number, actor: string, target: string, kind: AccountChange['kind'] = 'change'): AccountChange => {
         n += 1;
-        return { id: `change-${n}`, at: new Date(BASE_TIME + minute * 60_000), actor, target, action: 'account.unlock' };
+        return { id: `change-${n}`, at: new Date(BASE_TIME + minute * 60_000), actor, target, action: kind === 'change' ? 'account.unlock' : 'pin.sms', kind };
       };
 
       it('refuses the change after the per-target limit, saying how many and when one frees up', async () => {
@@ -381,6 +400,26 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         const recent = await store.accountChanges.recent('JDoe', new Date(BASE_TIME + 5 * 60_000), 10);
         assert.deepEqual(recent.map((c) => [c.actor, c.target, c.at.getTime()]), [['bob', 'jdoe', BASE_TIME + 20 * 60_000]]);
         assert.equal((await store.accountChanges.recent('jdoe', new Date(BASE_TIME), 1)).length, 1, 'at most limit');
+      });
+
+      it('counts each kind apart: issued secrets neither fill nor use the changes\' places', async () => {
+        for (const minute of [0, 1, 2]) assert.equal((await store.accountChanges.reserve(change(minute, 'alice', 'jdoe', 'secret'), limits)).ok, true);
+        assert.deepEqual(await store.accountChanges.reserve(change(3, 'alice', 'jdoe', 'secret'), limits),
+          { ok: false, over: 'target', count: 3, freeAt: new Date(BASE_TIME + HOUR) });
+        assert.deepEqual(await store.accountChanges.reserve(change(3, 'alice', 'jdoe'), limits), { ok: true }, 'a real change still has its places');
+        assert.deepEqual((await store.accountChanges.recent('jdoe', new Date(BASE_TIME), 10)).map((c) => c.kind), ['change', 'secret', 'secret', 'secret']);
+      });
+
+      it('records an override past the limit; it counts from then on', async () => {
+        for (const minute of [0, 1, 2]) await store.accountChanges.reserve(change(minute, 'alice', 'jdoe'), limits);
+        const over = change(3, 'sam', 'jdoe');
+        await store.accountChanges.record(over);
+        assert.deepEqual(await store.accountChanges.check(change(4, 'bob', 'jdoe'), limits),
+          { ok: false, over: 'target', count: 4, freeAt: new Date(BASE_TIME + HOUR + 60_000) });
+        assert.equal((await store.accountChanges.recent('jdoe', new Date(BASE_TIME), 1))[0]?.id, over.id);
+        await store.accountChanges.release(over.id);
+        assert.deepEqual(await store.accountChanges.check(change(4, 'bob', 'jdoe'), limits),
+          { ok: false, over: 'target', count: 3, freeAt: new Date(BASE_TIME + HOUR) });
       });
 
       it('lets exactly the limit of 20 concurrent reservations through', async () => {

@@ -60,7 +60,7 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     const { dn } = await rawUser(USERS.locky, ['1.1']);
     await asAdmin((c) => c.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'mobile', values: ['+1 555 0177'] }) })]));
     const sms = new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, apiUrl: twilio.url, timeoutMs: 1500, logger: silentLogger });
-    h = await startBotHarness({ sms, settings: { changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } } });
+    h = await startBotHarness({ sms, settings: { changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 } } });
     selfService = new SelfService({
       directory: h.directory, store: h.store, clock: h.clock, logger: silentLogger, cipher: aesGcmAnswerCipher(randomBytes(32)),
       pins: h.service.pins, protection: SAMBA_SETTINGS.protection, decoyKey: randomBytes(32), loginSuffixes: [MAIL_DOMAIN],

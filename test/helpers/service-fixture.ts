@@ -12,6 +12,7 @@ import { HelpdeskService } from '../../src/service/helpdesk-service';
 import type { RequestContext } from '../../src/service/request-context';
 import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/service-deps';
 import type { View } from '../../src/service/views';
+import type { SmsSender } from '../../src/ports/sms.port';
 import type { TicketSink } from '../../src/ports/ticket-sink.port';
 import type { RetryPolicy } from '../../src/service/ticket-desk';
 
@@ -43,7 +44,7 @@ export interface Fixture {
 }
 
 export function demoFixture(
-  overrides: { store?: Store; directory?: Directory; settings?: Partial<ServiceSettings>; ticketSink?: TicketSink; ticketRetry?: RetryPolicy } = {},
+  overrides: { store?: Store; directory?: Directory; settings?: Partial<ServiceSettings>; ticketSink?: TicketSink; ticketRetry?: RetryPolicy; sms?: SmsSender } = {},
 ): Fixture {
   const clock = new TestClock();
   const directory = overrides.directory ?? new DemoDirectory(clock);
@@ -54,6 +55,7 @@ export function demoFixture(
     directory, store, clock, logger: silentLogger, answerCipher: cipher, settings,
     ...(overrides.ticketSink ? { ticketSink: overrides.ticketSink } : {}),
     ...(overrides.ticketRetry ? { ticketRetry: overrides.ticketRetry } : {}),
+    ...(overrides.sms ? { sms: overrides.sms } : {}),
   });
   return { service, directory, store, clock, cipher };
 }

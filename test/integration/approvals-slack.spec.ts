@@ -123,6 +123,20 @@ describe('Approvals of pin view over signed Slack requests, against Samba AD', f
     }
   });
 
+  it('approvals: a supervisor gets the pending requests privately, newest first, each with Approve / Deny; an agent is refused', async () => {
+    const { message } = await ask(USERS.jdoe);
+    const { answer } = await h.ask(SUPER, 'approvals');
+    assert.equal(answer.body.response_type, 'ephemeral');
+    assert.deepEqual(blockKitProblems(answer.body), []);
+    const text = textOf(answer);
+    assert.match(text, /Pending approval requests \(\d+\)/);
+    assert.match(text, /\*Alice Agent\* asked: `pin jdoe view`/);
+    assert.equal(buttonByVerb(answer, VERBS.approvalApprove).value, buttonByVerb(message, VERBS.approvalApprove).value, 'the newest request first, with its own buttons');
+    buttonByVerb(answer, VERBS.approvalDeny);
+    const refused = await h.ask(AGENT, 'approvals');
+    assert.match(textOf(refused.answer), /Listing pending approval requests needs the supervisor role/);
+  });
+
   it('a denial updates the channel message with the supervisor\'s name and sends no PIN', async () => {
     const { message, ts: messageTs } = await ask(USERS.cobrien);
     const updates = h.fake.callsTo('chat.update').length;

@@ -30,7 +30,7 @@ describe('Approvals of pin view in a Teams channel, against Samba AD', function 
   before(async () => {
     managerDn = (await rawUser(USERS.manager, ['1.1'])).dn;
     await member('add'); // a second supervisor for this file
-    h = await startBotHarness({ portalApiToken: PORTAL_TOKEN, settings: { changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } } });
+    h = await startBotHarness({ portalApiToken: PORTAL_TOKEN, settings: { changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 } } });
     agent = h.connector.addMember(teamsMember(USERS.agent, 'Alice Agent'));
     supervisor = h.connector.addMember(teamsMember(USERS.supervisor, 'Sam Supervisor'));
     second = h.connector.addMember(teamsMember(USERS.manager, 'Mary Manager'));
@@ -71,6 +71,24 @@ describe('Approvals of pin view in a Teams channel, against Samba AD', function 
     assert.ok(!/John Doe|0199/.test(text), 'nothing about the user beyond what was typed');
     assert.deepEqual((card.refresh as { userIds: string[] }).userIds, [agent.id]);
     assert.deepEqual(cardActions(card).map((a) => a.verb).filter((v) => v !== VERBS.approvalShow), [VERBS.approvalApprove, VERBS.approvalDeny]);
+  });
+
+  it('approvals in a supervisor\'s 1:1 chat: the pending requests, newest first, each with Approve / Deny that decide it; an agent is refused', async () => {
+    const { card } = await ask(USERS.jdoe);
+    const say = async (user: TeamsMember, text: string): Promise<Card> => {
+      const before = h.connector.replies.length;
+      const res = await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user, conversation: 'personal', text }));
+      assert.equal(res.status, 200, res.text);
+      const reply = h.connector.replies.slice(before)[0]?.activity.attachments?.[0]?.content as Card;
+      assert.deepEqual(parseEvents(reply), []);
+      return reply;
+    };
+    const list = await say(supervisor, 'approvals');
+    assert.match(cardText(list), /Pending approval requests \(\d+\)/);
+    assert.match(cardText(list), /Alice Agent\s+asked:\s+pin jdoe view/);
+    assert.equal(idOf(list), idOf(card), 'the newest request first');
+    assert.ok(cardActions(list).some((a) => a.verb === VERBS.approvalDeny));
+    assert.match(cardText(await say(agent, 'approvals')), /Listing pending approval requests needs the supervisor role/);
   });
 
   it('the requester cannot approve; a supervisor approves; the shared card shows it to everyone; a late click says who decided; the PIN reaches the requester once', async () => {
@@ -136,7 +154,7 @@ describe('Approvals with APPROVALS_TEAMS_CONVERSATION: also sent to the supervis
   let supervisor: TeamsMember;
 
   before(async () => {
-    h = await startBotHarness({ approvalsConversation: SUPERVISORS, settings: { changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } } });
+    h = await startBotHarness({ approvalsConversation: SUPERVISORS, settings: { changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 } } });
     agent = h.connector.addMember(teamsMember(USERS.agent, 'Alice Agent'));
     supervisor = h.connector.addMember(teamsMember(USERS.supervisor, 'Sam Supervisor'));
   });

@@ -56,7 +56,7 @@ describe('Temporary Access Pass by SMS and by approved view (Graph + Twilio on l
       directory: graph, entra: graph, sms, logger: capture.logger,
       settings: {
         ...DEFAULT_SETTINGS, roles: groups.roles, protection: groups.protection, tap: { lifetimeMinutes: 30, oneTime: true },
-        changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 },
+        changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 },
       },
     });
   });

@@ -43,7 +43,7 @@ describe('No secret anywhere: a full run of pin sms, pin view approval, reset sm
     const { dn } = await rawUser(USERS.resetme, ['1.1']);
     await asAdmin((c) => c.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'mobile', values: [RESETME_MOBILE] }) })]));
     const sms = new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, apiUrl: twilio.url, timeoutMs: 1500, logger: capture.logger });
-    h = await startBotHarness({ sms, logger: capture.logger, settings: { changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } } });
+    h = await startBotHarness({ sms, logger: capture.logger, settings: { changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 } } });
     agent = h.connector.addMember(teamsMember(USERS.agent, 'Alice Agent'));
     supervisor = h.connector.addMember(teamsMember(USERS.supervisor, 'Sam Supervisor'));
   });

@@ -39,7 +39,7 @@ describe('Helpdesk PINs and SMS resets over the Teams protocol, Twilio on loopba
     const sms = new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, apiUrl: twilio.url, timeoutMs: 1500, logger: capture.logger });
     h = await startBotHarness({
       portalApiToken: PORTAL_TOKEN, sms, logger: capture.logger,
-      settings: { changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } },
+      settings: { changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 } },
     });
     agent = h.connector.addMember(teamsMember(USERS.agent, 'Alice Agent'));
   });

@@ -115,7 +115,11 @@ describe('Portal data over the Teams protocol, against Samba AD', function () {
     assert.doesNotMatch(cardText(after), /Possible vishing|already acted/, "the helpdesk's own unlock is no vishing indicator");
   });
 
-  it('unlock-portal typed: confirm first; a protected account is refused', async () => {
+  it('unlock-portal typed: not locked on the portal → said so, no confirm card; locked → confirm first; a protected account is refused', async () => {
+    const notLocked = await say(agent, `unlock-portal ${USERS.jdoe}`);
+    assert.equal(button(notLocked, VERBS.confirmAccept), undefined, 'nothing to confirm');
+    assert.match(cardText(notLocked), /John Doe \(jdoe\) is not locked on the portal — nothing to unlock\./);
+    await portalCall(h.url, 'PUT', `/api/portal/accounts/${USERS.jdoe}`, { enrolled: true, methods: ['questions'], locked: true, failedAttempts: 5 });
     const confirm = await say(agent, `unlock-portal ${USERS.jdoe}`);
     assert.ok(button(confirm, VERBS.confirmAccept));
     assert.match(cardText(await say(agent, `unlock-portal ${USERS.domainAdmin}`)), new RegExp(errorText('POLICY.PROTECTED_TARGET', { user: USERS.domainAdmin })));

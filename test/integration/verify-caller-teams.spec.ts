@@ -37,7 +37,7 @@ describe('Caller verification (verify <user>, Verify caller) over the Teams prot
     const sms = new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, apiUrl: twilio.url, timeoutMs: 1500, logger: capture.logger });
     h = await startBotHarness({
       sms, logger: capture.logger, ticketSink: tickets,
-      settings: { verifyRequired: true, changeLimits: { perActor: 1000, perTarget: 1000, windowMs: 3600_000 } },
+      settings: { verifyRequired: true, changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 } },
     });
     agent = h.connector.addMember(teamsMember(USERS.agent, 'Alice Agent'));
   });

@@ -349,6 +349,16 @@ CREATE TABLE password_binds (
 ) WITHOUT ROWID;
 `;
 
+// Issued secrets (PINs, passes, verification codes) have their own per-target limit: each row says which
+// kind it is, and the counts are per kind. Rows written before this counted PINs and passes as changes.
+const CHANGE_KINDS = `
+ALTER TABLE account_changes ADD COLUMN kind TEXT NOT NULL DEFAULT 'change' CHECK (kind IN ('change', 'secret'));
+UPDATE account_changes SET kind = 'secret' WHERE action IN ('pin.sms', 'pin.view', 'tap.sms', 'tap.view', 'verify.send');
+DROP INDEX account_changes_actor_at;
+CREATE INDEX account_changes_kind_actor_at ON account_changes (kind, actor, at);
+CREATE INDEX account_changes_kind_target_at ON account_changes (kind, target, at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -362,5 +372,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'quotas: texts and challenge attempts in the store', sql: QUOTAS },
   { version: 11, name: 'portal events: arrival time, skew mark, one index per vishing indicator', sql: PORTAL_EVENT_ARRIVAL },
   { version: 12, name: 'self-service portal password binds per account', sql: PASSWORD_BINDS },
+  { version: 13, name: 'account changes: real changes and issued secrets counted apart', sql: CHANGE_KINDS },
 ];
 

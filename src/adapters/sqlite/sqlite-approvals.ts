@@ -43,6 +43,8 @@ export function sqliteApprovals(db: Database.Database): ApprovalRepository {
     AND status = 'pending' AND expires_at > ? ORDER BY created_at DESC LIMIT 1`);
   const decide = db.prepare<[string, string, string, number, string, number]>(`UPDATE approvals SET status = ?, decided_by = ?,
     decided_by_name = ?, decided_at = ? WHERE id = ? AND status = 'pending' AND expires_at > ?`);
+  const open = db.prepare<[number, number], ApprovalRow>(`SELECT * FROM approvals WHERE status = 'pending' AND expires_at > ?
+    ORDER BY created_at DESC, id LIMIT ?`);
   const shown = db.prepare<[number, string]>(`UPDATE approvals SET shown_at = ? WHERE id = ? AND status = 'approved' AND shown_at IS NULL`);
 
   return {
@@ -73,6 +75,10 @@ export function sqliteApprovals(db: Database.Database): ApprovalRepository {
         const approval = row ? toApproval(row, now.getTime()) : undefined;
         return changed && approval ? { ok: true as const, approval } : { ok: false as const, approval };
       });
+    },
+    async listPending(now, limit) {
+      return guard('approval listPending', () =>
+        open.all(now.getTime(), Math.max(0, Math.floor(limit))).map((row) => toApproval(row, now.getTime())));
     },
     async markShown(id, now) {
       return guard('approval markShown', () => shown.run(now.getTime(), id).changes === 1);

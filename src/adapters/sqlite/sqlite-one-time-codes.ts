@@ -48,7 +48,7 @@ export function sqliteOneTimeCodes(db: Database.Database, table: 'pins' | 'verif
     // wrong code counts a failure, whatever that state.
     if (!sameHex(row.pin_hmac, hmac)) {
       fail.run(user);
-      return 'invalid';
+      return row.failed_tries + 1 >= maxTries ? 'spent' : 'invalid';
     }
     if (row.used_at !== null) return 'used';
     if (row.failed_tries >= maxTries) return 'locked';

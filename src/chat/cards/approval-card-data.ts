@@ -1,7 +1,7 @@
 // ApprovalView → the data cards/approval.json is expanded with. The state reads from a bold word and an
 // icon (never coloured text); the PIN appears only when the view carries it (the requester's own view).
 import { inGroupsOfFour } from '../../domain/password-policy';
-import type { ApprovalView } from '../../service/views';
+import type { ApprovalListView, ApprovalView } from '../../service/views';
 import { cardAction } from './card-data';
 import { formatWhen, truncate } from './format';
 
@@ -11,6 +11,18 @@ const STATUS: Record<ApprovalView['status'], { statusLabel: string; statusStyle:
   denied: { statusLabel: '✖ Denied', statusStyle: 'attention' },
   expired: { statusLabel: '⌛ Expired', statusStyle: 'emphasis' },
 };
+
+/** `approvals`: each open request in a few lines, with its Approve / Deny buttons. */
+export function approvalListData(view: ApprovalListView, now: Date) {
+  return {
+    heading: view.requests.length ? `Pending approval requests (${view.requests.length}${view.truncated ? '+' : ''})` : 'No pending approval requests',
+    truncated: view.truncated,
+    requests: view.requests.map((r) => {
+      const { statusLabel, requestedBy, typed, note, actions } = approvalData(r, now);
+      return { statusLabel, requestedBy, typed, note, actions };
+    }),
+  };
+}
 
 export function approvalData(view: ApprovalView, now: Date) {
   const facts = [

@@ -236,6 +236,10 @@ export function confirmData(view: ConfirmView, now: Date) {
     message: view.message,
     target: person(view.target),
     warnings: (view.warnings ?? []).map((text) => ({ text })),
+    // Over a limit (a supervisor): why, and the reason input the confirm.override button sends back.
+    hasOverride: view.override !== undefined,
+    override: view.override?.text ?? '',
+    maxReason: view.override?.maxReason ?? 0,
     expires: formatWhen(view.expiresAt, now) ?? '',
     actions: view.actions.map(cardAction),
   };

@@ -5,7 +5,7 @@ import * as ACData from 'adaptivecards-templating';
 import type { View } from '../../service/views';
 import { confirmData, errorData, helpData, pickListData, resultData, sharedRequestData, userDetailsData } from './card-data';
 import { auditEventsData, enrollmentData, syncData } from './portal-card-data';
-import { approvalData } from './approval-card-data';
+import { approvalData, approvalListData } from './approval-card-data';
 import { TEMPLATES, type TemplateName } from './templates';
 import { escalateFormData, escalationData } from './ticket-card-data';
 import { verifyFormData } from './verify-card-data';
@@ -61,6 +61,8 @@ export function cardData(view: View, now: Date): object {
       return enrollmentData(view, now);
     case 'approval':
       return approvalData(view, now);
+    case 'approval-list':
+      return approvalListData(view, now);
     case 'escalate-form':
       return escalateFormData(view);
     case 'escalation':
@@ -118,6 +120,8 @@ export function summaryText(view: View): string {
       return `Enrollment: ${view.target.displayName} (${view.target.login})`;
     case 'approval':
       return `Approval request (${view.status}): ${view.requestedBy} asked to see a ${view.secretName}`;
+    case 'approval-list':
+      return `Pending approval requests: ${view.requests.length}`;
     case 'escalate-form':
       return `Escalate ${view.target.displayName} (${view.target.login})`;
     case 'escalation':

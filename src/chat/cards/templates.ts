@@ -1,5 +1,6 @@
 // The Adaptive Card templates (cards/*.json), imported so that the build carries them along.
 import approval from '../../../cards/approval.json';
+import approvalList from '../../../cards/approval-list.json';
 import auditEvents from '../../../cards/audit-events.json';
 import confirm from '../../../cards/confirm.json';
 import enrollment from '../../../cards/enrollment.json';
@@ -30,6 +31,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
   'sync-transactions': syncTransactions,
   enrollment,
   approval,
+  'approval-list': approvalList,
   'escalate-form': escalateForm,
   escalation,
   'verify-form': verifyForm,

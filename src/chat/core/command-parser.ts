@@ -3,6 +3,7 @@
 //   unlock <user> | unlock-portal <user> | pin <user> sms|view | reset <user> sms|view | tap <user> sms|view
 //   verify <user>
 //   escalate <user> <reason…>
+//   approvals
 import type { Command, CommandName } from '../../domain/command';
 import { COMMAND_NAMES } from '../../domain/command';
 
@@ -23,6 +24,7 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   tap: 'tap <user> sms|view',
   verify: 'verify <user>',
   escalate: 'escalate <user> <reason>',
+  approvals: 'approvals',
 };
 
 /** Longest accepted command text: anything longer is not a command a person typed. */
@@ -50,6 +52,8 @@ export function parseCommand(text: string): ParseResult {
   switch (first) {
     case 'help':
       return { ok: true, command: { name: 'help' } };
+    case 'approvals':
+      return args.length ? usage(first) : { ok: true, command: { name: 'approvals' } };
     case 'user':
       // The query may contain spaces ("user John Doe").
       return args.length ? { ok: true, command: { name: 'user', query: args.join(' ') } } : usage(first);

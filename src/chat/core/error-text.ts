@@ -19,6 +19,7 @@ const ACTION_WORDS: Record<Action | Verb, string> = {
   'password.reset.view': 'Resetting a password and showing it',
   'verify.send': 'Verifying a caller by SMS code',
   'ticket.escalate': 'Escalating to a ticket',
+  'approval.list': 'Listing pending approval requests',
   'confirm.accept': 'Confirming an action',
   'confirm.cancel': 'Cancelling an action',
   'request.show': 'Showing the details of a request',
@@ -27,6 +28,7 @@ const ACTION_WORDS: Record<Action | Verb, string> = {
   'tap.view': 'Creating and showing a Temporary Access Pass',
   'tap.sms': 'Sending a Temporary Access Pass by SMS',
   'confirm.accept-keep': 'Confirming an action',
+  'confirm.override': 'Going over a change limit',
   'approval.approve': 'Approving a request',
   'approval.deny': 'Denying a request',
   'approval.show': 'Showing a request',
@@ -69,10 +71,12 @@ const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
   'POLICY.SELF_ACTION': () => "You can't act on your own account through the helpdesk bot. Ask a colleague.",
   'POLICY.PRIVATE_ONLY': () => 'For safety, a password is only shown in a private chat with the bot. Send me the command there.',
   'POLICY.RATE_LIMITED': (p) => rateLimited(p),
-  'ACCOUNT.NOT_LOCKED': (p) =>
-    p.meanwhile
-      ? `${p.user ?? 'That account'} is no longer locked (someone unlocked it, or the lock ran out), so nothing was changed.`
-      : `${p.user ?? 'That account'} is not locked — nothing to unlock.`,
+  'ACCOUNT.NOT_LOCKED': (p) => {
+    const where = p.where === 'portal' ? ' on the portal' : '';
+    return p.meanwhile
+      ? `${p.user ?? 'That account'} is no longer locked${where} (someone unlocked it, or the lock ran out), so nothing was changed.`
+      : `${p.user ?? 'That account'} is not locked${where} — nothing to unlock.`;
+  },
   'DIR.USER_NOT_FOUND': (p) => `No user matches "${p.query ?? ''}".`,
   'DIR.AMBIGUOUS': (p) => `Several users match "${p.query ?? ''}". Use their login (e.g. from "user ${p.query ?? '<name>'}").`,
   'DIR.UNAVAILABLE': () => 'The directory is not reachable right now. Nothing was changed; please try again in a moment.',
@@ -89,7 +93,11 @@ const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
   'SMS.SENDER_REJECTED': (p) => `The SMS provider refused our sender number. ${p.next ?? 'Nothing was changed.'} Tell your administrator (TWILIO_FROM).`,
   'SMS.UNAVAILABLE': (p) => `The SMS provider did not take the message (down or too slow). ${p.next ?? 'Nothing was changed.'} Try again in a moment.`,
   'SMS.REFUSED': (p) => `The SMS provider refused the message${p.providerCode ? ` (code ${p.providerCode})` : ''}. ${p.next ?? 'Nothing was changed.'}`,
-  'PIN.LOCKED': (p) => `Too many wrong ${p.what ?? 'PINs'} were tried for ${p.user ?? 'that user'} recently, so no new one is issued until ${p.until ? `${String(p.until).slice(11, 16)} UTC` : 'later'}. Escalate it.`,
+  'PIN.LOCKED': (p) => {
+    // A short cool-down (caller verification) is named; a day-long one is simply "until".
+    const coolDown = Number(p.minutes) > 0 && Number(p.minutes) <= 60 ? ` (a ${p.minutes}-minute cool-down)` : '';
+    return `Too many wrong ${p.what ?? 'PINs'} were tried for ${p.user ?? 'that user'} recently, so no new one is issued until ${p.until ? `${String(p.until).slice(11, 16)} UTC` : 'later'}${coolDown}. Escalate it.`;
+  },
   'VERIFY.REQUIRED': (p) => `Verify the caller first: run "verify ${p.user ?? '<user>'}" and enter the code they read back.`,
   'VERIFY.NO_CODE': () => 'No verification code is waiting for this user (none was sent, or a newer one replaced it). Send one with "verify <user>".',
   'APPROVAL.OWN_REQUEST': () => "You can't decide your own request: another supervisor has to.",
@@ -109,8 +117,11 @@ function rateLimited(p: ErrorParams): string {
   const howMuch = count > limit ? `over the limit of ${limit}` : 'the limit';
   const until = typeof p.until === 'string' && !Number.isNaN(Date.parse(p.until))
     ? `${new Date(p.until).toISOString().slice(11, 16)} UTC` : 'a while';
+  if (p.scope === 'target' && p.kind === 'secret') {
+    return `${count} PINs, passes or codes were issued for ${p.user ?? 'that user'} in the last hour, ${howMuch} for one account; try again after ${until}, or ask a supervisor: they may go over it with a reason.`;
+  }
   return p.scope === 'target'
-    ? `${p.user ?? "That user"}'s account was changed ${count} times in the last hour, ${howMuch} for one account; try again after ${until}. If it keeps happening, escalate it.`
+    ? `${p.user ?? "That user"}'s account was changed ${count} times in the last hour, ${howMuch} for one account; try again after ${until}, or ask a supervisor: they may go over it with a reason.`
     : `You have made ${count} account changes in the last hour, ${howMuch}; try again after ${until} or ask a supervisor.`;
 }
 

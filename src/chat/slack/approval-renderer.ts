@@ -1,7 +1,7 @@
 // ApprovalView → Block Kit. The state is an icon and a bold word; the PIN is drawn only in an ephemeral
 // message (the requester's own), never in a message others can read.
 import { inGroupsOfFour } from '../../domain/password-policy';
-import type { ApprovalView } from '../../service/views';
+import type { ApprovalListView, ApprovalView } from '../../service/views';
 import type { Block } from './block-kit';
 import { actionsBlocks, context, esc, preformatted, section, slackDate, truncate } from './block-kit';
 
@@ -30,4 +30,13 @@ export function approvalMessage(view: ApprovalView, options: { readonly ephemera
   }
   blocks.push(...actionsBlocks(view.actions, {}, 1));
   return { text: `Approval request (${view.status}): ${truncate(view.requestedBy, 120)} asked to see a ${view.secretName}`, blocks };
+}
+
+/** `approvals`: each open request as its own short message part (state, who asked, Approve / Deny). */
+export function approvalListMessage(view: ApprovalListView): { text: string; blocks: Block[] } {
+  const heading = view.requests.length ? `*Pending approval requests (${view.requests.length}${view.truncated ? '+' : ''})*` : '*No pending approval requests*';
+  const blocks: Block[] = [section(heading)];
+  for (const request of view.requests) blocks.push({ type: 'divider' }, ...approvalMessage(request, { ephemeral: true }).blocks);
+  if (view.truncated) blocks.push(context(['More requests are open than are shown: decide these first.']));
+  return { text: `Pending approval requests: ${view.requests.length}`, blocks };
 }

@@ -9,8 +9,8 @@ import { isRefusal } from '../../domain/errors';
 import type { Block } from './block-kit';
 import { entraRows } from '../cards/entra-card-data';
 import { auditEventsMessage, enrollmentMessage, indicatorBlocks, portalDetailBlocks, syncMessage } from './portal-renderer';
-import { approvalMessage } from './approval-renderer';
-import { escalateFormMessage, escalationMessage } from './ticket-renderer';
+import { approvalListMessage, approvalMessage } from './approval-renderer';
+import { escalateFormMessage, escalationMessage, REASON_ACTION_ID, REASON_BLOCK_ID } from './ticket-renderer';
 import { verifyFormMessage } from './verify-renderer';
 import {
   LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
@@ -214,6 +214,16 @@ function confirm(view: ConfirmView): SlackMessage {
     header(view.title),
     section(esc(view.message)),
     ...(view.warnings?.length ? [section(view.warnings.map((w) => `:warning: *${esc(w)}*`).join('\n'))] : []),
+    // Over a limit (a supervisor): why, and the reason input block_actions sends back as `reason`.
+    ...(view.override
+      ? [
+        section(`:octagonal_sign: ${esc(view.override.text)}`),
+        {
+          type: 'input', block_id: REASON_BLOCK_ID, label: { type: 'plain_text', text: 'Why go over the limit' },
+          element: { type: 'plain_text_input', action_id: REASON_ACTION_ID, max_length: view.override.maxReason },
+        } as Block,
+      ]
+      : []),
     context([
       `Target: *${esc(view.target.displayName)}* ${code(view.target.login)}`,
       `Expires ${slackDate(view.expiresAt) ?? 'soon'}`,
@@ -295,6 +305,8 @@ export function renderView(view: View, options: RenderOptions): SlackMessage {
       return enrollmentMessage(view);
     case 'approval':
       return approvalMessage(view, options);
+    case 'approval-list':
+      return approvalListMessage(view);
     case 'escalate-form':
       return escalateFormMessage(view);
     case 'escalation':

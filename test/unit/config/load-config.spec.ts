@@ -41,15 +41,16 @@ describe('loadConfig', () => {
   it('reads the change limits and the audit head log interval, with their defaults', () => {
     const defaults = loadConfig({});
     assert.ok(defaults.ok);
-    assert.deepEqual(defaults.config.changeLimits, { perAgentPerHour: 20, perTargetPerHour: 3 });
+    assert.deepEqual(defaults.config.changeLimits, { perAgentPerHour: 20, perTargetPerHour: 3, secretsPerTargetPerHour: 5 });
     assert.equal(defaults.config.auditHeadLogMs, 10 * 60_000);
-    const set = loadConfig({ LIMIT_AGENT_PER_HOUR: '50', LIMIT_TARGET_PER_HOUR: '5', AUDIT_HEAD_LOG_MINUTES: '0' });
+    const set = loadConfig({ LIMIT_AGENT_PER_HOUR: '50', LIMIT_TARGET_PER_HOUR: '5', LIMIT_SECRETS_PER_TARGET_PER_HOUR: '8', AUDIT_HEAD_LOG_MINUTES: '0' });
     assert.ok(set.ok);
-    assert.deepEqual(set.config.changeLimits, { perAgentPerHour: 50, perTargetPerHour: 5 });
+    assert.deepEqual(set.config.changeLimits, { perAgentPerHour: 50, perTargetPerHour: 5, secretsPerTargetPerHour: 8 });
     assert.equal(set.config.auditHeadLogMs, 0);
-    const bad = loadConfig({ LIMIT_AGENT_PER_HOUR: '0', LIMIT_TARGET_PER_HOUR: 'three', AUDIT_HEAD_LOG_MINUTES: '-1' });
+    const bad = loadConfig({ LIMIT_AGENT_PER_HOUR: '0', LIMIT_TARGET_PER_HOUR: 'three', LIMIT_SECRETS_PER_TARGET_PER_HOUR: '0', AUDIT_HEAD_LOG_MINUTES: '-1' });
     assert.ok(!bad.ok);
-    assert.deepEqual(bad.problems.map((p) => p.split(':')[0]).sort(), ['AUDIT_HEAD_LOG_MINUTES', 'LIMIT_AGENT_PER_HOUR', 'LIMIT_TARGET_PER_HOUR']);
+    assert.deepEqual(bad.problems.map((p) => p.split(':')[0]).sort(),
+      ['AUDIT_HEAD_LOG_MINUTES', 'LIMIT_AGENT_PER_HOUR', 'LIMIT_SECRETS_PER_TARGET_PER_HOUR', 'LIMIT_TARGET_PER_HOUR']);
   });
 
   it('names every missing or invalid variable in one run', () => {

@@ -4,9 +4,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import { COMMAND_NAMES } from '../../../src/domain/command';
 import {
   buildTeamsPackage,
+  MENU_COMMANDS,
   MANIFEST_DIR,
   packageProblems,
   readPng,
@@ -51,7 +51,7 @@ describe('Teams app manifest (manifest/teams)', () => {
     assert.deepEqual(packageProblems(m, icons()), []);
     assert.deepEqual(m.bots[0]?.scopes.sort(), ['groupChat', 'personal', 'team']);
     const titles = m.bots[0]?.commandLists.flatMap((l) => l.commands.map((c) => c.title));
-    assert.deepEqual(titles, [...COMMAND_NAMES]);
+    assert.deepEqual(titles, [...MENU_COMMANDS]);
   });
 
   it('has a 192×192 colour icon and a 32×32 white-on-transparent outline icon', () => {

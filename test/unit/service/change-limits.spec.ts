@@ -13,6 +13,7 @@ import type { Directory } from '../../../src/ports/directory.port';
 import { hashToken, PURGE_AFTER_EXPIRY_MS } from '../../../src/service/confirmations';
 import type { View } from '../../../src/service/views';
 import { DemoDirectory } from '../../../src/adapters/demo/demo-directory';
+import { SmsOutbox } from '../../../src/adapters/outbox/sms-outbox';
 import type { DirectoryEntry } from '../../../src/domain/directory-user';
 import type { Store } from '../../../src/ports/store.port';
 import { ctxFor, demoFixture, expectKind, TestClock, type Fixture } from '../../helpers/service-fixture';
@@ -100,7 +101,7 @@ describe('Change limits', () => {
     const view = expectKind(await prompt(f, AGENT, 'john.doe'), 'error');
     assert.equal(view.code, 'POLICY.RATE_LIMITED');
     assert.equal(errorText(view.code, view.params),
-      "john.doe's account was changed 3 times in the last hour, the limit for one account; try again after 10:00 UTC. If it keeps happening, escalate it.");
+      "john.doe's account was changed 3 times in the last hour, the limit for one account; try again after 10:00 UTC, or ask a supervisor: they may go over it with a reason.");
     assert.equal(await lastAudit(f), 'demo.agent account.unlock.prompt john.doe refused POLICY.RATE_LIMITED');
     // Typed in a channel, the card everyone sees is only a placeholder: it names no login.
     const shared = expectKind(await f.service.command(ctxFor(AGENT, 'shared'), { name: 'unlock', user: 'John' }), 'shared-request');
@@ -125,8 +126,8 @@ describe('Change limits', () => {
     expectKind(await unlock(f, AGENT, 'demo.locked'), 'result');
     expectKind(await unlock(f, AGENT, 'demo.locked'), 'result');
     const tab1 = tokenOf(await prompt(f, AGENT, 'demo.locked'));
-    const tab2 = tokenOf(await prompt(f, SUPER, 'demo.locked'));
-    const views = await Promise.all([accept(f, AGENT, tab1), accept(f, SUPER, tab2)]);
+    const tab2 = tokenOf(await prompt(f, AGENT, 'demo.locked'));
+    const views = await Promise.all([accept(f, AGENT, tab1), accept(f, AGENT, tab2)]);
     assert.deepEqual(views.map((v) => v.kind).sort(), ['error', 'result']);
     const refused = views.find((v) => v.kind === 'error');
     assert.equal(refused?.kind === 'error' && refused.code, 'POLICY.RATE_LIMITED');
@@ -164,6 +165,99 @@ describe('Change limits', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Change limits: only real changes count; secrets have their own; a supervisor may go over with a reason', () => {
+  let f: Fixture;
+  let outbox: SmsOutbox;
+  beforeEach(() => {
+    outbox = new SmsOutbox(new TestClock());
+    f = demoFixture({ directory: everyoneLocked(new DemoDirectory(new TestClock())), sms: outbox });
+  });
+
+  const pinView = async (who: string, user = 'john.doe') => f.service.command(ctxFor(who), { name: 'pin', user, delivery: 'view' });
+  const override = (who: string, token: string, reason: string) => f.service.press(ctxFor(who), { verb: VERBS.confirmOverride, data: { token, reason } });
+  const auditOf = async (action: string) => (await f.store.audit.list({ limit: 1000 })).filter((e) => e.action === action);
+
+  it('three PINs for john.doe, then a supervisor reset goes through: a PIN is not an account change', async () => {
+    for (let i = 0; i < 3; i++) expectKind(await accept(f, SUPER, tokenOf(await pinView(SUPER))), 'result');
+    const reset = await f.service.command(ctxFor(SUPER), { name: 'reset', user: 'john.doe', delivery: 'view' });
+    assert.equal(expectKind(await accept(f, SUPER, tokenOf(reset)), 'result').title, 'Password reset');
+  });
+
+  it('a no-op unlock-portal is answered at once and does not count; a lock cleared meanwhile does not count either', async () => {
+    const view = expectKind(await f.service.command(ctxFor(AGENT), { name: 'unlock-portal', user: 'john.doe' }), 'error');
+    assert.equal(errorText(view.code, view.params), 'John Doe (john.doe) is not locked on the portal — nothing to unlock.');
+    await f.store.portalAccounts.put({ user: 'john.doe', enrolled: true, methods: ['questions'], updatedAt: f.clock.now() });
+    await f.store.portalAccounts.setLock('john.doe', { locked: true, lockedAt: f.clock.now(), failedAttempts: 5 }, f.clock.now());
+    const token = tokenOf(await f.service.command(ctxFor(AGENT), { name: 'unlock-portal', user: 'john.doe' }));
+    await f.store.portalAccounts.unlock('john.doe', f.clock.now()); // a colleague, or the portal API
+    const late = expectKind(await accept(f, AGENT, token), 'error');
+    assert.match(errorText(late.code, late.params), /is no longer locked on the portal .* nothing was changed/);
+    for (let i = 0; i < 3; i++) expectKind(await unlock(f, AGENT, 'john.doe'), 'result');
+  });
+
+  it('refuses the 6th secret for one account within the hour (LIMIT_SECRETS_PER_TARGET_PER_HOUR = 5), audited; an agent gets no override', async () => {
+    for (let i = 0; i < 5; i++) expectKind(await accept(f, SUPER, tokenOf(await pinView(SUPER))), 'result');
+    const refused = expectKind(await pinView(AGENT), 'error');
+    assert.equal(errorText(refused.code, refused.params),
+      '5 PINs, passes or codes were issued for john.doe in the last hour, the limit for one account; try again after 10:00 UTC, or ask a supervisor: they may go over it with a reason.');
+    assert.equal(await lastAudit(f), 'demo.agent pin.view.prompt john.doe refused POLICY.RATE_LIMITED');
+    const sent = expectKind(await f.service.command(ctxFor(AGENT), { name: 'verify', user: 'john.doe' }), 'error');
+    assert.equal(sent.code, 'POLICY.RATE_LIMITED', 'a verification code is an issued secret too');
+    assert.equal(outbox.list().length, 0, 'nothing was texted');
+    // Account changes are still free.
+    expectKind(await unlock(f, AGENT, 'john.doe'), 'result');
+  });
+
+  it('a supervisor over a limit gets a card with a reason input; the override is done, audited with its reason, once', async () => {
+    for (let i = 0; i < 3; i++) expectKind(await unlock(f, AGENT, 'demo.locked'), 'result');
+    const agentView = expectKind(await prompt(f, AGENT, 'demo.locked'), 'error');
+    assert.equal(agentView.code, 'POLICY.RATE_LIMITED', 'an agent is refused: no override');
+    const card = expectKind(await prompt(f, SUPER, 'demo.locked'), 'confirm');
+    assert.match(card.override?.text ?? '', /changed 3 times in the last hour, the limit for one account is 3; .* type why/);
+    assert.deepEqual(card.actions.map((a) => a.verb), [VERBS.confirmOverride, VERBS.confirmCancel], 'no plain Confirm');
+    const token = card.actions[0]?.data.token ?? '';
+    const agentPress = expectKind(await override(AGENT, token, 'because'), 'error');
+    assert.equal(agentPress.code, 'AUTH.FORBIDDEN', 'an agent cannot press it');
+    assert.equal(expectKind(await override(SUPER, token, '  '), 'error').code, 'CMD.USAGE', 'a reason is required');
+    const done = expectKind(await override(SUPER, token, 'CEO on the phone,\nflight in 1 hour'), 'result');
+    assert.equal(done.title, 'Account unlocked');
+    assert.equal(expectKind(await override(SUPER, token, 'again'), 'error').code, 'CONFIRM.USED', 'once');
+    const overrides = await auditOf('limit.override');
+    assert.equal(overrides.length, 1);
+    assert.deepEqual([overrides[0]?.actor, overrides[0]?.target, overrides[0]?.outcome, overrides[0]?.code], ['demo.super', 'demo.locked', 'success', 'POLICY.RATE_LIMITED']);
+    assert.match(overrides[0]?.detail ?? '', /account\.unlock 3 changes on this account in the window, limit 3; reason: CEO on the phone, flight in 1 hour$/);
+    assert.equal(await successes(f), 4);
+    // It counts: the agent is still refused, now with 4.
+    assert.equal(expectKind(await prompt(f, AGENT, 'demo.locked'), 'error').params.count, 4);
+  });
+
+  it('a supervisor whose accept lost the last place to a colleague gets the override card again', async () => {
+    for (let i = 0; i < 2; i++) expectKind(await unlock(f, AGENT, 'demo.locked'), 'result');
+    const mine = tokenOf(await prompt(f, SUPER, 'demo.locked'));
+    expectKind(await unlock(f, AGENT, 'demo.locked'), 'result');
+    const again = expectKind(await accept(f, SUPER, mine), 'confirm');
+    assert.ok(again.override);
+    assert.equal(await successes(f), 3);
+  });
+
+  it('three wrong verification codes: the answer names the 15-minute cool-down and its end; then a new code can be sent', async () => {
+    const sent = expectKind(await f.service.command(ctxFor(AGENT), { name: 'verify', user: 'john.doe' }), 'verify-form');
+    assert.equal(sent.state, 'sent');
+    const wrong = (code: string) => f.service.press(ctxFor(AGENT), { verb: VERBS.verifyCheck, data: { user: 'john.doe', code } });
+    const real = /code is (\d{6})/.exec(outbox.list()[0]?.body ?? '')?.[1] ?? '';
+    const bad = real === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 3; i++) await wrong(bad);
+    const over = expectKind(await wrong(bad), 'verify-form');
+    assert.equal(over.state, 'over');
+    assert.match(over.note, /A new code can be sent after 09:15 UTC \(a 15-minute cool-down\)\.$/);
+    const early = expectKind(await f.service.press(ctxFor(AGENT), { verb: VERBS.verifySend, data: { user: 'john.doe' } }), 'error');
+    assert.equal(errorText(early.code, early.params),
+      'Too many wrong verification codes were tried for that user recently, so no new one is issued until 09:15 UTC (a 15-minute cool-down). Escalate it.');
+    f.clock.advance(15 * MINUTE + 1);
+    assert.equal(expectKind(await f.service.press(ctxFor(AGENT), { verb: VERBS.verifySend, data: { user: 'john.doe' } }), 'verify-form').state, 'sent');
   });
 });
 

@@ -152,8 +152,8 @@ describe('SQLite store', () => {
       open();
       const plan = (sql: string, ...params: unknown[]) => raw((db) => db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
         .all(...params).map((r) => r.detail).join(' | '));
-      assert.match(plan('SELECT count(*) FROM account_changes WHERE actor = ? AND at > ?', 'a', 0), /USING COVERING INDEX account_changes_actor_at/);
-      assert.match(plan('SELECT count(*) FROM account_changes WHERE target = ? AND at > ?', 'a', 0), /USING COVERING INDEX account_changes_target_at/);
+      assert.match(plan('SELECT count(*) FROM account_changes WHERE kind = ? AND actor = ? AND at > ?', 'change', 'a', 0), /USING COVERING INDEX account_changes_kind_actor_at/);
+      assert.match(plan('SELECT count(*) FROM account_changes WHERE kind = ? AND target = ? AND at > ?', 'secret', 'a', 0), /USING COVERING INDEX account_changes_kind_target_at/);
       assert.match(plan('SELECT token_hash FROM confirmations WHERE expires_at < ? LIMIT 100', 0), /USING INDEX confirmations_expires_at/);
     });
   });

@@ -19,6 +19,8 @@ describe('parseCommand', () => {
     assert.deepEqual(ok('reset jdoe view'), { name: 'reset', user: 'jdoe', delivery: 'view' });
     assert.deepEqual(ok('escalate jdoe cannot log in since Monday'), { name: 'escalate', user: 'jdoe', reason: 'cannot log in since Monday' });
     assert.deepEqual(ok(''), { name: 'help' });
+    assert.deepEqual(ok('Approvals'), { name: 'approvals' });
+    assert.deepEqual(parseCommand('approvals jdoe'), { ok: false, code: 'CMD.USAGE', usage: 'approvals' });
   });
 
   it('answers unknown words and malformed arguments with a usage, never a throw', () => {
