@@ -122,6 +122,11 @@ export interface ConfirmView {
   readonly expiresAt: string;
   /** confirm.accept and confirm.cancel, both carrying only the token. */
   readonly actions: readonly ActionButton[];
+  /**
+   * A rarer variant of the action, drawn apart from Confirm with its own words (never one more button
+   * beside it): a reset whose password need not be changed at next logon (RESET_ALLOW_KEEP).
+   */
+  readonly alternative?: { readonly explanation: string; readonly action: ActionButton };
 }
 
 export interface ResultView {

@@ -238,6 +238,9 @@ export function confirmData(view: ConfirmView, now: Date) {
     warnings: (view.warnings ?? []).map((text) => ({ text })),
     expires: formatWhen(view.expiresAt, now) ?? '',
     actions: view.actions.map(cardAction),
+    hasAlternative: view.alternative !== undefined,
+    alternativeText: view.alternative?.explanation ?? '',
+    alternativeActions: view.alternative ? [cardAction(view.alternative.action)] : [],
   };
 }
 
