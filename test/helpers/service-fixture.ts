@@ -14,6 +14,8 @@ import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/servic
 import type { View } from '../../src/service/views';
 import type { TicketSink } from '../../src/ports/ticket-sink.port';
 import type { RetryPolicy } from '../../src/service/ticket-desk';
+import type { SmsSender } from '../../src/ports/sms.port';
+import type { Entra } from '../../src/ports/entra.port';
 
 export class TestClock implements Clock {
   constructor(private t = Date.parse('2026-11-25T09:00:00Z')) {}
@@ -43,7 +45,9 @@ export interface Fixture {
 }
 
 export function demoFixture(
-  overrides: { store?: Store; directory?: Directory; settings?: Partial<ServiceSettings>; ticketSink?: TicketSink; ticketRetry?: RetryPolicy } = {},
+  overrides: {
+    store?: Store; directory?: Directory; settings?: Partial<ServiceSettings>; ticketSink?: TicketSink; ticketRetry?: RetryPolicy; sms?: SmsSender; entra?: Entra;
+  } = {},
 ): Fixture {
   const clock = new TestClock();
   const directory = overrides.directory ?? new DemoDirectory(clock);
@@ -54,6 +58,8 @@ export function demoFixture(
     directory, store, clock, logger: silentLogger, answerCipher: cipher, settings,
     ...(overrides.ticketSink ? { ticketSink: overrides.ticketSink } : {}),
     ...(overrides.ticketRetry ? { ticketRetry: overrides.ticketRetry } : {}),
+    ...(overrides.sms ? { sms: overrides.sms } : {}),
+    ...(overrides.entra ? { entra: overrides.entra } : {}),
   });
   return { service, directory, store, clock, cipher };
 }
