@@ -125,7 +125,7 @@ const schema = z.object({
   NOTIFY_AFTER_RESET: z.enum(['on', 'off']).default('on'),
   NOTIFY_AFTER_PIN: z.enum(['on', 'off']).default('off'),
   NOTIFY_CONTACT: optional.refine((v) => (v ?? '').length <= 80, 'must be at most 80 characters'),
-  RESET_ALLOW_KEEP: z.enum(['on', 'off']).default('on'),
+  RESET_ALLOW_KEEP: z.enum(['on', 'off']).default('off'),
 });
 
 type Env = z.infer<typeof schema>;

@@ -26,6 +26,7 @@ import type { Logger } from '../ports/logger.port';
 import type { PortalSession, PortalSessionState } from '../ports/portal-sessions.port';
 import type { Store } from '../ports/store.port';
 import { LOCKED_MESSAGE, type ActionResult, type Method, type Origin, type SelfService } from '../service/self-service';
+import type { AccountStatus } from '../service/self-service';
 import { RateLimiter } from '../domain/rate-limiter';
 
 export interface PortalOptions {
@@ -310,12 +311,19 @@ export function portalMount(o: PortalOptions): RouteMount {
     }),
     get('/portal/home', async (req, res, c) => {
       if (!c || !signedIn(c)) return redirect(res, '/portal/');
-      await page(req, res, c, 'Your account', 'home', { login: c.session.state.login, full: c.session.state.access === 'full' });
+      const full = c.session.state.access === 'full';
+      // The AD account's state, for its owner only (full access): locked since when, when the password expires.
+      const status = full && c.session.state.user ? await o.selfService.accountStatus(c.session.state.user) : undefined;
+      await page(req, res, c, 'Your account', 'home', { login: c.session.state.login, full, status: status ? statusLines(status) : [] });
     }),
     post('/portal/unlock', async (req, res, c) => {
       const { user } = c.session.state;
       if (!user || c.session.state.access !== 'full') return redirect(res, '/portal/');
-      await finish(res, c, await o.selfService.unlockAccount(user, origin(req)), '/portal/home', 'Your account is unlocked. You can sign in to your computer again.');
+      const done = await o.selfService.unlockAccount(user, origin(req));
+      const notice = done.ok && !done.wasLocked
+        ? 'Your account was not locked, so nothing was changed. If you cannot sign in, your password may be wrong: reset it here.'
+        : 'Your account is unlocked. You can sign in to your computer again.';
+      await finish(res, c, done, '/portal/home', notice);
     }),
     get('/portal/password', async (req, res, c) => {
       if (!c || !signedIn(c) || c.session.state.access !== 'full') return redirect(res, '/portal/');
@@ -402,3 +410,24 @@ async function readForm(req: Req): Promise<URLSearchParams | undefined> {
   }
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
+
+/** "2026-12-06 12:23 UTC": the portal shows times in UTC, server-rendered. */
+function utc(at: Date): string {
+  return at.toISOString().replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' UTC');
+}
+
+/** The home page's account lines: the lock (since when) and the password's expiry. */
+function statusLines(s: AccountStatus): string[] {
+  const lock = s.locked
+    ? `Your account is locked${s.lockedAt ? ` (since ${utc(s.lockedAt)})` : ''}. Unlock it below.`
+    : 'Your account is not locked.';
+  const password = s.passwordExpired
+    ? `Your password has expired${s.passwordExpiresAt ? ` (on ${utc(s.passwordExpiresAt)})` : ''}. Reset it below.`
+    : s.passwordMustChange
+      ? 'You must choose a new password when you next sign in.'
+      : s.passwordExpiresAt
+        ? `Your password expires on ${utc(s.passwordExpiresAt)}.`
+        : 'Your password does not expire.';
+  return [lock, password];
+}
+

@@ -13,6 +13,7 @@ import { AuditRecorder } from './audit-recorder';
 import { randomBytes } from 'node:crypto';
 import { Confirmations } from './confirmations';
 import { OneTimeCodes } from './one-time-codes';
+import type { Capability } from './command-usage';
 import { helpView } from './help';
 import type { RequestContext } from './request-context';
 import { COMMAND_ROUTES, PRESS_ROUTES } from './routes';
@@ -112,7 +113,8 @@ export class HelpdeskService {
     } catch (err) {
       return this.fail(ctx, actor, { action: 'help' }, err);
     }
-    return helpView(role);
+    const installed: Record<Capability, boolean> = { entra: this.env.entra !== undefined, sms: this.env.sms !== undefined, tickets: this.env.tickets !== undefined };
+    return helpView(role, (c) => installed[c]);
   }
 
   private async notAvailable(ctx: RequestContext, command: string): Promise<View> {

@@ -81,14 +81,18 @@ export async function promptConfirmation(call: UseCaseCall, action: AccountActio
     expiresAt: expiresAt.toISOString(),
     actions: [
       { verb: VERBS.confirmAccept, label: 'Confirm', data: { token }, style: 'destructive' },
-      // A reset must change at next logon by default; where policy allows, the agent may keep it off.
-      ...(isReset(action) && env.settings.resetMayKeepPassword && env.settings.mustChangeAfterReset
-        ? [{ verb: VERBS.confirmAcceptKeep, label: 'Confirm, no change at next logon', data: { token } }]
-        : []),
       { verb: VERBS.confirmCancel, label: 'Cancel', data: { token } },
     ],
+    // A reset must change at next logon; where policy allows, keeping the password is a separate choice,
+    // away from Confirm, so that a hurried click never leaves a permanent password that travelled by SMS.
+    ...(isReset(action) && env.settings.resetMayKeepPassword && env.settings.mustChangeAfterReset
+      ? { alternative: { explanation: KEEP_EXPLANATION, action: { verb: VERBS.confirmAcceptKeep, label: 'Reset, no change at next logon', data: { token } } } }
+      : {}),
   };
 }
+
+const KEEP_EXPLANATION =
+  'Only if the user cannot choose a password of their own: reset without asking them for a new one at next logon. The new password then stays until someone changes it.';
 
 function isReset(action: AccountAction): boolean {
   return action === 'password.reset' || action === 'password.reset.view';

@@ -95,6 +95,16 @@ export type Method = 'pin' | 'questions' | 'sms' | 'password';
 
 export type Refusal = { readonly ok: false; readonly message: string };
 export type ActionResult = { readonly ok: true } | Refusal;
+export type UnlockResult = { readonly ok: true; readonly wasLocked: boolean } | Refusal;
+
+/** The AD account as the portal's home page shows it to its owner. */
+export interface AccountStatus {
+  readonly locked: boolean;
+  readonly lockedAt?: Date;
+  readonly passwordExpired: boolean;
+  readonly passwordMustChange: boolean;
+  readonly passwordExpiresAt?: Date;
+}
 
 /** Answers compare after lower-casing, Unicode normalisation and collapsing spaces. */
 export function normaliseAnswer(answer: string): string {
@@ -376,9 +386,25 @@ export class SelfService {
     if (wait > 0) await sleep(wait);
   }
 
-  async unlockAccount(user: string, from: Origin): Promise<ActionResult> {
+  /** What the home page tells the signed-in user about their AD account (undefined: not one the portal serves). */
+  async accountStatus(user: string): Promise<AccountStatus | undefined> {
+    const t = await this.target(user);
+    if ('refused' in t) return undefined;
+    const a = t.entry.account;
+    return {
+      locked: a.locked, ...(a.lockedAt ? { lockedAt: a.lockedAt } : {}), passwordExpired: a.passwordExpired,
+      passwordMustChange: a.passwordMustChange, ...(a.passwordExpiresAt ? { passwordExpiresAt: a.passwordExpiresAt } : {}),
+    };
+  }
+
+  /** Unlocks the user's AD account; one that is not locked is left alone and answered so (`wasLocked: false`). */
+  async unlockAccount(user: string, from: Origin): Promise<UnlockResult> {
     const t = await this.target(user);
     if ('refused' in t) return t.refused;
+    if (!t.entry.account.locked) {
+      await this.record(user, 'account-unlock', true, from, 'the account was not locked: nothing to unlock');
+      return { ok: true, wasLocked: false };
+    }
     const dn = t.entry.dn;
     try {
       await this.deps.directory.unlock(dn);
@@ -387,7 +413,7 @@ export class SelfService {
       return { ok: false, message: 'The directory could not unlock your account just now. Please try again later or call the helpdesk.' };
     }
     await this.record(user, 'account-unlock', true, from, 'account unlocked on the portal', { operation: 'unlock' });
-    return { ok: true };
+    return { ok: true, wasLocked: true };
   }
 
   async resetPassword(user: string, password: string, repeat: string, from: Origin): Promise<ActionResult> {

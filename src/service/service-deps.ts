@@ -58,7 +58,7 @@ export interface ServiceSettings {
   readonly notifyAfterPin: boolean;
   /** NOTIFY_CONTACT: whom the notice tells the user to call if they did not ask (e.g. "security at +1 555 0100"). */
   readonly notifyContact?: string;
-  /** RESET_ALLOW_KEEP: the reset confirm card may offer "no change at next logon". */
+  /** RESET_ALLOW_KEEP: the reset confirm card may offer, apart from Confirm, a reset with no change at next logon. */
   readonly resetMayKeepPassword: boolean;
 }
 
@@ -82,7 +82,7 @@ export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
   orgName: 'the IT helpdesk',
   notifyAfterReset: true,
   notifyAfterPin: false,
-  resetMayKeepPassword: true,
+  resetMayKeepPassword: false,
 };
 
 export interface ServiceDeps {

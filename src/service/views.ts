@@ -127,6 +127,11 @@ export interface ConfirmView {
   readonly expiresAt: string;
   /** confirm.accept (or confirm.override) and confirm.cancel, all carrying only the token. */
   readonly actions: readonly ActionButton[];
+  /**
+   * A rarer variant of the action, drawn apart from Confirm with its own words (never one more button
+   * beside it): a reset whose password need not be changed at next logon (RESET_ALLOW_KEEP).
+   */
+  readonly alternative?: { readonly explanation: string; readonly action: ActionButton };
 }
 
 export interface ResultView {

@@ -118,11 +118,22 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
     await shot('sign-in');
     await pinChallenge(USERS.locky, pin);
     await page.getByText(`Hello ${USERS.locky}`).waitFor();
+    // The home page says what state the AD account is in, server-rendered: locked since when, the password's expiry.
+    const status = page.getByRole('list', { name: 'Your account now' });
+    assert.match(await status.innerText(), /Your account is locked \(since \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
+    assert.match(await status.innerText(), /Your password (expires on \d{4}-\d\d-\d\d \d\d:\d\d UTC|does not expire)\.|You must choose a new password/);
     await shot('home');
     await page.getByRole('button', { name: 'Unlock my account' }).click();
     await page.getByText('Your account is unlocked').waitFor();
     await shot('unlocked');
     assert.deepEqual(await ldapBindAs(USERS.locky, SEED_PASSWORD), { ok: true });
+    assert.match(await status.innerText(), /Your account is not locked\./);
+    // Pressed again, on an account that is not locked: said so, nothing claimed, nothing written to the directory.
+    const syncBefore = (await h.store.portalEvents.list({ user: USERS.locky, limit: 50, category: 'sync' })).length;
+    await page.getByRole('button', { name: 'Unlock my account' }).click();
+    await page.getByText('Your account was not locked, so nothing was changed.').waitFor();
+    assert.equal(await page.getByText('Your account is unlocked').count(), 0);
+    assert.equal((await h.store.portalEvents.list({ user: USERS.locky, limit: 50, category: 'sync' })).length, syncBefore, 'no directory write');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out').waitFor();
     await shot('signed-out');

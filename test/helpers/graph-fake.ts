@@ -121,6 +121,7 @@ export class GraphFake {
   private async handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const url = new URL(req.url ?? '/', this.base);
     const p = decodeURIComponent(url.pathname);
+    const query = graphQuery(url);
     const delay = this.delayMs[p];
     if (delay) await new Promise((r) => setTimeout(r, delay));
     let status = 200;
@@ -143,12 +144,12 @@ export class GraphFake {
         else if (this.throttleOnce === p) {
           this.throttleOnce = undefined;
           send(429, { error: { code: 'TooManyRequests', message: 'Too many requests' } }, { 'retry-after': '1' });
-        } else this.graph(req.method ?? 'GET', p, url, req.headers, body, send);
+        } else this.graph(req.method ?? 'GET', p, url, query, req.headers, body, send);
       } else send(404, { error: { code: 'NotFound', message: p } });
     } catch (e) {
       send(400, { error: { code: 'BadRequest', message: e instanceof Error ? e.message : String(e) } });
     }
-    this.requests.push({ method: req.method ?? '', path: p, query: url.searchParams, headers: req.headers, body, status });
+    this.requests.push({ method: req.method ?? '', path: p, query, headers: req.headers, body, status });
     void answer;
   }
 
@@ -188,8 +189,7 @@ export class GraphFake {
     send(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
   }
 
-  private graph(method: string, p: string, url: URL, headers: IncomingMessage['headers'], body: string, send: (s: number, d: unknown) => void): void {
-    const q = url.searchParams;
+  private graph(method: string, p: string, url: URL, q: URLSearchParams, headers: IncomingMessage['headers'], body: string, send: (s: number, d: unknown) => void): void {
     const eventual = headers.consistencylevel === 'eventual';
     let m: RegExpExecArray | null;
     if (method === 'GET' && p === '/v1.0/users') {
@@ -287,6 +287,14 @@ export class GraphFake {
     next.searchParams.set('$skiptoken', String(skip + PAGE));
     send(200, { value: slice, ...(skip + PAGE < items.length ? { '@odata.nextLink': next.href } : {}) });
   }
+}
+
+/**
+ * The query string as Graph reads it: form-style, so a raw `+` is a space and only `%2B` is a plus (an
+ * immutable id sent as `ab+cd` arrives as `ab cd` and matches nobody, as in a real tenant).
+ */
+function graphQuery(url: URL): URLSearchParams {
+  return new URLSearchParams(url.search.replace(/^\?/, ''));
 }
 
 function requireSelect(q: URLSearchParams): void {

@@ -15,6 +15,7 @@ import type { View } from '../../src/service/views';
 import type { SmsSender } from '../../src/ports/sms.port';
 import type { TicketSink } from '../../src/ports/ticket-sink.port';
 import type { RetryPolicy } from '../../src/service/ticket-desk';
+import type { Entra } from '../../src/ports/entra.port';
 
 export class TestClock implements Clock {
   constructor(private t = Date.parse('2026-11-25T09:00:00Z')) {}
@@ -44,7 +45,9 @@ export interface Fixture {
 }
 
 export function demoFixture(
-  overrides: { store?: Store; directory?: Directory; settings?: Partial<ServiceSettings>; ticketSink?: TicketSink; ticketRetry?: RetryPolicy; sms?: SmsSender } = {},
+  overrides: {
+    store?: Store; directory?: Directory; settings?: Partial<ServiceSettings>; ticketSink?: TicketSink; ticketRetry?: RetryPolicy; sms?: SmsSender; entra?: Entra;
+  } = {},
 ): Fixture {
   const clock = new TestClock();
   const directory = overrides.directory ?? new DemoDirectory(clock);
@@ -56,6 +59,7 @@ export function demoFixture(
     ...(overrides.ticketSink ? { ticketSink: overrides.ticketSink } : {}),
     ...(overrides.ticketRetry ? { ticketRetry: overrides.ticketRetry } : {}),
     ...(overrides.sms ? { sms: overrides.sms } : {}),
+    ...(overrides.entra ? { entra: overrides.entra } : {}),
   });
   return { service, directory, store, clock, cipher };
 }

@@ -2,6 +2,7 @@
 // tokens from the authority, cached; paging; 429 with Retry-After; coded errors; the time bound.
 import assert from 'node:assert/strict';
 import { GraphDirectory } from '../../src/adapters/graph/graph-directory';
+import type { DirectoryEntry } from '../../src/domain/directory-user';
 import { isHelpdeskError } from '../../src/domain/errors';
 import { CLIENT_ID, CLIENT_SECRET, GraphFake, TENANT } from '../helpers/graph-fake';
 
@@ -82,4 +83,25 @@ describe('Graph adapter (loopback HTTPS Graph and authority)', function () {
     });
     assert.equal(fake.graphRequests().length, 0, 'no Graph call without a token');
   });
+
+  it("matches a synced user by an immutable id holding '+' and '/' (sent as %2B, not read as a space), and a UPN with '+' and '&'", async () => {
+    const anchor = 'q+8Zl/Jt+0eY3w+Rk2a/Ag==';
+    const synced = '22222222-2222-4222-8222-222222222222';
+    fake.users.push({ id: synced, userPrincipalName: 'bo+it&ops@contoso.example', displayName: 'Bo Synced', onPremisesSyncEnabled: true, onPremisesImmutableId: anchor });
+    const dir = directory(fake);
+    // Only the anchor can find it: the AD login and DN match no Entra user, and the entry has no UPN.
+    const account = await dir.linkedAccount(adEntry({ immutableId: anchor }));
+    assert.equal(account?.id, synced);
+    const byAnchor = fake.graphRequests().find((r) => /onPremisesImmutableId/.test(r.query.get('$filter') ?? ''));
+    assert.equal(byAnchor?.query.get('$filter'), `onPremisesImmutableId eq '${anchor}'`, 'Graph read the anchor with its plus signs');
+    assert.equal((await dir.findByLogin('bo+it&ops@contoso.example'))?.dn, synced);
+  });
 });
+
+function adEntry(extra: Partial<DirectoryEntry>): DirectoryEntry {
+  return {
+    dn: 'CN=Bo Synced,OU=Staff,DC=corp,DC=example', sAMAccountName: 'bo.ad', displayName: 'Bo Synced',
+    account: { enabled: true, locked: false, passwordMustChange: false, passwordExpired: false },
+    organisation: {}, contact: {}, linked: { proxyAddresses: [] }, source: 'ldap', ...extra,
+  };
+}

@@ -26,6 +26,7 @@ describe('Helpdesk PINs and SMS resets over the Teams protocol, Twilio on loopba
   this.timeout(60_000);
   let h: BotHarness;
   let twilio: TwilioFake;
+  let sms: TwilioSmsSender;
   let agent: TeamsMember;
   const capture = capturingLogger();
   const cards: string[] = [];
@@ -36,7 +37,7 @@ describe('Helpdesk PINs and SMS resets over the Teams protocol, Twilio on loopba
       const { dn } = await rawUser(sam, ['1.1']);
       await asAdmin((c) => c.modify(dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'mobile', values: [mobile] }) })]));
     }
-    const sms = new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, apiUrl: twilio.url, timeoutMs: 1500, logger: capture.logger });
+    sms = new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, apiUrl: twilio.url, timeoutMs: 1500, logger: capture.logger });
     h = await startBotHarness({
       portalApiToken: PORTAL_TOKEN, sms, logger: capture.logger,
       settings: { changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 } },
@@ -160,7 +161,8 @@ describe('Helpdesk PINs and SMS resets over the Teams protocol, Twilio on loopba
 
   it('reset resetme sms: a password a real bind proves (then must-change, data 773), delivered by SMS only', async () => {
     const confirm = await say(`reset ${USERS.resetme} sms`);
-    assert.ok(button(confirm, VERBS.confirmAcceptKeep), 'the confirm card offers to keep must-change off');
+    assert.equal(button(confirm, VERBS.confirmAcceptKeep), undefined, 'by default no reset that keeps the password is offered');
+    assert.doesNotMatch(cardText(confirm), /no change at next logon/i);
     const result = await click(button(confirm, VERBS.confirmAccept));
     assert.match(cardText(result), /reset and sent by SMS to their mobile \(…0144\)/);
     const sms = twilio.messages.at(-1);
@@ -184,6 +186,38 @@ describe('Helpdesk PINs and SMS resets over the Teams protocol, Twilio on loopba
     assert.match(text, /run "reset resetme sms" again/);
   });
 
+  describe('with RESET_ALLOW_KEEP on', () => {
+    let keeping: BotHarness;
+    before(async () => {
+      keeping = await startBotHarness({
+        sms, logger: capture.logger,
+        settings: { resetMayKeepPassword: true, changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 } },
+      });
+      keeping.connector.addMember(agent);
+    });
+    after(async () => {
+      await keeping?.close();
+      await resetSeededUser(USERS.resetme);
+    });
+
+    it('the keep choice is set apart from Confirm, in its own words; choosing it sets a password with pwdLastSet ≠ 0', async () => {
+      const confirm = await teamsChat(keeping, cards).say(agent, `reset ${USERS.resetme} sms`);
+      const keep = button(confirm, VERBS.confirmAcceptKeep);
+      assert.ok(keep, 'the choice exists');
+      const rowOf = (a: Card | undefined) => actionRows(confirm).find((row) => row.includes(a as Card));
+      assert.ok(rowOf(button(confirm, VERBS.confirmAccept)), 'Confirm is in a row of buttons');
+      assert.notEqual(rowOf(keep), rowOf(button(confirm, VERBS.confirmAccept)), 'not a sibling button of Confirm');
+      assert.deepEqual(rowOf(keep), [keep], 'alone in its own row');
+      assert.match(cardText(confirm), /Another choice.*without asking them for a new one at next logon/s);
+      const result = await teamsChat(keeping, cards).press(agent, keep);
+      assert.match(cardText(result), /need not change it at next logon/);
+      const { pwdLastSet } = await rawUser(USERS.resetme, ['pwdLastSet']);
+      assert.notEqual(String(pwdLastSet), '0', 'pwdLastSet is not 0: no change at next logon');
+      const password = /new password is (\S+?)( -|\.$)/.exec(twilio.messages.at(-1)?.body ?? '')?.[1] ?? '';
+      assert.deepEqual(await ldapBindAs(USERS.resetme, password), { ok: true }, 'the new password works as it is');
+    });
+  });
+
   it('a user with no mobile gets a clear answer and no PIN is kept', async () => {
     const before = twilio.requests;
     const answer = await say(`pin ${USERS.locky} sms`);
@@ -192,3 +226,17 @@ describe('Helpdesk PINs and SMS resets over the Teams protocol, Twilio on loopba
     assert.ok(!storeDump(h.dbPath).some((r) => r.startsWith('pins: ') && r.includes(`"user":"${USERS.locky}"`)));
   });
 });
+
+/** The card's rows of buttons: each ActionSet's actions, and the card's own actions. */
+function actionRows(card: Card): Card[][] {
+  const rows: Card[][] = [];
+  const walk = (o: unknown): void => {
+    if (Array.isArray(o)) return o.forEach(walk);
+    if (typeof o !== 'object' || o === null) return;
+    const node = o as Card;
+    if ((node.type === 'ActionSet' || node.type === 'AdaptiveCard') && Array.isArray(node.actions)) rows.push(node.actions as Card[]);
+    Object.values(node).forEach(walk);
+  };
+  walk(card);
+  return rows;
+}

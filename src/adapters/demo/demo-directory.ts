@@ -79,7 +79,8 @@ export class DemoDirectory implements Directory {
     const hits = this.users.filter((u) => {
       const proxies = [`SMTP:${this.upn(u)}`, ...(u.proxyAddresses ?? [])].map((p) => p.toLowerCase());
       const exact = [u.login, this.upn(u)].some((v) => v.toLowerCase() === address) || proxies.includes(q) || proxies.includes(`smtp:${q}`);
-      const prefix = [`${u.givenName} ${u.surname}`, u.givenName, u.surname].some((v) => v.toLowerCase().startsWith(q));
+      // Names by prefix, accents ignored on both sides ("garcia" finds García), as AD's folded search does.
+      const prefix = [`${u.givenName} ${u.surname}`, u.givenName, u.surname].some((v) => fold(v.toLowerCase()).startsWith(folded));
       const ascii = folded.length >= 3 && /^[a-z0-9._'-]+$/.test(folded) && [u.login, this.upn(u)].some((v) => v.toLowerCase().includes(folded));
       const phone = digits.length >= 7 && digits.length <= 15 && [u.telephoneNumber, u.mobile].some((p) => p !== undefined && p.replace(/\D/g, '').endsWith(digits));
       return exact || prefix || ascii || phone;

@@ -54,6 +54,15 @@ export function searchTerm(property: string, value: string): string {
   return `"${property}:${value.replace(/["\\]/g, ' ').trim()}"`;
 }
 
+/**
+ * A $filter or $search value as it goes into the query string. The SDK pastes values in as they are, and a
+ * query string reads a raw `+` as a space (an immutable id `ab+cd…` would match nobody) and a raw `&` or `#`
+ * as the end of the value: the value is percent-encoded as a URI component (`+` → %2B; OData's doubled quotes stay).
+ */
+function queryValue(value: string): string {
+  return encodeURIComponent(value);
+}
+
 export class GraphApi {
   private readonly client: Client;
   private readonly credential: TokenCredential;
@@ -115,8 +124,8 @@ export class GraphApi {
     return this.call(`GET ${path}`, async (budget) => {
       let req = this.request(path, budget);
       if (o.select?.length) req = req.select([...o.select]);
-      if (o.filter) req = req.filter(o.filter);
-      if (o.search) req = req.search(o.search);
+      if (o.filter) req = req.filter(queryValue(o.filter));
+      if (o.search) req = req.search(queryValue(o.search));
       if (o.top) req = req.top(o.top);
       if (o.eventual) req = req.header('ConsistencyLevel', 'eventual').count(true);
       const items: T[] = [];

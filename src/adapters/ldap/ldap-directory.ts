@@ -34,6 +34,9 @@ import { type GroupLookup, groupsNamed, inChainGroups, isDn, memberOfWalk } from
 import { LdapConnectionPool } from './ldap-connection-pool';
 import {
   exactSearchFilter,
+  FOLDED_NAME_CANDIDATES,
+  foldedNameCandidatesFilter,
+  foldedNameMatches,
   isPhoneLike,
   isSearchable,
   loginFilter,
@@ -127,7 +130,8 @@ export class LdapDirectory implements Directory {
           const exact = searchEntries.slice(0, limit);
           if (exact.length > 0) return exact;
         }
-        return firstPage(c, this.baseDN, searchFilter(query), limit, this.timeLimitS);
+        const hits = await firstPage(c, this.baseDN, searchFilter(query), limit, this.timeLimitS);
+        return hits.length < limit ? [...hits, ...(await this.foldedNames(c, query, hits, limit - hits.length))] : hits;
       },
       true,
     );
@@ -135,6 +139,17 @@ export class LdapDirectory implements Directory {
     if (isPhoneLike(query.trim())) found = found.filter((e) => phoneMatches(query, phoneFields(e)));
     const entries = await this.toEntries(found);
     return entries.sort((a, b) => a.displayName.localeCompare(b.displayName) || a.dn.localeCompare(b.dn));
+  }
+
+  /** Names that match only without their accents ("garcia" → García); the cost and bound: ldap-filters.ts. */
+  private async foldedNames(c: Client, query: string, hits: readonly Entry[], room: number): Promise<Entry[]> {
+    const filter = foldedNameCandidatesFilter(query);
+    if (!filter) return [];
+    const seen = new Set(hits.map((e) => e.dn.toLowerCase()));
+    const candidates = await firstPage(c, this.baseDN, filter, FOLDED_NAME_CANDIDATES, this.timeLimitS);
+    return candidates
+      .filter((e) => !seen.has(e.dn.toLowerCase()) && foldedNameMatches(query, ['displayName', 'givenName', 'sn'].map((a) => first(e, a))))
+      .slice(0, room);
   }
 
   async findByLogin(login: string): Promise<DirectoryEntry | null> {

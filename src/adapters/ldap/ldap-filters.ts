@@ -162,6 +162,52 @@ export function phoneMatches(
   return entry.phones.some((p) => p.trim().toLowerCase() === q || phoneDigits(p).endsWith(digits));
 }
 
+// ----------------------------------------------------------------------------- names without accents
+//
+// AD and Samba compare names accent-sensitively ("garcia*" does not match "García"), and the DC cannot
+// fold. So a name-like query also reads a bounded set of candidates, the people whose displayName,
+// givenName or sn starts with the query's first letter in any accented form (one indexed prefix term
+// per form: about a dozen for a vowel), and keeps those whose name, folded, starts with the folded query.
+// The cost: one more search of at most FOLDED_NAME_CANDIDATES entries, made only when the plain search
+// left the list short. The limit: where more people than that share the first letter, a folded match
+// may be missed (a longer query — "maria garcia" — or the login finds them).
+
+/** How many candidates a folded name search reads at most. */
+export const FOLDED_NAME_CANDIDATES = 200;
+
+/** Each lower-case ASCII letter and its accented forms in Latin-1 and Latin Extended-A ("a" → a, à, á, …). */
+const LETTER_FORMS: ReadonlyMap<string, readonly string[]> = (() => {
+  const forms = new Map<string, string[]>();
+  for (let cp = 0x61; cp <= 0x17f; cp++) {
+    const ch = String.fromCodePoint(cp);
+    const base = asciiFold(ch).toLowerCase();
+    if (ch === ch.toLowerCase() && /^[a-z]$/.test(base)) forms.set(base, [...(forms.get(base) ?? []), ch]);
+  }
+  return forms;
+})();
+
+/** A name for folded matching: marks gone, lower case, spaces single. */
+export function foldName(value: string): string {
+  return asciiFold(value).toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The candidates of a folded name search, or undefined when the query is not a name of two letters
+ * or more (letters, spaces, apostrophes and hyphens only).
+ */
+export function foldedNameCandidatesFilter(query: string): Filter | undefined {
+  const q = foldName(query);
+  if (q.length < 2 || !/^[a-z][a-z' -]*$/.test(q)) return undefined;
+  const forms = LETTER_FORMS.get(q[0] ?? '') ?? [];
+  return userObjects(new OrFilter({ filters: ['displayName', 'givenName', 'sn'].flatMap((a) => forms.map((f) => startsWith(a, f))) }));
+}
+
+/** Whether a name starts with the query once both are folded ("garcia" → "García", "maria g" → "María García"). */
+export function foldedNameMatches(query: string, names: readonly (string | undefined)[]): boolean {
+  const q = foldName(query);
+  return names.some((n) => n !== undefined && foldName(n).startsWith(q));
+}
+
 /** Exactly one login: sAMAccountName, UPN or mail. */
 export function loginFilter(login: string): Filter {
   return userObjects(new OrFilter({ filters: loginTerms(login.trim()) }));

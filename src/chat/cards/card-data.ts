@@ -242,6 +242,9 @@ export function confirmData(view: ConfirmView, now: Date) {
     maxReason: view.override?.maxReason ?? 0,
     expires: formatWhen(view.expiresAt, now) ?? '',
     actions: view.actions.map(cardAction),
+    hasAlternative: view.alternative !== undefined,
+    alternativeText: view.alternative?.explanation ?? '',
+    alternativeActions: view.alternative ? [cardAction(view.alternative.action)] : [],
   };
 }
 

@@ -13,7 +13,7 @@ import { approvalListMessage, approvalMessage } from './approval-renderer';
 import { escalateFormMessage, escalationMessage, REASON_ACTION_ID, REASON_BLOCK_ID } from './ticket-renderer';
 import { verifyFormMessage } from './verify-renderer';
 import {
-  LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, header, preformatted, section, slackDate,
+  LIMITS, actionsBlocks, button, capBlocks, context, divider, esc, fieldSections, header, preformatted, section, slackDate,
   summariseList, truncate,
 } from './block-kit';
 
@@ -229,8 +229,15 @@ function confirm(view: ConfirmView): SlackMessage {
       `Expires ${slackDate(view.expiresAt) ?? 'soon'}`,
     ]),
     ...actionsBlocks(view.actions, { targetName: view.target.displayName, confirmText: view.message }, 1),
+    // The rarer variant sits apart, under a divider with its own words, never in the row of Confirm.
+    ...(view.alternative ? alternativeBlocks(view.alternative, view.actions.length) : []),
   ];
   return { text: fallback(`${view.title}: ${view.target.displayName}`), blocks };
+}
+
+function alternativeBlocks(alternative: NonNullable<ConfirmView['alternative']>, index: number): Block[] {
+  const accessory = button(alternative.action, index);
+  return accessory ? [divider(), section(`*Another choice*\n${esc(alternative.explanation)}`, accessory)] : [];
 }
 
 const OUTCOME: Record<ResultView['outcome'], string> = {

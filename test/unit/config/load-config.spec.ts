@@ -53,6 +53,15 @@ describe('loadConfig', () => {
       ['AUDIT_HEAD_LOG_MINUTES', 'LIMIT_AGENT_PER_HOUR', 'LIMIT_SECRETS_PER_TARGET_PER_HOUR', 'LIMIT_TARGET_PER_HOUR']);
   });
 
+  it('RESET_ALLOW_KEEP is off unless set: a reset must be changed at next logon', () => {
+    const defaults = loadConfig({});
+    assert.ok(defaults.ok);
+    assert.equal(defaults.config.helpdeskSecrets.resetMayKeepPassword, false);
+    const on = loadConfig({ RESET_ALLOW_KEEP: 'on' });
+    assert.ok(on.ok);
+    assert.equal(on.config.helpdeskSecrets.resetMayKeepPassword, true);
+  });
+
   it('names every missing or invalid variable in one run', () => {
     const result = loadConfig({
       PORT: '99999',

@@ -207,3 +207,38 @@ describe('agent UX: pick lists tell namesakes apart and lead on to the action (i
     assert.equal(view.code, 'AUTH.FORBIDDEN');
   });
 });
+
+describe('agent UX: keeping a reset password is a separate choice, off by default (item 12)', () => {
+  const keepButton = (message: unknown) => (JSON.stringify(message) ?? '').includes(VERBS.confirmAcceptKeep);
+
+  it('by default the reset confirm card offers Confirm and Cancel only, on Teams and on Slack', async () => {
+    const f = demoFixture();
+    const view = expectKind(await f.service.command(ctxFor(SUPER), { name: 'reset', user: 'john.doe', delivery: 'view' }), 'confirm');
+    assert.equal(view.alternative, undefined);
+    assert.deepEqual(view.actions.map((a) => a.verb), [VERBS.confirmAccept, VERBS.confirmCancel]);
+    assert.ok(!keepButton(renderCard(view, { actions: 'execute' })), 'no keep choice on the Teams card');
+    assert.ok(!keepButton(renderView(view, { ephemeral: true })), 'no keep choice in the Slack message');
+    assert.doesNotMatch(text(view), /Another choice|no change at next logon/);
+  });
+
+  it('when allowed, it is drawn apart from Confirm with its own words: its own row on Teams, a section under a divider on Slack', async () => {
+    const f = demoFixture({ settings: { resetMayKeepPassword: true } });
+    const view = expectKind(await f.service.command(ctxFor(SUPER), { name: 'reset', user: 'john.doe', delivery: 'view' }), 'confirm');
+    assert.ok(!view.actions.some((a) => a.verb === VERBS.confirmAcceptKeep), 'not among Confirm and Cancel');
+    assert.equal(view.alternative?.action.verb, VERBS.confirmAcceptKeep);
+    const card = renderCard(view, { actions: 'execute' }) as unknown as { body: { type: string; actions?: { verb: string }[]; items?: unknown[] }[]; actions?: unknown[] };
+    const rows = card.body.filter((b) => b.type === 'ActionSet').map((b) => (b.actions ?? []).map((a) => a.verb));
+    assert.deepEqual(rows, [[VERBS.confirmAccept, VERBS.confirmCancel]], 'Confirm and Cancel are one row, without the keep choice');
+    assert.equal(card.actions, undefined);
+    const apart = card.body.at(-1);
+    assert.equal(apart?.type, 'Container');
+    assert.ok(keepButton(apart), 'the keep choice is in its own container below');
+    assert.match(cardText(card), /Another choice.*cannot choose a password of their own/s);
+    const slack = renderView(view, { ephemeral: true }).blocks as unknown as { type: string; elements?: unknown[]; accessory?: unknown }[];
+    const actionRows = slack.filter((b) => b.type === 'actions');
+    assert.ok(actionRows.length === 1 && !keepButton(actionRows[0]), 'the Slack row of Confirm has no keep button');
+    const at = slack.findIndex((b) => b.type === 'section' && keepButton(b.accessory));
+    assert.ok(at > slack.indexOf(actionRows[0]!) && slack[at - 1]?.type === 'divider', 'a section of its own under a divider, below Confirm');
+  });
+});
+

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { ticketOutbox } from '../../../src/adapters/tickets/ticket-outbox';
 import { HelpdeskError } from '../../../src/domain/errors';
+import type { Entra } from '../../../src/ports/entra.port';
 import { VERBS } from '../../../src/domain/verbs';
 import type { Store } from '../../../src/ports/store.port';
 import { ctxFor, demoFixture, expectKind, type Fixture } from '../../helpers/service-fixture';
@@ -32,6 +34,7 @@ describe('HelpdeskService (demo directory, in-memory store)', () => {
 
   describe('help', () => {
     it('lists agent commands for an agent and adds supervisor commands for a supervisor', async () => {
+      f = demoFixture({ sms: { kind: 'outbox', send: () => Promise.reject(new Error('not sent in this test')) } });
       const agent = expectKind(await f.service.command(ctxFor(AGENT), { name: 'help' }), 'help');
       const sup = expectKind(await f.service.command(ctxFor(SUPER), { name: 'help' }), 'help');
       assert.equal(agent.role, 'agent');
@@ -39,6 +42,20 @@ describe('HelpdeskService (demo directory, in-memory store)', () => {
       assert.ok(agent.commands.some((c) => c.usage === 'reset <user> sms'), 'an agent may reset by SMS');
       assert.ok(!agent.commands.some((c) => c.usage === 'reset <user> view'), 'a shown reset is the supervisor\'s');
       assert.ok(sup.commands.some((c) => c.usage === 'reset <user> view'));
+    });
+
+    it('lists only what this installation can do: no tap without Graph, no SMS commands without a sender, no escalate without tickets', async () => {
+      const usages = async (fixture: Fixture) => expectKind(await fixture.service.command(ctxFor(SUPER), { name: 'help' }), 'help').commands.map((c) => c.usage);
+      const bare = await usages(f);
+      for (const missing of ['tap <user> sms|view', 'pin <user> sms', 'reset <user> sms', 'verify <user>', 'escalate <user> <reason>']) {
+        assert.ok(!bare.includes(missing), `${missing} is not offered`);
+      }
+      assert.ok(bare.includes('reset <user> view') && bare.includes('pin <user> view'), 'what needs none of them stays');
+      const sms = { kind: 'outbox' as const, send: () => Promise.reject(new Error('not sent in this test')) };
+      const full = await usages(demoFixture({ sms, entra: {} as Entra, ticketSink: ticketOutbox() }));
+      for (const offered of ['tap <user> sms|view', 'pin <user> sms', 'reset <user> sms', 'verify <user>', 'escalate <user> <reason>']) {
+        assert.ok(full.includes(offered), `${offered} is offered`);
+      }
     });
 
     it('tells a non-agent they are not staff, and audits the refusal', async () => {

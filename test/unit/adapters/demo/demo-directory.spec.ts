@@ -22,6 +22,8 @@ describe('DemoDirectory', () => {
     const d = dir();
     const logins = async (q: string) => (await d.search(q, 10)).map((e) => e.sAMAccountName).sort();
     for (const q of ['zoe', 'muller', 'Müller']) assert.deepEqual(await logins(q), ['zoe.muller'], q);
+    // Names by prefix ignore accents too: María García's login holds neither name.
+    for (const q of ['garcia', 'GARCIA', 'García', 'maria garcia', 'Maria G']) assert.deepEqual(await logins(q), ['maria.finance'], q);
     for (const q of ['555-0130', '5550130', '555 0130']) assert.deepEqual(await logins(q), ['jane.smith'], q);
     assert.deepEqual(await logins('555 0199'), ['demo.locked']);
     assert.deepEqual(await logins('550130'), [], 'fewer than 7 digits');

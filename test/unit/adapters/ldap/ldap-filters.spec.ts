@@ -3,6 +3,8 @@ import { BerReader, BerWriter, EqualityFilter, type Filter, FilterParser, OrFilt
 import {
   asciiFold,
   exactSearchFilter,
+  foldedNameCandidatesFilter,
+  foldedNameMatches,
   groupNameFilter,
   isPhoneLike,
   MAX_QUERY_LENGTH,
@@ -204,6 +206,24 @@ describe('LDAP filters', () => {
       assert.equal(phoneMatches('25550111', entry), false, 'a longer number is another number');
       assert.equal(phoneMatches('15501011', entry), false, 'same digits in another order');
       assert.equal(phoneMatches('4242', { sAMAccountName: '4242', phones: [] }), true);
+    });
+  });
+
+  describe('names without accents (the folded name search)', () => {
+    it('candidates: a prefix term per accented form of the first letter on displayName, givenName and sn; nothing for non-names', () => {
+      const text = foldedNameCandidatesFilter('garcia')?.toString() ?? '';
+      for (const form of ['g', 'ĝ', 'ğ', 'ġ', 'ģ']) for (const a of ['displayName', 'givenName', 'sn']) assert.ok(text.includes(`(${a}=${form}*)`), `${a}=${form}*`);
+      assert.ok(!text.includes('garcia'), 'the rest of the name is compared here, folded, not by the DC');
+      assert.ok((foldedNameCandidatesFilter('elise')?.toString() ?? '').includes('(sn=é*)'), 'é (and so É) is a form of e');
+      for (const q of ['g', 'j.doe', 'x1', 'a@b', '*', 'g*)(sn=*', '']) assert.equal(foldedNameCandidatesFilter(q), undefined, q);
+    });
+
+    it('matches a name that starts with the query once both are folded', () => {
+      assert.ok(foldedNameMatches('garcia', ['Élise García López']) === false);
+      assert.ok(foldedNameMatches('garcia', [undefined, 'García López']));
+      assert.ok(foldedNameMatches('Elise  Garcia', ['Élise García López']));
+      assert.ok(foldedNameMatches('élise', ['Elise']));
+      assert.ok(!foldedNameMatches('garciax', ['García']));
     });
   });
 });
