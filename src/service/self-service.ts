@@ -628,6 +628,8 @@ export class SelfService {
     if (isProtected) return 'no bind: a protected account';
     // A password alone proves a first enrollment only: a phished password must not replace the questions.
     if (account?.enrolled) return 'no bind: enrolled already';
+    // The user's own recent typos, as the DC that answered the lookup counts them, use up the portal's room first.
+    if (budget.max > 0 && (entry.account.badPwdCount ?? 0) >= budget.max) return 'no bind: the account has recent wrong passwords';
     if (!(await this.deps.store.passwordBinds.claim(user, this.deps.clock.now(), budget))) return 'no bind: too many password tries for the directory’s lockout';
     return undefined;
   }

@@ -116,6 +116,19 @@ describe('SelfService: the portal’s challenges and enrollment rules', () => {
     assert.match((await events('challenge')).at(1)?.detail ?? '', /^password \(no bind: too many password tries/);
   });
 
+  it('makes no bind for an account whose own recent wrong passwords already fill the budget (badPwdCount)', async () => {
+    const binds = bindsOf(f.directory);
+    const typed = Object.assign(Object.create(binds.directory) as Directory, {
+      findByLogin: async (login: string) => {
+        const entry = await binds.directory.findByLogin(login);
+        return entry && { ...entry, account: { ...entry.account, badPwdCount: 1 } };
+      },
+    });
+    assert.deepEqual(await portalOn(typed).challengePassword(USER, 'Current-Pass-1', FROM), { ok: false, reason: 'wrong' });
+    assert.deepEqual(binds.dns, [NO_ACCOUNT]);
+    assert.match((await events('challenge')).at(-1)?.detail ?? '', /no bind: the account has recent wrong passwords/);
+  });
+
   it('makes no bind when the lockout policy cannot be read (a PSO the service account may not read) or allows none', async () => {
     const binds = bindsOf(f.directory, async () => { throw new HelpdeskError('DIR.INSUFFICIENT_RIGHTS'); });
     assert.deepEqual(await portalOn(binds.directory).challengePassword(USER, 'Current-Pass-1', FROM), { ok: false, reason: 'wrong' });
