@@ -2,6 +2,7 @@
 // service gathered (src/service/vishing-facts.ts); thresholds from the configuration. Each indicator
 // says in words what it saw. A quiet user shows none.
 import type { PortalEvent } from './portal';
+import { clockTime, timeSpan } from './time-text';
 import type { IndicatorThresholds } from './vishing-thresholds';
 
 export const HOUR_MS = 3_600_000;
@@ -23,7 +24,10 @@ export interface IndicatorFacts {
   readonly events: readonly PortalEvent[];
   /** Password resets and enrollment changes (last 24 h) from an address or client not seen in the 90 days before. */
   readonly newOrigins: readonly NewOrigin[];
-  /** What the helpdesk did to this user's accounts in the last hour (its own trail and helpdesk-* events). */
+  /**
+   * What the helpdesk did to this user's accounts in the last hour (its own trail and helpdesk-* events):
+   * `what` is a policy action or a helpdesk-* event type, `by` the agent's login.
+   */
   readonly helpdeskActions: readonly { readonly at: Date; readonly what: string; readonly by?: string }[];
   /** For each address this user's events came from (last 24 h): the users locked out of the portal from it. */
   readonly locksByIp: readonly { readonly ip: string; readonly users: readonly string[] }[];
@@ -42,7 +46,6 @@ export type IndicatorRule =
   | 'helpdesk-recent'
   | 'locks-from-ip';
 
-const hhmm = (d: Date) => d.toISOString().slice(11, 16);
 const within = (e: { at: Date }, now: Date, ms: number) => e.at.getTime() >= now.getTime() - ms && e.at.getTime() <= now.getTime();
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -52,11 +55,9 @@ function fromWhere(events: readonly PortalEvent[]): string {
   return ips.length <= 3 ? ` from ${ips.join(', ')}` : ` from ${ips.slice(0, 3).join(', ')} and ${ips.length - 3} more addresses`;
 }
 
-function span(events: readonly PortalEvent[]): string {
+function span(events: readonly PortalEvent[], zone: string | undefined): string {
   const times = events.map((e) => e.at.getTime());
-  const first = new Date(Math.min(...times));
-  const last = new Date(Math.max(...times));
-  return first.getTime() === last.getTime() ? `at ${hhmm(first)} UTC` : `between ${hhmm(first)} and ${hhmm(last)} UTC`;
+  return timeSpan(new Date(Math.min(...times)), new Date(Math.max(...times)), zone);
 }
 
 const isPinFailure = (e: PortalEvent) =>
@@ -64,24 +65,46 @@ const isPinFailure = (e: PortalEvent) =>
 
 const WHAT: Record<string, string> = { 'password-reset': 'Password reset', 'enrollment-change': 'Enrollment change' };
 
-export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds): Indicator[] {
+/** What the helpdesk did, in words: the bot's own actions and the helpdesk-* portal events. */
+const HELPDESK_DID: Record<string, string> = {
+  'account.unlock': 'unlocked the account',
+  'helpdesk-unlock': 'unlocked the portal account',
+  'portal.unlock': 'unlocked the portal account',
+  'password.reset': 'reset the password',
+  'password.reset.view': 'reset the password',
+  'helpdesk-password-reset': 'reset the password',
+  'pin.sms': 'issued a helpdesk PIN',
+  'pin.view': 'issued a helpdesk PIN',
+  'helpdesk-pin-issued': 'issued a helpdesk PIN',
+  'tap.sms': 'issued a Temporary Access Pass',
+  'tap.view': 'issued a Temporary Access Pass',
+  'helpdesk-verify': 'checked the caller with an SMS code',
+};
+
+function helpdeskDid(action: { readonly what: string; readonly by?: string }): string {
+  const did = HELPDESK_DID[action.what] ?? 'acted on the account';
+  return action.by ? `${action.by} ${did}` : `someone ${did}`;
+}
+
+/** The indicators that fire, each a sentence; times in `zone` (the viewer's, display only) beside UTC. */
+export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds, zone?: string): Indicator[] {
   const { now, events } = facts;
   const out: Indicator[] = [];
 
   const failedAnswers = events.filter((e) => e.type === 'challenge' && e.outcome === 'failure' && !isPinFailure(e) && within(e, now, HOUR_MS));
   if (failedAnswers.length >= t.failedAnswersPerHour) {
-    out.push({ rule: 'failed-answers', text: `${plural(failedAnswers.length, 'failed answer')} ${span(failedAnswers)}${fromWhere(failedAnswers)}` });
+    out.push({ rule: 'failed-answers', text: `${plural(failedAnswers.length, 'failed answer')} ${span(failedAnswers, zone)}${fromWhere(failedAnswers)}` });
   }
 
   const pinFailures = events.filter((e) => isPinFailure(e) && within(e, now, DAY_MS));
   if (pinFailures.length >= t.pinFailuresPerDay) {
-    out.push({ rule: 'pin-failures', text: `${plural(pinFailures.length, 'failed PIN verification')} ${span(pinFailures)}${fromWhere(pinFailures)}` });
+    out.push({ rule: 'pin-failures', text: `${plural(pinFailures.length, 'failed PIN verification')} ${span(pinFailures, zone)}${fromWhere(pinFailures)}` });
   }
 
   for (const o of facts.newOrigins) {
     const what = WHAT[o.event.type] ?? o.event.type;
     const kind = o.field === 'ip' ? 'an address' : 'a client';
-    out.push({ rule: 'new-origin', text: `${what} at ${hhmm(o.event.at)} UTC from ${kind} not seen for this user in the previous 90 days: ${o.value}` });
+    out.push({ rule: 'new-origin', text: `${what} at ${clockTime(o.event.at, zone)} from ${kind} not seen for this user in the previous 90 days: ${o.value}` });
   }
 
   const enrollmentChanges = events.filter((e) => e.type === 'enrollment-change' && e.outcome === 'success' && within(e, now, DAY_MS));
@@ -90,7 +113,7 @@ export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds)
     const what = latest.detail ? ` (${latest.detail})` : '';
     out.push({
       rule: 'enrollment-changed',
-      text: `Enrollment changed${what} at ${hhmm(latest.at)} UTC, less than 24 hours ago${enrollmentChanges.length > 1 ? ` (${enrollmentChanges.length} changes)` : ''}`,
+      text: `Enrollment changed${what} at ${clockTime(latest.at, zone)}, less than 24 hours ago${enrollmentChanges.length > 1 ? ` (${enrollmentChanges.length} changes)` : ''}`,
     });
   }
 
@@ -99,7 +122,7 @@ export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds)
     const latest = acted[0] as (typeof acted)[number];
     out.push({
       rule: 'helpdesk-recent',
-      text: `The helpdesk already acted on this user at ${hhmm(latest.at)} UTC (${latest.what}${latest.by ? ` by ${latest.by}` : ''})${acted.length > 1 ? `, ${plural(acted.length, 'action')} in the last hour` : ''}`,
+      text: `The helpdesk already acted on this user at ${clockTime(latest.at, zone)} (${helpdeskDid(latest)})${acted.length > 1 ? `, ${plural(acted.length, 'action')} in the last hour` : ''}`,
     });
   }
 

@@ -15,6 +15,13 @@ const SAME_CHANGE_MS = 60_000;
 
 const isAction = (a: string): a is Action => Object.prototype.hasOwnProperty.call(ACTIONS, a);
 
+/** The agent a helpdesk-* event's detail names ("by jdoe, sent by SMS", "by jdoe: …", older "… (agent jdoe)"). */
+function agentIn(detail: string | undefined): { by?: string } {
+  const m = /\(agent ([^\s,()]+)\)|^by ([^\s,:()]+)(?:[,:]|$)/.exec(detail ?? '');
+  const by = m?.[1] ?? m?.[2];
+  return by ? { by } : {};
+}
+
 export async function gatherFacts(env: UseCaseEnv, user: string, login: string): Promise<IndicatorFacts> {
   const now = env.clock.now();
   const { portalEvents } = env.store;
@@ -43,7 +50,7 @@ export async function gatherFacts(env: UseCaseEnv, user: string, login: string):
     ...bot,
     ...events
       .filter((e) => e.type.startsWith('helpdesk-') && e.at.getTime() >= hourAgo)
-      .map((e) => ({ at: e.at, what: e.type, ...(e.detail ? { by: e.detail.replace(/^by /, '') } : {}) }))
+      .map((e) => ({ at: e.at, what: e.type, ...agentIn(e.detail) }))
       .filter((e) => !sameChange(e)),
   ];
 
@@ -54,6 +61,7 @@ export async function gatherFacts(env: UseCaseEnv, user: string, login: string):
   return { now, events, newOrigins, helpdeskActions, locksByIp };
 }
 
-export async function indicatorsFor(env: UseCaseEnv, user: string, login: string): Promise<IndicatorView[]> {
-  return vishingIndicators(await gatherFacts(env, user, login), env.settings.indicators);
+/** `timeZone`: the viewer's, for the times in the texts (UTC beside); none for text many people read. */
+export async function indicatorsFor(env: UseCaseEnv, user: string, login: string, timeZone?: string): Promise<IndicatorView[]> {
+  return vishingIndicators(await gatherFacts(env, user, login), env.settings.indicators, timeZone);
 }

@@ -101,7 +101,7 @@ describe('vishing indicators', () => {
     const token = confirm.actions[0]?.data.token ?? '';
     expectKind(await f.service.press(ctxFor('demo.agent'), { verb: VERBS.confirmAccept, data: { token } }), 'result');
     assert.deepEqual(await indicators('demo.locked'), [
-      { rule: 'helpdesk-recent', text: 'The helpdesk already acted on this user at 09:00 UTC (account.unlock by demo.agent)' },
+      { rule: 'helpdesk-recent', text: 'The helpdesk already acted on this user at 09:00 UTC (demo.agent unlocked the account)' },
     ]);
     f.clock.advance(61 * MIN);
     assert.deepEqual(await indicators('demo.locked'), [], 'an hour later it is history');
