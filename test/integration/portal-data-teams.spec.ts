@@ -46,7 +46,7 @@ describe('Portal data over the Teams protocol, against Samba AD', function () {
 
   const say = (user: TeamsMember, text: string) => teamsChat(h).say(user, text);
   const click = (user: TeamsMember, action: Card | undefined) => teamsChat(h).press(user, action);
-  const steps = (card: Card) => [...cardText(card).matchAll(/sign-in \(step-(\d+)\)/g)].map((m) => Number(m[1]));
+  const steps = (card: Card) => [...cardText(card).matchAll(/Sign-in \(step-(\d+)\)/g)].map((m) => Number(m[1]));
 
   it('audit: the posted events, newest first, 10 a page, through "More" to the end; each row with time, outcome, address and client', async () => {
     let card = await say(agent, `audit ${USERS.jdoe}`);
@@ -112,7 +112,7 @@ describe('Portal data over the Teams protocol, against Samba AD', function () {
     const after = await say(agent, `user ${USERS.jdoe}`);
     assert.match(cardText(after), /Portal lock\nNot locked/);
     assert.equal(button(after, VERBS.portalUnlock), undefined);
-    assert.match(cardText(after), /The helpdesk already acted on this user at \d\d:\d\d UTC \(portal\.unlock by hd\.agent\)/);
+    assert.match(cardText(after), /The helpdesk already acted on this user at \d\d:\d\d UTC \(hd\.agent unlocked the portal account\)/);
   });
 
   it('unlock-portal typed: confirm first; a protected account is refused', async () => {
