@@ -13,11 +13,15 @@ export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond, client, context }) => {
     await ack();
     await deps.afterAck.run(async () => {
-      const asker = { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal' } as const;
-      const view = await withAsker(deps, { ...asker, channelId: command.channel_id }, (ctx) => dispatchText(deps.service, deps.logger, ctx, command.text ?? ''));
-      watchTicket(deps, view, asker, respond);
+      const view = await withAsker(
+        deps,
+        { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal', channelId: command.channel_id },
+        (ctx) => dispatchText(deps.service, deps.logger, ctx, command.text ?? ''),
+      );
+      watchTicket(deps, view, { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal' }, respond);
       // An approval request goes to the channel, where supervisors can act on it (approval-delivery.ts).
       if (isOpenRequest(view) && (await postRequest(deps, client, command.channel_id, view))) return;
+      const asker = { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal' } as const;
       const message = renderView(view, { ephemeral: true, timeZone: await askerTimeZone(deps, asker) });
       await deliver(deps, 'slash-command response', view, () =>
         respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),
