@@ -52,7 +52,8 @@ describe('Portal data over the Teams protocol, against Samba AD', function () {
     let card = await say(agent, `audit ${USERS.jdoe}`);
     const text = cardText(card);
     assert.match(text, /Self-service events — John Doe \(jdoe\)/);
-    assert.match(text, /\d{4}-\d\d-\d\d \d\d:\d\d UTC \(\d+ minutes ago\)/, 'absolute and relative time');
+    // In the Teams client's zone (its clientInfo says Europe/Paris), with UTC beside.
+    assert.match(text, /\d{4}-\d\d-\d\d \d\d:\d\d CES?T \((\d{4}-\d\d-\d\d )?\d\d:\d\d UTC\) \(\d+ minutes ago\)/, 'absolute and relative time');
     assert.match(text, /✔ success/);
     assert.match(text, /198\.51\.100\.20/);
     assert.match(text, /Firefox\/128/);
@@ -112,7 +113,7 @@ describe('Portal data over the Teams protocol, against Samba AD', function () {
     const after = await say(agent, `user ${USERS.jdoe}`);
     assert.match(cardText(after), /Portal lock\nNot locked/);
     assert.equal(button(after, VERBS.portalUnlock), undefined);
-    assert.match(cardText(after), /The helpdesk already acted on this user at \d\d:\d\d UTC \(hd\.agent unlocked the portal account\)/);
+    assert.match(cardText(after), /The helpdesk already acted on this user at \d\d:\d\d CES?T \(\d\d:\d\d UTC\) \(hd\.agent unlocked the portal account\)/);
   });
 
   it('unlock-portal typed: confirm first; a protected account is refused', async () => {
