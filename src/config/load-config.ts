@@ -130,6 +130,9 @@ const schema = z.object({
 
 type Env = z.infer<typeof schema>;
 
+/** Every variable the configuration reads (README.md's configuration table lists each; a test checks it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /** Groups of variables that only make sense together. */
 const ALL_OR_NONE: readonly (readonly (keyof Env)[])[] = [
   ['LDAP_URL', 'LDAP_BIND_DN', 'LDAP_BIND_PASSWORD', 'LDAP_BASE_DN'],

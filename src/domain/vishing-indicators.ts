@@ -2,6 +2,7 @@
 // service gathered (src/service/vishing-facts.ts); thresholds from the configuration. Each indicator
 // says in words what it saw. A quiet user shows none.
 import type { PortalEvent } from './portal';
+import { clockTime, timeSpan } from './time-text';
 import type { IndicatorThresholds } from './vishing-thresholds';
 
 export const HOUR_MS = 3_600_000;
@@ -53,7 +54,6 @@ export type IndicatorRule =
   | 'locks-from-ip'
   | 'event-flood';
 
-const hhmm = (d: Date) => d.toISOString().slice(11, 16);
 const within = (e: { at: Date }, now: Date, ms: number) => e.at.getTime() >= now.getTime() - ms && e.at.getTime() <= now.getTime();
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -63,11 +63,9 @@ function fromWhere(events: readonly PortalEvent[]): string {
   return ips.length <= 3 ? ` from ${ips.join(', ')}` : ` from ${ips.slice(0, 3).join(', ')} and ${ips.length - 3} more addresses`;
 }
 
-function span(events: readonly PortalEvent[]): string {
+function span(events: readonly PortalEvent[], zone: string | undefined): string {
   const times = events.map((e) => e.at.getTime());
-  const first = new Date(Math.min(...times));
-  const last = new Date(Math.max(...times));
-  return first.getTime() === last.getTime() ? `at ${hhmm(first)} UTC` : `between ${hhmm(first)} and ${hhmm(last)} UTC`;
+  return timeSpan(new Date(Math.min(...times)), new Date(Math.max(...times)), zone);
 }
 
 const isPinFailure = (e: PortalEvent) =>
@@ -75,24 +73,25 @@ const isPinFailure = (e: PortalEvent) =>
 
 const WHAT: Record<string, string> = { 'password-reset': 'Password reset', 'enrollment-change': 'Enrollment change' };
 
-export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds): Indicator[] {
+/** The indicators that fire, each a sentence; times in `zone` (the viewer's, display only) beside UTC. */
+export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds, zone?: string): Indicator[] {
   const { now } = facts;
   const out: Indicator[] = [];
 
   const failedAnswers = facts.failedChallenges.filter((e) => !isPinFailure(e) && within(e, now, HOUR_MS));
   if (failedAnswers.length >= t.failedAnswersPerHour) {
-    out.push({ rule: 'failed-answers', text: `${plural(failedAnswers.length, 'failed answer')} ${span(failedAnswers)}${fromWhere(failedAnswers)}` });
+    out.push({ rule: 'failed-answers', text: `${plural(failedAnswers.length, 'failed answer')} ${span(failedAnswers, zone)}${fromWhere(failedAnswers)}` });
   }
 
   const pinFailures = [...facts.failedPinVerifications, ...facts.failedChallenges].filter((e) => isPinFailure(e) && within(e, now, DAY_MS));
   if (pinFailures.length >= t.pinFailuresPerDay) {
-    out.push({ rule: 'pin-failures', text: `${plural(pinFailures.length, 'failed PIN verification')} ${span(pinFailures)}${fromWhere(pinFailures)}` });
+    out.push({ rule: 'pin-failures', text: `${plural(pinFailures.length, 'failed PIN verification')} ${span(pinFailures, zone)}${fromWhere(pinFailures)}` });
   }
 
   for (const o of facts.newOrigins) {
     const what = WHAT[o.event.type] ?? o.event.type;
     const kind = o.field === 'ip' ? 'an address' : 'a client';
-    out.push({ rule: 'new-origin', text: `${what} at ${hhmm(o.event.at)} UTC from ${kind} not seen for this user in the previous 90 days: ${o.value}` });
+    out.push({ rule: 'new-origin', text: `${what} at ${clockTime(o.event.at, zone)} from ${kind} not seen for this user in the previous 90 days: ${o.value}` });
   }
 
   const enrollmentChanges = facts.enrollmentChanges.filter((e) => within(e, now, DAY_MS));
@@ -101,7 +100,7 @@ export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds)
     const what = latest.detail ? ` (${latest.detail})` : '';
     out.push({
       rule: 'enrollment-changed',
-      text: `Enrollment changed${what} at ${hhmm(latest.at)} UTC, less than 24 hours ago${enrollmentChanges.length > 1 ? ` (${enrollmentChanges.length} changes)` : ''}`,
+      text: `Enrollment changed${what} at ${clockTime(latest.at, zone)}, less than 24 hours ago${enrollmentChanges.length > 1 ? ` (${enrollmentChanges.length} changes)` : ''}`,
     });
   }
 

@@ -45,7 +45,7 @@ export async function auditEvents(call: UseCaseCall, login: string, q: AuditQuer
       ...(q.type ? { type: q.type } : {}),
       ...(q.cursor !== undefined ? { beforeSeq: q.cursor } : {}),
     }),
-    indicatorsFor(env, target.key),
+    indicatorsFor(env, target.key, call.ctx.timeZone),
   ]);
   const shown = page.slice(0, AUDIT_PAGE_SIZE);
   const last = shown[shown.length - 1];

@@ -9,7 +9,8 @@ import type { UseCaseEnv } from './use-case';
 import { userDetailsView } from './user-details';
 import type { UserDetailsView } from './views';
 
-export async function detailsCard(env: UseCaseEnv, viewer: Actor, target: Target): Promise<UserDetailsView> {
-  const withPortalSection = await withPortal(env, viewer, target, userDetailsView(viewer, target));
+/** `timeZone`: the viewer's (RequestContext.timeZone), for the times in the vishing indicators. */
+export async function detailsCard(env: UseCaseEnv, viewer: Actor, target: Target, timeZone?: string): Promise<UserDetailsView> {
+  const withPortalSection = await withPortal(env, viewer, target, userDetailsView(viewer, target), timeZone);
   return withEntra(env, viewer, target, await withCallerVerification(env, withPortalSection));
 }

@@ -48,7 +48,7 @@ export function matchesDetail(hits: readonly DirectoryEntry[], size: number): st
   return `${hits.length > size ? `more than ${size}` : hits.length} matches`;
 }
 
-export async function findUser({ env, actor, subject }: UseCaseCall, query: string): Promise<View> {
+export async function findUser({ env, ctx, actor, subject }: UseCaseCall, query: string): Promise<View> {
   const size = env.settings.pickListSize;
   const hits = await env.directory.search(query, size + 1);
   if (hits.length === 0) throw new HelpdeskError('DIR.USER_NOT_FOUND', undefined, { query: query.slice(0, 80) });
@@ -56,7 +56,7 @@ export async function findUser({ env, actor, subject }: UseCaseCall, query: stri
   if (single) {
     subject.target = single.sAMAccountName;
     const target = await withProtections(env.directory, single, actor, env.settings.protection);
-    return detailsCard(env, actor, target);
+    return detailsCard(env, actor, target, ctx.timeZone);
   }
   subject.detail = matchesDetail(hits, size);
   return pickListView(env, query, hits, 'user.show');

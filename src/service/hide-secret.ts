@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { HelpdeskError } from '../domain/errors';
 import { VERBS } from '../domain/verbs';
+import { dateTime } from '../domain/time-text';
 import type { ActionButton, ResultView, ShownSecretView } from './views';
 import { pressRoute } from './route';
 import { loginOfActor, type UseCaseCall, type UseCaseEnv } from './use-case';
@@ -51,11 +52,7 @@ export async function issueShownSecret(
   };
 }
 
-function stamp(at: Date): string {
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-async function hideSecret({ env, actor, subject }: UseCaseCall, ref: string, automatic: boolean): Promise<ResultView> {
+async function hideSecret({ env, ctx, actor, subject }: UseCaseCall, ref: string, automatic: boolean): Promise<ResultView> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(ref)) throw new HelpdeskError('CONFIRM.INVALID');
   const shown = await env.store.shownSecrets.find(ref, env.clock.now());
   // Only its viewer may hide it (nobody else was shown it); anyone else learns nothing about it.
@@ -68,7 +65,7 @@ async function hideSecret({ env, actor, subject }: UseCaseCall, ref: string, aut
     kind: 'result',
     outcome: 'success',
     title: `${what} hidden`,
-    message: `${what} for ${shown.targetName} shown to ${viewer} at ${stamp(shown.shownAt)}; hidden.`,
+    message: `${what} for ${shown.targetName} shown to ${viewer} at ${dateTime(shown.shownAt, ctx.timeZone)}; hidden.`,
     target: { login: shown.target, displayName: shown.targetName },
     actions: [{ verb: VERBS.userShow, label: 'Show user', data: { user: shown.target } }],
   };

@@ -6,7 +6,8 @@ import { portalUserKey } from '../domain/portal';
 import type { Actor } from '../domain/roles';
 import { nameOf } from './account-actions';
 import { issueShownSecret } from './hide-secret';
-import { hhmm, notifyUser, sentBySms, textOneTimeCode } from './sms-delivery';
+import { clockTime } from '../domain/time-text';
+import { notifyUser, sentBySms, textOneTimeCode } from './sms-delivery';
 import type { Target } from './target-resolver';
 import { loginOfActor, type UseCaseCall } from './use-case';
 import type { ResultView } from './views';
@@ -29,7 +30,7 @@ export async function issuePinBySms(call: UseCaseCall, target: Target): Promise<
     `${env.settings.orgName}: your helpdesk PIN is ${code}. It works once, for ${minutes} minutes. Never share it.`);
   await portalEvent(call, user.sAMAccountName, `by ${by}, sent by SMS`);
   return sentBySms(call, user, 'Helpdesk PIN sent', (to) =>
-    `A new helpdesk PIN was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works once, until ${hhmm(issued.expiresAt)}; any earlier PIN no longer works.`);
+    `A new helpdesk PIN was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works once, until ${clockTime(issued.expiresAt, ctx.timeZone)}; any earlier PIN no longer works.`);
 }
 
 /** Issues a PIN and shows it to `viewer` only (a supervisor's `pin view`, or an approved request). */
@@ -47,7 +48,7 @@ export async function issuePinToView(call: UseCaseCall, target: Target, viewer: 
     kind: 'result',
     outcome: 'success',
     title: 'Helpdesk PIN issued',
-    message: `A new helpdesk PIN for ${nameOf(user)}. Read it to the caller; it works once, until ${hhmm(issued.expiresAt)}, and any earlier PIN no longer works.`,
+    message: `A new helpdesk PIN for ${nameOf(user)}. Read it to the caller; it works once, until ${clockTime(issued.expiresAt, ctx.timeZone)}, and any earlier PIN no longer works.`,
     target: targetOf(user),
     secret: shown.secret,
     actions: [shown.hide, showUserButton(user)],

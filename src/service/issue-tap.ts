@@ -6,6 +6,7 @@
 // itself goes only to the SMS or that card: never to a log, the audit trail or the store.
 import type { EntraAccount, TemporaryAccessPass } from '../domain/entra-account';
 import { HelpdeskError } from '../domain/errors';
+import { dateTime } from '../domain/time-text';
 import type { Actor } from '../domain/roles';
 import { nameOf } from './account-actions';
 import { issueShownSecret } from './hide-secret';
@@ -28,9 +29,10 @@ async function linkedAccountOf(call: UseCaseCall, target: Target): Promise<{ ent
   return { entra, account };
 }
 
-function untilText(tap: TemporaryAccessPass): string {
+/** When the pass stops working; `zone` for the agent reading it (an SMS has none: UTC). */
+function untilText(tap: TemporaryAccessPass, zone?: string): string {
   const until = new Date(tap.startsAt.getTime() + tap.lifetimeMinutes * 60_000);
-  return `${until.toISOString().slice(0, 16).replace('T', ' ')} UTC${tap.oneTime ? ', once' : ''}`;
+  return `${dateTime(until, zone)}${tap.oneTime ? ', once' : ''}`;
 }
 
 export async function issueTapBySms(call: UseCaseCall, target: Target): Promise<ResultView> {
@@ -59,7 +61,7 @@ export async function issueTapBySms(call: UseCaseCall, target: Target): Promise<
     throw err;
   }
   return sentBySms(call, user, 'Temporary Access Pass sent', (to) =>
-    `A new Temporary Access Pass was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works until ${untilText(tap)}; any earlier pass no longer works.`);
+    `A new Temporary Access Pass was sent by SMS to the mobile of ${nameOf(user)} (${to}). It works until ${untilText(tap, ctx.timeZone)}; any earlier pass no longer works.`);
 }
 
 /** Creates a pass and shows it to `viewer` only (a supervisor's `tap view`, or an approved request). */
@@ -81,7 +83,7 @@ export async function issueTapToView(call: UseCaseCall, target: Target, viewer: 
     outcome: 'success',
     title: 'Temporary Access Pass created',
     message:
-      `${nameOf(user)} can sign in to Entra ID with this pass until ${untilText(tap)}, and register a sign-in method. ` +
+      `${nameOf(user)} can sign in to Entra ID with this pass until ${untilText(tap, ctx.timeZone)}, and register a sign-in method. ` +
       'Read it to them only after you verified who they are.',
     target: targetOf(user),
     secret: shown.secret,

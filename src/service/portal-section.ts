@@ -9,12 +9,12 @@ import { escalateButton } from './escalate';
 import { indicatorsFor } from './vishing-facts';
 import type { PortalSectionView, UserDetailsView } from './views';
 
-export async function withPortal(env: UseCaseEnv, viewer: Actor, target: Target, view: UserDetailsView): Promise<UserDetailsView> {
+export async function withPortal(env: UseCaseEnv, viewer: Actor, target: Target, view: UserDetailsView, timeZone?: string): Promise<UserDetailsView> {
   const key = portalUserKey(target.user.sAMAccountName);
   const [account, last, indicators] = await Promise.all([
     env.store.portalAccounts.get(key),
     env.store.portalEvents.list({ user: key, category: 'self-service', limit: 1 }),
-    indicatorsFor(env, key),
+    indicatorsFor(env, key, timeZone),
   ]);
   const latest = last[0];
   const portal: PortalSectionView = {

@@ -12,6 +12,8 @@ export interface ChatIdentity {
   /** Teams with Graph configured: the Entra object id of the user (the activity's aadObjectId). */
   readonly aadObjectId?: string;
   readonly displayName?: string;
+  /** Slack: the time zone of the user's profile (users.info `tz`), validated; for display only. */
+  readonly timeZone?: string;
 }
 
 export interface RequestContext {
@@ -25,4 +27,9 @@ export interface RequestContext {
   readonly conversation: 'personal' | 'shared';
   /** The surface's id of the conversation (Teams conversation id, Slack channel id), for escalation tickets. */
   readonly conversationId?: string;
+  /**
+   * The asker's IANA time zone as their surface told it (validated with Intl), set only where the answer
+   * has that one reader: times they read are shown in it, with UTC beside. Display only; never a rule's input.
+   */
+  readonly timeZone?: string;
 }

@@ -6,11 +6,11 @@ import type { UseCaseCall } from './use-case';
 import { detailsCard } from './details-card';
 import type { View } from './views';
 
-export async function showUser({ env, actor, subject }: UseCaseCall, login: string): Promise<View> {
+export async function showUser({ env, ctx, actor, subject }: UseCaseCall, login: string): Promise<View> {
   const entry = await findOne(env.directory, login);
   subject.target = entry.sAMAccountName;
   const target = await withProtections(env.directory, entry, actor, env.settings.protection);
-  return detailsCard(env, actor, target);
+  return detailsCard(env, actor, target, ctx.timeZone);
 }
 
 export const showUserRoutes = [pressRoute(VERBS.userShow, { action: 'user.view', run: (call, data) => showUser(call, data.user ?? '') })];

@@ -2,6 +2,7 @@
 // The texts are short, name the organisation (ORG_NAME) and never the agent. A body may carry a secret:
 // it goes to the SmsSender only, never to a log, an audit record or a view.
 import type { DirectoryEntry } from '../domain/directory-user';
+import { clockTime } from '../domain/time-text';
 import { HelpdeskError, isHelpdeskError } from '../domain/errors';
 import type { SmsReceipt } from '../ports/sms.port';
 import { nameOf } from './account-actions';
@@ -28,8 +29,9 @@ export function sentBySms(call: UseCaseCall, user: DirectoryEntry, title: string
   return { kind: 'result', outcome: 'success', title, message: message(to), target: targetOf(user), actions: [showUserButton(user)] };
 }
 
+/** A time in a text message: the phone's reader's zone is not known, so UTC ("13:41 UTC"). */
 export function hhmm(at: Date): string {
-  return `${at.toISOString().slice(11, 16)} UTC`;
+  return clockTime(at);
 }
 
 /** Refuses before anything is issued: SMS not set up here, or no mobile number in the directory. */
@@ -80,8 +82,10 @@ export async function notifyUser(call: UseCaseCall, entry: DirectoryEntry, what:
   const { env, ctx, actor } = call;
   const mobile = entry.contact.mobile?.trim();
   if (!env.sms || !mobile) return 'skipped';
-  const contact = env.settings.notifyContact ? `call ${env.settings.notifyContact}` : 'call the IT helpdesk';
-  const body = `${env.settings.orgName}: the IT helpdesk ${what} at ${hhmm(env.clock.now())}. If you did not ask for this, ${contact} now.`;
+  // The organisation is the sentence's subject, named once ("The IT helpdesk reset your password at …").
+  const org = env.settings.orgName;
+  const contact = env.settings.notifyContact ? `call ${env.settings.notifyContact}` : `call ${org}`;
+  const body = `${org.charAt(0).toUpperCase()}${org.slice(1)} ${what} at ${hhmm(env.clock.now())}. If you did not ask for this, ${contact} now.`;
   try {
     await env.sms.send({ to: mobile, body });
     return 'sent';

@@ -8,6 +8,7 @@ import { portalUserKey } from '../domain/portal';
 import { VERBS } from '../domain/verbs';
 import { nameOf } from './account-actions';
 import { showUser } from './show-user';
+import { clockTime } from '../domain/time-text';
 import { assertCanText, hhmm, maskedMobileOf, textOneTimeCode } from './sms-delivery';
 import { withinChangeLimits } from './change-limits';
 import { commandRoute, pressRoute } from './route';
@@ -59,9 +60,9 @@ export async function sendCallerCode(call: UseCaseCall, login: string): Promise<
       `${env.settings.orgName}: your verification code is ${code}. Read it to the helpdesk agent on the phone; it expires in ${minutes} minutes.`));
   const to = maskedMobileOf(user);
   subject.detail = `delivery: sms to ${to}`;
-  await portalEvent(call, user.sAMAccountName, 'success', `verification code sent by SMS (${to}) by ${loginOfActor(call.actor)}`);
+  await portalEvent(call, user.sAMAccountName, 'success', `by ${loginOfActor(call.actor)}: a code sent by SMS to ${to}`);
   return form(user, to,
-    `A code was sent by SMS to the mobile of ${nameOf(user)} (${to}). Ask the caller to read it to you and type it here. It works once, until ${hhmm(issued.expiresAt)}; ${issued.triesLeft} tries.`, 'sent', issued.expiresAt);
+    `A code was sent by SMS to the mobile of ${nameOf(user)} (${to}). Ask the caller to read it to you and type it here. It works once, until ${clockTime(issued.expiresAt, call.ctx.timeZone)}; ${issued.triesLeft} tries.`, 'sent', issued.expiresAt);
 }
 
 /**
@@ -90,12 +91,12 @@ export async function checkCallerCode(call: UseCaseCall, login: string, typed: s
   const by = loginOfActor(call.actor);
   if (verdict.valid) {
     subject.detail = 'caller verified by code';
-    await portalEvent(call, user.sAMAccountName, 'success', `caller verified by code (agent ${by})`);
+    await portalEvent(call, user.sAMAccountName, 'success', `by ${by}: the caller read back the right code`);
     await ticketFollowUp(call, user, { action: 'verify.send' });
     return showUser(call, user.sAMAccountName);
   }
   subject.detail = `code refused: ${verdict.reason}`;
-  await portalEvent(call, user.sAMAccountName, 'failure', `caller verification failed: ${verdict.reason} (agent ${by})`);
+  await portalEvent(call, user.sAMAccountName, 'failure', `by ${by}: the code was refused (${verdict.reason})`);
   const to = maskedMobileOf(user);
   switch (verdict.reason) {
     case 'invalid':

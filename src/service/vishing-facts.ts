@@ -46,6 +46,7 @@ export async function gatherFacts(env: UseCaseEnv, user: string): Promise<Indica
   return { now, failedChallenges, failedPinVerifications, enrollmentChanges, newOrigins, locksByIp, eventsLastHour };
 }
 
-export async function indicatorsFor(env: UseCaseEnv, user: string): Promise<IndicatorView[]> {
-  return vishingIndicators(await gatherFacts(env, user), env.settings.indicators);
+/** `timeZone`: the viewer's, for the times in the texts (UTC beside); none for text many people read. */
+export async function indicatorsFor(env: UseCaseEnv, user: string, timeZone?: string): Promise<IndicatorView[]> {
+  return vishingIndicators(await gatherFacts(env, user), env.settings.indicators, timeZone);
 }

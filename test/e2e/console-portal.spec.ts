@@ -31,7 +31,7 @@ describe('Local console in Chromium: the portal data (npm start, demo data)', fu
     await audit.waitFor();
     await audit.getByText('Possible vishing', { exact: false }).waitFor();
     await audit.getByText(/4 failed answers between \d\d:\d\d and \d\d:\d\d UTC from 203\.0\.113\.7/).waitFor();
-    await audit.getByText('password-reset').first().waitFor();
+    await audit.getByText('Password reset').first().waitFor();
     await audit.getByRole('button', { name: 'More' }).click();
     await card('continued').waitFor();
     mkdirSync(path.join(ROOT, 'test-output'), { recursive: true });

@@ -42,7 +42,9 @@ describe('Local console in Chromium: escalations into the dev outbox (npm start)
   it('typed escalate of the same user: a comment on the open ticket, shown in the outbox too', async () => {
     await command('escalate conor.obrien caller says the VPN token is lost as well');
     await card('Added to ticket Outbox ticket T-1').waitFor();
-    await outbox().getByText(/"event": "comment"/).waitFor({ timeout: 10_000 });
+    await outbox().getByText(/^Comment on ticket T-1 · /).waitFor({ timeout: 10_000 });
+    await outbox().getByText(/^New ticket T-1 · /).waitFor();
+    assert.doesNotMatch(await outbox().innerText(), /"event"|\\n/, 'a readable ticket, not raw JSON');
     const entries = (await (await fetch(`${app.base}/api/dev/outbox`)).json()) as { event: string; ticket: string }[];
     assert.deepEqual(entries.map((e) => `${e.event} ${e.ticket}`), ['created T-1', 'comment T-1']);
   });

@@ -14,12 +14,16 @@ export interface ConsoleSession {
   close(): Promise<void>;
 }
 
-export async function openConsole(viewport = { width: 1280, height: 1000 }): Promise<ConsoleSession> {
+/**
+ * `timezoneId`: the browser's zone, which the console sends with every message (default UTC, so the
+ * cards' times read the same on every machine).
+ */
+export async function openConsole(viewport = { width: 1280, height: 1000 }, timezoneId = 'UTC'): Promise<ConsoleSession> {
   const app = await startApp();
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport });
+    const page = await browser.newPage({ viewport, timezoneId });
     page.on('pageerror', (err) => (app.output += `\n[page error] ${err.message}`));
     await page.goto(`${app.base}/`);
     await page.getByText('You are Agent (demo.agent)').waitFor();

@@ -15,6 +15,8 @@ export interface FakeSlackUser {
   readonly teamId?: string;
   readonly deleted?: boolean;
   readonly isBot?: boolean;
+  /** The profile's time zone (users.info `tz`, e.g. "America/New_York"). */
+  readonly tz?: string;
 }
 
 export interface RecordedCall {
@@ -219,7 +221,7 @@ export class FakeSlackApi {
           ok: true,
           user: {
             id: user.id, team_id: user.teamId ?? this.teamId, name: user.id.toLowerCase(), deleted: user.deleted ?? false,
-            real_name: user.realName ?? user.id, is_bot: user.isBot ?? false, is_email_confirmed: true,
+            real_name: user.realName ?? user.id, is_bot: user.isBot ?? false, is_email_confirmed: true, ...(user.tz ? { tz: user.tz } : {}),
             profile: { real_name: user.realName ?? user.id, display_name: '', ...(user.email ? { email: user.email } : {}) },
           },
         });

@@ -146,7 +146,7 @@ describe('Entra ID through Graph over the Teams protocol', function () {
       const text = cardText(card);
       assert.match(text, /Entra ID account\njdoe@corp\.example\.test/);
       assert.match(text, /Enabled · synced from on-premises AD/);
-      assert.match(text, /2026-03-02 08:15 UTC/);
+      assert.match(text, /2026-03-02 09:15 CET \(08:15 UTC\)/, 'in the Teams client\'s zone (clientInfo: Europe/Paris)');
       assert.match(text, /Microsoft Authenticator, password, phone ×2/);
       const bySam = fake.graphRequests().find((r) => r.path === '/v1.0/users' && r.query.get('$filter') === "onPremisesSamAccountName eq 'jdoe'");
       assert.ok(bySam, 'matched by onPremisesSamAccountName');

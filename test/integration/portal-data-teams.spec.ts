@@ -46,13 +46,14 @@ describe('Portal data over the Teams protocol, against Samba AD', function () {
 
   const say = (user: TeamsMember, text: string) => teamsChat(h).say(user, text);
   const click = (user: TeamsMember, action: Card | undefined) => teamsChat(h).press(user, action);
-  const steps = (card: Card) => [...cardText(card).matchAll(/sign-in \(step-(\d+)\)/g)].map((m) => Number(m[1]));
+  const steps = (card: Card) => [...cardText(card).matchAll(/Sign-in \(step-(\d+)\)/g)].map((m) => Number(m[1]));
 
   it('audit: the posted events, newest first, 10 a page, through "More" to the end; each row with time, outcome, address and client', async () => {
     let card = await say(agent, `audit ${USERS.jdoe}`);
     const text = cardText(card);
     assert.match(text, /Self-service events — John Doe \(jdoe\)/);
-    assert.match(text, /\d{4}-\d\d-\d\d \d\d:\d\d UTC \(\d+ minutes ago\)/, 'absolute and relative time');
+    // In the Teams client's zone (its clientInfo says Europe/Paris), with UTC beside.
+    assert.match(text, /\d{4}-\d\d-\d\d \d\d:\d\d CES?T \((\d{4}-\d\d-\d\d )?\d\d:\d\d UTC\) \(\d+ minutes ago\)/, 'absolute and relative time');
     assert.match(text, /✔ success/);
     assert.match(text, /198\.51\.100\.20/);
     assert.match(text, /Firefox\/128/);

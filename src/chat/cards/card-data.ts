@@ -20,6 +20,7 @@ import type {
 } from '../../service/views';
 import { inGroupsOfFour } from '../../domain/password-policy';
 import { formatWhen, person, truncate } from './format';
+import { viewerClock } from '../core/viewer-time';
 import { portalDetailsData } from './portal-card-data';
 import { entraRows } from './entra-card-data';
 
@@ -163,7 +164,7 @@ export function statusLines(view: UserDetailsView, now: Date): StatusLine[] {
   }
   if (kinds.has('protected')) lines.push({ icon: '🛡️', label: 'PROTECTED ACCOUNT', detail: " — can't be changed through the helpdesk bot" });
   if (kinds.has('demo')) lines.push({ icon: '🧪', label: 'DEMO DATA', detail: ' — not a real directory' });
-  if (view.callerVerifiedAt) lines.push({ icon: '☎️', label: 'CALLER VERIFIED', detail: ` — caller verified by code at ${view.callerVerifiedAt.slice(11, 16)} UTC` });
+  if (view.callerVerifiedAt) lines.push({ icon: '☎️', label: 'CALLER VERIFIED', detail: ` — caller verified by code at ${viewerClock(new Date(view.callerVerifiedAt))}` });
   return lines;
 }
 

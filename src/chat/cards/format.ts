@@ -1,5 +1,6 @@
-// Presentation helpers for cards: dates in UTC with a relative hint, people by name and login, and long
-// names cut short.
+// Presentation helpers for cards: dates in the viewer's time zone and UTC with a relative hint, people by
+// name and login, and long names cut short.
+import { viewerDateTime } from '../core/viewer-time';
 
 const UNITS: readonly [number, string][] = [
   [365 * 24 * 3600, 'year'],
@@ -27,13 +28,17 @@ export function relativeTime(at: Date, now: Date): string {
   return seconds < 0 ? `${phrase} ago` : `in ${phrase}`;
 }
 
-/** "2024-05-01 14:03 UTC (3 hours ago)"; an unparseable value is shown as given. */
+/** "2024-05-01 14:03 UTC (3 hours ago)" (in the viewer's zone first when known); an unparseable value is shown as given. */
 export function formatWhen(iso: string | undefined, now: Date): string | undefined {
   if (iso === undefined || iso === '') return undefined;
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  const stamp = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `${stamp} (${relativeTime(at, now)})`;
+  return `${viewerDateTime(at)} (${relativeTime(at, now)})`;
+}
+
+/** An audit filter's window: "last day", "last 7 days". */
+export function lastDays(days: number): string {
+  return days === 1 ? 'last day' : `last ${days} days`;
 }
 
 /** "Jane Smith (jsmith)", or the login alone when the name is missing or is the login. */

@@ -5,7 +5,8 @@ import type {
   AuditEventsView, EnrollmentView, IndicatorView, PortalTargetView, SyncTransactionsView, UserDetailsView,
 } from '../../service/views';
 import { cardAction } from './card-data';
-import { formatWhen, person, truncate } from './format';
+import { eventTypeInWords } from '../../domain/portal-event-words';
+import { formatWhen, lastDays, person, truncate } from './format';
 
 type TextColor = 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent';
 
@@ -41,7 +42,7 @@ export const methodsText = (methods: readonly string[]) => methods.map((m) => ME
 // -------------------------------------------------------------------------------------- audit events
 
 export function auditEventsData(view: AuditEventsView, now: Date) {
-  const filters = [view.filter.days ? `last ${view.filter.days} days` : 'all time', view.filter.type ? `type ${view.filter.type}` : ''].filter(Boolean);
+  const filters = [view.filter.days ? lastDays(view.filter.days) : 'all time', view.filter.type ? `type ${view.filter.type}` : ''].filter(Boolean);
   return {
     title: `Self-service events — ${who(view.target)}`,
     subtitle: `Newest first · ${filters.join(' · ')}${view.continued ? ' · continued' : ''}`,
@@ -51,7 +52,7 @@ export function auditEventsData(view: AuditEventsView, now: Date) {
     emptyText: view.continued ? 'No older events.' : `No self-service events for ${who(view.target)}${view.filter.days || view.filter.type ? ' with these filters' : ''}.`,
     rows: view.events.map((e) => ({
       when: formatWhen(e.at, now) ?? e.at,
-      type: truncate(e.detail ? `${e.type} (${e.detail})` : e.type, 120),
+      type: truncate(e.detail ? `${eventTypeInWords(e.type)} (${e.detail})` : eventTypeInWords(e.type), 120),
       outcomeLabel: e.outcome === 'success' ? '✔ success' : '✖ failure',
       outcomeColor: e.outcome === 'success' ? 'Good' : 'Attention',
       style: e.outcome === 'success' ? 'default' : 'warning',
@@ -120,7 +121,7 @@ export function portalDetailsData(view: UserDetailsView, now: Date) {
             : p.failedAttempts > 0 ? `Not locked (${p.failedAttempts} failed attempt${p.failedAttempts === 1 ? '' : 's'})` : 'Not locked',
           p.locked ? 'Attention' : 'Good',
         ),
-        ...fact('Last portal activity', p.lastActivity ? `${p.lastActivity.type} (${p.lastActivity.outcome}), ${formatWhen(p.lastActivity.at, now)}` : 'None'),
+        ...fact('Last portal activity', p.lastActivity ? `${eventTypeInWords(p.lastActivity.type)} (${p.lastActivity.outcome}), ${formatWhen(p.lastActivity.at, now)}` : 'None'),
       ];
   return {
     hasPortal: p !== undefined,

@@ -9,6 +9,7 @@ import { approvalData, approvalListData } from './approval-card-data';
 import { TEMPLATES, type TemplateName } from './templates';
 import { escalateFormData, escalationData } from './ticket-card-data';
 import { verifyFormData } from './verify-card-data';
+import { inViewerTimeZone } from '../core/viewer-time';
 
 export type AdaptiveCardJson = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
 
@@ -19,6 +20,8 @@ export interface RenderOptions {
   readonly actions: ActionMode;
   /** For relative times ("3 hours ago"); defaults to the current time. */
   readonly now?: Date;
+  /** The viewer's time zone as their surface told it (RequestContext.timeZone): times show in it and in UTC. */
+  readonly timeZone?: string | undefined;
 }
 
 const compiled = new Map<TemplateName, ACData.Template>();
@@ -73,7 +76,7 @@ export function cardData(view: View, now: Date): object {
 }
 
 export function renderCard(view: View, options: RenderOptions): AdaptiveCardJson {
-  const card = expandTemplate(view.kind, cardData(view, options.now ?? new Date()));
+  const card = expandTemplate(view.kind, inViewerTimeZone(options.timeZone, () => cardData(view, options.now ?? new Date())));
   return options.actions === 'submit' ? toSubmitActions(card) : card;
 }
 

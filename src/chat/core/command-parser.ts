@@ -6,10 +6,20 @@
 //   approvals
 import type { Command, CommandName } from '../../domain/command';
 import { COMMAND_NAMES } from '../../domain/command';
+import { isKnownEventType } from '../../domain/portal-event-words';
 
 export type ParseResult =
   | { readonly ok: true; readonly command: Command }
-  | { readonly ok: false; readonly code: 'CMD.UNKNOWN' | 'CMD.USAGE'; readonly usage?: string; readonly word?: string };
+  | {
+    readonly ok: false;
+    readonly code: 'CMD.UNKNOWN' | 'CMD.USAGE';
+    readonly usage?: string;
+    readonly word?: string;
+    /** An option of the command that was given a value it does not take: the answer says what it takes. */
+    readonly option?: 'days' | 'type' | 'unknown';
+    readonly value?: string;
+    readonly user?: string;
+  };
 
 export const USAGE: Readonly<Record<CommandName, string>> = {
   help: 'help',
@@ -34,8 +44,8 @@ function isCommandName(word: string): word is CommandName {
   return (COMMAND_NAMES as readonly string[]).includes(word);
 }
 
-function usage(name: CommandName): ParseResult {
-  return { ok: false, code: 'CMD.USAGE', usage: USAGE[name] };
+function usage(name: CommandName, bad?: { option: 'days' | 'type' | 'unknown'; value: string; user: string }): ParseResult {
+  return { ok: false, code: 'CMD.USAGE', usage: USAGE[name], ...(bad ? { option: bad.option, value: bad.value.slice(0, 40), user: bad.user.slice(0, 80) } : {}) };
 }
 
 /** Turns chat text (mention already stripped) into a command, or says why not. Never throws. */
@@ -62,11 +72,15 @@ export function parseCommand(text: string): ParseResult {
       let days: number | undefined;
       let type: string | undefined;
       for (const option of args.slice(1)) {
-        const days_ = /^days=(\d{1,4})$/i.exec(option);
-        const type_ = /^type=([\w.-]{1,64})$/i.exec(option);
-        if (days_?.[1] && Number(days_[1]) >= 1 && Number(days_[1]) <= 3650) days = Number(days_[1]);
-        else if (type_?.[1]) type = type_[1];
-        else return usage(first);
+        const [key = '', value = ''] = option.split(/=(.*)/s);
+        const bad = (which: 'days' | 'type' | 'unknown') => usage(first, { option: which, value: which === 'unknown' ? option : value, user });
+        if (/^days$/i.test(key)) {
+          if (!/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > 3650) return bad('days');
+          days = Number(value);
+        } else if (/^type$/i.test(key)) {
+          if (!isKnownEventType(value.toLowerCase())) return bad('type');
+          type = value.toLowerCase();
+        } else return bad('unknown');
       }
       return { ok: true, command: { name: 'audit', user, ...(days ? { days } : {}), ...(type ? { type } : {}) } };
     }

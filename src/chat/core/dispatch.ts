@@ -33,6 +33,7 @@ export function dispatchText(service: HelpdeskService, logger: Logger, ctx: Requ
     const params: Record<string, string> = {};
     if (parsed.word !== undefined) params.word = parsed.word;
     if (parsed.usage !== undefined) params.usage = parsed.usage;
+    for (const key of ['option', 'value', 'user'] as const) if (parsed[key] !== undefined) params[key] = parsed[key];
     return Promise.resolve(errorView(ctx, parsed.code, params));
   }
   return guarded(ctx, logger, () => service.command(ctx, parsed.command));

@@ -2,6 +2,8 @@
 import type { ErrorCode, ErrorParams } from '../../domain/errors';
 import type { Action } from '../../domain/policy';
 import type { Verb } from '../../domain/verbs';
+import { KNOWN_EVENT_TYPES } from '../../domain/portal';
+import { viewerClock } from './viewer-time';
 
 /** Every policy action and button verb in words: a message never shows an internal id. */
 const ACTION_WORDS: Record<Action | Verb, string> = {
@@ -59,7 +61,7 @@ function commandInWords(command: string | number | undefined): string {
 
 const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
   'CMD.UNKNOWN': (p) => `I don't know the command "${p.word ?? ''}". Type "help" to see what I can do.`,
-  'CMD.USAGE': (p) => (p.usage ? `Usage: ${p.usage}` : 'That command is malformed. Type "help" to see the usage.'),
+  'CMD.USAGE': (p) => badOption(p) ?? (p.usage ? `Usage: ${p.usage}` : 'That command is malformed. Type "help" to see the usage.'),
   'CMD.NOT_AVAILABLE': (p) => `${commandInWords(p.command)} is not available in this installation yet.`,
   'AUTH.UNKNOWN_IDENTITY': () => "I couldn't match your chat account to a directory user, so I can't help you here. Ask your administrator.",
   'AUTH.NOT_STAFF': () => 'Sorry, this bot is for helpdesk staff only, and you are not in a helpdesk group.',
@@ -96,12 +98,12 @@ const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
   'PIN.LOCKED': (p) => {
     // A short cool-down (caller verification) is named; a day-long one is simply "until".
     const coolDown = Number(p.minutes) > 0 && Number(p.minutes) <= 60 ? ` (a ${p.minutes}-minute cool-down)` : '';
-    return `Too many wrong ${p.what ?? 'PINs'} were tried for ${p.user ?? 'that user'} recently, so no new one is issued until ${p.until ? `${String(p.until).slice(11, 16)} UTC` : 'later'}${coolDown}. Escalate it.`;
+    return `Too many wrong ${p.what ?? 'PINs'} were tried for ${p.user ?? 'that user'} recently, so no new one is issued until ${clockOf(p.until) ?? 'later'}${coolDown}. Escalate it.`;
   },
   'VERIFY.REQUIRED': (p) => `Verify the caller first: run "verify ${p.user ?? '<user>'}" and enter the code they read back.`,
   'VERIFY.NO_CODE': () => 'No verification code is waiting for this user (none was sent, or a newer one replaced it). Send one with "verify <user>".',
   'APPROVAL.OWN_REQUEST': () => "You can't decide your own request: another supervisor has to.",
-  'APPROVAL.DECIDED': (p) => `This request was already ${p.status ?? 'decided'} by ${p.by ?? 'a supervisor'} at ${p.at ? `${String(p.at).slice(11, 16)} UTC` : 'an earlier time'}; nothing was changed.`,
+  'APPROVAL.DECIDED': (p) => `This request was already ${p.status ?? 'decided'} by ${p.by ?? 'a supervisor'} at ${clockOf(p.at) ?? 'an earlier time'}; nothing was changed.`,
   'APPROVAL.EXPIRED': () => 'This request has expired; nothing was changed. The agent can ask again.',
   'AUDIT.UNAVAILABLE': () => "The audit trail can't be written right now, so nothing was done. Please try again shortly.",
   'STORE.UNAVAILABLE': () => "The bot's store is not available right now, so nothing was done. Please try again shortly.",
@@ -110,13 +112,33 @@ const TEXT: Record<ErrorCode, (p: ErrorParams) => string> = {
   INTERNAL: (p) => `Sorry, something went wrong on my side. Reference: ${p.ref ?? 'unknown'}.`,
 };
 
+/** `audit <user> days=… type=…` with an option it does not take: what it takes, with an example. */
+function badOption(p: ErrorParams): string | undefined {
+  const user = p.user ?? '<user>';
+  const value = String(p.value ?? '');
+  switch (p.option) {
+    case 'days':
+      return `"days=${value}" is not a number of days: write days=N with N a whole number from 1 to 3650, for example "audit ${user} days=7".`;
+    case 'type':
+      return `There is no self-service event type "${value}". The types are ${KNOWN_EVENT_TYPES.join(', ')}; for example "audit ${user} type=sign-in".`;
+    case 'unknown':
+      return `"${value}" is not an option of audit, which takes days=N and type=T; for example "audit ${user} days=7 type=sign-in".`;
+    default:
+      return undefined;
+  }
+}
+
+/** An ISO time parameter as the viewer reads it ("14:41 CET (13:41 UTC)"); anything else → undefined. */
+function clockOf(iso: unknown): string | undefined {
+  return typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? viewerClock(new Date(iso)) : undefined;
+}
+
 /** "You have made 20 account changes in the last hour, the limit; try again after 10:42 UTC or ask a supervisor." */
 function rateLimited(p: ErrorParams): string {
   const count = Number(p.count ?? p.limit ?? 0);
   const limit = Number(p.limit ?? count);
   const howMuch = count > limit ? `over the limit of ${limit}` : 'the limit';
-  const until = typeof p.until === 'string' && !Number.isNaN(Date.parse(p.until))
-    ? `${new Date(p.until).toISOString().slice(11, 16)} UTC` : 'a while';
+  const until = clockOf(p.until) ?? 'a while';
   if (p.scope === 'target' && p.kind === 'secret') {
     return `${count} PINs, passes or codes were issued for ${p.user ?? 'that user'} in the last hour, ${howMuch} for one account; try again after ${until}, or ask a supervisor: they may go over it with a reason.`;
   }

@@ -194,6 +194,8 @@ export class DirectLineBridge {
     }
     const stored = this.append(conversation, {
       ...pick(incoming, ['type', 'name', 'text', 'value', 'channelData', 'locale', 'textFormat']),
+      // The client's time zone, as Web Chat sends it: shown beside UTC, trusted for nothing else.
+      ...(typeof incoming.localTimezone === 'string' && incoming.localTimezone.length <= 64 ? { localTimezone: incoming.localTimezone } : {}),
       from: { id: from.id, name: typeof from.name === 'string' ? from.name.slice(0, 128) : '', role: 'user' },
       recipient: { id: this.options.bot.id, name: this.options.bot.name, role: 'bot' },
       serviceUrl,

@@ -4,7 +4,7 @@
 import type { App } from '@slack/bolt';
 import { dispatchText } from '../core/dispatch';
 import type { SlackListenerDeps } from './slack-context';
-import { busy, deliver, installationOf, withAsker } from './slack-context';
+import { askerTimeZone, busy, deliver, installationOf, withAsker } from './slack-context';
 import { renderView } from './slack-renderer';
 
 /** Slack retries an event it thinks we missed; the same event_id is handled once. */
@@ -54,7 +54,8 @@ export function registerAppMention(app: App, deps: SlackListenerDeps): void {
         { client, userId: user, installation: installationOf(context), conversation: 'personal', channelId: event.channel },
         (ctx) => dispatchText(deps.service, deps.logger, ctx, text),
       );
-      const message = renderView(view, { ephemeral: true });
+      const asker = { client, userId: user, installation: installationOf(context), conversation: 'personal' } as const;
+      const message = renderView(view, { ephemeral: true, timeZone: await askerTimeZone(deps, asker) });
       await deliver(deps, 'app-mention response', view, () =>
         client.chat.postEphemeral({
           channel: event.channel,

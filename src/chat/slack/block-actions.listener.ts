@@ -8,7 +8,7 @@ import { dispatchPress, newCorrelationId } from '../core/dispatch';
 import { ACTION_ID_PREFIX } from './block-kit';
 import { afterDecision } from './approval-delivery';
 import type { SlackListenerDeps } from './slack-context';
-import { busy, deliver, installationOf, watchTicket, withAsker } from './slack-context';
+import { askerTimeZone, busy, deliver, installationOf, watchTicket, withAsker } from './slack-context';
 import { hasSecret, renderView } from './slack-renderer';
 import { typedReason } from './ticket-renderer';
 import { typedCode } from './verify-renderer';
@@ -47,7 +47,7 @@ export function registerBlockActions(app: App, deps: SlackListenerDeps): void {
       }
       const privateOnly = !ephemeral && (hasSecret(view) || view.kind === 'error');
       if (!privateOnly) watchTicket(deps, view, asker, respond);
-      const message = renderView(view, { ephemeral: ephemeral || privateOnly });
+      const message = renderView(view, { ephemeral: ephemeral || privateOnly, timeZone: await askerTimeZone(deps, asker) });
       await deliver(deps, 'button response', view, () =>
         privateOnly
           ? respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks })
@@ -65,7 +65,7 @@ export function registerBlockActions(app: App, deps: SlackListenerDeps): void {
           press: () => withAsker(deps, asker, (ctx) =>
             dispatchPress(deps.service, deps.logger, { ...ctx, correlationId: newCorrelationId() }, { verb: VERBS.secretHide, ref, auto: 'yes' })),
           replace: async (hidden) => {
-            const replacement = renderView(hidden, { ephemeral: true });
+            const replacement = renderView(hidden, { ephemeral: true, timeZone: await askerTimeZone(deps, asker) });
             await respond({ replace_original: true, text: replacement.text, blocks: replacement.blocks });
           },
         });

@@ -2,6 +2,7 @@
 // what does not fit; none of them throws. The view renderers (slack-renderer.ts) only use these.
 import type { types } from '@slack/bolt';
 import type { ActionButton } from '../../service/views';
+import { utcBeside } from '../core/viewer-time';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
@@ -173,13 +174,13 @@ export function actionsBlocks(actions: readonly ActionButton[], ctx: ButtonConte
   return blocks;
 }
 
-/** `<!date^…>`: Slack shows the time in the reader's own time zone; the fallback is UTC. */
+/** `<!date^…>`: Slack shows the time in the reader's own time zone (UTC beside it when theirs is known); the fallback is UTC. */
 export function slackDate(iso: string | undefined): string | undefined {
   if (!iso) return undefined;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return esc(iso);
   const fallback = new Date(ms).toISOString().replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' UTC');
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${fallback}>`;
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${fallback}>${utcBeside(new Date(ms))}`;
 }
 
 /** Caps a message at Slack's 50 blocks, keeping the last `keepTail` blocks (the buttons). */

@@ -3,6 +3,8 @@
 import type {
   AuditEventsView, EnrollmentView, IndicatorView, PortalTargetView, SyncTransactionsView, UserDetailsView,
 } from '../../service/views';
+import { eventTypeInWords } from '../../domain/portal-event-words';
+import { lastDays } from '../cards/format';
 import type { Block } from './block-kit';
 import { LIMITS, actionsBlocks, capBlocks, context, esc, fieldSections, header, section, slackDate, truncate } from './block-kit';
 
@@ -29,12 +31,12 @@ function flagged(t: PortalTargetView): Block[] {
 export function auditEventsMessage(view: AuditEventsView): SlackMessage {
   // The indicators come second, right under the title, as on the details message.
   const blocks: Block[] = [header(`Self-service events — ${who(view.target)}`), ...indicatorBlocks(view.indicators)];
-  const filters = [view.filter.days ? `last ${view.filter.days} days` : 'all time', view.filter.type ? `type ${esc(view.filter.type)}` : ''].filter(Boolean);
+  const filters = [view.filter.days ? lastDays(view.filter.days) : 'all time', view.filter.type ? `type ${esc(view.filter.type)}` : ''].filter(Boolean);
   blocks.push(context([`Newest first · ${filters.join(' · ')}${view.continued ? ' · continued' : ''}`]), ...flagged(view.target));
   if (view.events.length === 0) blocks.push(section(view.continued ? '_No older events._' : `_No self-service events for ${esc(who(view.target))}._`));
   for (const e of view.events) {
     const mark = e.outcome === 'success' ? ':white_check_mark:' : ':x:';
-    const what = `${mark} *${esc(e.type)}*${e.detail ? ` (${esc(truncate(e.detail, 200))})` : ''} — ${e.outcome}`;
+    const what = `${mark} *${esc(eventTypeInWords(e.type))}*${e.detail ? ` (${esc(truncate(e.detail, 200))})` : ''} — ${e.outcome}`;
     const origin = [e.ip ? code(e.ip) : 'no address', e.client ? esc(truncate(e.client, 120)) : 'no client'].join(' · ');
     blocks.push(section(`${what}\n${slackDate(e.at) ?? esc(e.at)} · ${origin}`));
   }
@@ -84,7 +86,7 @@ export function portalDetailBlocks(view: UserDetailsView): Block[] {
     ...fieldSections('Self-service portal', [
       ['Enrolled', p.enrolled ? `Yes — ${esc(methods(p.methods))}` : 'No'],
       ['Portal lock', lock],
-      ['Last portal activity', p.lastActivity ? `${esc(p.lastActivity.type)} (${p.lastActivity.outcome}), ${slackDate(p.lastActivity.at)}` : 'None'],
+      ['Last portal activity', p.lastActivity ? `${esc(eventTypeInWords(p.lastActivity.type))} (${p.lastActivity.outcome}), ${slackDate(p.lastActivity.at)}` : 'None'],
     ]),
   ];
 }

@@ -53,12 +53,29 @@ export async function withAsker(
   let ctx: RequestContext;
   try {
     const identity = await deps.identities.resolve(asker.client, asker.userId, asker.installation);
-    ctx = { surface: 'slack', identity, correlationId, conversation: asker.conversation, ...(asker.channelId ? { conversationId: asker.channelId } : {}) };
+    ctx = {
+      surface: 'slack', identity, correlationId, conversation: asker.conversation,
+      ...(asker.channelId ? { conversationId: asker.channelId } : {}),
+      ...(identity.timeZone && asker.conversation === 'personal' ? { timeZone: identity.timeZone } : {}),
+    };
   } catch (err) {
     deps.logger.error({ err, correlationId, surface: 'slack', slackUser: asker.userId }, 'slack users.info failed');
     return { kind: 'error', code: 'INTERNAL', params: { ref: correlationId.slice(0, 8) }, correlationId };
   }
   return work(ctx);
+}
+
+/**
+ * The zone the asker's answer is rendered in: their Slack profile's, for an answer only they see (the
+ * identity is cached, so Slack is not asked again); UTC when Slack cannot say.
+ */
+export async function askerTimeZone(deps: SlackListenerDeps, asker: Parameters<typeof withAsker>[1]): Promise<string | undefined> {
+  if (asker.conversation !== 'personal') return undefined;
+  try {
+    return (await deps.identities.resolve(asker.client, asker.userId, asker.installation)).timeZone;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The asker's answer when the post-ack queue is full: ephemeral, nothing done, logged once per request. */
@@ -105,7 +122,7 @@ export function watchTicket(
   deps.ticketWatch.watch(ref, {
     press: () => withAsker(deps, asker, (ctx) => dispatchPress(deps.service, deps.logger, { ...ctx, correlationId: newCorrelationId() }, { verb: VERBS.ticketShow, ref })),
     replace: async (shown) => {
-      const message = renderView(shown, { ephemeral: true });
+      const message = renderView(shown, { ephemeral: true, timeZone: await askerTimeZone(deps, asker) });
       await respond({ replace_original: true, text: message.text, blocks: message.blocks });
     },
   });

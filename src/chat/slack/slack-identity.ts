@@ -2,6 +2,7 @@
 // the service maps to a directory user. Cached briefly; roles are not cached here — the service
 // re-checks them from the directory on every command and every button press.
 import { webApi } from '@slack/bolt';
+import { viewerTimeZone } from '../../domain/time-text';
 import type { ChatIdentity } from '../../service/request-context';
 
 export const IDENTITY_TTL_MS = 60_000;
@@ -82,7 +83,8 @@ async function lookUp(client: UsersInfo, userId: string, installation: Installat
   const user = answer.user;
   if (!answer.ok || !user) return base;
   const displayName = user.profile?.display_name || user.profile?.real_name || user.real_name || user.name;
-  const named: ChatIdentity = displayName ? { ...base, displayName } : base;
+  const timeZone = viewerTimeZone(user.tz);
+  const named: ChatIdentity = { ...base, ...(displayName ? { displayName } : {}), ...(timeZone ? { timeZone } : {}) };
   const sameWorkspace =
     (installation.teamId !== undefined && user.team_id === installation.teamId) ||
     (installation.enterpriseId !== undefined && user.enterprise_user?.enterprise_id === installation.enterpriseId);

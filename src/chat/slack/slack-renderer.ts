@@ -5,6 +5,7 @@ import type {
 } from '../../service/views';
 import { inGroupsOfFour } from '../../domain/password-policy';
 import { errorText } from '../core/error-text';
+import { inViewerTimeZone, viewerClock, viewerDateTime } from '../core/viewer-time';
 import { isRefusal } from '../../domain/errors';
 import type { Block } from './block-kit';
 import { entraRows } from '../cards/entra-card-data';
@@ -29,6 +30,8 @@ export interface RenderOptions {
    * then; otherwise the message says where to find it.
    */
   readonly ephemeral: boolean;
+  /** The asker's time zone, for an answer only they see: times show in it and in UTC. */
+  readonly timeZone?: string | undefined;
 }
 
 /** How slash commands are typed on Slack (shown in help and usage texts). */
@@ -169,7 +172,7 @@ function userDetails(view: UserDetailsView): SlackMessage {
         budget: LIMITS.fieldText - 40, separator: '\n', total: view.linked.proxyAddresses.length })
       : undefined],
   ]));
-  const entra = entraRows(view.entra, (iso) => `${iso.slice(0, 16).replace('T', ' ')} UTC`);
+  const entra = entraRows(view.entra, (iso) => viewerDateTime(new Date(iso)));
   if (entra.length) blocks.push(...fieldSections('Entra ID', entra.map(([label, value]) => [label, esc(truncate(value, LIMITS.fieldText - 40))])));
   const groupCount = Math.max(view.groupCount, view.groups.length);
   const groupsTitle = `*Groups (${groupCount})*`;
@@ -205,7 +208,7 @@ function statusLines(view: UserDetailsView): string[] {
   if (!has('locked') && !has('disabled') && !has('password-expired')) lines.unshift(':white_check_mark: *Active* — enabled, not locked');
   if (has('protected')) lines.push(`${BADGE.protected}* — can't be changed through the helpdesk bot`);
   if (has('demo') || view.source === 'demo') lines.push(`${BADGE.demo}* — not a real directory`);
-  if (view.callerVerifiedAt) lines.push(`:telephone_receiver: *Caller verified* — caller verified by code at ${view.callerVerifiedAt.slice(11, 16)} UTC`);
+  if (view.callerVerifiedAt) lines.push(`:telephone_receiver: *Caller verified* — caller verified by code at ${viewerClock(new Date(view.callerVerifiedAt))}`);
   return lines;
 }
 
@@ -289,6 +292,10 @@ function error(view: ErrorView): SlackMessage {
 }
 
 export function renderView(view: View, options: RenderOptions): SlackMessage {
+  return inViewerTimeZone(options.timeZone, () => renderKind(view, options));
+}
+
+function renderKind(view: View, options: RenderOptions): SlackMessage {
   switch (view.kind) {
     case 'help':
       return help(view);

@@ -6,7 +6,7 @@ import { dispatchText } from '../core/dispatch';
 import { isOpenRequest } from '../core/approval-requests';
 import { postRequest } from './approval-delivery';
 import type { SlackListenerDeps } from './slack-context';
-import { busy, deliver, installationOf, watchTicket, withAsker } from './slack-context';
+import { askerTimeZone, busy, deliver, installationOf, watchTicket, withAsker } from './slack-context';
 import { SLASH_COMMAND, renderView } from './slack-renderer';
 
 export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {
@@ -21,7 +21,8 @@ export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {
       watchTicket(deps, view, { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal' }, respond);
       // An approval request goes to the channel, where supervisors can act on it (approval-delivery.ts).
       if (isOpenRequest(view) && (await postRequest(deps, client, command.channel_id, view))) return;
-      const message = renderView(view, { ephemeral: true });
+      const asker = { client, userId: command.user_id, installation: installationOf(context), conversation: 'personal' } as const;
+      const message = renderView(view, { ephemeral: true, timeZone: await askerTimeZone(deps, asker) });
       await deliver(deps, 'slash-command response', view, () =>
         respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),
       );

@@ -19,7 +19,7 @@ import { AutoHide } from '../core/auto-hide';
 import { TicketWatch } from '../core/ticket-watch';
 import { dispatchPress, dispatchText, newCorrelationId } from '../core/dispatch';
 import { renderCard, type ActionMode, type AdaptiveCardJson } from '../cards/render-card';
-import { actionModeFor, conversationKind } from './conversation';
+import { actionModeFor, activityTimeZone, conversationKind } from './conversation';
 import type { IdentityResolver } from './identity';
 import { laterUpdater } from './later-update';
 import { isOpenRequest } from '../core/approval-requests';
@@ -76,17 +76,21 @@ export class HelpdeskBot extends TeamsActivityHandler {
 
   private async requestContext(context: TurnContext): Promise<RequestContext> {
     const who = await this.deps.identities.resolve(context);
+    const conversation = conversationKind(context.activity, who.localConsole);
+    const timeZone = activityTimeZone(context.activity, conversation);
     return {
       surface: who.surface,
       identity: who.identity,
       correlationId: newCorrelationId(),
-      conversation: conversationKind(context.activity, who.localConsole),
+      conversation,
       ...(context.activity.conversation?.id ? { conversationId: context.activity.conversation.id } : {}),
+      ...(timeZone ? { timeZone } : {}),
     };
   }
 
-  private card(view: View, mode: ActionMode): AdaptiveCardJson {
-    return renderCard(view, { actions: mode, now: this.deps.now?.() ?? new Date() });
+  /** A card for the asker (times in their zone, when known) or, without `ctx`, for everyone in a conversation (UTC). */
+  private card(view: View, mode: ActionMode, ctx?: RequestContext): AdaptiveCardJson {
+    return renderCard(view, { actions: mode, now: this.deps.now?.() ?? new Date(), timeZone: ctx?.timeZone });
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -103,7 +107,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     if (pressed) {
       await this.hidden(pressed, view)?.replace(view).catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not hide a shown secret'));
     }
-    const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(view, mode))));
+    const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(view, mode, ctx))));
     if (isOpenRequest(view)) await this.approvalCopies.sent(context, view, { activityId: sent?.id, mode }, (m) => this.card(view, m));
     this.scheduleHide(context, ctx, view, mode, sent?.id);
     this.watchTicket(context, ctx, view, mode, sent?.id);
@@ -115,7 +119,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const update = laterUpdater(context);
     this.ticketWatch.watch(view.ref, {
       press: () => dispatchPress(this.deps.service, this.deps.logger, { ...ctx, correlationId: newCorrelationId() }, { verb: VERBS.ticketShow, ref: view.ref }),
-      replace: (shown) => update(activityId, this.card(shown, mode)),
+      replace: (shown) => update(activityId, this.card(shown, mode, ctx)),
     });
   }
 
@@ -133,7 +137,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     this.autoHide.schedule(ref, view.secret.hideAfterMs, {
       press: () =>
         dispatchPress(this.deps.service, this.deps.logger, { ...ctx, correlationId: newCorrelationId() }, { verb: VERBS.secretHide, ref, auto: 'yes' }),
-      replace: (hidden) => update(activityId, this.card(hidden, mode)),
+      replace: (hidden) => update(activityId, this.card(hidden, mode, ctx)),
     });
   }
 
@@ -159,6 +163,6 @@ export class HelpdeskBot extends TeamsActivityHandler {
     // The card lives in the message the clicked card was in: the invoke's replyToId.
     this.scheduleHide(context, ctx, view, 'execute', context.activity.replyToId);
     this.watchTicket(context, ctx, view, 'execute', context.activity.replyToId);
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: this.card(view, 'execute') };
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: this.card(view, 'execute', ctx) };
   }
 }

@@ -113,6 +113,8 @@
     var gen = state.generation;
     activity.from = { id: state.user.login, name: state.user.label };
     activity.locale = navigator.language || 'en-US';
+    // As Web Chat does: the bot shows times in this zone (with UTC beside), for display only.
+    activity.localTimezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     activity.channelData = Object.assign({ clientActivityID: String(Date.now()) + Math.random().toString(36).slice(2) }, activity.channelData || {});
     setStatus('Sending…');
     return api('POST', '/v3/directline/conversations/' + encodeURIComponent(state.conversationId) + '/activities', activity)
@@ -165,16 +167,27 @@
     if (connected) input.focus();
   }
 
+  // One sent thing as a person reads it: what it is, when, to whom, then its text with its line breaks.
+  function outboxEntry(item) {
+    var li = el('li');
+    var when = item && item.at ? new Date(item.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
+    var heading;
+    if (item && item.channel === 'sms') heading = 'SMS to ' + item.to;
+    else if (item && item.channel === 'ticket') heading = (item.event === 'comment' ? 'Comment on ticket ' : 'New ticket ') + item.ticket;
+    else heading = 'Sent';
+    li.appendChild(el('p', 'outbox-heading', heading + (when ? ' · ' + when : '')));
+    if (item && item.subject) li.appendChild(el('p', 'outbox-subject', item.subject));
+    var text = item && typeof item === 'object' ? (item.body !== undefined ? item.body : item.text) : item;
+    li.appendChild(el('pre', '', typeof text === 'string' ? text : JSON.stringify(item, null, 1)));
+    return li;
+  }
+
   function refreshOutbox() {
     fetch('/api/dev/outbox').then(function (res) { return res.json(); }).then(function (items) {
       var list = document.getElementById('outbox');
       list.textContent = '';
       if (!items.length) list.appendChild(el('li', 'hint', 'Nothing sent yet.'));
-      items.slice().reverse().forEach(function (item) {
-        var li = el('li');
-        li.appendChild(el('pre', '', typeof item === 'string' ? item : JSON.stringify(item, null, 1)));
-        list.appendChild(li);
-      });
+      items.slice().reverse().forEach(function (item) { list.appendChild(outboxEntry(item)); });
     }).catch(function () { /* shown again on the next round */ });
   }
 

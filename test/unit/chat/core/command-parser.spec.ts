@@ -27,7 +27,9 @@ describe('parseCommand', () => {
     assert.deepEqual(parseCommand('frobnicate jdoe'), { ok: false, code: 'CMD.UNKNOWN', word: 'frobnicate' });
     assert.deepEqual(parseCommand('unlock'), { ok: false, code: 'CMD.USAGE', usage: 'unlock <user>' });
     assert.deepEqual(parseCommand('reset jdoe email'), { ok: false, code: 'CMD.USAGE', usage: 'reset <user> sms|view' });
-    assert.deepEqual(parseCommand('audit jdoe days=-1'), { ok: false, code: 'CMD.USAGE', usage: 'audit <user> [days=N] [type=T]' });
+    assert.deepEqual(parseCommand('audit jdoe days=-1'), {
+      ok: false, code: 'CMD.USAGE', usage: 'audit <user> [days=N] [type=T]', option: 'days', value: '-1', user: 'jdoe',
+    });
     assert.equal(parseCommand('user ' + 'x'.repeat(5000)).ok, false);
   });
 });

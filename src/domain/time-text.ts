@@ -1,0 +1,63 @@
+// Times as a person reads them: in the viewer's own time zone when their chat surface told it, with UTC
+// beside it ("14:41 CET (13:41 UTC)"), or in UTC alone when it did not. The one place times become text.
+// A surface's time zone is the viewer's own claim: it is used for display and for nothing else.
+
+/** The viewer's IANA time zone if Intl knows it (canonical spelling); UTC, an unknown or odd value → undefined. */
+export function viewerTimeZone(candidate: unknown): string | undefined {
+  if (typeof candidate !== 'string' || candidate === '' || candidate.length > 64) return undefined;
+  let zone: string;
+  try {
+    zone = new Intl.DateTimeFormat('en-US', { timeZone: candidate }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+  return zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Etc/GMT' ? undefined : zone;
+}
+
+const GMT_OFFSET = /^GMT[+-]/;
+
+/** "CET", "EDT", "BST" where English has a name for it, else "GMT+5:30". */
+function zoneName(at: Date, zone: string): string {
+  let fallback = zone;
+  for (const locale of ['en-US', 'en-GB']) {
+    const name = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' })
+      .formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
+    if (name && !GMT_OFFSET.test(name)) return name;
+    if (name) fallback = name;
+  }
+  return fallback;
+}
+
+/** Date and time of day in a zone: ["2026-12-06", "14:41"]. */
+function local(at: Date, zone: string): [string, string] {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return [`${part('year')}-${part('month')}-${part('day')}`, `${part('hour')}:${part('minute')}`];
+}
+
+const utcDate = (at: Date) => at.toISOString().slice(0, 10);
+const utcClock = (at: Date) => at.toISOString().slice(11, 16);
+
+/** "14:41 CET (13:41 UTC)"; without a zone "13:41 UTC". */
+export function clockTime(at: Date, zone?: string): string {
+  if (!zone) return `${utcClock(at)} UTC`;
+  return `${local(at, zone)[1]} ${zoneName(at, zone)} (${utcClock(at)} UTC)`;
+}
+
+/** "2026-12-06 14:41 CET (13:41 UTC)", the UTC date repeated only when it differs; without a zone "2026-12-06 13:41 UTC". */
+export function dateTime(at: Date, zone?: string): string {
+  if (!zone) return `${utcDate(at)} ${utcClock(at)} UTC`;
+  const [day, clock] = local(at, zone);
+  const utc = day === utcDate(at) ? `${utcClock(at)} UTC` : `${utcDate(at)} ${utcClock(at)} UTC`;
+  return `${day} ${clock} ${zoneName(at, zone)} (${utc})`;
+}
+
+/** "at 12:41 UTC" or "between 12:41 and 12:55 UTC": one time when both ends show the same minute. */
+export function timeSpan(first: Date, last: Date, zone?: string): string {
+  const [a, b] = [clockTime(first, zone), clockTime(last, zone)];
+  if (a === b) return `at ${a}`;
+  if (!zone) return `between ${utcClock(first)} and ${b}`;
+  return `between ${a} and ${b}`;
+}
