@@ -137,7 +137,7 @@ describe('Caller verification (verify <user>, Verify caller) over the Teams prot
       const warned = await say(`user ${USERS.jdoe}`);
       assert.equal(box(warned).type, 'Container');
       assert.equal(box(warned).style, 'attention');
-      assert.match(cardText({ type: 'AdaptiveCard', body: [box(warned)] }), /^⚠ Possible vishing: verify the caller before acting\n• \n3 failed answers between \d\d:\d\d and \d\d:\d\d UTC from 203\.0\.113\.7$/);
+      assert.match(cardText({ type: 'AdaptiveCard', body: [box(warned)] }), /^⚠ Possible vishing: verify the caller before acting\n• \n3 failed answers between \d\d:\d\d CES?T \(\d\d:\d\d UTC\) and \d\d:\d\d CES?T \(\d\d:\d\d UTC\) from 203\.0\.113\.7$/);
     } finally {
       await resetSeededUser(USERS.jdoe);
     }
