@@ -117,7 +117,16 @@ async function secretView(call: UseCaseCall, kind: ApprovalKind, login: string):
     subject.detail = `approval request already open (${approval.id.slice(0, 8)}…)`;
   }
   subject.action = 'approval.request';
-  return approvalView(approval, stateNote(approval));
+  const forDeciders = approvalView(approval, stateNote(approval));
+  // The requester never gets Approve / Deny: in their private conversation the card is their own view;
+  // where everyone reads it, the deciders' card (Teams refreshes the requester's view of it by itself).
+  const here = ctx.conversation === 'personal' ? requesterView(approval) : forDeciders;
+  return { ...here, forDeciders };
+}
+
+/** The requester's own view of their open request: the state, and only Refresh. */
+function requesterView(a: Approval): ApprovalView {
+  return approvalView(a, stateNote(a), { actions: [{ verb: VERBS.approvalShow, label: 'Refresh', data: { approvalId: a.id } }] });
 }
 
 async function load(call: UseCaseCall, id: string): Promise<Approval> {
@@ -152,9 +161,7 @@ async function show(call: UseCaseCall, id: string): Promise<View> {
   const approval = await load(call, id);
   const isRequester = approval.requester === loginOfActor(actor) && approval.requesterChatUserId === ctx.identity.chatUserId;
   // The requester may not decide their own request: their view of an open one offers only Refresh.
-  if (isRequester && approval.status === 'pending') {
-    return approvalView(approval, stateNote(approval), { actions: [{ verb: VERBS.approvalShow, label: 'Refresh', data: { approvalId: approval.id } }] });
-  }
+  if (isRequester && approval.status === 'pending') return requesterView(approval);
   if (!isRequester || approval.status !== 'approved' || approval.shownAt) return approvalView(approval, stateNote(approval));
   // The requester, approved, not shown yet: take the one showing atomically, then issue and show the secret.
   if (!(await env.store.approvals.markShown(id, env.clock.now()))) {
@@ -171,6 +178,11 @@ async function show(call: UseCaseCall, id: string): Promise<View> {
     ...(result.secret ? { secret: result.secret } : {}),
     actions: result.actions.filter((a) => a.verb === VERBS.secretHide),
   });
+}
+
+/** Whether this actor is sent the requests to decide (a supervisor; everyone else may not decide them). */
+export function decidesApprovals(actor: Actor): boolean {
+  return hasRole(actor.role, 'supervisor');
 }
 
 /** `approvals`: the open requests a supervisor may decide, newest first (their own are listed, without buttons). */

@@ -15,7 +15,8 @@ import { Confirmations } from './confirmations';
 import { OneTimeCodes } from './one-time-codes';
 import type { Capability } from './command-usage';
 import { helpView } from './help';
-import type { RequestContext } from './request-context';
+import type { ChatIdentity, RequestContext } from './request-context';
+import { decidesApprovals } from './approvals';
 import { COMMAND_ROUTES, PRESS_ROUTES } from './routes';
 import { shareRequest } from './shared-request';
 import { TicketDesk } from './ticket-desk';
@@ -84,6 +85,14 @@ export class HelpdeskService {
     return this.run(ctx, { action: route.audit, needs: route.needs, target: route.target(press.data), fresh: route.fresh }, (call) =>
       route.run(call, press.data),
     );
+  }
+
+  /**
+   * Whether a chat user is sent approval requests to decide (the local console sends each to every
+   * supervisor's conversation). Nothing is shown or changed, so nothing is audited; unknown: no.
+   */
+  async decidesApprovals(identity: ChatIdentity): Promise<boolean> {
+    return this.actors.resolve(identity, { fresh: false }).then(decidesApprovals, () => false);
   }
 
   async health(): Promise<HealthReport> {

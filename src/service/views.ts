@@ -290,6 +290,12 @@ export interface ApprovalView {
   readonly refresh: ActionButton;
   /** Approve / Deny while pending; Hide when the PIN is shown. */
   readonly actions: readonly ActionButton[];
+  /**
+   * Only on the answer that opens (or reopens) a request: the card everyone but the requester sees, with
+   * Approve / Deny, for the copies sent where supervisors read. The view itself is the requester's own
+   * (only Refresh) in a private conversation, and this same card where everyone reads the answer.
+   */
+  readonly forDeciders?: ApprovalView;
 }
 
 /** `approvals` (supervisors): the open requests, newest first, each with Approve / Deny. */

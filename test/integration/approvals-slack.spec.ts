@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { Attribute, Change } from 'ldapts';
 import { VERBS } from '../../src/domain/verbs';
 import { blockKitProblems } from '../helpers/slack-block-limits';
-import { buttonByVerb, startSlackHarness, textOf, type DrawnButton, type SlackHarness } from '../helpers/slack-harness';
+import { buttonByVerb, buttonsOf, startSlackHarness, textOf, type DrawnButton, type SlackHarness } from '../helpers/slack-harness';
 import type { RecordedCall } from '../helpers/slack-api-fake';
 import { asAdmin, GROUP_DNS, MAIL_DOMAIN, rawUser, USERS } from '../helpers/samba';
-import { blockActions, postSigned } from '../helpers/slack-requests';
+import { blockActions, postSigned, slashCommand } from '../helpers/slack-requests';
 
 const AGENT = 'U0AGENT01';
 const SUPER = 'U0SUPER01';
@@ -187,11 +187,49 @@ describe('Approvals with APPROVALS_SLACK_CHANNEL: also posted to the supervisors
     }));
     assert.equal(ack2.status, 200);
     const pinMessage = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral');
+    await h.fake.waitFor(() => h.fake.callsTo('chat.update').length === 2);
     const updates = h.fake.callsTo('chat.update');
     assert.deepEqual(updates.map((u) => `${String(u.body.channel)} ${String(u.body.ts)}`).sort(), [`${CHANNEL} ${h.fake.tsOf(asked)}`, `${SUPERVISORS} ${supervisorsTs}`].sort());
-    for (const u of updates) assert.match(textOf(u), /Approved by \*Sam Supervisor\*/);
+    for (const u of updates) {
+      assert.match(textOf(u), /Approved by \*Sam Supervisor\*/);
+      assert.deepEqual(buttonsOf(u), [], 'no Approve / Deny, and no "Show the PIN" once it reached the requester');
+    }
     assert.equal(pinMessage.body.channel, CHANNEL, 'where the requester asked');
     assert.equal(pinMessage.body.user, AGENT);
     assert.match(textOf(pinMessage), /\b\d{4} \d{4}\b/);
+  });
+
+  it('asked in the agent\'s DM with the app: that message has no Approve / Deny; decided on a supervisor\'s private approvals list, both messages lose their buttons and the PIN reaches the requester once', async () => {
+    const DM = 'D0AGENTDM1';
+    const posted = h.fake.callsTo('chat.postMessage').length;
+    const ack = await postSigned(h.eventsUrl, slashCommand({ userId: AGENT, text: `pin ${USERS.jsmith} view`, responseUrl: h.fake.newResponseUrl(), channelId: DM }));
+    assert.equal(ack.status, 200);
+    await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').length === posted + 2);
+    const [mine, theirs] = h.fake.callsTo('chat.postMessage').slice(posted);
+    assert.ok(mine && theirs);
+    assert.equal(mine.body.channel, DM);
+    assert.equal(theirs.body.channel, SUPERVISORS);
+    assert.deepEqual(buttonsOf(mine).map((b) => b.text.text), ['Refresh'], 'the requester is not offered Approve / Deny');
+    buttonByVerb(theirs, VERBS.approvalApprove);
+
+    const { answer: list } = await h.ask(SUPER, 'approvals');
+    const approve = buttonByVerb(list, VERBS.approvalApprove);
+    assert.equal(approve.value, buttonByVerb(theirs, VERBS.approvalApprove).value, 'the request just asked');
+    const updates = h.fake.callsTo('chat.update').length;
+    const ephemerals = h.fake.callsTo('chat.postEphemeral').length;
+    const { answer } = await h.press(SUPER, approve, { ephemeral: true });
+    assert.match(textOf(answer), /Approved by \*Sam Supervisor\*/);
+    await h.fake.waitFor(() => h.fake.callsTo('chat.update').length === updates + 2);
+    const updated = h.fake.callsTo('chat.update').slice(updates);
+    assert.deepEqual(updated.map((u) => `${String(u.body.channel)} ${String(u.body.ts)}`).sort(), [`${DM} ${h.fake.tsOf(mine)}`, `${SUPERVISORS} ${h.fake.tsOf(theirs)}`].sort());
+    for (const u of updated) {
+      assert.match(textOf(u), /Approved by \*Sam Supervisor\*/);
+      assert.deepEqual(buttonsOf(u), [], 'no button left on a decided request');
+    }
+    const pins = h.fake.callsTo('chat.postEphemeral').slice(ephemerals);
+    assert.equal(pins.length, 1, 'the PIN once');
+    assert.equal(pins[0]?.body.user, AGENT);
+    assert.equal(pins[0]?.body.channel, DM, 'where the requester asked');
+    assert.match(textOf(pins[0] as RecordedCall), /\b\d{4} \d{4}\b/);
   });
 });

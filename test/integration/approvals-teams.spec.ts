@@ -15,6 +15,9 @@ import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activi
 
 type Card = Record<string, unknown>;
 
+/** The buttons a card draws (its `refresh` is no button). */
+const drawn = (card: unknown) => cardActions({ ...(card as Card), refresh: undefined }).map((a) => a.verb);
+
 describe('Approvals of pin view in a Teams channel, against Samba AD', function () {
   this.timeout(60_000);
   let h: BotHarness;
@@ -102,6 +105,8 @@ describe('Approvals of pin view in a Teams channel, against Samba AD', function 
     const update = h.connector.replies.slice(puts).find((r) => r.method === 'PUT' && r.replyToId === messageId);
     assert.ok(update, 'the shared message was updated for everyone');
     assert.match(cardText(update.activity.attachments?.[0]?.content), /Approved by Sam Supervisor/);
+    assert.deepEqual(drawn(update.activity.attachments?.[0]?.content), [], 'no Approve / Deny, no Show fallback: the requester\'s client refreshes');
+    assert.deepEqual(drawn(approved), []);
 
     const late = await press(second, VERBS.approvalDeny, data, messageId);
     assert.match(cardText(late), /already approved by Sam Supervisor at \d\d:\d\d UTC; nothing was changed/);
@@ -198,5 +203,36 @@ describe('Approvals with APPROVALS_TEAMS_CONVERSATION: also sent to the supervis
       serviceUrl: h.connector.url, user: agent, conversation: 'channel', verb: VERBS.approvalShow, data: { approvalId }, replyToId: asked.answeredId, trigger: 'automatic',
     }));
     assert.match(cardText((mine.body as { value: unknown }).value), /\b\d{4} \d{4}\b/, 'the requester\'s own view shows the PIN');
+  });
+
+  it('asked in the agent\'s 1:1 chat: their first card has no Approve / Deny (only Refresh, refreshed for them); the supervisors\' copy has them; the decision leaves no button on either', async () => {
+    const before = h.connector.replies.length;
+    const res = await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user: agent, conversation: 'personal', text: `pin ${USERS.jsmith} view` }));
+    assert.equal(res.status, 200, res.text);
+    const [asked, copy] = h.connector.replies.slice(before);
+    assert.ok(asked && copy);
+    assert.equal(copy.conversationId, SUPERVISORS);
+    const mine = asked.activity.attachments?.[0]?.content as Card;
+    const theirs = copy.activity.attachments?.[0]?.content as Card;
+    assert.deepEqual(parseEvents(mine), []);
+    assert.match(cardText(mine), /Pending/);
+    assert.deepEqual(drawn(mine), [VERBS.approvalShow], 'only Refresh: the requester is not offered Approve / Deny');
+    assert.deepEqual((mine.refresh as { userIds: string[] }).userIds, [agent.id]);
+    assert.deepEqual(drawn(theirs), [VERBS.approvalApprove, VERBS.approvalDeny]);
+
+    const approve = cardActions(theirs).find((a) => a.verb === VERBS.approvalApprove);
+    assert.ok(approve);
+    const puts = h.connector.replies.length;
+    const pressed = await postActivity(h.url, teamsInvoke({
+      serviceUrl: h.connector.url, user: supervisor, conversation: 'channel', conversationId: `${SUPERVISORS};messageid=${copy.answeredId}`,
+      verb: VERBS.approvalDeny, data: approve.data as Record<string, unknown>, replyToId: copy.answeredId,
+    }));
+    assert.equal(pressed.status, 200, pressed.text);
+    const updates = h.connector.replies.slice(puts).filter((r) => r.method === 'PUT');
+    assert.equal(updates.length, 2, 'the agent\'s card and the supervisors\' copy');
+    for (const u of updates) {
+      assert.match(cardText(u.activity.attachments?.[0]?.content), /Denied by Sam Supervisor/);
+      assert.deepEqual(drawn(u.activity.attachments?.[0]?.content), [], 'the decided card has no buttons');
+    }
   });
 });

@@ -133,9 +133,10 @@ describe('Temporary Access Pass by SMS and by approved view (Graph + Twilio on l
     assert.match(text, /Approval request: show a Temporary Access Pass/);
     assert.match(text, /Alex Agent\s+asked:\s+tap carl\.cloud@contoso\.example view/);
     assert.equal(fake.taps.length, before, 'nothing created before the approval');
-    const approve = button(request, VERBS.approvalApprove);
-    assert.ok(approve);
-    const data = approve.data as Record<string, unknown>;
+    assert.equal(button(request, VERBS.approvalApprove), undefined, 'the requester\'s own card (a 1:1 chat) offers no Approve');
+    const refresh = button(request, VERBS.approvalShow);
+    assert.ok(refresh);
+    const data = refresh.data as Record<string, unknown>;
     assert.match(cardText(await press(alex, VERBS.approvalApprove, data)), /needs the supervisor role/);
     assert.match(cardText(await press(cora, VERBS.approvalApprove, data)), /Approved/);
     assert.equal(fake.taps.length, before, 'the approval itself creates nothing');
@@ -156,7 +157,7 @@ describe('Temporary Access Pass by SMS and by approved view (Graph + Twilio on l
   it("a pin view request and a tap view request for the same user are separate approvals", async () => {
     const tapReq = await say(alex, 'tap carl.cloud@contoso.example view');
     const pinReq = await say(alex, 'pin carl.cloud@contoso.example view');
-    const id = (c: Card) => (button(c, VERBS.approvalApprove)?.data as Record<string, unknown> | undefined)?.approvalId;
+    const id = (c: Card) => (button(c, VERBS.approvalShow)?.data as Record<string, unknown> | undefined)?.approvalId;
     assert.ok(id(tapReq) && id(pinReq));
     assert.notEqual(id(tapReq), id(pinReq));
     assert.match(cardText(pinReq), /show a helpdesk PIN/);

@@ -2,10 +2,23 @@
 // supervisors see it), and the copies of each request posted so far, by approval id, so that a decision on
 // one updates them all. Bounded: the oldest request is forgotten first (in memory only; after a restart
 // only the pressed copy is updated).
+import { VERBS } from '../../domain/verbs';
 import type { ApprovalView, View } from '../../service/views';
 
-export function isOpenRequest(view: View): view is ApprovalView {
-  return view.kind === 'approval' && view.status === 'pending' && view.secret === undefined;
+/** The answer that opened (or reopened) a request, carrying the deciders' card for the copies. */
+export type OpenRequestView = ApprovalView & { readonly forDeciders: ApprovalView };
+
+export function isOpenRequest(view: View): view is OpenRequestView {
+  return view.kind === 'approval' && view.status === 'pending' && view.forDeciders !== undefined;
+}
+
+/**
+ * A decided request's card once the surface gives the requester their own view by itself (Teams' refresh,
+ * Slack's ephemeral message, the console's new message): the "Show the PIN (requester only)" fallback is
+ * spent, so no copy keeps it.
+ */
+export function withoutShowFallback(view: ApprovalView): ApprovalView {
+  return { ...view, actions: view.actions.filter((a) => a.verb !== VERBS.approvalShow) };
 }
 
 export class RequestCopies<T> {

@@ -37,11 +37,15 @@ interface Conversation {
   bytes: number;
   seq: number;
   lastActive: number;
+  /** Who the page acts as: the `from` of what it last sent (its join event first). */
+  user?: { readonly id: string; readonly name: string };
 }
 
 const TOKEN_TTL_SECONDS = 3600;
 const MAX_ACTIVITY_BYTES = 64 * 1024;
 const MAX_TEXT = 4000;
+/** A page polls every 400 ms: a conversation not polled for a minute is a closed tab or another identity picked. */
+const LIVE_MS = 60_000;
 
 class HttpError extends Error {
   constructor(
@@ -192,11 +196,16 @@ export class DirectLineBridge {
     if (incoming.text !== undefined && (typeof incoming.text !== 'string' || incoming.text.length > MAX_TEXT)) {
       throw new HttpError(400, 'text is too long');
     }
+    if (incoming.replyToId !== undefined && (typeof incoming.replyToId !== 'string' || incoming.replyToId.length > 128)) {
+      throw new HttpError(400, 'replyToId is not valid');
+    }
+    const user = { id: from.id, name: typeof from.name === 'string' ? from.name.slice(0, 128) : '' };
+    conversation.user = user;
     const stored = this.append(conversation, {
-      ...pick(incoming, ['type', 'name', 'text', 'value', 'channelData', 'locale', 'textFormat']),
+      ...pick(incoming, ['type', 'name', 'text', 'value', 'replyToId', 'channelData', 'locale', 'textFormat']),
       // The client's time zone, as Web Chat sends it: shown beside UTC, trusted for nothing else.
       ...(typeof incoming.localTimezone === 'string' && incoming.localTimezone.length <= 64 ? { localTimezone: incoming.localTimezone } : {}),
-      from: { id: from.id, name: typeof from.name === 'string' ? from.name.slice(0, 128) : '', role: 'user' },
+      from: { ...user, role: 'user' },
       recipient: { id: this.options.bot.id, name: this.options.bot.name, role: 'bot' },
       serviceUrl,
     });
@@ -212,6 +221,17 @@ export class DirectLineBridge {
       .finally(() => this.pending.delete(turn));
     this.pending.add(turn);
     return stored.id ?? '';
+  }
+
+  /**
+   * The conversations a page is still polling (active within `withinMs`) and the user each acts as: where
+   * the console sends what a user receives without asking (approval requests).
+   */
+  members(withinMs = LIVE_MS): { conversationId: string; user: { id: string; name: string } }[] {
+    const since = this.now() - withinMs;
+    return [...this.conversations.values()]
+      .filter((c) => c.user !== undefined && c.lastActive >= since)
+      .map((c) => ({ conversationId: c.id, user: { ...(c.user as { id: string; name: string }) } }));
   }
 
   activitiesAfter(conversation: Conversation, watermark: string | undefined): { activities: Partial<Activity>[]; watermark: string } {

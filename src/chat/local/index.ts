@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ActivityHandler } from 'botbuilder';
+import type { ConsoleApprovals } from './console-approvals';
 import type restify from 'restify';
 import { localOnly } from '../../http/local-only';
 import type { RouteMount } from '../../http/server';
@@ -31,7 +32,8 @@ export const DEFAULT_CONSOLE_USERS: readonly ConsoleUser[] = [
 export interface LocalConsoleDeps {
   /** config.localConsole: when false, mount() adds no route at all (the endpoint does not exist). */
   readonly enabled: boolean;
-  readonly bot: ActivityHandler;
+  /** The bot; with `consoleApprovals` (the helpdesk bot), approval requests also reach supervisors' consoles. */
+  readonly bot: ActivityHandler & { readonly consoleApprovals?: ConsoleApprovals };
   readonly logger: Logger;
   /** Who the page offers to act as. */
   readonly users?: readonly ConsoleUser[];
@@ -59,6 +61,8 @@ function findPublicDir(): string {
   }
 }
 
+const BOT_ID = 'mypass-helpdesk';
+
 const CSP = [
   "default-src 'none'",
   "script-src 'self'",
@@ -75,13 +79,16 @@ export function createLocalConsole(deps: LocalConsoleDeps): LocalConsole {
   const botName = deps.botName ?? 'MyPass Helpdesk';
   const directLine: DirectLineBridge = new DirectLineBridge({
     logger: deps.logger,
-    bot: { id: 'mypass-helpdesk', name: botName },
+    bot: { id: BOT_ID, name: botName },
     runTurn: (activity) => adapter.processActivity(activity, (context) => deps.bot.run(context)),
   });
   const adapter = new ConsoleBotAdapter(directLine.addBotActivity, directLine.replaceBotActivity);
   adapter.onTurnError = async (_context, err) => {
     deps.logger.error({ err }, 'local console turn failed');
   };
+  if (deps.enabled) {
+    deps.bot.consoleApprovals?.attach({ adapter, bot: { id: BOT_ID, name: botName }, members: () => directLine.members() });
+  }
 
   const mount: RouteMount = (server) => {
     if (!deps.enabled) return;

@@ -3,6 +3,8 @@
 // user data is for the asker only — so the request context is 'personal'.
 import type { App } from '@slack/bolt';
 import { dispatchText } from '../core/dispatch';
+import { isOpenRequest } from '../core/approval-requests';
+import { postRequest } from './approval-delivery';
 import type { SlackListenerDeps } from './slack-context';
 import { askerTimeZone, busy, deliver, installationOf, withAsker } from './slack-context';
 import { renderView } from './slack-renderer';
@@ -54,6 +56,8 @@ export function registerAppMention(app: App, deps: SlackListenerDeps): void {
         { client, userId: user, installation: installationOf(context), conversation: 'personal', channelId: event.channel },
         (ctx) => dispatchText(deps.service, deps.logger, ctx, text),
       );
+      // An approval request goes to the channel, where supervisors can act on it (approval-delivery.ts).
+      if (isOpenRequest(view) && (await postRequest(deps, client, event.channel, view))) return;
       const asker = { client, userId: user, installation: installationOf(context), conversation: 'personal' } as const;
       const message = renderView(view, { ephemeral: true, timeZone: await askerTimeZone(deps, asker) });
       await deliver(deps, 'app-mention response', view, () =>

@@ -4,11 +4,13 @@
 // everyone (chat.update). On approval the requester's own view — approval.show run as the requester, as
 // Teams' refresh does — goes to them alone (chat.postEphemeral): the PIN, once, with Hide. With
 // APPROVALS_SLACK_CHANNEL the request is also posted to the supervisors' channel; every copy posted is
-// remembered (in memory, bounded) so that a decision on one updates them all.
+// remembered (in memory, bounded) so that a decision on one — or on the `approvals` list — updates them all.
+// The requester never gets Approve / Deny where only they read (their DM with the app, the private fallback);
+// once the PIN reached them, no copy keeps the "Show the PIN" fallback.
 import type { webApi } from '@slack/bolt';
 import { VERBS } from '../../domain/verbs';
 import type { ApprovalView } from '../../service/views';
-import { RequestCopies } from '../core/approval-requests';
+import { RequestCopies, withoutShowFallback, type OpenRequestView } from '../core/approval-requests';
 import { dispatchPress } from '../core/dispatch';
 import type { SlackListenerDeps } from './slack-context';
 import { deliver, withAsker } from './slack-context';
@@ -24,12 +26,12 @@ export class ApprovalMessages {
     this.copies.add(approvalId, { channel, ts, asked }, (a, b) => a.channel === b.channel && a.ts === b.ts);
   }
 
-  /** Every copy, the pressed one included; forgets them (a decided request changes no more). */
-  take(approvalId: string, pressed: { channel: string; ts: string }): { copies: { channel: string; ts: string }[]; askedIn?: string } {
+  /** Every copy, the pressed one included (none when pressed on a private list); forgets them (a decided request changes no more). */
+  take(approvalId: string, pressed: { channel: string; ts: string } | undefined): { copies: { channel: string; ts: string }[]; askedIn?: string } {
     const list = this.copies.take(approvalId);
     const askedIn = list.find((m) => m.asked)?.channel;
-    const others = list.filter((m) => !(m.channel === pressed.channel && m.ts === pressed.ts)).map(({ channel, ts }) => ({ channel, ts }));
-    return { copies: [pressed, ...others], ...(askedIn ? { askedIn } : {}) };
+    const others = list.filter((m) => !(m.channel === pressed?.channel && m.ts === pressed?.ts)).map(({ channel, ts }) => ({ channel, ts }));
+    return { copies: [...(pressed ? [pressed] : []), ...others], ...(askedIn ? { askedIn } : {}) };
   }
 }
 
@@ -37,11 +39,12 @@ export class ApprovalMessages {
  * Posts the request to the channel it was asked in and to the supervisors' channel (when configured);
  * false when it reached neither (the bot is in neither): the caller then answers the requester privately.
  */
-export async function postRequest(deps: SlackListenerDeps, client: webApi.WebClient, channel: string | undefined, view: ApprovalView): Promise<boolean> {
-  const message = renderView(view, { ephemeral: false });
+export async function postRequest(deps: SlackListenerDeps, client: webApi.WebClient, channel: string | undefined, view: OpenRequestView): Promise<boolean> {
   const channels = [...new Set([channel, deps.approvalsChannel].filter((c): c is string => typeof c === 'string' && c !== ''))];
   let posted = false;
   for (const to of channels) {
+    // A direct message ('D…') where the requester asked is theirs alone: their own view, without Approve / Deny.
+    const message = renderView(to === channel && to.startsWith('D') ? view : view.forDeciders, { ephemeral: false });
     try {
       const sent = await client.chat.postMessage({ channel: to, text: message.text, blocks: message.blocks });
       if (typeof sent.ts === 'string') deps.approvalMessages?.add(view.approvalId, typeof sent.channel === 'string' ? sent.channel : to, sent.ts, to === channel);
@@ -54,26 +57,31 @@ export async function postRequest(deps: SlackListenerDeps, client: webApi.WebCli
 }
 
 /**
- * A decision pressed on the channel's request message: that message shows the final state to everyone,
- * and an approval sends the requester their own view (the PIN) privately.
+ * A decision pressed on a request message (`messageTs`; none when pressed on the private `approvals`
+ * list): an approval first sends the requester their own view (the PIN) privately, then every copy shows
+ * the final state to everyone.
  */
 export async function afterDecision(
   deps: SlackListenerDeps,
-  press: { client: webApi.WebClient; installation: Installation; channel: string; messageTs: string; verb: unknown },
+  press: { client: webApi.WebClient; installation: Installation; channel: string; messageTs: string | undefined; verb: unknown },
   view: ApprovalView,
 ): Promise<void> {
   const { client, channel } = press;
-  const shared = renderView(view, { ephemeral: false });
-  const { copies, askedIn } = deps.approvalMessages?.take(view.approvalId, { channel, ts: press.messageTs }) ?? { copies: [{ channel, ts: press.messageTs }] };
+  const pressed = press.messageTs ? { channel, ts: press.messageTs } : undefined;
+  const { copies, askedIn } = deps.approvalMessages?.take(view.approvalId, pressed) ?? { copies: pressed ? [pressed] : [] };
+  let delivered = false;
+  if (press.verb === VERBS.approvalApprove && view.status === 'approved') {
+    const requester = view.requesterChatUserId;
+    // To the requester in the channel they asked in; else (not remembered) where the decision was pressed.
+    const where = askedIn ?? channel;
+    const own = await withAsker(deps, { client, userId: requester, installation: press.installation, conversation: 'personal', channelId: where }, (ctx) =>
+      dispatchPress(deps.service, deps.logger, ctx, { verb: VERBS.approvalShow, approvalId: view.approvalId }));
+    const message = renderView(own, { ephemeral: true });
+    delivered = own.kind === 'approval' && own.secret !== undefined
+      && (await deliver(deps, 'approved PIN', own, () => client.chat.postEphemeral({ channel: where, user: requester, text: message.text, blocks: message.blocks })));
+  }
+  const shared = renderView(delivered ? withoutShowFallback(view) : view, { ephemeral: false });
   for (const copy of copies) {
     await deliver(deps, 'approval update', view, () => client.chat.update({ channel: copy.channel, ts: copy.ts, text: shared.text, blocks: shared.blocks }));
   }
-  if (press.verb !== VERBS.approvalApprove || view.status !== 'approved') return;
-  const requester = view.requesterChatUserId;
-  // To the requester in the channel they asked in; else (not remembered) where the decision was pressed.
-  const where = askedIn ?? channel;
-  const own = await withAsker(deps, { client, userId: requester, installation: press.installation, conversation: 'personal', channelId: where }, (ctx) =>
-    dispatchPress(deps.service, deps.logger, ctx, { verb: VERBS.approvalShow, approvalId: view.approvalId }));
-  const message = renderView(own, { ephemeral: true });
-  await deliver(deps, 'approved PIN', own, () => client.chat.postEphemeral({ channel: where, user: requester, text: message.text, blocks: message.blocks }));
 }

@@ -41,9 +41,14 @@ export function registerBlockActions(app: App, deps: SlackListenerDeps): void {
       const view = await withAsker(deps, asker, (ctx) => dispatchPress(deps.service, deps.logger, ctx, pressed));
       // A decision on the channel's approval request: that message is updated for everyone (approval-delivery.ts).
       const messageTs = body.container?.message_ts ?? body.message?.ts;
+      const verb = (pressed as { verb?: unknown } | undefined)?.verb;
       if (!ephemeral && view.kind === 'approval' && !hasSecret(view) && body.channel?.id && typeof messageTs === 'string') {
-        await afterDecision(deps, { client, installation: installationOf(context), channel: body.channel.id, messageTs, verb: (pressed as { verb?: unknown } | undefined)?.verb }, view);
+        await afterDecision(deps, { client, installation: installationOf(context), channel: body.channel.id, messageTs, verb }, view);
         return;
+      }
+      // Decided on the private `approvals` list: the request's messages are updated too (the list itself below).
+      if (ephemeral && view.kind === 'approval' && (verb === VERBS.approvalApprove || verb === VERBS.approvalDeny) && body.channel?.id) {
+        await afterDecision(deps, { client, installation: installationOf(context), channel: body.channel.id, messageTs: undefined, verb }, view);
       }
       const privateOnly = !ephemeral && (hasSecret(view) || view.kind === 'error');
       if (!privateOnly) watchTicket(deps, view, asker, respond);

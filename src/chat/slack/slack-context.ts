@@ -89,12 +89,15 @@ export async function busy(deps: SlackListenerDeps, what: string, send: (text: s
 }
 
 /** Runs a delivery, logging (never throwing) when Slack refuses it. */
-export async function deliver(deps: SlackListenerDeps, what: string, view: View, send: () => Promise<unknown>): Promise<void> {
+/** Sends, logging a failure; true when Slack took it. */
+export async function deliver(deps: SlackListenerDeps, what: string, view: View, send: () => Promise<unknown>): Promise<boolean> {
   try {
     await send();
+    return true;
   } catch (err) {
     const correlationId = 'correlationId' in view ? view.correlationId : undefined;
     deps.logger.error({ err: errorSummary(err), surface: 'slack', what, correlationId }, 'slack delivery failed');
+    return false;
   }
 }
 

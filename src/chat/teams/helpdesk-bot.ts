@@ -22,7 +22,8 @@ import { renderCard, type ActionMode, type AdaptiveCardJson } from '../cards/ren
 import { actionModeFor, activityTimeZone, conversationKind } from './conversation';
 import type { IdentityResolver } from './identity';
 import { laterUpdater } from './later-update';
-import { isOpenRequest } from '../core/approval-requests';
+import { isOpenRequest, withoutShowFallback } from '../core/approval-requests';
+import { ConsoleApprovals } from '../local/console-approvals';
 import { ApprovalCopies } from './approval-copies';
 
 export interface HelpdeskBotDeps {
@@ -57,10 +58,17 @@ export class HelpdeskBot extends TeamsActivityHandler {
   readonly ticketWatch: TicketWatch;
   /** Where each approval request's cards are (approval-copies.ts). */
   private readonly approvalCopies: ApprovalCopies;
+  /** Approval requests in the local console's conversations (the console attaches itself). */
+  readonly consoleApprovals: ConsoleApprovals;
 
   constructor(private readonly deps: HelpdeskBotDeps) {
     super();
     this.approvalCopies = new ApprovalCopies(deps.logger, deps.approvalsConversation);
+    this.consoleApprovals = new ConsoleApprovals(deps.logger, {
+      card: (view) => this.card(view, 'submit'),
+      decides: async (context) => deps.service.decidesApprovals((await this.requestContext(context)).identity),
+      deliverOwn: (context, approvalId) => this.requesterView(context, approvalId),
+    });
     this.autoHide = deps.autoHide ?? new AutoHide(deps.logger);
     this.ticketWatch = new TicketWatch(deps.logger, deps.service.tickets);
     this.onMessage(async (context, next) => {
@@ -107,8 +115,13 @@ export class HelpdeskBot extends TeamsActivityHandler {
     if (pressed) {
       await this.hidden(pressed, view)?.replace(view).catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not hide a shown secret'));
     }
+    // A decision pressed in the console: every copy, the pressed card included, shows it instead.
+    if (pressed && isDecision(pressed) && view.kind === 'approval' && (await this.consoleApprovals.decided(context, view, activity.replyToId))) return;
     const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(view, mode, ctx))));
-    if (isOpenRequest(view)) await this.approvalCopies.sent(context, view, { activityId: sent?.id, mode }, (m) => this.card(view, m));
+    if (isOpenRequest(view)) {
+      await this.approvalCopies.sent(context, view, { activityId: sent?.id, mode }, (m) => this.card(view.forDeciders, m));
+      await this.consoleApprovals.sent(context, view, sent?.id);
+    }
     this.scheduleHide(context, ctx, view, mode, sent?.id);
     this.watchTicket(context, ctx, view, mode, sent?.id);
   }
@@ -152,17 +165,32 @@ export class HelpdeskBot extends TeamsActivityHandler {
     this.hidden(pressed, view);
     // An approval decided: the invoke answer reaches only the presser, so the shared message itself is
     // updated for everyone in the conversation (the requester's client then refreshes its own view).
-    const decided = pressed.verb === VERBS.approvalApprove || pressed.verb === VERBS.approvalDeny;
+    const decided = isDecision(pressed);
+    // Teams refreshes the requester's own view by itself (refresh.userIds): no copy needs the Show fallback.
+    const shown = decided && view.kind === 'approval' ? withoutShowFallback(view) : view;
     if (decided && view.kind === 'approval' && context.activity.replyToId) {
-      await laterUpdater(context)(context.activity.replyToId, this.card(view, 'execute'))
+      await laterUpdater(context)(context.activity.replyToId, this.card(shown, 'execute'))
         .catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not update the approval card'));
     }
     if (decided && view.kind === 'approval') {
-      await this.approvalCopies.decided(view, { conversationId: context.activity.conversation?.id ?? '', activityId: context.activity.replyToId }, (m) => this.card(view, m));
+      await this.approvalCopies.decided(view, { conversationId: context.activity.conversation?.id ?? '', activityId: context.activity.replyToId }, (m) => this.card(shown, m));
     }
     // The card lives in the message the clicked card was in: the invoke's replyToId.
     this.scheduleHide(context, ctx, view, 'execute', context.activity.replyToId);
     this.watchTicket(context, ctx, view, 'execute', context.activity.replyToId);
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: this.card(view, 'execute', ctx) };
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: this.card(shown, 'execute', ctx) };
   }
+
+  /** The console's requester, approved: their own view (the PIN, once) as a new message, hidden in time. */
+  private async requesterView(context: TurnContext, approvalId: string): Promise<View> {
+    const ctx = await this.requestContext(context);
+    const view = await dispatchPress(this.deps.service, this.deps.logger, ctx, { verb: VERBS.approvalShow, approvalId });
+    const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(view, 'submit', ctx))));
+    this.scheduleHide(context, ctx, view, 'submit', sent?.id);
+    return view;
+  }
+}
+
+function isDecision(pressed: Record<string, unknown>): boolean {
+  return pressed.verb === VERBS.approvalApprove || pressed.verb === VERBS.approvalDeny;
 }

@@ -57,7 +57,8 @@
     return node;
   }
 
-  function renderCard(content) {
+  // replyToId: the bot's message the card is in (a decision replaces that message, as Teams does).
+  function renderCard(content, replyToId) {
     var card = new AdaptiveCards.AdaptiveCard();
     var holder = el('div', 'card');
     if (state.hostConfig) card.hostConfig = state.hostConfig;
@@ -66,7 +67,7 @@
       var data = action.data && typeof action.data === 'object' ? Object.assign({}, action.data) : {};
       if (action.verb && !data.verb) data.verb = action.verb; // an Action.Execute, should one arrive
       if (data.token) finish(holder, action.title || '');
-      post({ type: 'message', value: data, channelData: { postBack: true, buttonTitle: action.title || '' } });
+      post({ type: 'message', value: data, replyToId: replyToId, channelData: { postBack: true, buttonTitle: action.title || '' } });
     };
     card.parse(content);
     var rendered = card.render();
@@ -105,7 +106,7 @@
   function fillBotRow(row, activity) {
     if (activity.text) row.appendChild(el('div', 'text', activity.text));
     (activity.attachments || []).forEach(function (attachment) {
-      if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') row.appendChild(renderCard(attachment.content));
+      if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') row.appendChild(renderCard(attachment.content, activity.id));
     });
   }
 
@@ -155,6 +156,9 @@
       transcript.appendChild(el('p', 'status', 'You are ' + user.label + '. Type "help" to begin.'));
       setStatus('');
       setConnected(true);
+      // Tells the bot who this conversation is (Web Chat's join event): a supervisor's console then
+      // receives approval requests without typing anything first.
+      post({ type: 'event', name: 'webchat/join' });
       poll(gen);
     }).catch(function (err) { setStatus('Could not start a conversation: ' + err.message + '. Reload the page to try again.'); });
   }

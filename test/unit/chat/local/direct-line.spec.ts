@@ -40,6 +40,22 @@ describe('Direct Line bridge', () => {
     assert.equal(b.activitiesAfter(c, 'garbage').activities.length, 2);
   });
 
+  it('knows who each live conversation is (its join event names the user) and forgets the ones no page polls', async () => {
+    let t = 0;
+    const { b, turns } = bridge({ now: () => t });
+    const agent = b.startConversation();
+    const supervisor = b.startConversation();
+    b.startConversation(); // a page that sent nothing yet: nobody to send anything to
+    b.postActivity(supervisor, { type: 'event', name: 'webchat/join', from: { id: 'demo.super', name: 'Supervisor (demo.super)' } }, '');
+    b.postActivity(agent, { type: 'message', text: 'help', from: { id: 'demo.agent', name: 'Agent' }, replyToId: 'x|0000001' }, '');
+    await b.idle();
+    assert.equal(turns[1]?.replyToId, 'x|0000001', 'the pressed message a card action names is passed on');
+    assert.deepEqual(b.members().map((m) => `${m.conversationId} ${m.user.id}`).sort(), [`${agent.id} demo.agent`, `${supervisor.id} demo.super`].sort());
+    t = 61_000;
+    assert.deepEqual(b.members(), [], 'a minute without a poll: a closed tab');
+    assert.throws(() => b.postActivity(agent, { type: 'message', text: 'x', from: { id: 'a' }, replyToId: 42 as unknown as string }, ''), /replyToId/);
+  });
+
   it('keeps a bounded history and still honours watermarks', async () => {
     const { b } = bridge({ maxActivities: 4 });
     const c = b.startConversation();
