@@ -42,6 +42,8 @@ interface Conversation {
 const TOKEN_TTL_SECONDS = 3600;
 const MAX_ACTIVITY_BYTES = 64 * 1024;
 const MAX_TEXT = 4000;
+/** Activity ids are `${conversation id}|${seq}`: far shorter. */
+const MAX_ID = 256;
 
 class HttpError extends Error {
   constructor(
@@ -194,6 +196,8 @@ export class DirectLineBridge {
     }
     const stored = this.append(conversation, {
       ...pick(incoming, ['type', 'name', 'text', 'value', 'channelData', 'locale', 'textFormat']),
+      // A press names the message its card is in (console.js): a refusal redraws that card in place.
+      ...(typeof incoming.replyToId === 'string' && incoming.replyToId.length <= MAX_ID ? { replyToId: incoming.replyToId } : {}),
       from: { id: from.id, name: typeof from.name === 'string' ? from.name.slice(0, 128) : '', role: 'user' },
       recipient: { id: this.options.bot.id, name: this.options.bot.name, role: 'bot' },
       serviceUrl,

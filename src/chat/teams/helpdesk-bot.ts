@@ -24,6 +24,7 @@ import type { IdentityResolver } from './identity';
 import { laterUpdater } from './later-update';
 import { isOpenRequest } from '../core/approval-requests';
 import { ApprovalCopies } from './approval-copies';
+import { markPressedOn, redrawOf, withoutPressedOn, withRefusal } from './pressed-card';
 
 export interface HelpdeskBotDeps {
   readonly service: HelpdeskService;
@@ -86,7 +87,35 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   private card(view: View, mode: ActionMode): AdaptiveCardJson {
-    return renderCard(view, { actions: mode, now: this.deps.now?.() ?? new Date() });
+    return markPressedOn(renderCard(view, { actions: mode, now: this.deps.now?.() ?? new Date() }), view);
+  }
+
+  /** A refused press on a card the server can draw again (pressed-card.ts): that card, re-read for the presser, with the refusal on top. */
+  private async keptCard(ctx: RequestContext, pressed: Record<string, unknown>, answer: View, mode: ActionMode): Promise<AdaptiveCardJson | undefined> {
+    const redraw = redrawOf(pressed, answer);
+    if (!redraw) return undefined;
+    const drawn = await dispatchPress(this.deps.service, this.deps.logger, ctx, redraw.press);
+    // Not drawn (the user is gone, the presser lost the role): the refusal alone.
+    return drawn.kind === redraw.kind ? withRefusal(this.card(drawn, mode), redraw.refusal) : undefined;
+  }
+
+  /**
+   * Action.Submit has no invoke answer: a client that says which message the pressed card is in (the
+   * console) gets that message drawn again, as Teams does. Only in a personal conversation, where the
+   * message is the presser's alone. False when it could not be: the refusal then comes as a new message.
+   */
+  private async keptInPlace(context: TurnContext, ctx: RequestContext, pressed: Record<string, unknown>, answer: View, mode: ActionMode): Promise<boolean> {
+    const activityId = context.activity.replyToId;
+    if (!activityId || ctx.conversation !== 'personal') return false;
+    const kept = await this.keptCard(ctx, pressed, answer, mode);
+    if (!kept) return false;
+    try {
+      await context.updateActivity({ type: 'message', id: activityId, attachments: [CardFactory.adaptiveCard(kept)] });
+      return true;
+    } catch (err) {
+      this.deps.logger.warn({ err, correlationId: ctx.correlationId }, 'could not update the pressed card; the refusal is sent as a new message');
+      return false;
+    }
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -96,12 +125,13 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const mode = actionModeFor(activity);
     const pressed = isCardSubmit(activity.value) ? activity.value : undefined;
     const view = pressed
-      ? await dispatchPress(this.deps.service, this.deps.logger, ctx, pressed)
+      ? await dispatchPress(this.deps.service, this.deps.logger, ctx, withoutPressedOn(pressed))
       : await dispatchText(this.deps.service, this.deps.logger, ctx, commandText(activity));
     // Hide pressed on an Action.Submit card: the answer is a new message, so the one showing the secret
     // is replaced too.
     if (pressed) {
       await this.hidden(pressed, view)?.replace(view).catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not hide a shown secret'));
+      if (await this.keptInPlace(context, ctx, pressed, view, mode)) return;
     }
     const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(view, mode))));
     if (isOpenRequest(view)) await this.approvalCopies.sent(context, view, { activityId: sent?.id, mode }, (m) => this.card(view, m));
@@ -143,7 +173,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const action = invokeValue.action;
     const data = typeof action.data === 'object' && action.data !== null ? action.data : {};
     const pressed = { ...data, verb: action.verb };
-    const view = await dispatchPress(this.deps.service, this.deps.logger, ctx, pressed);
+    const view = await dispatchPress(this.deps.service, this.deps.logger, ctx, withoutPressedOn(pressed));
     // The invoke answer replaces the card in place; a manual Hide only has to stop the timer.
     this.hidden(pressed, view);
     // An approval decided: the invoke answer reaches only the presser, so the shared message itself is
@@ -159,6 +189,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
     // The card lives in the message the clicked card was in: the invoke's replyToId.
     this.scheduleHide(context, ctx, view, 'execute', context.activity.replyToId);
     this.watchTicket(context, ctx, view, 'execute', context.activity.replyToId);
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: this.card(view, 'execute') };
+    // A refusal keeps the card it was pressed on; the invoke answer is the presser's alone, even in a channel.
+    const kept = await this.keptCard(ctx, pressed, view, 'execute');
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: kept ?? this.card(view, 'execute') };
   }
 }
