@@ -103,12 +103,13 @@ describe('Local console in Chromium (npm start, no credentials)', function () {
     await assert.doesNotReject(first.getByText('LOCKED', { exact: true }).waitFor(), 'the card from before the unlock');
     const cards = await page.locator('.ac-adaptiveCard').count();
     await first.getByRole('button', { name: 'Unlock account' }).click();
-    await assert.doesNotReject(first.getByText(/is not locked — nothing to unlock\./).waitFor());
+    await assert.doesNotReject(first.getByText(/is not locked — nothing to unlock\./).first().waitFor());
+    assert.equal(await first.getByText(/is not locked — nothing to unlock\./).count(), 2, 'on top, and again above the buttons');
     await assert.doesNotReject(first.getByText('Not locked').first().waitFor());
     assert.equal(await first.getByRole('button', { name: 'Unlock account' }).count(), 0);
     assert.equal(await page.locator('.ac-adaptiveCard').count(), cards, 'no new card: the pressed one was redrawn');
     await page.waitForTimeout(200);
-    const refusal = await first.getByText(/is not locked — nothing to unlock\./).boundingBox();
+    const refusal = await first.getByText(/is not locked — nothing to unlock\./).first().boundingBox();
     const pane = await page.locator('#transcript').boundingBox();
     assert.ok(refusal && pane && refusal.y >= pane.y && refusal.y + refusal.height <= pane.y + pane.height, 'the refusal is in view');
     await shot('console-refused-in-place.png');

@@ -219,10 +219,11 @@ describe('Teams protocol over loopback, against Samba AD', function () {
   });
 
   describe('a refused button keeps its card: drawn again from the directory, the refusal on top', () => {
-    /** The card's first line, and the rest of it. */
+    /** The card's first line (repeated as its last, above the buttons), and the card between. */
     function split(card: Card): { first: string; rest: Card } {
-      const [first, ...body] = card.body as unknown[];
-      return { first: cardText(first), rest: { ...card, body } };
+      const body = card.body as unknown[];
+      assert.equal(cardText(body.at(-1)), cardText(body[0]), 'the refusal again above the buttons');
+      return { first: cardText(body[0]), rest: { ...card, body: body.slice(1, -1) } };
     }
 
     it('an agent presses a supervisor’s "Reset password (show once)": the agent’s own view of John Doe, under the refusal', async () => {

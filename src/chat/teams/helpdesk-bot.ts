@@ -1,5 +1,6 @@
 // The Teams (and any Bot Framework channel) bot: thin. Text → shared command parser → service → card;
-// a button (Action.Execute invoke in Teams, Action.Submit elsewhere) → the same press handler → card.
+// a button (Action.Execute invoke in Teams, Action.Submit elsewhere) → the same press handler → card
+// (a refused press keeps the card it was pressed on: pressed-card.ts).
 // No rule lives here: roles, confirmation and protection are the service's.
 import {
   type Activity,

@@ -53,14 +53,17 @@ export function redrawOf(pressed: Press, answer: View): { readonly press: Record
   return press ? { press, kind: kind as View['kind'], refusal: answer } : undefined;
 }
 
-/** The card drawn again, with the refusal (or failure) as its first line. */
+/**
+ * The card drawn again, the refusal (or failure) its first line, and again its last, just above the
+ * buttons: Teams redraws a card where it stands, so a presser of a tall card is looking at its bottom.
+ */
 export function withRefusal(card: AdaptiveCardJson, refusal: ErrorView): AdaptiveCardJson {
   const body = Array.isArray(card.body) ? (card.body as unknown[]) : [];
-  const line = {
+  const line = () => ({
     type: 'Container',
     // A refusal is a caution, a failure an alarm; either must be seen before the rest of the card.
     style: isRefusal(refusal.code) ? 'warning' : 'attention',
     items: [{ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: errorData(refusal).message, weight: 'Bolder' }] }],
-  };
-  return { ...card, body: [line, ...body] };
+  });
+  return { ...card, body: [line(), ...body, { ...line(), separator: true }] };
 }

@@ -53,13 +53,16 @@ describe('Teams: a refused press keeps its card', () => {
     for (const code of ['AUTH.NOT_STAFF', 'AUTH.UNKNOWN_IDENTITY', 'AUDIT.UNAVAILABLE'] as const) assert.equal(redrawOf(pressed, refusal(code)), undefined, code);
   });
 
-  it('the refusal is the first line: a caution for a refusal, an alarm for a failure; the card still parses', () => {
+  it('the refusal is the first line and the last (above the buttons): a caution for a refusal, an alarm for a failure; the card still parses', () => {
     const card = renderCard(userDetails, { actions: 'execute', now: NOW });
     const refused = withRefusal(card, refusal('POLICY.RATE_LIMITED', { scope: 'target', count: 3, until: '10:42 UTC' }));
-    const [first, ...rest] = refused.body as Record<string, unknown>[];
+    const body = refused.body as Record<string, unknown>[];
+    const [first, last] = [body[0], body.at(-1)];
     assert.equal(first?.style, 'warning');
     assert.match(cardText(first), /limit/);
-    assert.deepEqual(rest, card.body, 'the card itself below, unchanged');
+    assert.equal(cardText(last), cardText(first));
+    assert.deepEqual(body.slice(1, -1), card.body, 'the card itself between, unchanged');
+    assert.deepEqual(refused.actions, card.actions);
     assert.deepEqual(parseEvents(refused), []);
     assert.equal((withRefusal(card, refusal('DIR.UNAVAILABLE')).body as Record<string, unknown>[])[0]?.style, 'attention');
   });
