@@ -98,6 +98,23 @@ describe('Local console in Chromium (npm start, no credentials)', function () {
     assert.equal(await answer.getByRole('button').count(), 0, 'no confirm step');
   });
 
+  it('a refused press keeps its card: the first Lena Locked card, pressed again, is redrawn in place — "Not locked", the refusal on top, in view', async () => {
+    const first = page.locator('.msg.bot').filter({ hasText: 'Lena Locked' }).first();
+    await assert.doesNotReject(first.getByText('LOCKED', { exact: true }).waitFor(), 'the card from before the unlock');
+    const cards = await page.locator('.ac-adaptiveCard').count();
+    await first.getByRole('button', { name: 'Unlock account' }).click();
+    await assert.doesNotReject(first.getByText(/is not locked — nothing to unlock\./).first().waitFor());
+    assert.equal(await first.getByText(/is not locked — nothing to unlock\./).count(), 2, 'on top, and again above the buttons');
+    await assert.doesNotReject(first.getByText('Not locked').first().waitFor());
+    assert.equal(await first.getByRole('button', { name: 'Unlock account' }).count(), 0);
+    assert.equal(await page.locator('.ac-adaptiveCard').count(), cards, 'no new card: the pressed one was redrawn');
+    await page.waitForTimeout(200);
+    const refusal = await first.getByText(/is not locked — nothing to unlock\./).first().boundingBox();
+    const pane = await page.locator('#transcript').boundingBox();
+    assert.ok(refusal && pane && refusal.y >= pane.y && refusal.y + refusal.height <= pane.y + pane.height, 'the refusal is in view');
+    await shot('console-refused-in-place.png');
+  });
+
   it('a pick list tells the Smiths apart; `unlock smith` offers it and a row leads on to that user', async () => {
     await command('user smith');
     const list = card('Pick one:');

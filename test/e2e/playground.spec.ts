@@ -149,6 +149,9 @@ describe('Microsoft 365 Agents Playground in Chromium (npm run playground, no cr
     await assert.doesNotReject(details.getByText('Accounts Payable Clerk', { exact: true }).waitFor());
     assert.equal(await details.getByRole('button', { name: 'Reset password (show once)' }).count(), 0, 'an agent gets no supervisor-only button');
     await page.screenshot({ path: path.join(OUTPUT, 'playground-details.png') });
+    // A second card of the same user: the first stays, to be pressed once it is no longer true.
+    await send('user demo.locked');
+    await page.locator('.ac-adaptiveCard').filter({ hasText: 'Locked since' }).nth(1).waitFor();
 
     // Universal Actions: the Playground sends the adaptiveCard/action invoke and shows the refreshed card in place.
     await details.getByRole('button', { name: 'Unlock account' }).click();
@@ -179,6 +182,20 @@ describe('Microsoft 365 Agents Playground in Chromium (npm run playground, no cr
     } finally {
       db.close();
     }
+
+    // A refused press keeps its card: Unlock on the first card, pressed now, is answered in place with that
+    // card drawn again (not locked any more), the refusal on top.
+    const stale = page.locator('.ac-adaptiveCard').filter({ hasText: 'Lena Locked' }).first();
+    await stale.getByRole('button', { name: 'Unlock account' }).click();
+    const refusal = stale.getByText('Lena Locked (demo.locked) is not locked — nothing to unlock.');
+    await assert.doesNotReject(refusal.first().waitFor());
+    assert.equal(await refusal.count(), 2, 'on top, and again above the buttons');
+    // The card is redrawn where it stands, taller than the window: the line above the buttons is in view.
+    const above = await refusal.last().boundingBox();
+    assert.ok(above && above.y >= 0 && above.y + above.height <= (page.viewportSize()?.height ?? 0), 'the refusal above the buttons is in view');
+    await assert.doesNotReject(stale.getByText(/enabled, not locked/).waitFor());
+    assert.equal(await stale.getByRole('button', { name: 'Unlock account' }).count(), 0);
+    await page.screenshot({ path: path.join(OUTPUT, 'playground-refused-in-place.png') });
 
     // Nothing the flow needed left loopback: only the Office CDN's fonts and animation were asked for and refused.
     for (const b of blocked) assert.match(new URL(b.url).hostname, /^res(-\d)?\.cdn\.office\.net$/, `an unexpected off-loopback request: ${b.type} ${b.url}`);

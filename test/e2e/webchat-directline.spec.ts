@@ -90,7 +90,8 @@ describe('Web Chat’s Direct Line client (botframework-directlinejs) against th
     assert.deepEqual(actions.filter((a) => a.type !== 'Action.Submit'), [], 'Web Chat 4.18 ignores Action.Execute');
     const unlock = actions.find((a) => (a.data as { verb?: string } | undefined)?.verb === 'account.unlock');
     assert.ok(unlock, 'an Unlock button');
-    assert.deepEqual(unlock.data, { verb: 'account.unlock', user: 'demo.locked' });
+    // Ids only: the login, and the card the button is on (a refused press keeps that card).
+    assert.deepEqual(unlock.data, { verb: 'account.unlock', user: 'demo.locked', card: 'user-details' });
 
     // The button press, as Web Chat sends an Action.Submit: the data as `value`, postBack, no text.
     const pressed = await post({ type: 'message', from: USER, value: { ...(unlock.data as object) }, channelData: { postBack: true, clientActivityID: 'c2' } });

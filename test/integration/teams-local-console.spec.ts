@@ -90,6 +90,20 @@ describe('Local console: Direct Line 3.0 endpoint, against Samba AD', function (
     return card;
   }
 
+  /** The id of the bot's last message in the conversation's history (what a reconnect reads). */
+  async function lastBotMessageId(s: Session): Promise<string> {
+    const all = await dl('GET', `/conversations/${encodeURIComponent(s.conversationId)}/activities?watermark=`, s.token);
+    const bots = (all.json as { activities: Partial<Activity>[] }).activities.filter((a) => a.type === 'message' && a.from?.role === 'bot');
+    return String(bots.at(-1)?.id);
+  }
+
+  /** The card of the bot's message `id`, as a reconnect reads it. */
+  async function cardOf(s: Session, id: string): Promise<Record<string, unknown> | undefined> {
+    const all = await dl('GET', `/conversations/${encodeURIComponent(s.conversationId)}/activities?watermark=`, s.token);
+    const message = (all.json as { activities: Partial<Activity>[] }).activities.find((a) => a.type === 'message' && a.id === id);
+    return message?.attachments?.[0]?.content as Record<string, unknown> | undefined;
+  }
+
   function submitData(card: Record<string, unknown>, verb: string): Record<string, unknown> {
     const action = cardActions(card).find((a) => (a.data as Record<string, unknown>).verb === verb);
     assert.ok(action, `no ${verb} button in:\n${cardText(card)}`);
@@ -110,6 +124,37 @@ describe('Local console: Direct Line 3.0 endpoint, against Samba AD', function (
     const replay = await send(s, USERS.agent, { value: accept });
     assert.ok(cardText(replay).includes(errorText('CONFIRM.USED')));
     assert.deepEqual(await poll(s), [], 'nothing new after the watermark');
+  });
+
+  it('a refused press redraws the pressed card in place (a messageUpdate), from the directory, the refusal on top', async () => {
+    await resetSeededUser(USERS.locky);
+    await lockOut(USERS.locky);
+    const s = await start();
+    await send(s, USERS.agent, { text: `user ${USERS.locky}` });
+    const detailsId = await lastBotMessageId(s);
+    const details = (await cardOf(s, detailsId))!;
+    await resetSeededUser(USERS.locky); // unlocked meanwhile
+    const posted = await dl('POST', `/conversations/${encodeURIComponent(s.conversationId)}/activities`, s.token, {
+      type: 'message', from: { id: USERS.agent, name: USERS.agent }, value: submitData(details, VERBS.accountUnlock), replyToId: detailsId,
+    });
+    assert.equal(posted.status, 200);
+    const activities = await poll(s);
+    assert.deepEqual(activities.map((a) => [a.type, a.from?.role]), [['message', 'user'], ['messageUpdate', 'bot']], 'no new message: the card is redrawn');
+    const update = activities[1]!;
+    assert.equal(update.id, detailsId);
+    const card = update.attachments?.[0]?.content as Record<string, unknown>;
+    assert.deepEqual(parseEvents(card), []);
+    const body = card.body as unknown[];
+    assert.equal(cardText(body[0]), errorText('ACCOUNT.NOT_LOCKED', { user: `Lucy Locke (${USERS.locky})` }));
+    assert.equal(cardText(body.at(-1)), cardText(body[0]), 'and again above the buttons');
+    assert.match(cardText({ body: body.slice(1, -1) }), /Lock state\nNot locked/);
+    assert.ok(!cardActions(card).some((a) => (a.data as Record<string, unknown>).verb === VERBS.accountUnlock));
+    // A reconnect reads the redrawn card where the old one stood.
+    assert.deepEqual(await cardOf(s, detailsId), card);
+
+    // Without the message's id (Web Chat, the Emulator) the refusal comes as a new message, as before.
+    const again = await send(s, USERS.agent, { value: submitData(details, VERBS.accountUnlock) });
+    assert.equal(cardText(again), errorText('ACCOUNT.NOT_LOCKED', { user: `Lucy Locke (${USERS.locky})` }));
   });
 
   it('the supervisor the page offers is a supervisor', async () => {

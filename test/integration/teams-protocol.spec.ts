@@ -107,7 +107,8 @@ describe('Teams protocol over loopback, against Samba AD', function () {
       assert.ok(!verbs.includes(VERBS.passwordResetView), String(verbs));
       const superCard = await say(supervisor, `user ${USERS.jdoe}`);
       assert.ok(cardActions(superCard).some((a) => a.verb === VERBS.passwordResetView));
-      for (const a of cardActions(superCard)) assert.deepEqual(Object.keys(a.data as object).sort(), ['user', 'verb']);
+      // Ids only: the login, and which card the button is on (a refused press keeps that card).
+      for (const a of cardActions(superCard)) assert.deepEqual(Object.keys(a.data as object).sort(), ['card', 'user', 'verb']);
     });
 
     it('a nested-group agent is an agent', async () => {
@@ -214,6 +215,63 @@ describe('Teams protocol over loopback, against Samba AD', function () {
       assertError(await click(agent, { verb: VERBS.accountUnlock, data: { user: USERS.domainAdmin } }), 'POLICY.PROTECTED_TARGET', {
         user: USERS.domainAdmin,
       });
+    });
+  });
+
+  describe('a refused button keeps its card: drawn again from the directory, the refusal on top', () => {
+    /** The card's first line (repeated as its last, above the buttons), and the card between. */
+    function split(card: Card): { first: string; rest: Card } {
+      const body = card.body as unknown[];
+      assert.equal(cardText(body.at(-1)), cardText(body[0]), 'the refusal again above the buttons');
+      return { first: cardText(body[0]), rest: { ...card, body: body.slice(1, -1) } };
+    }
+
+    it('an agent presses a supervisor’s "Reset password (show once)": the agent’s own view of John Doe, under the refusal', async () => {
+      const superCard = await say(supervisor, `user ${USERS.jdoe}`);
+      const answer = await click(agent, button(superCard, VERBS.passwordResetView));
+      const { first, rest } = split(answer);
+      assert.equal(first, errorText('AUTH.FORBIDDEN', { action: VERBS.passwordResetView, role: 'supervisor' }));
+      assert.equal((answer.body as Card[])[0]?.style, 'warning');
+      const text = cardText(rest);
+      assert.match(text, /John Doe/);
+      assert.match(text, /Department\nFinance/);
+      assert.match(text, /Lock state\nNot locked/);
+      // Drawn for the presser: the agent's buttons, not the card the supervisor was shown.
+      assert.deepEqual(cardActions(answer).map((a) => a.verb), cardActions(await say(agent, `user ${USERS.jdoe}`)).map((a) => a.verb));
+      assert.ok(!button(answer, VERBS.passwordResetView));
+      const audit = (await h.store.audit.list({ limit: 5 })).map((e) => `${e.actor} ${e.action} ${e.outcome} ${e.code ?? ''}`.trim());
+      assert.ok(audit.includes(`${USERS.agent} password.reset.view.prompt refused AUTH.FORBIDDEN`), audit.join('\n'));
+    });
+
+    it('"Unlock account" on a card that is no longer true: the card says "Not locked" now, with why nothing was done', async () => {
+      await resetSeededUser(USERS.locky);
+      await lockOut(USERS.locky);
+      const details = await say(agent, `user ${USERS.locky}`);
+      assert.match(cardText(details), /Lock state\nLocked/);
+      await resetSeededUser(USERS.locky); // unlocked meanwhile (by a colleague, or the lockout ran out)
+      const answer = await click(agent, button(details, VERBS.accountUnlock));
+      const { first, rest } = split(answer);
+      assert.equal(first, errorText('ACCOUNT.NOT_LOCKED', { user: `Lucy Locke (${USERS.locky})` }));
+      assert.match(cardText(rest), /Lucy Locke/);
+      assert.match(cardText(rest), /Lock state\nNot locked/, 'the directory’s state, not the card’s');
+      assert.doesNotMatch(cardText(rest), /LOCKED/);
+      assert.ok(!button(answer, VERBS.accountUnlock), 'no Unlock button on an account that is not locked');
+    });
+
+    it('in a channel the card drawn again is the presser’s answer alone, as the refusal is', async () => {
+      const shared = await say(supervisor, `user ${USERS.jdoe}`, 'channel');
+      const details = await click(supervisor, button(shared, VERBS.requestShow), 'channel');
+      const answer = await click(supervisor, button(details, VERBS.passwordResetView), 'channel'); // nothing reaches the connector
+      const { first, rest } = split(answer);
+      assert.equal(first, errorText('POLICY.PRIVATE_ONLY'));
+      assert.match(cardText(rest), /John Doe/);
+    });
+
+    it('pressed by someone who is not staff: the refusal alone, nothing about the user', async () => {
+      const details = await say(agent, `user ${USERS.jdoe}`);
+      const answer = await click(plain, button(details, VERBS.pinSms));
+      assertError(answer, 'AUTH.NOT_STAFF');
+      for (const leak of ['John Doe', 'Finance', 'jdoe@']) assert.ok(!JSON.stringify(answer).includes(leak), `leaked ${leak}`);
     });
   });
 

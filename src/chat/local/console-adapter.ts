@@ -44,7 +44,8 @@ export class ConsoleBotAdapter extends BotAdapter {
   async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<void> {
     const conversationId = activity.conversation?.id ?? context.activity.conversation.id;
     if (!this.replace || !activity.id) throw new Error('The local console cannot update this activity.');
-    this.replace(conversationId, activity.id, activity);
+    // Gone from the history (its bounds dropped it): say so, as a connector answers 404.
+    if (!this.replace(conversationId, activity.id, activity)) throw new Error('The activity is no longer in the conversation.');
   }
 
   async deleteActivity(): Promise<void> {

@@ -46,6 +46,8 @@ const MAX_ACTIVITY_BYTES = 64 * 1024;
 const MAX_TEXT = 4000;
 /** A page polls every 400 ms: a conversation not polled for a minute is a closed tab or another identity picked. */
 const LIVE_MS = 60_000;
+/** Activity ids are `${conversation id}|${seq}`: far shorter. */
+const MAX_ID = 256;
 
 class HttpError extends Error {
   constructor(
@@ -196,13 +198,14 @@ export class DirectLineBridge {
     if (incoming.text !== undefined && (typeof incoming.text !== 'string' || incoming.text.length > MAX_TEXT)) {
       throw new HttpError(400, 'text is too long');
     }
-    if (incoming.replyToId !== undefined && (typeof incoming.replyToId !== 'string' || incoming.replyToId.length > 128)) {
+    if (incoming.replyToId !== undefined && (typeof incoming.replyToId !== 'string' || incoming.replyToId.length > MAX_ID)) {
       throw new HttpError(400, 'replyToId is not valid');
     }
     const user = { id: from.id, name: typeof from.name === 'string' ? from.name.slice(0, 128) : '' };
     conversation.user = user;
     const stored = this.append(conversation, {
       ...pick(incoming, ['type', 'name', 'text', 'value', 'replyToId', 'channelData', 'locale', 'textFormat']),
+      // replyToId: a press names the message its card is in (console.js): a decision or a refusal redraws it.
       // The client's time zone, as Web Chat sends it: shown beside UTC, trusted for nothing else.
       ...(typeof incoming.localTimezone === 'string' && incoming.localTimezone.length <= 64 ? { localTimezone: incoming.localTimezone } : {}),
       from: { ...user, role: 'user' },

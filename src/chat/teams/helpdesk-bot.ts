@@ -1,5 +1,6 @@
 // The Teams (and any Bot Framework channel) bot: thin. Text → shared command parser → service → card;
-// a button (Action.Execute invoke in Teams, Action.Submit elsewhere) → the same press handler → card.
+// a button (Action.Execute invoke in Teams, Action.Submit elsewhere) → the same press handler → card
+// (a refused press keeps the card it was pressed on: pressed-card.ts).
 // No rule lives here: roles, confirmation and protection are the service's.
 import {
   type Activity,
@@ -25,6 +26,7 @@ import { laterUpdater } from './later-update';
 import { isOpenRequest, withoutShowFallback } from '../core/approval-requests';
 import { ConsoleApprovals } from '../local/console-approvals';
 import { ApprovalCopies } from './approval-copies';
+import { markPressedOn, redrawOf, withoutPressedOn, withRefusal } from './pressed-card';
 
 export interface HelpdeskBotDeps {
   readonly service: HelpdeskService;
@@ -98,7 +100,35 @@ export class HelpdeskBot extends TeamsActivityHandler {
 
   /** A card for the asker (times in their zone, when known) or, without `ctx`, for everyone in a conversation (UTC). */
   private card(view: View, mode: ActionMode, ctx?: RequestContext): AdaptiveCardJson {
-    return renderCard(view, { actions: mode, now: this.deps.now?.() ?? new Date(), timeZone: ctx?.timeZone });
+    return markPressedOn(renderCard(view, { actions: mode, now: this.deps.now?.() ?? new Date(), timeZone: ctx?.timeZone }), view);
+  }
+
+  /** A refused press on a card the server can draw again (pressed-card.ts): that card, re-read for the presser, with the refusal on top. */
+  private async keptCard(ctx: RequestContext, pressed: Record<string, unknown>, answer: View, mode: ActionMode): Promise<AdaptiveCardJson | undefined> {
+    const redraw = redrawOf(pressed, answer);
+    if (!redraw) return undefined;
+    const drawn = await dispatchPress(this.deps.service, this.deps.logger, ctx, redraw.press);
+    // Not drawn (the user is gone, the presser lost the role): the refusal alone.
+    return drawn.kind === redraw.kind ? withRefusal(this.card(drawn, mode, ctx), redraw.refusal) : undefined;
+  }
+
+  /**
+   * Action.Submit has no invoke answer: a client that says which message the pressed card is in (the
+   * console) gets that message drawn again, as Teams does. Only in a personal conversation, where the
+   * message is the presser's alone. False when it could not be: the refusal then comes as a new message.
+   */
+  private async keptInPlace(context: TurnContext, ctx: RequestContext, pressed: Record<string, unknown>, answer: View, mode: ActionMode): Promise<boolean> {
+    const activityId = context.activity.replyToId;
+    if (!activityId || ctx.conversation !== 'personal') return false;
+    const kept = await this.keptCard(ctx, pressed, answer, mode);
+    if (!kept) return false;
+    try {
+      await context.updateActivity({ type: 'message', id: activityId, attachments: [CardFactory.adaptiveCard(kept)] });
+      return true;
+    } catch (err) {
+      this.deps.logger.warn({ err, correlationId: ctx.correlationId }, 'could not update the pressed card; the refusal is sent as a new message');
+      return false;
+    }
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -108,12 +138,13 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const mode = actionModeFor(activity);
     const pressed = isCardSubmit(activity.value) ? activity.value : undefined;
     const view = pressed
-      ? await dispatchPress(this.deps.service, this.deps.logger, ctx, pressed)
+      ? await dispatchPress(this.deps.service, this.deps.logger, ctx, withoutPressedOn(pressed))
       : await dispatchText(this.deps.service, this.deps.logger, ctx, commandText(activity));
     // Hide pressed on an Action.Submit card: the answer is a new message, so the one showing the secret
     // is replaced too.
     if (pressed) {
       await this.hidden(pressed, view)?.replace(view).catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not hide a shown secret'));
+      if (await this.keptInPlace(context, ctx, pressed, view, mode)) return;
     }
     // A decision pressed in the console: every copy, the pressed card included, shows it instead.
     if (pressed && isDecision(pressed) && view.kind === 'approval' && (await this.consoleApprovals.decided(context, view, activity.replyToId))) return;
@@ -160,7 +191,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const action = invokeValue.action;
     const data = typeof action.data === 'object' && action.data !== null ? action.data : {};
     const pressed = { ...data, verb: action.verb };
-    const view = await dispatchPress(this.deps.service, this.deps.logger, ctx, pressed);
+    const view = await dispatchPress(this.deps.service, this.deps.logger, ctx, withoutPressedOn(pressed));
     // The invoke answer replaces the card in place; a manual Hide only has to stop the timer.
     this.hidden(pressed, view);
     // An approval decided: the invoke answer reaches only the presser, so the shared message itself is
@@ -178,7 +209,9 @@ export class HelpdeskBot extends TeamsActivityHandler {
     // The card lives in the message the clicked card was in: the invoke's replyToId.
     this.scheduleHide(context, ctx, view, 'execute', context.activity.replyToId);
     this.watchTicket(context, ctx, view, 'execute', context.activity.replyToId);
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: this.card(shown, 'execute', ctx) };
+    // A refusal keeps the card it was pressed on; the invoke answer is the presser's alone, even in a channel.
+    const kept = await this.keptCard(ctx, pressed, view, 'execute');
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: kept ?? this.card(shown, 'execute', ctx) };
   }
 
   /** The console's requester, approved: their own view (the PIN, once) as a new message, hidden in time. */

@@ -4,7 +4,7 @@
 (function () {
   'use strict';
   var POLL_MS = 400;
-  var state = { token: '', conversationId: '', watermark: '', user: null, generation: 0, hostConfig: null };
+  var state = { token: '', conversationId: '', watermark: '', user: null, generation: 0, hostConfig: null, pressedId: '' };
   var transcript = document.getElementById('transcript');
   var statusLine = document.getElementById('status');
   var who = document.getElementById('who');
@@ -57,8 +57,9 @@
     return node;
   }
 
-  // replyToId: the bot's message the card is in (a decision replaces that message, as Teams does).
-  function renderCard(content, replyToId) {
+  // `activityId`: the message the card is in. A press names it (replyToId), so that a decision replaces that
+  // message and a refused press redraws that card in place with the refusal on top, as Teams does.
+  function renderCard(content, activityId) {
     var card = new AdaptiveCards.AdaptiveCard();
     var holder = el('div', 'card');
     if (state.hostConfig) card.hostConfig = state.hostConfig;
@@ -67,7 +68,8 @@
       var data = action.data && typeof action.data === 'object' ? Object.assign({}, action.data) : {};
       if (action.verb && !data.verb) data.verb = action.verb; // an Action.Execute, should one arrive
       if (data.token) finish(holder, action.title || '');
-      post({ type: 'message', value: data, replyToId: replyToId, channelData: { postBack: true, buttonTitle: action.title || '' } });
+      state.pressedId = activityId || '';
+      post({ type: 'message', value: data, replyToId: activityId, channelData: { postBack: true, buttonTitle: action.title || '' } });
     };
     card.parse(content);
     var rendered = card.render();
@@ -84,6 +86,11 @@
       if (!shown) return;
       shown.textContent = '';
       fillBotRow(shown, activity);
+      // The card just pressed, drawn again (a refusal on top): shown from its top, where the refusal is.
+      if (activity.id === state.pressedId) {
+        state.pressedId = '';
+        scrollTo(shown);
+      }
       return;
     }
     if (activity.type !== 'message') return;
@@ -96,6 +103,7 @@
         row.appendChild(el('span', 'pressed', 'You pressed “' + (title || activity.value.verb) + '”'));
       }
     } else {
+      state.pressedId = ''; // the press was answered with a new message
       fillBotRow(row, activity);
       if (activity.id) rows[activity.id] = row;
     }

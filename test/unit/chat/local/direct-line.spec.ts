@@ -56,6 +56,17 @@ describe('Direct Line bridge', () => {
     assert.throws(() => b.postActivity(agent, { type: 'message', text: 'x', from: { id: 'a' }, replyToId: 42 as unknown as string }, ''), /replyToId/);
   });
 
+  it('a press names the message its card is in (replyToId, a short string only), for the bot to redraw it', async () => {
+    const { b, turns } = bridge();
+    const c = b.startConversation();
+    const from = { id: 'demo.agent', name: 'Dana' };
+    b.postActivity(c, { type: 'message', value: { verb: 'account.unlock' }, replyToId: `${c.id}|0000001`, from }, 'http://localhost:3978/');
+    assert.throws(() => b.postActivity(c, { type: 'message', value: { verb: 'account.unlock' }, replyToId: { id: 'x' }, from }, 'http://localhost:3978/'), /replyToId/);
+    assert.throws(() => b.postActivity(c, { type: 'message', value: { verb: 'account.unlock' }, replyToId: 'x'.repeat(1000), from }, 'http://localhost:3978/'), /replyToId/);
+    await b.idle();
+    assert.deepEqual(turns.map((t) => t.replyToId), [`${c.id}|0000001`], 'a bad one is refused (400), nothing acted on');
+  });
+
   it('keeps a bounded history and still honours watermarks', async () => {
     const { b } = bridge({ maxActivities: 4 });
     const c = b.startConversation();
