@@ -10,7 +10,7 @@
 //   before there is a session a signed double-submit token; a post without one changes nothing. Strict
 //   CSP (no script at all), no caching, no framing.
 // - rate limits per IP (every page, asset and post, in memory) and per login (challenges, SMS sign-ins: in
-//   the store, by SelfService.takeAttempt). The client address is the TCP peer, or behind a proxy listed in
+//   the store: a challenge counts itself, an SMS sign-in by SelfService.takeAttempt). The client address is the TCP peer, or behind a proxy listed in
 //   PORTAL_TRUSTED_PROXIES the nearest address it forwarded for.
 // - sessions idle past their lifetime are purged as new ones are made (at most every few minutes).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -289,12 +289,12 @@ export function portalMount(o: PortalOptions): RouteMount {
     post('/portal/challenge', async (req, res, c, form, arrived) => {
       const { login, method, asked } = c.session.state;
       if (!login || !method || signedIn(c)) return redirect(res, '/portal/');
-      if (!(await o.selfService.takeAttempt(login))) return tooManyForLogin(res);
       const from = origin(req);
       const result = method === 'pin' ? await o.selfService.challengePin(login, form.get('pin') ?? '', from)
         : method === 'sms' ? await o.selfService.challengeSmsCode(login, form.get('code') ?? '', from)
           : method === 'password' ? await o.selfService.challengePassword(login, form.get('password') ?? '', from)
             : await o.selfService.challengeQuestions(login, (asked ?? []).map((position, i) => ({ position, answer: form.get(`answer${i}`) ?? '' })), from);
+      if (!result.ok && result.reason === 'too-many') return tooManyForLogin(res);
       await evenOut(arrived);
       if (result.ok) {
         // A new session id once the user is proven (no fixation); the old one is gone.

@@ -24,6 +24,8 @@ import { type BindBudget, passwordBindBudget } from '../domain/lockout-policy';
 import { passwordRulesText, refusalReason, type PasswordRules } from '../domain/password-rules';
 import { DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE, portalUserKey, type PortalAccount, type PortalEventInput } from '../domain/portal';
 import { type Protection, protectionReason } from '../domain/protection';
+import { DEFAULT_TEXT_BUDGET } from '../domain/text-budget';
+import { DEFAULT_EVENTS_PER_USER_HOUR } from '../domain/vishing-thresholds';
 import type { AnswerCipher } from '../ports/answer-cipher.port';
 import type { Clock } from '../ports/clock.port';
 import type { Directory } from '../ports/directory.port';
@@ -31,8 +33,6 @@ import type { Logger } from '../ports/logger.port';
 import type { AttemptPlace } from '../ports/portal.port';
 import type { SmsSender } from '../ports/sms.port';
 import type { Store } from '../ports/store.port';
-import { DEFAULT_TEXT_BUDGET } from '../domain/text-budget';
-import { DEFAULT_EVENTS_PER_USER_HOUR } from '../domain/vishing-thresholds';
 import { roomForEvents } from './event-flood';
 import { userNamedBy } from './login-lookup';
 import type { OneTimeCodes } from './one-time-codes';
@@ -89,7 +89,8 @@ export interface Origin {
 
 export type ChallengeResult =
   | { readonly ok: true; readonly user: string }
-  | { readonly ok: false; readonly reason: 'wrong' | 'locked' };
+  /** too-many: over PORTAL_LOGIN_RATE_PER_MINUTE for this account (or unknown login); nothing was judged or recorded. */
+  | { readonly ok: false; readonly reason: 'wrong' | 'locked' | 'too-many' };
 
 export type Method = 'pin' | 'questions' | 'sms' | 'password';
 
@@ -112,6 +113,7 @@ export function normaliseAnswer(answer: string): string {
 }
 
 const LOCKED_MESSAGE = 'This portal account is locked. Please call the helpdesk.';
+const TOO_MANY: ChallengeResult = { ok: false, reason: 'too-many' };
 const RULES_FOR_MS = 10 * 60_000;
 /** Bound as instead of an account whose password must not be tried: no account, so nothing counts anywhere. */
 const NO_ACCOUNT_DN = 'CN=nobody';
@@ -186,14 +188,18 @@ export class SelfService {
     await Promise.allSettled([...this.sending]);
   }
 
-  /**
-   * One challenge or SMS sign-in for `login`, counted in the store under its attemptKey (so across spellings and
-   * processes): false when over PORTAL_LOGIN_RATE_PER_MINUTE.
-   */
+  /** An SMS sign-in for `login`, counted as one of its attempts (withinLoginRate): false when over the rate. */
   async takeAttempt(login: string): Promise<boolean> {
-    const key = this.attemptKey(await this.find(login), login);
+    return this.withinLoginRate(await this.find(login), login);
+  }
+
+  /**
+   * One challenge or SMS sign-in, counted in the store under the login's attemptKey (so across spellings and
+   * processes): false when over PORTAL_LOGIN_RATE_PER_MINUTE. Challenges take it on the entry they already found.
+   */
+  private async withinLoginRate(entry: DirectoryEntry | null, login: string): Promise<boolean> {
     const perMinute = this.deps.settings.loginAttemptsPerMinute ?? DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE;
-    return (await this.deps.store.quotas.take(`portal-login:${key}`, perMinute, 60_000, this.deps.clock.now())).ok;
+    return (await this.deps.store.quotas.take(`portal-login:${this.attemptKey(entry, login)}`, perMinute, 60_000, this.deps.clock.now())).ok;
   }
 
   /** The questions to ask this login: `questionsAsked` of the enrolled ones in random order (positions). */
@@ -219,6 +225,7 @@ export class SelfService {
 
   async challengePin(login: string, pin: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
+    if (!(await this.withinLoginRate(entry, login))) return TOO_MANY;
     const place = await this.takePlace(entry, login);
     if (!place) return this.lockedAnswer(entry, login, 'pin', from);
     // The same check as verifyHelpdeskPin (helpdesk-pins.ts), on the entry already found; the challenge event
@@ -246,6 +253,7 @@ export class SelfService {
 
   async challengeSmsCode(login: string, code: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
+    if (!(await this.withinLoginRate(entry, login))) return TOO_MANY;
     const place = await this.takePlace(entry, login);
     if (!place) return this.lockedAnswer(entry, login, 'sms', from);
     const verdict = await this.deps.codes.check(entry ? portalUserKey(entry.sAMAccountName) : undefined, code.trim().slice(0, 64));
@@ -330,6 +338,7 @@ export class SelfService {
 
   async challengeQuestions(login: string, answers: readonly { position: number; answer: string }[], from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
+    if (!(await this.withinLoginRate(entry, login))) return TOO_MANY;
     const place = await this.takePlace(entry, login);
     if (!place) return this.lockedAnswer(entry, login, 'questions', from);
     const key = entry ? portalUserKey(entry.sAMAccountName) : undefined;
@@ -356,6 +365,7 @@ export class SelfService {
    */
   async challengePassword(login: string, password: string, from: Origin): Promise<ChallengeResult> {
     const entry = await this.find(login);
+    if (!(await this.withinLoginRate(entry, login))) return TOO_MANY;
     const place = await this.takePlace(entry, login);
     if (!place) return this.lockedAnswer(entry, login, 'password', from);
     // An unknown login reads the domain's policy as a known one reads its own, for the same directory work.
