@@ -1,5 +1,6 @@
 // One-time codes on SQLite (the pins, verification_codes and portal_codes tables share one shape). better-sqlite3 is
-// synchronous, so each transaction below runs whole before any other statement of this process.
+// synchronous, so each transaction below runs whole before any other statement of this process; each takes the
+// write lock first (IMMEDIATE), so another process's read-then-write waits (busy_timeout) instead of failing.
 import { timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { CodeCheck, OneTimeCodeRecord, OneTimeCodeRepository } from '../../ports/one-time-codes.port';
@@ -59,10 +60,10 @@ export function sqliteOneTimeCodes(db: Database.Database, table: 'pins' | 'verif
 
   return {
     async issue(record, carrySince) {
-      return guard(`${table} issue`, () => ({ failedTries: issue(record, carrySince.getTime()) }));
+      return guard(`${table} issue`, () => ({ failedTries: issue.immediate(record, carrySince.getTime()) }));
     },
     async check(user, hmac, now, maxTries) {
-      return guard(`${table} check`, () => check(user, hmac, now.getTime(), maxTries));
+      return guard(`${table} check`, () => check.immediate(user, hmac, now.getTime(), maxTries));
     },
     async revoke(user, hmac, now) {
       guard(`${table} revoke`, () => {
