@@ -155,6 +155,15 @@ export function describePortalRepositories(store: () => Store, twin: () => Promi
       assert.equal((await store().portalAccounts.unlock('jdoe', new Date(T0 + 2000)))?.wasLocked, false);
     });
 
+    it('unlocks once: of 10 concurrent unlocks from two instances, one finds the account locked', async () => {
+      await store().portalAccounts.ensure('jdoe', new Date(T0));
+      await store().portalAccounts.setLock('jdoe', { locked: true, lockedAt: new Date(T0), failedAttempts: 5 }, new Date(T0));
+      const other = await twin();
+      const unlocked = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? store() : other).portalAccounts.unlock('jdoe', new Date(T0 + 1000))));
+      assert.equal(unlocked.filter((u) => u?.wasLocked).length, 1);
+      for (const u of unlocked) assert.deepEqual([u?.account.locked, u?.account.failedAttempts], [false, 0]);
+    });
+
     it('put leaves the lock alone; ensure makes an empty account only where there is none', async () => {
       await store().portalAccounts.ensure('jdoe', new Date(T0));
       assert.deepEqual(await store().portalAccounts.get('jdoe'), { user: 'jdoe', enrolled: false, methods: [], locked: false, failedAttempts: 0, updatedAt: new Date(T0) });

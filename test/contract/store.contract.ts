@@ -12,7 +12,11 @@ import type { PendingConfirmation } from '../../src/ports/confirmations.port';
 import type { SharedRequest } from '../../src/ports/shared-requests.port';
 import type { ShownSecret } from '../../src/ports/shown-secrets.port';
 import type { Store } from '../../src/ports/store.port';
+import { describeApprovalRepository } from './approvals.contract';
+import { describeEscalationRepository } from './escalations.contract';
+import { describeOneTimeCodeRepositories } from './one-time-codes.contract';
 import { describePortalRepositories } from './portal-store.contract';
+import { describePortalSessionRepository } from './portal-sessions.contract';
 import { describePasswordBindRepository } from './password-binds.contract';
 import { describeQuotaRepository } from './quota-store.contract';
 
@@ -271,6 +275,30 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await store.ping();
       });
 
+      it('refuses the once-only steps with STORE.UNAVAILABLE while unwritable, using and counting nothing', async () => {
+        const during = new Date(BASE_TIME + 60_000);
+        const code = { user: 'jdoe', hmac: 'a'.repeat(64), createdAt: new Date(BASE_TIME), expiresAt: new Date(BASE_TIME + 600_000), createdBy: 'agent.smith' };
+        await store.confirmations.save({ tokenHash: 't'.repeat(64), actor: 'agent.smith', action: 'account.unlock', target: 'jdoe', createdAt: new Date(BASE_TIME), expiresAt: new Date(BASE_TIME + 600_000) });
+        await store.approvals.create({ id: 'apr-unw-000000000001', kind: 'pin.view', requester: 'alice', requesterChatUserId: 'c', requesterName: 'Alice',
+          target: 'jdoe', targetName: 'John Doe', status: 'pending', createdAt: new Date(BASE_TIME), expiresAt: new Date(BASE_TIME + 600_000) });
+        await store.pins.issue(code, new Date(0));
+        await store.portalSessions.create({ idHash: 's'.repeat(64), csrf: 'csrf', state: { login: 'jdoe' }, createdAt: new Date(BASE_TIME), seenAt: new Date(BASE_TIME) });
+        const lock = await h.tamper.makeUnwritable();
+        try {
+          await expectStoreUnavailable(store.confirmations.consume('t'.repeat(64), 'agent.smith', during));
+          await expectStoreUnavailable(store.approvals.decide('apr-unw-000000000001', 'approved', 'sam', 'Sam', during));
+          await expectStoreUnavailable(store.pins.check('jdoe', 'b'.repeat(64), during, 1));
+          await expectStoreUnavailable(store.pins.check('jdoe', code.hmac, during, 1));
+          await expectStoreUnavailable(store.portalSessions.save('s'.repeat(64), { login: 'mallory' }, during));
+        } finally {
+          await lock.release();
+        }
+        assert.equal((await store.confirmations.consume('t'.repeat(64), 'agent.smith', during)).ok, true, 'the token was not burnt');
+        assert.equal((await store.approvals.decide('apr-unw-000000000001', 'approved', 'sam', 'Sam', during)).ok, true, 'still undecided');
+        assert.equal(await store.pins.check('jdoe', code.hmac, during, 1), 'valid', 'neither used nor a failure counted (one try allowed)');
+        assert.deepEqual((await store.portalSessions.get('s'.repeat(64)))?.state, { login: 'jdoe' });
+      });
+
       it('refuses everything with STORE.UNAVAILABLE once closed', async () => {
         await store.close();
         await expectStoreUnavailable(store.audit.append(entry(1)));
@@ -282,6 +310,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await expectStoreUnavailable(store.accountChanges.reserve(
           { id: 'x', at: new Date(), actor: 'a', target: 'b', action: 'account.unlock', kind: 'change' }, { perActor: 1, perTarget: 1, windowMs: 1 }));
         await expectStoreUnavailable(store.audit.verify());
+        await expectStoreUnavailable(store.approvals.decide('x', 'approved', 'a', 'A', new Date()));
+        await expectStoreUnavailable(store.pins.check('x', 'a'.repeat(64), new Date(), 5));
+        await expectStoreUnavailable(store.escalations.active('x', 'rt'));
+        await expectStoreUnavailable(store.portalSessions.get('x'));
         await store.close(); // closing twice is harmless
       });
     });
@@ -427,6 +459,14 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
           store.accountChanges.reserve(change(0, `agent${i}`, 'jdoe'), limits)));
         assert.equal(results.filter((r) => r.ok).length, 3);
       });
+
+      it('lets exactly the limit of 20 concurrent reservations from two instances through', async () => {
+        const other = await h.openTwin();
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+          (i % 2 === 0 ? store : other).accountChanges.reserve(change(0, `agent${i}`, 'jdoe'), limits)));
+        assert.equal(results.filter((r) => r.ok).length, 3);
+        assert.equal((await other.accountChanges.recent('jdoe', new Date(BASE_TIME), 10)).length, 3);
+      });
     });
 
     describe('confirmations', () => {
@@ -497,9 +537,21 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         assert.equal(results.filter((r) => r.ok).length, 1);
         for (const r of results.filter((x) => !x.ok)) assert.deepEqual(r, { ok: false, reason: 'used' });
       });
+
+      it('lets exactly one of 20 concurrent consumes from two instances succeed', async () => {
+        const other = await h.openTwin();
+        const results = await Promise.all(Array.from({ length: 20 },
+          (_, i) => (i % 2 === 0 ? store : other).confirmations.consume(confirmation.tokenHash, 'agent.smith', during)));
+        assert.equal(results.filter((r) => r.ok).length, 1);
+        for (const r of results.filter((x) => !x.ok)) assert.deepEqual(r, { ok: false, reason: 'used' });
+      });
     });
 
     describePortalRepositories(() => store, () => h.openTwin());
+    describePortalSessionRepository(() => store, () => h.openTwin());
+    describeOneTimeCodeRepositories(() => store, () => h.openTwin());
+    describeApprovalRepository(() => store, () => h.openTwin());
+    describeEscalationRepository(() => store, () => h.openTwin());
     describeQuotaRepository(() => store);
     describePasswordBindRepository(() => store);
   });
