@@ -1,4 +1,4 @@
-// DESIGN.md's dependency rules ("Layout and conventions"), checked by `npm run lint:deps` inside `npm test`:
+// The project's dependency rules (README, "Development"), checked by `npm run lint:deps` inside `npm test`:
 // a broken rule fails the build. Dependencies point inward: domain ← ports ← service ← surfaces (chat/*,
 // portal) and adapters, which never meet; only the composition root (src/main.ts, src/core.ts) knows
 // every adapter. Type-only imports count (tsPreCompilationDeps): a type is a dependency too.
