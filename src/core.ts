@@ -1,6 +1,6 @@
 // Builds the helpdesk's core from a loaded config: one adapter per port and the service. Used by
 // src/main.ts and by tests and the benchmark that need the real wiring without the HTTP server.
-import type { Config } from './config/config';
+import type { Config, TicketsConfig } from './config/config';
 import { DemoDirectory } from './adapters/demo/demo-directory';
 import { GraphDirectory } from './adapters/graph/graph-directory';
 import type { GraphApiOptions } from './adapters/graph/graph-api';
@@ -12,9 +12,13 @@ import { openSqliteStore } from './adapters/sqlite/sqlite-store';
 import { SmsOutbox } from './adapters/outbox/sms-outbox';
 import { TwilioSmsSender } from './adapters/twilio/twilio-sms';
 import type { SmsSender } from './ports/sms.port';
+import type { TicketSink } from './ports/ticket-sink.port';
 import type { PinVerifierDeps } from './service/helpdesk-pins';
 import { ticketOutbox, type TicketOutbox } from './adapters/tickets/ticket-outbox';
-import { ticketSinkFor } from './adapters/tickets/ticket-sink-for';
+import { jiraSink } from './adapters/tickets/jira';
+import { requestTrackerSink } from './adapters/tickets/request-tracker';
+import { serviceNowSink } from './adapters/tickets/servicenow';
+import { webhookSink } from './adapters/tickets/webhook';
 import type { AnswerCipher } from './ports/answer-cipher.port';
 import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
@@ -153,4 +157,25 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
       await Promise.allSettled([directory.close(), store.close()]);
     },
   };
+}
+
+/** TICKETS_KIND → the adapter: the root's one switch over ticket systems (adapters never read the config). */
+function ticketSinkFor(c: TicketsConfig): TicketSink {
+  switch (c.kind) {
+    case 'rt':
+      return requestTrackerSink({ url: c.url, token: c.token, queue: c.queue ?? 'General', timeoutMs: c.timeoutMs });
+    case 'servicenow':
+      return serviceNowSink({ url: c.url, token: c.token, ...(c.user ? { user: c.user } : {}), ...(c.queue ? { assignmentGroup: c.queue } : {}), timeoutMs: c.timeoutMs });
+    case 'jira':
+      return jiraSink({
+        url: c.url, token: c.token, timeoutMs: c.timeoutMs,
+        ...(c.user ? { user: c.user } : {}),
+        ...(c.project ? { project: c.project } : {}),
+        ...(c.issueType ? { issueType: c.issueType } : {}),
+        ...(c.serviceDeskId ? { serviceDeskId: c.serviceDeskId } : {}),
+        ...(c.requestTypeId ? { requestTypeId: c.requestTypeId } : {}),
+      });
+    case 'webhook':
+      return webhookSink({ url: c.url, secret: c.token, timeoutMs: c.timeoutMs });
+  }
 }

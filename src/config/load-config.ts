@@ -3,11 +3,11 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { isAddressOrRange } from '../http/client-address';
 import { MASK_POLICIES } from '../domain/masking';
 import { DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE } from '../domain/portal';
 import { DEFAULT_TEXT_BUDGET } from '../domain/text-budget';
 import { DEFAULT_EVENTS_PER_USER_HOUR, DEFAULT_INDICATOR_THRESHOLDS } from '../domain/vishing-thresholds';
+import { isAddressOrRange } from './address-or-range';
 import type { Config } from './config';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };

@@ -79,8 +79,3 @@ export interface DirectoryEntry {
 export interface DirectoryUser extends DirectoryEntry {
   readonly groups: readonly GroupRef[];
 }
-
-/** The login forms a user may be named by in a command: sAMAccountName, UPN or mail. */
-export function loginOf(entry: DirectoryEntry): string {
-  return entry.sAMAccountName;
-}

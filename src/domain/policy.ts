@@ -31,10 +31,6 @@ export function actsOnAccount(action: Action): boolean {
   return ACTIONS[action].targetsAccount;
 }
 
-export function needsConfirmation(action: Action): boolean {
-  return ACTIONS[action].destructive;
-}
-
 /**
  * AD's privileged groups: always protected (PROTECTED_GROUPS adds to them, as do the role groups). A domain
  * that lacks one (e.g. Enterprise Admins outside the forest root) just skips it.

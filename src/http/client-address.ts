@@ -9,16 +9,7 @@ function plainAddress(address: string): string {
   return address.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
 }
 
-/** "10.0.0.2" or "10.0.0.0/8" (IPv4 or IPv6): what PORTAL_TRUSTED_PROXIES accepts. */
-export function isAddressOrRange(value: string): boolean {
-  const [address = '', bits, extra] = value.trim().split('/');
-  const family = isIP(address);
-  if (family === 0 || extra !== undefined) return false;
-  if (bits === undefined) return true;
-  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
-}
-
-/** The trusted proxies as one matcher (entries must pass isAddressOrRange). */
+/** The trusted proxies as one matcher (entries must pass config/address-or-range.ts). */
 export function trustedProxies(entries: readonly string[]): BlockList {
   const list = new BlockList();
   for (const entry of entries) {

@@ -2,8 +2,8 @@
 // per route by whoever needs it (Slack needs the raw body to check signatures), never globally.
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
+import type { HealthReport } from '../domain/health';
 import type { Logger } from '../ports/logger.port';
-import type { HealthReport } from '../service/helpdesk-service';
 
 /** Adds routes to the server: the Teams bot, the local console, Slack, the portal API… */
 export type RouteMount = (server: restify.Server) => void;

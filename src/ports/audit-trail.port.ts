@@ -1,7 +1,7 @@
 // The helpdesk's own trail: what agents did. Append-only and hash-chained (src/domain/audit-chain.ts).
 import type { AuditEntry, AuditEntryInput } from '../domain/audit-entry';
 
-export type { AuditEntry, AuditEntryInput, AuditOutcome } from '../domain/audit-entry';
+export type { AuditEntry, AuditEntryInput } from '../domain/audit-entry';
 
 export type AuditVerification =
   | { readonly ok: true; readonly count: number }

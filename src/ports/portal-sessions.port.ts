@@ -8,9 +8,8 @@ export interface PortalSessionState {
   readonly method?: 'pin' | 'questions' | 'sms' | 'password';
   /** The enrolled question positions asked, in the order shown. */
   readonly asked?: readonly number[];
-  /** After a passed challenge: the user's key and DN; 'enroll' when proven by the AD password only. */
+  /** After a passed challenge: the user's key; 'enroll' when proven by the AD password only. */
   readonly user?: string;
-  readonly dn?: string;
   readonly access?: 'full' | 'enroll';
   /** A mobile being registered: the number its code was sent to, sealed (SelfService.sealPendingMobile), until the code proves it. */
   readonly pendingMobile?: string;

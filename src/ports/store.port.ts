@@ -13,7 +13,6 @@ import type { PasswordBindRepository } from './password-binds.port';
 import type { QuotaRepository } from './quotas.port';
 
 export interface Store {
-  readonly kind: 'sqlite' | 'mongodb';
   readonly audit: HelpdeskAuditTrail;
   readonly confirmations: ConfirmationRepository;
   readonly sharedRequests: SharedRequestRepository;

@@ -1,10 +1,9 @@
 // Watching the audit chain: verified once at start-up (and on the first readiness check of a process that
 // skipped it), its head logged periodically so a copy outside the store (the log pipeline) anchors it —
 // restoring an older copy of the whole store, chain and head together, shows as a head going backwards.
+import type { AuditStatus } from '../domain/health';
 import type { AuditVerification, HelpdeskAuditTrail } from '../ports/audit-trail.port';
 import type { Logger } from '../ports/logger.port';
-
-export type AuditStatus = 'ok' | 'broken';
 
 export const VERIFY_COMMAND = 'npm run audit:verify';
 

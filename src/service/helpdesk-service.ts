@@ -4,11 +4,12 @@
 // unexpected is thrown (and turned into a polite reference by src/chat/core/dispatch.ts).
 import type { Command } from '../domain/command';
 import { HelpdeskError, isHelpdeskError, isRefusal, type ErrorCode } from '../domain/errors';
+import type { HealthReport } from '../domain/health';
 import type { Actor, Role } from '../domain/roles';
 import type { ButtonPress } from '../domain/verbs';
 import { ActorResolver } from './actor-resolver';
 import { assertRole } from './assert-role';
-import { AuditIntegrity, type AuditStatus } from './audit-integrity';
+import { AuditIntegrity } from './audit-integrity';
 import { AuditRecorder } from './audit-recorder';
 import { randomBytes } from 'node:crypto';
 import { Confirmations } from './confirmations';
@@ -23,13 +24,6 @@ import { TicketDesk } from './ticket-desk';
 import type { ServiceDeps } from './service-deps';
 import { loginOfActor, type AuditSubject, type UseCaseCall, type UseCaseEnv } from './use-case';
 import type { ErrorView, View } from './views';
-
-export interface HealthReport {
-  readonly directory: 'ok' | 'down';
-  readonly store: 'ok' | 'down';
-  /** The audit chain verified (once per process); 'broken' makes the process not ready. */
-  readonly audit: AuditStatus;
-}
 
 interface Step {
   /** The action written to the audit trail. */

@@ -6,7 +6,6 @@ import type { OneTimeCodes } from './one-time-codes';
 import type { RequestContext } from './request-context';
 import type { ServiceDeps } from './service-deps';
 import type { TicketDesk } from './ticket-desk';
-import type { View } from './views';
 
 export interface UseCaseEnv extends ServiceDeps {
   readonly audit: AuditRecorder;
@@ -35,8 +34,6 @@ export interface UseCaseCall {
   readonly actor: Actor;
   readonly subject: AuditSubject;
 }
-
-export type UseCase = (call: UseCaseCall) => Promise<View>;
 
 export function loginOfActor(actor: Actor): string {
   return actor.user.sAMAccountName.toLowerCase();

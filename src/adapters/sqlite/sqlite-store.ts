@@ -83,7 +83,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     'INSERT INTO store_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
 
   return {
-    kind: 'sqlite',
     audit: sqliteAuditTrail(db, auditKey, commit),
     confirmations: sqliteConfirmations(db),
     sharedRequests: sqliteSharedRequests(db),

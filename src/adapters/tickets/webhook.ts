@@ -25,10 +25,6 @@ export interface WebhookOptions {
   readonly now?: () => Date;
 }
 
-export const SIGNATURE_HEADER = 'x-mypass-signature';
-export const TIMESTAMP_HEADER = 'x-mypass-timestamp';
-export const DELIVERY_HEADER = 'x-mypass-delivery';
-
 export function signWebhook(secret: string, timestamp: number, rawBody: string): string {
   return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`;
 }

@@ -2,7 +2,7 @@
 // icon (never coloured text); the PIN appears only when the view carries it (the requester's own view).
 import { inGroupsOfFour } from '../../domain/password-policy';
 import type { ApprovalListView, ApprovalView } from '../../service/views';
-import { cardAction } from './card-data';
+import { cardAction } from './card-action';
 import { formatWhen, truncate } from './format';
 
 const STATUS: Record<ApprovalView['status'], { statusLabel: string; statusStyle: string }> = {

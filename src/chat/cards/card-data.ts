@@ -8,7 +8,6 @@
 import { isRefusal } from '../../domain/errors';
 import { errorText } from '../core/error-text';
 import type {
-  ActionButton,
   ConfirmView,
   ErrorView,
   HelpView,
@@ -23,6 +22,7 @@ import { formatWhen, person, truncate } from './format';
 import { viewerClock } from '../core/viewer-time';
 import { portalDetailsData } from './portal-card-data';
 import { entraRows } from './entra-card-data';
+import { cardAction, type CardAction } from './card-action';
 
 /** Groups shown by name on a user-details card; the rest are counted ("and N more"). */
 export const MAX_GROUPS_SHOWN = 15;
@@ -33,27 +33,10 @@ const MAX_PROXY_ADDRESSES = 5;
 
 type ContainerStyle = 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
 
-export interface CardAction {
-  readonly title: string;
-  readonly verb: string;
-  /** The verb again plus the ids: Action.Submit carries only `data`, Action.Execute both. */
-  readonly data: Readonly<Record<string, string>>;
-  readonly style: 'default' | 'positive' | 'destructive';
-}
-
 export interface Fact {
   readonly label: string;
   readonly value: string;
   readonly weight: 'Default' | 'Bolder';
-}
-
-export function cardAction(button: ActionButton): CardAction {
-  return {
-    title: button.label,
-    verb: button.verb,
-    data: { ...button.data, verb: button.verb },
-    style: button.style ?? 'default',
-  };
 }
 
 /** Adaptive Cards hosts show at most 5 card actions (the SDK's default host config; Teams' own limit is 6). */

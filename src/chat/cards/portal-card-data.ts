@@ -4,7 +4,7 @@
 import type {
   AuditEventsView, EnrollmentView, IndicatorView, PortalTargetView, SyncTransactionsView, UserDetailsView,
 } from '../../service/views';
-import { cardAction } from './card-data';
+import { cardAction } from './card-action';
 import { eventTypeInWords } from '../../domain/portal-event-words';
 import { formatWhen, lastDays, person, truncate } from './format';
 

@@ -1,7 +1,7 @@
 // The caller verification form → the data of cards/verify-form.json. The code is typed into the card's
 // input and travels back in the press only; no card ever shows it.
 import type { VerifyFormView } from '../../service/views';
-import { cardAction } from './card-data';
+import { cardAction } from './card-action';
 import { person } from './format';
 
 const STATES = {

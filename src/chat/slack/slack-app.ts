@@ -17,7 +17,7 @@ import { SlackIdentityResolver } from './slack-identity';
 import { SlackReceiver } from './slack-receiver';
 import { SLACK_EVENTS_PATH, slackRoute } from './slack-route';
 import { registerSlashCommand } from './slash-command.listener';
-import { ApprovalMessages } from './approval-delivery';
+import { ApprovalMessages } from './approval-messages';
 
 export interface SlackSurfaceDeps {
   readonly service: HelpdeskService;

@@ -12,7 +12,7 @@ import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext } from '../../service/request-context';
 import type { View } from '../../service/views';
 import type { AutoHide } from '../core/auto-hide';
-import type { ApprovalMessages } from './approval-delivery';
+import type { ApprovalMessages } from './approval-messages';
 import type { PostAckQueue } from './post-ack-queue';
 import type { Installation, SlackIdentityResolver } from './slack-identity';
 
@@ -28,7 +28,7 @@ export interface SlackListenerDeps {
   readonly ticketWatch?: TicketWatch;
   /** APPROVALS_SLACK_CHANNEL: the supervisors' channel, where approval requests are also posted. */
   readonly approvalsChannel?: string;
-  /** The messages of each approval request (approval-delivery.ts). */
+  /** The messages of each approval request (approval-messages.ts). */
   readonly approvalMessages?: ApprovalMessages;
 }
 

@@ -11,7 +11,7 @@ import { IdentityResolver } from './identity';
 import { tenantGate } from './tenant-gate';
 
 export { HelpdeskBot } from './helpdesk-bot';
-export { IdentityResolver, LOCAL_CONSOLE_TURN } from './identity';
+export { IdentityResolver } from './identity';
 
 export interface TeamsSurfaceDeps {
   readonly service: HelpdeskService;

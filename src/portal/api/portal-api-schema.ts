@@ -37,8 +37,6 @@ const event = z
     if (!e.status) ctx.addIssue({ code: 'custom', path: ['status'], message: 'is required for a sync transaction' });
   });
 
-export type EventBody = z.infer<typeof event>;
-
 const eventsBody = z.strictObject({ events: z.array(event).min(1).max(MAX_EVENTS_PER_BATCH) });
 
 const accountBody = z.strictObject({
@@ -48,12 +46,10 @@ const accountBody = z.strictObject({
   lockedAt: instant.optional(),
   failedAttempts: z.number().int().min(0).max(1_000_000).optional(),
 });
-export type AccountBody = z.infer<typeof accountBody>;
 
 const enrollmentBody = z.strictObject({
   questions: z.array(z.strictObject({ question: text(256), answer: text(256) })).min(1).max(10),
 });
-export type EnrollmentBody = z.infer<typeof enrollmentBody>;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 

@@ -1,7 +1,8 @@
 // The address a portal event records and a rate limit counts: the peer, or behind trusted proxies the
 // nearest hop they forwarded for — never a hop the client wrote into X-Forwarded-For itself.
 import assert from 'node:assert/strict';
-import { clientAddress, isAddressOrRange, trustedProxies } from '../../../src/http/client-address';
+import { isAddressOrRange } from '../../../src/config/address-or-range';
+import { clientAddress, trustedProxies } from '../../../src/http/client-address';
 
 const req = (peer: string, forwarded?: string) => ({
   socket: { remoteAddress: peer } as never,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHttpServer, type HttpServer } from '../../../src/http/server';
 import { installGracefulShutdown } from '../../../src/http/shutdown';
 import { silentLogger } from '../../../src/ports/logger.port';
-import type { HealthReport } from '../../../src/service/helpdesk-service';
+import type { HealthReport } from '../../../src/domain/health';
 
 describe('HTTP server', () => {
   let server: HttpServer | undefined;

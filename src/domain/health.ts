@@ -1,0 +1,11 @@
+// Readiness as the service reports it and /readyz answers it. A domain type, so that the HTTP server
+// reads the report without importing the service.
+
+/** The audit chain verified (once per process); 'broken' makes the process not ready. */
+export type AuditStatus = 'ok' | 'broken';
+
+export interface HealthReport {
+  readonly directory: 'ok' | 'down';
+  readonly store: 'ok' | 'down';
+  readonly audit: AuditStatus;
+}
