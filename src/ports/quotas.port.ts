@@ -1,5 +1,5 @@
 // Uses counted in a sliding window, kept in the store so a restart or a second replica counts the same:
-// texts per account, per number and in total, challenge attempts per login (issue 16).
+// texts per account, per number and in total, challenge attempts per login, password binds per account (issue 16).
 //
 // A key has `limit` places. Taking one claims a free place by a unique-key insert, or frees a place whose
 // use left the window by a delete whose count is checked and then claims it: the two operations that are

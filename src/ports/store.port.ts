@@ -9,7 +9,6 @@ import type { OneTimeCodeRepository } from './one-time-codes.port';
 import type { ApprovalRepository } from './approvals.port';
 import type { EnrollmentRepository, PortalAccountRepository, PortalAttemptRepository, PortalEventRepository, PortalMobileRepository } from './portal.port';
 import type { PortalSessionRepository } from './portal-sessions.port';
-import type { PasswordBindRepository } from './password-binds.port';
 import type { QuotaRepository } from './quotas.port';
 
 export interface Store {
@@ -32,11 +31,9 @@ export interface Store {
   readonly portalCodes: OneTimeCodeRepository;
   /** Mobiles registered on the portal (sealed). */
   readonly portalMobiles: PortalMobileRepository;
-  /** The portal's password checks (real binds) per account, bounded below the directory's lockout. */
-  readonly passwordBinds: PasswordBindRepository;
   readonly approvals: ApprovalRepository;
   readonly escalations: EscalationRepository;
-  /** Texts and challenge attempts counted in a window, across processes. */
+  /** Texts, challenge attempts and the portal's password binds counted in a window, across processes. */
   readonly quotas: QuotaRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;

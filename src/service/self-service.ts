@@ -35,6 +35,7 @@ import type { SmsSender } from '../ports/sms.port';
 import type { Store } from '../ports/store.port';
 import { roomForEvents } from './event-flood';
 import { userNamedBy } from './login-lookup';
+import { claimPasswordBind } from './password-binds';
 import type { OneTimeCodes } from './one-time-codes';
 import { hhmm, maskedNumber } from './sms-delivery';
 import { NOTICE_COMBINED_MS, TextBudget } from './text-budget';
@@ -640,7 +641,7 @@ export class SelfService {
     if (account?.enrolled) return 'no bind: enrolled already';
     // The user's own recent typos, as the DC that answered the lookup counts them, use up the portal's room first.
     if (budget.max > 0 && (entry.account.badPwdCount ?? 0) >= budget.max) return 'no bind: the account has recent wrong passwords';
-    if (!(await this.deps.store.passwordBinds.claim(user, this.deps.clock.now(), budget))) return 'no bind: too many password tries for the directory’s lockout';
+    if (!(await claimPasswordBind(this.deps.store.quotas, user, this.deps.clock.now(), budget))) return 'no bind: too many password tries for the directory’s lockout';
     return undefined;
   }
 

@@ -338,17 +338,6 @@ CREATE INDEX portal_events_seen_agent ON portal_events (user, user_agent, type, 
   WHERE outcome = 'success' AND skewed = 0 AND user_agent IS NOT NULL;
 `;
 
-// The portal's password binds (issue 16): one row per bind claimed for an account (the lower-cased
-// sAMAccountName); the primary key makes each claim exactly once (sqlite-password-binds.ts).
-const PASSWORD_BINDS = `
-CREATE TABLE password_binds (
-  account TEXT NOT NULL CHECK (account = lower(account)),
-  n       INTEGER NOT NULL,
-  at      INTEGER NOT NULL,
-  PRIMARY KEY (account, n)
-) WITHOUT ROWID;
-`;
-
 // Issued secrets (PINs, passes, verification codes) have their own per-target limit: each row says which
 // kind it is, and the counts are per kind. Rows written before this counted PINs and passes as changes.
 const CHANGE_KINDS = `
@@ -371,7 +360,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'portal lock: challenge attempts per key', sql: PORTAL_ATTEMPTS },
   { version: 10, name: 'quotas: texts and challenge attempts in the store', sql: QUOTAS },
   { version: 11, name: 'portal events: arrival time, skew mark, one index per vishing indicator', sql: PORTAL_EVENT_ARRIVAL },
-  { version: 12, name: 'self-service portal password binds per account', sql: PASSWORD_BINDS },
+  // 12 was withdrawn before any release: the portal's password binds are quota uses (service/password-binds.ts).
   { version: 13, name: 'account changes: real changes and issued secrets counted apart', sql: CHANGE_KINDS },
 ];
 

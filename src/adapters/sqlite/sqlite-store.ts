@@ -21,7 +21,6 @@ import { sqliteApprovals } from './sqlite-approvals';
 import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalAttempts, sqlitePortalEvents, sqlitePortalMobiles } from './sqlite-portal';
 import { sqlitePortalSessions } from './sqlite-portal-sessions';
 import { sqliteQuotas } from './sqlite-quotas';
-import { sqlitePasswordBinds } from './sqlite-password-binds';
 import { guard } from './store-unavailable';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 2000;
@@ -97,7 +96,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     verificationCodes: sqliteOneTimeCodes(db, 'verification_codes'),
     portalCodes: sqliteOneTimeCodes(db, 'portal_codes'),
     portalMobiles: sqlitePortalMobiles(db),
-    passwordBinds: sqlitePasswordBinds(db),
     approvals: sqliteApprovals(db),
     escalations: sqliteEscalations(db),
     // Quotas are counters of the last hour at most, taken on every challenge and text: the sessions'

@@ -19,7 +19,6 @@ const TABLES = [
   'schema_migrations', 'helpdesk_audit', 'audit_head', 'confirmations', 'portal_accounts', 'enrollments',
   'portal_events', 'pins', 'approvals', 'tickets', 'store_heartbeat', 'shared_requests', 'shown_secrets', 'account_changes',
   'verification_codes', 'escalation_tickets', 'portal_sessions', 'portal_codes', 'portal_mobiles',
-  'password_binds',
 ];
 
 function entry(i: number): AuditEntryInput {
