@@ -10,8 +10,9 @@
 //   before there is a session a signed double-submit token; a post without one changes nothing. Strict
 //   CSP (no script at all), no caching, no framing.
 // - rate limits per IP (every page, asset and post, in memory) and per login (challenges, SMS sign-ins: in
-//   the store: a challenge counts itself, an SMS sign-in by SelfService.takeAttempt). The client address is the TCP peer, or behind a proxy listed in
-//   PORTAL_TRUSTED_PROXIES the nearest address it forwarded for.
+//   the store; a challenge counts itself, an SMS sign-in through SelfService.takeAttempt). The client
+//   address is the TCP peer, or behind a proxy listed in PORTAL_TRUSTED_PROXIES the nearest address it
+//   forwarded for.
 // - sessions idle past their lifetime are purged as new ones are made (at most every few minutes).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { HelpdeskError } from '../domain/errors';
 import { hasRole } from '../domain/roles';
+import { clockTime } from '../domain/time-text';
 import type { AccountChange, ChangeKind, ChangeLimitsWindow, LimitCheck } from '../ports/change-limits.port';
 import { loginOfActor, type UseCaseCall } from './use-case';
 
@@ -81,7 +82,7 @@ export async function assertWithinChangeLimits(call: UseCaseCall, action: string
 export function overLimitText(call: UseCaseCall, action: string, result: OverLimit, who: string): string {
   const kind = kindOf(action);
   const limit = limitOf(call, kind, result);
-  const until = `${result.freeAt.toISOString().slice(11, 16)} UTC`;
+  const until = clockTime(result.freeAt, call.ctx.timeZone);
   const what = result.over === 'actor'
     ? `You have made ${result.count} account changes in the last hour, the limit is ${limit}`
     : kind === 'secret'
