@@ -42,8 +42,6 @@ export interface PortalEventRepository {
   countArrived(user: string, since: Date): Promise<number>;
   /** The users with a portal-lock event from this IP address since `since`, sorted. */
   usersLockedFrom(ip: string, since: Date): Promise<string[]>;
-  /** How many failed challenges were recorded for this login while no directory user had it (unknownUser). */
-  unknownLoginFailures(login: string): Promise<number>;
 }
 
 /** What put() writes: the lock and the failure count are the attempts' (PortalAttemptRepository) and setLock's. */

@@ -126,17 +126,6 @@ export function describePortalRepositories(store: () => Store, twin: () => Promi
       assert.deepEqual(await store().portalEvents.usersLockedFrom('203.0.113.9', new Date(T0 + 101 * 60_000 + 1)), ['b']);
     });
 
-    it('counts the failed challenges of a login nobody has (only those marked unknown)', async () => {
-      assert.equal(await store().portalEvents.unknownLoginFailures('nobody'), 0);
-      await store().portalEvents.append([
-        ev(0, { user: 'nobody', type: 'challenge', outcome: 'failure', unknownUser: true }),
-        ev(1, { user: 'nobody', type: 'challenge', outcome: 'failure', unknownUser: true }),
-        ev(2, { user: 'nobody', type: 'sign-in', outcome: 'failure', unknownUser: true }),
-        ev(3, { user: 'nobody', type: 'challenge', outcome: 'failure', unknownUser: false }),
-        ev(4, { user: 'someone', type: 'challenge', outcome: 'failure', unknownUser: true }),
-      ]);
-      assert.equal(await store().portalEvents.unknownLoginFailures('nobody'), 2);
-    });
   });
 
   describe('portal accounts', () => {

@@ -126,8 +126,6 @@ export function sqlitePortalEvents(db: Database.Database, commit: GroupCommit = 
     userAgent: db.prepare<[Record<string, string | number>], { one: number }>(seenSql('user_agent')),
   };
   const arrivedSince = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM portal_events WHERE user = ? AND arrived_at >= ?');
-  const unknownFailures = db.prepare<[string], { n: number }>(
-    "SELECT count(*) AS n FROM portal_events WHERE user = ? AND type = 'challenge' AND outcome = 'failure' AND unknown_user = 1");
   const lockedFrom = db.prepare<[string, number], { user: string }>(
     "SELECT DISTINCT user FROM portal_events WHERE ip = ? AND type = 'portal-lock' AND at >= ? ORDER BY user");
 
@@ -184,9 +182,6 @@ export function sqlitePortalEvents(db: Database.Database, commit: GroupCommit = 
     },
     async usersLockedFrom(ip, since) {
       return guard('portal events locks', () => lockedFrom.all(ip, since.getTime()).map((r) => r.user));
-    },
-    async unknownLoginFailures(login) {
-      return guard('portal events unknown-login failures', () => unknownFailures.get(login)?.n ?? 0);
     },
   };
 }
