@@ -13,9 +13,12 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'No import circles: a circle means two files are one module or a piece wants its own leaf.',
+      comment:
+        'No import circles: a circle means two files are one module or a piece wants its own leaf. Counted over ' +
+        'imports that run: a type-only import is erased at build and cannot change the load order (the kernel ' +
+        'names the ticket desk\'s type in what every use case receives).',
       from: { path: '^src/' },
-      to: { circular: true },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
       name: 'domain-imports-nothing',
@@ -37,6 +40,30 @@ module.exports = {
       comment: 'src/service holds the rules and reaches the world only through ports: it imports domain, ports and service.',
       from: { path: '^src/service/' },
       to: { pathNot: '^src/(domain|ports|service)/', dependencyTypesNot: BUILTIN },
+    },
+    {
+      name: 'capabilities-meet-at-their-faces',
+      severity: 'error',
+      comment:
+        'src/service is grouped by capability (kernel, lookup, account-actions, secrets, approvals, portal-data, ' +
+        'tickets, self-service); a capability uses another only through its face (its index.ts), and everything ' +
+        'outside a capability (the service on top, surfaces, the root) does the same: the rest is its own business.',
+      from: { path: '^src/service/([^/]+)/' },
+      to: { path: '^src/service/[^/]+/', pathNot: ['^src/service/[^/]+/index\\.ts$', '^src/service/$1/'] },
+    },
+    {
+      name: 'the-rest-meets-capabilities-at-their-faces',
+      severity: 'error',
+      comment: 'Outside src/service/<capability>/ (helpdesk-service.ts, the surfaces, the root): only a capability\'s index.ts.',
+      from: { path: '^src/', pathNot: '^src/service/[^/]+/' },
+      to: { path: '^src/service/[^/]+/', pathNot: '^src/service/[^/]+/index\\.ts$' },
+    },
+    {
+      name: 'kernel-is-below-every-capability',
+      severity: 'error',
+      comment: 'The kernel (pipeline, routes, actor, audit, shared rules) runs no capability; it may name a type of one.',
+      from: { path: '^src/service/kernel/' },
+      to: { path: '^src/service/', pathNot: '^src/service/kernel/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'chat-and-adapters-apart',

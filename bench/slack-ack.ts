@@ -24,7 +24,7 @@ import { systemClock } from '../src/ports/clock.port';
 import type { Directory } from '../src/ports/directory.port';
 import { silentLogger } from '../src/ports/logger.port';
 import { HelpdeskService } from '../src/service/helpdesk-service';
-import type { ServiceSettings } from '../src/service/service-deps';
+import type { ServiceSettings } from '../src/service/kernel/service-deps';
 import { DEMO_SETTINGS } from '../test/helpers/service-fixture';
 import { startFakeSlackApi, type FakeSlackUser, type RecordedCall } from '../test/helpers/slack-api-fake';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET, postSigned, slashCommand } from '../test/helpers/slack-requests';

@@ -13,7 +13,7 @@ import { SmsOutbox } from './adapters/outbox/sms-outbox';
 import { TwilioSmsSender } from './adapters/twilio/twilio-sms';
 import type { SmsSender } from './ports/sms.port';
 import type { TicketSink } from './ports/ticket-sink.port';
-import type { PinVerifierDeps } from './service/helpdesk-pins';
+import type { PinVerifierDeps } from './service/secrets';
 import { ticketOutbox, type TicketOutbox } from './adapters/tickets/ticket-outbox';
 import { jiraSink } from './adapters/tickets/jira';
 import { requestTrackerSink } from './adapters/tickets/request-tracker';
@@ -24,13 +24,10 @@ import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
 import type { Logger } from './ports/logger.port';
 import type { Store } from './ports/store.port';
-import { resolveGroupSettings } from './service/group-settings';
+import { resolveGroupSettings, DEFAULT_SETTINGS, OneTimeCodes } from './service/kernel';
 import { HelpdeskService } from './service/helpdesk-service';
-import { DEFAULT_SETTINGS } from './service/service-deps';
-import { PortalIntake } from './service/portal-intake';
-import { SelfService } from './service/self-service';
-import { TextBudget } from './service/text-budget';
-import { OneTimeCodes } from './service/one-time-codes';
+import { PortalIntake } from './service/portal-data';
+import { SelfService, TextBudget } from './service/self-service';
 import { CALLER_CODE_POLICY } from './domain/one-time-code';
 
 export interface Core {

@@ -286,7 +286,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       agentGroups,
       supervisorGroups,
       // Added to AD's privileged groups (DEFAULT_PROTECTED_GROUPS) and the role groups at start-up
-      // (src/service/group-settings.ts), never replacing them.
+      // (src/service/kernel/group-settings.ts), never replacing them.
       protectedGroups: unique(env.PROTECTED_GROUPS ?? []),
     },
     botFramework: {

@@ -73,7 +73,7 @@ export interface Enrollment {
 /**
  * How far an event's own time may lie from its arrival. A portal delivers late after an outage, but an
  * event dated long before it arrived (or ahead of it) is one nobody can vouch for: it must not make an
- * address "seen before" (src/service/vishing-facts.ts).
+ * address "seen before" (src/service/portal-data/vishing-facts.ts).
  */
 export const EVENT_SKEW = { futureMs: 15 * 60_000, pastMs: 60 * 60_000 } as const;
 

@@ -5,7 +5,7 @@ export type Role = 'supervisor' | 'agent' | 'none';
 
 export type Surface = 'teams' | 'slack' | 'local' | 'directline' | 'api';
 
-/** The role groups as resolved once at start-up (src/service/group-settings.ts): compared by DN / id. */
+/** The role groups as resolved once at start-up (src/service/kernel/group-settings.ts): compared by DN / id. */
 export interface RoleGroups {
   readonly agentGroups: readonly GroupRef[];
   readonly supervisorGroups: readonly GroupRef[];

@@ -1,5 +1,5 @@
 // Vishing indicators: signs that the caller on the phone may not be the user. Pure rules over facts the
-// service gathered (src/service/vishing-facts.ts); thresholds from the configuration. Each indicator
+// service gathered (src/service/portal-data/vishing-facts.ts); thresholds from the configuration. Each indicator
 // says in words what it saw. A quiet user shows none.
 import type { PortalEvent } from './portal';
 import { clockTime, timeSpan } from './time-text';
@@ -110,7 +110,7 @@ export function vishingIndicators(facts: IndicatorFacts, t: IndicatorThresholds,
     }
   }
 
-  // A flood is bounded on the way in (src/service/event-flood.ts) and is itself a sign: it buries a real attempt.
+  // A flood is bounded on the way in (src/service/portal-data/event-flood.ts) and is itself a sign: it buries a real attempt.
   if (facts.eventsLastHour >= t.eventsPerHour) {
     out.push({ rule: 'event-flood', text: `${facts.eventsLastHour} portal events for this user arrived in the last hour, far above normal (${t.eventsPerHour} or more is unusual)` });
   }

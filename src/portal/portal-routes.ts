@@ -26,8 +26,14 @@ import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
 import type { PortalSession, PortalSessionState } from '../ports/portal-sessions.port';
 import type { Store } from '../ports/store.port';
-import { LOCKED_MESSAGE, type ActionResult, type Method, type Origin, type SelfService } from '../service/self-service';
-import type { AccountStatus } from '../service/self-service';
+import {
+  LOCKED_MESSAGE,
+  type ActionResult,
+  type Method,
+  type Origin,
+  type SelfService,
+  type AccountStatus,
+} from '../service/self-service';
 import { RateLimiter } from '../domain/rate-limiter';
 
 export interface PortalOptions {

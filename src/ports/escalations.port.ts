@@ -1,6 +1,6 @@
 // Escalation tickets as the helpdesk keeps them: one active (pending or open) ticket per user and ticket
 // system, its reference (also kept in the ticket system), the draft a background retry sends, and the
-// comments still to be posted. Texts hold no secret (src/service/ticket-text.ts).
+// comments still to be posted. Texts hold no secret (src/service/tickets/ticket-text.ts).
 import type { TicketHandle, TicketSinkKind } from './ticket-sink.port';
 
 /** pending: not created yet (retried); open: created; closed: closed in the system; failed: refused, not retried. */

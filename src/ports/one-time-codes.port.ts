@@ -3,7 +3,7 @@
 export interface OneTimeCodeRecord {
   /** Lower-cased sAMAccountName. */
   readonly user: string;
-  /** Hex HMAC-SHA256 of the code (src/service/one-time-codes.ts). */
+  /** Hex HMAC-SHA256 of the code (src/service/kernel/one-time-codes.ts). */
   readonly hmac: string;
   readonly createdAt: Date;
   readonly expiresAt: Date;

@@ -1,6 +1,6 @@
 // Escalations go into a ticket system: Request Tracker, ServiceNow, Jira, a signed webhook, or the dev
 // outbox on a developer's machine (shown in the local console, refused in production). Texts handed to a
-// sink never hold a PIN, password, verification code or enrollment answer (src/service/ticket-text.ts
+// sink never hold a PIN, password, verification code or enrollment answer (src/service/tickets/ticket-text.ts
 // builds them from what may be shown). Failures are HelpdeskErrors: TICKETS.UNAVAILABLE (down, timing
 // out, 5xx: worth retrying) or TICKETS.REJECTED (auth, permissions, a request it refuses: not retried).
 export type TicketSinkKind = 'rt' | 'servicenow' | 'jira' | 'webhook' | 'outbox';

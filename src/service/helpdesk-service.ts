@@ -7,23 +7,30 @@ import { HelpdeskError, isHelpdeskError, isRefusal, type ErrorCode } from '../do
 import type { HealthReport } from '../domain/health';
 import type { Actor, Role } from '../domain/roles';
 import type { ButtonPress } from '../domain/verbs';
-import { ActorResolver } from './actor-resolver';
-import { assertRole } from './assert-role';
-import { AuditIntegrity } from './audit-integrity';
-import { AuditRecorder } from './audit-recorder';
+import {
+  ActorResolver,
+  assertRole,
+  AuditIntegrity,
+  AuditRecorder,
+  Confirmations,
+  OneTimeCodes,
+  helpView,
+  shareRequest,
+  loginOfActor,
+  type Capability,
+  type ChatIdentity,
+  type RequestContext,
+  type ServiceDeps,
+  type AuditSubject,
+  type UseCaseCall,
+  type UseCaseEnv,
+  type ErrorView,
+  type View,
+} from './kernel';
 import { randomBytes } from 'node:crypto';
-import { Confirmations } from './confirmations';
-import { OneTimeCodes } from './one-time-codes';
-import type { Capability } from './command-usage';
-import { helpView } from './help';
-import type { ChatIdentity, RequestContext } from './request-context';
 import { decidesApprovals } from './approvals';
 import { COMMAND_ROUTES, PRESS_ROUTES } from './routes';
-import { shareRequest } from './shared-request';
-import { TicketDesk } from './ticket-desk';
-import type { ServiceDeps } from './service-deps';
-import { loginOfActor, type AuditSubject, type UseCaseCall, type UseCaseEnv } from './use-case';
-import type { ErrorView, View } from './views';
+import { TicketDesk } from './tickets';
 
 interface Step {
   /** The action written to the audit trail. */

@@ -1,19 +1,12 @@
 // Every route the service answers, collected from the use case files that declare them. A command word
 // with no route (a feature of a later release) is answered "not available in this installation yet".
 import { approvalRoutes } from './approvals';
-import { auditEventsRoutes } from './audit-events';
-import { confirmRoutes } from './confirm-action';
-import { enrollmentDataRoutes } from './enrollment-data';
-import { escalateRoutes } from './escalate';
-import { findUserRoutes } from './find-user';
-import { hideSecretRoutes } from './hide-secret';
-import { promptConfirmationRoutes } from './prompt-confirmation';
-import type { CommandRoute, PressRoute } from './route';
-import { sharedRequestRoutes } from './shared-request';
-import { showUserRoutes } from './show-user';
-import { syncTransactionsRoutes } from './sync-transactions';
-import { unlockPortalRoutes } from './unlock-portal';
-import { verifyCallerRoutes } from './verify-caller';
+import { auditEventsRoutes, enrollmentDataRoutes, syncTransactionsRoutes } from './portal-data';
+import { confirmRoutes, promptConfirmationRoutes, unlockPortalRoutes } from './account-actions';
+import { escalateRoutes } from './tickets';
+import { findUserRoutes, showUserRoutes } from './lookup';
+import { hideSecretRoutes, verifyCallerRoutes } from './secrets';
+import { sharedRequestRoutes, type CommandRoute, type PressRoute } from './kernel';
 
 const ALL = [
   ...findUserRoutes, ...showUserRoutes, ...promptConfirmationRoutes, ...confirmRoutes, ...hideSecretRoutes,

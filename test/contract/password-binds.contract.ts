@@ -1,11 +1,11 @@
-// The portal's password binds (quota uses, service/password-binds.ts) in the store contract (called from
+// The portal's password binds (quota uses, service/self-service/password-binds.ts) in the store contract (called from
 // store.contract.ts for every adapter):
 // never more claims than the budget, however many ask at once, and never a chain of binds that would
 // lock an AD account however the tries are spaced.
 import assert from 'node:assert/strict';
 import { passwordBindBudget } from '../../src/domain/lockout-policy';
 import type { Store } from '../../src/ports/store.port';
-import { claimPasswordBind } from '../../src/service/password-binds';
+import { claimPasswordBind } from '../../src/service/self-service/password-binds';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
 const MINUTE = 60_000;

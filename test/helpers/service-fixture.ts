@@ -9,12 +9,12 @@ import type { Directory } from '../../src/ports/directory.port';
 import { silentLogger } from '../../src/ports/logger.port';
 import type { Store } from '../../src/ports/store.port';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
-import type { RequestContext } from '../../src/service/request-context';
-import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/service-deps';
-import type { View } from '../../src/service/views';
+import type { RequestContext } from '../../src/service/kernel/request-context';
+import { DEFAULT_SETTINGS, type ServiceSettings } from '../../src/service/kernel/service-deps';
+import type { View } from '../../src/service/kernel/views';
 import type { SmsSender } from '../../src/ports/sms.port';
 import type { TicketSink } from '../../src/ports/ticket-sink.port';
-import type { RetryPolicy } from '../../src/service/ticket-desk';
+import type { RetryPolicy } from '../../src/service/tickets/ticket-desk';
 import type { Entra } from '../../src/ports/entra.port';
 
 export class TestClock implements Clock {

@@ -3,7 +3,7 @@
 // limits, and the account and enrollment calls. What was stored is read back from the store itself; what
 // the vishing indicators make of it is read from the details view an agent gets.
 import assert from 'node:assert/strict';
-import type { IndicatorView } from '../../src/service/views';
+import type { IndicatorView } from '../../src/service/kernel/views';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { PORTAL_TOKEN, portalCall, portalEvent } from '../helpers/portal-api-client';
 import { ctxFor, expectKind } from '../helpers/service-fixture';

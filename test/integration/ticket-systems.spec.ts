@@ -11,7 +11,7 @@ import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
 import { HelpdeskError } from '../../src/domain/errors';
 import { systemClock } from '../../src/ports/clock.port';
 import { silentLogger } from '../../src/ports/logger.port';
-import { TicketDesk } from '../../src/service/ticket-desk';
+import { TicketDesk } from '../../src/service/tickets/ticket-desk';
 import { TicketApiFake, type RecordedRequest } from '../helpers/ticket-api-fake';
 
 const REF = `mypass-${'a1'.repeat(12)}`;

@@ -13,8 +13,12 @@ const ROOT = path.join(__dirname, '../..');
 const KEEPS: Record<string, string> = {
   'src/domain/roles.ts': "import { randomBytes } from 'node:crypto';\nexport const r = randomBytes;\n",
   'src/ports/directory.port.ts': "import type { r } from '../domain/roles';\nexport type D = typeof r;\n",
-  'src/service/find-user.ts': "import type { D } from '../ports/directory.port';\nexport type F = D;\n",
-  'src/service/helpdesk-service.ts': "import type { F } from './find-user';\nexport type S = F;\n",
+  'src/service/kernel/route.ts': "import type { D } from '../../ports/directory.port';\nimport type { F } from '../lookup';\nexport type R = D | F;\n",
+  'src/service/kernel/index.ts': "export type { R } from './route';\n",
+  'src/service/lookup/find-user.ts': "import type { D } from '../../ports/directory.port';\nimport type { R } from '../kernel';\nexport type F = D;\nexport type G = R;\n",
+  'src/service/lookup/index.ts': "export type { F } from './find-user';\n",
+  'src/service/tickets/index.ts': "export const es = 1;\n",
+  'src/service/helpdesk-service.ts': "import type { F } from './lookup';\nexport type S = F;\n",
   'src/adapters/ldap/ldap-directory.ts': "import type { D } from '../../ports/directory.port';\nimport { r } from '../../domain/roles';\nexport const l: D = r;\n",
   'src/config/config.ts': "import { z } from 'zod';\nexport const c = z;\n",
   'src/http/server.ts': "import type { D } from '../ports/directory.port';\nexport type H = D;\n",
@@ -29,7 +33,10 @@ const KEEPS: Record<string, string> = {
 const BREAKS: { file: string; text: string; rules: string[] }[] = [
   { rules: ['domain-imports-nothing'], file: 'src/domain/policy.ts', text: "import type { D } from '../ports/directory.port';\nexport type P = D;\n" },
   { rules: ['domain-imports-nothing'], file: 'src/domain/masking.ts', text: "import { z } from 'zod';\nexport const m = z;\n" },
-  { rules: ['ports-import-domain'], file: 'src/ports/store.port.ts', text: "import type { F } from '../service/find-user';\nexport type St = F;\n" },
+  { rules: ['ports-import-domain'], file: 'src/ports/store.port.ts', text: "import type { F } from '../service/lookup';\nexport type St = F;\n" },
+  { rules: ['capabilities-meet-at-their-faces'], file: 'src/service/tickets/escalate.ts', text: "import type { F } from '../lookup/find-user';\nexport type E = F;\n" },
+  { rules: ['the-rest-meets-capabilities-at-their-faces'], file: 'src/chat/core/render.ts', text: "import type { F } from '../../service/lookup/find-user';\nexport type Re = F;\n" },
+  { rules: ['kernel-is-below-every-capability'], file: 'src/service/kernel/actor-resolver.ts', text: "import { es } from '../tickets';\nexport const ar = es;\n" },
   { rules: ['service-imports-domain-and-ports'], file: 'src/service/health.ts', text: "import type { H } from '../http/server';\nexport type He = H;\n" },
   // A surface importing an adapter breaks two rules at once.
   { rules: ['chat-and-adapters-apart', 'only-the-root-knows-adapters'], file: 'src/chat/slack/slack-app.ts', text: "import { l } from '../../adapters/ldap/ldap-directory';\nexport const s = l;\n" },
@@ -42,9 +49,10 @@ const BREAKS: { file: string; text: string; rules: string[] }[] = [
   { rules: ['chat-core-and-cards-serve-every-surface'], file: 'src/chat/cards/card-data.ts', text: "import type { B } from '../teams/bot';\nexport type Cd = B;\n" },
   { rules: ['no-dev-dependencies-in-src'], file: 'src/chat/local/console.ts', text: "import mocha from 'mocha';\nexport const co = mocha;\n" },
   { rules: ['not-to-unresolvable'], file: 'src/chat/local/direct-line.ts', text: "import { gone } from './no-such-file';\nexport const dl = gone;\n" },
-  // A circle: each side alone keeps every other rule; the tool names the circle once, from either side.
-  { rules: ['no-circular'], file: 'src/chat/slack/slack-context.ts', text: "import type { Ad } from './approval-delivery';\nexport type Sc = Ad;\n" },
-  { rules: ['no-circular'], file: 'src/chat/slack/approval-delivery.ts', text: "import type { Sc } from './slack-context';\nexport type Ad = Sc | 1;\n" },
+  // A circle: each side alone keeps every other rule; the tool names the circle once, from either side. (A circle
+  // of type-only imports is erased at build and allowed: the kernel's route.ts and lookup's find-user.ts above.)
+  { rules: ['no-circular'], file: 'src/chat/slack/slack-context.ts', text: "import { ad } from './approval-delivery';\nexport const sc = () => ad;\n" },
+  { rules: ['no-circular'], file: 'src/chat/slack/approval-delivery.ts', text: "import { sc } from './slack-context';\nexport const ad = () => sc;\n" },
 ];
 
 /** Runs the build's own command (`depcruise src --config …`) on `files`: its exit status and the rule + file of each error it printed. */

@@ -360,7 +360,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'portal lock: challenge attempts per key', sql: PORTAL_ATTEMPTS },
   { version: 10, name: 'quotas: texts and challenge attempts in the store', sql: QUOTAS },
   { version: 11, name: 'portal events: arrival time, skew mark, one index per vishing indicator', sql: PORTAL_EVENT_ARRIVAL },
-  // 12 was withdrawn before any release: the portal's password binds are quota uses (service/password-binds.ts).
+  // 12 was withdrawn before any release: the portal's password binds are quota uses (service/self-service/password-binds.ts).
   { version: 13, name: 'account changes: real changes and issued secrets counted apart', sql: CHANGE_KINDS },
 ];
 

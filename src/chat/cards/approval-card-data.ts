@@ -1,7 +1,7 @@
 // ApprovalView → the data cards/approval.json is expanded with. The state reads from a bold word and an
 // icon (never coloured text); the PIN appears only when the view carries it (the requester's own view).
 import { inGroupsOfFour } from '../../domain/password-policy';
-import type { ApprovalListView, ApprovalView } from '../../service/views';
+import type { ApprovalListView, ApprovalView } from '../../service/kernel';
 import { cardAction } from './card-action';
 import { formatWhen, truncate } from './format';
 

@@ -1,6 +1,6 @@
 // A view's button → the action a card template draws. A leaf of its own, so that every *-card-data file
 // draws buttons without importing card-data.ts, which imports some of them back.
-import type { ActionButton } from '../../service/views';
+import type { ActionButton } from '../../service/kernel';
 
 export interface CardAction {
   readonly title: string;

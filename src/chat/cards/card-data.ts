@@ -16,7 +16,7 @@ import type {
   SharedRequestView,
   UserBadge,
   UserDetailsView,
-} from '../../service/views';
+} from '../../service/kernel';
 import { inGroupsOfFour } from '../../domain/password-policy';
 import { formatWhen, person, truncate } from './format';
 import { viewerClock } from '../core/viewer-time';

@@ -1,6 +1,6 @@
 // The details card's Entra ID lines, in words, for both renderers (Adaptive Cards and Block Kit): the
 // linked account's UPN, state, origin, last sign-in, method kinds with counts, directory roles.
-import type { EntraSectionView } from '../../service/views';
+import type { EntraSectionView } from '../../service/kernel';
 
 const METHOD_WORDS: Readonly<Record<string, string>> = {
   password: 'password',

@@ -3,7 +3,7 @@
 // Every value that came from outside (events, questions, addresses, clients) lands in a TextRun.
 import type {
   AuditEventsView, EnrollmentView, IndicatorView, PortalTargetView, SyncTransactionsView, UserDetailsView,
-} from '../../service/views';
+} from '../../service/kernel';
 import { cardAction } from './card-action';
 import { eventTypeInWords } from '../../domain/portal-event-words';
 import { formatWhen, lastDays, person, truncate } from './format';

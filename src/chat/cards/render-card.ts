@@ -2,7 +2,7 @@
 // Teams gets Action.Execute (answered by the adaptiveCard/action invoke); every other Bot Framework
 // channel gets Action.Submit carrying the same data ({verb, ...ids}), routed to the same handlers.
 import * as ACData from 'adaptivecards-templating';
-import type { View } from '../../service/views';
+import type { View } from '../../service/kernel';
 import { confirmData, errorData, helpData, pickListData, resultData, sharedRequestData, userDetailsData } from './card-data';
 import { auditEventsData, enrollmentData, syncData } from './portal-card-data';
 import { approvalData, approvalListData } from './approval-card-data';

@@ -14,7 +14,7 @@ import sharedRequest from '../../../cards/shared-request.json';
 import syncTransactions from '../../../cards/sync-transactions.json';
 import userDetails from '../../../cards/user-details.json';
 import verifyForm from '../../../cards/verify-form.json';
-import type { View } from '../../service/views';
+import type { View } from '../../service/kernel';
 
 export type TemplateName = View['kind'];
 

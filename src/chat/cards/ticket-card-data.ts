@@ -1,6 +1,6 @@
 // Escalation views → the data of cards/escalate-form.json and cards/escalation.json. As everywhere, state
 // is a bold word and an icon, never coloured text; a link is shown as text too (some hosts hide buttons).
-import type { EscalateFormView, EscalationView } from '../../service/views';
+import type { EscalateFormView, EscalationView } from '../../service/kernel';
 import { cardAction } from './card-action';
 import { person, truncate } from './format';
 

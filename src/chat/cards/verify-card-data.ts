@@ -1,6 +1,6 @@
 // The caller verification form → the data of cards/verify-form.json. The code is typed into the card's
 // input and travels back in the press only; no card ever shows it.
-import type { VerifyFormView } from '../../service/views';
+import type { VerifyFormView } from '../../service/kernel';
 import { cardAction } from './card-action';
 import { person } from './format';
 

@@ -3,7 +3,7 @@
 // one updates them all. Bounded: the oldest request is forgotten first (in memory only; after a restart
 // only the pressed copy is updated).
 import { VERBS } from '../../domain/verbs';
-import type { ApprovalView, View } from '../../service/views';
+import type { ApprovalView, View } from '../../service/kernel';
 
 /** The answer that opened (or reopened) a request, carrying the deciders' card for the copies. */
 export type OpenRequestView = ApprovalView & { readonly forDeciders: ApprovalView };

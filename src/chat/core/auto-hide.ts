@@ -3,7 +3,7 @@
 // card in place of the message that shows the secret. The timers live in this process only (bounded,
 // cleared on shutdown): after a restart a pending hide is lost and the secret stays until Hide is pressed.
 import type { Logger } from '../../ports/logger.port';
-import type { View } from '../../service/views';
+import type { View } from '../../service/kernel';
 
 export interface PendingHide {
   /** The card that replaces the secret: the service's answer to the viewer's `secret.hide`. */

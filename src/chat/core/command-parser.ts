@@ -4,8 +4,7 @@
 //   verify <user>
 //   escalate <user> <reason…>
 //   approvals
-import type { Command, CommandName } from '../../domain/command';
-import { COMMAND_NAMES } from '../../domain/command';
+import { COMMAND_NAMES, type Command, type CommandName } from '../../domain/command';
 import { isKnownEventType } from '../../domain/portal-event-words';
 
 export type ParseResult =

@@ -1,12 +1,10 @@
 // What every chat surface does with a message or a button: parse, call the service, and turn anything
 // unexpected into one polite error view (with a reference to the log line), never a stack trace.
 import { randomUUID } from 'node:crypto';
-import type { ButtonPress } from '../../domain/verbs';
-import { isVerb } from '../../domain/verbs';
+import { isVerb, type ButtonPress } from '../../domain/verbs';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
-import type { RequestContext } from '../../service/request-context';
-import type { ErrorView, View } from '../../service/views';
+import type { RequestContext, ErrorView, View } from '../../service/kernel';
 import { parseCommand } from './command-parser';
 
 export function newCorrelationId(): string {

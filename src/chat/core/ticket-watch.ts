@@ -4,8 +4,8 @@
 // the message. Like the auto-hide timers this lives in the process only (bounded): after a restart the
 // ticket is still created, but the old message is not updated.
 import type { Logger } from '../../ports/logger.port';
-import type { TicketListener } from '../../service/ticket-desk';
-import type { View } from '../../service/views';
+import type { TicketListener } from '../../service/tickets';
+import type { View } from '../../service/kernel';
 
 export interface PendingTicketMessage {
   /** The asker's `ticket.show` answer. */

@@ -9,7 +9,7 @@
 // "Show the PIN" fallback.
 import { CardFactory, MessageFactory, type BotAdapter, type ChannelAccount, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { Logger } from '../../ports/logger.port';
-import type { ApprovalView, View } from '../../service/views';
+import type { ApprovalView, View } from '../../service/kernel';
 import type { AdaptiveCardJson } from '../cards/render-card';
 import { RequestCopies, withoutShowFallback, type OpenRequestView } from '../core/approval-requests';
 import { isLocalConsoleTurn } from '../teams/identity';

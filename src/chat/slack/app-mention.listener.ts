@@ -5,8 +5,7 @@ import type { App } from '@slack/bolt';
 import { dispatchText } from '../core/dispatch';
 import { isOpenRequest } from '../core/approval-requests';
 import { postRequest } from './approval-delivery';
-import type { SlackListenerDeps } from './slack-context';
-import { askerTimeZone, busy, deliver, installationOf, withAsker } from './slack-context';
+import { askerTimeZone, busy, deliver, installationOf, withAsker, type SlackListenerDeps } from './slack-context';
 import { renderView } from './slack-renderer';
 
 /** Slack retries an event it thinks we missed; the same event_id is handled once. */

@@ -9,11 +9,10 @@
 // once the PIN reached them, no copy keeps the "Show the PIN" fallback.
 import type { webApi } from '@slack/bolt';
 import { VERBS } from '../../domain/verbs';
-import type { ApprovalView } from '../../service/views';
+import type { ApprovalView } from '../../service/kernel';
 import { withoutShowFallback, type OpenRequestView } from '../core/approval-requests';
 import { dispatchPress } from '../core/dispatch';
-import type { SlackListenerDeps } from './slack-context';
-import { deliver, withAsker } from './slack-context';
+import { deliver, withAsker, type SlackListenerDeps } from './slack-context';
 import type { Installation } from './slack-identity';
 import { renderView } from './slack-renderer';
 

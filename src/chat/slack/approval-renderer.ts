@@ -1,9 +1,8 @@
 // ApprovalView → Block Kit. The state is an icon and a bold word; the PIN is drawn only in an ephemeral
 // message (the requester's own), never in a message others can read.
 import { inGroupsOfFour } from '../../domain/password-policy';
-import type { ApprovalListView, ApprovalView } from '../../service/views';
-import type { Block } from './block-kit';
-import { actionsBlocks, context, esc, preformatted, section, slackDate, truncate } from './block-kit';
+import type { ApprovalListView, ApprovalView } from '../../service/kernel';
+import { actionsBlocks, context, esc, preformatted, section, slackDate, truncate, type Block } from './block-kit';
 
 const STATUS: Record<ApprovalView['status'], string> = {
   pending: ':hourglass_flowing_sand: *Pending*',

@@ -1,7 +1,7 @@
 // Block Kit primitives that respect Slack's published limits. Every builder here shortens or splits
 // what does not fit; none of them throws. The view renderers (slack-renderer.ts) only use these.
 import type { types } from '@slack/bolt';
-import type { ActionButton } from '../../service/views';
+import type { ActionButton } from '../../service/kernel';
 import { utcBeside } from '../core/viewer-time';
 
 export type Block = types.KnownBlock;

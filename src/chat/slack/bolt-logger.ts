@@ -1,8 +1,7 @@
 // Bolt's and the Slack Web API client's logging, sent to our logger. Their debug output is dropped on
 // purpose: the Web API client logs request bodies at debug level, and a body may hold a one-time secret
 // (a password posted ephemerally to its asker). Info becomes debug; warnings and errors pass.
-import type { Logger as BoltLogger } from '@slack/bolt';
-import { LogLevel } from '@slack/bolt';
+import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../../ports/logger.port';
 
 function describe(parts: readonly unknown[]): { message: string; err?: Error } {

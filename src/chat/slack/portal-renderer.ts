@@ -2,11 +2,22 @@
 // portal section and vishing indicators (always the second block, right under the name or title). Plain translation; within Slack's limits by summarising.
 import type {
   AuditEventsView, EnrollmentView, IndicatorView, PortalTargetView, SyncTransactionsView, UserDetailsView,
-} from '../../service/views';
+} from '../../service/kernel';
 import { eventTypeInWords } from '../../domain/portal-event-words';
 import { lastDays } from '../cards/format';
-import type { Block } from './block-kit';
-import { LIMITS, actionsBlocks, capBlocks, context, esc, fieldSections, header, section, slackDate, truncate } from './block-kit';
+import {
+  LIMITS,
+  actionsBlocks,
+  capBlocks,
+  context,
+  esc,
+  fieldSections,
+  header,
+  section,
+  slackDate,
+  truncate,
+  type Block,
+} from './block-kit';
 
 interface SlackMessage {
   readonly text: string;

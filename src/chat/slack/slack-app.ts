@@ -1,8 +1,7 @@
 // The Slack surface: a Bolt App (routing: one listener per file) behind our receiver (transport:
 // signature, body, ack), served by the shared restify server at /slack/events.
 import type { Server } from 'restify';
-import type { AuthorizeResult } from '@slack/bolt';
-import { App, webApi } from '@slack/bolt';
+import { App, webApi, type AuthorizeResult } from '@slack/bolt';
 import type { SlackConfig } from '../../config/config';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';

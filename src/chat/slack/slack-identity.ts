@@ -3,7 +3,7 @@
 // re-checks them from the directory on every command and every button press.
 import { webApi } from '@slack/bolt';
 import { viewerTimeZone } from '../../domain/time-text';
-import type { ChatIdentity } from '../../service/request-context';
+import type { ChatIdentity } from '../../service/kernel';
 
 export const IDENTITY_TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;

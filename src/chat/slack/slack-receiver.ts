@@ -5,8 +5,7 @@
 // the listener's slow work (directory, store, Slack Web API) happens after Slack has its answer.
 import { parse as parseQuery } from 'node:querystring';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
-import { verifySlackRequest } from '@slack/bolt';
+import { verifySlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../ports/logger.port';
 
 /** Slack refuses requests older than five minutes; we refuse them in either direction. */

@@ -2,21 +2,33 @@
 // stays within Slack's limits (block-kit.ts) by summarising, never by failing.
 import type {
   ConfirmView, ErrorView, HelpView, PickListView, ResultView, SharedRequestView, UserBadge, UserDetailsView, View,
-} from '../../service/views';
+} from '../../service/kernel';
 import { inGroupsOfFour } from '../../domain/password-policy';
 import { errorText } from '../core/error-text';
 import { inViewerTimeZone, viewerClock, viewerDateTime } from '../core/viewer-time';
 import { isRefusal } from '../../domain/errors';
-import type { Block } from './block-kit';
+import {
+  LIMITS,
+  actionsBlocks,
+  button,
+  capBlocks,
+  context,
+  divider,
+  esc,
+  fieldSections,
+  header,
+  preformatted,
+  section,
+  slackDate,
+  summariseList,
+  truncate,
+  type Block,
+} from './block-kit';
 import { entraRows } from '../cards/entra-card-data';
 import { auditEventsMessage, enrollmentMessage, indicatorBlocks, portalDetailBlocks, syncMessage } from './portal-renderer';
 import { approvalListMessage, approvalMessage } from './approval-renderer';
 import { escalateFormMessage, escalationMessage, REASON_ACTION_ID, REASON_BLOCK_ID } from './ticket-renderer';
 import { verifyFormMessage } from './verify-renderer';
-import {
-  LIMITS, actionsBlocks, button, capBlocks, context, divider, esc, fieldSections, header, preformatted, section, slackDate,
-  summariseList, truncate,
-} from './block-kit';
 
 /** What chat.postEphemeral / respond() receive: blocks plus the notification fallback text. */
 export interface SlackMessage {

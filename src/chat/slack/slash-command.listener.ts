@@ -5,8 +5,7 @@ import type { App } from '@slack/bolt';
 import { dispatchText } from '../core/dispatch';
 import { isOpenRequest } from '../core/approval-requests';
 import { postRequest } from './approval-delivery';
-import type { SlackListenerDeps } from './slack-context';
-import { askerTimeZone, busy, deliver, installationOf, watchTicket, withAsker } from './slack-context';
+import { askerTimeZone, busy, deliver, installationOf, watchTicket, withAsker, type SlackListenerDeps } from './slack-context';
 import { SLASH_COMMAND, renderView } from './slack-renderer';
 
 export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {

@@ -1,9 +1,8 @@
 // Escalation views → Block Kit: the reason form (an input block whose value block_actions sends back in
 // `state.values`) and the escalation's answer with its ticket link.
 import type { types } from '@slack/bolt';
-import type { EscalateFormView, EscalationView } from '../../service/views';
-import type { Block } from './block-kit';
-import { LIMITS, actionsBlocks, context, esc, section, truncate } from './block-kit';
+import type { EscalateFormView, EscalationView } from '../../service/kernel';
+import { LIMITS, actionsBlocks, context, esc, section, truncate, type Block } from './block-kit';
 
 interface SlackMessage {
   readonly text: string;

@@ -1,9 +1,8 @@
 // The caller verification form → Block Kit: an input block for the code the caller reads back, whose
 // value block_actions sends back in `state.values` (never drawn into any message).
 import type { types } from '@slack/bolt';
-import type { VerifyFormView } from '../../service/views';
-import type { Block } from './block-kit';
-import { LIMITS, actionsBlocks, context, esc, section, truncate } from './block-kit';
+import type { VerifyFormView } from '../../service/kernel';
+import { LIMITS, actionsBlocks, context, esc, section, truncate, type Block } from './block-kit';
 
 export const CODE_BLOCK_ID = 'verify-code';
 export const CODE_ACTION_ID = 'code';

@@ -6,7 +6,7 @@
 import { CardFactory, TurnContext, type Activity } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import type { Logger } from '../../ports/logger.port';
-import type { ApprovalView } from '../../service/views';
+import type { ApprovalView } from '../../service/kernel';
 import type { ActionMode, AdaptiveCardJson } from '../cards/render-card';
 import { RequestCopies } from '../core/approval-requests';
 import { laterUpdater } from './later-update';

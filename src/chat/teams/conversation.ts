@@ -2,7 +2,7 @@
 // so a secret is never shown where others could read it.
 import type { Activity } from 'botbuilder';
 import { viewerTimeZone } from '../../domain/time-text';
-import type { RequestContext } from '../../service/request-context';
+import type { RequestContext } from '../../service/kernel';
 
 export function conversationKind(activity: Partial<Activity>, localConsole: boolean): RequestContext['conversation'] {
   if (localConsole) return 'personal';

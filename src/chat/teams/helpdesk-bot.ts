@@ -14,8 +14,7 @@ import {
 import { VERBS } from '../../domain/verbs';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
-import type { RequestContext } from '../../service/request-context';
-import type { View } from '../../service/views';
+import type { RequestContext, View } from '../../service/kernel';
 import { AutoHide } from '../core/auto-hide';
 import { TicketWatch } from '../core/ticket-watch';
 import { dispatchPress, dispatchText, newCorrelationId } from '../core/dispatch';

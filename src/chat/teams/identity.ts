@@ -5,7 +5,7 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Surface } from '../../domain/roles';
 import type { Logger } from '../../ports/logger.port';
-import type { ChatIdentity } from '../../service/request-context';
+import type { ChatIdentity } from '../../service/kernel';
 
 /** Set in turnState by the local console's in-process adapter (src/chat/local); never reachable over HTTP. */
 export const LOCAL_CONSOLE_TURN = Symbol('mypass.localConsoleTurn');

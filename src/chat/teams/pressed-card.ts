@@ -3,10 +3,9 @@
 // of them, and sees why nothing happened. Buttons say which card they are on (`card`: a view kind, never
 // state); only cards the server can draw again from the press's own ids are marked. A confirm card is
 // not: once its token is spent, the outcome is what the agent needs, so the answer replaces it.
-import type { ErrorCode } from '../../domain/errors';
-import { isRefusal } from '../../domain/errors';
+import { isRefusal, type ErrorCode } from '../../domain/errors';
 import { VERBS } from '../../domain/verbs';
-import type { ErrorView, View } from '../../service/views';
+import type { ErrorView, View } from '../../service/kernel';
 import { errorData } from '../cards/card-data';
 import type { AdaptiveCardJson } from '../cards/render-card';
 

@@ -9,8 +9,8 @@ import type restify from 'restify';
 import { isHelpdeskError } from '../../domain/errors';
 import type { RouteMount } from '../../http/server';
 import type { Logger } from '../../ports/logger.port';
-import type { PortalIntake } from '../../service/portal-intake';
-import { verifyHelpdeskPin, type PinVerifierDeps } from '../../service/helpdesk-pins';
+import type { PortalIntake } from '../../service/portal-data';
+import { verifyHelpdeskPin, type PinVerifierDeps } from '../../service/secrets';
 import { checkAccount, checkEnrollment, checkEvents, type Problem } from './portal-api-schema';
 import { DEFAULT_RATE_PER_MINUTE, RateLimiter } from '../../domain/rate-limiter';
 

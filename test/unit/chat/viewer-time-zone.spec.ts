@@ -10,7 +10,7 @@ import type { IdentityResolver } from '../../../src/chat/teams/identity';
 import { clockTime, dateTime, timeSpan, viewerTimeZone } from '../../../src/domain/time-text';
 import { portalUserKey } from '../../../src/domain/portal';
 import { silentLogger } from '../../../src/ports/logger.port';
-import type { UserDetailsView } from '../../../src/service/views';
+import type { UserDetailsView } from '../../../src/service/kernel/views';
 import { cardText } from '../../helpers/adaptive-card-sdk';
 import { ctxFor, demoFixture, expectKind, type Fixture } from '../../helpers/service-fixture';
 import { startSlackHarness, textOf, type SlackHarness } from '../../helpers/slack-harness';

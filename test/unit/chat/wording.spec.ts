@@ -12,7 +12,7 @@ import { KNOWN_EVENT_TYPES, portalUserKey, type PortalEventInput } from '../../.
 import { VERBS } from '../../../src/domain/verbs';
 import { silentLogger } from '../../../src/ports/logger.port';
 import { HelpdeskService } from '../../../src/service/helpdesk-service';
-import type { View } from '../../../src/service/views';
+import type { View } from '../../../src/service/kernel/views';
 import { cardText } from '../../helpers/adaptive-card-sdk';
 import { ctxFor, DEMO_SETTINGS, demoFixture, expectKind, TestClock, type Fixture } from '../../helpers/service-fixture';
 

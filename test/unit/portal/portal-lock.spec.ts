@@ -7,8 +7,8 @@ import { CALLER_CODE_POLICY } from '../../../src/domain/one-time-code';
 import { createHttpServer, type HttpServer } from '../../../src/http/server';
 import { portalMount } from '../../../src/portal/portal-routes';
 import { silentLogger } from '../../../src/ports/logger.port';
-import { OneTimeCodes } from '../../../src/service/one-time-codes';
-import { SelfService } from '../../../src/service/self-service';
+import { OneTimeCodes } from '../../../src/service/kernel/one-time-codes';
+import { SelfService } from '../../../src/service/self-service/self-service';
 import { DEMO_SETTINGS, demoFixture, type Fixture } from '../../helpers/service-fixture';
 
 const USER = 'john.doe';

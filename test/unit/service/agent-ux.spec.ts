@@ -9,7 +9,7 @@ import { ALL_VERBS, VERBS } from '../../../src/domain/verbs';
 import type { DirectoryEntry } from '../../../src/domain/directory-user';
 import type { Directory } from '../../../src/ports/directory.port';
 import { COMMAND_ROUTES, PRESS_ROUTES } from '../../../src/service/routes';
-import type { View } from '../../../src/service/views';
+import type { View } from '../../../src/service/kernel/views';
 import { cardActions, cardText } from '../../helpers/adaptive-card-sdk';
 import { ctxFor, demoFixture, expectKind, type Fixture } from '../../helpers/service-fixture';
 import { DemoDirectory } from '../../../src/adapters/demo/demo-directory';

@@ -13,9 +13,9 @@ import { CALLER_CODE_POLICY } from '../../../src/domain/one-time-code';
 import { DEFAULT_TEXT_BUDGET, type TextBudgetSettings } from '../../../src/domain/text-budget';
 import type { Store } from '../../../src/ports/store.port';
 import { silentLogger } from '../../../src/ports/logger.port';
-import { OneTimeCodes } from '../../../src/service/one-time-codes';
-import { SelfService } from '../../../src/service/self-service';
-import { TextBudget } from '../../../src/service/text-budget';
+import { OneTimeCodes } from '../../../src/service/kernel/one-time-codes';
+import { SelfService } from '../../../src/service/self-service/self-service';
+import { TextBudget } from '../../../src/service/self-service/text-budget';
 import { DEMO_SETTINGS, demoFixture, type Fixture } from '../../helpers/service-fixture';
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from '../../helpers/twilio-fake';
 

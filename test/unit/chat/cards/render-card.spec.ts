@@ -7,7 +7,7 @@ import { MAX_GROUPS_SHOWN } from '../../../../src/chat/cards/card-data';
 import { errorText } from '../../../../src/chat/core/error-text';
 import { ERROR_CODES } from '../../../../src/domain/errors';
 import { cardActions, cardText, parseEvents, walk } from '../../../helpers/adaptive-card-sdk';
-import type { UserDetailsView } from '../../../../src/service/views';
+import type { UserDetailsView } from '../../../../src/service/kernel/views';
 import { manyGroups, NOW, SECRET, sampleViews, userDetails } from '../../../fixtures/views';
 
 const CARDS_DIR = path.resolve(__dirname, '../../../../cards');

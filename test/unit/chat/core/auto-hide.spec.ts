@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AutoHide } from '../../../../src/chat/core/auto-hide';
 import { silentLogger } from '../../../../src/ports/logger.port';
-import type { View } from '../../../../src/service/views';
+import type { View } from '../../../../src/service/kernel/views';
 
 const HIDDEN: View = { kind: 'result', outcome: 'success', title: 'Password hidden', message: 'hidden', actions: [] };
 

@@ -3,7 +3,7 @@ import {
   LIMITS, actionsBlocks, button, capBlocks, context, esc, fieldSections, slackDate, summariseList, truncate, truncateMrkdwn,
 } from '../../../../src/chat/slack/block-kit';
 import { VERBS } from '../../../../src/domain/verbs';
-import type { ActionButton } from '../../../../src/service/views';
+import type { ActionButton } from '../../../../src/service/kernel/views';
 
 describe('slack block-kit primitives', () => {
   it('truncate keeps short texts and never splits a surrogate pair', () => {

@@ -3,7 +3,7 @@ import { errorText } from '../../../../src/chat/core/error-text';
 import { ACTION_ID_PREFIX } from '../../../../src/chat/slack/block-kit';
 import { MAX_PICK_USERS, renderView, type SlackMessage } from '../../../../src/chat/slack/slack-renderer';
 import { VERBS } from '../../../../src/domain/verbs';
-import type { ActionButton, PickListView, UserDetailsView, View } from '../../../../src/service/views';
+import type { ActionButton, PickListView, UserDetailsView, View } from '../../../../src/service/kernel/views';
 import { blockKitProblems } from '../../../helpers/slack-block-limits';
 import { manyGroups, SECRET, sampleViews, userDetails } from '../../../fixtures/views';
 

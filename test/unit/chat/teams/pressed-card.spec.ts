@@ -7,7 +7,7 @@ import { ConsoleBotAdapter } from '../../../../src/chat/local/console-adapter';
 import { markPressedOn, PRESSED_ON, redrawOf, withoutPressedOn, withRefusal } from '../../../../src/chat/teams/pressed-card';
 import type { ErrorCode } from '../../../../src/domain/errors';
 import { VERBS } from '../../../../src/domain/verbs';
-import type { ErrorView, View } from '../../../../src/service/views';
+import type { ErrorView, View } from '../../../../src/service/kernel/views';
 import { cardActions, cardText, parseEvents } from '../../../helpers/adaptive-card-sdk';
 import { NOW, sampleViews, userDetails } from '../../../fixtures/views';
 

@@ -1,0 +1,3 @@
+export { confirmRoutes } from './confirm-action';
+export { promptConfirmation, promptConfirmationRoutes } from './prompt-confirmation';
+export { unlockPortalRoutes } from './unlock-portal';

@@ -1,0 +1,1 @@
+export { approvalRoutes, decidesApprovals } from './secret-approvals';

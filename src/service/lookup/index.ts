@@ -1,0 +1,3 @@
+export { findUserRoutes, matchesDetail, pickListView } from './find-user';
+export { showUser, showUserRoutes } from './show-user';
+export { showUserButton, targetOf } from './user-details';
