@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute, pins: core.pinVerifier });
   // PORTAL=only serves the end-user portal alone (no chat endpoints, no portal API): exposable on its own.
   const portal = config.portal.mode === 'off' ? [] : [portalMount({
-    selfService: core.selfService, store: core.store, clock: systemClock, logger, orgName: config.helpdeskSecrets.orgName, production: config.production,
+    selfService: core.selfService, sessions: core.store.portalSessions, clock: systemClock, logger, orgName: config.helpdeskSecrets.orgName, production: config.production,
     sessionIdleMs: config.portal.sessionIdleMs, sessionMaxMs: config.portal.sessionMaxMs,
     ratePerMinute: config.portal.ratePerMinute, pageRatePerMinute: config.portal.pageRatePerMinute, csrfKey: core.portalCsrfKey, trustedProxies: config.portal.trustedProxies,
   })];

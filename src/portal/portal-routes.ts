@@ -25,7 +25,7 @@ import { localOnly } from '../http/local-only';
 import type { Clock } from '../ports/clock.port';
 import type { Logger } from '../ports/logger.port';
 import type { PortalSession, PortalSessionState } from '../ports/portal-sessions.port';
-import type { Store } from '../ports/store.port';
+import type { PortalSessionRepository } from '../ports/portal-sessions.port';
 import {
   LOCKED_MESSAGE,
   type ActionResult,
@@ -38,7 +38,8 @@ import { RateLimiter } from '../domain/rate-limiter';
 
 export interface PortalOptions {
   readonly selfService: SelfService;
-  readonly store: Store;
+  /** The portal's server-side sessions: the one repository the routes use themselves (the rules are SelfService's). */
+  readonly sessions: PortalSessionRepository;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly orgName: string;
@@ -111,10 +112,10 @@ export function portalMount(o: PortalOptions): RouteMount {
     const now = o.clock.now();
     if (now.getTime() - purgedAt >= PURGE_EVERY_MS) {
       purgedAt = now.getTime();
-      await o.store.portalSessions.purge(new Date(now.getTime() - o.sessionIdleMs));
+      await o.sessions.purge(new Date(now.getTime() - o.sessionIdleMs));
     }
     const session: PortalSession = { idHash: hash(token), csrf: randomBytes(32).toString('base64url'), state, createdAt: now, seenAt: now };
-    await o.store.portalSessions.create(session);
+    await o.sessions.create(session);
     res.header('Set-Cookie', `${cookieName}=${token}; ${cookieFlags}`);
     return { token, session };
   }
@@ -124,13 +125,13 @@ export function portalMount(o: PortalOptions): RouteMount {
     const token = cookieValue(req.headers.cookie, cookieName);
     const now = o.clock.now().getTime();
     if (!token || !TOKEN.test(token)) return undefined;
-    const session = await o.store.portalSessions.get(hash(token));
+    const session = await o.sessions.get(hash(token));
     if (session && now - session.seenAt.getTime() <= o.sessionIdleMs && now - session.createdAt.getTime() <= o.sessionMaxMs) {
       // Any request is activity: the idle clock restarts (written at most once a minute).
-      if (now - session.seenAt.getTime() >= TOUCH_EVERY_MS) await o.store.portalSessions.save(session.idHash, session.state, new Date(now));
+      if (now - session.seenAt.getTime() >= TOUCH_EVERY_MS) await o.sessions.save(session.idHash, session.state, new Date(now));
       return { token, session };
     }
-    if (session) await o.store.portalSessions.delete(session.idHash);
+    if (session) await o.sessions.delete(session.idHash);
     return undefined;
   }
 
@@ -159,7 +160,7 @@ export function portalMount(o: PortalOptions): RouteMount {
 
   async function save(c: Current, state: PortalSessionState): Promise<void> {
     c.session = { ...c.session, state };
-    await o.store.portalSessions.save(c.session.idHash, state, o.clock.now());
+    await o.sessions.save(c.session.idHash, state, o.clock.now());
   }
 
   function send(res: Res, status: number, title: string, body: string, extra: { notice?: string; error?: string } = {}): void {
@@ -305,7 +306,7 @@ export function portalMount(o: PortalOptions): RouteMount {
       await evenOut(arrived);
       if (result.ok) {
         // A new session id once the user is proven (no fixation); the old one is gone.
-        await o.store.portalSessions.delete(c.session.idHash);
+        await o.sessions.delete(c.session.idHash);
         await newSession(res, { login, user: result.user, access: method === 'password' ? 'enroll' : 'full', method });
         return redirect(res, method === 'password' ? '/portal/enroll' : '/portal/home');
       }
@@ -375,7 +376,7 @@ export function portalMount(o: PortalOptions): RouteMount {
       await finish(res, c, done, '/portal/mobile', 'Your mobile is registered. You can sign in with a code sent to it.', withoutPending(c.session.state));
     }),
     postAnyone('/portal/sign-out', async (_req, res, c) => {
-      if (c) await o.store.portalSessions.delete(c.session.idHash);
+      if (c) await o.sessions.delete(c.session.idHash);
       res.header('Set-Cookie', `${cookieName}=; ${cookieFlags}; Max-Age=0`);
       message(res, 200, 'Signed out', { notice: 'You are signed out.' });
     }),

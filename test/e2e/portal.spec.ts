@@ -68,7 +68,7 @@ describe('Self-service portal in Chromium against Samba AD (agent over the Bot F
       settings: { lockAfter: 5, questionsAsked: 3, questions: DEFAULT_PORTAL_QUESTIONS, minQuestions: 3, minAnswerLength: 3 },
     });
     portalMount({
-      selfService, store: h.store, clock: h.clock, logger: silentLogger, orgName: 'Corp Example', production: false,
+      selfService, sessions: h.store.portalSessions, clock: h.clock, logger: silentLogger, orgName: 'Corp Example', production: false,
       sessionIdleMs: 600_000, sessionMaxMs: 1_800_000, ratePerMinute: 1000, pageRatePerMinute: 1000, csrfKey: randomBytes(32),
     })(h.http.server);
     agent = h.connector.addMember(teamsMember(USERS.agent, 'Alice Agent'));

@@ -30,7 +30,7 @@ import { unlockAccount } from './unlock-account';
 import { unlockPortal } from './unlock-portal';
 
 /** What a confirmed account action does, by action: adding an action adds a row here, never a branch. */
-const PERFORM: Record<AccountAction, (call: UseCaseCall, target: Target, mustChange: boolean) => Promise<View>> = {
+const PERFORM: Record<AccountAction, (call: UseCaseCall<'portalAccounts' | 'portalEvents' | 'shownSecrets'>, target: Target, mustChange: boolean) => Promise<View>> = {
   'account.unlock': (call, target) => unlockAccount(call, target),
   'portal.unlock': (call, target) => unlockPortal(call, target),
   'tap.view': (call, target) => issueTapToView(call, target, call.actor, ''),
@@ -87,7 +87,7 @@ async function accept(call: UseCaseCall, token: string, options: AcceptOptions =
   return view;
 }
 
-async function cancel({ env, actor, subject }: UseCaseCall, token: string): Promise<View> {
+async function cancel({ env, actor, subject }: UseCaseCall<never>, token: string): Promise<View> {
   const confirmation = await env.confirmations.consume(loginOfActor(actor), token);
   subject.target = confirmation.target;
   subject.detail = `cancelled ${confirmation.action}`;

@@ -12,13 +12,13 @@ import { resetPassword } from './reset-password';
 import { assertCanText, maskedMobileOf, notifyUser, textUser } from '../secrets';
 import { targetOf, showUserButton } from '../lookup';
 
-async function resetEvent(call: UseCaseCall, login: string, outcome: 'success' | 'failure', detail: string): Promise<void> {
+async function resetEvent(call: UseCaseCall<'portalEvents'>, login: string, outcome: 'success' | 'failure', detail: string): Promise<void> {
   await call.env.store.portalEvents.append([{
     user: portalUserKey(login), type: 'helpdesk-password-reset', outcome, at: call.env.clock.now(), detail, category: 'self-service', unknownUser: false,
   }]);
 }
 
-export async function resetPasswordBySms(call: UseCaseCall, target: Target, mustChange: boolean): Promise<ResultView> {
+export async function resetPasswordBySms(call: UseCaseCall<'portalEvents'>, target: Target, mustChange: boolean): Promise<ResultView> {
   const { env, ctx, actor, subject } = call;
   const user = target.user;
   const by = loginOfActor(actor);
@@ -85,7 +85,7 @@ function smsWhy(code: string): string {
 }
 
 /** `reset … view` as before, then the portal event and the notice to the user's mobile. */
-export async function resetPasswordAndShow(call: UseCaseCall, target: Target, mustChange: boolean): Promise<ResultView> {
+export async function resetPasswordAndShow(call: UseCaseCall<'portalEvents' | 'shownSecrets'>, target: Target, mustChange: boolean): Promise<ResultView> {
   const view = await resetPassword(call, target, { action: 'password.reset.view', mustChange });
   const by = loginOfActor(call.actor);
   await resetEvent(call, target.user.sAMAccountName, 'success', `by ${by}, shown to the agent`);

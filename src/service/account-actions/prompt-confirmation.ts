@@ -30,7 +30,7 @@ import { assertCanText } from '../secrets';
 import { matchesDetail, pickListView } from '../lookup';
 
 /** Exact login first; otherwise a search: one hit is the user, several are offered as a pick list. */
-async function oneOrMany({ env }: UseCaseCall, query: string): Promise<DirectoryEntry | DirectoryEntry[]> {
+async function oneOrMany({ env }: UseCaseCall<never>, query: string): Promise<DirectoryEntry | DirectoryEntry[]> {
   if (query.trim() === '') throw new HelpdeskError('DIR.USER_NOT_FOUND', undefined, { query: '' });
   const exact = await env.directory.findByLogin(query);
   if (exact) return exact;

@@ -7,7 +7,7 @@ import { targetOf, showUserButton } from '../lookup';
 
 /** Sets `password` (or a generated one) on the target; must change at next logon unless told otherwise. */
 export async function resetPassword(
-  { env, ctx, actor }: UseCaseCall,
+  { env, ctx, actor }: UseCaseCall<'shownSecrets'>,
   target: Target,
   options: { password?: string; mustChange?: boolean; action?: string } = {},
 ): Promise<ResultView> {
@@ -46,7 +46,7 @@ export async function resetPassword(
 }
 
 /** Revokes the Entra sessions after a reset; a failure does not undo the reset, the card says so. */
-async function revokeSessions(env: UseCaseCall['env'], correlationId: string, objectId: string): Promise<boolean> {
+async function revokeSessions(env: UseCaseCall<never>['env'], correlationId: string, objectId: string): Promise<boolean> {
   try {
     await env.entra?.revokeSessions(objectId);
     return true;

@@ -5,7 +5,7 @@ import { HelpdeskError } from '../../domain/errors';
 import { nameOf, loginOfActor, type Target, type UseCaseCall, type ResultView } from '../kernel';
 import { targetOf, showUserButton } from '../lookup';
 
-export async function unlockAccount({ env, ctx, actor }: UseCaseCall, target: Target): Promise<ResultView> {
+export async function unlockAccount({ env, ctx, actor }: UseCaseCall<never>, target: Target): Promise<ResultView> {
   const user = target.user;
   if (!user.account.locked) throw new HelpdeskError('ACCOUNT.NOT_LOCKED', undefined, { user: nameOf(user), meanwhile: 'yes' });
   await env.audit.record(ctx, {

@@ -10,7 +10,7 @@ import { VERBS } from '../../domain/verbs';
 import { promptConfirmation } from './prompt-confirmation';
 import { targetOf, showUserButton } from '../lookup';
 
-export async function unlockPortal({ env, ctx, actor, subject }: UseCaseCall, target: Target): Promise<ResultView> {
+export async function unlockPortal({ env, ctx, actor, subject }: UseCaseCall<'portalAccounts' | 'portalEvents'>, target: Target): Promise<ResultView> {
   const user = target.user;
   const key = portalUserKey(user.sAMAccountName);
   const by = loginOfActor(actor);

@@ -36,7 +36,7 @@ const SECRETS: Record<ApprovalKind, {
   readonly command: 'pin' | 'tap';
   readonly name: string;
   readonly short: string;
-  readonly issue: (call: UseCaseCall, target: Target, viewer: Actor, via: string) => Promise<ResultView>;
+  readonly issue: (call: UseCaseCall<'portalEvents' | 'shownSecrets'>, target: Target, viewer: Actor, via: string) => Promise<ResultView>;
 }> = {
   'pin.view': { command: 'pin', name: 'helpdesk PIN', short: 'PIN', issue: issuePinToView },
   'tap.view': { command: 'tap', name: 'Temporary Access Pass', short: 'pass', issue: issueTapToView },
@@ -47,7 +47,7 @@ const ID = /^[A-Za-z0-9_-]{16,64}$/;
 /** How many open requests `approvals` lists (each is a few lines and two buttons). */
 const LISTED = 10;
 
-function nameOfActor(call: UseCaseCall): string {
+function nameOfActor(call: UseCaseCall<never>): string {
   return call.actor.user.displayName || loginOfActor(call.actor);
 }
 
@@ -136,7 +136,7 @@ function requesterView(a: Approval): ApprovalView {
   return approvalView(a, stateNote(a), { actions: [{ verb: VERBS.approvalShow, label: 'Refresh', data: { approvalId: a.id } }] });
 }
 
-async function load(call: UseCaseCall, id: string): Promise<Approval> {
+async function load(call: UseCaseCall<'approvals'>, id: string): Promise<Approval> {
   if (!ID.test(id)) throw new HelpdeskError('CONFIRM.INVALID');
   const approval = await call.env.store.approvals.find(id, call.env.clock.now());
   if (!approval) throw new HelpdeskError('CONFIRM.INVALID');
@@ -144,7 +144,7 @@ async function load(call: UseCaseCall, id: string): Promise<Approval> {
   return approval;
 }
 
-async function decide(call: UseCaseCall, id: string, status: 'approved' | 'denied'): Promise<View> {
+async function decide(call: UseCaseCall<'approvals'>, id: string, status: 'approved' | 'denied'): Promise<View> {
   const { env, actor, subject } = call;
   const approval = await load(call, id);
   assertRole(actor, 'supervisor', status === 'approved' ? 'approval.approve' : 'approval.deny');
@@ -163,7 +163,7 @@ async function decide(call: UseCaseCall, id: string, status: 'approved' | 'denie
 }
 
 /** The card's refresh: the requester's own view shows the approved secret once; everyone else sees the state. */
-async function show(call: UseCaseCall, id: string): Promise<View> {
+async function show(call: UseCaseCall<'accountChanges' | 'approvals' | 'portalEvents' | 'shownSecrets'>, id: string): Promise<View> {
   const { env, ctx, actor, subject } = call;
   const approval = await load(call, id);
   const isRequester = approval.requester === loginOfActor(actor) && approval.requesterChatUserId === ctx.identity.chatUserId;
@@ -193,7 +193,7 @@ export function decidesApprovals(actor: Actor): boolean {
 }
 
 /** `approvals`: the open requests a supervisor may decide, newest first (their own are listed, without buttons). */
-async function listPending(call: UseCaseCall): Promise<ApprovalListView> {
+async function listPending(call: UseCaseCall<'approvals'>): Promise<ApprovalListView> {
   const { env, actor, subject } = call;
   const open = await env.store.approvals.listPending(env.clock.now(), LISTED + 1);
   const me = loginOfActor(actor);

@@ -10,16 +10,16 @@ import type { UserDetailsView } from './views';
 const NEEDS_VERIFIED_CALLER: ReadonlySet<AccountAction> = new Set(['account.unlock', 'pin.sms', 'pin.view', 'password.reset', 'password.reset.view', 'tap.sms', 'tap.view']);
 
 /** When was the caller last verified by code for `login`, within VERIFY_VALID_MINUTES. */
-export function verifiedAt(env: UseCaseEnv, login: string): Promise<Date | undefined> {
+export function verifiedAt(env: UseCaseEnv<never>, login: string): Promise<Date | undefined> {
   const since = new Date(env.clock.now().getTime() - env.settings.verifiedForMs);
   return env.callerCodes.usedSince(login, since);
 }
 
-export function callerVerifiedAt(call: UseCaseCall, login: string): Promise<Date | undefined> {
+export function callerVerifiedAt(call: UseCaseCall<never>, login: string): Promise<Date | undefined> {
   return verifiedAt(call.env, login);
 }
 
-export async function assertCallerVerified(call: UseCaseCall, action: AccountAction, entry: DirectoryEntry): Promise<void> {
+export async function assertCallerVerified(call: UseCaseCall<never>, action: AccountAction, entry: DirectoryEntry): Promise<void> {
   if (!call.env.settings.verifyRequired || !NEEDS_VERIFIED_CALLER.has(action)) return;
   if (await callerVerifiedAt(call, entry.sAMAccountName)) return;
   call.subject.detail = 'caller not verified';
@@ -27,7 +27,7 @@ export async function assertCallerVerified(call: UseCaseCall, action: AccountAct
 }
 
 /** The escalation ticket's "caller verified?" line. */
-export async function callerVerificationLine(env: UseCaseEnv, login: string): Promise<string> {
+export async function callerVerificationLine(env: UseCaseEnv<never>, login: string): Promise<string> {
   const at = await verifiedAt(env, login);
   return at ? `Caller verified by a code sent to their mobile, at ${utc(at)}.` : 'Caller not verified by the helpdesk.';
 }
@@ -37,7 +37,7 @@ export function utc(d: Date): string {
 }
 
 /** The details card's "caller verified by code at T" line, while the verification holds. */
-export async function withCallerVerification(env: UseCaseEnv, view: UserDetailsView): Promise<UserDetailsView> {
+export async function withCallerVerification(env: UseCaseEnv<never>, view: UserDetailsView): Promise<UserDetailsView> {
   const at = await verifiedAt(env, view.login);
   return at ? { ...view, callerVerifiedAt: at.toISOString() } : view;
 }

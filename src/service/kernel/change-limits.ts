@@ -28,28 +28,28 @@ function kindOf(action: string): ChangeKind {
   return ISSUES_A_SECRET.has(action) ? 'secret' : 'change';
 }
 
-function limitsOf(call: UseCaseCall, kind: ChangeKind): ChangeLimitsWindow {
+function limitsOf(call: UseCaseCall<never>, kind: ChangeKind): ChangeLimitsWindow {
   const { perActor, perTarget, secretsPerTarget, windowMs } = call.env.settings.changeLimits;
   // Secrets have no per-agent limit: an agent's day is mostly PINs and codes.
   return kind === 'change' ? { perActor, perTarget, windowMs } : { perActor: Number.MAX_SAFE_INTEGER, perTarget: secretsPerTarget, windowMs };
 }
 
-function change(call: UseCaseCall, action: string, target: string): AccountChange {
+function change(call: UseCaseCall<never>, action: string, target: string): AccountChange {
   return { id: randomUUID(), at: call.env.clock.now(), actor: loginOfActor(call.actor), target: target.toLowerCase(), action, kind: kindOf(action) };
 }
 
-function limitOf(call: UseCaseCall, kind: ChangeKind, result: OverLimit): number {
+function limitOf(call: UseCaseCall<never>, kind: ChangeKind, result: OverLimit): number {
   const limits = limitsOf(call, kind);
   return result.over === 'actor' ? limits.perActor : limits.perTarget;
 }
 
-function overDetail(call: UseCaseCall, kind: ChangeKind, result: OverLimit): string {
+function overDetail(call: UseCaseCall<never>, kind: ChangeKind, result: OverLimit): string {
   const what = kind === 'secret' ? 'secrets issued' : 'changes';
   return `${result.count} ${what} ${result.over === 'actor' ? 'by this agent' : 'on this account'} in the window, limit ${limitOf(call, kind, result)}`;
 }
 
 /** The refusal of an action over a limit (POLICY.RATE_LIMITED), its detail noted for the audit trail. */
-export function limitRefusal(call: UseCaseCall, action: string, result: OverLimit, target: string): HelpdeskError {
+export function limitRefusal(call: UseCaseCall<never>, action: string, result: OverLimit, target: string): HelpdeskError {
   const kind = kindOf(action);
   call.subject.detail = overDetail(call, kind, result);
   return new HelpdeskError('POLICY.RATE_LIMITED', undefined, {
@@ -64,13 +64,13 @@ export function limitRefusal(call: UseCaseCall, action: string, result: OverLimi
 }
 
 /** At the prompt: whether one more change would stay within the limits; records nothing. */
-export async function checkChangeLimits(call: UseCaseCall, action: string, target: string): Promise<LimitCheck> {
+export async function checkChangeLimits(call: UseCaseCall<'accountChanges'>, action: string, target: string): Promise<LimitCheck> {
   const c = change(call, action, target);
   return call.env.store.accountChanges.check(c, limitsOf(call, c.kind));
 }
 
 /** At the prompt: refuses (POLICY.RATE_LIMITED) if one more change would exceed a limit; records nothing. */
-export async function assertWithinChangeLimits(call: UseCaseCall, action: string, target: string): Promise<void> {
+export async function assertWithinChangeLimits(call: UseCaseCall<'accountChanges'>, action: string, target: string): Promise<void> {
   const result = await checkChangeLimits(call, action, target);
   if (!result.ok) throw limitRefusal(call, action, result, target);
 }
@@ -79,7 +79,7 @@ export async function assertWithinChangeLimits(call: UseCaseCall, action: string
  * The sentence a supervisor's confirm card shows when the action would go over a limit (the service's own
  * words, like every confirm card's question).
  */
-export function overLimitText(call: UseCaseCall, action: string, result: OverLimit, who: string): string {
+export function overLimitText(call: UseCaseCall<never>, action: string, result: OverLimit, who: string): string {
   const kind = kindOf(action);
   const limit = limitOf(call, kind, result);
   const until = clockTime(result.freeAt, call.ctx.timeZone);
@@ -91,14 +91,14 @@ export function overLimitText(call: UseCaseCall, action: string, result: OverLim
   return `${what}; a place frees up at ${until}. As a supervisor you may go over it now: type why. Your reason is recorded in the audit trail and shown to the other supervisors.`;
 }
 
-async function releaseQuietly(call: UseCaseCall, id: string): Promise<void> {
+async function releaseQuietly(call: UseCaseCall<'accountChanges'>, id: string): Promise<void> {
   // Not done (audit or directory refused): it must not count. If even this fails, it counts once too often.
   await call.env.store.accountChanges.release(id).catch((releaseErr: unknown) =>
     call.env.logger.warn({ err: releaseErr, correlationId: call.ctx.correlationId }, 'change limit release failed'));
 }
 
 /** Runs `perform` on a reserved place and gives it back when `perform` fails (nothing changed: e.g. not locked). */
-async function onReserved<T>(call: UseCaseCall, reserved: AccountChange, perform: () => Promise<T>): Promise<T> {
+async function onReserved<T>(call: UseCaseCall<'accountChanges'>, reserved: AccountChange, perform: () => Promise<T>): Promise<T> {
   try {
     return await perform();
   } catch (err) {
@@ -108,7 +108,7 @@ async function onReserved<T>(call: UseCaseCall, reserved: AccountChange, perform
 }
 
 /** At the accept: reserves one change atomically, runs `perform`, and gives the place back if it fails. */
-export async function withinChangeLimits<T>(call: UseCaseCall, action: string, target: string, perform: () => Promise<T>): Promise<T> {
+export async function withinChangeLimits<T>(call: UseCaseCall<'accountChanges'>, action: string, target: string, perform: () => Promise<T>): Promise<T> {
   const reserved = change(call, action, target);
   const result = await call.env.store.accountChanges.reserve(reserved, limitsOf(call, reserved.kind));
   if (!result.ok) throw limitRefusal(call, action, result, target);
@@ -129,7 +129,7 @@ export function overrideReason(typed: string): string {
  * no record, no change) with the reason, logged for the other supervisors, and the change recorded.
  */
 export async function overridingChangeLimits<T>(
-  call: UseCaseCall, action: string, target: string, typedReason: string, perform: () => Promise<T>,
+  call: UseCaseCall<'accountChanges'>, action: string, target: string, typedReason: string, perform: () => Promise<T>,
 ): Promise<T> {
   const { env, ctx, actor } = call;
   if (!hasRole(actor.role, 'supervisor')) throw new HelpdeskError('AUTH.FORBIDDEN', undefined, { action: 'confirm.override', role: 'supervisor' });
@@ -151,6 +151,6 @@ export async function overridingChangeLimits<T>(
 }
 
 /** Whether `err` is a limit refusal a supervisor could go over (their confirm card then offers it). */
-export function isLimitRefusalFor(call: UseCaseCall, err: unknown): boolean {
+export function isLimitRefusalFor(call: UseCaseCall<never>, err: unknown): boolean {
   return err instanceof HelpdeskError && err.code === 'POLICY.RATE_LIMITED' && hasRole(call.actor.role, 'supervisor');
 }

@@ -6,7 +6,7 @@ import { loginOfActor, type UseCaseEnv } from './use-case';
 import type { ActionButton } from './views';
 
 /** The Escalate button, for cards of a user the viewer may escalate (not themselves), when tickets are on. */
-export function escalateButton(env: UseCaseEnv, viewer: Actor, login: string): ActionButton[] {
+export function escalateButton(env: UseCaseEnv<never>, viewer: Actor, login: string): ActionButton[] {
   if (!env.tickets || !hasRole(viewer.role, 'agent') || login.toLowerCase() === loginOfActor(viewer)) return [];
   return [{ verb: VERBS.ticketEscalate, label: 'Escalate', data: { user: login } }];
 }

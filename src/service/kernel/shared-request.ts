@@ -39,7 +39,7 @@ export function commandText(c: Command): string {
 }
 
 /** Stores the request and answers the card everyone in the conversation sees. */
-export async function shareRequest({ env, ctx, actor, subject }: UseCaseCall, command: Command): Promise<SharedRequestView> {
+export async function shareRequest({ env, ctx, actor, subject }: UseCaseCall<'sharedRequests'>, command: Command): Promise<SharedRequestView> {
   const id = randomBytes(18).toString('base64url');
   const createdAt = env.clock.now();
   const expiresAt = new Date(createdAt.getTime() + env.settings.sharedRequestTtlMs);

@@ -1,13 +1,24 @@
-// What every use case gets: the ports, the rules' settings and the shared helpers.
+// What every use case gets: the ports, the rules' settings and the shared helpers — of the store, only the
+// repositories it names.
 import type { Actor } from '../../domain/roles';
 import type { AuditRecorder } from './audit-recorder';
 import type { Confirmations } from './confirmation-tokens';
 import type { OneTimeCodes } from './one-time-codes';
 import type { RequestContext } from './request-context';
+import type { Store } from '../../ports/store.port';
 import type { ServiceDeps } from './service-deps';
 import type { TicketDesk } from '../tickets';
 
-export interface UseCaseEnv extends ServiceDeps {
+/** The store's repositories by name; a use case names the ones it reads or writes (`UseCaseCall<'approvals'>`). */
+export type StoreKey = Exclude<keyof Store, 'ping' | 'close'>;
+
+/**
+ * What every use case gets. `K` narrows the store to the repositories a use case declares it uses, so the
+ * compiler keeps it to them (`UseCaseCall<never>`: none at all); a caller holding the whole store can pass its
+ * call to any narrower use case.
+ */
+export interface UseCaseEnv<K extends StoreKey = StoreKey> extends Omit<ServiceDeps, 'store'> {
+  readonly store: Pick<Store, K>;
   readonly audit: AuditRecorder;
   readonly confirmations: Confirmations;
   /** Helpdesk PINs and caller verification codes (HMACs in the store). */
@@ -28,8 +39,8 @@ export interface AuditSubject {
   detail?: string;
 }
 
-export interface UseCaseCall {
-  readonly env: UseCaseEnv;
+export interface UseCaseCall<K extends StoreKey = StoreKey> {
+  readonly env: UseCaseEnv<K>;
   readonly ctx: RequestContext;
   readonly actor: Actor;
   readonly subject: AuditSubject;

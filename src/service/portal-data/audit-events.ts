@@ -37,7 +37,7 @@ export function eventRow(e: PortalEvent): PortalEventRow {
   };
 }
 
-export async function auditEvents(call: UseCaseCall, login: string, q: AuditQuery): Promise<AuditEventsView> {
+export async function auditEvents(call: UseCaseCall<'portalEvents'>, login: string, q: AuditQuery): Promise<AuditEventsView> {
   const { env, subject } = call;
   const target = await portalTarget(call, login);
   const since = q.days ? new Date(env.clock.now().getTime() - q.days * DAY_MS) : undefined;

@@ -8,7 +8,7 @@ import { commandRoute, type UseCaseCall, type EnrollmentView } from '../kernel';
 /** Shown when a sealed answer does not open (tampered, or sealed under another key): never a guess. */
 export const UNREADABLE = '(unreadable)';
 
-export async function enrollmentData(call: UseCaseCall, login: string): Promise<EnrollmentView> {
+export async function enrollmentData(call: UseCaseCall<'enrollments' | 'portalAccounts' | 'portalEvents'>, login: string): Promise<EnrollmentView> {
   const { env, subject } = call;
   const target = await portalTarget(call, login);
   const [account, enrollment, changes] = await Promise.all([

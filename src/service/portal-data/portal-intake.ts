@@ -50,7 +50,7 @@ interface EventSummary {
 
 export interface PortalIntakeDeps {
   readonly directory: Directory;
-  readonly store: Store;
+  readonly store: Pick<Store, 'enrollments' | 'portalAccounts' | 'portalEvents'>;
   readonly clock: Clock;
   readonly cipher: AnswerCipher;
   /** PORTAL_EVENTS_PER_USER_HOUR: events stored per user per hour; the rest of a batch is dropped (and counted). */

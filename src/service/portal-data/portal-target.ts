@@ -11,7 +11,7 @@ export interface PortalTarget {
   readonly view: PortalTargetView;
 }
 
-export async function portalTarget({ env, subject }: UseCaseCall, login: string): Promise<PortalTarget> {
+export async function portalTarget({ env, subject }: UseCaseCall<'portalEvents'>, login: string): Promise<PortalTarget> {
   try {
     const entry = await findOne(env.directory, login);
     subject.target = entry.sAMAccountName;

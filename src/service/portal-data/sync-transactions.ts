@@ -17,7 +17,7 @@ function row(e: PortalEvent): SyncRow {
   };
 }
 
-export async function syncTransactions(call: UseCaseCall, login: string, failedOnly: boolean): Promise<SyncTransactionsView> {
+export async function syncTransactions(call: UseCaseCall<'portalEvents'>, login: string, failedOnly: boolean): Promise<SyncTransactionsView> {
   const { env, subject } = call;
   const target = await portalTarget(call, login);
   const list = (failed: boolean, limit: number) => env.store.portalEvents.list({ user: target.key, category: 'sync', failed, limit });

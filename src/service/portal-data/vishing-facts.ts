@@ -14,7 +14,7 @@ const MAX_EVENTS = 200;
 const MAX_ORIGINS = 20;
 const MAX_IPS = 5;
 
-export async function gatherFacts(env: UseCaseEnv, user: string): Promise<IndicatorFacts> {
+export async function gatherFacts(env: UseCaseEnv<'portalEvents'>, user: string): Promise<IndicatorFacts> {
   const now = env.clock.now();
   const { portalEvents } = env.store;
   const since = new Date(now.getTime() - DAY_MS);
@@ -46,6 +46,6 @@ export async function gatherFacts(env: UseCaseEnv, user: string): Promise<Indica
 }
 
 /** `timeZone`: the viewer's, for the times in the texts (UTC beside); none for text many people read. */
-export async function indicatorsFor(env: UseCaseEnv, user: string, timeZone?: string): Promise<IndicatorView[]> {
+export async function indicatorsFor(env: UseCaseEnv<'portalEvents'>, user: string, timeZone?: string): Promise<IndicatorView[]> {
   return vishingIndicators(await gatherFacts(env, user), env.settings.indicators, timeZone);
 }

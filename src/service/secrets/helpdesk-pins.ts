@@ -11,7 +11,7 @@ import { userNamedBy, type OneTimeCodes } from '../kernel';
 
 export interface PinVerifierDeps {
   readonly directory: Directory;
-  readonly store: Store;
+  readonly store: Pick<Store, 'portalEvents'>;
   readonly clock: Clock;
   readonly pins: OneTimeCodes;
 }

@@ -38,7 +38,7 @@ const REFERENCE_TTL_MS = 24 * 3600_000;
 
 /** Stores the reference of a secret about to be shown to `viewer`; returns the view's secret and its Hide button. */
 export async function issueShownSecret(
-  env: UseCaseEnv,
+  env: UseCaseEnv<'shownSecrets'>,
   viewer: Actor,
   target: { readonly login: string; readonly displayName: string },
   kind: ShownSecretKind,
@@ -58,7 +58,7 @@ export async function issueShownSecret(
   };
 }
 
-async function hideSecret({ env, ctx, actor, subject }: UseCaseCall, ref: string, automatic: boolean): Promise<ResultView> {
+async function hideSecret({ env, ctx, actor, subject }: UseCaseCall<'shownSecrets'>, ref: string, automatic: boolean): Promise<ResultView> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(ref)) throw new HelpdeskError('CONFIRM.INVALID');
   const shown = await env.store.shownSecrets.find(ref, env.clock.now());
   // Only its viewer may hide it (nobody else was shown it); anyone else learns nothing about it.

@@ -10,14 +10,14 @@ import { clockTime } from '../../domain/time-text';
 import { notifyUser, sentBySms, textOneTimeCode } from './sms-delivery';
 import { targetOf, showUserButton } from '../lookup';
 
-async function portalEvent(call: UseCaseCall, login: string, detail: string): Promise<void> {
+async function portalEvent(call: UseCaseCall<'portalEvents'>, login: string, detail: string): Promise<void> {
   await call.env.store.portalEvents.append([{
     user: portalUserKey(login), type: 'helpdesk-pin-issued', outcome: 'success', at: call.env.clock.now(),
     detail, category: 'self-service', unknownUser: false,
   }]);
 }
 
-export async function issuePinBySms(call: UseCaseCall, target: Target): Promise<ResultView> {
+export async function issuePinBySms(call: UseCaseCall<'portalEvents'>, target: Target): Promise<ResultView> {
   const { env, ctx, actor } = call;
   const user = target.user;
   const by = loginOfActor(actor);
@@ -31,7 +31,7 @@ export async function issuePinBySms(call: UseCaseCall, target: Target): Promise<
 }
 
 /** Issues a PIN and shows it to `viewer` only (a supervisor's `pin view`, or an approved request). */
-export async function issuePinToView(call: UseCaseCall, target: Target, viewer: Actor, via: string): Promise<ResultView> {
+export async function issuePinToView(call: UseCaseCall<'portalEvents' | 'shownSecrets'>, target: Target, viewer: Actor, via: string): Promise<ResultView> {
   const { env, ctx, actor, subject } = call;
   const user = target.user;
   const by = loginOfActor(actor);

@@ -13,10 +13,10 @@ import { issueShownSecret } from './hide-secret';
 import { notifyUser, sentBySms, textUser } from './sms-delivery';
 import { targetOf, showUserButton } from '../lookup';
 
-type Entra = NonNullable<UseCaseCall['env']['entra']>;
+type Entra = NonNullable<UseCaseCall<never>['env']['entra']>;
 
 /** The Entra account the pass is for; its own directory roles protect it even where the directory's groups did not show them. */
-async function linkedAccountOf(call: UseCaseCall, target: Target): Promise<{ entra: Entra; account: EntraAccount }> {
+async function linkedAccountOf(call: UseCaseCall<never>, target: Target): Promise<{ entra: Entra; account: EntraAccount }> {
   const entra = call.env.entra;
   if (!entra) throw new HelpdeskError('CMD.NOT_AVAILABLE', undefined, { command: 'tap' });
   const user = target.user;
@@ -32,7 +32,7 @@ function untilText(tap: TemporaryAccessPass, zone?: string): string {
   return `${dateTime(until, zone)}${tap.oneTime ? ', once' : ''}`;
 }
 
-export async function issueTapBySms(call: UseCaseCall, target: Target): Promise<ResultView> {
+export async function issueTapBySms(call: UseCaseCall<never>, target: Target): Promise<ResultView> {
   const { env, ctx, actor, subject } = call;
   const user = target.user;
   const { entra, account } = await linkedAccountOf(call, target);
@@ -62,7 +62,7 @@ export async function issueTapBySms(call: UseCaseCall, target: Target): Promise<
 }
 
 /** Creates a pass and shows it to `viewer` only (a supervisor's `tap view`, or an approved request). */
-export async function issueTapToView(call: UseCaseCall, target: Target, viewer: Actor, via: string): Promise<ResultView> {
+export async function issueTapToView(call: UseCaseCall<'shownSecrets'>, target: Target, viewer: Actor, via: string): Promise<ResultView> {
   const { env, ctx, actor, subject } = call;
   const user = target.user;
   const { entra, account } = await linkedAccountOf(call, target);

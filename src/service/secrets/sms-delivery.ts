@@ -20,7 +20,7 @@ export function maskedMobileOf(entry: DirectoryEntry): string {
 }
 
 /** The agent's answer once a secret went out by SMS: where to (masked), never the secret. */
-export function sentBySms(call: UseCaseCall, user: DirectoryEntry, title: string, message: (to: string) => string): ResultView {
+export function sentBySms(call: UseCaseCall<never>, user: DirectoryEntry, title: string, message: (to: string) => string): ResultView {
   const to = maskedMobileOf(user);
   call.subject.detail = `delivery: sms to ${to}`;
   return { kind: 'result', outcome: 'success', title, message: message(to), target: targetOf(user), actions: [showUserButton(user)] };
@@ -32,7 +32,7 @@ export function hhmm(at: Date): string {
 }
 
 /** Refuses before anything is issued: SMS not set up here, or no mobile number in the directory. */
-export function assertCanText(call: UseCaseCall, entry: DirectoryEntry, command: string): string {
+export function assertCanText(call: UseCaseCall<never>, entry: DirectoryEntry, command: string): string {
   if (!call.env.sms) throw new HelpdeskError('CMD.NOT_AVAILABLE', undefined, { command });
   const mobile = entry.contact.mobile?.trim();
   if (!mobile || mobile.replace(/\D/g, '').length < 6) {
@@ -43,7 +43,7 @@ export function assertCanText(call: UseCaseCall, entry: DirectoryEntry, command:
 }
 
 /** Sends; an SMS.* failure is rethrown with `next`, what the agent should know about the state left behind. */
-export async function textUser(call: UseCaseCall, entry: DirectoryEntry, body: string, next: string): Promise<SmsReceipt> {
+export async function textUser(call: UseCaseCall<never>, entry: DirectoryEntry, body: string, next: string): Promise<SmsReceipt> {
   const mobile = assertCanText(call, entry, 'SMS');
   try {
     return await (call.env.sms as NonNullable<typeof call.env.sms>).send({ to: mobile, body });
@@ -58,7 +58,7 @@ export async function textUser(call: UseCaseCall, entry: DirectoryEntry, body: s
  * whose text failed is withdrawn: no code is valid that nobody received.
  */
 export async function textOneTimeCode(
-  call: UseCaseCall, codes: OneTimeCodes, user: DirectoryEntry, noun: 'PIN' | 'code', body: (code: string) => string,
+  call: UseCaseCall<never>, codes: OneTimeCodes, user: DirectoryEntry, noun: 'PIN' | 'code', body: (code: string) => string,
 ): Promise<IssuedCode> {
   const issued = await codes.issue(user.sAMAccountName, loginOfActor(call.actor));
   try {
@@ -75,7 +75,7 @@ export async function textOneTimeCode(
  * The notice after a helpdesk reset or PIN: no secret, only what happened and whom to call. A failed
  * notice does not undo the action; it is audited and logged (without the text).
  */
-export async function notifyUser(call: UseCaseCall, entry: DirectoryEntry, what: 'reset your password' | 'issued you a helpdesk PIN' | 'issued you a Temporary Access Pass'): Promise<'sent' | 'failed' | 'skipped'> {
+export async function notifyUser(call: UseCaseCall<never>, entry: DirectoryEntry, what: 'reset your password' | 'issued you a helpdesk PIN' | 'issued you a Temporary Access Pass'): Promise<'sent' | 'failed' | 'skipped'> {
   const { env, ctx, actor } = call;
   const mobile = entry.contact.mobile?.trim();
   if (!env.sms || !mobile) return 'skipped';

@@ -23,14 +23,14 @@ import { clockTime } from '../../domain/time-text';
 import { assertCanText, hhmm, maskedMobileOf, textOneTimeCode } from './sms-delivery';
 import { ticketFollowUp } from '../tickets';
 
-async function portalEvent(call: UseCaseCall, login: string, outcome: 'success' | 'failure', detail: string): Promise<void> {
+async function portalEvent(call: UseCaseCall<'portalEvents'>, login: string, outcome: 'success' | 'failure', detail: string): Promise<void> {
   await call.env.store.portalEvents.append([{
     user: portalUserKey(login), type: 'helpdesk-verify', outcome, at: call.env.clock.now(),
     detail, category: 'self-service', unknownUser: false,
   }]);
 }
 
-async function targetOf(call: UseCaseCall, login: string) {
+async function targetOf(call: UseCaseCall<never>, login: string) {
   const entry = await findOne(call.env.directory, login);
   call.subject.target = entry.sAMAccountName;
   const target = await withProtections(call.env.directory, entry, call.actor, call.env.settings.protection);
@@ -55,7 +55,7 @@ function form(user: { sAMAccountName: string; displayName: string }, to: string,
   };
 }
 
-export async function sendCallerCode(call: UseCaseCall, login: string): Promise<VerifyFormView> {
+export async function sendCallerCode(call: UseCaseCall<'accountChanges' | 'portalEvents'>, login: string): Promise<VerifyFormView> {
   const { env, subject } = call;
   const { user } = await targetOf(call, login);
   assertCanText(call, user, 'verify');
@@ -76,7 +76,7 @@ export async function sendCallerCode(call: UseCaseCall, login: string): Promise<
  * and every refresh of the asker's view (shared-request.ts): there it only offers the Send code button, so
  * that a press, not a refresh, sends a code.
  */
-async function verifyCommand(call: UseCaseCall, login: string): Promise<VerifyFormView> {
+async function verifyCommand(call: UseCaseCall<'accountChanges' | 'portalEvents'>, login: string): Promise<VerifyFormView> {
   if (call.ctx.conversation === 'personal') return sendCallerCode(call, login);
   const { user } = await targetOf(call, login);
   assertCanText(call, user, 'verify');

@@ -51,7 +51,8 @@ export interface SelfServiceSettings {
 
 export interface SelfServiceDeps {
   readonly directory: Directory;
-  readonly store: Store;
+  /** Only the repositories the portal's rules use. */
+  readonly store: Pick<Store, 'enrollments' | 'portalAccounts' | 'portalAttempts' | 'portalEvents' | 'portalMobiles' | 'quotas'>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly cipher: AnswerCipher;

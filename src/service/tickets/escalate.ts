@@ -26,7 +26,7 @@ import { targetOf } from '../lookup';
 const DAY_MS = 24 * 3_600_000;
 const EVENTS_IN_TICKET = 10;
 
-function desk(env: UseCaseEnv, what: string): TicketDesk {
+function desk(env: UseCaseEnv<never>, what: string): TicketDesk {
   if (!env.tickets) throw new HelpdeskError('CMD.NOT_AVAILABLE', undefined, { command: what });
   return env.tickets;
 }
@@ -36,7 +36,7 @@ function cleanReason(reason: string): string {
   return reason.replace(/\r\n?/g, '\n').replace(/\p{Cc}/gu, (c) => (c === '\n' ? c : ' ')).trim();
 }
 
-async function gather(call: UseCaseCall, login: string, reason: string): Promise<EscalationFacts> {
+async function gather(call: UseCaseCall<'audit' | 'portalAccounts' | 'portalEvents'>, login: string, reason: string): Promise<EscalationFacts> {
   const { env, ctx, actor, subject } = call;
   const user = await findOne(env.directory, login);
   subject.target = user.sAMAccountName;
@@ -56,7 +56,7 @@ async function gather(call: UseCaseCall, login: string, reason: string): Promise
   };
 }
 
-export async function escalate(call: UseCaseCall, login: string, rawReason: string): Promise<EscalationView> {
+export async function escalate(call: UseCaseCall<'audit' | 'portalAccounts' | 'portalEvents'>, login: string, rawReason: string): Promise<EscalationView> {
   const { env, ctx, actor, subject } = call;
   const tickets = desk(env, 'escalate');
   const reason = cleanReason(rawReason);
@@ -138,7 +138,7 @@ export function escalationView(who: Who, o: EscalationOutcome): EscalationView {
 }
 
 /** The Escalate button: a card that asks for the reason (the user's open ticket named, if any). */
-async function escalateForm({ env, subject }: UseCaseCall, login: string): Promise<EscalateFormView> {
+async function escalateForm({ env, subject }: UseCaseCall<'escalations'>, login: string): Promise<EscalateFormView> {
   const tickets = desk(env, 'escalate');
   const user = await findOne(env.directory, login);
   subject.target = user.sAMAccountName;
@@ -154,7 +154,7 @@ async function escalateForm({ env, subject }: UseCaseCall, login: string): Promi
 }
 
 /** An escalation's state now: what a surface shows in place of a "ticket to follow" message. */
-async function showTicket({ env, subject }: UseCaseCall, ref: string): Promise<EscalationView> {
+async function showTicket({ env, subject }: UseCaseCall<'escalations'>, ref: string): Promise<EscalationView> {
   desk(env, 'escalate');
   if (!/^mypass-[0-9a-f]{8,64}$/.test(ref)) throw new HelpdeskError('CONFIRM.INVALID');
   const record = await env.store.escalations.get(ref);

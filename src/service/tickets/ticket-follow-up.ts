@@ -36,14 +36,14 @@ const CHANNELS: Readonly<Record<string, string>> = {
   'verify.send': 'sent by SMS to the registered mobile',
 };
 
-export function followUpText(call: UseCaseCall, user: { sAMAccountName: string; displayName: string }, done: CompletedAction): string {
+export function followUpText(call: UseCaseCall<never>, user: { sAMAccountName: string; displayName: string }, done: CompletedAction): string {
   const words = done.words ?? WORDS[done.action] ?? `did ${done.action}`;
   const channel = done.channel ?? CHANNELS[done.action];
   return `${utc(call.env.clock.now())}: ${escalatedBy(call.actor, call.ctx)} ${words} of ${nameOf(user)}${channel ? `; delivery: ${channel}` : ''}. (No secret is written into tickets.)`;
 }
 
 /** Never throws and never delays the action's answer: the comment is stored and posted in the background. */
-export async function ticketFollowUp(call: UseCaseCall, user: { sAMAccountName: string; displayName: string }, done: CompletedAction): Promise<void> {
+export async function ticketFollowUp(call: UseCaseCall<never>, user: { sAMAccountName: string; displayName: string }, done: CompletedAction): Promise<void> {
   const tickets = call.env.tickets;
   if (!tickets) return;
   await tickets.followUp(user.sAMAccountName, followUpText(call, user, done));

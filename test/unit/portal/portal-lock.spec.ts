@@ -54,7 +54,7 @@ describe('Portal lock over HTTP (20 concurrent wrong answers)', () => {
     });
     http = createHttpServer({
       logger: silentLogger, health: async () => ({ ready: true, checks: {} }) as never,
-      mounts: [portalMount({ selfService, store: f.store, clock: f.clock, logger: silentLogger, orgName: 'Demo Corp', production: false, sessionIdleMs: 10 * 60_000, sessionMaxMs: 30 * 60_000, ratePerMinute: 1000, pageRatePerMinute: 1000, csrfKey: Buffer.alloc(32, 5) })],
+      mounts: [portalMount({ selfService, sessions: f.store.portalSessions, clock: f.clock, logger: silentLogger, orgName: 'Demo Corp', production: false, sessionIdleMs: 10 * 60_000, sessionMaxMs: 30 * 60_000, ratePerMinute: 1000, pageRatePerMinute: 1000, csrfKey: Buffer.alloc(32, 5) })],
     });
     base = `http://localhost:${await http.listen(0, '127.0.0.1')}`;
   });

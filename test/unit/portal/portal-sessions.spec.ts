@@ -75,7 +75,7 @@ describe('Portal sessions in the store, CSRF before a session, and rate limits',
     const http = createHttpServer({
       logger: silentLogger, health: async () => ({ ready: true, checks: {} }) as never,
       mounts: [portalMount({
-        selfService, store: on, clock: f.clock, logger: silentLogger, orgName: 'Demo Corp', production: false, sessionIdleMs: 10 * 60_000,
+        selfService, sessions: on.portalSessions, clock: f.clock, logger: silentLogger, orgName: 'Demo Corp', production: false, sessionIdleMs: 10 * 60_000,
         sessionMaxMs: 30 * 60_000, ratePerMinute: rates.posts, pageRatePerMinute: rates.pages, csrfKey: CSRF_KEY,
       })],
     });
