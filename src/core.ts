@@ -24,7 +24,8 @@ import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
 import type { Logger } from './ports/logger.port';
 import type { Store } from './ports/store.port';
-import { resolveGroupSettings, DEFAULT_SETTINGS, OneTimeCodes } from './service/kernel';
+import { resolveGroupSettings, OneTimeCodes } from './service/kernel';
+import { serviceSettings } from './service-settings';
 import { HelpdeskService } from './service/helpdesk-service';
 import { PortalIntake } from './service/portal-data';
 import { SelfService, TextBudget } from './service/self-service';
@@ -82,7 +83,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   // Twilio when configured; the dev outbox only outside production (DESIGN: refused in production).
   const outbox = !config.twilio && !config.production ? new SmsOutbox(clock) : undefined;
   const sms: SmsSender | undefined = config.twilio ? new TwilioSmsSender({ ...config.twilio, logger }) : outbox;
-  const secrets = config.helpdeskSecrets;
+  const policy = config.helpdeskPolicy;
   const ticketsOutbox = config.ticketOutbox ? ticketOutbox(() => clock.now()) : undefined;
   const ticketSink = config.tickets ? ticketSinkFor(config.tickets) : ticketsOutbox;
   const service = new HelpdeskService({
@@ -95,28 +96,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     codesKey: deriveKey(masterKey, 'pin-hmac'),
     ...(ticketSink ? { ticketSink } : {}),
     ticketRetry: { firstMs: config.ticketRetryMs, maxMs: 10 * 60_000, pollMs: Math.min(config.ticketRetryMs, 5_000) },
-    settings: {
-      ...DEFAULT_SETTINGS,
-      roles: groups.roles,
-      protection: groups.protection,
-      confirmationTtlMs: config.confirmationTtlMs,
-      changeLimits: {
-        perActor: config.changeLimits.perAgentPerHour, perTarget: config.changeLimits.perTargetPerHour,
-        secretsPerTarget: config.changeLimits.secretsPerTargetPerHour, windowMs: 60 * 60_000,
-      },
-      enrollmentMask: config.portalData.enrollmentMask,
-      indicators: config.portalData.indicators,
-      ...(config.graph ? { tap: config.graph.tap } : {}),
-      pinPolicy: { ...DEFAULT_SETTINGS.pinPolicy, length: secrets.pinLength, ttlMs: secrets.pinTtlMs },
-      approvalTtlMs: secrets.approvalTtlMs,
-      verifyRequired: secrets.verifyRequired,
-      verifiedForMs: secrets.verifiedForMs,
-      orgName: secrets.orgName,
-      notifyAfterReset: secrets.notifyAfterReset,
-      notifyAfterPin: secrets.notifyAfterPin,
-      ...(secrets.notifyContact ? { notifyContact: secrets.notifyContact } : {}),
-      resetMayKeepPassword: secrets.resetMayKeepPassword,
-    },
+    settings: { ...serviceSettings(config), roles: groups.roles, protection: groups.protection },
     ...(graph ? { entra: graph } : {}),
   });
   const selfService = new SelfService({
@@ -124,8 +104,8 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     // Sign-in and mobile-registration codes: 6 digits, 10 minutes, 3 tries, one use (as caller codes).
     codes: new OneTimeCodes(store.portalCodes, clock, deriveKey(masterKey, 'portal-code-hmac'), CALLER_CODE_POLICY, 'codes'),
     ...(sms ? { sms } : {}),
-    orgName: config.helpdeskSecrets.orgName,
-    ...(secrets.notifyAfterReset ? { notice: { ...(secrets.notifyContact ? { contact: secrets.notifyContact } : {}) } } : {}),
+    orgName: policy.orgName,
+    ...(policy.notifyAfterReset ? { notice: { ...(policy.notifyContact ? { contact: policy.notifyContact } : {}) } } : {}),
     decoyKey: deriveKey(masterKey, 'portal-decoys'),
     loginSuffixes: [...config.portal.loginSuffixes, ...(directory instanceof DemoDirectory ? [directory.domain] : [])],
     texts: new TextBudget(store.quotas, clock, deriveKey(masterKey, 'portal-sms-numbers'), config.portal.texts),

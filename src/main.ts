@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     endpoint: config.botEndpoint,
     allowedTenants: config.teamsTenants,
     aadIdentity: Boolean(config.graph),
-    ...(config.helpdeskSecrets.approvalsTeamsConversation ? { approvalsConversation: config.helpdeskSecrets.approvalsTeamsConversation } : {}),
+    ...(config.helpdeskPolicy.approvalsTeamsConversation ? { approvalsConversation: config.helpdeskPolicy.approvalsTeamsConversation } : {}),
   });
   const local = createLocalConsole({
     enabled: config.localConsole, bot: teams.bot, logger,
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute, pins: core.pinVerifier });
   // PORTAL=only serves the end-user portal alone (no chat endpoints, no portal API): exposable on its own.
   const portal = config.portal.mode === 'off' ? [] : [portalMount({
-    selfService: core.selfService, store: core.store, clock: systemClock, logger, orgName: config.helpdeskSecrets.orgName, production: config.production,
+    selfService: core.selfService, store: core.store, clock: systemClock, logger, orgName: config.helpdeskPolicy.orgName, production: config.production,
     sessionIdleMs: config.portal.sessionIdleMs, sessionMaxMs: config.portal.sessionMaxMs,
     ratePerMinute: config.portal.ratePerMinute, pageRatePerMinute: config.portal.pageRatePerMinute, csrfKey: core.portalCsrfKey, trustedProxies: config.portal.trustedProxies,
   })];
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [...chat, ...portal] });
   let slack: SlackSurface | undefined;
   if (config.slack && config.portal.mode !== 'only') {
-    const approvalsChannel = config.helpdeskSecrets.approvalsSlackChannel;
+    const approvalsChannel = config.helpdeskPolicy.approvalsSlackChannel;
     slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, ...(approvalsChannel ? { approvalsChannel } : {}) });
   }
 
