@@ -81,6 +81,15 @@ const schema = z.object({
   TICKETS_RETRY_SECONDS: integer(1, 3600, 5),
   SECRETS_KEY: optional.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   PORTAL_API_TOKEN: optional.refine((v) => v === undefined || v.length >= 24, 'must be at least 24 characters'),
+  // /metrics: on its own port, or on the main port behind this bearer token (issue 19).
+  METRICS_PORT: optional.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (Number.isInteger(n) && n >= 1 && n <= 65535) return n;
+    ctx.addIssue({ code: 'custom', message: 'must be a whole number from 1 to 65535' });
+    return z.NEVER;
+  }),
+  METRICS_TOKEN: optional.refine((v) => v === undefined || v.length >= 24, 'must be at least 24 characters'),
   LOCAL_CONSOLE: z.enum(['on', 'off']).optional(),
   LIMIT_AGENT_PER_HOUR: integer(1, 10_000, 20),
   LIMIT_TARGET_PER_HOUR: integer(1, 1000, 3),
@@ -217,6 +226,11 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
   if (ticketsKind === 'webhook' && given('TICKETS_TOKEN') && String(rawEnv.TICKETS_TOKEN).trim().length < 24) problems.push('TICKETS_TOKEN: the webhook signing secret must be at least 24 characters');
   if (ticketsKind === 'jira' && !given('TICKETS_PROJECT') && !given('TICKETS_SERVICE_DESK_ID')) problems.push('TICKETS_PROJECT: required for Jira (a project key), unless TICKETS_SERVICE_DESK_ID is set');
   if (given('TICKETS_SERVICE_DESK_ID') !== given('TICKETS_REQUEST_TYPE_ID')) problems.push('TICKETS_REQUEST_TYPE_ID: TICKETS_SERVICE_DESK_ID and TICKETS_REQUEST_TYPE_ID go together (Jira Service Management)');
+  // /metrics is never on the main port (the portal's public one) without a token, in any mode.
+  const metricsPort = rawEnv.METRICS_PORT?.trim();
+  if (metricsPort && Number(metricsPort) === Number(rawEnv.PORT?.trim() || 3978) && !given('METRICS_TOKEN')) {
+    problems.push('METRICS_PORT: is the main port (PORT), where /metrics is served only behind METRICS_TOKEN; set METRICS_TOKEN, or another port');
+  }
   if (rawEnv.STORE_URL?.trim().startsWith('mongodb')) problems.push('STORE_URL: the MongoDB store is not in this release yet; use sqlite:<path>');
 
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
@@ -300,6 +314,10 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       : {}),
     ...(env.SECRETS_KEY ? { secretsKey: Buffer.from(env.SECRETS_KEY, 'base64') } : {}),
     ...(env.PORTAL_API_TOKEN ? { portalApiToken: env.PORTAL_API_TOKEN } : {}),
+    // Its own port when METRICS_PORT is set (the token asked there too, if set); else the main port, with the token only.
+    ...(env.METRICS_PORT !== undefined || env.METRICS_TOKEN
+      ? { metrics: { ...(env.METRICS_PORT !== undefined && env.METRICS_PORT !== env.PORT ? { port: env.METRICS_PORT } : {}), ...(env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : {}) } }
+      : {}),
     localConsole,
     ...(env.TICKETS_KIND && env.TICKETS_URL && env.TICKETS_TOKEN
       ? {
