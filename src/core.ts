@@ -6,6 +6,7 @@ import { GraphDirectory } from './adapters/graph/graph-directory';
 import type { GraphApiOptions } from './adapters/graph/graph-api';
 import { HybridDirectory } from './adapters/graph/hybrid-directory';
 import { LdapDirectory } from './adapters/ldap/ldap-directory';
+import type { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
 import { aesGcmAnswerCipher } from './adapters/secrets/answer-cipher';
 import { deriveKey, loadOrCreateDevKey } from './adapters/secrets/secrets-key';
 import { openSqliteStore } from './adapters/sqlite/sqlite-store';
@@ -61,15 +62,21 @@ export interface Core {
 export interface CoreOptions {
   /** Tests: how Graph calls reach a loopback https server (fetch options, the token endpoint's CA). */
   readonly graphTransport?: Pick<GraphApiOptions, 'fetchOptions' | 'tokenCa'>;
+  /** /metrics: every peer port is handed out measured, and the service reports each answer. */
+  readonly metrics?: PrometheusMetrics;
 }
 
 export async function buildCore(config: Config, logger: Logger, clock: Clock = systemClock, options: CoreOptions = {}): Promise<Core> {
   const masterKey = config.secretsKey ?? loadOrCreateDevKey(config.dataDir);
+  const metrics = options.metrics;
+  // Each peer port measured (calls timed, failures counted by operation) when /metrics is on; as is otherwise.
+  const measure = <T extends object>(peer: Parameters<PrometheusMetrics['measure']>[0], port: T): T => (metrics ? metrics.measure(peer, port) : port);
   // Graph: the directory itself (DIRECTORY=graph), or beside AD for Teams roles and linked accounts.
   const graph = config.graph ? new GraphDirectory({ ...config.graph, logger, ...options.graphTransport }) : undefined;
   const ldap = config.ldap ? new LdapDirectory({ ...config.ldap, logger }) : undefined;
-  const directory: Directory =
+  const unmeasured: Directory =
     config.directory === 'graph' && graph ? graph : ldap ? (graph ? new HybridDirectory(ldap, graph) : ldap) : new DemoDirectory(clock);
+  const directory = measure('directory', unmeasured);
   if (config.store.kind !== 'sqlite') throw new Error('only the SQLite store is available in this release');
   let groups;
   try {
@@ -78,14 +85,16 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     await directory.close();
     throw e;
   }
-  const store = openSqliteStore({ path: config.store.path, auditKey: deriveKey(masterKey, 'audit-chain'), clock });
+  const store = measure('store', openSqliteStore({ path: config.store.path, auditKey: deriveKey(masterKey, 'audit-chain'), clock }));
   const answerCipher = aesGcmAnswerCipher(deriveKey(masterKey, 'answer-encryption'));
   // Twilio when configured; the dev outbox only outside production (DESIGN: refused in production).
   const outbox = !config.twilio && !config.production ? new SmsOutbox(clock) : undefined;
-  const sms: SmsSender | undefined = config.twilio ? new TwilioSmsSender({ ...config.twilio, logger }) : outbox;
+  const sender: SmsSender | undefined = config.twilio ? new TwilioSmsSender({ ...config.twilio, logger }) : outbox;
+  const sms = sender ? measure('sms', sender) : undefined;
   const policy = config.helpdeskPolicy;
   const ticketsOutbox = config.ticketOutbox ? ticketOutbox(() => clock.now()) : undefined;
-  const ticketSink = config.tickets ? ticketSinkFor(config.tickets) : ticketsOutbox;
+  const sink = config.tickets ? ticketSinkFor(config.tickets) : ticketsOutbox;
+  const ticketSink = sink ? measure('tickets', sink) : undefined;
   const service = new HelpdeskService({
     directory,
     store,
@@ -97,7 +106,8 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     ...(ticketSink ? { ticketSink } : {}),
     ticketRetry: { firstMs: config.ticketRetryMs, maxMs: 10 * 60_000, pollMs: Math.min(config.ticketRetryMs, 5_000) },
     settings: { ...serviceSettings(config), roles: groups.roles, protection: groups.protection },
-    ...(graph ? { entra: graph } : {}),
+    ...(graph ? { entra: measure('graph', graph) } : {}),
+    ...(metrics ? { metrics } : {}),
   });
   const selfService = new SelfService({
     directory, store, clock, logger, cipher: answerCipher, pins: service.pins, protection: groups.protection,
@@ -107,7 +117,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     orgName: policy.orgName,
     ...(policy.notifyAfterReset ? { notice: { ...(policy.notifyContact ? { contact: policy.notifyContact } : {}) } } : {}),
     decoyKey: deriveKey(masterKey, 'portal-decoys'),
-    loginSuffixes: [...config.portal.loginSuffixes, ...(directory instanceof DemoDirectory ? [directory.domain] : [])],
+    loginSuffixes: [...config.portal.loginSuffixes, ...(unmeasured instanceof DemoDirectory ? [unmeasured.domain] : [])],
     texts: new TextBudget(store.quotas, clock, deriveKey(masterKey, 'portal-sms-numbers'), config.portal.texts),
     settings: {
       lockAfter: config.portal.lockAfter, questionsAsked: config.portal.questionsAsked, questions: config.portal.questions, minQuestions: config.portal.minQuestions,

@@ -162,6 +162,11 @@ export interface Config {
   /** 32 bytes; absent in dev → generated into dataDir by the composition root. */
   readonly secretsKey?: Buffer;
   readonly portalApiToken?: string;
+  /**
+   * /metrics (METRICS_PORT, METRICS_TOKEN): on its own port when `port` is set, else on the main port, where
+   * the config guarantees a token. Absent → not served.
+   */
+  readonly metrics?: { readonly port?: number; readonly token?: string };
   /** The local console and its Direct Line endpoint (self-asserted identity: dev only). */
   readonly localConsole: boolean;
   /**

@@ -7,6 +7,8 @@ import { z } from 'zod';
 export interface Facts {
   /** Any real credential or peer configured, or NODE_ENV=production. */
   readonly production: boolean;
+  /** PORT, the main port (the portal's public one when the portal is on). */
+  readonly port: number;
   readonly host: string;
   readonly workstationTrial: boolean;
   /** Which directory users come from (DIRECTORY, LDAP_URL). */

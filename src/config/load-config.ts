@@ -8,6 +8,7 @@ import { type Facts, type IntegrationChecks, type LoadOptions, type RawEnv } fro
 import { directory, directoryOf } from './integrations/directory';
 import { graph } from './integrations/graph';
 import { helpdeskPolicy } from './integrations/helpdesk-policy';
+import { metrics } from './integrations/metrics';
 import { portal } from './integrations/portal';
 import { portalData } from './integrations/portal-data';
 import { secrets } from './integrations/secrets';
@@ -25,11 +26,12 @@ export { DEFAULT_PORTAL_QUESTIONS } from './integrations/portal';
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 /** Each integration by name; each variable belongs to exactly one (a test checks it). */
-export const INTEGRATIONS = { server, store, secrets, directory, graph, teams, slack, twilio, tickets, portal, portalData, helpdeskPolicy } as const;
+export const INTEGRATIONS = { server, store, secrets, directory, graph, teams, slack, twilio, tickets, portal, portalData, helpdeskPolicy, metrics } as const;
 
 const schema = z.object({
   ...server.variables, ...store.variables, ...secrets.variables, ...directory.variables, ...graph.variables, ...teams.variables,
   ...slack.variables, ...twilio.variables, ...tickets.variables, ...portal.variables, ...portalData.variables, ...helpdeskPolicy.variables,
+  ...metrics.variables,
 });
 
 /** Every variable the configuration reads (README.md's configuration table lists each; a test checks it). */
@@ -58,7 +60,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
   const production = raw.value('NODE_ENV') === 'production' || checks.some((i) => (i.productionSignals ?? []).some(raw.given));
   const directoryKind = directoryOf(raw);
   const adBaseDN = directoryKind === 'ldap' ? raw.value('LDAP_BASE_DN') : undefined;
-  const facts: Facts = { production, ...bindOf(raw, production), directory: directoryKind, ...(adBaseDN ? { adBaseDN } : {}) };
+  const facts: Facts = { production, port: Number(raw.value('PORT') ?? 3978), ...bindOf(raw, production), directory: directoryKind, ...(adBaseDN ? { adBaseDN } : {}) };
 
   for (const integration of checks) {
     for (const group of integration.allOrNone ?? []) problems.push(...missingFrom(group, raw));
@@ -81,6 +83,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     ...portal.build(env, facts),
     ...portalData.build(env, facts),
     ...helpdeskPolicy.build(env, facts),
+    ...metrics.build(env, facts),
   };
   return { ok: true, config };
 }

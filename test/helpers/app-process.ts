@@ -13,7 +13,7 @@ const ENTRY = process.env.E2E_APP_ENTRY ?? path.join(ROOT, 'src/main.ts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Variables that would switch the app away from "no credentials, local console". */
-export const CONFIG_VARS = /^(LDAP_|SLACK_|GRAPH_|TWILIO_|TICKETS_|Microsoft|NODE_ENV$|LOCAL_CONSOLE$|HOST$|TEAMS_ALLOWED_TENANTS$|STORE_URL$|PORT$|SECRETS_KEY$|PORTAL|ROLE_|PROTECTED_GROUPS$)/;
+export const CONFIG_VARS = /^(LDAP_|SLACK_|GRAPH_|TWILIO_|TICKETS_|Microsoft|NODE_ENV$|LOCAL_CONSOLE$|HOST$|TEAMS_ALLOWED_TENANTS$|STORE_URL$|PORT$|SECRETS_KEY$|PORTAL|ROLE_|PROTECTED_GROUPS$|METRICS_)/;
 
 /** This process's environment without the variables that would configure the app. */
 export function cleanEnv(): NodeJS.ProcessEnv {

@@ -7,7 +7,7 @@ import { dispatchPress, newCorrelationId } from '../core/dispatch';
 import type { Block } from './block-kit';
 import { renderView } from './slack-renderer';
 import { BUSY_TEXT } from '../core/error-text';
-import type { Logger } from '../../ports/logger.port';
+import { inLogScope, type Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext, View } from '../../service/kernel';
 import type { AutoHide } from '../core/auto-hide';
@@ -49,19 +49,22 @@ export async function withAsker(
   work: (ctx: RequestContext) => Promise<View>,
 ): Promise<View> {
   const correlationId = newCorrelationId();
-  let ctx: RequestContext;
-  try {
-    const identity = await deps.identities.resolve(asker.client, asker.userId, asker.installation);
-    ctx = {
-      surface: 'slack', identity, correlationId, conversation: asker.conversation,
-      ...(asker.channelId ? { conversationId: asker.channelId } : {}),
-      ...(identity.timeZone && asker.conversation === 'personal' ? { timeZone: identity.timeZone } : {}),
-    };
-  } catch (err) {
-    deps.logger.error({ err, correlationId, surface: 'slack', slackUser: asker.userId }, 'slack users.info failed');
-    return { kind: 'error', code: 'INTERNAL', params: { ref: correlationId.slice(0, 8) }, correlationId };
-  }
-  return work(ctx);
+  // Slack's own lines for this request (users.info, the answer's delivery) carry the id as well.
+  return inLogScope(deps.logger, { correlationId, surface: 'slack' }, async () => {
+    let ctx: RequestContext;
+    try {
+      const identity = await deps.identities.resolve(asker.client, asker.userId, asker.installation);
+      ctx = {
+        surface: 'slack', identity, correlationId, conversation: asker.conversation,
+        ...(asker.channelId ? { conversationId: asker.channelId } : {}),
+        ...(identity.timeZone && asker.conversation === 'personal' ? { timeZone: identity.timeZone } : {}),
+      };
+    } catch (err) {
+      deps.logger.error({ err, correlationId, surface: 'slack', slackUser: asker.userId }, 'slack users.info failed');
+      return { kind: 'error', code: 'INTERNAL', params: { ref: correlationId }, correlationId };
+    }
+    return work(ctx);
+  });
 }
 
 /**

@@ -40,7 +40,7 @@ export function createBotAdapter(config: BotFrameworkConfig, logger: Logger, opt
     logger.error({ err, correlationId, channelId: context.activity.channelId, activityType: context.activity.type }, 'bot turn failed');
     if (context.activity.type === 'message') {
       try {
-        await context.sendActivity(errorText('INTERNAL', { ref: correlationId.slice(0, 8) }));
+        await context.sendActivity(errorText('INTERNAL', { ref: correlationId }));
       } catch {
         // The channel is unreachable; already logged.
       }

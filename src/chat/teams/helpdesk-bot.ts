@@ -12,7 +12,7 @@ import {
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
 import { VERBS } from '../../domain/verbs';
-import type { Logger } from '../../ports/logger.port';
+import { inLogScope, type Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext, View } from '../../service/kernel';
 import { AutoHide } from '../core/auto-hide';
@@ -131,8 +131,13 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
-    const activity = context.activity;
     const ctx = await this.requestContext(context);
+    // Every line of the turn (the answer's delivery, hiding, approval copies) carries the request's id and surface.
+    await inLogScope(this.deps.logger, { correlationId: ctx.correlationId, surface: ctx.surface }, () => this.answerMessage(context, ctx));
+  }
+
+  private async answerMessage(context: TurnContext, ctx: RequestContext): Promise<void> {
+    const activity = context.activity;
     // Action.Submit (Web Chat, the console, the Emulator) arrives as a message whose value is the card data.
     const mode = actionModeFor(activity);
     const pressed = isCardSubmit(activity.value) ? activity.value : undefined;

@@ -10,6 +10,7 @@ import type { Clock } from '../../ports/clock.port';
 import type { Directory } from '../../ports/directory.port';
 import type { Entra } from '../../ports/entra.port';
 import type { Logger } from '../../ports/logger.port';
+import type { RequestMetrics } from '../../ports/metrics.port';
 import type { Store } from '../../ports/store.port';
 import type { SmsSender } from '../../ports/sms.port';
 import { VERIFY_CALLER_POLICY, type OneTimeCodePolicy } from '../../domain/one-time-code';
@@ -99,4 +100,6 @@ export interface ServiceDeps {
   readonly ticketSink?: TicketSink;
   /** The background retry of tickets the system did not take (tests shorten it). */
   readonly ticketRetry?: RetryPolicy;
+  /** Each answered command and press: latency and coded outcome, for the operator's /metrics. */
+  readonly metrics?: RequestMetrics;
 }
