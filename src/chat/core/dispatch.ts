@@ -15,12 +15,17 @@ function errorView(ctx: RequestContext, code: ErrorView['code'], params: ErrorVi
   return { kind: 'error', code, params, correlationId: ctx.correlationId };
 }
 
+/** The one answer to anything unexpected: a polite sentence with a reference to the log line, never a stack trace. */
+export function internalError(correlationId: string): ErrorView {
+  return { kind: 'error', code: 'INTERNAL', params: { ref: correlationId.slice(0, 8) }, correlationId };
+}
+
 async function guarded(ctx: RequestContext, logger: Logger, run: () => Promise<View>): Promise<View> {
   try {
     return await run();
   } catch (err) {
     logger.error({ err, correlationId: ctx.correlationId, surface: ctx.surface }, 'unexpected failure');
-    return errorView(ctx, 'INTERNAL', { ref: ctx.correlationId.slice(0, 8) });
+    return internalError(ctx.correlationId);
   }
 }
 
