@@ -15,6 +15,11 @@ function errorView(ctx: RequestContext, code: ErrorView['code'], params: ErrorVi
   return { kind: 'error', code, params, correlationId: ctx.correlationId };
 }
 
+/** The one answer to anything unexpected: a polite sentence with the request's whole correlation id, never a stack trace. */
+export function internalError(correlationId: string): ErrorView {
+  return { kind: 'error', code: 'INTERNAL', params: { ref: correlationId }, correlationId };
+}
+
 /**
  * Every line logged while the service answers (adapters' included) carries the request's correlation id
  * and surface; the unexpected is answered with that same id, whole, so the operator finds its lines.
@@ -25,7 +30,7 @@ function guarded(ctx: RequestContext, logger: Logger, run: () => Promise<View>):
       return await run();
     } catch (err) {
       logger.error({ err, correlationId: ctx.correlationId, surface: ctx.surface }, 'unexpected failure');
-      return errorView(ctx, 'INTERNAL', { ref: ctx.correlationId });
+      return internalError(ctx.correlationId);
     }
   });
 }
