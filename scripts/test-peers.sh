@@ -3,6 +3,7 @@
 #
 #   test-peers.sh ensure   install whatever is missing (fast no-op when all is there); fail loudly
 #   test-peers.sh check    only report what is missing (exit 1 if anything is)
+#   test-peers.sh helm-path  print where the cached helm binary is (built by `ensure`; may not exist yet)
 #
 # Samba AD DC (scripts/samba-dc.sh) is installed without recommends, as seen working; Chromium (the
 # browser tests) with its recommends (fonts and the like it needs to render pages); Request Tracker 5
@@ -16,6 +17,10 @@ BROWSER_PACKAGES=(chromium)
 # w3m for its HTML-to-text converter. Installed with the debconf answers in scripts/rt/rt-preseed.txt.
 RT_PACKAGES=(request-tracker5 rt5-db-sqlite rt5-standalone w3m curl) # curl: scripts/rt-server.sh waits for REST2 with it
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Helm (the chart's lint and render test, test/unit/helm-chart.spec.ts), built from the Go module proxy
+# with the machine's Go and cached per version under /var/tmp: a run that has it skips the build.
+HELM_VERSION=v3.21.4
+HELM_DIR="/var/tmp/mypass-helpdesk-helm/$HELM_VERSION"
 
 die() { echo "test-peers: $*" >&2; exit 1; }
 log() { echo "test-peers: $*" >&2; }
@@ -74,16 +79,32 @@ ensure() {
   log "all test peers installed"
 }
 
+ensure_helm() {
+  [[ -x "$HELM_DIR/helm" ]] && return 0
+  local go
+  go="$(command -v go || echo /usr/local/go/bin/go)"
+  [[ -x "$go" ]] || die "helm $HELM_VERSION is built with Go, and no go was found (PATH or /usr/local/go/bin)"
+  log "building helm $HELM_VERSION from the Go module proxy (once; a few minutes)"
+  local tmp
+  tmp="$(mktemp -d /var/tmp/mypass-helpdesk-helm-build.XXXXXX)"
+  # Built aside and moved in whole, so an interrupted build never looks cached.
+  GOBIN="$tmp" "$go" install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" || { rm -rf "$tmp"; die "could not build helm $HELM_VERSION (go install failed; see above)"; }
+  mkdir -p "$HELM_DIR" && mv "$tmp/helm" "$HELM_DIR/helm" && rm -rf "$tmp"
+  log "helm $HELM_VERSION at $HELM_DIR/helm"
+}
+
 check() {
   local -a need
   mapfile -t need < <(missing "${SAMBA_PACKAGES[@]}" "${BROWSER_PACKAGES[@]}" "${RT_PACKAGES[@]}")
+  [[ -x "$HELM_DIR/helm" ]] || need+=("helm-$HELM_VERSION")
   if (( ${#need[@]} )); then echo "missing: ${need[*]}"; return 1; fi
   echo "all test peers installed"
 }
 
 SUDO=()
 case "${1:-}" in
-  ensure) ensure ;;
+  ensure) ensure_helm; ensure ;;
   check) check ;;
-  *) die "usage: $0 ensure|check" ;;
+  helm-path) echo "$HELM_DIR/helm" ;;
+  *) die "usage: $0 ensure|check|helm-path" ;;
 esac

@@ -6,6 +6,7 @@ import { GraphDirectory } from './adapters/graph/graph-directory';
 import type { GraphApiOptions } from './adapters/graph/graph-api';
 import { HybridDirectory } from './adapters/graph/hybrid-directory';
 import { LdapDirectory } from './adapters/ldap/ldap-directory';
+import type { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
 import { aesGcmAnswerCipher } from './adapters/secrets/answer-cipher';
 import { deriveKey, loadOrCreateDevKey } from './adapters/secrets/secrets-key';
 import { openSqliteStore } from './adapters/sqlite/sqlite-store';
@@ -24,7 +25,8 @@ import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
 import type { Logger } from './ports/logger.port';
 import type { Store } from './ports/store.port';
-import { resolveGroupSettings, DEFAULT_SETTINGS, OneTimeCodes } from './service/kernel';
+import { resolveGroupSettings, OneTimeCodes } from './service/kernel';
+import { serviceSettings } from './service-settings';
 import { HelpdeskService } from './service/helpdesk-service';
 import { PortalIntake } from './service/portal-data';
 import { SelfService, TextBudget } from './service/self-service';
@@ -60,15 +62,21 @@ export interface Core {
 export interface CoreOptions {
   /** Tests: how Graph calls reach a loopback https server (fetch options, the token endpoint's CA). */
   readonly graphTransport?: Pick<GraphApiOptions, 'fetchOptions' | 'tokenCa'>;
+  /** /metrics: every peer port is handed out measured, and the service reports each answer. */
+  readonly metrics?: PrometheusMetrics;
 }
 
 export async function buildCore(config: Config, logger: Logger, clock: Clock = systemClock, options: CoreOptions = {}): Promise<Core> {
   const masterKey = config.secretsKey ?? loadOrCreateDevKey(config.dataDir);
+  const metrics = options.metrics;
+  // Each peer port measured (calls timed, failures counted by operation) when /metrics is on; as is otherwise.
+  const measure = <T extends object>(peer: Parameters<PrometheusMetrics['measure']>[0], port: T): T => (metrics ? metrics.measure(peer, port) : port);
   // Graph: the directory itself (DIRECTORY=graph), or beside AD for Teams roles and linked accounts.
   const graph = config.graph ? new GraphDirectory({ ...config.graph, logger, ...options.graphTransport }) : undefined;
   const ldap = config.ldap ? new LdapDirectory({ ...config.ldap, logger }) : undefined;
-  const directory: Directory =
+  const unmeasured: Directory =
     config.directory === 'graph' && graph ? graph : ldap ? (graph ? new HybridDirectory(ldap, graph) : ldap) : new DemoDirectory(clock);
+  const directory = measure('directory', unmeasured);
   if (config.store.kind !== 'sqlite') throw new Error('only the SQLite store is available in this release');
   let groups;
   try {
@@ -77,14 +85,16 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     await directory.close();
     throw e;
   }
-  const store = openSqliteStore({ path: config.store.path, auditKey: deriveKey(masterKey, 'audit-chain'), clock });
+  const store = measure('store', openSqliteStore({ path: config.store.path, auditKey: deriveKey(masterKey, 'audit-chain'), clock }));
   const answerCipher = aesGcmAnswerCipher(deriveKey(masterKey, 'answer-encryption'));
   // Twilio when configured; the dev outbox only outside production (DESIGN: refused in production).
   const outbox = !config.twilio && !config.production ? new SmsOutbox(clock) : undefined;
-  const sms: SmsSender | undefined = config.twilio ? new TwilioSmsSender({ ...config.twilio, logger }) : outbox;
-  const secrets = config.helpdeskSecrets;
+  const sender: SmsSender | undefined = config.twilio ? new TwilioSmsSender({ ...config.twilio, logger }) : outbox;
+  const sms = sender ? measure('sms', sender) : undefined;
+  const policy = config.helpdeskPolicy;
   const ticketsOutbox = config.ticketOutbox ? ticketOutbox(() => clock.now()) : undefined;
-  const ticketSink = config.tickets ? ticketSinkFor(config.tickets) : ticketsOutbox;
+  const sink = config.tickets ? ticketSinkFor(config.tickets) : ticketsOutbox;
+  const ticketSink = sink ? measure('tickets', sink) : undefined;
   const service = new HelpdeskService({
     directory,
     store,
@@ -95,39 +105,19 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     codesKey: deriveKey(masterKey, 'pin-hmac'),
     ...(ticketSink ? { ticketSink } : {}),
     ticketRetry: { firstMs: config.ticketRetryMs, maxMs: 10 * 60_000, pollMs: Math.min(config.ticketRetryMs, 5_000) },
-    settings: {
-      ...DEFAULT_SETTINGS,
-      roles: groups.roles,
-      protection: groups.protection,
-      confirmationTtlMs: config.confirmationTtlMs,
-      changeLimits: {
-        perActor: config.changeLimits.perAgentPerHour, perTarget: config.changeLimits.perTargetPerHour,
-        secretsPerTarget: config.changeLimits.secretsPerTargetPerHour, windowMs: 60 * 60_000,
-      },
-      enrollmentMask: config.portalData.enrollmentMask,
-      indicators: config.portalData.indicators,
-      ...(config.graph ? { tap: config.graph.tap } : {}),
-      pinPolicy: { ...DEFAULT_SETTINGS.pinPolicy, length: secrets.pinLength, ttlMs: secrets.pinTtlMs },
-      approvalTtlMs: secrets.approvalTtlMs,
-      verifyRequired: secrets.verifyRequired,
-      verifiedForMs: secrets.verifiedForMs,
-      orgName: secrets.orgName,
-      notifyAfterReset: secrets.notifyAfterReset,
-      notifyAfterPin: secrets.notifyAfterPin,
-      ...(secrets.notifyContact ? { notifyContact: secrets.notifyContact } : {}),
-      resetMayKeepPassword: secrets.resetMayKeepPassword,
-    },
-    ...(graph ? { entra: graph } : {}),
+    settings: { ...serviceSettings(config), roles: groups.roles, protection: groups.protection },
+    ...(graph ? { entra: measure('graph', graph) } : {}),
+    ...(metrics ? { metrics } : {}),
   });
   const selfService = new SelfService({
     directory, store, clock, logger, cipher: answerCipher, pins: service.pins, protection: groups.protection,
     // Sign-in and mobile-registration codes: 6 digits, 10 minutes, 3 tries, one use (as caller codes).
     codes: new OneTimeCodes(store.portalCodes, clock, deriveKey(masterKey, 'portal-code-hmac'), CALLER_CODE_POLICY, 'codes'),
     ...(sms ? { sms } : {}),
-    orgName: config.helpdeskSecrets.orgName,
-    ...(secrets.notifyAfterReset ? { notice: { ...(secrets.notifyContact ? { contact: secrets.notifyContact } : {}) } } : {}),
+    orgName: policy.orgName,
+    ...(policy.notifyAfterReset ? { notice: { ...(policy.notifyContact ? { contact: policy.notifyContact } : {}) } } : {}),
     decoyKey: deriveKey(masterKey, 'portal-decoys'),
-    loginSuffixes: [...config.portal.loginSuffixes, ...(directory instanceof DemoDirectory ? [directory.domain] : [])],
+    loginSuffixes: [...config.portal.loginSuffixes, ...(unmeasured instanceof DemoDirectory ? [unmeasured.domain] : [])],
     texts: new TextBudget(store.quotas, clock, deriveKey(masterKey, 'portal-sms-numbers'), config.portal.texts),
     settings: {
       lockAfter: config.portal.lockAfter, questionsAsked: config.portal.questionsAsked, questions: config.portal.questions, minQuestions: config.portal.minQuestions,

@@ -1,15 +1,18 @@
 // Composition root: environment → config → adapters → HelpdeskService → chat surfaces → HTTP.
 // The only file that knows every adapter. A bad configuration stops start-up with one line per problem.
 import fs from 'node:fs';
+import path from 'node:path';
 import dotenv from 'dotenv';
 import { hasDemoPortalData, seedDemoPortalData } from './adapters/demo/demo-portal-data';
 import { createLogger } from './adapters/logging/pino-logger';
+import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
 import { createLocalConsole } from './chat/local';
 import { mountSlack, type SlackSurface } from './chat/slack/slack-app';
 import { createTeamsSurface } from './chat/teams';
 import { loadConfig } from './config/load-config';
 import { buildCore } from './core';
 import { createHttpServer } from './http/server';
+import { metricsMount } from './http/metrics-endpoint';
 import { installGracefulShutdown } from './http/shutdown';
 import { systemClock } from './ports/clock.port';
 import { portalApiMount } from './portal/api/portal-api';
@@ -24,7 +27,16 @@ async function main(): Promise<void> {
   }
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel });
-  const core = await buildCore(config, logger);
+  // /metrics (METRICS_PORT / METRICS_TOKEN): the core's peer ports are measured, and two gauges read it at each scrape.
+  const metrics = config.metrics ? new PrometheusMetrics({ version: buildVersion() }) : undefined;
+  const core = await buildCore(config, logger, systemClock, metrics ? { metrics } : {});
+  metrics?.watch({
+    approvalsPending: async () => (await core.store.approvals.listPending(new Date(), 10_000)).length,
+    auditChain: async () => {
+      const head = await core.store.audit.head();
+      return { state: core.service.auditIntegrity.latest(), ...(head ? { headSeq: head.seq } : {}) };
+    },
+  });
   // The audit chain is verified in the background (it yields as it goes); /readyz waits for the result.
   const audit = core.service.auditIntegrity;
   void audit.verify().then(() => audit.logHead());
@@ -39,7 +51,7 @@ async function main(): Promise<void> {
     endpoint: config.botEndpoint,
     allowedTenants: config.teamsTenants,
     aadIdentity: Boolean(config.graph),
-    ...(config.helpdeskSecrets.approvalsTeamsConversation ? { approvalsConversation: config.helpdeskSecrets.approvalsTeamsConversation } : {}),
+    ...(config.helpdeskPolicy.approvalsTeamsConversation ? { approvalsConversation: config.helpdeskPolicy.approvalsTeamsConversation } : {}),
   });
   const local = createLocalConsole({
     enabled: config.localConsole, bot: teams.bot, logger,
@@ -50,25 +62,34 @@ async function main(): Promise<void> {
   const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute, pins: core.pinVerifier });
   // PORTAL=only serves the end-user portal alone (no chat endpoints, no portal API): exposable on its own.
   const portal = config.portal.mode === 'off' ? [] : [portalMount({
-    selfService: core.selfService, sessions: core.store.portalSessions, clock: systemClock, logger, orgName: config.helpdeskSecrets.orgName, production: config.production,
+    selfService: core.selfService, sessions: core.store.portalSessions, clock: systemClock, logger, orgName: config.helpdeskPolicy.orgName, production: config.production,
     sessionIdleMs: config.portal.sessionIdleMs, sessionMaxMs: config.portal.sessionMaxMs,
     ratePerMinute: config.portal.ratePerMinute, pageRatePerMinute: config.portal.pageRatePerMinute, csrfKey: core.portalCsrfKey, trustedProxies: config.portal.trustedProxies,
   })];
   const chat = config.portal.mode === 'only' ? [] : [teams.mount, local.mount, portalApi];
-  const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [...chat, ...portal] });
+  const exposition = metrics ? () => metrics.exposition() : undefined;
+  // The main port serves /metrics only behind the token (the config refuses it there without one).
+  const mainMetrics = exposition && config.metrics && config.metrics.port === undefined && config.metrics.token
+    ? [metricsMount({ exposition, token: config.metrics.token, logger })] : [];
+  const http = createHttpServer({ logger, health: () => core.service.health(), mounts: [...chat, ...portal, ...mainMetrics] });
+  const metricsHttp = exposition && config.metrics?.port !== undefined
+    ? createHttpServer({ logger, health: () => core.service.health(), name: 'mypass-metrics', mounts: [metricsMount({ exposition, ...(config.metrics.token ? { token: config.metrics.token } : {}), logger })] })
+    : undefined;
   let slack: SlackSurface | undefined;
   if (config.slack && config.portal.mode !== 'only') {
-    const approvalsChannel = config.helpdeskSecrets.approvalsSlackChannel;
+    const approvalsChannel = config.helpdeskPolicy.approvalsSlackChannel;
     slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, ...(approvalsChannel ? { approvalsChannel } : {}) });
   }
 
   // The config decides the bind address (HOST; loopback unless a real credential or peer is configured).
   const host = config.host;
   const port = await http.listen(config.port, host);
+  if (metricsHttp && config.metrics?.port !== undefined) await metricsHttp.listen(config.metrics.port, host);
   installGracefulShutdown({
     logger,
     steps: [
       { name: 'http', run: () => http.close() },
+      { name: 'metrics', run: () => metricsHttp?.close() ?? Promise.resolve() },
       { name: 'slack', run: () => slack?.close() ?? Promise.resolve() },
       { name: 'local console', run: () => local.bridge.idle() },
       { name: 'auto-hide timers', run: () => teams.autoHide.close() },
@@ -90,6 +111,16 @@ async function main(): Promise<void> {
       ? `MyPass Helpdesk is running on ${where}: open http://localhost:${port}/`
       : `MyPass Helpdesk is listening on port ${port} (${where}).`,
   );
+}
+
+/** package.json's version (src/ under tsx, dist/ when built: both one level down); 'unknown' if unreadable. */
+function buildVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,6 @@
 // The typed configuration the composition root hands to adapters. Built by loadConfig (load-config.ts)
-// from environment variables; see the table in README.md.
+// from environment variables, each integration's part by its schema module (integrations/*.ts); see the
+// table in README.md.
 import type { MaskPolicy } from '../domain/masking';
 import type { TextBudgetSettings } from '../domain/text-budget';
 import type { IndicatorThresholds } from '../domain/vishing-thresholds';
@@ -67,8 +68,8 @@ export interface TwilioConfig {
   readonly timeoutMs: number;
 }
 
-/** PINs, SMS resets, approvals, caller verification and notices (issue 9). */
-export interface HelpdeskSecretsConfig {
+/** The helpdesk's own rules (src/config/integrations/helpdesk-policy.ts): texts' sender, PINs, approvals, caller verification, notices, reset options. */
+export interface HelpdeskPolicyConfig {
   readonly orgName: string;
   readonly pinLength: number;
   readonly pinTtlMs: number;
@@ -143,7 +144,7 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where dev-generated files live (the SQLite file's folder; the generated SECRETS_KEY). */
   readonly dataDir: string;
-  readonly store: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'mongodb'; readonly url: string };
+  readonly store: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'mongo'; readonly url: string };
   /** Absent → the demo directory (unless Graph is the directory). */
   readonly ldap?: LdapConfig;
   /** Which directory users come from: AD (LDAP_URL), Entra through Graph (DIRECTORY=graph), or the demo file. */
@@ -161,9 +162,13 @@ export interface Config {
   /** 32 bytes; absent in dev → generated into dataDir by the composition root. */
   readonly secretsKey?: Buffer;
   readonly portalApiToken?: string;
+  /**
+   * /metrics (METRICS_PORT, METRICS_TOKEN): on its own port when `port` is set, else on the main port, where
+   * the config guarantees a token. Absent → not served.
+   */
+  readonly metrics?: { readonly port?: number; readonly token?: string };
   /** The local console and its Direct Line endpoint (self-asserted identity: dev only). */
   readonly localConsole: boolean;
-  readonly confirmationTtlMs: number;
   /**
    * Account changes allowed per agent and per target in any hour (LIMIT_AGENT_PER_HOUR, LIMIT_TARGET_PER_HOUR),
    * and issued secrets (PINs, passes, verification codes) per target (LIMIT_SECRETS_PER_TARGET_PER_HOUR).
@@ -173,7 +178,7 @@ export interface Config {
   readonly auditHeadLogMs: number;
   readonly portalData: PortalDataConfig;
   readonly twilio?: TwilioConfig;
-  readonly helpdeskSecrets: HelpdeskSecretsConfig;
+  readonly helpdeskPolicy: HelpdeskPolicyConfig;
   readonly portal: PortalConfig;
   /** Absent → the dev outbox in local mode (`ticketOutbox`), no escalations in production. */
   readonly tickets?: TicketsConfig;

@@ -5,6 +5,22 @@ export interface Logger {
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
   debug(fields: object, message: string): void;
+  /**
+   * Runs `run` so that every line logged while it runs (by whoever logs, adapters included) carries
+   * these fields: the request's correlation id and surface. Optional: a logger without it logs as is.
+   */
+  scope?<T>(fields: LogScope, run: () => T): T;
+}
+
+/** What every log line of one request carries. */
+export interface LogScope {
+  readonly correlationId: string;
+  readonly surface: string;
+}
+
+/** `run` inside the logger's request scope, where the logger has one. */
+export function inLogScope<T>(logger: Logger, fields: LogScope, run: () => T): T {
+  return logger.scope ? logger.scope(fields, run) : run();
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };

@@ -65,6 +65,14 @@ export class HelpdeskService {
   }
 
   command(ctx: RequestContext, command: Command): Promise<View> {
+    return this.measured(ctx, 'command', command.name, () => this.answerCommand(ctx, command));
+  }
+
+  press(ctx: RequestContext, press: ButtonPress): Promise<View> {
+    return this.measured(ctx, 'button', press.verb, () => this.answerPress(ctx, press));
+  }
+
+  private answerCommand(ctx: RequestContext, command: Command): Promise<View> {
     if (command.name === 'help') return this.help(ctx);
     const route = COMMAND_ROUTES.find((r) => r.when(command));
     if (!route) return this.notAvailable(ctx, command.name === 'reset' ? `reset … ${command.delivery}` : command.name);
@@ -80,7 +88,7 @@ export class HelpdeskService {
     );
   }
 
-  press(ctx: RequestContext, press: ButtonPress): Promise<View> {
+  private answerPress(ctx: RequestContext, press: ButtonPress): Promise<View> {
     const route = PRESS_ROUTES.get(press.verb);
     if (!route) return this.notAvailable(ctx, press.verb);
     return this.run(ctx, { action: route.audit, needs: route.needs, target: route.target(press.data), fresh: route.fresh }, (call) =>
@@ -131,6 +139,27 @@ export class HelpdeskService {
     return this.run(ctx, { action: `command.${command.split(' ')[0]}`, needs: 'agent', fresh: false }, async () => {
       throw new HelpdeskError('CMD.NOT_AVAILABLE', undefined, { command });
     });
+  }
+
+  /**
+   * Times the answer and counts its outcome by the command word or verb and the surface (closed sets):
+   * an error view is refused or failed with its code; the unexpected, thrown on, is failed (INTERNAL).
+   */
+  private async measured(ctx: RequestContext, kind: 'command' | 'button', name: string, answer: () => Promise<View>): Promise<View> {
+    const metrics = this.deps.metrics;
+    if (!metrics) return answer();
+    const started = performance.now();
+    const done = (outcome: 'success' | 'refused' | 'failed', code?: ErrorCode) =>
+      metrics.answered({ kind, name, surface: ctx.surface, outcome, ...(code ? { code } : {}), seconds: (performance.now() - started) / 1000 });
+    try {
+      const view = await answer();
+      if (view.kind === 'error') done(isRefusal(view.code) ? 'refused' : 'failed', view.code);
+      else done(view.kind === 'result' && view.outcome === 'failure' ? 'failed' : 'success');
+      return view;
+    } catch (err) {
+      done('failed', 'INTERNAL');
+      throw err;
+    }
   }
 
   /** Resolve the asker, check the role, run the use case, and audit the outcome whatever it is. */

@@ -13,7 +13,7 @@ const ENTRY = process.env.E2E_APP_ENTRY ?? path.join(ROOT, 'src/main.ts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Variables that would switch the app away from "no credentials, local console". */
-export const CONFIG_VARS = /^(LDAP_|SLACK_|GRAPH_|TWILIO_|TICKETS_|Microsoft|NODE_ENV$|LOCAL_CONSOLE$|HOST$|TEAMS_ALLOWED_TENANTS$|STORE_URL$|PORT$|SECRETS_KEY$|PORTAL|ROLE_|PROTECTED_GROUPS$)/;
+export const CONFIG_VARS = /^(LDAP_|SLACK_|GRAPH_|TWILIO_|TICKETS_|Microsoft|NODE_ENV$|LOCAL_CONSOLE$|HOST$|TEAMS_ALLOWED_TENANTS$|STORE_URL$|PORT$|SECRETS_KEY$|PORTAL|ROLE_|PROTECTED_GROUPS$|METRICS_)/;
 
 /** This process's environment without the variables that would configure the app. */
 export function cleanEnv(): NodeJS.ProcessEnv {
@@ -49,6 +49,10 @@ export interface RunningApp {
   output: string;
   /** SIGTERM, then the exit code (SIGKILL and 'timeout' after 15 s); removes the data folder. */
   stop(): Promise<number | null | 'timeout'>;
+  /** The folder the app runs in (its store, `helpdesk.db`). */
+  readonly dataDir: string;
+  /** Sends `signal` and resolves with the exit code (null when a signal ended it); keeps the data folder. */
+  kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
@@ -57,11 +61,11 @@ export interface RunningApp {
  */
 export async function startApp(
   env: Readonly<Record<string, string>> = {},
-  options: { prepare?: (dataDir: string) => Promise<void> } = {},
+  options: { prepare?: (dataDir: string) => Promise<void>; /** Run in this folder (a restart on the same store). */ dataDir?: string } = {},
 ): Promise<RunningApp> {
   assert.ok(existsSync(ENTRY), `the app's entry point ${ENTRY} does not exist`);
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-e2e-'));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'mypass-e2e-'));
   await options.prepare?.(dataDir);
   const inherited = cleanEnv();
   const child: ChildProcess = spawn(process.execPath, ['--require', 'tsx/cjs', ENTRY], {
@@ -82,7 +86,7 @@ export async function startApp(
     output: '',
     async stop() {
       let code: number | null | 'timeout' = child.exitCode;
-      if (code === null) {
+      if (code === null && child.signalCode === null) {
         const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
         child.kill('SIGTERM');
         code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);
@@ -90,6 +94,13 @@ export async function startApp(
       }
       rmSync(dataDir, { recursive: true, force: true });
       return code;
+    },
+    dataDir,
+    kill(signal) {
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      child.kill(signal);
+      return exited;
     },
   };
   child.stdout?.on('data', (d: Buffer) => (app.output += d.toString()));

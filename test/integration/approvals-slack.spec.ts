@@ -232,4 +232,45 @@ describe('Approvals with APPROVALS_SLACK_CHANNEL: also posted to the supervisors
     assert.equal(pins[0]?.body.channel, DM, 'where the requester asked');
     assert.match(textOf(pins[0] as RecordedCall), /\b\d{4} \d{4}\b/);
   });
+
+  it('asked as a mention: the same request as the slash command\'s, posted to both channels and nowhere privately; approving one copy updates both and the PIN reaches the requester', async () => {
+    const posted = h.fake.callsTo('chat.postMessage').length;
+    const ephemerals = h.fake.callsTo('chat.postEphemeral').length;
+    assert.equal((await h.mention(AGENT, `<@${h.fake.botUserId}> pin ${USERS.cobrien} view`)).status, 200);
+    await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').length === posted + 2);
+    const [asked, supervisors] = h.fake.callsTo('chat.postMessage').slice(posted);
+    assert.ok(asked && supervisors);
+    assert.equal(asked.body.channel, CHANNEL);
+    assert.equal(supervisors.body.channel, SUPERVISORS);
+    assert.notEqual(asked.body.response_type, 'ephemeral');
+    assert.deepEqual(blockKitProblems(asked.body), []);
+    assert.match(textOf(asked), /\*Alice Agent\* asked: `pin cobrien view`/);
+    assert.equal(textOf(asked), textOf(supervisors), 'the same card in both channels');
+    await h.surface.idle();
+    assert.equal(h.fake.callsTo('chat.postEphemeral').length, ephemerals, 'no private answer besides, as for the slash command');
+
+    // The slash command's request (for another user) is drawn alike.
+    const slashPosted = h.fake.callsTo('chat.postMessage').length;
+    await h.command(AGENT, `pin ${USERS.zmuller} view`);
+    await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').length === slashPosted + 2);
+    const slash = h.fake.callsTo('chat.postMessage')[slashPosted];
+    assert.ok(slash);
+    assert.match(textOf(slash), /\*Alice Agent\* asked: `pin zmuller view`/);
+    assert.deepEqual(buttonsOf(asked).map((b) => b.text.text), buttonsOf(slash).map((b) => b.text.text), 'the same buttons');
+
+    const updates = h.fake.callsTo('chat.update').length;
+    const button = buttonByVerb(supervisors, VERBS.approvalApprove);
+    assert.equal((await postSigned(h.eventsUrl, blockActions({
+      userId: SUPER, responseUrl: h.fake.newResponseUrl(), ephemeral: false, channelId: SUPERVISORS, messageTs: h.fake.tsOf(supervisors),
+      action: { action_id: button.action_id, ...(button.value !== undefined ? { value: button.value } : {}), text: button.text },
+    }))).status, 200);
+    const pin = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral' && h.fake.callsTo('chat.postEphemeral').indexOf(c) >= ephemerals);
+    await h.fake.waitFor(() => h.fake.callsTo('chat.update').length === updates + 2);
+    const updated = h.fake.callsTo('chat.update').slice(updates);
+    assert.deepEqual(updated.map((u) => `${String(u.body.channel)} ${String(u.body.ts)}`).sort(), [`${CHANNEL} ${h.fake.tsOf(asked)}`, `${SUPERVISORS} ${h.fake.tsOf(supervisors)}`].sort());
+    for (const u of updated) assert.match(textOf(u), /Approved by \*Sam Supervisor\*/);
+    assert.equal(pin.body.user, AGENT);
+    assert.equal(pin.body.channel, CHANNEL, 'where the requester asked');
+    assert.match(textOf(pin), /\b\d{4} \d{4}\b/);
+  });
 });

@@ -8,7 +8,7 @@ import { GraphDirectory } from '../../src/adapters/graph/graph-directory';
 import { TwilioSmsSender } from '../../src/adapters/twilio/twilio-sms';
 import { VERBS } from '../../src/domain/verbs';
 import { resolveGroupSettings } from '../../src/service/kernel/group-settings';
-import { DEFAULT_SETTINGS } from '../../src/service/kernel/service-deps';
+import { DEFAULT_SETTINGS } from '../../src/service-settings';
 import { cardText } from '../helpers/adaptive-card-sdk';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { CLIENT_ID, CLIENT_SECRET, GraphFake, TENANT } from '../helpers/graph-fake';

@@ -9,7 +9,7 @@ import { HybridDirectory } from '../../src/adapters/graph/hybrid-directory';
 import { VERBS } from '../../src/domain/verbs';
 import type { Logger } from '../../src/ports/logger.port';
 import { resolveGroupSettings } from '../../src/service/kernel/group-settings';
-import { DEFAULT_SETTINGS } from '../../src/service/kernel/service-deps';
+import { DEFAULT_SETTINGS } from '../../src/service-settings';
 import { cardActions, cardText, parseEvents } from '../helpers/adaptive-card-sdk';
 import { sambaDirectory, startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { CLIENT_ID, CLIENT_SECRET, GraphFake, TENANT } from '../helpers/graph-fake';

@@ -15,7 +15,7 @@ import { silentLogger } from '../../src/ports/logger.port';
 import type { Store } from '../../src/ports/store.port';
 import { GroupSettingsError, type GroupNames, type GroupSettings, resolveGroupSettings } from '../../src/service/kernel/group-settings';
 import { HelpdeskService } from '../../src/service/helpdesk-service';
-import { DEFAULT_SETTINGS } from '../../src/service/kernel/service-deps';
+import { DEFAULT_SETTINGS } from '../../src/service-settings';
 import type { View } from '../../src/service/kernel/views';
 import { freePort, ROOT } from '../helpers/app-process';
 import { ctxFor, expectKind } from '../helpers/service-fixture';

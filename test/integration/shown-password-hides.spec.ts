@@ -101,6 +101,23 @@ describe('A shown password hides itself', function () {
       await sleep(HIDE_AFTER_MS * 3);
       assert.equal(h.connector.replies.filter((r) => r.method === 'PUT' && r.replyToId === messageId).length, 0);
     });
+
+    it('Confirm sent as an Action.Submit message (an older card): the password comes as a new message, which hides itself too', async () => {
+      const before = h.connector.replies.length;
+      assert.equal((await postActivity(h.url, teamsMessage({ serviceUrl: h.connector.url, user: supervisor, text: `reset ${USERS.resetme} view` }))).status, 200);
+      const confirm = h.connector.replies[before]!.activity.attachments?.[0]?.content as Card;
+      const accept = cardActions(confirm).find((a) => a.verb === VERBS.confirmAccept)!;
+      const submitted = h.connector.replies.length;
+      const press = { ...teamsMessage({ serviceUrl: h.connector.url, user: supervisor, text: '' }), value: { ...(accept.data as Record<string, unknown>), verb: VERBS.confirmAccept } };
+      assert.equal((await postActivity(h.url, press)).status, 200);
+      const shown = h.connector.replies[submitted]!;
+      const password = passwordOn(shown.activity.attachments?.[0]?.content);
+      assert.ok(password && password.length >= 16);
+      const update = await h.connector.waitFor((r) => r.method === 'PUT' && r.replyToId === shown.answeredId);
+      // A typed message carries the asker's zone: the time shows in it, beside UTC.
+      assert.match(cardText(update.activity.attachments?.[0]?.content as Card), /Password for Rita Reset shown to Sam Supervisor at [^;]+ \(\d\d:\d\d UTC\); hidden\./);
+      assert.ok(!JSON.stringify(update.activity).includes(password), 'the update holds no password');
+    });
   });
 
   describe('local console (Direct Line)', () => {

@@ -151,7 +151,7 @@ describe('Slack security and identity, against Samba AD', function () {
       h.fake.failUsersInfo = true;
       try {
         const { answer } = await h.ask(fresh, `user ${USERS.jdoe}`);
-        assert.match(String(answer.body.text), /^Sorry, something went wrong on my side\. Reference: [0-9a-f]{8}\.$/);
+        assert.match(String(answer.body.text), /^Sorry, something went wrong on my side\. Reference: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.$/, 'the whole correlation id, as the log lines carry it');
         assert.ok(!textOf(answer).includes('John Doe'));
       } finally {
         h.fake.failUsersInfo = false;

@@ -91,4 +91,46 @@ describe('Escalation over signed Slack requests, into the signed webhook', funct
     assert.equal(new Set(tries.map((r) => r.headers['x-mypass-delivery'])).size, 1, 'every try is the same delivery (the receiver can tell a retry)');
     assert.equal(accepted.filter((s) => s.includes('zmuller')).length, 1, 'accepted once');
   });
+
+  it('a mention of escalate with the receiver down is kept like the slash command; back up: the asker gets the link in a new private message there', async () => {
+    up = false;
+    const threadTs = '1712345678.000300';
+    const before = h.fake.callsTo('chat.postEphemeral').length;
+    const ack = await h.mention(AGENT, `<@${h.fake.botUserId}> escalate ${USERS.jdoe} printer queue stuck`, { threadTs });
+    assert.equal(ack.status, 200);
+    const kept = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral' && h.fake.callsTo('chat.postEphemeral').indexOf(c) >= before);
+    assert.match(textOf(kept), /The ticket system is not reachable right now\. Your escalation of John Doe \(jdoe\) is kept/);
+    await new Promise((r) => setTimeout(r, 500));
+    up = true;
+    // A mention's ephemeral message cannot be updated: the ticket follows as a new one, to the asker alone, in the same place.
+    const followed = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral' && h.fake.callsTo('chat.postEphemeral').indexOf(c) > before, 10_000);
+    assert.equal(followed.body.user, AGENT);
+    assert.equal(followed.body.channel, kept.body.channel);
+    assert.equal(followed.body.thread_ts, threadTs);
+    assert.match(textOf(followed), /Ticket WH-4 opened/);
+    assert.deepEqual(blockKitProblems(followed.body), []);
+    assert.equal(h.fake.callsTo('chat.postMessage').length, 0, 'nothing for the whole channel to see');
+  });
+
+  it('the Escalate form submitted with the receiver down: the pressed message is replaced with the link once delivered', async () => {
+    const { answer: details } = await h.ask(AGENT, `user ${USERS.jsmithers}`);
+    const escalate = buttonsOf(details).find((b) => b.value && (JSON.parse(b.value) as { verb: string }).verb === VERBS.ticketEscalate);
+    assert.ok(escalate, 'no Escalate button');
+    const { answer: form } = await h.press(AGENT, escalate);
+    const input = (form.body.blocks as { type: string; block_id?: string; element?: { action_id?: string } }[]).find((b) => b.type === 'input');
+    assert.ok(input?.block_id && input.element?.action_id);
+    const submit = buttonsOf(form).find((b) => b.value && (JSON.parse(b.value) as { verb: string }).verb === VERBS.ticketEscalateSubmit);
+    assert.ok(submit);
+    up = false;
+    const { answer: kept, responseUrl } = await h.press(AGENT, submit, {
+      state: { [input.block_id]: { [input.element.action_id]: { type: 'plain_text_input', value: 'token lost' } } },
+    });
+    assert.match(textOf(kept), /The ticket system is not reachable right now\. Your escalation of James Smithers \(jsmithers\) is kept/);
+    await new Promise((r) => setTimeout(r, 500));
+    up = true;
+    const path = new URL(responseUrl).pathname;
+    const replaced = await h.fake.waitFor((c) => c.method === 'response_url' && c.path === path && c !== kept, 10_000);
+    assert.equal(replaced.body.replace_original, true);
+    assert.match(textOf(replaced), /Ticket WH-5 opened/);
+  });
 });

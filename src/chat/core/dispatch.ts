@@ -2,7 +2,7 @@
 // unexpected into one polite error view (with a reference to the log line), never a stack trace.
 import { randomUUID } from 'node:crypto';
 import { isVerb, type ButtonPress } from '../../domain/verbs';
-import type { Logger } from '../../ports/logger.port';
+import { inLogScope, type Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext, ErrorView, View } from '../../service/kernel';
 import { parseCommand } from './command-parser';
@@ -15,13 +15,24 @@ function errorView(ctx: RequestContext, code: ErrorView['code'], params: ErrorVi
   return { kind: 'error', code, params, correlationId: ctx.correlationId };
 }
 
-async function guarded(ctx: RequestContext, logger: Logger, run: () => Promise<View>): Promise<View> {
-  try {
-    return await run();
-  } catch (err) {
-    logger.error({ err, correlationId: ctx.correlationId, surface: ctx.surface }, 'unexpected failure');
-    return errorView(ctx, 'INTERNAL', { ref: ctx.correlationId.slice(0, 8) });
-  }
+/** The one answer to anything unexpected: a polite sentence with the request's whole correlation id, never a stack trace. */
+export function internalError(correlationId: string): ErrorView {
+  return { kind: 'error', code: 'INTERNAL', params: { ref: correlationId }, correlationId };
+}
+
+/**
+ * Every line logged while the service answers (adapters' included) carries the request's correlation id
+ * and surface; the unexpected is answered with that same id, whole, so the operator finds its lines.
+ */
+function guarded(ctx: RequestContext, logger: Logger, run: () => Promise<View>): Promise<View> {
+  return inLogScope(logger, { correlationId: ctx.correlationId, surface: ctx.surface }, async () => {
+    try {
+      return await run();
+    } catch (err) {
+      logger.error({ err, correlationId: ctx.correlationId, surface: ctx.surface }, 'unexpected failure');
+      return internalError(ctx.correlationId);
+    }
+  });
 }
 
 /** A typed message (mention already stripped). */

@@ -3,10 +3,8 @@
 // user data is for the asker only — so the request context is 'personal'.
 import type { App } from '@slack/bolt';
 import { dispatchText } from '../core/dispatch';
-import { isOpenRequest } from '../core/approval-requests';
-import { postRequest } from './approval-delivery';
-import { askerTimeZone, busy, deliver, installationOf, withAsker, type SlackListenerDeps } from './slack-context';
-import { renderView } from './slack-renderer';
+import { deliverAnswer } from './answer-delivery';
+import { busy, installationOf, withAsker, type SlackListenerDeps } from './slack-context';
 
 /** Slack retries an event it thinks we missed; the same event_id is handled once. */
 const SEEN_TTL_MS = 10 * 60_000;
@@ -50,24 +48,21 @@ export function registerAppMention(app: App, deps: SlackListenerDeps): void {
     const text = mentionText(event.text, context.botUserId);
     // Bolt acknowledged the Events API request before calling this listener.
     await deps.afterAck.run(async () => {
-      const view = await withAsker(
-        deps,
-        { client, userId: user, installation: installationOf(context), conversation: 'personal', channelId: event.channel },
-        (ctx) => dispatchText(deps.service, deps.logger, ctx, text),
-      );
-      // An approval request goes to the channel, where supervisors can act on it (approval-delivery.ts).
-      if (isOpenRequest(view) && (await postRequest(deps, client, event.channel, view))) return;
-      const asker = { client, userId: user, installation: installationOf(context), conversation: 'personal' } as const;
-      const message = renderView(view, { ephemeral: true, timeZone: await askerTimeZone(deps, asker) });
-      await deliver(deps, 'app-mention response', view, () =>
-        client.chat.postEphemeral({
+      const asker = { client, userId: user, installation: installationOf(context), conversation: 'personal', channelId: event.channel } as const;
+      const view = await withAsker(deps, asker, (ctx) => dispatchText(deps.service, deps.logger, ctx, text));
+      // An ephemeral message cannot be updated: what follows (a ticket that now exists) comes as a new one.
+      await deliverAnswer(deps, {
+        what: 'app-mention response',
+        asker,
+        answer: 'new',
+        privately: (message) => client.chat.postEphemeral({
           channel: event.channel,
           user,
           text: message.text,
           blocks: message.blocks,
           ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
         }),
-      );
+      }, view);
     }, () =>
       busy(deps, 'app-mention response', (busyText) =>
         client.chat.postEphemeral({ channel: event.channel, user, text: busyText, ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}) }),

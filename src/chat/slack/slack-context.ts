@@ -2,12 +2,9 @@
 // delivery of a rendered view. No rules: roles, confirmation and protection are the service's.
 import type { webApi } from '@slack/bolt';
 import type { TicketWatch } from '../core/ticket-watch';
-import { VERBS } from '../../domain/verbs';
-import { dispatchPress, newCorrelationId } from '../core/dispatch';
-import type { Block } from './block-kit';
-import { renderView } from './slack-renderer';
+import { internalError, newCorrelationId } from '../core/dispatch';
 import { BUSY_TEXT } from '../core/error-text';
-import type { Logger } from '../../ports/logger.port';
+import { inLogScope, type Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext, View } from '../../service/kernel';
 import type { AutoHide } from '../core/auto-hide';
@@ -49,19 +46,22 @@ export async function withAsker(
   work: (ctx: RequestContext) => Promise<View>,
 ): Promise<View> {
   const correlationId = newCorrelationId();
-  let ctx: RequestContext;
-  try {
-    const identity = await deps.identities.resolve(asker.client, asker.userId, asker.installation);
-    ctx = {
-      surface: 'slack', identity, correlationId, conversation: asker.conversation,
-      ...(asker.channelId ? { conversationId: asker.channelId } : {}),
-      ...(identity.timeZone && asker.conversation === 'personal' ? { timeZone: identity.timeZone } : {}),
-    };
-  } catch (err) {
-    deps.logger.error({ err, correlationId, surface: 'slack', slackUser: asker.userId }, 'slack users.info failed');
-    return { kind: 'error', code: 'INTERNAL', params: { ref: correlationId.slice(0, 8) }, correlationId };
-  }
-  return work(ctx);
+  // Slack's own lines for this request (users.info, the answer's delivery) carry the id as well.
+  return inLogScope(deps.logger, { correlationId, surface: 'slack' }, async () => {
+    let ctx: RequestContext;
+    try {
+      const identity = await deps.identities.resolve(asker.client, asker.userId, asker.installation);
+      ctx = {
+        surface: 'slack', identity, correlationId, conversation: asker.conversation,
+        ...(asker.channelId ? { conversationId: asker.channelId } : {}),
+        ...(identity.timeZone && asker.conversation === 'personal' ? { timeZone: identity.timeZone } : {}),
+      };
+    } catch (err) {
+      deps.logger.error({ err, correlationId, surface: 'slack', slackUser: asker.userId }, 'slack users.info failed');
+      return internalError(correlationId);
+    }
+    return work(ctx);
+  });
 }
 
 /**
@@ -107,25 +107,4 @@ function errorSummary(err: unknown): { message: string; code?: string } {
     return { message: err.message, ...(typeof code === 'string' ? { code } : {}) };
   }
   return { message: String(err) };
-}
-
-/**
- * An escalation whose ticket is still to come: once the background retry created it, the asker's own
- * `ticket.show` answer replaces the message through its response_url.
- */
-export function watchTicket(
-  deps: SlackListenerDeps,
-  view: View,
-  asker: Parameters<typeof withAsker>[1],
-  respond: (message: { replace_original: boolean; text: string; blocks: Block[] }) => Promise<unknown>,
-): void {
-  if (!deps.ticketWatch || view.kind !== 'escalation' || view.outcome !== 'pending') return;
-  const ref = view.ref;
-  deps.ticketWatch.watch(ref, {
-    press: () => withAsker(deps, asker, (ctx) => dispatchPress(deps.service, deps.logger, { ...ctx, correlationId: newCorrelationId() }, { verb: VERBS.ticketShow, ref })),
-    replace: async (shown) => {
-      const message = renderView(shown, { ephemeral: true, timeZone: await askerTimeZone(deps, asker) });
-      await respond({ replace_original: true, text: message.text, blocks: message.blocks });
-    },
-  });
 }

@@ -15,7 +15,7 @@ import { jsonBody } from '../../http/json-body';
 import { isLoopbackUrl, localOnly } from '../../http/local-only';
 import { CachingBotFrameworkAuthentication } from './caching-auth';
 import type { Logger } from '../../ports/logger.port';
-import { newCorrelationId } from '../core/dispatch';
+import { internalError, newCorrelationId } from '../core/dispatch';
 import { errorText } from '../core/error-text';
 
 export interface BotAdapterOptions {
@@ -40,7 +40,8 @@ export function createBotAdapter(config: BotFrameworkConfig, logger: Logger, opt
     logger.error({ err, correlationId, channelId: context.activity.channelId, activityType: context.activity.type }, 'bot turn failed');
     if (context.activity.type === 'message') {
       try {
-        await context.sendActivity(errorText('INTERNAL', { ref: correlationId.slice(0, 8) }));
+        const answer = internalError(correlationId);
+        await context.sendActivity(errorText(answer.code, answer.params));
       } catch {
         // The channel is unreachable; already logged.
       }

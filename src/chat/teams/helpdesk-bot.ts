@@ -12,7 +12,7 @@ import {
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
 import { VERBS } from '../../domain/verbs';
-import type { Logger } from '../../ports/logger.port';
+import { inLogScope, type Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext, View } from '../../service/kernel';
 import { AutoHide } from '../core/auto-hide';
@@ -22,7 +22,8 @@ import { renderCard, type ActionMode, type AdaptiveCardJson } from '../cards/ren
 import { actionModeFor, activityTimeZone, conversationKind } from './conversation';
 import type { IdentityResolver } from './identity';
 import { laterUpdater } from './later-update';
-import { isOpenRequest, withoutShowFallback } from '../core/approval-requests';
+import { withoutShowFallback } from '../core/approval-requests';
+import { autoHidePress, followUpsOf, ticketPress, type FollowUps } from '../core/follow-ups';
 import { ConsoleApprovals } from '../local/console-approvals';
 import { ApprovalCopies } from './approval-copies';
 import { markPressedOn, redrawOf, withoutPressedOn, withRefusal } from './pressed-card';
@@ -131,57 +132,19 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
-    const activity = context.activity;
     const ctx = await this.requestContext(context);
+    // Every line of the turn (the answer's delivery, hiding, approval copies) carries the request's id and surface.
+    await inLogScope(this.deps.logger, { correlationId: ctx.correlationId, surface: ctx.surface }, () => this.answerMessage(context, ctx));
+  }
+
+  private async answerMessage(context: TurnContext, ctx: RequestContext): Promise<void> {
+    const activity = context.activity;
     // Action.Submit (Web Chat, the console, the Emulator) arrives as a message whose value is the card data.
-    const mode = actionModeFor(activity);
     const pressed = isCardSubmit(activity.value) ? activity.value : undefined;
     const view = pressed
       ? await dispatchPress(this.deps.service, this.deps.logger, ctx, withoutPressedOn(pressed))
       : await dispatchText(this.deps.service, this.deps.logger, ctx, commandText(activity));
-    // Hide pressed on an Action.Submit card: the answer is a new message, so the one showing the secret
-    // is replaced too.
-    if (pressed) {
-      await this.hidden(pressed, view)?.replace(view).catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not hide a shown secret'));
-      if (await this.keptInPlace(context, ctx, pressed, view, mode)) return;
-    }
-    // A decision pressed in the console: every copy, the pressed card included, shows it instead.
-    if (pressed && isDecision(pressed) && view.kind === 'approval' && (await this.consoleApprovals.decided(context, view, activity.replyToId))) return;
-    const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(view, mode, ctx))));
-    if (isOpenRequest(view)) {
-      await this.approvalCopies.sent(context, view, { activityId: sent?.id, mode }, (m) => this.card(view.forDeciders, m));
-      await this.consoleApprovals.sent(context, view, sent?.id);
-    }
-    this.scheduleHide(context, ctx, view, mode, sent?.id);
-    this.watchTicket(context, ctx, view, mode, sent?.id);
-  }
-
-  /** An escalation whose ticket is still to come: update the message once the retry created it. */
-  private watchTicket(context: TurnContext, ctx: RequestContext, view: View, mode: ActionMode, activityId: string | undefined): void {
-    if (view.kind !== 'escalation' || view.outcome !== 'pending' || !activityId) return;
-    const update = laterUpdater(context);
-    this.ticketWatch.watch(view.ref, {
-      press: () => dispatchPress(this.deps.service, this.deps.logger, { ...ctx, correlationId: newCorrelationId() }, { verb: VERBS.ticketShow, ref: view.ref }),
-      replace: (shown) => update(activityId, this.card(shown, mode, ctx)),
-    });
-  }
-
-  /** After a successful Hide press: the pending automatic hide of that secret, taken off its timer. */
-  private hidden(pressed: Record<string, unknown>, view: View) {
-    if (pressed.verb !== VERBS.secretHide || typeof pressed.ref !== 'string' || view.kind !== 'result') return undefined;
-    return this.autoHide.take(pressed.ref);
-  }
-
-  /** A shown secret: replace the message it lives in (`activityId`) once its time is up. */
-  private scheduleHide(context: TurnContext, ctx: RequestContext, view: View, mode: ActionMode, activityId: string | undefined): void {
-    if ((view.kind !== 'result' && view.kind !== 'approval') || !view.secret || !activityId) return;
-    const ref = view.secret.ref;
-    const update = laterUpdater(context); // the turn's context is revoked once the turn ends
-    this.autoHide.schedule(ref, view.secret.hideAfterMs, {
-      press: () =>
-        dispatchPress(this.deps.service, this.deps.logger, { ...ctx, correlationId: newCorrelationId() }, { verb: VERBS.secretHide, ref, auto: 'yes' }),
-      replace: (hidden) => update(activityId, this.card(hidden, mode, ctx)),
-    });
+    await this.deliverAnswer(context, ctx, view, { by: 'message', mode: actionModeFor(activity) }, pressed);
   }
 
   /** Universal Actions: the answer is the refreshed card, shown in place of the one that was clicked. */
@@ -191,38 +154,103 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const data = typeof action.data === 'object' && action.data !== null ? action.data : {};
     const pressed = { ...data, verb: action.verb };
     const view = await dispatchPress(this.deps.service, this.deps.logger, ctx, withoutPressedOn(pressed));
-    // The invoke answer replaces the card in place; a manual Hide only has to stop the timer.
-    this.hidden(pressed, view);
-    // An approval decided: the invoke answer reaches only the presser, so the shared message itself is
-    // updated for everyone in the conversation (the requester's client then refreshes its own view).
-    const decided = isDecision(pressed);
-    // Teams refreshes the requester's own view by itself (refresh.userIds): no copy needs the Show fallback.
-    const shown = decided && view.kind === 'approval' ? withoutShowFallback(view) : view;
-    if (decided && view.kind === 'approval' && context.activity.replyToId) {
-      await laterUpdater(context)(context.activity.replyToId, this.card(shown, 'execute'))
-        .catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not update the approval card'));
-    }
-    if (decided && view.kind === 'approval') {
-      await this.approvalCopies.decided(view, { conversationId: context.activity.conversation?.id ?? '', activityId: context.activity.replyToId }, (m) => this.card(shown, m));
-    }
-    // The card lives in the message the clicked card was in: the invoke's replyToId.
-    this.scheduleHide(context, ctx, view, 'execute', context.activity.replyToId);
-    this.watchTicket(context, ctx, view, 'execute', context.activity.replyToId);
-    // A refusal keeps the card it was pressed on; the invoke answer is the presser's alone, even in a channel.
-    const kept = await this.keptCard(ctx, pressed, view, 'execute');
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: kept ?? this.card(shown, 'execute', ctx) };
+    const card = await this.deliverAnswer(context, ctx, view, { by: 'invoke' }, pressed);
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
   }
 
   /** The console's requester, approved: their own view (the PIN, once) as a new message, hidden in time. */
   private async requesterView(context: TurnContext, approvalId: string): Promise<View> {
     const ctx = await this.requestContext(context);
     const view = await dispatchPress(this.deps.service, this.deps.logger, ctx, { verb: VERBS.approvalShow, approvalId });
-    const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.card(view, 'submit', ctx))));
-    this.scheduleHide(context, ctx, view, 'submit', sent?.id);
+    await this.deliverAnswer(context, ctx, view, { by: 'message', mode: 'submit' });
     return view;
+  }
+
+  /**
+   * The one path after the service answered, whatever asked (a typed message, Action.Submit, Action.Execute,
+   * the console's approved requester): the answer is sent as `reply` says, then what it calls for
+   * (follow-ups.ts) is done. Returns the asker's card (the invoke's answer).
+   */
+  private async deliverAnswer(context: TurnContext, ctx: RequestContext, view: View, reply: Reply, pressed?: Record<string, unknown>): Promise<AdaptiveCardJson> {
+    const next = followUpsOf(view, pressed);
+    const mode = reply.by === 'invoke' ? 'execute' : reply.mode;
+    const sent = reply.by === 'invoke'
+      ? await this.answerInPlace(context, ctx, view, next, pressed)
+      : await this.answerAsMessage(context, ctx, view, next, reply.mode, pressed);
+    if (sent.answeredElsewhere) return sent.card;
+    if (next.request) {
+      const request = next.request;
+      await this.approvalCopies.sent(context, request, { activityId: sent.activityId, mode }, (m) => this.card(request.forDeciders, m));
+      await this.consoleApprovals.sent(context, request, sent.activityId);
+    }
+    if (next.hide && sent.activityId) this.scheduleHide(context, ctx, next.hide, mode, sent.activityId);
+    if (next.ticket && sent.activityId) this.watchTicket(context, ctx, next.ticket, mode, sent.activityId);
+    return sent.card;
+  }
+
+  /** Action.Execute: the invoke's answer replaces the clicked card, which lives in the message `replyToId`. */
+  private async answerInPlace(context: TurnContext, ctx: RequestContext, view: View, next: FollowUps, pressed: Record<string, unknown> | undefined): Promise<Sent> {
+    // The invoke answer replaces the card in place; a manual Hide only has to stop the timer.
+    if (next.hidden) this.autoHide.take(next.hidden);
+    // Teams refreshes the requester's own view by itself (refresh.userIds): no copy needs the Show fallback.
+    const shown = next.decision ? withoutShowFallback(next.decision) : view;
+    const activityId = context.activity.replyToId;
+    if (next.decision) {
+      // The invoke answer reaches only the presser, so the shared message itself is updated for everyone in
+      // the conversation (the requester's client then refreshes its own view).
+      if (activityId) {
+        await laterUpdater(context)(activityId, this.card(shown, 'execute'))
+          .catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not update the approval card'));
+      }
+      await this.approvalCopies.decided(next.decision, { conversationId: context.activity.conversation?.id ?? '', activityId }, (m) => this.card(shown, m));
+    }
+    // A refusal keeps the card it was pressed on; the invoke answer is the presser's alone, even in a channel.
+    const kept = pressed ? await this.keptCard(ctx, pressed, view, 'execute') : undefined;
+    return { card: kept ?? this.card(shown, 'execute', ctx), activityId, answeredElsewhere: false };
+  }
+
+  /** A typed message or Action.Submit: the answer is a new message (unless the pressed card could be drawn again). */
+  private async answerAsMessage(context: TurnContext, ctx: RequestContext, view: View, next: FollowUps, mode: ActionMode, pressed: Record<string, unknown> | undefined): Promise<Sent> {
+    const card = this.card(view, mode, ctx);
+    if (pressed) {
+      // Hide pressed on an Action.Submit card: the answer is a new message, so the one showing the secret is replaced too.
+      if (next.hidden) {
+        await this.autoHide.take(next.hidden)?.replace(view)
+          .catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not hide a shown secret'));
+      }
+      if (await this.keptInPlace(context, ctx, pressed, view, mode)) return { card, activityId: undefined, answeredElsewhere: true };
+    }
+    // A decision pressed in the console: every copy, the pressed card included, shows it instead.
+    if (next.decision && (await this.consoleApprovals.decided(context, next.decision, context.activity.replyToId))) return { card, activityId: undefined, answeredElsewhere: true };
+    const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+    return { card, activityId: sent?.id, answeredElsewhere: false };
+  }
+
+  /** An escalation whose ticket is still to come: update the message once the retry created it. */
+  private watchTicket(context: TurnContext, ctx: RequestContext, ref: string, mode: ActionMode, activityId: string): void {
+    const update = laterUpdater(context); // the turn's context is revoked once the turn ends
+    this.ticketWatch.watch(ref, {
+      press: () => dispatchPress(this.deps.service, this.deps.logger, { ...ctx, correlationId: newCorrelationId() }, ticketPress(ref)),
+      replace: (shown) => update(activityId, this.card(shown, mode, ctx)),
+    });
+  }
+
+  /** A shown secret: replace the message it lives in (`activityId`) once its time is up. */
+  private scheduleHide(context: TurnContext, ctx: RequestContext, hide: NonNullable<FollowUps['hide']>, mode: ActionMode, activityId: string): void {
+    const update = laterUpdater(context); // the turn's context is revoked once the turn ends
+    this.autoHide.schedule(hide.ref, hide.afterMs, {
+      press: () => dispatchPress(this.deps.service, this.deps.logger, { ...ctx, correlationId: newCorrelationId() }, autoHidePress(hide.ref)),
+      replace: (hidden) => update(activityId, this.card(hidden, mode, ctx)),
+    });
   }
 }
 
-function isDecision(pressed: Record<string, unknown>): boolean {
-  return pressed.verb === VERBS.approvalApprove || pressed.verb === VERBS.approvalDeny;
+/** How the answer reaches the asker: a new message, or the invoke's answer in place of the clicked card. */
+type Reply = { readonly by: 'message'; readonly mode: ActionMode } | { readonly by: 'invoke' };
+
+/** The asker's card and the message it is in (when known); answeredElsewhere: the pressed card was drawn again, or the console's copies show the decision, and nothing follows. */
+interface Sent {
+  readonly card: AdaptiveCardJson;
+  readonly activityId: string | undefined;
+  readonly answeredElsewhere: boolean;
 }

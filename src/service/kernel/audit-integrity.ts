@@ -9,6 +9,8 @@ export const VERIFY_COMMAND = 'npm run audit:verify';
 
 export class AuditIntegrity {
   private verified?: Promise<AuditStatus>;
+  /** The last verification's result, for /metrics (which never starts one). */
+  private last?: AuditStatus;
 
   constructor(
     private readonly trail: HelpdeskAuditTrail,
@@ -25,6 +27,11 @@ export class AuditIntegrity {
   /** The result of the last verification, verifying first if none ran yet. */
   status(): Promise<AuditStatus> {
     return this.verified ?? this.verify();
+  }
+
+  /** The last finished verification's result; 'unverified' before the first one ends. */
+  latest(): AuditStatus | 'unverified' {
+    return this.last ?? 'unverified';
   }
 
   /** One info line with the head's seq and hash (never an entry's content). */
@@ -46,6 +53,12 @@ export class AuditIntegrity {
   }
 
   private async walk(): Promise<AuditStatus> {
+    const status = await this.walkOnce();
+    this.last = status;
+    return status;
+  }
+
+  private async walkOnce(): Promise<AuditStatus> {
     const started = Date.now();
     let result: AuditVerification;
     try {

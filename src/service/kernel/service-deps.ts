@@ -4,15 +4,16 @@ import type { PasswordPolicy } from '../../domain/password-policy';
 import type { Protection } from '../../domain/protection';
 import type { RoleGroups } from '../../domain/roles';
 import type { ChangeLimitsWindow } from '../../ports/change-limits.port';
-import { DEFAULT_INDICATOR_THRESHOLDS, type IndicatorThresholds } from '../../domain/vishing-thresholds';
+import type { IndicatorThresholds } from '../../domain/vishing-thresholds';
 import type { AnswerCipher } from '../../ports/answer-cipher.port';
 import type { Clock } from '../../ports/clock.port';
 import type { Directory } from '../../ports/directory.port';
 import type { Entra } from '../../ports/entra.port';
 import type { Logger } from '../../ports/logger.port';
+import type { RequestMetrics } from '../../ports/metrics.port';
 import type { Store } from '../../ports/store.port';
 import type { SmsSender } from '../../ports/sms.port';
-import { PIN_POLICY, VERIFY_CALLER_POLICY, type OneTimeCodePolicy } from '../../domain/one-time-code';
+import { VERIFY_CALLER_POLICY, type OneTimeCodePolicy } from '../../domain/one-time-code';
 import type { TicketSink } from '../../ports/ticket-sink.port';
 import type { RetryPolicy } from '../tickets';
 
@@ -62,7 +63,12 @@ export interface ServiceSettings {
   readonly resetMayKeepPassword: boolean;
 }
 
-export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
+/**
+ * The settings no operator sets (DESIGN's fixed values). What an operator may set comes from the
+ * configuration, whose schema modules (src/config/integrations/) hold each default once; the composition
+ * root joins the two (src/service-settings.ts).
+ */
+export const FIXED_SETTINGS = {
   confirmationTtlMs: 5 * 60_000,
   actorCacheTtlMs: 30_000,
   pickListSize: 10,
@@ -70,20 +76,11 @@ export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
   mustChangeAfterReset: true,
   secretHideAfterMs: 2 * 60_000,
   sharedRequestTtlMs: 24 * 3600_000,
-  changeLimits: { perActor: 20, perTarget: 3, secretsPerTarget: 5, windowMs: 60 * 60_000 },
-  enrollmentMask: 'first-last',
-  indicators: DEFAULT_INDICATOR_THRESHOLDS,
-  tap: { lifetimeMinutes: 60, oneTime: true },
-  pinPolicy: PIN_POLICY,
   callerCodePolicy: VERIFY_CALLER_POLICY,
-  approvalTtlMs: 15 * 60_000,
-  verifyRequired: false,
-  verifiedForMs: 15 * 60_000,
-  orgName: 'the IT helpdesk',
-  notifyAfterReset: true,
-  notifyAfterPin: false,
-  resetMayKeepPassword: false,
-};
+} satisfies Partial<ServiceSettings>;
+
+/** The window of the change limits (LIMIT_*_PER_HOUR). */
+export const CHANGE_LIMITS_WINDOW_MS = 60 * 60_000;
 
 export interface ServiceDeps {
   readonly directory: Directory;
@@ -103,4 +100,6 @@ export interface ServiceDeps {
   readonly ticketSink?: TicketSink;
   /** The background retry of tickets the system did not take (tests shorten it). */
   readonly ticketRetry?: RetryPolicy;
+  /** Each answered command and press: latency and coded outcome, for the operator's /metrics. */
+  readonly metrics?: RequestMetrics;
 }

@@ -56,10 +56,10 @@ describe('loadConfig', () => {
   it('RESET_ALLOW_KEEP is off unless set: a reset must be changed at next logon', () => {
     const defaults = loadConfig({});
     assert.ok(defaults.ok);
-    assert.equal(defaults.config.helpdeskSecrets.resetMayKeepPassword, false);
+    assert.equal(defaults.config.helpdeskPolicy.resetMayKeepPassword, false);
     const on = loadConfig({ RESET_ALLOW_KEEP: 'on' });
     assert.ok(on.ok);
-    assert.equal(on.config.helpdeskSecrets.resetMayKeepPassword, true);
+    assert.equal(on.config.helpdeskPolicy.resetMayKeepPassword, true);
   });
 
   it('names every missing or invalid variable in one run', () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIG_VARIABLES } from '../../../src/config/load-config';
+import { CONFIG_DEFAULTS, CONFIG_VARIABLES } from '../../../src/config/load-config';
 import { COMMAND_NAMES } from '../../../src/domain/command';
 
 const README = readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
@@ -34,6 +34,26 @@ describe('README.md', () => {
     const documented = new Set(table.slice(2).flatMap(firstCellNames));
     const missing = CONFIG_VARIABLES.filter((v) => !documented.has(v));
     assert.deepEqual(missing, [], `add these to README.md's configuration table: ${missing.join(', ')}`);
+  });
+
+  it('the configuration table documents each variable once, with the default its schema module declares', () => {
+    const rows = tableUnder('Configuration').slice(2);
+    const named = rows.flatMap(firstCellNames);
+    assert.deepEqual(named.filter((v, i) => named.indexOf(v) !== i), [], 'a variable in two rows');
+    const wrong: string[] = [];
+    for (const row of rows) {
+      const names = firstCellNames(row);
+      const cell = (row.split('|')[3] ?? '').trim();
+      // One default per variable, in the row's order ("`60`, `10`"), or the cell names each one ("`MultiTenant`").
+      const parts = cell.split(/,\s+/);
+      names.forEach((name, i) => {
+        const fallback = CONFIG_DEFAULTS[name];
+        if (fallback === undefined) return;
+        const where = parts.length === names.length ? (parts[i] ?? '') : cell;
+        if (!where.includes(`\`${fallback}\``)) wrong.push(`${name}: \`${fallback}\` (README: ${cell})`);
+      });
+    }
+    assert.deepEqual(wrong, [], 'README shows these defaults otherwise than the config');
   });
 
   it('the command table is one well-formed table with every command', () => {

@@ -1,0 +1,97 @@
+// Faults of the directory, done for real: the suite's own Samba DC is stopped in the middle of a run, and
+// slowed by a loopback proxy that holds its answers. The agent gets one clear answer within the bound
+// (LDAP_TIMEOUT_MS), /readyz says the directory is down, nothing is half done, other agents are still
+// answered, and the program recovers by itself when the DC is back.
+import assert from 'node:assert/strict';
+import type { RunningApp } from '../helpers/app-process';
+import { button } from '../helpers/teams-chat';
+import { USERS, lockOut, rawUser, resetSeededUser, restartSamba, stopSamba } from '../helpers/samba';
+import { VERBS } from '../../src/domain/verbs';
+import { LDAP_TIMEOUT_MS, ask, chatWith, readyz, report, startFaultEnv, startProgram, text, timed, until, type FaultEnv } from './fault-env';
+
+const UNREACHABLE = /The directory is not reachable right now\. Nothing was changed/;
+/** What a lookup may take beyond the bound: the chat round trip on a 2-core machine shared with others. */
+const SLACK_MS = 1000;
+
+describe('Faults: the directory (a real Samba DC stopped and slowed mid-run)', function () {
+  this.timeout(120_000);
+  let f: FaultEnv;
+  let app: RunningApp;
+
+  before(async () => {
+    f = await startFaultEnv();
+    app = await startProgram(f);
+  });
+  after(async () => {
+    await app?.stop();
+    await f?.close();
+  });
+
+  it('DC stopped: lookups say so within LDAP_TIMEOUT_MS, /readyz 503, a confirm is not half done, and it recovers without a restart', async () => {
+    const chat = chatWith(f, app);
+    assert.match(text(await chat.say(f.agent, `user ${USERS.jdoe}`)), /John Doe/);
+    await lockOut(USERS.locky);
+    const prompt = await chat.say(f.agent, `unlock ${USERS.locky}`);
+    const confirm = button(prompt, VERBS.confirmAccept);
+    assert.ok(confirm, text(prompt));
+
+    await stopSamba();
+    const lookup = await timed(() => chat.say(f.agent, `user ${USERS.jdoe}`));
+    assert.match(text(lookup.value), UNREACHABLE);
+    assert.ok(lookup.ms < LDAP_TIMEOUT_MS + SLACK_MS, `the lookup took ${lookup.ms} ms`);
+    const ready = await timed(() => readyz(app));
+    assert.equal(ready.value.status, 503);
+    assert.equal(ready.value.body.directory, 'down');
+    const pressed = await timed(() => chat.press(f.agent, confirm));
+    assert.match(text(pressed.value), UNREACHABLE);
+    assert.ok(pressed.ms < 2 * LDAP_TIMEOUT_MS + SLACK_MS, `the confirm took ${pressed.ms} ms`);
+
+    await restartSamba();
+    const recovery = await until('a lookup after the DC came back', async () => /John Doe/.test(text(await chat.say(f.agent, `user ${USERS.jdoe}`))));
+    const readyAgain = await until('/readyz 200 after the DC came back', async () => (await readyz(app)).status === 200);
+    // Nothing was half done: the account is still locked, and the same confirm button works now, once.
+    assert.notEqual(String((await rawUser(USERS.locky, ['lockoutTime'])).lockoutTime), '0');
+    assert.match(text(await chat.press(f.agent, confirm)), /Account unlocked/);
+    assert.equal(String((await rawUser(USERS.locky, ['lockoutTime'])).lockoutTime), '0');
+    assert.match(text(await chat.press(f.agent, confirm)), /already been used|already used/i);
+    report('DC stopped', {
+      'agent saw': '"The directory is not reachable right now. Nothing was changed; please try again in a moment."',
+      lookup: `${lookup.ms} ms`, 'confirm press': `${pressed.ms} ms`, '/readyz': `503 in ${ready.ms} ms`,
+      'recovered after the DC was back': `${recovery} ms (lookups), ${readyAgain} ms more (/readyz)`,
+    });
+    await resetSeededUser(USERS.locky);
+  });
+
+  it('DC slow: no lookup waits past its bound, and another agent is answered promptly meanwhile', async () => {
+    const chat = chatWith(f, app);
+    // Both agents resolved once (their roles are cached for typed commands, as in any busy hour).
+    assert.match(text(await chat.say(f.agent, `user ${USERS.jdoe}`)), /John Doe/);
+    assert.match(text(await chat.say(f.otherAgent, 'help')), /user/);
+
+    // Slow but within the bound: answered, late.
+    f.proxy.delayMs = 300;
+    const slow = await timed(() => chat.say(f.agent, `user ${USERS.jdoe}`));
+    assert.match(text(slow.value), /John Doe/);
+
+    // Slower than the bound: the lookup is cut off at the bound, while the other agent is answered at once.
+    f.proxy.delayMs = 4 * LDAP_TIMEOUT_MS;
+    const stuck = timed(() => ask(f, app, f.agent, `user ${USERS.jsmith}`));
+    await new Promise((r) => setTimeout(r, 200)); // the lookup is waiting on the DC now
+    const help = await timed(() => ask(f, app, f.otherAgent, 'help'));
+    const health = await timed(() => fetch(`${app.base}/healthz`));
+    const cut = await stuck;
+    assert.match(text(cut.value), UNREACHABLE);
+    assert.ok(cut.ms < LDAP_TIMEOUT_MS + SLACK_MS, `the lookup took ${cut.ms} ms`);
+    assert.ok(help.ms < 500, `help took ${help.ms} ms while a lookup waited on the DC`);
+    assert.equal(health.value.status, 200);
+    assert.ok(health.ms < 200, `/healthz took ${health.ms} ms`);
+
+    f.proxy.delayMs = 0;
+    const recovery = await until('a lookup once the DC is fast again', async () => /Jane Smith/.test(text(await chat.say(f.agent, `user ${USERS.jsmith}`))));
+    report('DC slow', {
+      'agent saw': 'the card late (300 ms a round trip), or "The directory is not reachable right now…" at the bound',
+      'slow lookup': `${slow.ms} ms`, 'cut-off lookup': `${cut.ms} ms (bound ${LDAP_TIMEOUT_MS} ms)`,
+      "another agent's help meanwhile": `${help.ms} ms`, '/healthz meanwhile': `${health.ms} ms`, recovered: `${recovery} ms`,
+    });
+  });
+});
