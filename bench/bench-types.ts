@@ -10,6 +10,11 @@ export interface Budget {
   readonly measured: string;
   readonly budget: string;
   readonly ok: boolean;
+  /** Beside the bot's figure in the table: the framework floor's and the raw LDAP work's, when the budget compares them. */
+  readonly floor?: string;
+  readonly rawLdap?: string;
+  /** Reported beside the budgets, judged by none (e.g. the p99 one at a time): the table says "info". */
+  readonly info?: boolean;
 }
 
 export interface BenchReport {

@@ -19,6 +19,8 @@ import { closedLoop, ms, summarise, type Summary } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const IN_CHAIN = '1.2.840.113556.1.4.1941';
+/** DESIGN.md: the bot's p50 at most this many times the framework floor's, one at a time and under load. */
+const FLOOR_BUDGET = 1.15;
 
 /** Starts bench/<script> (bot-server: the bot; floor-server: the framework floor) in its own process. */
 async function startServer(script: 'bot-server' | 'floor-server', env: NodeJS.ProcessEnv, compiled: string | undefined): Promise<{ child: ChildProcess; url: string }> {
@@ -192,12 +194,13 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         `bot peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MB`,
       ],
       budgets: [
-        { name: `p99 at ${agents} agents`, measured: ms(bot.p99), budget: '< 250 ms', ok: bot.p99 < 250 },
-        { name: 'commands per second', measured: cps.toFixed(0), budget: '≥ 200', ok: cps >= 200 },
-        { name: 'bot / framework floor (p50, one at a time)', measured: `${floorRatio1.toFixed(2)}×`, budget: '≤ 1.25×', ok: floorRatio1 <= 1.25 },
-        { name: `bot / framework floor (p50, ${agents} concurrent)`, measured: `${floorRatio.toFixed(2)}×`, budget: '≤ 1.25×', ok: floorRatio <= 1.25 },
-        { name: 'peak resident memory', measured: `${(peakRss / 1024 / 1024).toFixed(0)} MB`, budget: '< 250 MB', ok: peakRss < 250 * 1024 * 1024 },
-        { name: 'errors', measured: String(loaded.errors + (replies === loaded.latencies.length ? 0 : 1)), budget: '0', ok: loaded.errors === 0 && replies === loaded.latencies.length },
+        { name: 'user p50, one at a time', measured: `${ms(bot1.p50)} = ${floorRatio1.toFixed(2)}× floor`, floor: ms(fl1.p50), rawLdap: ms(raw1.p50), budget: `≤ ${FLOOR_BUDGET}× floor`, ok: floorRatio1 <= FLOOR_BUDGET },
+        { name: `user p50, ${agents} concurrent`, measured: `${ms(bot.p50)} = ${floorRatio.toFixed(2)}× floor`, floor: ms(fl.p50), rawLdap: ms(raw.p50), budget: `≤ ${FLOOR_BUDGET}× floor`, ok: floorRatio <= FLOOR_BUDGET },
+        { name: 'user p99, one at a time', measured: ms(bot1.p99), floor: ms(fl1.p99), rawLdap: ms(raw1.p99), budget: '—', ok: true, info: true },
+        { name: `user p99, ${agents} concurrent`, measured: ms(bot.p99), floor: ms(fl.p99), rawLdap: ms(raw.p99), budget: '< 250 ms', ok: bot.p99 < 250 },
+        { name: `user commands/s, ${agents} concurrent`, measured: cps.toFixed(0), floor: floorCps.toFixed(0), rawLdap: rawOps.toFixed(0), budget: '≥ 200', ok: cps >= 200 },
+        { name: 'bot peak resident memory', measured: `${(peakRss / 1024 / 1024).toFixed(0)} MB`, budget: '< 250 MB', ok: peakRss < 250 * 1024 * 1024 },
+        { name: 'user errors', measured: String(loaded.errors + (replies === loaded.latencies.length ? 0 : 1)), floor: String(floorLoaded.errors), budget: '0', ok: loaded.errors === 0 && replies === loaded.latencies.length },
       ],
     };
   } finally {

@@ -2,12 +2,29 @@
 // beside it ("14:41 CET (13:41 UTC)"), or in UTC alone when it did not. The one place times become text.
 // A surface's time zone is the viewer's own claim: it is used for display and for nothing else.
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one (it was the bot's top self-time on
+// `user` under load): each is built once per locale, zone and shape, and kept. The key is the spelling the
+// surface sent, at most 64 characters; the cache is emptied when full, so odd spellings cannot grow it.
+const MAX_FORMATS = 2000;
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function format(locale: string, zone: string, options: Intl.DateTimeFormatOptions, shape: string): Intl.DateTimeFormat {
+  const key = `${locale} ${shape} ${zone}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone: zone });
+    if (formats.size >= MAX_FORMATS) formats.clear();
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** The viewer's IANA time zone if Intl knows it (canonical spelling); UTC, an unknown or odd value → undefined. */
 export function viewerTimeZone(candidate: unknown): string | undefined {
   if (typeof candidate !== 'string' || candidate === '' || candidate.length > 64) return undefined;
   let zone: string;
   try {
-    zone = new Intl.DateTimeFormat('en-US', { timeZone: candidate }).resolvedOptions().timeZone;
+    zone = format('en-US', candidate, {}, 'zone').resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
@@ -20,7 +37,7 @@ const GMT_OFFSET = /^GMT[+-]/;
 function zoneName(at: Date, zone: string): string {
   let fallback = zone;
   for (const locale of ['en-US', 'en-GB']) {
-    const name = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' })
+    const name = format(locale, zone, { timeZoneName: 'short' }, 'name')
       .formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
     if (name && !GMT_OFFSET.test(name)) return name;
     if (name) fallback = name;
@@ -30,9 +47,9 @@ function zoneName(at: Date, zone: string): string {
 
 /** Date and time of day in a zone: ["2026-12-06", "14:41"]. */
 function local(at: Date, zone: string): [string, string] {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(at);
+  const parts = format('en-CA', zone, {
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }, 'local').formatToParts(at);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return [`${part('year')}-${part('month')}-${part('day')}`, `${part('hour')}:${part('minute')}`];
 }

@@ -111,3 +111,34 @@ export interface PortalMobileRepository {
   put(user: string, mobile: RegisteredMobile): Promise<void>;
   get(user: string): Promise<RegisteredMobile | null>;
 }
+
+/** What a user's details card reads of the store (src/service/lookup/portal-section.ts), all in one round trip. */
+export interface PortalCardQuery {
+  /** The portal's key of the user (portalUserKey). */
+  readonly user: string;
+  /** The vishing facts: each (type, outcome) pair's events at or after `since`, newest first, at most `limit` of each. */
+  readonly since: Date;
+  readonly recent: readonly { readonly type: string; readonly outcome: EventOutcome; readonly limit: number }[];
+  /** Count the user's events that arrived at or after this (whatever their own time says). */
+  readonly arrivedSince: Date;
+  /** The caller verification: when a verification code of this user (lower case) was last used, if at or after `since`. */
+  readonly callerVerified: { readonly user: string; readonly since: Date };
+}
+
+export interface PortalCardState {
+  /** As PortalAccountRepository.get gives it. */
+  readonly account: PortalAccount | null;
+  /** The user's newest self-service event. */
+  readonly lastSelfService: PortalEvent | undefined;
+  /** One list per PortalCardQuery.recent entry, in its order: as PortalEventRepository.list gives them. */
+  readonly recent: readonly (readonly PortalEvent[])[];
+  /** As PortalEventRepository.countArrived gives it. */
+  readonly arrived: number;
+  /** As OneTimeCodeRepository.usedSince (verification codes) gives it. */
+  readonly callerVerifiedAt: Date | undefined;
+}
+
+/** The details card's state in one read, rather than one per fact (the card is the bot's most frequent answer). */
+export interface PortalCardRepository {
+  read(q: PortalCardQuery): Promise<PortalCardState>;
+}

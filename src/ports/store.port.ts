@@ -7,7 +7,7 @@ import type { SharedRequestRepository } from './shared-requests.port';
 import type { ShownSecretRepository } from './shown-secrets.port';
 import type { OneTimeCodeRepository } from './one-time-codes.port';
 import type { ApprovalRepository } from './approvals.port';
-import type { EnrollmentRepository, PortalAccountRepository, PortalAttemptRepository, PortalEventRepository, PortalMobileRepository } from './portal.port';
+import type { EnrollmentRepository, PortalAccountRepository, PortalCardRepository, PortalAttemptRepository, PortalEventRepository, PortalMobileRepository } from './portal.port';
 import type { PortalSessionRepository } from './portal-sessions.port';
 import type { QuotaRepository } from './quotas.port';
 
@@ -32,6 +32,8 @@ export interface Store {
   /** Mobiles registered on the portal (sealed). */
   readonly portalMobiles: PortalMobileRepository;
   readonly approvals: ApprovalRepository;
+  /** A user's details card: its portal, vishing and caller-verification state in one read. */
+  readonly portalCards: PortalCardRepository;
   readonly escalations: EscalationRepository;
   /** Texts, challenge attempts and the portal's password binds counted in a window, across processes. */
   readonly quotas: QuotaRepository;

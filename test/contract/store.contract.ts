@@ -15,6 +15,7 @@ import type { Store } from '../../src/ports/store.port';
 import { describeApprovalRepository } from './approvals.contract';
 import { describeEscalationRepository } from './escalations.contract';
 import { describeOneTimeCodeRepositories } from './one-time-codes.contract';
+import { describePortalCardRepository } from './portal-cards.contract';
 import { describePortalRepositories } from './portal-store.contract';
 import { describePortalSessionRepository } from './portal-sessions.contract';
 import { describePasswordBindRepository } from './password-binds.contract';
@@ -548,6 +549,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     });
 
     describePortalRepositories(() => store, () => h.openTwin());
+    describePortalCardRepository(() => store);
     describePortalSessionRepository(() => store, () => h.openTwin());
     describeOneTimeCodeRepositories(() => store, () => h.openTwin());
     describeApprovalRepository(() => store, () => h.openTwin());

@@ -8,7 +8,7 @@ import type {
 import { groupCommit, type GroupCommit } from './group-commit';
 import { guard } from './store-unavailable';
 
-interface EventRow {
+export interface EventRow {
   id: number;
   event_id: string | null;
   user: string;
@@ -29,7 +29,7 @@ interface EventRow {
 }
 
 /** An account joined with its attempts (portal_attempts): the lock and the failures are theirs. */
-interface AccountRow {
+export interface AccountRow {
   user: string;
   enrolled: number;
   methods: string;
@@ -50,7 +50,7 @@ function optional<K extends string, V>(key: K, value: V | null): { [P in K]?: V 
   return (value === null ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function toEvent(r: EventRow): PortalEvent {
+export function toEvent(r: EventRow): PortalEvent {
   return {
     seq: r.id,
     ...optional('eventId', r.event_id),
@@ -72,7 +72,7 @@ function toEvent(r: EventRow): PortalEvent {
   };
 }
 
-function toAccount(r: AccountRow): PortalAccount {
+export function toAccount(r: AccountRow): PortalAccount {
   return {
     user: r.user,
     enrolled: r.enrolled === 1,

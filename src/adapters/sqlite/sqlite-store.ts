@@ -19,6 +19,7 @@ import { sqliteShownSecrets } from './sqlite-shown-secrets';
 import { sqliteOneTimeCodes } from './sqlite-one-time-codes';
 import { sqliteApprovals } from './sqlite-approvals';
 import { sqliteEnrollments, sqlitePortalAccounts, sqlitePortalAttempts, sqlitePortalEvents, sqlitePortalMobiles } from './sqlite-portal';
+import { sqlitePortalCards } from './sqlite-portal-cards';
 import { sqlitePortalSessions } from './sqlite-portal-sessions';
 import { sqliteQuotas } from './sqlite-quotas';
 import { guard } from './store-unavailable';
@@ -97,6 +98,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalCodes: sqliteOneTimeCodes(db, 'portal_codes'),
     portalMobiles: sqlitePortalMobiles(db),
     approvals: sqliteApprovals(db),
+    portalCards: sqlitePortalCards(db),
     escalations: sqliteEscalations(db),
     // Quotas are counters of the last hour at most, taken on every challenge and text: the sessions'
     // connection (no fsync of their own; a power cut may forget the last few uses, never grant more places).

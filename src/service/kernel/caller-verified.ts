@@ -9,10 +9,14 @@ import type { UserDetailsView } from './views';
 
 const NEEDS_VERIFIED_CALLER: ReadonlySet<AccountAction> = new Set(['account.unlock', 'pin.sms', 'pin.view', 'password.reset', 'password.reset.view', 'tap.sms', 'tap.view']);
 
+/** Since when a used verification code still vouches for the caller: VERIFY_VALID_MINUTES before `now`. */
+export function verifiedSince(env: UseCaseEnv<never>, now: Date = env.clock.now()): Date {
+  return new Date(now.getTime() - env.settings.verifiedForMs);
+}
+
 /** When was the caller last verified by code for `login`, within VERIFY_VALID_MINUTES. */
 export function verifiedAt(env: UseCaseEnv<never>, login: string): Promise<Date | undefined> {
-  const since = new Date(env.clock.now().getTime() - env.settings.verifiedForMs);
-  return env.callerCodes.usedSince(login, since);
+  return env.callerCodes.usedSince(login, verifiedSince(env));
 }
 
 export function callerVerifiedAt(call: UseCaseCall<never>, login: string): Promise<Date | undefined> {
@@ -36,8 +40,7 @@ export function utc(d: Date): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** The details card's "caller verified by code at T" line, while the verification holds. */
-export async function withCallerVerification(env: UseCaseEnv<never>, view: UserDetailsView): Promise<UserDetailsView> {
-  const at = await verifiedAt(env, view.login);
+/** The details card's "caller verified by code at T" line, while the verification holds (`at`: read with verifiedSince). */
+export function withCallerVerification(view: UserDetailsView, at: Date | undefined): UserDetailsView {
   return at ? { ...view, callerVerifiedAt: at.toISOString() } : view;
 }

@@ -1,13 +1,24 @@
 // The details card of one user, as `user <query>` and a pick-list press both answer it: the directory's
 // view, then the self-service portal section, the caller-verification line and the linked Entra account.
+import { portalUserKey } from '../../domain/portal';
 import type { Actor } from '../../domain/roles';
-import { withCallerVerification, type Target, type UseCaseEnv, type UserDetailsView } from '../kernel';
+import { verifiedSince, withCallerVerification, type Target, type UseCaseEnv, type UserDetailsView } from '../kernel';
+import { indicatorsFromCard, indicatorWindow } from '../portal-data';
 import { withEntra } from './entra-section';
 import { withPortal } from './portal-section';
 import { userDetailsView } from './user-details';
 
 /** `timeZone`: the viewer's (RequestContext.timeZone), for the times in the vishing indicators. */
 export async function detailsCard(env: UseCaseEnv, viewer: Actor, target: Target, timeZone?: string): Promise<UserDetailsView> {
-  const withPortalSection = await withPortal(env, viewer, target, userDetailsView(viewer, target), timeZone);
-  return withEntra(env, viewer, target, await withCallerVerification(env, withPortalSection));
+  // The store's part of the card in one read: `user` is the bot's most frequent answer.
+  const now = env.clock.now();
+  const key = portalUserKey(target.user.sAMAccountName);
+  const state = await env.store.portalCards.read({
+    user: key,
+    ...indicatorWindow(now),
+    callerVerified: { user: target.user.sAMAccountName.toLowerCase(), since: verifiedSince(env, now) },
+  });
+  const indicators = await indicatorsFromCard(env, key, now, state, timeZone);
+  const withPortalSection = withPortal(env, viewer, target, userDetailsView(viewer, target), state, indicators);
+  return withEntra(env, viewer, target, withCallerVerification(withPortalSection, state.callerVerifiedAt));
 }

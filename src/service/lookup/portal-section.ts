@@ -1,19 +1,13 @@
 // The details card's "Self-service portal" section and vishing indicators, and its "Unlock portal
 // account" button when the portal account is locked (same rules as the AD unlock button).
-import { portalUserKey } from '../../domain/portal';
 import { hasRole, type Actor } from '../../domain/roles';
 import { VERBS } from '../../domain/verbs';
-import { escalateButton, type Target, type UseCaseEnv, type PortalSectionView, type UserDetailsView } from '../kernel';
-import { indicatorsFor } from '../portal-data';
+import type { PortalCardState } from '../../ports/portal.port';
+import { escalateButton, type IndicatorView, type Target, type UseCaseEnv, type PortalSectionView, type UserDetailsView } from '../kernel';
 
-export async function withPortal(env: UseCaseEnv, viewer: Actor, target: Target, view: UserDetailsView, timeZone?: string): Promise<UserDetailsView> {
-  const key = portalUserKey(target.user.sAMAccountName);
-  const [account, last, indicators] = await Promise.all([
-    env.store.portalAccounts.get(key),
-    env.store.portalEvents.list({ user: key, category: 'self-service', limit: 1 }),
-    indicatorsFor(env, key, timeZone),
-  ]);
-  const latest = last[0];
+/** `state`: the card's one read (details-card.ts); `indicators`: the vishing indicators drawn from it. */
+export function withPortal(env: UseCaseEnv, viewer: Actor, target: Target, view: UserDetailsView, state: PortalCardState, indicators: IndicatorView[]): UserDetailsView {
+  const { account, lastSelfService: latest } = state;
   const portal: PortalSectionView = {
     hasAccount: account !== null,
     enrolled: account?.enrolled ?? false,

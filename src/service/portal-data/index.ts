@@ -3,4 +3,4 @@ export { enrollmentDataRoutes } from './enrollment-data';
 export { roomForEvents } from './event-flood';
 export { PortalIntake } from './portal-intake';
 export { syncTransactionsRoutes } from './sync-transactions';
-export { indicatorsFor } from './vishing-facts';
+export { indicatorsFor, indicatorsFromCard, indicatorWindow } from './vishing-facts';

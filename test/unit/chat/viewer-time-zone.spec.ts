@@ -38,6 +38,24 @@ describe('viewer time zone: one formatter (domain/time-text.ts)', () => {
     assert.equal(dateTime(WINTER), '2026-11-25 13:41 UTC');
   });
 
+  it('formatters kept per zone answer for their own zone only, however the zones alternate and past the cache\'s bound', () => {
+    const summer = new Date('2026-07-01T13:41:00Z');
+    for (let round = 0; round < 3; round++) {
+      assert.equal(clockTime(WINTER, 'Europe/Berlin'), '14:41 CET (13:41 UTC)');
+      assert.equal(clockTime(WINTER, 'America/New_York'), '08:41 EST (13:41 UTC)');
+      assert.equal(clockTime(summer, 'Europe/Berlin'), '15:41 CEST (13:41 UTC)');
+      assert.equal(dateTime(WINTER, 'Asia/Kolkata'), '2026-11-25 19:11 GMT+5:30 (13:41 UTC)');
+      assert.equal(viewerTimeZone('Mars/Olympus_Mons'), undefined, 'an unknown zone is refused every time, never kept');
+      assert.equal(viewerTimeZone('europe/berlin'), 'Europe/Berlin');
+    }
+    // Every zone in three spellings and both texts: more formatters than the cache keeps, so it empties once.
+    for (const zone of Intl.supportedValuesOf('timeZone')) {
+      assert.equal(viewerTimeZone(zone.toUpperCase()), viewerTimeZone(zone.toLowerCase()));
+      clockTime(WINTER, zone);
+    }
+    assert.equal(clockTime(WINTER, 'Europe/Berlin'), '14:41 CET (13:41 UTC)');
+  });
+
   it('a span within one minute is one time ("at 12:41 UTC"), not "between 12:41 and 12:41"', () => {
     const a = new Date('2026-11-25T12:41:05Z');
     assert.equal(timeSpan(a, new Date('2026-11-25T12:41:50Z')), 'at 12:41 UTC');
