@@ -26,6 +26,7 @@ import type { Logger } from './ports/logger.port';
 import type { Store } from './ports/store.port';
 import { resolveGroupSettings, DEFAULT_SETTINGS, OneTimeCodes } from './service/kernel';
 import { HelpdeskService } from './service/helpdesk-service';
+import { ExpiryReminders } from './service/desk';
 import { PortalIntake } from './service/portal-data';
 import { SelfService, TextBudget } from './service/self-service';
 import { CALLER_CODE_POLICY } from './domain/one-time-code';
@@ -50,6 +51,8 @@ export interface Core {
   readonly portalCsrfKey: Buffer;
   /** The dev outbox of tickets (local mode without TICKETS_KIND): shown in the local console. */
   readonly ticketOutbox?: TicketOutbox;
+  /** EXPIRY_REMINDER_DAYS's sweep (started by main.ts; does nothing when off). */
+  readonly expiryReminders: ExpiryReminders;
   close(): Promise<void>;
 }
 
@@ -85,7 +88,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   const secrets = config.helpdeskSecrets;
   const ticketsOutbox = config.ticketOutbox ? ticketOutbox(() => clock.now()) : undefined;
   const ticketSink = config.tickets ? ticketSinkFor(config.tickets) : ticketsOutbox;
-  const service = new HelpdeskService({
+  const serviceDeps: ConstructorParameters<typeof HelpdeskService>[0] = {
     directory,
     store,
     clock,
@@ -116,9 +119,14 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
       notifyAfterPin: secrets.notifyAfterPin,
       ...(secrets.notifyContact ? { notifyContact: secrets.notifyContact } : {}),
       resetMayKeepPassword: secrets.resetMayKeepPassword,
+      ...(secrets.portalPublicUrl ? { portalUrl: secrets.portalPublicUrl } : {}),
+      expiryReminderDays: secrets.expiryReminderDays,
     },
     ...(graph ? { entra: graph } : {}),
-  });
+  };
+  const service = new HelpdeskService(serviceDeps);
+  // EXPIRY_REMINDER_DAYS: texts users before their password expires (off unless set and SMS is configured).
+  const expiryReminders = new ExpiryReminders(serviceDeps);
   const selfService = new SelfService({
     directory, store, clock, logger, cipher: answerCipher, pins: service.pins, protection: groups.protection,
     // Sign-in and mobile-registration codes: 6 digits, 10 minutes, 3 tries, one use (as caller codes).
@@ -148,7 +156,9 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     ...(outbox ? { outbox } : {}),
     pinVerifier: { directory, store, clock, pins: service.pins },
     ...(ticketsOutbox ? { ticketOutbox: ticketsOutbox } : {}),
+    expiryReminders,
     async close() {
+      expiryReminders.stop();
       service.tickets?.stop();
       await service.tickets?.idle();
       await Promise.allSettled([directory.close(), store.close()]);

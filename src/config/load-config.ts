@@ -126,6 +126,8 @@ const schema = z.object({
   NOTIFY_AFTER_PIN: z.enum(['on', 'off']).default('off'),
   NOTIFY_CONTACT: optional.refine((v) => (v ?? '').length <= 80, 'must be at most 80 characters'),
   RESET_ALLOW_KEEP: z.enum(['on', 'off']).default('off'),
+  PORTAL_PUBLIC_URL: httpUrl,
+  EXPIRY_REMINDER_DAYS: optional.refine((v) => v === undefined || /^\s*\d{1,3}(\s*[,;]\s*\d{1,3})*\s*$/.test(v), 'must be days before expiry, comma-separated (e.g. 14,7,1)'),
 });
 
 type Env = z.infer<typeof schema>;
@@ -244,6 +246,8 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       notifyAfterPin: env.NOTIFY_AFTER_PIN === 'on',
       ...(env.NOTIFY_CONTACT ? { notifyContact: env.NOTIFY_CONTACT } : {}),
       resetMayKeepPassword: env.RESET_ALLOW_KEEP === 'on',
+      ...(env.PORTAL_PUBLIC_URL ? { portalPublicUrl: env.PORTAL_PUBLIC_URL } : {}),
+      expiryReminderDays: [...new Set((env.EXPIRY_REMINDER_DAYS ?? '').split(/[,;]/).map((d) => Number(d.trim())).filter((d) => d >= 1 && d <= 365))],
     },
   };
   const config: Config = {
