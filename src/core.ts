@@ -28,6 +28,7 @@ import type { Store } from './ports/store.port';
 import { resolveGroupSettings, OneTimeCodes } from './service/kernel';
 import { serviceSettings } from './service-settings';
 import { HelpdeskService } from './service/helpdesk-service';
+import { ExpiryReminders } from './service/desk';
 import { PortalIntake } from './service/portal-data';
 import { SelfService, TextBudget } from './service/self-service';
 import { CALLER_CODE_POLICY } from './domain/one-time-code';
@@ -52,6 +53,8 @@ export interface Core {
   readonly portalCsrfKey: Buffer;
   /** The dev outbox of tickets (local mode without TICKETS_KIND): shown in the local console. */
   readonly ticketOutbox?: TicketOutbox;
+  /** EXPIRY_REMINDER_DAYS's sweep (started by main.ts; does nothing when off). */
+  readonly expiryReminders: ExpiryReminders;
   close(): Promise<void>;
 }
 
@@ -95,7 +98,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   const ticketsOutbox = config.ticketOutbox ? ticketOutbox(() => clock.now()) : undefined;
   const sink = config.tickets ? ticketSinkFor(config.tickets) : ticketsOutbox;
   const ticketSink = sink ? measure('tickets', sink) : undefined;
-  const service = new HelpdeskService({
+  const serviceDeps: ConstructorParameters<typeof HelpdeskService>[0] = {
     directory,
     store,
     clock,
@@ -108,7 +111,10 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     settings: { ...serviceSettings(config), roles: groups.roles, protection: groups.protection },
     ...(graph ? { entra: measure('graph', graph) } : {}),
     ...(metrics ? { metrics } : {}),
-  });
+  };
+  const service = new HelpdeskService(serviceDeps);
+  // EXPIRY_REMINDER_DAYS: texts users before their password expires (off unless set and SMS is configured).
+  const expiryReminders = new ExpiryReminders(serviceDeps);
   const selfService = new SelfService({
     directory, store, clock, logger, cipher: answerCipher, pins: service.pins, protection: groups.protection,
     // Sign-in and mobile-registration codes: 6 digits, 10 minutes, 3 tries, one use (as caller codes).
@@ -138,7 +144,9 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     ...(outbox ? { outbox } : {}),
     pinVerifier: { directory, store, clock, pins: service.pins },
     ...(ticketsOutbox ? { ticketOutbox: ticketsOutbox } : {}),
+    expiryReminders,
     async close() {
+      expiryReminders.stop();
       service.tickets?.stop();
       await service.tickets?.idle();
       await Promise.allSettled([directory.close(), store.close()]);

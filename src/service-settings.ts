@@ -31,6 +31,8 @@ export function serviceSettings(config: Config): ConfiguredSettings {
     notifyAfterPin: policy.notifyAfterPin,
     ...(policy.notifyContact ? { notifyContact: policy.notifyContact } : {}),
     resetMayKeepPassword: policy.resetMayKeepPassword,
+    ...(policy.portalPublicUrl ? { portalUrl: policy.portalPublicUrl } : {}),
+    expiryReminderDays: policy.expiryReminderDays,
   };
 }
 

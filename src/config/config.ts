@@ -84,6 +84,10 @@ export interface HelpdeskPolicyConfig {
   readonly notifyAfterPin: boolean;
   readonly notifyContact?: string;
   readonly resetMayKeepPassword: boolean;
+  /** PORTAL_PUBLIC_URL: the portal's address as users reach it, named in password-expiry reminders. */
+  readonly portalPublicUrl?: string;
+  /** EXPIRY_REMINDER_DAYS: days before a password expires at which the user is texted by themselves (empty: off). */
+  readonly expiryReminderDays: readonly number[];
 }
 
 /** The ticket system escalations go to (TICKETS_*). */

@@ -49,6 +49,14 @@ export const VERBS = {
   ticketEscalateSubmit: 'ticket.escalate.submit',
   /** An escalation's current state (its ticket once a background retry created it). data: { ref } */
   ticketShow: 'ticket.show',
+  /** The next page of `locked`. data: { cursor (the last shown row: lock time in ms and login) } */
+  lockedMore: 'locked.more',
+  /** The next page of `expiring`. data: { days, cursor (the last shown row: expiry in ms and login) } */
+  expiringMore: 'expiring.more',
+  /** Text the user a reminder that their password expires (the date and the portal's address). data: { user } */
+  expiryRemind: 'expiry.remind',
+  /** The next page of `history`. data: { user, cursor (the last shown entry's seq) } */
+  historyMore: 'history.more',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

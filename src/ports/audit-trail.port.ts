@@ -17,6 +17,10 @@ export interface AuditQuery {
   readonly limit: number;
   readonly actor?: string;
   readonly target?: string;
+  /** A cursor: only entries older than the one with this seq (`history`'s "More"). */
+  readonly beforeSeq?: number;
+  /** Only entries at or after this time (`audit:export --since`). */
+  readonly since?: Date;
 }
 
 export interface HelpdeskAuditTrail {

@@ -56,6 +56,20 @@ export interface Directory {
    * domain's numbers would then be a guess.
    */
   lockoutPolicy(dn?: string): Promise<LockoutPolicy | undefined>;
+  /**
+   * The accounts whose lock is set (AD: one indexed query `(lockoutTime>=1)`, read page by page), each with
+   * its state as the directory reports it. Whether a lock still holds under the user's effective policy
+   * (domain or PSO) is the caller's to judge from `account.lockedAt` and lockoutPolicy(dn). Entra: Graph
+   * reports no lockout state (smart lockout is not exposed per user), so none.
+   */
+  lockedOut(): Promise<DirectoryEntry[]>;
+  /**
+   * Enabled accounts whose password expires before `before` or has expired, or must be changed
+   * (pwdLastSet = 0); never those whose password never expires. AD: one paged query on pwdLastSet bounded by
+   * the shortest maximum age in force (domain or any PSO), each entry's own expiry from the DC's computed
+   * attribute. Entra: none (cloud passwords follow the tenant's policy, not reported per user).
+   */
+  expiringPasswords(before: Date): Promise<DirectoryEntry[]>;
   /** Throws DIR.UNAVAILABLE (or another DIR.* code) when the directory cannot be used. */
   ping(): Promise<void>;
   close(): Promise<void>;

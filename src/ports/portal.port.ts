@@ -61,6 +61,8 @@ export interface PortalAccountRepository {
   setLock(user: string, lock: { readonly locked: boolean; readonly lockedAt?: Date; readonly failedAttempts: number }, at: Date): Promise<void>;
   /** Clears the lock and the failed-attempt count atomically; null when there is no such account. */
   unlock(user: string, at: Date): Promise<{ readonly wasLocked: boolean; readonly account: PortalAccount } | null>;
+  /** Portal accounts locked now, newest lock first (then by user), at most `limit` (a read: `locked`). */
+  locked(limit: number): Promise<{ readonly user: string; readonly lockedAt: Date }[]>;
 }
 
 /** A place taken among one key's challenge attempts, held while its answer is judged. */

@@ -129,6 +129,18 @@ export function describePortalRepositories(store: () => Store, twin: () => Promi
   });
 
   describe('portal accounts', () => {
+    it('lists the locked accounts newest lock first, at most `limit`, and not after an unlock', async () => {
+      for (const [user, ago] of [['amy', 3], ['bob', 1], ['cyd', 2]] as const) {
+        await store().portalAccounts.ensure(user, new Date(T0));
+        await store().portalAccounts.setLock(user, { locked: true, lockedAt: new Date(T0 - ago * 1000), failedAttempts: 5 }, new Date(T0));
+      }
+      await store().portalAccounts.ensure('dan', new Date(T0));
+      assert.deepEqual((await store().portalAccounts.locked(10)).map((l) => l.user), ['bob', 'cyd', 'amy']);
+      assert.deepEqual((await store().portalAccounts.locked(2)).map((l) => [l.user, l.lockedAt.getTime()]), [['bob', T0 - 1000], ['cyd', T0 - 2000]]);
+      await store().portalAccounts.unlock('cyd', new Date(T0 + 1));
+      assert.deepEqual((await store().portalAccounts.locked(10)).map((l) => l.user), ['bob', 'amy']);
+    });
+
     it('gives back what was put; unlock clears the lock and the failed count once', async () => {
       assert.equal(await store().portalAccounts.get('jdoe'), null);
       assert.equal(await store().portalAccounts.unlock('jdoe', new Date(T0)), null);

@@ -127,6 +127,13 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         assert.deepEqual(await store.audit.list({ limit: 0 }), []);
       });
 
+      it('pages by target with a beforeSeq cursor, and reads from a time on (history, audit:export)', async () => {
+        for (let i = 1; i <= 5; i++) await store.audit.append(entry(i, { target: i % 2 ? 'jdoe' : 'mroe' }));
+        assert.deepEqual((await store.audit.list({ limit: 10, target: 'jdoe', beforeSeq: 5 })).map((e) => e.seq), [3, 1]);
+        const third = (await store.audit.list({ limit: 10 })).find((e) => e.seq === 3);
+        assert.deepEqual((await store.audit.list({ limit: 10, since: third?.at ?? new Date(0) })).map((e) => e.seq).slice(-1), [3]);
+      });
+
       it('filters by actor, by target, and by both', async () => {
         await store.audit.append(entry(1, { actor: 'alice', target: 'jdoe' }));
         await store.audit.append(entry(2, { actor: 'bob', target: 'jdoe' }));

@@ -162,6 +162,16 @@ export class DemoDirectory implements Directory {
     return data.domain;
   }
 
+  async lockedOut(): Promise<DirectoryEntry[]> {
+    return this.users.map((u) => this.entry(u)).filter((e) => e.account.locked);
+  }
+
+  async expiringPasswords(before: Date): Promise<DirectoryEntry[]> {
+    return this.users
+      .map((u) => this.entry(u))
+      .filter((e) => e.account.enabled && (e.account.passwordMustChange || (e.account.passwordExpiresAt !== undefined && e.account.passwordExpiresAt < before)));
+  }
+
   async ping(): Promise<void> {}
   async close(): Promise<void> {}
 

@@ -187,6 +187,16 @@ export class GraphDirectory implements Directory, Entra {
     return undefined;
   }
 
+  /** Graph exposes no per-user lockout (Entra smart lockout is not reported on the user object). */
+  async lockedOut(): Promise<DirectoryEntry[]> {
+    return [];
+  }
+
+  /** Cloud passwords follow the tenant's expiry policy, which Graph does not report per user. */
+  async expiringPasswords(): Promise<DirectoryEntry[]> {
+    return [];
+  }
+
   async setPassword(objectId: string, password: string, options: { mustChange: boolean }): Promise<void> {
     await this.api.patch(`/users/${objectId}`, { passwordProfile: { forceChangePasswordNextSignIn: options.mustChange, password } });
   }

@@ -81,6 +81,15 @@ export class HybridDirectory implements Directory {
     return dn !== undefined && isObjectId(dn) ? Promise.resolve(undefined) : this.ad.lockoutPolicy(dn);
   }
 
+  /** Lockouts and password expiry are AD's: Graph reports neither per user. */
+  lockedOut(): Promise<DirectoryEntry[]> {
+    return this.ad.lockedOut();
+  }
+
+  expiringPasswords(before: Date): Promise<DirectoryEntry[]> {
+    return this.ad.expiringPasswords(before);
+  }
+
   setPassword(dn: string, password: string, options: { mustChange: boolean }): Promise<void> {
     return isObjectId(dn) ? this.entra.setPassword(dn, password, options) : this.ad.setPassword(dn, password, options);
   }

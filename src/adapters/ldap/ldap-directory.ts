@@ -34,6 +34,8 @@ import { type GroupLookup, groupsNamed, inChainGroups, isDn, memberOfWalk } from
 import { LdapConnectionPool } from './ldap-connection-pool';
 import {
   exactSearchFilter,
+  expiringFilter,
+  lockedOutFilter,
   FOLDED_NAME_CANDIDATES,
   foldedNameCandidatesFilter,
   foldedNameMatches,
@@ -45,7 +47,7 @@ import {
   searchFilter,
 } from './ldap-filters';
 import { toDirectoryError } from './ldap-errors';
-import { adDurationToMs } from './ad-time';
+import { adDurationToMs, dateToFileTime } from './ad-time';
 
 export interface LdapDirectoryOptions {
   /** ldaps://host[:port] — plain ldap:// is refused (the bind password and new passwords travel on it). */
@@ -303,6 +305,36 @@ export class LdapDirectory implements Directory {
     }, true);
   }
 
+  async lockedOut(): Promise<DirectoryEntry[]> {
+    const raw = await this.pool.run('search', (c) => everyPage(c, this.baseDN, lockedOutFilter(), this.timeLimitS), true);
+    return this.toEntries(raw as RawEntry[]);
+  }
+
+  async expiringPasswords(before: Date): Promise<DirectoryEntry[]> {
+    const maxAgeMs = await this.shortestMaxPasswordAge();
+    if (maxAgeMs === undefined) return []; // passwords never expire in this domain
+    const lastSetBy = dateToFileTime(new Date(before.getTime() - maxAgeMs));
+    const raw = await this.pool.run('search', (c) => everyPage(c, this.baseDN, expiringFilter(lastSetBy), this.timeLimitS), true);
+    const entries = await this.toEntries(raw as RawEntry[]);
+    // The query's bound is the shortest age in force; each entry's own expiry (its PSO's) decides.
+    return entries.filter((e) => e.account.passwordMustChange || (e.account.passwordExpiresAt !== undefined && e.account.passwordExpiresAt < before));
+  }
+
+  /** The domain's maxPwdAge, or a PSO's shorter one (those the service account may read); undefined: none expires. */
+  private async shortestMaxPasswordAge(): Promise<number | undefined> {
+    return this.pool.run('search', async (c) => {
+      const domainDN = await this.domainDN(c);
+      const domain = await c.search(domainDN, { scope: 'base', attributes: ['maxPwdAge'], timeLimit: this.timeLimitS });
+      const psos = await c.search(`CN=Password Settings Container,CN=System,${domainDN}`, {
+        scope: 'one', filter: '(objectClass=msDS-PasswordSettings)', attributes: ['msDS-MaximumPasswordAge'], timeLimit: this.timeLimitS,
+      }).catch(() => ({ searchEntries: [] as Entry[] }));
+      const ages = [first(domain.searchEntries[0], 'maxPwdAge'), ...psos.searchEntries.map((e) => first(e, 'msDS-MaximumPasswordAge'))]
+        .map((v) => adDurationToMs(v))
+        .filter((ms): ms is number => ms !== undefined && ms > 0);
+      return ages.length ? Math.min(...ages) : undefined;
+    }, true);
+  }
+
   async ping(): Promise<void> {
     await this.pool.run('search', (c) => c.search('', { scope: 'base', attributes: ['defaultNamingContext'] }), true);
   }
@@ -376,6 +408,16 @@ async function firstPage(client: Client, baseDN: string, filter: Filter, limit: 
   } finally {
     await pages.return(undefined);
   }
+}
+
+/** Every entry a filter matches, page by page (AD's MaxPageSize is 1000; Samba's likewise). */
+async function everyPage(client: Client, baseDN: string, filter: Filter, timeLimit: number): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  const pages = client.searchPaginated(baseDN, {
+    scope: 'sub', filter, attributes: [...USER_ATTRIBUTES], explicitBufferAttributes: BUFFER_ATTRIBUTES, paged: { pageSize: 500 }, timeLimit,
+  });
+  for await (const page of pages) entries.push(...page.searchEntries);
+  return entries;
 }
 
 /** Threshold, observation window and duration, as the domain object and a PSO name them. */

@@ -2,7 +2,7 @@
 // object straight into BER, so a value is sent as an opaque octet string and can never be read as
 // filter syntax; `toString()` renders the same filter with RFC 4515 escaping (\2a \28 \29 \5c \00),
 // which the unit tests check. No filter is ever assembled from strings here.
-import { AndFilter, EqualityFilter, ExtensibleFilter, type Filter, OrFilter, SubstringFilter } from 'ldapts';
+import { AndFilter, EqualityFilter, ExtensibleFilter, type Filter, GreaterThanEqualsFilter, LessThanEqualsFilter, NotFilter, OrFilter, SubstringFilter } from 'ldapts';
 
 /** LDAP_MATCHING_RULE_IN_CHAIN: transitive membership, evaluated by the DC. */
 export const IN_CHAIN_RULE = '1.2.840.113556.1.4.1941';
@@ -232,4 +232,25 @@ export function transitiveGroupsFilter(dn: string): Filter {
       new ExtensibleFilter({ matchType: 'member', rule: IN_CHAIN_RULE, value: dn }),
     ],
   });
+}
+
+/** LDAP_MATCHING_RULE_BIT_AND: a userAccountControl flag, tested by the DC. */
+const BIT_AND_RULE = '1.2.840.113556.1.4.803';
+const UF_ACCOUNTDISABLE = '2';
+const UF_DONT_EXPIRE_PASSWD = '65536';
+
+/** Users whose lockoutTime is set (AD indexes lockoutTime: the DC does not read every user). */
+export function lockedOutFilter(): Filter {
+  return userObjects(new GreaterThanEqualsFilter({ attribute: 'lockoutTime', value: '1' }));
+}
+
+/**
+ * Enabled users whose password may expire, set at or before `lastSetBy` (a FILETIME): pwdLastSet = 0
+ * ("must change") included, "password never expires" left out.
+ */
+export function expiringFilter(lastSetBy: string): Filter {
+  const flag = (value: string) => new NotFilter({ filter: new ExtensibleFilter({ matchType: 'userAccountControl', rule: BIT_AND_RULE, value }) });
+  return userObjects(new AndFilter({
+    filters: [new LessThanEqualsFilter({ attribute: 'pwdLastSet', value: lastSetBy }), flag(UF_ACCOUNTDISABLE), flag(UF_DONT_EXPIRE_PASSWD)],
+  }));
 }

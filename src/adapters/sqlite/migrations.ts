@@ -348,6 +348,11 @@ CREATE INDEX account_changes_kind_actor_at ON account_changes (kind, actor, at);
 CREATE INDEX account_changes_kind_target_at ON account_changes (kind, target, at);
 `;
 
+// `locked` lists the portal's locks newest first: an index on the lock time (only locked keys are in it).
+const PORTAL_LOCKS_BY_TIME = `
+CREATE INDEX portal_attempts_locked_at ON portal_attempts (locked_at) WHERE locked_at IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -362,5 +367,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'portal events: arrival time, skew mark, one index per vishing indicator', sql: PORTAL_EVENT_ARRIVAL },
   // 12 was withdrawn before any release: the portal's password binds are quota uses (service/self-service/password-binds.ts).
   { version: 13, name: 'account changes: real changes and issued secrets counted apart', sql: CHANGE_KINDS },
+  { version: 14, name: 'portal locks by time (the locked command)', sql: PORTAL_LOCKS_BY_TIME },
 ];
 

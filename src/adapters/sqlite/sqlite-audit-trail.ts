@@ -89,11 +89,11 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer, commit
     return rowToEntry(row);
   };
 
-  function listStatement(byActor: boolean, byTarget: boolean): Database.Statement<unknown[], AuditRow> {
-    const key = `${byActor}/${byTarget}`;
+  function listStatement(byActor: boolean, byTarget: boolean, before: boolean, since: boolean): Database.Statement<unknown[], AuditRow> {
+    const key = `${byActor}/${byTarget}/${before}/${since}`;
     let stmt = listStatements.get(key);
     if (!stmt) {
-      const where = [byActor ? 'actor = ?' : '', byTarget ? 'target = ?' : ''].filter(Boolean);
+      const where = [byActor ? 'actor = ?' : '', byTarget ? 'target = ?' : '', before ? 'seq < ?' : '', since ? 'at >= ?' : ''].filter(Boolean);
       const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
       stmt = db.prepare<unknown[], AuditRow>(`SELECT * FROM helpdesk_audit ${clause} ORDER BY seq DESC LIMIT ?`);
       listStatements.set(key, stmt);
@@ -144,8 +144,11 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer, commit
         const params: unknown[] = [];
         if (query.actor !== undefined) params.push(query.actor);
         if (query.target !== undefined) params.push(query.target);
+        if (query.beforeSeq !== undefined) params.push(query.beforeSeq);
+        if (query.since !== undefined) params.push(query.since.getTime());
         params.push(Math.max(0, Math.floor(query.limit)));
-        return listStatement(query.actor !== undefined, query.target !== undefined).all(...params).map(rowToEntry);
+        return listStatement(query.actor !== undefined, query.target !== undefined, query.beforeSeq !== undefined, query.since !== undefined)
+          .all(...params).map(rowToEntry);
       });
     },
     async verify(): Promise<AuditVerification> {

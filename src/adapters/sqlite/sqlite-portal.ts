@@ -193,6 +193,8 @@ export function sqlitePortalAccounts(db: Database.Database, commit: GroupCommit 
     ON CONFLICT (user) DO UPDATE SET enrolled = excluded.enrolled, methods = excluded.methods, updated_at = excluded.updated_at`);
   const insertEmpty = db.prepare<[string, number]>('INSERT INTO portal_accounts (user, updated_at) VALUES (?, ?) ON CONFLICT (user) DO NOTHING');
   const touch = db.prepare<[number, string]>('UPDATE portal_accounts SET updated_at = ? WHERE user = ?');
+  const lockedRows = db.prepare<[number], { user: string; locked_at: number }>(`SELECT a.user, t.locked_at FROM portal_attempts t
+    JOIN portal_accounts a ON a.user = t.key WHERE t.locked_at IS NOT NULL ORDER BY t.locked_at DESC, a.user LIMIT ?`);
   const attempts = attemptStatements(db);
   const unlockTx = db.transaction((user: string, at: number) => {
     const before = read.get(user);
@@ -226,6 +228,9 @@ export function sqlitePortalAccounts(db: Database.Database, commit: GroupCommit 
     },
     async unlock(user, at) {
       return guard('portal account unlock', () => unlockTx.immediate(user, at.getTime()));
+    },
+    async locked(limit) {
+      return guard('portal locks read', () => lockedRows.all(Math.max(0, Math.floor(limit))).map((r) => ({ user: r.user, lockedAt: new Date(r.locked_at) })));
     },
   };
 }

@@ -3,6 +3,7 @@ import approval from '../../../cards/approval.json';
 import approvalList from '../../../cards/approval-list.json';
 import auditEvents from '../../../cards/audit-events.json';
 import confirm from '../../../cards/confirm.json';
+import deskList from '../../../cards/desk-list.json';
 import enrollment from '../../../cards/enrollment.json';
 import error from '../../../cards/error.json';
 import escalateForm from '../../../cards/escalate-form.json';
@@ -35,6 +36,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
   'escalate-form': escalateForm,
   escalation,
   'verify-form': verifyForm,
+  'desk-list': deskList,
 };
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

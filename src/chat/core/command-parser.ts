@@ -4,6 +4,7 @@
 //   verify <user>
 //   escalate <user> <reason…>
 //   approvals
+//   locked | expiring [days] | history <user>
 import { COMMAND_NAMES, type Command, type CommandName } from '../../domain/command';
 import { isKnownEventType } from '../../domain/portal-event-words';
 
@@ -34,6 +35,9 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   verify: 'verify <user>',
   escalate: 'escalate <user> <reason>',
   approvals: 'approvals',
+  locked: 'locked',
+  expiring: 'expiring [days]',
+  history: 'history <user>',
 };
 
 /** Longest accepted command text: anything longer is not a command a person typed. */
@@ -96,6 +100,15 @@ export function parseCommand(text: string): ParseResult {
     case 'escalate':
       if (!user || args.length < 2) return usage(first);
       return { ok: true, command: { name: 'escalate', user, reason: args.slice(1).join(' ') } };
+    case 'locked':
+      return args.length ? usage(first) : { ok: true, command: { name: 'locked' } };
+    case 'expiring': {
+      // "expiring 14" or "expiring days=14": 1 to 365 days; default 7.
+      const value = args[0]?.replace(/^days=/i, '');
+      if (args.length > 1 || (value !== undefined && (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > 365))) return usage(first);
+      return { ok: true, command: { name: 'expiring', days: value === undefined ? 7 : Number(value) } };
+    }
+    case 'history':
     case 'enrollment':
     case 'unlock':
     case 'unlock-portal':

@@ -37,6 +37,13 @@ const ACTION_WORDS: Record<Action | Verb, string> = {
   'verify.check': 'Checking a verification code',
   'ticket.escalate.submit': 'Escalating to a ticket',
   'ticket.show': 'Showing an escalation ticket',
+  'desk.locked': 'Listing locked accounts',
+  'desk.expiring': 'Listing expiring passwords',
+  'desk.history': "Showing a user's helpdesk history",
+  'expiry.remind': 'Texting a password expiry reminder',
+  'locked.more': 'Listing more locked accounts',
+  'expiring.more': 'Listing more expiring passwords',
+  'history.more': "Showing more of a user's helpdesk history",
 };
 
 /**

@@ -29,6 +29,7 @@ import { auditEventsMessage, enrollmentMessage, indicatorBlocks, portalDetailBlo
 import { approvalListMessage, approvalMessage } from './approval-renderer';
 import { escalateFormMessage, escalationMessage, REASON_ACTION_ID, REASON_BLOCK_ID } from './ticket-renderer';
 import { verifyFormMessage } from './verify-renderer';
+import { deskListMessage } from './desk-renderer';
 
 /** What chat.postEphemeral / respond() receive: blocks plus the notification fallback text. */
 export interface SlackMessage {
@@ -339,6 +340,8 @@ function renderKind(view: View, options: RenderOptions): SlackMessage {
       return escalationMessage(view);
     case 'verify-form':
       return verifyFormMessage(view);
+    case 'desk-list':
+      return deskListMessage(view);
   }
 }
 

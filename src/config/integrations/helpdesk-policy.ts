@@ -2,7 +2,7 @@
 // and where they are also posted, caller verification, notices after a change, the reset's options and
 // the change limits. None of it is a secret (config.helpdeskPolicy, config.changeLimits).
 import { PIN_LENGTH_RANGE, PIN_POLICY } from '../../domain/one-time-code';
-import { integer, integration, onOff, optional } from '../integration';
+import { httpUrl, integer, integration, onOff, optional } from '../integration';
 import type { Config } from '../config';
 
 export const helpdeskPolicy = integration({
@@ -24,6 +24,8 @@ export const helpdeskPolicy = integration({
     LIMIT_AGENT_PER_HOUR: integer(1, 10_000, 20),
     LIMIT_TARGET_PER_HOUR: integer(1, 1000, 3),
     LIMIT_SECRETS_PER_TARGET_PER_HOUR: integer(1, 1000, 5),
+    PORTAL_PUBLIC_URL: httpUrl,
+    EXPIRY_REMINDER_DAYS: optional.refine((v) => v === undefined || /^\s*\d{1,3}(\s*[,;]\s*\d{1,3})*\s*$/.test(v), 'must be days before expiry, comma-separated (e.g. 14,7,1)'),
   },
   build: (env): Pick<Config, 'helpdeskPolicy' | 'changeLimits'> => ({
     helpdeskPolicy: {
@@ -39,6 +41,8 @@ export const helpdeskPolicy = integration({
       notifyAfterPin: env.NOTIFY_AFTER_PIN === 'on',
       ...(env.NOTIFY_CONTACT ? { notifyContact: env.NOTIFY_CONTACT } : {}),
       resetMayKeepPassword: env.RESET_ALLOW_KEEP === 'on',
+      ...(env.PORTAL_PUBLIC_URL ? { portalPublicUrl: env.PORTAL_PUBLIC_URL } : {}),
+      expiryReminderDays: [...new Set((env.EXPIRY_REMINDER_DAYS ?? '').split(/[,;]/).map((d) => Number(d.trim())).filter((d) => d >= 1 && d <= 365))],
     },
     changeLimits: {
       perAgentPerHour: env.LIMIT_AGENT_PER_HOUR, perTargetPerHour: env.LIMIT_TARGET_PER_HOUR,

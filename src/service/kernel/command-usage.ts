@@ -20,5 +20,8 @@ export const USAGE_LINES: readonly { usage: string; description: string; role: R
   { usage: 'tap <user> sms|view', description: 'An Entra Temporary Access Pass', role: 'agent', needs: 'entra' },
   { usage: 'approvals', description: 'Pending approval requests, newest first, each with Approve and Deny', role: 'supervisor' },
   { usage: 'reset <user> view', description: 'Reset their password and show it to you once (private chat only)', role: 'supervisor' },
+  { usage: 'locked', description: 'Accounts locked out now (Active Directory and portal), newest first, with Unlock', role: 'agent' },
+  { usage: 'expiring [days]', description: 'Passwords that expire within N days (default 7) or have expired', role: 'agent' },
+  { usage: 'history <user>', description: 'What the helpdesk did to them (its audit trail), newest first', role: 'agent' },
   { usage: 'help', description: 'This list', role: 'agent' },
 ];

@@ -61,6 +61,10 @@ export interface ServiceSettings {
   readonly notifyContact?: string;
   /** RESET_ALLOW_KEEP: the reset confirm card may offer, apart from Confirm, a reset with no change at next logon. */
   readonly resetMayKeepPassword: boolean;
+  /** PORTAL_PUBLIC_URL: the portal's address, named in password-expiry reminders. */
+  readonly portalUrl?: string;
+  /** EXPIRY_REMINDER_DAYS: days before expiry at which users are texted by themselves (empty: off). */
+  readonly expiryReminderDays: readonly number[];
 }
 
 /**

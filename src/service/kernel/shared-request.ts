@@ -17,7 +17,10 @@ export function commandText(c: Command): string {
   switch (c.name) {
     case 'help':
     case 'approvals':
+    case 'locked':
       return c.name;
+    case 'expiring':
+      return `expiring ${c.days}`;
     case 'user':
       return `user ${c.query}`;
     case 'audit':
@@ -34,6 +37,7 @@ export function commandText(c: Command): string {
     case 'unlock':
     case 'unlock-portal':
     case 'verify':
+    case 'history':
       return `${c.name} ${c.user}`;
   }
 }

@@ -354,7 +354,44 @@ export interface VerifyFormView {
   readonly actions: readonly ActionButton[];
 }
 
+// ------------------------------------------------------------------------------ the helpdesk's desk
+
+/** One fact of a desk row: a text, or a time the surface writes in the viewer's zone. */
+export interface DeskFact {
+  readonly label: string;
+  readonly text?: string;
+  /** ISO 8601. */
+  readonly at?: string;
+}
+
+/** One row of a desk list: who (or what), its facts, and the buttons the viewer's role allows on it. */
+export interface DeskRow {
+  readonly heading: string;
+  readonly facts: readonly DeskFact[];
+  /** warning / attention: the row needs a look (expired, a refusal). */
+  readonly tone: 'default' | 'warning' | 'attention';
+  readonly actions: readonly ActionButton[];
+}
+
+/**
+ * `locked`, `expiring [days]`, `history <user>`: a list, a page at a time. "More" carries only a cursor
+ * (and the command's own argument); the next page is read again after re-checking the presser's role.
+ */
+export interface DeskListView {
+  readonly kind: 'desk-list';
+  readonly list: 'locked' | 'expiring' | 'history';
+  readonly title: string;
+  readonly subtitle: string;
+  readonly emptyText: string;
+  readonly rows: readonly DeskRow[];
+  /** This page follows a "More" press. */
+  readonly continued: boolean;
+  /** "More" when there is a next page. */
+  readonly actions: readonly ActionButton[];
+}
+
 export type View =
+  | DeskListView
   | ApprovalView | ApprovalListView | VerifyFormView
   | HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | SharedRequestView | ErrorView
   | AuditEventsView | SyncTransactionsView | EnrollmentView | EscalateFormView | EscalationView;
