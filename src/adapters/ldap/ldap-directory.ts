@@ -18,7 +18,8 @@ import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client, InvalidCredentialsError, type Entry, type Filter } from 'ldapts';
 import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
-import type { Directory, GroupMatches } from '../../ports/directory.port';
+import type { Directory, GroupMatches, LockoutForensics } from '../../ports/directory.port';
+import { domainControllers, forensicsOf, lockoutOrigin } from './lockout-forensics';
 import { type Logger, silentLogger } from '../../ports/logger.port';
 import {
   type DomainPolicy,
@@ -69,6 +70,8 @@ export interface LdapDirectoryOptions {
   readonly logger?: Logger;
   /** For tests: the time lock expiry is judged against. */
   readonly now?: () => Date;
+  /** The URL of a DC named in the directory, when its name is not what this host reaches (tests: loopback addresses). */
+  readonly dcUrl?: (hostName: string) => string | undefined;
 }
 
 /** How long the domain's lockout/password policy is trusted before it is read again. */
@@ -87,12 +90,14 @@ export class LdapDirectory implements Directory {
   private readonly tls: ConnectionOptions;
   private readonly timeoutMs: number;
   private policy?: { readonly value: Promise<DomainPolicy>; readonly until: number };
+  private readonly options: LdapDirectoryOptions;
 
   constructor(options: LdapDirectoryOptions) {
     if (!/^ldaps:\/\//i.test(options.url)) {
       throw new HelpdeskError('DIR.TLS', `the directory URL must be ldaps:// (got ${options.url})`);
     }
     const timeoutMs = options.timeoutMs ?? 5000;
+    this.options = options;
     this.baseDN = options.baseDN;
     this.bindDN = options.bindDN;
     this.url = options.url;
@@ -301,6 +306,15 @@ export class LdapDirectory implements Directory {
       const domain = await c.search(await this.domainDN(c), { scope: 'base', attributes: [...DOMAIN_LOCKOUT], timeLimit: this.timeLimitS });
       return lockoutPolicyOf(domain.searchEntries[0], DOMAIN_LOCKOUT, 'domain');
     }, true);
+  }
+
+  async lockoutForensics(dn: string): Promise<LockoutForensics> {
+    const { dcs, origin } = await this.pool.run('search', async (c) => {
+      const found = await domainControllers(c, this.timeLimitS);
+      return { dcs: found, origin: await lockoutOrigin(c, dn, found, this.timeLimitS) };
+    }, true);
+    const { bindDN, bindPassword, dcUrl } = this.options;
+    return forensicsOf({ url: this.url, bindDN, bindPassword, tls: this.tls, timeoutMs: this.timeoutMs, logger: this.logger, ...(dcUrl ? { dcUrl } : {}) }, dcs, origin, dn);
   }
 
   async ping(): Promise<void> {
