@@ -13,10 +13,12 @@ export type Command =
   | { readonly name: 'tap'; readonly user: string; readonly delivery: 'sms' | 'view' }
   | { readonly name: 'verify'; readonly user: string }
   | { readonly name: 'escalate'; readonly user: string; readonly reason: string }
-  | { readonly name: 'approvals' };
+  | { readonly name: 'approvals' }
+  | { readonly name: 'lockout'; readonly user: string };
 
 export type CommandName = Command['name'];
 
 export const COMMAND_NAMES: readonly CommandName[] = [
   'help', 'user', 'audit', 'sync', 'enrollment', 'unlock', 'unlock-portal', 'pin', 'reset', 'tap', 'verify', 'escalate', 'approvals',
+  'lockout',
 ];

@@ -18,6 +18,7 @@ export const ACTIONS = {
   'verify.send': { role: 'agent', destructive: false, targetsAccount: false },
   'ticket.escalate': { role: 'agent', destructive: false, targetsAccount: false },
   'approval.list': { role: 'supervisor', destructive: false, targetsAccount: false },
+  'lockout.view': { role: 'agent', destructive: false, targetsAccount: false },
 } as const satisfies Record<string, { role: Role; destructive: boolean; targetsAccount: boolean }>;
 
 export type Action = keyof typeof ACTIONS;

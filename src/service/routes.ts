@@ -6,6 +6,7 @@ import { confirmRoutes, promptConfirmationRoutes, unlockPortalRoutes } from './a
 import { escalateRoutes } from './tickets';
 import { findUserRoutes, showUserRoutes } from './lookup';
 import { hideSecretRoutes, verifyCallerRoutes } from './secrets';
+import { lockoutRoutes } from './desk';
 import { sharedRequestRoutes, type CommandRoute, type PressRoute } from './kernel';
 
 const ALL = [
@@ -14,6 +15,7 @@ const ALL = [
   ...approvalRoutes,
   ...escalateRoutes,
   ...verifyCallerRoutes,
+  ...lockoutRoutes,
 ];
 
 export const COMMAND_ROUTES: readonly CommandRoute[] = ALL.filter((r): r is CommandRoute => 'command' in r);

@@ -9,6 +9,7 @@ import { approvalData, approvalListData } from './approval-card-data';
 import { TEMPLATES, type TemplateName } from './templates';
 import { escalateFormData, escalationData } from './ticket-card-data';
 import { verifyFormData } from './verify-card-data';
+import { lockoutData } from './desk-card-data';
 import { inViewerTimeZone } from '../core/viewer-time';
 
 export type AdaptiveCardJson = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
@@ -72,6 +73,8 @@ export function cardData(view: View, now: Date): object {
       return escalationData(view);
     case 'verify-form':
       return verifyFormData(view);
+    case 'lockout':
+      return lockoutData(view, now);
   }
 }
 
@@ -131,5 +134,7 @@ export function summaryText(view: View): string {
       return `${view.title}${view.ticket?.url ? `: ${view.ticket.url}` : ''}`;
     case 'verify-form':
       return `Verify the caller: ${view.target.displayName} (${view.target.login})`;
+    case 'lockout':
+      return `Lockout: ${view.target.displayName} (${view.target.login})`;
   }
 }

@@ -4,6 +4,7 @@
 //   verify <user>
 //   escalate <user> <reason…>
 //   approvals
+//   lockout <user>
 import { COMMAND_NAMES, type Command, type CommandName } from '../../domain/command';
 import { isKnownEventType } from '../../domain/portal-event-words';
 
@@ -34,6 +35,7 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   verify: 'verify <user>',
   escalate: 'escalate <user> <reason>',
   approvals: 'approvals',
+  lockout: 'lockout <user>',
 };
 
 /** Longest accepted command text: anything longer is not a command a person typed. */
@@ -100,6 +102,7 @@ export function parseCommand(text: string): ParseResult {
     case 'unlock':
     case 'unlock-portal':
     case 'verify':
+    case 'lockout':
       if (!user || args.length !== 1) return usage(first);
       return { ok: true, command: { name: first, user } };
   }

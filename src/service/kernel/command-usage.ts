@@ -20,5 +20,6 @@ export const USAGE_LINES: readonly { usage: string; description: string; role: R
   { usage: 'tap <user> sms|view', description: 'An Entra Temporary Access Pass', role: 'agent', needs: 'entra' },
   { usage: 'approvals', description: 'Pending approval requests, newest first, each with Approve and Deny', role: 'supervisor' },
   { usage: 'reset <user> view', description: 'Reset their password and show it to you once (private chat only)', role: 'supervisor' },
+  { usage: 'lockout <user>', description: 'Why their account locks: each DC\'s bad passwords, where the lockout came from, the policy', role: 'agent' },
   { usage: 'help', description: 'This list', role: 'agent' },
 ];

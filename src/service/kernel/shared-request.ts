@@ -34,6 +34,7 @@ export function commandText(c: Command): string {
     case 'unlock':
     case 'unlock-portal':
     case 'verify':
+    case 'lockout':
       return `${c.name} ${c.user}`;
   }
 }
