@@ -19,7 +19,7 @@ import { Attribute, Change, Client, InvalidCredentialsError, type Entry, type Fi
 import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
 import type { Directory, GroupMatches, LockoutForensics } from '../../ports/directory.port';
-import { domainControllers, forensicsOf, lockoutOrigin } from './lockout-forensics';
+import { domainControllers, forensicsOf } from './lockout-forensics';
 import { type Logger, silentLogger } from '../../ports/logger.port';
 import {
   type DomainPolicy,
@@ -309,12 +309,9 @@ export class LdapDirectory implements Directory {
   }
 
   async lockoutForensics(dn: string): Promise<LockoutForensics> {
-    const { dcs, origin } = await this.pool.run('search', async (c) => {
-      const found = await domainControllers(c, this.timeLimitS);
-      return { dcs: found, origin: await lockoutOrigin(c, dn, found, this.timeLimitS) };
-    }, true);
+    const dcs = await this.pool.run('search', (c) => domainControllers(c, this.timeLimitS), true);
     const { bindDN, bindPassword, dcUrl } = this.options;
-    return forensicsOf({ url: this.url, bindDN, bindPassword, tls: this.tls, timeoutMs: this.timeoutMs, logger: this.logger, ...(dcUrl ? { dcUrl } : {}) }, dcs, origin, dn);
+    return forensicsOf({ url: this.url, bindDN, bindPassword, tls: this.tls, timeoutMs: this.timeoutMs, logger: this.logger, ...(dcUrl ? { dcUrl } : {}) }, dcs, dn);
   }
 
   async ping(): Promise<void> {

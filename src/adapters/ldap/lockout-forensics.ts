@@ -57,7 +57,7 @@ export async function domainControllers(c: Client, timeLimit: number): Promise<D
   return dcs.sort((a, b) => a.hostName.localeCompare(b.hostName));
 }
 
-/** Where lockoutTime was written, read on any DC (the metadata replicates with the value). */
+/** Where lockoutTime was written, as this DC knows it (a DC that has not yet received the lockout names an older write). */
 export async function lockoutOrigin(c: Client, dn: string, dcs: readonly DomainController[], timeLimit: number): Promise<LockoutOrigin | undefined> {
   const { searchEntries } = await c.search(dn, {
     scope: 'base', attributes: ['msDS-ReplAttributeMetaData', 'replPropertyMetaData'], explicitBufferAttributes: ['replPropertyMetaData'], timeLimit,
@@ -79,7 +79,7 @@ function withSource<T extends object>(o: T | undefined, from: LockoutOrigin['fro
 }
 
 /** One DC's own counters for the user, on a connection of its own; an unreachable DC says so instead of failing the answer. */
-export async function readOnDc(reader: PerDcReader, hostName: string, dn: string): Promise<DcLogonState> {
+export async function readOnDc(reader: PerDcReader, dcs: readonly DomainController[], hostName: string, dn: string): Promise<DcLogonState & { origin?: LockoutOrigin }> {
   const port = new URL(reader.url).port || '636';
   const url = reader.dcUrl?.(hostName) ?? `ldaps://${hostName}:${port}`;
   const client = new Client({ url, tlsOptions: reader.tls, timeout: reader.timeoutMs, connectTimeout: reader.timeoutMs });
@@ -92,7 +92,8 @@ export async function readOnDc(reader: PerDcReader, hostName: string, dn: string
     const bad = time('badPasswordTime');
     const logon = time('lastLogon');
     const locked = time('lockoutTime');
-    return { ...state, ...(bad ? { badPasswordTime: bad } : {}), ...(logon ? { lastLogon: logon } : {}), ...(locked ? { lockoutTime: locked } : {}) };
+    const origin = await lockoutOrigin(client, dn, dcs, Math.max(1, Math.ceil(reader.timeoutMs / 1000)));
+    return { ...state, ...(origin ? { origin } : {}), ...(bad ? { badPasswordTime: bad } : {}), ...(logon ? { lastLogon: logon } : {}), ...(locked ? { lockoutTime: locked } : {}) };
   } catch (e) {
     reader.logger.warn({ dc: hostName, err: e instanceof Error ? e.message : String(e) }, 'a domain controller could not be read for lockout forensics');
     return { dc: hostName, reachable: false };
@@ -101,7 +102,16 @@ export async function readOnDc(reader: PerDcReader, hostName: string, dn: string
   }
 }
 
-export async function forensicsOf(reader: PerDcReader, dcs: readonly DomainController[], origin: LockoutOrigin | undefined, dn: string): Promise<LockoutForensics> {
-  const states = await Promise.all(dcs.map((d) => readOnDc(reader, d.hostName, dn)));
+/**
+ * Every DC's own view, and the newest origin any of them knows: the lockout reaches the other DCs by
+ * replication seconds (sometimes minutes) later, so the DC it happened on knows it first.
+ */
+export async function forensicsOf(reader: PerDcReader, dcs: readonly DomainController[], dn: string): Promise<LockoutForensics> {
+  const read = await Promise.all(dcs.map((d) => readOnDc(reader, dcs, d.hostName, dn)));
+  let origin: LockoutOrigin | undefined;
+  const states = read.map(({ origin: o, ...state }) => {
+    if (o && (!origin || o.at > origin.at)) origin = o;
+    return state;
+  });
   return { dcs: states, ...(origin ? { origin } : {}) };
 }

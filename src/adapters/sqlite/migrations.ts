@@ -348,6 +348,16 @@ CREATE INDEX account_changes_kind_actor_at ON account_changes (kind, actor, at);
 CREATE INDEX account_changes_kind_target_at ON account_changes (kind, target, at);
 `;
 
+// Alerts to the supervisors, sent once across replicas: the claim of an alert's key (kind, subject, window).
+const ALERT_CLAIMS = `
+CREATE TABLE alert_claims (
+  key TEXT PRIMARY KEY,
+  claimed_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX alert_claims_expires_at ON alert_claims (expires_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -362,5 +372,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'portal events: arrival time, skew mark, one index per vishing indicator', sql: PORTAL_EVENT_ARRIVAL },
   // 12 was withdrawn before any release: the portal's password binds are quota uses (service/self-service/password-binds.ts).
   { version: 13, name: 'account changes: real changes and issued secrets counted apart', sql: CHANGE_KINDS },
+  { version: 14, name: 'alert claims: each alert sent once across replicas', sql: ALERT_CLAIMS },
 ];
 

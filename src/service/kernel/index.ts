@@ -24,4 +24,4 @@ export { assertMayChange, findOne, withProtections } from './target-resolver';
 export type { Target } from './target-resolver';
 export { loginOfActor } from './use-case';
 export type { AuditSubject, UseCaseCall, UseCaseEnv } from './use-case';
-export type { ActionButton, ApprovalListView, ApprovalView, AuditEventsView, ConfirmView, EnrollmentView, EntraSectionView, ErrorView, EscalateFormView, EscalationView, HelpView, IndicatorView, LockoutView, PickIntent, PickListView, PortalEventRow, PortalSectionView, PortalTargetView, ResultView, SharedRequestView, ShownSecretView, SyncRow, SyncTransactionsView, UserBadge, UserDetailsView, UserSummaryView, VerifyFormView, View } from './views';
+export type { ActionButton, ApprovalListView, ApprovalView, AuditEventsView, ConfirmView, EnrollmentView, EntraSectionView, ErrorView, EscalateFormView, EscalationView, AlertView, HelpView, IndicatorView, LockoutView, PickIntent, PickListView, PortalEventRow, PortalSectionView, PortalTargetView, ResultView, SharedRequestView, ShownSecretView, SyncRow, SyncTransactionsView, UserBadge, UserDetailsView, UserSummaryView, VerifyFormView, View } from './views';

@@ -379,6 +379,20 @@ export interface LockoutView {
   readonly actions: readonly ActionButton[];
 }
 
+/**
+ * An alert to the supervisors, posted proactively: what was seen, in words, and the users concerned. In a
+ * shared conversation it names no more than logins; each user's details open as the presser's own view.
+ */
+export interface AlertView {
+  readonly kind: 'alert';
+  readonly rule: 'lockout-storm' | 'portal-address' | 'protected-lockout' | 'limit-override' | 'agent-limit';
+  readonly text: string;
+  readonly at: string;
+  readonly users: readonly string[];
+  /** Show per user; the surface keeps the shared-conversation rule (details as the presser's own view). */
+  readonly actions: readonly ActionButton[];
+}
+
 export type View =
   | LockoutView
   | ApprovalView | ApprovalListView | VerifyFormView
