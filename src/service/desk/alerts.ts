@@ -3,10 +3,15 @@
 // window (the key holds the window's start). The rules turn what was seen into an alert in words.
 import { VERBS } from '../../domain/verbs';
 import type { AlertClaimRepository } from '../../ports/alert-claims.port';
-import type { AlertSink } from '../../ports/alert-sink.port';
 import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
 import type { AlertView } from '../kernel';
+
+/** Where alerts go: the supervisors' Teams conversation and/or Slack channel, posted proactively (each surface renders the view). */
+export interface AlertSink {
+  readonly name: string;
+  post(alert: AlertView): Promise<void>;
+}
 
 export interface AlertSettings {
   /** ALERT_LOCKOUTS: lockouts (AD or portal) within the window that make a storm. */
