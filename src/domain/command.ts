@@ -16,11 +16,13 @@ export type Command =
   | { readonly name: 'approvals' }
   | { readonly name: 'locked' }
   | { readonly name: 'expiring'; readonly days: number }
-  | { readonly name: 'history'; readonly user: string };
+  | { readonly name: 'history'; readonly user: string }
+  | { readonly name: 'lockout'; readonly user: string };
 
 export type CommandName = Command['name'];
 
 export const COMMAND_NAMES: readonly CommandName[] = [
   'help', 'user', 'audit', 'sync', 'enrollment', 'unlock', 'unlock-portal', 'pin', 'reset', 'tap', 'verify', 'escalate', 'approvals',
   'locked', 'expiring', 'history',
+  'lockout',
 ];

@@ -22,6 +22,7 @@ export const ACTIONS = {
   'desk.expiring': { role: 'agent', destructive: false, targetsAccount: false },
   'desk.history': { role: 'agent', destructive: false, targetsAccount: false },
   'expiry.remind': { role: 'agent', destructive: false, targetsAccount: false },
+  'lockout.view': { role: 'agent', destructive: false, targetsAccount: false },
 } as const satisfies Record<string, { role: Role; destructive: boolean; targetsAccount: boolean }>;
 
 export type Action = keyof typeof ACTIONS;

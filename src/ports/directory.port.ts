@@ -10,6 +10,34 @@ export interface GroupMatches {
   readonly groups: readonly GroupRef[];
 }
 
+/** One domain controller's own view of a user: badPwdCount, badPasswordTime and lastLogon are kept per DC (not replicated). */
+export interface DcLogonState {
+  /** The DC's DNS host name (its server object's dNSHostName). */
+  readonly dc: string;
+  /** False when that DC could not be read (down, unreachable, refused): the numbers are then absent. */
+  readonly reachable: boolean;
+  readonly badPwdCount?: number;
+  readonly badPasswordTime?: Date;
+  readonly lastLogon?: Date;
+  readonly lockoutTime?: Date;
+}
+
+/** Where and when the account's current lockoutTime was written (the replication metadata of lockoutTime). */
+export interface LockoutOrigin {
+  /** The originating DC's host name, when its invocationId names a DC of the domain. */
+  readonly dc?: string;
+  readonly invocationId: string;
+  readonly at: Date;
+  /** msDS-ReplAttributeMetaData (AD) or the binary replPropertyMetaData (Samba). */
+  readonly from: 'msDS-ReplAttributeMetaData' | 'replPropertyMetaData';
+}
+
+export interface LockoutForensics {
+  /** Every DC of the domain (from the configuration partition), each read on its own connection. */
+  readonly dcs: readonly DcLogonState[];
+  readonly origin?: LockoutOrigin;
+}
+
 export interface Directory {
   readonly source: DirectorySource;
   /**
@@ -70,6 +98,11 @@ export interface Directory {
    * attribute. Entra: none (cloud passwords follow the tenant's policy, not reported per user).
    */
   expiringPasswords(before: Date): Promise<DirectoryEntry[]>;
+  /**
+   * Why an account locks (`lockout <user>`): each DC's own counters and where lockoutTime originated. Only
+   * directories with domain controllers offer it (AD); absent elsewhere.
+   */
+  lockoutForensics?(dn: string): Promise<LockoutForensics>;
   /** Throws DIR.UNAVAILABLE (or another DIR.* code) when the directory cannot be used. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -10,6 +10,7 @@ import type { ApprovalRepository } from './approvals.port';
 import type { EnrollmentRepository, PortalAccountRepository, PortalCardRepository, PortalAttemptRepository, PortalEventRepository, PortalMobileRepository } from './portal.port';
 import type { PortalSessionRepository } from './portal-sessions.port';
 import type { QuotaRepository } from './quotas.port';
+import type { AlertClaimRepository } from './alert-claims.port';
 
 export interface Store {
   readonly audit: HelpdeskAuditTrail;
@@ -37,6 +38,8 @@ export interface Store {
   readonly escalations: EscalationRepository;
   /** Texts, challenge attempts and the portal's password binds counted in a window, across processes. */
   readonly quotas: QuotaRepository;
+  /** Alerts to the supervisors claimed for sending, once across replicas. */
+  readonly alertClaims: AlertClaimRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

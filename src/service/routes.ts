@@ -7,6 +7,7 @@ import { escalateRoutes } from './tickets';
 import { findUserRoutes, showUserRoutes } from './lookup';
 import { hideSecretRoutes, verifyCallerRoutes } from './secrets';
 import { expiringRoutes, historyRoutes, lockedRoutes } from './desk';
+import { lockoutRoutes } from './desk';
 import { sharedRequestRoutes, type CommandRoute, type PressRoute } from './kernel';
 
 const ALL = [
@@ -16,6 +17,7 @@ const ALL = [
   ...escalateRoutes,
   ...verifyCallerRoutes,
   ...lockedRoutes, ...expiringRoutes, ...historyRoutes,
+  ...lockoutRoutes,
 ];
 
 export const COMMAND_ROUTES: readonly CommandRoute[] = ALL.filter((r): r is CommandRoute => 'command' in r);

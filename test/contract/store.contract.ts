@@ -20,6 +20,7 @@ import { describePortalRepositories } from './portal-store.contract';
 import { describePortalSessionRepository } from './portal-sessions.contract';
 import { describePasswordBindRepository } from './password-binds.contract';
 import { describeQuotaRepository } from './quota-store.contract';
+import { describeAlertClaimRepository } from './alert-claims.contract';
 
 /** Fields of a stored audit entry to overwrite (a key present with `undefined` clears the field). */
 export type AuditPatch = Partial<Omit<AuditEntry, 'seq'>>;
@@ -561,6 +562,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     describeOneTimeCodeRepositories(() => store, () => h.openTwin());
     describeApprovalRepository(() => store, () => h.openTwin());
     describeEscalationRepository(() => store, () => h.openTwin());
+    describeAlertClaimRepository(() => store, () => h.openTwin());
     describeQuotaRepository(() => store);
     describePasswordBindRepository(() => store);
   });

@@ -18,7 +18,8 @@ import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client, InvalidCredentialsError, type Entry, type Filter } from 'ldapts';
 import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
-import type { Directory, GroupMatches } from '../../ports/directory.port';
+import type { Directory, GroupMatches, LockoutForensics } from '../../ports/directory.port';
+import { domainControllers, forensicsOf } from './lockout-forensics';
 import { type Logger, silentLogger } from '../../ports/logger.port';
 import {
   type DomainPolicy,
@@ -71,6 +72,8 @@ export interface LdapDirectoryOptions {
   readonly logger?: Logger;
   /** For tests: the time lock expiry is judged against. */
   readonly now?: () => Date;
+  /** The URL of a DC named in the directory, when its name is not what this host reaches (tests: loopback addresses). */
+  readonly dcUrl?: (hostName: string) => string | undefined;
 }
 
 /** How long the domain's lockout/password policy is trusted before it is read again. */
@@ -89,12 +92,14 @@ export class LdapDirectory implements Directory {
   private readonly tls: ConnectionOptions;
   private readonly timeoutMs: number;
   private policy?: { readonly value: Promise<DomainPolicy>; readonly until: number };
+  private readonly options: LdapDirectoryOptions;
 
   constructor(options: LdapDirectoryOptions) {
     if (!/^ldaps:\/\//i.test(options.url)) {
       throw new HelpdeskError('DIR.TLS', `the directory URL must be ldaps:// (got ${options.url})`);
     }
     const timeoutMs = options.timeoutMs ?? 5000;
+    this.options = options;
     this.baseDN = options.baseDN;
     this.bindDN = options.bindDN;
     this.url = options.url;
@@ -333,6 +338,12 @@ export class LdapDirectory implements Directory {
         .filter((ms): ms is number => ms !== undefined && ms > 0);
       return ages.length ? Math.min(...ages) : undefined;
     }, true);
+  }
+
+  async lockoutForensics(dn: string): Promise<LockoutForensics> {
+    const dcs = await this.pool.run('search', (c) => domainControllers(c, this.timeLimitS), true);
+    const { bindDN, bindPassword, dcUrl } = this.options;
+    return forensicsOf({ url: this.url, bindDN, bindPassword, tls: this.tls, timeoutMs: this.timeoutMs, logger: this.logger, ...(dcUrl ? { dcUrl } : {}) }, dcs, dn);
   }
 
   async ping(): Promise<void> {

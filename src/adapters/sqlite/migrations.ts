@@ -351,6 +351,14 @@ CREATE INDEX account_changes_kind_target_at ON account_changes (kind, target, at
 // `locked` lists the portal's locks newest first: an index on the lock time (only locked keys are in it).
 const PORTAL_LOCKS_BY_TIME = `
 CREATE INDEX portal_attempts_locked_at ON portal_attempts (locked_at) WHERE locked_at IS NOT NULL;
+// Alerts to the supervisors, sent once across replicas: the claim of an alert's key (kind, subject, window).
+const ALERT_CLAIMS = `
+CREATE TABLE alert_claims (
+  key TEXT PRIMARY KEY,
+  claimed_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX alert_claims_expires_at ON alert_claims (expires_at);
 `;
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -368,5 +376,6 @@ export const MIGRATIONS: readonly Migration[] = [
   // 12 was withdrawn before any release: the portal's password binds are quota uses (service/self-service/password-binds.ts).
   { version: 13, name: 'account changes: real changes and issued secrets counted apart', sql: CHANGE_KINDS },
   { version: 14, name: 'portal locks by time (the locked command)', sql: PORTAL_LOCKS_BY_TIME },
+  { version: 15, name: 'alert claims: each alert sent once across replicas', sql: ALERT_CLAIMS },
 ];
 

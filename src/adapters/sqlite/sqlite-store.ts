@@ -1,6 +1,7 @@
 // The embedded store: one better-sqlite3 connection (WAL, foreign keys on, busy_timeout), migrated on
 // open. Dates are stored as INTEGER epoch milliseconds. Every database failure surfaces as
 // STORE.UNAVAILABLE.
+import { sqliteAlertClaims } from './sqlite-alert-claims';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -100,6 +101,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     approvals: sqliteApprovals(db),
     portalCards: sqlitePortalCards(db),
     escalations: sqliteEscalations(db),
+    alertClaims: sqliteAlertClaims(db),
     // Quotas are counters of the last hour at most, taken on every challenge and text: the sessions'
     // connection (no fsync of their own; a power cut may forget the last few uses, never grant more places).
     quotas: sqliteQuotas(sessionsDb),

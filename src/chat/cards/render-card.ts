@@ -9,7 +9,7 @@ import { approvalData, approvalListData } from './approval-card-data';
 import { TEMPLATES, type TemplateName } from './templates';
 import { escalateFormData, escalationData } from './ticket-card-data';
 import { verifyFormData } from './verify-card-data';
-import { deskListData } from './desk-card-data';
+import { deskListData, lockoutData } from './desk-card-data';
 import { inViewerTimeZone } from '../core/viewer-time';
 
 export type AdaptiveCardJson = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
@@ -75,6 +75,8 @@ export function cardData(view: View, now: Date): object {
       return verifyFormData(view);
     case 'desk-list':
       return deskListData(view, now);
+    case 'lockout':
+      return lockoutData(view, now);
   }
 }
 
@@ -136,5 +138,7 @@ export function summaryText(view: View): string {
       return `Verify the caller: ${view.target.displayName} (${view.target.login})`;
     case 'desk-list':
       return view.title;
+    case 'lockout':
+      return `Lockout: ${view.target.displayName} (${view.target.login})`;
   }
 }

@@ -15,6 +15,7 @@ import sharedRequest from '../../../cards/shared-request.json';
 import syncTransactions from '../../../cards/sync-transactions.json';
 import userDetails from '../../../cards/user-details.json';
 import verifyForm from '../../../cards/verify-form.json';
+import lockout from '../../../cards/lockout.json';
 import type { View } from '../../service/kernel';
 
 export type TemplateName = View['kind'];
@@ -37,6 +38,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
   escalation,
   'verify-form': verifyForm,
   'desk-list': deskList,
+  lockout,
 };
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

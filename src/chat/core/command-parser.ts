@@ -5,6 +5,7 @@
 //   escalate <user> <reason…>
 //   approvals
 //   locked | expiring [days] | history <user>
+//   lockout <user>
 import { COMMAND_NAMES, type Command, type CommandName } from '../../domain/command';
 import { isKnownEventType } from '../../domain/portal-event-words';
 
@@ -38,6 +39,7 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   locked: 'locked',
   expiring: 'expiring [days]',
   history: 'history <user>',
+  lockout: 'lockout <user>',
 };
 
 /** Longest accepted command text: anything longer is not a command a person typed. */
@@ -113,6 +115,7 @@ export function parseCommand(text: string): ParseResult {
     case 'unlock':
     case 'unlock-portal':
     case 'verify':
+    case 'lockout':
       if (!user || args.length !== 1) return usage(first);
       return { ok: true, command: { name: first, user } };
   }

@@ -22,6 +22,7 @@ const ACTION_WORDS: Record<Action | Verb, string> = {
   'verify.send': 'Verifying a caller by SMS code',
   'ticket.escalate': 'Escalating to a ticket',
   'approval.list': 'Listing pending approval requests',
+  'lockout.view': 'Looking into a lockout',
   'confirm.accept': 'Confirming an action',
   'confirm.cancel': 'Cancelling an action',
   'request.show': 'Showing the details of a request',

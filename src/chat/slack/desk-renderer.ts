@@ -1,6 +1,7 @@
 // Desk views (`locked`, `expiring`, `history`) → Block Kit: a header, the subtitle, one section per row
-// with its buttons, and "More". Plain translation; within Slack's limits by summarising.
-import type { DeskFact, DeskListView } from '../../service/kernel';
+// with its buttons, and "More"; `lockout <user>` in the same words as its card (cards/lockout.json). Plain
+// translation; within Slack's limits by summarising.
+import type { DeskFact, DeskListView, LockoutView } from '../../service/kernel';
 import { LIMITS, actionsBlocks, capBlocks, context, esc, header, section, slackDate, truncate, type Block } from './block-kit';
 
 interface SlackMessage {
@@ -27,4 +28,21 @@ export function deskListMessage(view: DeskListView): SlackMessage {
     text: truncate(`${view.title} (${view.rows.length} shown)`, LIMITS.fallbackText),
     blocks: capBlocks([...blocks, ...more], more.length),
   };
+}
+
+export function lockoutMessage(view: LockoutView): SlackMessage {
+  const who = `${view.target.displayName} (${view.target.login})`;
+  const blocks: Block[] = [header(`Lockout — ${who}`)];
+  blocks.push(section(`${view.locked ? ':lock: *Locked now*' : ':unlock: *Not locked now*'}\n${esc(view.summary)}`));
+  const p = view.policy;
+  blocks.push(context([
+    p ? `Policy (${p.source === 'pso' ? 'fine-grained' : 'domain'}): ${p.threshold === 0 ? 'never locks' : `${p.threshold} bad passwords within ${p.windowMinutes} minutes; locked ${p.durationMinutes ? `for ${p.durationMinutes} minutes` : 'until unlocked'}`}` : 'Policy: not readable',
+  ]));
+  const rows = view.dcs.map((d) => `*${esc(d.dc)}*: ${d.reachable ? `${d.badPwdCount ?? 0} bad · last bad ${slackDate(d.badPasswordTime) ?? '—'} · last logon ${slackDate(d.lastLogon) ?? '—'}` : 'not reachable'}`);
+  if (rows.length > 0) blocks.push(section(rows.join('\n')));
+  if (view.portalFailures.length > 0) {
+    blocks.push(section(`*Failed portal challenges (24 hours)*\n${view.portalFailures.map((f) => `${slackDate(f.at) ?? esc(f.at)} · ${esc([f.ip, f.client].filter(Boolean).join(' · ') || 'address not given')}`).join('\n')}`));
+  }
+  blocks.push(...actionsBlocks(view.actions));
+  return { text: truncate(`Lockout: ${who}`, LIMITS.fallbackText), blocks: capBlocks(blocks) };
 }

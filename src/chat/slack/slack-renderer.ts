@@ -1,5 +1,6 @@
 // View → Block Kit message. One small builder per view kind; plain translation, no rules. Every message
 // stays within Slack's limits (block-kit.ts) by summarising, never by failing.
+import { lockoutMessage } from './desk-renderer';
 import type {
   ConfirmView, ErrorView, HelpView, PickListView, ResultView, SharedRequestView, UserBadge, UserDetailsView, View,
 } from '../../service/kernel';
@@ -342,6 +343,8 @@ function renderKind(view: View, options: RenderOptions): SlackMessage {
       return verifyFormMessage(view);
     case 'desk-list':
       return deskListMessage(view);
+    case 'lockout':
+      return lockoutMessage(view);
   }
 }
 

@@ -23,5 +23,6 @@ export const USAGE_LINES: readonly { usage: string; description: string; role: R
   { usage: 'locked', description: 'Accounts locked out now (Active Directory and portal), newest first, with Unlock', role: 'agent' },
   { usage: 'expiring [days]', description: 'Passwords that expire within N days (default 7) or have expired', role: 'agent' },
   { usage: 'history <user>', description: 'What the helpdesk did to them (its audit trail), newest first', role: 'agent' },
+  { usage: 'lockout <user>', description: 'Why their account locks: each DC\'s bad passwords, where the lockout came from, the policy', role: 'agent' },
   { usage: 'help', description: 'This list', role: 'agent' },
 ];

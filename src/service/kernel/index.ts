@@ -25,4 +25,4 @@ export type { Target } from './target-resolver';
 export { loginOfActor } from './use-case';
 export type { AuditSubject, UseCaseCall, UseCaseEnv } from './use-case';
 export type { DeskFact, DeskListView, DeskRow } from './views';
-export type { ActionButton, ApprovalListView, ApprovalView, AuditEventsView, ConfirmView, EnrollmentView, EntraSectionView, ErrorView, EscalateFormView, EscalationView, HelpView, IndicatorView, PickIntent, PickListView, PortalEventRow, PortalSectionView, PortalTargetView, ResultView, SharedRequestView, ShownSecretView, SyncRow, SyncTransactionsView, UserBadge, UserDetailsView, UserSummaryView, VerifyFormView, View } from './views';
+export type { ActionButton, ApprovalListView, ApprovalView, AuditEventsView, ConfirmView, EnrollmentView, EntraSectionView, ErrorView, EscalateFormView, EscalationView, AlertView, HelpView, IndicatorView, LockoutView, PickIntent, PickListView, PortalEventRow, PortalSectionView, PortalTargetView, ResultView, SharedRequestView, ShownSecretView, SyncRow, SyncTransactionsView, UserBadge, UserDetailsView, UserSummaryView, VerifyFormView, View } from './views';

@@ -38,6 +38,7 @@ export function commandText(c: Command): string {
     case 'unlock-portal':
     case 'verify':
     case 'history':
+    case 'lockout':
       return `${c.name} ${c.user}`;
   }
 }

@@ -390,7 +390,45 @@ export interface DeskListView {
   readonly actions: readonly ActionButton[];
 }
 
+/** `lockout <user>`: why the account locks, in words first, then each DC's own counters. */
+export interface LockoutView {
+  readonly kind: 'lockout';
+  readonly target: { readonly login: string; readonly displayName: string };
+  readonly locked: boolean;
+  /** What was found, in words ("Locked at 09:14 UTC on dc2 after 3 bad passwords …"). */
+  readonly summary: string;
+  readonly origin?: { readonly dc?: string; readonly at: string; readonly from: string };
+  readonly policy?: { readonly threshold: number; readonly windowMinutes: number; readonly durationMinutes?: number; readonly source: 'domain' | 'pso' };
+  readonly dcs: readonly {
+    readonly dc: string;
+    readonly hostName: string;
+    readonly reachable: boolean;
+    readonly badPwdCount?: number;
+    readonly badPasswordTime?: string;
+    readonly lastLogon?: string;
+  }[];
+  /** Failed portal challenges of the last 24 hours, newest first. */
+  readonly portalFailures: readonly { readonly at: string; readonly ip?: string; readonly client?: string }[];
+  /** Show user; Unlock when locked and the target may be changed. */
+  readonly actions: readonly ActionButton[];
+}
+
+/**
+ * An alert to the supervisors, posted proactively: what was seen, in words, and the users concerned. In a
+ * shared conversation it names no more than logins; each user's details open as the presser's own view.
+ */
+export interface AlertView {
+  readonly kind: 'alert';
+  readonly rule: 'lockout-storm' | 'portal-address' | 'protected-lockout' | 'limit-override' | 'agent-limit';
+  readonly text: string;
+  readonly at: string;
+  readonly users: readonly string[];
+  /** Show per user; the surface keeps the shared-conversation rule (details as the presser's own view). */
+  readonly actions: readonly ActionButton[];
+}
+
 export type View =
+  | LockoutView
   | DeskListView
   | ApprovalView | ApprovalListView | VerifyFormView
   | HelpView | PickListView | UserDetailsView | ConfirmView | ResultView | SharedRequestView | ErrorView
