@@ -8,6 +8,7 @@ import { HybridDirectory } from './adapters/graph/hybrid-directory';
 import { LdapDirectory } from './adapters/ldap/ldap-directory';
 import { aesGcmAnswerCipher } from './adapters/secrets/answer-cipher';
 import { deriveKey, loadOrCreateDevKey } from './adapters/secrets/secrets-key';
+import { openMongoStore } from './adapters/mongo/mongo-store';
 import { openSqliteStore } from './adapters/sqlite/sqlite-store';
 import { SmsOutbox } from './adapters/outbox/sms-outbox';
 import { TwilioSmsSender } from './adapters/twilio/twilio-sms';
@@ -72,7 +73,6 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   const ldap = config.ldap ? new LdapDirectory({ ...config.ldap, logger }) : undefined;
   const directory: Directory =
     config.directory === 'graph' && graph ? graph : ldap ? (graph ? new HybridDirectory(ldap, graph) : ldap) : new DemoDirectory(clock);
-  if (config.store.kind !== 'sqlite') throw new Error('only the SQLite store is available in this release');
   let groups;
   try {
     groups = await resolveGroupSettings(directory, config.roles);
@@ -80,7 +80,16 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     await directory.close();
     throw e;
   }
-  const store = openSqliteStore({ path: config.store.path, auditKey: deriveKey(masterKey, 'audit-chain'), clock });
+  const auditKey = deriveKey(masterKey, 'audit-chain');
+  let store;
+  try {
+    store = config.store.kind === 'mongodb'
+      ? await openMongoStore({ url: config.store.url, auditKey, clock })
+      : openSqliteStore({ path: config.store.path, auditKey, clock });
+  } catch (e) {
+    await directory.close();
+    throw e;
+  }
   const answerCipher = aesGcmAnswerCipher(deriveKey(masterKey, 'answer-encryption'));
   // Twilio when configured; the dev outbox only outside production (DESIGN: refused in production).
   const outbox = !config.twilio && !config.production ? new SmsOutbox(clock) : undefined;

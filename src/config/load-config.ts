@@ -217,12 +217,13 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
   if (ticketsKind === 'webhook' && given('TICKETS_TOKEN') && String(rawEnv.TICKETS_TOKEN).trim().length < 24) problems.push('TICKETS_TOKEN: the webhook signing secret must be at least 24 characters');
   if (ticketsKind === 'jira' && !given('TICKETS_PROJECT') && !given('TICKETS_SERVICE_DESK_ID')) problems.push('TICKETS_PROJECT: required for Jira (a project key), unless TICKETS_SERVICE_DESK_ID is set');
   if (given('TICKETS_SERVICE_DESK_ID') !== given('TICKETS_REQUEST_TYPE_ID')) problems.push('TICKETS_REQUEST_TYPE_ID: TICKETS_SERVICE_DESK_ID and TICKETS_REQUEST_TYPE_ID go together (Jira Service Management)');
-  if (rawEnv.STORE_URL?.trim().startsWith('mongodb')) problems.push('STORE_URL: the MongoDB store is not in this release yet; use sqlite:<path>');
 
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   const env: Env = parsed.data;
 
-  const sqlitePath = env.STORE_URL.replace(/^sqlite:/, '');
+  // mongodb:// or mongodb+srv:// is the production store; the dev key file (no SECRETS_KEY) then lives in ./data.
+  const mongoUrl = /^mongodb(\+srv)?:\/\//.test(env.STORE_URL) ? env.STORE_URL : undefined;
+  const sqlitePath = mongoUrl ? './data/helpdesk.db' : env.STORE_URL.replace(/^sqlite:/, '');
   const agentGroups = env.ROLE_AGENT_GROUPS ?? (ldap || graphDirectory ? [] : [...DEMO_ROLE_GROUPS.agent]);
   const supervisorGroups = env.ROLE_SUPERVISOR_GROUPS ?? (ldap || graphDirectory ? [] : [...DEMO_ROLE_GROUPS.supervisor]);
   const localConsole = production ? workstationTrial : env.LOCAL_CONSOLE !== 'off';
@@ -255,7 +256,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     teamsTenants: env.MicrosoftAppId ? tenants : [],
     logLevel: env.LOG_LEVEL,
     dataDir: path.dirname(sqlitePath),
-    store: { kind: 'sqlite', path: sqlitePath },
+    store: mongoUrl ? { kind: 'mongodb', url: mongoUrl } : { kind: 'sqlite', path: sqlitePath },
     ...(ldap && env.LDAP_URL && env.LDAP_BIND_DN && env.LDAP_BIND_PASSWORD && env.LDAP_BASE_DN
       ? {
           ldap: {
