@@ -218,6 +218,9 @@ interface AttemptState {
   readonly base: number;
 }
 
+/** Claims of past counts kept (see prune): a restart that read a count this many behind is not expected. */
+const EPOCHS_KEPT = 32;
+
 const attemptId = (...parts: (string | number)[]) => JSON.stringify(parts);
 
 /** The portal lock's state and its claims; shared by the accounts (unlock, setLock) and the attempts. */
@@ -241,19 +244,29 @@ function attemptsOn(db: Db) {
     };
   }
 
+  /**
+   * Forgets the counts before `epoch`. An epoch's own claim is kept for EPOCHS_KEPT more counts: were it
+   * deleted at once, a restart that read the older count could claim that epoch number again and think it
+   * ended a lock someone else already ended.
+   */
+  async function prune(key: string, epoch: number): Promise<void> {
+    await attempts.deleteMany({ key, epoch: { $lt: epoch }, kind: { $ne: 'epoch' } });
+    await attempts.deleteMany({ key, epoch: { $lt: epoch - EPOCHS_KEPT } });
+  }
+
   /** Starts a new count (a claimed new epoch) with this starting state; resolves with the state it ended. */
   async function restart(key: string, start: { failures: number; lockedAt: Date | null }, at: Date): Promise<AttemptState> {
     for (;;) {
       const before = await state(key);
       const epoch = before.epoch + 1;
       if (await insert({ _id: attemptId('e', key, epoch), key, kind: 'epoch', epoch, failures: start.failures, lockedAt: start.lockedAt, at })) {
-        await attempts.deleteMany({ key, epoch: { $lt: epoch } });
+        await prune(key, epoch);
         return before;
       }
     }
   }
 
-  return { attempts, insert, state, restart };
+  return { attempts, insert, state, restart, prune };
 }
 
 export function mongoPortalAccounts(db: Db): PortalAccountRepository {
@@ -306,7 +319,7 @@ export function mongoPortalAccounts(db: Db): PortalAccountRepository {
  * new count are documents inserted as claims; a released place is a delete of its own document.
  */
 export function mongoPortalAttempts(db: Db): PortalAttemptRepository {
-  const { attempts, insert, state } = attemptsOn(db);
+  const { attempts, insert, state, prune } = attemptsOn(db);
 
   async function reserve(key: string, limit: number, at: Date): Promise<AttemptPlace | null> {
     for (;;) {
@@ -348,7 +361,7 @@ export function mongoPortalAttempts(db: Db): PortalAttemptRepository {
       await guard('portal attempt pass', async () => {
         const epoch = place.epoch + 1;
         if (await insert({ _id: attemptId('e', place.key, epoch), key: place.key, kind: 'epoch', epoch, failures: 0, lockedAt: null, at })) {
-          await attempts.deleteMany({ key: place.key, epoch: { $lt: epoch } });
+          await prune(place.key, epoch);
         }
       });
     },
