@@ -2,12 +2,15 @@
 // environment and .env: STORE_URL, SECRETS_KEY or, in development, the key file beside the store) and
 // says whether it is intact. The store is opened read-only; nothing is created or changed.
 //
+// STORE_URL=mongodb://… reads the audit collections of that database and writes nothing.
+//
 // Exit status: 0 intact, 1 broken (the first broken record's seq is printed), 2 could not verify
 // (bad configuration, no store file, no key).
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { deriveKey } from '../src/adapters/secrets/secrets-key';
+import { openMongoAuditTrailReadOnly } from '../src/adapters/mongo/mongo-store';
 import { openSqliteAuditTrailReadOnly } from '../src/adapters/sqlite/sqlite-store';
 import { loadConfig } from '../src/config/load-config';
 
@@ -21,9 +24,8 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env, { fileExists: (f) => fs.existsSync(f) });
   if (!loaded.ok) fail(`the configuration is invalid:\n${loaded.problems.map((p) => `  config: ${p}`).join('\n')}`);
   const config = loaded.config;
-  if (config.store.kind !== 'sqlite') fail('only the SQLite store can be verified in this release');
-  const storePath = config.store.path;
-  if (!fs.existsSync(storePath)) fail(`no store at ${path.resolve(storePath)} (STORE_URL)`);
+  const store = config.store;
+  if (store.kind === 'sqlite' && !fs.existsSync(store.path)) fail(`no store at ${path.resolve(store.path)} (STORE_URL)`);
 
   let master = config.secretsKey;
   if (!master) {
@@ -35,7 +37,10 @@ async function main(): Promise<void> {
   }
 
   const started = Date.now();
-  const trail = openSqliteAuditTrailReadOnly(storePath, deriveKey(master, 'audit-chain'));
+  const auditKey = deriveKey(master, 'audit-chain');
+  const trail = store.kind === 'mongodb'
+    ? await openMongoAuditTrailReadOnly(store.url, auditKey).catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)))
+    : openSqliteAuditTrailReadOnly(store.path, auditKey);
   try {
     const result = await trail.audit.verify();
     const head = await trail.audit.head();
@@ -47,7 +52,7 @@ async function main(): Promise<void> {
     console.log(`audit chain BROKEN: first broken record seq ${result.brokenAt}: ${result.reason}`);
     process.exitCode = 1;
   } finally {
-    trail.close();
+    await trail.close();
   }
 }
 

@@ -9,6 +9,7 @@ import { LdapDirectory } from './adapters/ldap/ldap-directory';
 import type { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
 import { aesGcmAnswerCipher } from './adapters/secrets/answer-cipher';
 import { deriveKey, loadOrCreateDevKey } from './adapters/secrets/secrets-key';
+import { openMongoStore } from './adapters/mongo/mongo-store';
 import { openSqliteStore } from './adapters/sqlite/sqlite-store';
 import { SmsOutbox } from './adapters/outbox/sms-outbox';
 import { TwilioSmsSender } from './adapters/twilio/twilio-sms';
@@ -80,7 +81,6 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   const unmeasured: Directory =
     config.directory === 'graph' && graph ? graph : ldap ? (graph ? new HybridDirectory(ldap, graph) : ldap) : new DemoDirectory(clock);
   const directory = measure('directory', unmeasured);
-  if (config.store.kind !== 'sqlite') throw new Error('only the SQLite store is available in this release');
   let groups;
   try {
     groups = await resolveGroupSettings(directory, config.roles);
@@ -88,7 +88,17 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     await directory.close();
     throw e;
   }
-  const store = measure('store', openSqliteStore({ path: config.store.path, auditKey: deriveKey(masterKey, 'audit-chain'), clock }));
+  const auditKey = deriveKey(masterKey, 'audit-chain');
+  let store;
+  try {
+    store = config.store.kind === 'mongodb'
+      ? await openMongoStore({ url: config.store.url, auditKey, clock })
+      : openSqliteStore({ path: config.store.path, auditKey, clock });
+    store = measure('store', store);
+  } catch (e) {
+    await directory.close();
+    throw e;
+  }
   const answerCipher = aesGcmAnswerCipher(deriveKey(masterKey, 'answer-encryption'));
   // Twilio when configured; the dev outbox only outside production (DESIGN: refused in production).
   const outbox = !config.twilio && !config.production ? new SmsOutbox(clock) : undefined;

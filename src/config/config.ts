@@ -148,7 +148,7 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where dev-generated files live (the SQLite file's folder; the generated SECRETS_KEY). */
   readonly dataDir: string;
-  readonly store: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'mongo'; readonly url: string };
+  readonly store: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'mongodb'; readonly url: string };
   /** Absent → the demo directory (unless Graph is the directory). */
   readonly ldap?: LdapConfig;
   /** Which directory users come from: AD (LDAP_URL), Entra through Graph (DIRECTORY=graph), or the demo file. */

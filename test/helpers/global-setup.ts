@@ -7,6 +7,7 @@
 // so a run only copies it and starts samba (well under a second once the template exists).
 import { relative, sep } from 'node:path';
 import type { Runner, Suite } from 'mocha';
+import { startFerretDb, stopFerretDb, stopFerretDbSync } from './ferretdb';
 import { rtRemove, rtStart } from './request-tracker';
 import { removeSamba, removeSambaSync, startSamba } from './samba';
 
@@ -35,8 +36,17 @@ function runNeedsRequestTracker(runner: Runner | undefined): boolean {
   return [...specFiles(suite)].some((f) => f.endsWith('.rt.spec.ts'));
 }
 
+/** FerretDB (test/helpers/ferretdb.ts) only for runs that load a spec with "mongo" in its name, or MONGO_TEST=always. */
+function runNeedsMongo(runner: Runner | undefined): boolean {
+  if (process.env.MONGO_TEST === 'always') return true;
+  const suite = runner?.suite;
+  if (!suite) return false;
+  return [...specFiles(suite)].some((f) => /mongo[^/]*\.spec\.ts$/.test(f));
+}
+
 let started = false;
 let rtStarted = false;
+let mongoStarted = false;
 
 export async function mochaGlobalSetup(this: Runner | undefined): Promise<void> {
   if (runNeedsRequestTracker(this)) {
@@ -47,6 +57,17 @@ export async function mochaGlobalSetup(this: Runner | undefined): Promise<void> 
       console.log(`  Request Tracker 5 at ${rt.url} ready in ${Date.now() - t0} ms`);
     } catch (e) {
       throw new Error(`Could not start the Request Tracker test server: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+  if (runNeedsMongo(this)) {
+    const t0 = Date.now();
+    try {
+      const mongo = await startFerretDb();
+      mongoStarted = !mongo.external;
+      if (mongoStarted) process.once('exit', stopFerretDbSync);
+      console.log(mongo.external ? '  MongoDB from MONGODB_URL' : `  FerretDB at ${mongo.url} ready in ${Date.now() - t0} ms`);
+    } catch (e) {
+      throw new Error(`Could not start the MongoDB test server (FerretDB): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   }
   if (!runNeedsDirectory(this)) return;
@@ -63,6 +84,11 @@ export async function mochaGlobalSetup(this: Runner | undefined): Promise<void> 
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
+  if (mongoStarted) {
+    mongoStarted = false;
+    process.removeListener('exit', stopFerretDbSync);
+    await stopFerretDb();
+  }
   if (rtStarted) {
     rtStarted = false;
     await rtRemove();

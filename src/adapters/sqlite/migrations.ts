@@ -351,6 +351,8 @@ CREATE INDEX account_changes_kind_target_at ON account_changes (kind, target, at
 // `locked` lists the portal's locks newest first: an index on the lock time (only locked keys are in it).
 const PORTAL_LOCKS_BY_TIME = `
 CREATE INDEX portal_attempts_locked_at ON portal_attempts (locked_at) WHERE locked_at IS NOT NULL;
+`;
+
 // Alerts to the supervisors, sent once across replicas: the claim of an alert's key (kind, subject, window).
 const ALERT_CLAIMS = `
 CREATE TABLE alert_claims (

@@ -17,6 +17,6 @@ export const store = integration({
     // Dev-generated files (the SECRETS_KEY of local mode) live beside the SQLite file, or in ./data.
     return sqlitePath !== undefined
       ? { store: { kind: 'sqlite', path: sqlitePath }, dataDir: path.dirname(sqlitePath) }
-      : { store: { kind: 'mongo', url: env.STORE_URL }, dataDir: './data' };
+      : { store: { kind: 'mongodb', url: env.STORE_URL }, dataDir: './data' };
   },
 });

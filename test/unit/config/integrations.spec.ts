@@ -42,7 +42,7 @@ describe('loadConfig: one schema module per integration', () => {
     for (const url of ['mongodb://db1:27017,db2:27017/helpdesk?replicaSet=rs0', 'mongodb+srv://cluster0.example.net/helpdesk']) {
       const mongo = loadConfig({ STORE_URL: url });
       assert.ok(mongo.ok, url);
-      assert.deepEqual(mongo.config.store, { kind: 'mongo', url });
+      assert.deepEqual(mongo.config.store, { kind: 'mongodb', url });
     }
     assert.deepEqual(named({ STORE_URL: 'postgres://db/helpdesk' }), ['STORE_URL']);
   });

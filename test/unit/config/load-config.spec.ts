@@ -28,6 +28,17 @@ describe('loadConfig', () => {
     assert.deepEqual(c.roles.protectedGroups, [], 'only PROTECTED_GROUPS: defaults and role groups are added at start-up');
   });
 
+  it('opens the MongoDB store for STORE_URL=mongodb:// and mongodb+srv://; other schemes are refused', () => {
+    for (const url of ['mongodb://db1:27017,db2:27017/helpdesk?replicaSet=rs0', 'mongodb+srv://bot:pw@cluster0.example.net/helpdesk']) {
+      const result = loadConfig({ STORE_URL: url });
+      assert.ok(result.ok, JSON.stringify(result));
+      assert.deepEqual(result.config.store, { kind: 'mongodb', url });
+      assert.equal(result.config.dataDir, './data', 'the dev key file (no SECRETS_KEY) stays in ./data');
+    }
+    const refused = loadConfig({ STORE_URL: 'postgres://db/helpdesk' });
+    assert.equal(refused.ok, false);
+  });
+
   it('reads a full Active Directory configuration; PROTECTED_GROUPS is kept as extra groups', () => {
     const result = loadConfig({ ...LDAP, SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), LDAP_CA_FILE: '/etc/ca.pem', PROTECTED_GROUPS: 'Tier0 Admins; Domain Admins', PORT: '8080' });
     assert.ok(result.ok);
