@@ -18,7 +18,7 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.cjs'],
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', console: 'readonly', require: 'readonly', module: 'readonly', process: 'readonly', AdaptiveCards: 'readonly', setTimeout: 'readonly', location: 'readonly' } },
   },
 );
