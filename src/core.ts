@@ -9,7 +9,6 @@ import { LdapDirectory } from './adapters/ldap/ldap-directory';
 import type { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
 import { aesGcmAnswerCipher } from './adapters/secrets/answer-cipher';
 import { deriveKey, loadOrCreateDevKey } from './adapters/secrets/secrets-key';
-import { openMongoStore } from './adapters/mongo/mongo-store';
 import { openSqliteStore } from './adapters/sqlite/sqlite-store';
 import { SmsOutbox } from './adapters/outbox/sms-outbox';
 import { TwilioSmsSender } from './adapters/twilio/twilio-sms';
@@ -91,8 +90,9 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   const auditKey = deriveKey(masterKey, 'audit-chain');
   let store;
   try {
+    // The driver is loaded only for a MongoDB store (a start on SQLite skips its module loading).
     store = config.store.kind === 'mongodb'
-      ? await openMongoStore({ url: config.store.url, auditKey, clock })
+      ? await (await import('./adapters/mongo/mongo-store')).openMongoStore({ url: config.store.url, auditKey, clock })
       : openSqliteStore({ path: config.store.path, auditKey, clock });
     store = measure('store', store);
   } catch (e) {

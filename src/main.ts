@@ -7,7 +7,7 @@ import { hasDemoPortalData, seedDemoPortalData } from './adapters/demo/demo-port
 import { createLogger } from './adapters/logging/pino-logger';
 import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
 import { createLocalConsole } from './chat/local';
-import { mountSlack, type SlackSurface } from './chat/slack/slack-app';
+import type { SlackSurface } from './chat/slack/slack-app';
 import { createTeamsSurface } from './chat/teams';
 import { loadConfig } from './config/load-config';
 import { buildCore } from './core';
@@ -79,6 +79,8 @@ async function main(): Promise<void> {
   let slack: SlackSurface | undefined;
   if (config.slack && config.portal.mode !== 'only') {
     const approvalsChannel = config.helpdeskPolicy.approvalsSlackChannel;
+    // Loaded only when Slack is configured: Bolt is a tenth of the start-up's module loading.
+    const { mountSlack } = await import('./chat/slack/slack-app');
     slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, ...(approvalsChannel ? { approvalsChannel } : {}) });
   }
 
