@@ -104,6 +104,15 @@ export class HelpdeskService {
     return this.actors.resolve(identity, { fresh: false }).then(decidesApprovals, () => false);
   }
 
+  /**
+   * Whether this is the first delivery of a chat event (`key`: surface and the event's own id), across every
+   * replica: a chat service retries an event it thinks was missed, maybe to another replica. A claim in the
+   * store (a unique-key insert), held for `forMs`. Nothing is shown or changed, so nothing is audited.
+   */
+  async firstDelivery(key: string, forMs: number): Promise<boolean> {
+    return (await this.deps.store.quotas.take(`event:${key}`, 1, forMs, this.deps.clock.now())).ok;
+  }
+
   async health(): Promise<HealthReport> {
     const probe = (p: Promise<void>) => p.then(() => 'ok' as const, () => 'down' as const);
     const [directory, store, audit] = await Promise.all([

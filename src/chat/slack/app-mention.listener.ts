@@ -6,9 +6,11 @@ import { dispatchText } from '../core/dispatch';
 import { deliverAnswer } from './answer-delivery';
 import { busy, installationOf, withAsker, type SlackListenerDeps } from './slack-context';
 
-/** Slack retries an event it thinks we missed; the same event_id is handled once. */
-const SEEN_TTL_MS = 10 * 60_000;
-const MAX_SEEN = 5_000;
+/**
+ * Slack retries an event it thinks we missed (within minutes), and the retry may reach another replica:
+ * the same event_id is handled once, claimed in the store for this long.
+ */
+const SEEN_FOR_MS = 60 * 60_000;
 
 /**
  * The command typed after the mention: the app's own mention removed, Slack's link markup unwrapped
@@ -28,22 +30,14 @@ export function mentionText(text: string, botUserId: string | undefined): string
 }
 
 export function registerAppMention(app: App, deps: SlackListenerDeps): void {
-  const seen = new Map<string, number>();
-  const firstTime = (eventId: string | undefined): boolean => {
-    if (!eventId) return true;
-    const now = Date.now();
-    for (const [id, at] of seen) {
-      if (now - at < SEEN_TTL_MS && seen.size <= MAX_SEEN) break;
-      seen.delete(id);
-    }
-    if (seen.has(eventId)) return false;
-    seen.set(eventId, now);
-    return true;
-  };
+  // A store that cannot be written answers the event as a first one: its actions are refused anyway, since
+  // their audit record cannot be written, and the asker is told so rather than left without an answer.
+  const firstTime = (eventId: string | undefined): Promise<boolean> =>
+    eventId ? deps.service.firstDelivery(`slack:${eventId}`, SEEN_FOR_MS).catch(() => true) : Promise.resolve(true);
 
   app.event('app_mention', async ({ event, body, client, context }) => {
     if (event.bot_id || !event.user) return; // other bots (and ourselves) are not helpdesk agents
-    if (!firstTime(typeof body.event_id === 'string' ? body.event_id : undefined)) return;
+    if (!(await firstTime(typeof body.event_id === 'string' ? body.event_id : undefined))) return;
     const user = event.user;
     const text = mentionText(event.text, context.botUserId);
     // Bolt acknowledged the Events API request before calling this listener.
