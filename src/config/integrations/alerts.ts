@@ -13,6 +13,10 @@ export const alerts = integration({
     ALERT_VIP_GROUPS: list,
     ALERT_POLL_SECONDS: integer(5, 3600, 30),
   },
+  rules(env) {
+    // Posting to Slack needs the Slack app (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET).
+    return env.given('ALERTS_SLACK_CHANNEL') && !env.given('SLACK_BOT_TOKEN') ? ['ALERTS_SLACK_CHANNEL: needs the Slack app (SLACK_BOT_TOKEN)'] : [];
+  },
   build: (env): Pick<Config, 'alerts'> => ({
     alerts: {
       ...(env.ALERTS_TEAMS_CONVERSATION ? { teamsConversation: env.ALERTS_TEAMS_CONVERSATION } : {}),
