@@ -141,7 +141,7 @@ export class AlertWatch {
         : isAgentLimitRefusal(e)
           ? {
               rule: 'agent-limit', subject: e.actor.toLowerCase(),
-              text: `An agent's account changes exceed the per-agent limit: ${e.actor} was refused ${e.action}${e.target ? ` on ${e.target}` : ''} (${e.detail ?? 'over the limit'}).`,
+              text: `An agent's account changes exceed the per-agent limit: ${e.actor} was refused a change${e.target ? ` on ${e.target}` : ''} (${e.detail ?? 'over the limit'}).`,
               users: e.target ? [e.target] : [],
             }
           : undefined;
