@@ -26,9 +26,9 @@ import type { Directory } from './ports/directory.port';
 import type { Logger } from './ports/logger.port';
 import type { Store } from './ports/store.port';
 import { resolveGroupSettings, OneTimeCodes } from './service/kernel';
-import { serviceSettings } from './service-settings';
+import { alertSettings, serviceSettings } from './service-settings';
 import { HelpdeskService } from './service/helpdesk-service';
-import { ExpiryReminders } from './service/desk';
+import { AlertDispatcher, AlertWatch, ExpiryReminders, type AlertSink } from './service/desk';
 import { PortalIntake } from './service/portal-data';
 import { SelfService, TextBudget } from './service/self-service';
 import { CALLER_CODE_POLICY } from './domain/one-time-code';
@@ -55,6 +55,8 @@ export interface Core {
   readonly ticketOutbox?: TicketOutbox;
   /** EXPIRY_REMINDER_DAYS's sweep (started by main.ts; does nothing when off). */
   readonly expiryReminders: ExpiryReminders;
+  /** The supervisors' alerts, posted to these sinks (main.ts starts it once the surfaces exist; no sinks: it does nothing). */
+  watchAlerts(sinks: readonly AlertSink[]): AlertWatch;
   close(): Promise<void>;
 }
 
@@ -125,6 +127,8 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   const service = new HelpdeskService(serviceDeps);
   // EXPIRY_REMINDER_DAYS: texts users before their password expires (off unless set and SMS is configured).
   const expiryReminders = new ExpiryReminders(serviceDeps);
+  const alerts = alertSettings(config);
+  const watches: AlertWatch[] = [];
   const selfService = new SelfService({
     directory, store, clock, logger, cipher: answerCipher, pins: service.pins, protection: groups.protection,
     // Sign-in and mobile-registration codes: 6 digits, 10 minutes, 3 tries, one use (as caller codes).
@@ -155,8 +159,14 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     pinVerifier: { directory, store, clock, pins: service.pins },
     ...(ticketsOutbox ? { ticketOutbox: ticketsOutbox } : {}),
     expiryReminders,
+    watchAlerts(sinks) {
+      const watch = new AlertWatch(serviceDeps, new AlertDispatcher(store.alertClaims, sinks, clock, logger, alerts), alerts);
+      watches.push(watch);
+      return watch;
+    },
     async close() {
       expiryReminders.stop();
+      for (const watch of watches) watch.stop();
       service.tickets?.stop();
       await service.tickets?.idle();
       await Promise.allSettled([directory.close(), store.close()]);

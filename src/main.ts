@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     allowedTenants: config.teamsTenants,
     aadIdentity: Boolean(config.graph),
     ...(config.helpdeskPolicy.approvalsTeamsConversation ? { approvalsConversation: config.helpdeskPolicy.approvalsTeamsConversation } : {}),
+    ...(config.alerts.teamsConversation ? { alertsConversation: config.alerts.teamsConversation } : {}),
   });
   const local = createLocalConsole({
     enabled: config.localConsole, bot: teams.bot, logger,
@@ -79,10 +80,13 @@ async function main(): Promise<void> {
   let slack: SlackSurface | undefined;
   if (config.slack && config.portal.mode !== 'only') {
     const approvalsChannel = config.helpdeskPolicy.approvalsSlackChannel;
+    const alertsChannel = config.alerts.slackChannel;
     // Loaded only when Slack is configured: Bolt is a tenth of the start-up's module loading.
     const { mountSlack } = await import('./chat/slack/slack-app');
-    slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, ...(approvalsChannel ? { approvalsChannel } : {}) });
+    slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, ...(approvalsChannel ? { approvalsChannel } : {}), ...(alertsChannel ? { alertsChannel } : {}) });
   }
+  // ALERTS_TEAMS_CONVERSATION / ALERTS_SLACK_CHANNEL: the alerts' watcher (one replica per poll, claimed in the store).
+  core.watchAlerts([teams.alertSink, slack?.alertSink].filter((s) => s !== undefined)).start();
 
   // The config decides the bind address (HOST; loopback unless a real credential or peer is configured).
   const host = config.host;

@@ -6,6 +6,7 @@ import type { Config } from './config/config';
 import { DEFAULT_TAP } from './config/integrations/graph';
 import { loadConfig } from './config/load-config';
 import { PIN_POLICY } from './domain/one-time-code';
+import type { AlertSettings } from './service/desk';
 import { CHANGE_LIMITS_WINDOW_MS, FIXED_SETTINGS, type ServiceSettings } from './service/kernel';
 
 export type ConfiguredSettings = Omit<ServiceSettings, 'roles' | 'protection'>;
@@ -34,6 +35,12 @@ export function serviceSettings(config: Config): ConfiguredSettings {
     ...(policy.portalPublicUrl ? { portalUrl: policy.portalPublicUrl } : {}),
     expiryReminderDays: policy.expiryReminderDays,
   };
+}
+
+/** The alerts' rules (ALERT_*); where they are posted is the surfaces' (ALERTS_TEAMS_CONVERSATION, ALERTS_SLACK_CHANNEL). */
+export function alertSettings(config: Config): AlertSettings {
+  const { lockouts, windowMs, vipGroups, pollMs } = config.alerts;
+  return { lockouts, windowMs, vipGroups, pollMs };
 }
 
 function emptyConfig(): Config {

@@ -90,6 +90,20 @@ export interface HelpdeskPolicyConfig {
   readonly expiryReminderDays: readonly number[];
 }
 
+/** Alerts to the supervisors (ALERTS_*, ALERT_*): posted nowhere when neither place is set. */
+export interface AlertsConfig {
+  readonly teamsConversation?: string;
+  readonly slackChannel?: string;
+  /** ALERT_LOCKOUTS: lockouts (AD or portal) within the window that make a storm. */
+  readonly lockouts: number;
+  /** ALERT_WINDOW_MINUTES, in ms. */
+  readonly windowMs: number;
+  /** ALERT_VIP_GROUPS: group names or DNs whose members' lockouts alert at once. */
+  readonly vipGroups: readonly string[];
+  /** ALERT_POLL_SECONDS, in ms: how often the directory is asked who is locked. */
+  readonly pollMs: number;
+}
+
 /** The ticket system escalations go to (TICKETS_*). */
 export interface TicketsConfig {
   readonly kind: 'rt' | 'servicenow' | 'jira' | 'webhook';
@@ -183,6 +197,7 @@ export interface Config {
   readonly portalData: PortalDataConfig;
   readonly twilio?: TwilioConfig;
   readonly helpdeskPolicy: HelpdeskPolicyConfig;
+  readonly alerts: AlertsConfig;
   readonly portal: PortalConfig;
   /** Absent → the dev outbox in local mode (`ticketOutbox`), no escalations in production. */
   readonly tickets?: TicketsConfig;

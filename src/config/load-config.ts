@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Config } from './config';
 import { type Facts, type IntegrationChecks, type LoadOptions, type RawEnv } from './integration';
+import { alerts } from './integrations/alerts';
 import { directory, directoryOf } from './integrations/directory';
 import { graph } from './integrations/graph';
 import { helpdeskPolicy } from './integrations/helpdesk-policy';
@@ -26,12 +27,12 @@ export { DEFAULT_PORTAL_QUESTIONS } from './integrations/portal';
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 /** Each integration by name; each variable belongs to exactly one (a test checks it). */
-export const INTEGRATIONS = { server, store, secrets, directory, graph, teams, slack, twilio, tickets, portal, portalData, helpdeskPolicy, metrics } as const;
+export const INTEGRATIONS = { server, store, secrets, directory, graph, teams, slack, twilio, tickets, portal, portalData, helpdeskPolicy, metrics, alerts } as const;
 
 const schema = z.object({
   ...server.variables, ...store.variables, ...secrets.variables, ...directory.variables, ...graph.variables, ...teams.variables,
   ...slack.variables, ...twilio.variables, ...tickets.variables, ...portal.variables, ...portalData.variables, ...helpdeskPolicy.variables,
-  ...metrics.variables,
+  ...metrics.variables, ...alerts.variables,
 });
 
 /** Every variable the configuration reads (README.md's configuration table lists each; a test checks it). */
@@ -84,6 +85,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
     ...portalData.build(env, facts),
     ...helpdeskPolicy.build(env, facts),
     ...metrics.build(env, facts),
+    ...alerts.build(env, facts),
   };
   return { ok: true, config };
 }

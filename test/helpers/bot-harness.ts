@@ -94,6 +94,10 @@ export interface HarnessOptions {
   readonly ticketRetry?: RetryPolicy;
   /** APPROVALS_TEAMS_CONVERSATION. */
   readonly approvalsConversation?: string;
+  /** ALERTS_TEAMS_CONVERSATION. */
+  readonly alertsConversation?: string;
+  /** Open this SQLite file rather than a new one (a second replica on the same store). */
+  readonly dbPath?: string;
 }
 
 export interface BotHarness {
@@ -131,7 +135,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-bot-'));
   const kind = options.directory ?? 'samba';
   const directory = kind === 'samba' ? sambaDirectory(logger, options.ldapPoolSize) : kind === 'demo' ? new DemoDirectory(clock) : kind;
-  const dbPath = path.join(dataDir, 'helpdesk.db');
+  const dbPath = options.dbPath ?? path.join(dataDir, 'helpdesk.db');
   const store = openSqliteStore({ path: dbPath, auditKey: randomBytes(32), clock });
   const base = kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS;
   const answerCipher = aesGcmAnswerCipher(randomBytes(32));
@@ -163,6 +167,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.adapterOptions ? { adapterOptions: options.adapterOptions } : {}),
     ...(options.approvalsConversation ? { approvalsConversation: options.approvalsConversation } : {}),
+    ...(options.alertsConversation ? { alertsConversation: options.alertsConversation } : {}),
   });
   const consoleSurface = localConsole
     ? createLocalConsole({ enabled: true, bot: teams.bot, logger, ...(options.consoleUsers ? { users: options.consoleUsers } : {}) })

@@ -10,6 +10,7 @@ import { TEMPLATES, type TemplateName } from './templates';
 import { escalateFormData, escalationData } from './ticket-card-data';
 import { verifyFormData } from './verify-card-data';
 import { deskListData, lockoutData } from './desk-card-data';
+import { alertData } from './alert-card-data';
 import { inViewerTimeZone } from '../core/viewer-time';
 
 export type AdaptiveCardJson = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
@@ -77,6 +78,8 @@ export function cardData(view: View, now: Date): object {
       return deskListData(view, now);
     case 'lockout':
       return lockoutData(view, now);
+    case 'alert':
+      return alertData(view, now);
   }
 }
 
@@ -140,5 +143,7 @@ export function summaryText(view: View): string {
       return view.title;
     case 'lockout':
       return `Lockout: ${view.target.displayName} (${view.target.login})`;
+    case 'alert':
+      return `${view.title}: ${view.text}`;
   }
 }

@@ -16,6 +16,7 @@ import syncTransactions from '../../../cards/sync-transactions.json';
 import userDetails from '../../../cards/user-details.json';
 import verifyForm from '../../../cards/verify-form.json';
 import lockout from '../../../cards/lockout.json';
+import alert from '../../../cards/alert.json';
 import type { View } from '../../service/kernel';
 
 export type TemplateName = View['kind'];
@@ -39,6 +40,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, object>> = {
   'verify-form': verifyForm,
   'desk-list': deskList,
   lockout,
+  alert,
 };
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

@@ -1,7 +1,8 @@
 // Desk views (`locked`, `expiring`, `history`) → Block Kit: a header, the subtitle, one section per row
-// with its buttons, and "More"; `lockout <user>` in the same words as its card (cards/lockout.json). Plain
-// translation; within Slack's limits by summarising.
-import type { DeskFact, DeskListView, LockoutView } from '../../service/kernel';
+// with its buttons, and "More"; `lockout <user>` and the supervisors' alerts in the same words as their
+// cards (cards/lockout.json, cards/alert.json). Plain translation; within Slack's limits by summarising.
+import type { AlertView, DeskFact, DeskListView, LockoutView } from '../../service/kernel';
+import { alertUsersLine } from '../cards/alert-card-data';
 import { LIMITS, actionsBlocks, capBlocks, context, esc, header, section, slackDate, truncate, type Block } from './block-kit';
 
 interface SlackMessage {
@@ -45,4 +46,15 @@ export function lockoutMessage(view: LockoutView): SlackMessage {
   }
   blocks.push(...actionsBlocks(view.actions));
   return { text: truncate(`Lockout: ${who}`, LIMITS.fallbackText), blocks: capBlocks(blocks) };
+}
+
+export function alertMessage(view: AlertView): SlackMessage {
+  const blocks: Block[] = [header(`:rotating_light: ${view.title}`), context([slackDate(view.at) ?? esc(view.at)]), section(esc(truncate(view.text, 2000)))];
+  if (view.users.length > 0) blocks.push(section(truncate(`*Users:* ${esc(alertUsersLine(view))}`, LIMITS.sectionText)));
+  const logins = [...new Set(view.actions.map((a) => a.data.user ?? ''))];
+  logins.forEach((login, i) => {
+    blocks.push(section(`*${esc(login)}*`));
+    blocks.push(...actionsBlocks(view.actions.filter((a) => (a.data.user ?? '') === login), { targetName: login }, 1, i * 10));
+  });
+  return { text: truncate(`${view.title}: ${view.text}`, LIMITS.fallbackText), blocks: capBlocks(blocks) };
 }

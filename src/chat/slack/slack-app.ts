@@ -17,6 +17,7 @@ import { SlackReceiver } from './slack-receiver';
 import { SLACK_EVENTS_PATH, slackRoute } from './slack-route';
 import { registerSlashCommand } from './slash-command.listener';
 import { ApprovalMessages } from './approval-messages';
+import { SlackAlertSink } from './alert-sink';
 
 export interface SlackSurfaceDeps {
   readonly service: HelpdeskService;
@@ -32,6 +33,8 @@ export interface SlackSurfaceDeps {
   readonly postAckMaxPending?: number;
   /** APPROVALS_SLACK_CHANNEL: approval requests are also posted there. */
   readonly approvalsChannel?: string;
+  /** ALERTS_SLACK_CHANNEL: supervisors' alerts are posted there. */
+  readonly alertsChannel?: string;
 }
 
 export interface SlackSurface {
@@ -45,6 +48,8 @@ export interface SlackSurface {
   readonly autoHide: AutoHide;
   /** Waits for the work still running after acks, then stops. */
   close(): Promise<void>;
+  /** Posts alerts to ALERTS_SLACK_CHANNEL, when it is set. */
+  readonly alertSink?: SlackAlertSink;
 }
 
 /** Web API errors meaning the bot token itself is wrong: start-up stops on these. */
@@ -140,6 +145,7 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     app,
     receiver,
     autoHide: listenerDeps.autoHide,
+    ...(deps.alertsChannel ? { alertSink: new SlackAlertSink(app.client, config.botToken, deps.alertsChannel) } : {}),
     mount(server: Server) {
       if (mounted) throw new Error('the Slack route is already mounted');
       mounted = true;

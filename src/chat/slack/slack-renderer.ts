@@ -30,7 +30,7 @@ import { auditEventsMessage, enrollmentMessage, indicatorBlocks, portalDetailBlo
 import { approvalListMessage, approvalMessage } from './approval-renderer';
 import { escalateFormMessage, escalationMessage, REASON_ACTION_ID, REASON_BLOCK_ID } from './ticket-renderer';
 import { verifyFormMessage } from './verify-renderer';
-import { deskListMessage } from './desk-renderer';
+import { alertMessage, deskListMessage } from './desk-renderer';
 
 /** What chat.postEphemeral / respond() receive: blocks plus the notification fallback text. */
 export interface SlackMessage {
@@ -345,6 +345,8 @@ function renderKind(view: View, options: RenderOptions): SlackMessage {
       return deskListMessage(view);
     case 'lockout':
       return lockoutMessage(view);
+    case 'alert':
+      return alertMessage(view);
   }
 }
 

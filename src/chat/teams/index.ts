@@ -5,6 +5,7 @@ import type { RouteMount } from '../../http/server';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { AutoHide } from '../core/auto-hide';
+import { TeamsAlertSink } from './alert-sink';
 import { createBotAdapter, mountBotRoute, type BotAdapterOptions } from './bot-adapter';
 import { HelpdeskBot } from './helpdesk-bot';
 import { IdentityResolver } from './identity';
@@ -29,6 +30,8 @@ export interface TeamsSurfaceDeps {
   readonly aadIdentity?: boolean;
   /** APPROVALS_TEAMS_CONVERSATION: a conversation (channel) id where approval requests are also sent. */
   readonly approvalsConversation?: string;
+  /** ALERTS_TEAMS_CONVERSATION: the conversation supervisors' alerts are posted to. */
+  readonly alertsConversation?: string;
 }
 
 export interface TeamsSurface {
@@ -39,6 +42,8 @@ export interface TeamsSurface {
   readonly autoHide: AutoHide;
   /** Mounts POST /api/messages. */
   readonly mount: RouteMount;
+  /** Posts alerts to ALERTS_TEAMS_CONVERSATION, when it is set. */
+  readonly alertSink?: TeamsAlertSink;
 }
 
 export function createTeamsSurface(deps: TeamsSurfaceDeps): TeamsSurface {
@@ -48,8 +53,10 @@ export function createTeamsSurface(deps: TeamsSurfaceDeps): TeamsSurface {
   const authenticated = deps.botFramework.MicrosoftAppId !== '';
   // Local mode and a workstation trial have no tenant to check (no MicrosoftAppId: no Teams).
   if (authenticated) adapter.use(tenantGate(deps.allowedTenants ?? [], deps.logger));
+  const alertSink = deps.alertsConversation ? new TeamsAlertSink(deps.botFramework, deps.alertsConversation, deps.adapterOptions?.credentialsFactory) : undefined;
+  if (alertSink) adapter.use(alertSink.watch); // after the gate: only an allowed tenant's activity says where Teams is
   // Fail closed: "authenticated" without an app id would be botbuilder's no-auth mode.
   const asked = deps.endpoint ?? (authenticated ? 'authenticated' : 'loopback');
   const mode = asked === 'authenticated' && !authenticated ? 'off' : asked;
-  return { bot, adapter, identities, autoHide: bot.autoHide, mount: mountBotRoute(adapter, bot, { mode, logger: deps.logger }) };
+  return { bot, adapter, identities, autoHide: bot.autoHide, mount: mountBotRoute(adapter, bot, { mode, logger: deps.logger }), ...(alertSink ? { alertSink } : {}) };
 }

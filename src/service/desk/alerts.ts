@@ -18,9 +18,13 @@ export interface AlertSettings {
   readonly lockouts: number;
   /** ALERT_WINDOW_MINUTES, in ms: the storm's window and every alert's deduplication window. */
   readonly windowMs: number;
+  /** ALERT_VIP_GROUPS: group names or DNs whose members' lockouts alert at once (as a protected account's). */
+  readonly vipGroups: readonly string[];
+  /** ALERT_POLL_SECONDS, in ms: how often one replica asks the directory who is locked. */
+  readonly pollMs: number;
 }
 
-export const DEFAULT_ALERT_SETTINGS: AlertSettings = { lockouts: 5, windowMs: 10 * 60_000 };
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = { lockouts: 5, windowMs: 10 * 60_000, vipGroups: [], pollMs: 30_000 };
 
 export interface Alert {
   readonly rule: AlertView['rule'];
@@ -28,7 +32,18 @@ export interface Alert {
   readonly subject: string;
   readonly text: string;
   readonly users: readonly string[];
+  /** The locked accounts among the users: each gets an Unlock button beside its Show (the press re-checks the role). */
+  readonly locks?: readonly { readonly login: string; readonly where: 'AD' | 'portal' }[];
 }
+
+/** Each rule's heading, the same on every surface. */
+const TITLES: Readonly<Record<AlertView['rule'], string>> = {
+  'lockout-storm': 'Lockout storm',
+  'portal-address': 'Portal challenges failing from one address',
+  'protected-lockout': 'Watched account locked out',
+  'limit-override': 'A supervisor went over a limit',
+  'agent-limit': 'An agent is over the change limit',
+};
 
 /** At most this many users get a Show button on one alert; the text says how many there were. */
 const BUTTONS = 10;
@@ -42,6 +57,11 @@ export class AlertDispatcher {
     private readonly settings: AlertSettings = DEFAULT_ALERT_SETTINGS,
   ) {}
 
+  /** Whether alerts go anywhere (ALERTS_TEAMS_CONVERSATION / ALERTS_SLACK_CHANNEL). */
+  get enabled(): boolean {
+    return this.sinks.length > 0;
+  }
+
   /** Posts the alert unless this window's copy was already claimed (here or by another replica). True when this call sent it. */
   async raise(alert: Alert): Promise<boolean> {
     if (this.sinks.length === 0) return false;
@@ -52,10 +72,16 @@ export class AlertDispatcher {
     const view: AlertView = {
       kind: 'alert',
       rule: alert.rule,
+      title: TITLES[alert.rule],
       text: alert.text,
       at: now.toISOString(),
       users: alert.users,
-      actions: alert.users.slice(0, BUTTONS).map((user) => ({ verb: VERBS.userShow, label: `Show ${user}`, data: { user } })),
+      actions: alert.users.slice(0, BUTTONS).flatMap((user) => [
+        { verb: VERBS.userShow, label: `Show ${user}`, data: { user } },
+        ...(alert.locks ?? []).filter((l) => l.login === user).map((l) => (l.where === 'AD'
+          ? { verb: VERBS.accountUnlock, label: `Unlock ${user}`, data: { user } }
+          : { verb: VERBS.portalUnlock, label: `Unlock ${user} on the portal`, data: { user } })),
+      ]),
     };
     // A sink that fails does not keep the others from getting it; the claim stands (never sent twice).
     await Promise.all(this.sinks.map((s) => s.post(view).catch((e: unknown) => {
@@ -77,5 +103,6 @@ export function lockoutStorm(locked: readonly { readonly login: string; readonly
     subject: '',
     text: `Lockout storm: ${recent.length} accounts locked out in the last ${minutes} minutes (${ad} in Active Directory, ${recent.length - ad} on the portal). Something may be trying passwords, or a changed password is still used by a service.`,
     users: recent.map((l) => l.login),
+    locks: recent.map((l) => ({ login: l.login, where: l.where })),
   };
 }

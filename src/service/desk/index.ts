@@ -8,3 +8,5 @@ export type { LockedAccount } from './locked';
 export { lockoutRoutes } from './lockout';
 export { AlertDispatcher, DEFAULT_ALERT_SETTINGS, lockoutStorm } from './alerts';
 export type { Alert, AlertSettings, AlertSink } from './alerts';
+export { AlertWatch, PORTAL_ADDRESS_ACCOUNTS } from './alert-watch';
+export type { WatchResult } from './alert-watch';

@@ -43,9 +43,17 @@ function limitOf(call: UseCaseCall<never>, kind: ChangeKind, result: OverLimit):
   return result.over === 'actor' ? limits.perActor : limits.perTarget;
 }
 
+/** How the audit detail names a count over the per-agent limit (isAgentLimitRefusal reads it). */
+const BY_THIS_AGENT = 'changes by this agent';
+
 function overDetail(call: UseCaseCall<never>, kind: ChangeKind, result: OverLimit): string {
   const what = kind === 'secret' ? 'secrets issued' : 'changes';
-  return `${result.count} ${what} ${result.over === 'actor' ? 'by this agent' : 'on this account'} in the window, limit ${limitOf(call, kind, result)}`;
+  return `${result.count} ${result.over === 'actor' ? BY_THIS_AGENT : `${what} on this account`} in the window, limit ${limitOf(call, kind, result)}`;
+}
+
+/** An audited refusal of an agent's account change over their own hourly limit: what the agent-limit alert looks for. */
+export function isAgentLimitRefusal(entry: { readonly outcome: string; readonly code?: string; readonly detail?: string }): boolean {
+  return entry.outcome === 'refused' && entry.code === 'POLICY.RATE_LIMITED' && (entry.detail ?? '').includes(` ${BY_THIS_AGENT} `);
 }
 
 /** The refusal of an action over a limit (POLICY.RATE_LIMITED), its detail noted for the audit trail. */

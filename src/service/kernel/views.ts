@@ -420,6 +420,8 @@ export interface LockoutView {
 export interface AlertView {
   readonly kind: 'alert';
   readonly rule: 'lockout-storm' | 'portal-address' | 'protected-lockout' | 'limit-override' | 'agent-limit';
+  /** The rule in a few words ("Lockout storm"): the card's and the message's heading. */
+  readonly title: string;
   readonly text: string;
   readonly at: string;
   readonly users: readonly string[];
@@ -428,6 +430,7 @@ export interface AlertView {
 }
 
 export type View =
+  | AlertView
   | LockoutView
   | DeskListView
   | ApprovalView | ApprovalListView | VerifyFormView

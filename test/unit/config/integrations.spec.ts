@@ -77,6 +77,19 @@ describe('loadConfig: one schema module per integration', () => {
     assert.equal(set.config.helpdeskPolicy.approvalsSlackChannel, 'C0123ABC');
     assert.deepEqual(named({ PIN_LENGTH: '5', APPROVALS_SLACK_CHANNEL: '#helpdesk' }).sort(), ['APPROVALS_SLACK_CHANNEL', 'PIN_LENGTH']);
   });
+
+  it('alerts: off unless a place is set; ALERT_* defaults 5, 10 minutes, 30 seconds; a Slack channel needs the Slack app', () => {
+    const none = loadConfig({});
+    assert.ok(none.ok);
+    assert.deepEqual(none.config.alerts, { lockouts: 5, windowMs: 10 * 60_000, vipGroups: [], pollMs: 30_000 });
+    const set = loadConfig({ ALERTS_TEAMS_CONVERSATION: '19:sup@thread.tacv2', ALERT_LOCKOUTS: '8', ALERT_VIP_GROUPS: 'Executives; Finance', ALERT_POLL_SECONDS: '60' });
+    assert.ok(set.ok);
+    assert.deepEqual(set.config.alerts, { teamsConversation: '19:sup@thread.tacv2', lockouts: 8, windowMs: 10 * 60_000, vipGroups: ['Executives', 'Finance'], pollMs: 60_000 });
+    assert.deepEqual(named({ ALERTS_SLACK_CHANNEL: 'C0ALERTS' }), ['ALERTS_SLACK_CHANNEL']);
+    const production = { ...LDAP, SECRETS_KEY: KEY, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    assert.deepEqual(named({ ...production, ALERTS_SLACK_CHANNEL: '#alerts', ALERT_LOCKOUTS: '1', ALERT_POLL_SECONDS: '0' }).sort(), ['ALERTS_SLACK_CHANNEL', 'ALERT_LOCKOUTS', 'ALERT_POLL_SECONDS']);
+    assert.deepEqual(named({ ...production, ALERTS_SLACK_CHANNEL: 'C0ALERTS' }), []);
+  });
 });
 
 describe('the service settings come from the config', () => {

@@ -27,7 +27,9 @@ describe('alerts to the supervisors', () => {
     assert.deepEqual(sent.filter(Boolean).length, 1);
     assert.equal(posted.length, 1);
     assert.match(posted[0]?.text ?? '', /^Lockout storm: 5 accounts locked out in the last 10 minutes \(5 in Active Directory, 0 on the portal\)/);
-    assert.deepEqual(posted[0]?.actions.map((a) => a.data.user), ['user0', 'user1', 'user2', 'user3', 'user4']);
+    assert.equal(posted[0]?.title, 'Lockout storm');
+    // Show and Unlock for each locked user.
+    assert.deepEqual(posted[0]?.actions.map((a) => `${a.verb} ${a.data.user}`), ['user0', 'user1', 'user2', 'user3', 'user4'].flatMap((u) => [`user.show ${u}`, `account.unlock ${u}`]));
 
     // The same storm later in its window is not sent again; in the next window it is.
     clock.advance(60_000);
