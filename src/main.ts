@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     endpoint: config.botEndpoint,
     allowedTenants: config.teamsTenants,
     aadIdentity: Boolean(config.graph),
+    pendingWork: core.store.pendingWork,
     ...(config.helpdeskPolicy.approvalsTeamsConversation ? { approvalsConversation: config.helpdeskPolicy.approvalsTeamsConversation } : {}),
     ...(config.alerts.teamsConversation ? { alertsConversation: config.alerts.teamsConversation } : {}),
   });

@@ -11,6 +11,7 @@ import type { EnrollmentRepository, PortalAccountRepository, PortalCardRepositor
 import type { PortalSessionRepository } from './portal-sessions.port';
 import type { QuotaRepository } from './quotas.port';
 import type { AlertClaimRepository } from './alert-claims.port';
+import type { PendingWorkRepository } from './pending-work.port';
 
 export interface Store {
   readonly audit: HelpdeskAuditTrail;
@@ -40,6 +41,8 @@ export interface Store {
   readonly quotas: QuotaRepository;
   /** Alerts to the supervisors claimed for sending, once across replicas. */
   readonly alertClaims: AlertClaimRepository;
+  /** What the chat surfaces owe later (hides, approval copies, ticket messages) and the leases of background work, across replicas. */
+  readonly pendingWork: PendingWorkRepository;
   /** Throws STORE.UNAVAILABLE when the store cannot be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -58,7 +58,7 @@ export class HelpdeskService {
     const codesKey = deps.codesKey ?? randomBytes(32);
     this.pins = new OneTimeCodes(deps.store.pins, deps.clock, codesKey, deps.settings.pinPolicy, 'PINs');
     const callerCodes = new OneTimeCodes(deps.store.verificationCodes, deps.clock, codesKey, deps.settings.callerCodePolicy, 'verification codes');
-    this.tickets = deps.ticketSink ? new TicketDesk(deps.ticketSink, deps.store.escalations, deps.clock, deps.logger, deps.ticketRetry) : undefined;
+    this.tickets = deps.ticketSink ? new TicketDesk(deps.ticketSink, deps.store.escalations, deps.store.pendingWork, deps.clock, deps.logger, deps.ticketRetry) : undefined;
     this.env = { ...deps, audit, confirmations, pins: this.pins, callerCodes, ...(this.tickets ? { tickets: this.tickets } : {}) };
     this.auditIntegrity = new AuditIntegrity(deps.store.audit, deps.logger);
     this.actors = new ActorResolver(deps.directory, deps.settings.roles, deps.clock, deps.settings.actorCacheTtlMs, deps.entra);

@@ -21,6 +21,7 @@ import { describePortalSessionRepository } from './portal-sessions.contract';
 import { describePasswordBindRepository } from './password-binds.contract';
 import { describeQuotaRepository } from './quota-store.contract';
 import { describeAlertClaimRepository } from './alert-claims.contract';
+import { describePendingWorkRepository } from './pending-work.contract';
 
 /** Fields of a stored audit entry to overwrite (a key present with `undefined` clears the field). */
 export type AuditPatch = Partial<Omit<AuditEntry, 'seq'>>;
@@ -563,6 +564,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     describeApprovalRepository(() => store, () => h.openTwin());
     describeEscalationRepository(() => store, () => h.openTwin());
     describeAlertClaimRepository(() => store, () => h.openTwin());
+    describePendingWorkRepository(() => store, () => h.openTwin());
     describeQuotaRepository(() => store);
     describePasswordBindRepository(() => store);
   });

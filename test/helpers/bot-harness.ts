@@ -98,6 +98,13 @@ export interface HarnessOptions {
   readonly alertsConversation?: string;
   /** Open this SQLite file rather than a new one (a second replica on the same store). */
   readonly dbPath?: string;
+  /** The SQLite file (two harnesses on one file: two replicas on one store); the caller removes it. */
+  readonly storePath?: string;
+  /** The Bot Connector another harness started (the same Teams for both replicas); not stopped by close(). */
+  readonly connector?: LoopbackConnector;
+  /** How often, and how late, this replica looks for hides another left undone. */
+  readonly hidePollMs?: number;
+  readonly hideGraceMs?: number;
 }
 
 export interface BotHarness {
@@ -115,6 +122,9 @@ export interface BotHarness {
   readonly console?: LocalConsole;
   close(): Promise<void>;
 }
+
+/** The audit key of every harness of the run: replicas sharing one store file chain with the same key. */
+const AUDIT_KEY = randomBytes(32);
 
 export function sambaDirectory(logger: Logger = silentLogger, poolSize?: number): LdapDirectory {
   const info = sambaInfo();
@@ -135,8 +145,8 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-bot-'));
   const kind = options.directory ?? 'samba';
   const directory = kind === 'samba' ? sambaDirectory(logger, options.ldapPoolSize) : kind === 'demo' ? new DemoDirectory(clock) : kind;
-  const dbPath = options.dbPath ?? path.join(dataDir, 'helpdesk.db');
-  const store = openSqliteStore({ path: dbPath, auditKey: randomBytes(32), clock });
+  const dbPath = options.storePath ?? options.dbPath ?? path.join(dataDir, 'helpdesk.db');
+  const store = openSqliteStore({ path: dbPath, auditKey: AUDIT_KEY, clock });
   const base = kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS;
   const answerCipher = aesGcmAnswerCipher(randomBytes(32));
   const created = new HelpdeskService({
@@ -154,7 +164,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     pins: { directory, store, clock, pins: created.pins },
   });
   const service = options.wrapService ? options.wrapService(created) : created;
-  const connector = await new LoopbackConnector().start();
+  const connector = options.connector ?? (await new LoopbackConnector().start());
 
   const localConsole = options.localConsole ?? false;
   const teams = createTeamsSurface({
@@ -168,6 +178,9 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     ...(options.adapterOptions ? { adapterOptions: options.adapterOptions } : {}),
     ...(options.approvalsConversation ? { approvalsConversation: options.approvalsConversation } : {}),
     ...(options.alertsConversation ? { alertsConversation: options.alertsConversation } : {}),
+    pendingWork: store.pendingWork,
+    ...(options.hidePollMs ? { hidePollMs: options.hidePollMs } : {}),
+    ...(options.hideGraceMs !== undefined ? { hideGraceMs: options.hideGraceMs } : {}),
   });
   const consoleSurface = localConsole
     ? createLocalConsole({ enabled: true, bot: teams.bot, logger, ...(options.consoleUsers ? { users: options.consoleUsers } : {}) })
@@ -191,7 +204,9 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       await created.tickets?.idle();
       await http.close();
       await consoleSurface?.bridge.idle();
-      await connector.stop();
+      teams.autoHide.close();
+      await teams.autoHide.idle();
+      if (!options.connector) await connector.stop();
       await directory.close();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });

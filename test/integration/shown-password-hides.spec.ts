@@ -4,11 +4,14 @@
 // local console (its Direct Line history no longer holds the password) and on Slack (response_url
 // replace). Against Samba AD: the password shown is the one the DC now has.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { VERBS } from '../../src/domain/verbs';
 import { cardActions, cardText, parseEvents, walk } from '../helpers/adaptive-card-sdk';
 import { SAMBA_SETTINGS, startBotHarness, type BotHarness } from '../helpers/bot-harness';
-import { teamsMember, type TeamsMember } from '../helpers/loopback-connector';
+import { LoopbackConnector, teamsMember, type TeamsMember } from '../helpers/loopback-connector';
 import { ldapBindAs, MAIL_DOMAIN, resetSeededUser, USERS } from '../helpers/samba';
 import type { RecordedCall } from '../helpers/slack-api-fake';
 import { buttonByVerb, startSlackHarness, textOf, type SlackHarness } from '../helpers/slack-harness';
@@ -117,6 +120,50 @@ describe('A shown password hides itself', function () {
       // A typed message carries the asker's zone: the time shows in it, beside UTC.
       assert.match(cardText(update.activity.attachments?.[0]?.content as Card), /Password for Rita Reset shown to Sam Supervisor at [^;]+ \(\d\d:\d\d UTC\); hidden\./);
       assert.ok(!JSON.stringify(update.activity).includes(password), 'the update holds no password');
+    });
+  });
+
+  describe('Teams, two replicas on one store', () => {
+    let dir: string;
+    let connector: LoopbackConnector;
+    let a: BotHarness | undefined;
+    let b: BotHarness;
+    before(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'mypass-replicas-'));
+      connector = await new LoopbackConnector().start();
+      const replica = { storePath: path.join(dir, 'helpdesk.db'), connector, settings: { secretHideAfterMs: HIDE_AFTER_MS }, hidePollMs: 100, hideGraceMs: 100 };
+      a = await startBotHarness(replica);
+      b = await startBotHarness(replica);
+    });
+    after(async () => {
+      await a?.close();
+      await b?.close();
+      await connector?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('a password shown through A hides itself after A is gone: B puts the hidden card in place, once', async () => {
+      const supervisor = connector.addMember(teamsMember(USERS.supervisor, 'Sam Supervisor'));
+      const before = connector.replies.length;
+      assert.equal((await postActivity(a!.url, teamsMessage({ serviceUrl: connector.url, user: supervisor, text: `reset ${USERS.resetme} view` }))).status, 200);
+      const reply = connector.replies[before]!;
+      const accept = cardActions(reply.activity.attachments?.[0]?.content as Card).find((x) => x.verb === VERBS.confirmAccept)!;
+      const res = await postActivity(a!.url, teamsInvoke({
+        serviceUrl: connector.url, user: supervisor, verb: VERBS.confirmAccept, data: accept.data as Record<string, unknown>, replyToId: reply.answeredId,
+      }));
+      const password = passwordOn((res.body as { value: Card }).value);
+      assert.ok(password && password.length >= 16);
+      await a!.close(); // before the hide is due: A's timer never fires
+      a = undefined;
+
+      const update = await connector.waitFor((r) => r.method === 'PUT' && r.replyToId === reply.answeredId);
+      assert.equal(update.conversationId, reply.conversationId);
+      assert.match(cardText(update.activity.attachments?.[0]?.content as Card), HIDDEN);
+      assert.ok(!JSON.stringify(update.activity).includes(password), 'the update holds no password');
+      await sleep(HIDE_AFTER_MS * 3);
+      assert.equal(connector.replies.filter((r) => r.method === 'PUT' && r.replyToId === reply.answeredId).length, 1, 'hidden once');
+      const audit = (await b.store.audit.list({ limit: 5 })).map((e) => `${e.actor} ${e.action} ${e.target ?? '-'} ${e.outcome} ${e.detail ?? ''}`);
+      assert.ok(audit.includes(`${USERS.supervisor} secret.hide ${USERS.resetme} success hidden automatically`), audit.join('\n'));
     });
   });
 

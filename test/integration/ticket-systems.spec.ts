@@ -103,7 +103,7 @@ describe('Ticket systems through their documented REST shapes (loopback servers)
         return answer;
       }).start();
       const store = openSqliteStore({ path: ':memory:', auditKey: randomBytes(32) });
-      const desk = new TicketDesk(serviceNowSink({ url: fake.url, user: 'mypass.integration', token: 'sn-password', timeoutMs: 500 }), store.escalations, systemClock, silentLogger, { firstMs: 100, maxMs: 200, pollMs: 50 });
+      const desk = new TicketDesk(serviceNowSink({ url: fake.url, user: 'mypass.integration', token: 'sn-password', timeoutMs: 500 }), store.escalations, store.pendingWork, systemClock, silentLogger, { firstMs: 100, maxMs: 200, pollMs: 50 });
       const first = await desk.escalate('jdoe', draft, 'again', 'k1');
       assert.equal(first.kind, 'pending');
       await new Promise((r) => setTimeout(r, 1600));

@@ -88,8 +88,12 @@ export function methodKind(odataType: string | undefined): string {
   return (odataType ?? '').replace(/^#microsoft\.graph\./, '').replace(/AuthenticationMethod$/, '') || 'unknown';
 }
 
-/** How long a directory user's linked Entra account (the match and its groups) is reused: one details card asks twice. */
-export const LINK_TTL_MS = 30_000;
+/**
+ * How long a directory user's linked Entra account (the match and its groups) is reused: one details card
+ * asks twice. Per process (each replica asks Graph itself; nothing to share), but the groups decide
+ * protection, so the reuse is kept to a few seconds (DESIGN: no cache decides a security question longer).
+ */
+export const LINK_TTL_MS = 5_000;
 const MAX_LINKS = 2000;
 
 interface Link {

@@ -25,6 +25,7 @@ import { createPortalSessionIndexes, mongoPortalSessions } from './mongo-portal-
 import { mongoQuotas, QUOTA_PLACES } from './mongo-quotas';
 import { mongoSharedRequests, SHARED_REQUESTS } from './mongo-shared-requests';
 import { mongoShownSecrets, SHOWN_SECRETS } from './mongo-shown-secrets';
+import { createPendingWorkIndexes, mongoPendingWork, PENDING_WORK, WORK_LEASES } from './mongo-pending-work';
 
 /** The schema this code writes; a database recorded with a newer one is refused. */
 export const MONGO_SCHEMA_VERSION = 1;
@@ -80,6 +81,7 @@ async function createSchema(db: Db, at: Date): Promise<void> {
   await createEscalationIndexes(db);
   await createPortalIndexes(db);
   await createPortalSessionIndexes(db);
+  await createPendingWorkIndexes(db);
   if (!recorded) {
     try {
       await schema.insertOne({ _id: 'schema', version: MONGO_SCHEMA_VERSION, at });
@@ -96,9 +98,10 @@ async function sweep(db: Db, now: Date): Promise<void> {
   for (const name of [CONFIRMATIONS, CONFIRMATION_USES]) {
     await db.collection(name).deleteMany({ expiresAt: { $lt: new Date(now.getTime() - 24 * 3_600_000) } }); // kept a day: "used" / "expired" answers
   }
-  for (const name of [SHARED_REQUESTS, SHOWN_SECRETS, QUOTA_PLACES, CHANGE_PLACES]) {
+  for (const name of [SHARED_REQUESTS, SHOWN_SECRETS, QUOTA_PLACES, CHANGE_PLACES, PENDING_WORK]) {
     await db.collection(name).deleteMany({ expiresAt: { $lte: now } });
   }
+  await db.collection(WORK_LEASES).deleteMany({ until: { $lte: now } });
 }
 
 export async function openMongoStore(options: MongoStoreOptions): Promise<Store> {
@@ -140,6 +143,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     approvals: mongoApprovals(db),
     escalations: mongoEscalations(db),
     quotas: mongoQuotas(db),
+    pendingWork: mongoPendingWork(db),
     async ping() {
       // A real write: an unreachable primary or a refused write shows here, not at the next user's turn.
       await guard('ping', () => heartbeat.updateOne({ _id: 'heartbeat' }, { $set: { at: clock.now() } }, { upsert: true }));

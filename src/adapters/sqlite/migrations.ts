@@ -363,6 +363,27 @@ CREATE TABLE alert_claims (
 CREATE INDEX alert_claims_expires_at ON alert_claims (expires_at);
 `;
 
+// Work the chat surfaces owe later (hides, approval copies, ticket messages), done once by any replica, and
+// the leases that say which replica is doing a piece of work (pending-work.port.ts).
+const PENDING_WORK = `
+CREATE TABLE pending_work (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  grp TEXT NOT NULL,
+  due_at INTEGER,
+  payload TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX pending_work_due ON pending_work (due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX pending_work_grp ON pending_work (grp, seq);
+CREATE INDEX pending_work_expires_at ON pending_work (expires_at);
+CREATE TABLE work_leases (
+  key TEXT PRIMARY KEY,
+  until INTEGER NOT NULL
+);
+CREATE INDEX work_leases_until ON work_leases (until);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -379,5 +400,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'account changes: real changes and issued secrets counted apart', sql: CHANGE_KINDS },
   { version: 14, name: 'portal locks by time (the locked command)', sql: PORTAL_LOCKS_BY_TIME },
   { version: 15, name: 'alert claims: each alert sent once across replicas', sql: ALERT_CLAIMS },
+  { version: 16, name: 'pending chat work and work leases: done once by any replica', sql: PENDING_WORK },
 ];
 

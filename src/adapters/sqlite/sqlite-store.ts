@@ -2,6 +2,7 @@
 // open. Dates are stored as INTEGER epoch milliseconds. Every database failure surfaces as
 // STORE.UNAVAILABLE.
 import { sqliteAlertClaims } from './sqlite-alert-claims';
+import { sqlitePendingWork } from './sqlite-pending-work';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -102,6 +103,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalCards: sqlitePortalCards(db),
     escalations: sqliteEscalations(db),
     alertClaims: sqliteAlertClaims(db),
+    pendingWork: sqlitePendingWork(db),
     // Quotas are counters of the last hour at most, taken on every challenge and text: the sessions'
     // connection (no fsync of their own; a power cut may forget the last few uses, never grant more places).
     quotas: sqliteQuotas(sessionsDb),

@@ -1,8 +1,18 @@
 // Shown secrets hide themselves. When a surface shows a one-time secret it schedules, under the secret's
 // reference, how to hide it: ask the service for the viewer's own `secret.hide` answer, and put that
-// card in place of the message that shows the secret. The timers live in this process only (bounded,
-// cleared on shutdown): after a restart a pending hide is lost and the secret stays until Hide is pressed.
+// card in place of the message that shows the secret.
+//
+// Across replicas: with the store's pending work, a hide the surface can describe (where the message is,
+// whom it is for: its `address`, never the secret) is also a due time in the store. This process's timer
+// does it on time; should this process be gone by then, any replica's poll finds it due (after a grace,
+// so the owner's own timer normally wins), rebuilds it from the address (`revive`), and does it — once:
+// the doer leases the work in the store and removes it when done; a doer that dies mid-way leaves the
+// lease to expire and another takes over. A hide without an address (the local console: its
+// conversations live in this one process, on this machine) stays in this process only (bounded, cleared
+// on shutdown), as does every hide when no store is given.
+import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
+import type { PendingWork, PendingWorkRepository } from '../../ports/pending-work.port';
 import type { View } from '../../service/kernel';
 
 export interface PendingHide {
@@ -12,40 +22,84 @@ export interface PendingHide {
   readonly replace: (view: View) => Promise<void>;
 }
 
+/** The store's side: where hides are kept, and how a surface rebuilds one from its address. */
+export interface StoredHides {
+  readonly work: PendingWorkRepository;
+  readonly clock: Clock;
+  /** The hide an address describes; undefined when this process cannot do it. */
+  readonly revive: (ref: string, address: unknown) => PendingHide | undefined;
+  /** How often every replica looks for hides left undone (default 2 s), and how late they must be (default 2 s). */
+  readonly pollMs?: number;
+  readonly graceMs?: number;
+}
+
 export const MAX_PENDING_HIDES = 1000;
+/** A hide in progress holds its lease this long; past it, another replica may do it. */
+const HIDE_LEASE_MS = 30_000;
+/** A hide nobody could do is forgotten this long after it was due. */
+const HIDE_KEPT_MS = 10 * 60_000;
+
+const workKey = (ref: string) => `hide:${ref}`;
 
 export class AutoHide {
-  private readonly pending = new Map<string, { readonly timer: NodeJS.Timeout; readonly hide: PendingHide }>();
-  private readonly running = new Set<Promise<void>>();
+  private readonly pending = new Map<string, { readonly timer: NodeJS.Timeout; readonly hide: PendingHide; readonly stored: boolean }>();
+  private readonly running = new Set<Promise<unknown>>();
+  private poller: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly logger: Logger,
     private readonly max = MAX_PENDING_HIDES,
+    private readonly stored?: StoredHides,
   ) {}
 
-  schedule(ref: string, afterMs: number, hide: PendingHide): void {
-    this.take(ref);
+  /** `address`: how another replica finds the message (JSON, no secret); without it the hide is this process's only. */
+  schedule(ref: string, afterMs: number, hide: PendingHide, address?: unknown): void {
+    this.forget(ref);
     // Bounded: past the limit the oldest secret is hidden early rather than never.
     for (const oldest of this.pending.keys()) {
       if (this.pending.size < this.max) break;
       this.fire(oldest);
     }
+    const store = this.stored && address !== undefined ? this.stored : undefined;
     const timer = setTimeout(() => this.fire(ref), Math.max(0, afterMs));
     timer.unref();
-    this.pending.set(ref, { timer, hide });
+    this.pending.set(ref, { timer, hide, stored: store !== undefined });
+    if (store) {
+      const now = store.clock.now();
+      const dueAt = new Date(now.getTime() + Math.max(0, afterMs));
+      const work: PendingWork = { key: workKey(ref), group: workKey(ref), dueAt, payload: JSON.stringify(address), expiresAt: new Date(dueAt.getTime() + HIDE_KEPT_MS) };
+      this.track(store.work.add(work, now).catch((err: unknown) => this.logger.warn({ err }, 'a shown secret\'s hide is kept in this process only')));
+    }
   }
 
-  /** The viewer pressed Hide: the timer is dropped; returns how to replace the message, if still pending. */
-  take(ref: string): PendingHide | undefined {
-    const entry = this.pending.get(ref);
-    if (!entry) return undefined;
-    clearTimeout(entry.timer);
-    this.pending.delete(ref);
-    return entry.hide;
+  /**
+   * The viewer pressed Hide: the hide is dropped here and in the store; returns how to replace the
+   * message, if still pending (this process's own, or rebuilt from the store when another replica showed it).
+   */
+  async take(ref: string): Promise<PendingHide | undefined> {
+    const local = this.forget(ref);
+    const store = this.stored;
+    if (!store || (local && !local.stored)) return local?.hide;
+    try {
+      const [work] = local ? [] : await store.work.inGroup(workKey(ref), store.clock.now());
+      const removed = await store.work.remove(workKey(ref));
+      if (local) return local.hide;
+      return removed && work ? store.revive(ref, JSON.parse(work.payload)) : undefined;
+    } catch (err) {
+      this.logger.warn({ err }, 'could not drop a shown secret\'s hide from the store');
+      return local?.hide;
+    }
   }
 
   get size(): number {
     return this.pending.size;
+  }
+
+  /** Every replica looks for hides another left undone (src/main.ts; with a store only). */
+  start(): void {
+    if (!this.stored || this.poller) return;
+    this.poller = setInterval(() => this.track(this.pollOnce()), this.stored.pollMs ?? 2_000);
+    this.poller.unref();
   }
 
   /** Resolves when the hides already firing have finished (tests, shutdown). */
@@ -53,17 +107,68 @@ export class AutoHide {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  /** Shutdown: forget every pending hide (see the README: a restart loses them). */
+  /** Shutdown: forget this process's timers; the hides kept in the store are done by another replica. */
   close(): void {
-    for (const ref of [...this.pending.keys()]) this.take(ref);
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+    for (const ref of [...this.pending.keys()]) this.forget(ref);
+  }
+
+  /** One look for stored hides overdue by more than the grace: each is done by the replica that leases it. */
+  async pollOnce(): Promise<void> {
+    const store = this.stored;
+    if (!store) return;
+    try {
+      const now = store.clock.now();
+      for (const work of await store.work.due(new Date(now.getTime() - (store.graceMs ?? 2_000)), now, 20)) {
+        const ref = work.key.slice('hide:'.length);
+        const hide = this.pending.get(ref)?.hide ?? store.revive(ref, JSON.parse(work.payload));
+        if (hide) await this.runStored(ref, hide);
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'could not look for shown secrets to hide');
+    }
+  }
+
+  private forget(ref: string) {
+    const entry = this.pending.get(ref);
+    if (!entry) return undefined;
+    clearTimeout(entry.timer);
+    this.pending.delete(ref);
+    return entry;
   }
 
   private fire(ref: string): void {
-    const hide = this.take(ref);
-    if (!hide) return;
-    const run = (async () => hide.replace(await hide.press()))()
-      .catch((err: unknown) => this.logger.error({ err }, 'could not hide a shown secret'))
-      .finally(() => this.running.delete(run));
+    const entry = this.forget(ref);
+    if (!entry) return;
+    this.track(entry.stored ? this.runStored(ref, entry.hide) : this.run(entry.hide));
+  }
+
+  /** A stored hide, by the replica holding its lease; removed from the store once done. */
+  private async runStored(ref: string, hide: PendingHide): Promise<void> {
+    const store = this.stored!;
+    const now = store.clock.now();
+    try {
+      if (!(await store.work.lease(workKey(ref), now, new Date(now.getTime() + HIDE_LEASE_MS)))) return; // another replica has it
+    } catch (err) {
+      this.logger.warn({ err }, 'the store could not say who hides a shown secret; this process does');
+    }
+    this.forget(ref);
+    if (await this.run(hide)) await store.work.remove(workKey(ref)).catch(() => undefined); // else its lease expires and it is tried again
+  }
+
+  private async run(hide: PendingHide): Promise<boolean> {
+    try {
+      await hide.replace(await hide.press());
+      return true;
+    } catch (err) {
+      this.logger.error({ err }, 'could not hide a shown secret');
+      return false;
+    }
+  }
+
+  private track(p: Promise<unknown>): void {
+    const run = p.finally(() => this.running.delete(run));
     this.running.add(run);
   }
 }

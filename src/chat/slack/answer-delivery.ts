@@ -53,7 +53,7 @@ export async function deliverAnswer(deps: SlackListenerDeps, reply: SlackReply, 
   const message = renderView(view, { ephemeral: reply.shared === undefined || privateOnly, timeZone: await askerTimeZone(deps, asker) });
   await deliver(deps, reply.what, view, () => send(message));
   // A manual Hide replaced the message already: its timer goes.
-  if (next.hidden) deps.autoHide.take(next.hidden);
+  if (next.hidden) await deps.autoHide.take(next.hidden);
   // A shown secret is replaced once its time is up, where the message can be replaced. (A secret sent as a new
   // ephemeral message, pressed on a message others can see, cannot be: the replace would hit the shared message.)
   if (next.hide && later) scheduleHide(deps, asker, next.hide, later);

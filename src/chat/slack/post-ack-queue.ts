@@ -6,6 +6,11 @@
 // Two at a time: in `npm run bench` (50 concurrent senders, Samba AD) it kept the ack p99 well under the
 // 100 ms budget where 4 and 8 did not, at no loss of throughput (the work is mostly waiting on the
 // directory; a few hundred commands per second either way, far above what 50 agents type).
+//
+// Safe per process (several replicas): it holds only this process's own requests, already acked, for a
+// moment; nothing in it is a rule. What must hold once (a token, a decision, a limit) is decided in the
+// store by the service, whichever replica runs the work; a replica that dies with work waiting loses those
+// answers, and the agent types the command again.
 export const DEFAULT_POST_ACK_CONCURRENCY = 2;
 /**
  * Work waiting for a slot, at most. Each waiting request holds its parsed body and a Bolt context; past

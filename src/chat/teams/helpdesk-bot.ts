@@ -10,12 +10,13 @@ import {
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type ConversationReference,
 } from 'botbuilder';
 import { VERBS } from '../../domain/verbs';
 import { inLogScope, type Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext, View } from '../../service/kernel';
-import { AutoHide } from '../core/auto-hide';
+import { AutoHide, type PendingHide } from '../core/auto-hide';
 import { TicketWatch } from '../core/ticket-watch';
 import { dispatchPress, dispatchText, newCorrelationId } from '../core/dispatch';
 import { renderCard, type ActionMode, type AdaptiveCardJson } from '../cards/render-card';
@@ -27,6 +28,9 @@ import { autoHidePress, followUpsOf, ticketPress, type FollowUps } from '../core
 import { ConsoleApprovals } from '../local/console-approvals';
 import { ApprovalCopies } from './approval-copies';
 import { markPressedOn, redrawOf, withoutPressedOn, withRefusal } from './pressed-card';
+import { isLocalConsoleTurn } from './identity';
+import type { PendingWorkRepository } from '../../ports/pending-work.port';
+import { systemClock } from '../../ports/clock.port';
 
 export interface HelpdeskBotDeps {
   readonly service: HelpdeskService;
@@ -37,6 +41,24 @@ export interface HelpdeskBotDeps {
   readonly autoHide?: AutoHide;
   /** APPROVALS_TEAMS_CONVERSATION: approval requests are also sent there. */
   readonly approvalsConversation?: string;
+  /**
+   * The store's pending work and how to continue a Bot Framework conversation from any replica (the
+   * adapter's proactive turn): a shown secret's hide is then a due time in the store (auto-hide.ts).
+   */
+  readonly replicas?: {
+    readonly work: PendingWorkRepository;
+    readonly continueConversation: (reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
+    readonly pollMs?: number;
+    readonly graceMs?: number;
+  };
+}
+
+/** Where a shown secret's message is and whom it is for: what another replica needs to hide it (never the secret). */
+interface HideAddress {
+  readonly reference: Partial<ConversationReference>;
+  readonly activityId: string;
+  readonly mode: ActionMode;
+  readonly ctx: Omit<RequestContext, 'correlationId'>;
 }
 
 const WELCOME = 'Hi, I am MyPass Helpdesk. Type "help" to see what I can do for you.';
@@ -71,7 +93,11 @@ export class HelpdeskBot extends TeamsActivityHandler {
       decides: async (context) => deps.service.decidesApprovals((await this.requestContext(context)).identity),
       deliverOwn: (context, approvalId) => this.requesterView(context, approvalId),
     });
-    this.autoHide = deps.autoHide ?? new AutoHide(deps.logger);
+    const replicas = deps.replicas;
+    this.autoHide = deps.autoHide ?? new AutoHide(deps.logger, undefined, replicas && {
+      work: replicas.work, clock: { now: () => deps.now?.() ?? systemClock.now() }, revive: (ref, address) => this.revivedHide(ref, address as HideAddress),
+      ...(replicas.pollMs ? { pollMs: replicas.pollMs } : {}), ...(replicas.graceMs !== undefined ? { graceMs: replicas.graceMs } : {}),
+    });
     this.ticketWatch = new TicketWatch(deps.logger, deps.service.tickets);
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
@@ -191,7 +217,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
   /** Action.Execute: the invoke's answer replaces the clicked card, which lives in the message `replyToId`. */
   private async answerInPlace(context: TurnContext, ctx: RequestContext, view: View, next: FollowUps, pressed: Record<string, unknown> | undefined): Promise<Sent> {
     // The invoke answer replaces the card in place; a manual Hide only has to stop the timer.
-    if (next.hidden) this.autoHide.take(next.hidden);
+    if (next.hidden) await this.autoHide.take(next.hidden);
     // Teams refreshes the requester's own view by itself (refresh.userIds): no copy needs the Show fallback.
     const shown = next.decision ? withoutShowFallback(next.decision) : view;
     const activityId = context.activity.replyToId;
@@ -215,7 +241,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
     if (pressed) {
       // Hide pressed on an Action.Submit card: the answer is a new message, so the one showing the secret is replaced too.
       if (next.hidden) {
-        await this.autoHide.take(next.hidden)?.replace(view)
+        await (await this.autoHide.take(next.hidden))?.replace(view)
           .catch((err: unknown) => this.deps.logger.error({ err, correlationId: ctx.correlationId }, 'could not hide a shown secret'));
       }
       if (await this.keptInPlace(context, ctx, pressed, view, mode)) return { card, activityId: undefined, answeredElsewhere: true };
@@ -238,10 +264,29 @@ export class HelpdeskBot extends TeamsActivityHandler {
   /** A shown secret: replace the message it lives in (`activityId`) once its time is up. */
   private scheduleHide(context: TurnContext, ctx: RequestContext, hide: NonNullable<FollowUps['hide']>, mode: ActionMode, activityId: string): void {
     const update = laterUpdater(context); // the turn's context is revoked once the turn ends
+    // The local console's conversations live in this process only: its hides stay here (no address).
+    const asker: { -readonly [K in keyof RequestContext]?: RequestContext[K] } = { ...ctx };
+    delete asker.correlationId; // each hide is a request of its own
+    const address: HideAddress | undefined = isLocalConsoleTurn(context)
+      ? undefined
+      : { reference: TurnContext.getConversationReference(context.activity), activityId, mode, ctx: asker as Omit<RequestContext, 'correlationId'> };
     this.autoHide.schedule(hide.ref, hide.afterMs, {
       press: () => dispatchPress(this.deps.service, this.deps.logger, { ...ctx, correlationId: newCorrelationId() }, autoHidePress(hide.ref)),
       replace: (hidden) => update(activityId, this.card(hidden, mode, ctx)),
-    });
+    }, address);
+  }
+
+  /** A hide another replica scheduled (or this one, before a restart): the viewer's own answer, put in place through a proactive turn. */
+  private revivedHide(ref: string, address: HideAddress): PendingHide | undefined {
+    const replicas = this.deps.replicas;
+    if (!replicas) return undefined;
+    const ctx: RequestContext = { ...address.ctx, correlationId: newCorrelationId() };
+    return {
+      press: () => dispatchPress(this.deps.service, this.deps.logger, ctx, autoHidePress(ref)),
+      replace: (hidden) => replicas.continueConversation(address.reference, async (tc) => {
+        await tc.updateActivity({ type: 'message', id: address.activityId, attachments: [CardFactory.adaptiveCard(this.card(hidden, address.mode, ctx))] });
+      }),
+    };
   }
 }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { AutoHide } from '../core/auto-hide';
 import { TeamsAlertSink } from './alert-sink';
+import type { PendingWorkRepository } from '../../ports/pending-work.port';
 import { createBotAdapter, mountBotRoute, type BotAdapterOptions } from './bot-adapter';
 import { HelpdeskBot } from './helpdesk-bot';
 import { IdentityResolver } from './identity';
@@ -32,6 +33,11 @@ export interface TeamsSurfaceDeps {
   readonly approvalsConversation?: string;
   /** ALERTS_TEAMS_CONVERSATION: the conversation supervisors' alerts are posted to. */
   readonly alertsConversation?: string;
+  /** The store's pending work: shown secrets' hides are kept there, done by any replica (auto-hide.ts). */
+  readonly pendingWork?: PendingWorkRepository;
+  /** How often this replica looks for hides another left undone (tests: faster). */
+  readonly hidePollMs?: number;
+  readonly hideGraceMs?: number;
 }
 
 export interface TeamsSurface {
@@ -48,8 +54,19 @@ export interface TeamsSurface {
 
 export function createTeamsSurface(deps: TeamsSurfaceDeps): TeamsSurface {
   const identities = new IdentityResolver({ logger: deps.logger, localConsole: deps.localConsole, ttlMs: deps.identityTtlMs, aadIdentity: deps.aadIdentity ?? false });
-  const bot = new HelpdeskBot({ service: deps.service, logger: deps.logger, identities, ...(deps.approvalsConversation ? { approvalsConversation: deps.approvalsConversation } : {}) });
   const adapter = createBotAdapter(deps.botFramework, deps.logger, deps.adapterOptions);
+  const appId = deps.botFramework.MicrosoftAppId;
+  const replicas = deps.pendingWork && {
+    work: deps.pendingWork,
+    continueConversation: (reference: Parameters<CloudAdapter['continueConversationAsync']>[1], logic: Parameters<CloudAdapter['continueConversationAsync']>[2]) =>
+      adapter.continueConversationAsync(appId, reference, logic),
+    ...(deps.hidePollMs ? { pollMs: deps.hidePollMs } : {}), ...(deps.hideGraceMs !== undefined ? { graceMs: deps.hideGraceMs } : {}),
+  };
+  const bot = new HelpdeskBot({
+    service: deps.service, logger: deps.logger, identities,
+    ...(deps.approvalsConversation ? { approvalsConversation: deps.approvalsConversation } : {}), ...(replicas ? { replicas } : {}),
+  });
+  bot.autoHide.start();
   const authenticated = deps.botFramework.MicrosoftAppId !== '';
   // Local mode and a workstation trial have no tenant to check (no MicrosoftAppId: no Teams).
   if (authenticated) adapter.use(tenantGate(deps.allowedTenants ?? [], deps.logger));

@@ -8,12 +8,17 @@
 //   first looks the reference up in the system (a create whose answer was lost is found, not repeated);
 //   a webhook gets the same delivery id instead. A refusal (credentials, rights) is not retried.
 // - Listeners (the chat surfaces) are told when a retried ticket exists.
+// - Several replicas share the store: a ticket's create and the posting of its comments are each done by
+//   one replica at a time, the one holding the work's lease (a unique-key insert in the store, released
+//   when done; a replica that dies mid-way leaves it to expire and another takes over). The holder reads
+//   the record again after leasing, so work another replica finished meanwhile is not done twice.
 // A ticket text never holds a secret (ticket-text.ts builds it).
 import { randomBytes } from 'node:crypto';
 import { isHelpdeskError } from '../../domain/errors';
 import type { Clock } from '../../ports/clock.port';
 import type { EscalationRecord, EscalationRepository } from '../../ports/escalations.port';
 import type { Logger } from '../../ports/logger.port';
+import type { PendingWorkRepository } from '../../ports/pending-work.port';
 import type { TicketHandle, TicketSink, TicketSinkKind } from '../../ports/ticket-sink.port';
 
 export interface TicketDraftInput {
@@ -41,6 +46,12 @@ export const DEFAULT_RETRY: RetryPolicy = { firstMs: 5_000, maxMs: 10 * 60_000, 
 /** The same reason for the same user within this time is one escalation (a double click, "Show details" pressed twice). */
 export const SAME_REASON_MS = 10 * 60_000;
 
+/** A create or a round of comments outlives no lease: longer than the ticket system's own timeouts. */
+export const TICKET_LEASE_MS = 2 * 60_000;
+
+/** The leases that make one replica do a ticket's work at a time. */
+export type WorkLeases = Pick<PendingWorkRepository, 'lease' | 'remove'>;
+
 export type TicketListener = (ref: string, ticket: TicketHandle) => void;
 
 export class TicketDesk {
@@ -52,6 +63,7 @@ export class TicketDesk {
   constructor(
     private readonly sink: TicketSink,
     private readonly repo: EscalationRepository,
+    private readonly leases: WorkLeases,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
@@ -107,7 +119,7 @@ export class TicketDesk {
       };
       // Lost a race with another escalation of the same user: go round and comment on theirs.
       if (!(await this.repo.insert(record))) continue;
-      return this.once(record.ref, () => this.attempt(record));
+      return this.once(record.ref, () => this.leased(record.ref));
     }
     throw new Error('escalation: the active ticket kept changing');
   }
@@ -150,7 +162,7 @@ export class TicketDesk {
     this.ticking = (async () => {
       try {
         for (const record of await this.repo.due(this.clock.now(), 20)) {
-          if (!this.busy.has(record.ref)) await this.once(record.ref, () => this.attempt(record));
+          if (!this.busy.has(record.ref)) await this.once(record.ref, () => this.leased(record.ref));
         }
         for (const ref of await this.repo.openWithUnsentComments(20)) await this.flush(ref);
       } catch (err) {
@@ -173,6 +185,28 @@ export class TicketDesk {
     }
     await this.repo.setState(active.ref, 'closed', this.clock.now());
     return undefined;
+  }
+
+  /** `work` under the store's lease of `key`; undefined when another replica holds it. */
+  private async underLease<T>(key: string, work: () => Promise<T>): Promise<T | undefined> {
+    const now = this.clock.now();
+    if (!(await this.leases.lease(key, now, new Date(now.getTime() + TICKET_LEASE_MS)))) return undefined;
+    try {
+      return await work();
+    } finally {
+      await this.leases.remove(key).catch((err: unknown) => this.logger.warn({ err }, 'ticket lease not released; it expires by itself'));
+    }
+  }
+
+  /** The create of a pending ticket, by the one replica leasing it, on the record as it is now (another may have created it). */
+  private async leased(ref: string): Promise<EscalationOutcome> {
+    const done = await this.underLease(`ticket-create:${ref}`, async (): Promise<EscalationOutcome> => {
+      const record = await this.repo.get(ref);
+      if (record?.state !== 'pending') return { kind: 'already', ref, ...(record?.ticket ? { ticket: record.ticket } : {}) };
+      if (record.nextAttemptAt && record.nextAttemptAt > this.clock.now()) return { kind: 'pending', ref, queued: false };
+      return this.attempt(record);
+    });
+    return done ?? { kind: 'pending', ref, queued: false };
   }
 
   private async attempt(record: EscalationRecord): Promise<EscalationOutcome> {
@@ -203,7 +237,7 @@ export class TicketDesk {
 
   /** Posts the ticket's waiting comments in order; false when one could not be posted (it stays for later). */
   private flush(ref: string): Promise<boolean> {
-    return this.once(`${ref}:comments`, async () => {
+    return this.once(`${ref}:comments`, async () => (await this.underLease(`ticket-comments:${ref}`, async () => {
       const record = await this.repo.get(ref);
       if (record?.state !== 'open' || !record.ticket) return false;
       for (const c of await this.repo.unsentComments(ref)) {
@@ -217,7 +251,7 @@ export class TicketDesk {
         await this.repo.commentSent(c.id, this.clock.now());
       }
       return true;
-    });
+    })) ?? false);
   }
 
   /** One piece of work per key at a time: a second caller waits for the first and then runs. */

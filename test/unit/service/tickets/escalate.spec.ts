@@ -3,6 +3,10 @@
 // filed once, refusals not retried, comments kept until they can be posted, the audit record first, and
 // never a secret in a ticket text.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openSqliteStore } from '../../../../src/adapters/sqlite/sqlite-store';
 import { ticketOutbox, type TicketOutbox } from '../../../../src/adapters/tickets/ticket-outbox';
 import { HelpdeskError } from '../../../../src/domain/errors';
 import { VERBS } from '../../../../src/domain/verbs';
@@ -168,6 +172,30 @@ describe('escalate (demo directory, dev outbox)', () => {
       const shown = expectKind(await g.service.press(ctxFor(AGENT), { verb: VERBS.ticketShow, data: { ref: kept.ref } }), 'escalation');
       assert.equal(shown.outcome, 'created');
       assert.equal(shown.ticket?.label, 'Outbox ticket T-1');
+    });
+
+    it('two replicas on one store retry at the same moment: the ticket is created once, and its comment posted once', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'mypass-desk-'));
+      const file = path.join(dir, 'helpdesk.db');
+      const stores = [openSqliteStore({ path: file, auditKey: Buffer.alloc(32, 7) }), openSqliteStore({ path: file, auditKey: Buffer.alloc(32, 7) })];
+      try {
+        const s = flaky(outbox);
+        s.fail.create = 'TICKETS.UNAVAILABLE';
+        const [a, b] = stores.map((store) => demoFixture({ store, ticketSink: s.sink, ticketRetry: RETRY })) as [Fixture, Fixture];
+        const kept = expectKind(await a.service.command(ctxFor(AGENT), { name: 'escalate', user: 'john.doe', reason: 'r1' }), 'escalation');
+        assert.equal(kept.outcome, 'pending');
+        await b.service.command(ctxFor(AGENT), { name: 'escalate', user: 'john.doe', reason: 'r2' });
+        s.fail.create = undefined;
+        for (const g of [a, b]) g.clock.advance(1000);
+        // Both replicas' loops find it due at once, and again right after (a stale list).
+        await Promise.all([a.service.tickets?.tick(), b.service.tickets?.tick()]);
+        await Promise.all([a.service.tickets?.tick(), b.service.tickets?.tick()]);
+        assert.equal(s.creates(), 2, 'one failed create, then one create across both replicas');
+        assert.deepEqual(outbox.entries().map((e) => e.event), ['created', 'comment']);
+      } finally {
+        for (const store of stores) await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('a refusal (credentials) is answered plainly and not retried', async () => {
