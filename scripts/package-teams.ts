@@ -12,8 +12,14 @@ import addFormats from 'ajv-formats';
 import { zipSync } from 'fflate';
 import { COMMAND_NAMES } from '../src/domain/command';
 
-/** The Teams command menu (at most 12 entries, Teams' limit): every command but `help`, which an empty message or any unknown word answers. */
-export const MENU_COMMANDS = COMMAND_NAMES.filter((name) => name !== 'help');
+/**
+ * The Teams command menu: Teams shows at most 12 entries, and there are more commands than that now, so the
+ * menu offers the ones an agent on the phone reaches for first; `help` (an empty message or any unknown word)
+ * lists every command the asker may run.
+ */
+export const MENU_COMMANDS = [
+  'user', 'unlock', 'reset', 'pin', 'verify', 'locked', 'lockout', 'audit', 'unlock-portal', 'escalate', 'expiring', 'approvals',
+] as const satisfies readonly (typeof COMMAND_NAMES)[number][];
 
 export const ROOT = path.resolve(__dirname, '..');
 export const MANIFEST_DIR = path.join(ROOT, 'manifest', 'teams');
