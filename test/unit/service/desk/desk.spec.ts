@@ -110,7 +110,7 @@ describe('desk: locked, expiring, history', () => {
     const typed = await f.store.audit.list({ target: upn.toLowerCase(), limit: 5 });
     assert.equal(typed.length, 2, 'the refusals were recorded under the UPN as typed (lower-cased: logins ignore case)');
     const view = expectKind(await f.service.command(ctxFor('demo.agent'), { name: 'history', user: 'demo.locked' }), 'desk-list');
-    const refused = view.rows.filter((r) => r.facts.some((x) => x.label === 'Outcome' && x.text.startsWith('refused')));
+    const refused = view.rows.filter((r) => r.facts.some((x) => x.label === 'Outcome' && x.text?.startsWith('refused')));
     assert.equal(refused.length, 2, view.rows.map((r) => `${r.heading} ${r.facts.map((x) => x.text).join(' ')}`).join('\n'));
     const whens = view.rows.map((r) => r.facts.find((x) => x.label === 'When')?.at ?? '');
     assert.deepEqual([...whens].sort().reverse(), whens, 'newest first');
