@@ -6,13 +6,7 @@
 //
 // Exit status: 0 intact, 1 broken (the first broken record's seq is printed), 2 could not verify
 // (bad configuration, no store file, no key).
-import fs from 'node:fs';
-import path from 'node:path';
-import dotenv from 'dotenv';
-import { deriveKey } from '../src/adapters/secrets/secrets-key';
-import { openMongoAuditTrailReadOnly } from '../src/adapters/mongo/mongo-store';
-import { openSqliteAuditTrailReadOnly } from '../src/adapters/sqlite/sqlite-store';
-import { loadConfig } from '../src/config/load-config';
+import { openConfiguredAuditTrail } from './audit-store';
 
 function fail(message: string): never {
   console.error(`audit:verify: ${message}`);
@@ -20,27 +14,8 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  dotenv.config({ quiet: true });
-  const loaded = loadConfig(process.env, { fileExists: (f) => fs.existsSync(f) });
-  if (!loaded.ok) fail(`the configuration is invalid:\n${loaded.problems.map((p) => `  config: ${p}`).join('\n')}`);
-  const config = loaded.config;
-  const store = config.store;
-  if (store.kind === 'sqlite' && !fs.existsSync(store.path)) fail(`no store at ${path.resolve(store.path)} (STORE_URL)`);
-
-  let master = config.secretsKey;
-  if (!master) {
-    // The dev key the bot generated beside the store. Never generate one here: a new key verifies nothing.
-    const keyFile = path.join(config.dataDir, 'secrets.key');
-    if (!fs.existsSync(keyFile)) fail(`SECRETS_KEY is unset and there is no ${path.resolve(keyFile)}`);
-    master = Buffer.from(fs.readFileSync(keyFile, 'utf8').trim(), 'base64');
-    if (master.length !== 32) fail(`${path.resolve(keyFile)} does not hold a 32-byte base64 key`);
-  }
-
   const started = Date.now();
-  const auditKey = deriveKey(master, 'audit-chain');
-  const trail = store.kind === 'mongodb'
-    ? await openMongoAuditTrailReadOnly(store.url, auditKey).catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)))
-    : openSqliteAuditTrailReadOnly(store.path, auditKey);
+  const trail = await openConfiguredAuditTrail(fail);
   try {
     const result = await trail.audit.verify();
     const head = await trail.audit.head();

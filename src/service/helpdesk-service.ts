@@ -173,7 +173,9 @@ export class HelpdeskService {
 
   /** Resolve the asker, check the role, run the use case, and audit the outcome whatever it is. */
   private async run(ctx: RequestContext, s: Step, useCase: (call: UseCaseCall) => Promise<View>): Promise<View> {
-    const subject: AuditSubject = { action: s.action, ...(s.target ? { target: s.target.slice(0, 256) } : {}) };
+    // Until the use case names the user it resolved, the target is the login as typed: lower-cased (logins
+    // ignore case) so that `history` finds it under one of the user's logins.
+    const subject: AuditSubject = { action: s.action, ...(s.target ? { target: s.target.trim().toLowerCase().slice(0, 256) } : {}) };
     let actor: Actor | undefined;
     try {
       actor = await this.actors.resolve(ctx.identity, { fresh: s.fresh });

@@ -98,6 +98,23 @@ describe('desk: locked, expiring, history', () => {
     assert.equal(next.rows.length, 2);
     assert.ok(next.continued);
   });
+
+  it('history also finds what was recorded under the login as typed (UPN, another case), each entry once', async () => {
+    const f = demoFixture();
+    const upn = (await f.directory.findByLogin('demo.locked'))?.userPrincipalName ?? '';
+    assert.ok(upn.includes('@'));
+    // Refused before the user is resolved: the trail keeps what was typed.
+    await f.service.command(ctxFor('demo.user'), { name: 'unlock', user: upn.toUpperCase() });
+    await f.service.command(ctxFor('demo.user'), { name: 'unlock', user: upn });
+    await f.service.command(ctxFor('demo.agent'), { name: 'unlock', user: 'demo.locked' });
+    const typed = await f.store.audit.list({ target: upn.toLowerCase(), limit: 5 });
+    assert.equal(typed.length, 2, 'the refusals were recorded under the UPN as typed (lower-cased: logins ignore case)');
+    const view = expectKind(await f.service.command(ctxFor('demo.agent'), { name: 'history', user: 'demo.locked' }), 'desk-list');
+    const refused = view.rows.filter((r) => r.facts.some((x) => x.label === 'Outcome' && x.text?.startsWith('refused')));
+    assert.equal(refused.length, 2, view.rows.map((r) => `${r.heading} ${r.facts.map((x) => x.text).join(' ')}`).join('\n'));
+    const whens = view.rows.map((r) => r.facts.find((x) => x.label === 'When')?.at ?? '');
+    assert.deepEqual([...whens].sort().reverse(), whens, 'newest first');
+  });
 });
 
 describe('desk: EXPIRY_REMINDER_DAYS', () => {
