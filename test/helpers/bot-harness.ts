@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DemoDirectory } from '../../src/adapters/demo/demo-directory';
 import { LdapDirectory } from '../../src/adapters/ldap/ldap-directory';
+import { openMongoStore } from '../../src/adapters/mongo/mongo-store';
 import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
 import { createLocalConsole, type LocalConsole, type ConsoleUser } from '../../src/chat/local';
 import { createTeamsSurface, type TeamsSurface } from '../../src/chat/teams';
@@ -94,6 +95,8 @@ export interface HarnessOptions {
   readonly ticketRetry?: RetryPolicy;
   /** APPROVALS_TEAMS_CONVERSATION. */
   readonly approvalsConversation?: string;
+  /** A mongodb:// URL: the MongoDB store on that database instead of a temporary SQLite file (the bench's second store). */
+  readonly mongoUrl?: string;
 }
 
 export interface BotHarness {
@@ -103,7 +106,7 @@ export interface BotHarness {
   readonly service: HelpdeskService;
   readonly directory: Directory;
   readonly store: Store;
-  /** The SQLite file behind `store`. */
+  /** The SQLite file behind `store` (none is created with `mongoUrl`). */
   readonly dbPath: string;
   readonly clock: ShiftableClock;
   readonly teams: TeamsSurface;
@@ -132,7 +135,9 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const kind = options.directory ?? 'samba';
   const directory = kind === 'samba' ? sambaDirectory(logger, options.ldapPoolSize) : kind === 'demo' ? new DemoDirectory(clock) : kind;
   const dbPath = path.join(dataDir, 'helpdesk.db');
-  const store = openSqliteStore({ path: dbPath, auditKey: randomBytes(32), clock });
+  const store = options.mongoUrl
+    ? await openMongoStore({ url: options.mongoUrl, auditKey: randomBytes(32), clock })
+    : openSqliteStore({ path: dbPath, auditKey: randomBytes(32), clock });
   const base = kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS;
   const answerCipher = aesGcmAnswerCipher(randomBytes(32));
   const created = new HelpdeskService({
