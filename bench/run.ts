@@ -76,7 +76,13 @@ async function main(): Promise<void> {
       for (const kind of storesOf(mod)) {
         console.log(`\n▶ ${file} (${kind})`);
         const store: BenchStore = kind === 'mongodb' ? { kind, url: mongoTestUrl(`bench_${Date.now().toString(36)}`) } : { kind };
-        const report = await mod.run({ log, env: process.env, store }).finally(() => (store.kind === 'mongodb' ? dropDatabase(store.url) : undefined));
+        // A bench that fails is a missed row in the table, and the others still run.
+        const report = await mod.run({ log, env: process.env, store })
+          .catch((err: unknown): BenchReport => ({
+            name: file.replace(/\.bench\.ts$/, ''), lines: [`failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`],
+            budgets: [{ name: 'ran to the end', measured: `failed: ${(err instanceof Error ? err.message : String(err)).slice(0, 120)}`, budget: 'no error', ok: false }],
+          }))
+          .finally(() => (store.kind === 'mongodb' ? dropDatabase(store.url).catch(() => undefined) : undefined));
         reports.push({ store: kind, report });
         for (const line of report.lines) console.log(`  ${line}`);
       }
