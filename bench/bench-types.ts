@@ -1,8 +1,14 @@
 // The contract between bench/run.ts and each bench/*.bench.ts.
 
+export type StoreKind = 'sqlite' | 'mongodb';
+
+/** The store a bench's program runs on: a temporary SQLite file of its own, or a fresh database on the run's MongoDB (FerretDB). */
+export type BenchStore = { readonly kind: 'sqlite' } | { readonly kind: 'mongodb'; readonly url: string };
+
 export interface BenchContext {
   readonly log: (line: string) => void;
   readonly env: NodeJS.ProcessEnv;
+  readonly store: BenchStore;
 }
 
 export interface Budget {
@@ -26,4 +32,6 @@ export interface BenchReport {
 
 export interface BenchModule {
   run(ctx: BenchContext): Promise<BenchReport>;
+  /** The stores the bench runs on, once each (default: SQLite only); the table puts each store's rows side by side. */
+  readonly stores?: readonly StoreKind[];
 }

@@ -1,11 +1,12 @@
 // The bot under bench, in its own process (so its resident memory is its own): the Teams surface on the
 // restify server, the LDAP adapter on the Samba test DC (SAMBA_TEST_DIR, inherited), a temporary SQLite
-// store. Prints "READY <url>" once listening; SIGTERM closes it.
+// store, or the MongoDB store on BENCH_MONGO_URL's database. Prints "READY <url>" once listening; SIGTERM closes it.
 import { startBotHarness } from '../test/helpers/bot-harness';
 
 async function main(): Promise<void> {
   const pool = Number(process.env.BENCH_LDAP_POOL) || undefined;
-  const harness = await startBotHarness({ directory: 'samba', ...(pool ? { ldapPoolSize: pool } : {}) });
+  const mongoUrl = process.env.BENCH_MONGO_URL;
+  const harness = await startBotHarness({ directory: 'samba', ...(pool ? { ldapPoolSize: pool } : {}), ...(mongoUrl ? { mongoUrl } : {}) });
   process.stdout.write(`READY ${harness.url}\n`);
   const stop = () => {
     if (process.env.BENCH_MEMLOG === '1') {

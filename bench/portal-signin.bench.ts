@@ -2,7 +2,8 @@
 // hashing and the directory bind excluded; resident memory under 250 MB at that load).
 //
 // The real program (src/main.ts, compiled as `npm start` runs it, with its heap cap) runs in its own process
-// with PORTAL=on, Active Directory = the Samba test DC, the SQLite store in a temp dir, and the portal's rate
+// with PORTAL=on, Active Directory = the Samba test DC, the SQLite store in a temp dir (or, in the run on
+// MongoDB, the MongoDB store on a fresh database of the run's FerretDB), and the portal's rate
 // limits raised (every request of the bench comes from 127.0.0.1, so per IP and per login they would stop it
 // within seconds). The bench adds its own users to Samba (portal.qNNN: security questions, enrolled through
 // the portal API; portal.pNNN: the PIN line), and removes them at the end.
@@ -26,12 +27,13 @@ import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { MongoClient } from 'mongodb';
 import { AlreadyExistsError, Attribute, Change, NoSuchObjectError } from 'ldapts';
 import { DEFAULT_PORTAL_QUESTIONS } from '../src/config/load-config';
 import { cleanEnv, freePort } from '../test/helpers/app-process';
 import { asAdmin, GROUP_DNS, GROUPS, MAIL_DOMAIN, SEED_PASSWORD, sambaEnv, sambaInfo, seededDn } from '../test/helpers/samba';
 import { compileForBench, procStatus, PRODUCTION_NODE_FLAGS } from './bench-process';
-import type { BenchContext, BenchReport } from './bench-types';
+import type { BenchContext, BenchReport, BenchStore, StoreKind } from './bench-types';
 import { ms, summarise, type Summary } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -75,11 +77,12 @@ interface Program {
   readonly child: ChildProcess;
   readonly base: string;
   readonly dbPath: string;
+  readonly store: BenchStore;
   output(): string;
   stop(): Promise<void>;
 }
 
-async function startProgram(env: NodeJS.ProcessEnv, compiled: boolean): Promise<Program> {
+async function startProgram(env: NodeJS.ProcessEnv, store: BenchStore, compiled: boolean): Promise<Program> {
   const build = compiled ? compileForBench() : undefined;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mypass-portal-bench-'));
   const dbPath = path.join(dataDir, 'helpdesk.db');
@@ -95,7 +98,7 @@ async function startProgram(env: NodeJS.ProcessEnv, compiled: boolean): Promise<
       NODE_PATH: path.join(ROOT, 'node_modules'),
       PORT: String(port),
       HOST: '127.0.0.1',
-      STORE_URL: `sqlite:${dbPath}`,
+      STORE_URL: store.kind === 'mongodb' ? store.url : `sqlite:${dbPath}`,
       LOG_LEVEL: 'warn',
       SECRETS_KEY: randomBytes(32).toString('base64'),
       ...sambaEnv(),
@@ -142,7 +145,7 @@ async function startProgram(env: NodeJS.ProcessEnv, compiled: boolean): Promise<
       throw new Error(`the program did not answer /healthz within 60 s:\n${out}`);
     }
   }
-  return { child, base, dbPath, output: () => out, stop };
+  return { child, base, dbPath, store, output: () => out, stop };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -434,8 +437,42 @@ function indistinguishable(known: Summary, unknown: Summary): boolean {
 
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${ms(Math.abs(x))}`;
 
+interface StoreFacts {
+  readonly signIns: number;
+  readonly locked: number;
+  readonly sessions: number;
+  readonly pinFailures: number;
+  readonly unknownPinFailures: number;
+}
+
 /** What the store recorded (read-only, beside the running program). */
-function storeFacts(dbPath: string): { signIns: number; locked: number; sessions: number; pinFailures: number; unknownPinFailures: number } {
+function storeFacts(p: Program): Promise<StoreFacts> {
+  return p.store.kind === 'mongodb' ? mongoStoreFacts(p.store.url) : Promise.resolve(sqliteStoreFacts(p.dbPath));
+}
+
+/** The same counts on MongoDB (src/adapters/mongo/: the lock is a 'lock' claim, or a count setLock started locked). */
+async function mongoStoreFacts(url: string): Promise<StoreFacts> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
+  try {
+    const db = client.db();
+    const events = db.collection('portal_events');
+    const pin = { type: 'challenge', outcome: 'failure', detail: /^pin \(/ };
+    const lockKeys = await db.collection('portal_attempts').distinct('key', {
+      key: /^portal\./, $or: [{ kind: 'lock' }, { kind: 'epoch', lockedAt: { $ne: null } }],
+    });
+    return {
+      signIns: await events.countDocuments({ type: 'sign-in', outcome: 'success', user: /^portal\.q/ }),
+      locked: lockKeys.length,
+      sessions: await db.collection('portal_sessions').countDocuments({}),
+      pinFailures: await events.countDocuments({ ...pin, unknownUser: false }),
+      unknownPinFailures: await events.countDocuments({ ...pin, unknownUser: true }),
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+function sqliteStoreFacts(dbPath: string): StoreFacts {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
@@ -452,6 +489,8 @@ function storeFacts(dbPath: string): { signIns: number; locked: number; sessions
 }
 
 // ---------------------------------------------------------------------------------------------
+
+export const stores: readonly StoreKind[] = ['sqlite', 'mongodb'];
 
 export async function run(ctx: BenchContext): Promise<BenchReport> {
   const vus = Number(ctx.env.BENCH_PORTAL_VUS) || 50;
@@ -470,7 +509,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     await addDirectoryUsers([...qLogins, ...pLogins]);
     const addS = (performance.now() - t) / 1000;
     if (compiled) ctx.log('compiling the program (tsc → dist/bench-build)…');
-    const started = await startProgram(ctx.env, compiled);
+    const started = await startProgram(ctx.env, ctx.store, compiled);
     program = started;
     const pid = started.child.pid ?? 0;
     const alive = () => started.child.exitCode === null && started.child.signalCode === null;
@@ -496,7 +535,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     const pin = summarise(knownPins);
     const pinUnknown = summarise(unknownPins);
     const alike = indistinguishable(pin, pinUnknown);
-    const facts = storeFacts(started.dbPath);
+    const facts = await storeFacts(started);
 
     const m = load.measured;
     const challenge = summarise(m.steps.get('POST /portal/challenge') ?? []);
@@ -516,7 +555,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     return {
       name: 'portal: sign-in challenge',
       lines: [
-        `program: src/main.ts (${compiled ? 'compiled JS' : 'tsx'}, ${PRODUCTION_NODE_FLAGS.join(' ')}), PORTAL=on, Samba AD, SQLite in a temp dir, LOG_LEVEL=warn`,
+        `program: src/main.ts (${compiled ? 'compiled JS' : 'tsx'}, ${PRODUCTION_NODE_FLAGS.join(' ')}), PORTAL=on, Samba AD, ${ctx.store.kind === 'mongodb' ? 'MongoDB (a fresh database)' : 'SQLite in a temp dir'}, LOG_LEVEL=warn`,
         `rate limits raised for the run: PORTAL_RATE_PER_MINUTE=100000, PORTAL_PAGE_RATE_PER_MINUTE=100000, PORTAL_LOGIN_RATE_PER_MINUTE=1000 (every request comes from 127.0.0.1)`,
         `seeded: ${qLogins.length + pLogins.length} Samba users in ${addS.toFixed(1)} s; ${users.length} enrolled (5 questions, 3 asked) via PUT /api/portal/accounts/{user}/enrollment in ${enrollS.toFixed(1)} s`,
         `${vus} virtual users (own cookie jar each, ${qLogins.length / vus} users each); measured ${secs.toFixed(1)} s after a 5 s warm-up; 1 sequence in 20 sends one wrong answer first`,

@@ -1,23 +1,51 @@
 // `npm run bench [-- <filter>]`: starts the Samba AD test DC (or reuses SAMBA_TEST_DIR), runs every
 // bench/*.bench.ts (each exports `run(ctx)`) one after the other, prints what each measured, then ONE table
 // against DESIGN.md's performance budgets (the framework floor and the raw LDAP time beside the bot), and
-// exits 1 when a budget is missed. A surface adds its bench by dropping `bench/<name>.bench.ts` here
+// exits 1 when a budget is missed. A bench that declares `stores = ['sqlite', 'mongodb']` runs once per store
+// (FerretDB started for the run like the DC, or MONGODB_URL's server), and the table puts each of its budgets'
+// rows for both stores one under the other. A surface adds its bench by dropping `bench/<name>.bench.ts` here
 // (bench/slack-ack.bench.ts wraps the Slack helper's bench/slack-ack.ts).
 import { readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
+import { mongoTestUrl, startFerretDb, stopFerretDb } from '../test/helpers/ferretdb';
 import { removeSamba, startSamba } from '../test/helpers/samba';
-import type { BenchContext, BenchModule, BenchReport, Budget } from './bench-types';
+import { MongoClient } from 'mongodb';
+import type { BenchModule, BenchReport, BenchStore, Budget, StoreKind } from './bench-types';
 
-/** The one table: every budget of every bench that ran, the bot's figure with the floor's and raw LDAP's beside it. */
-function budgetTable(reports: readonly BenchReport[]): string[] {
-  const header = ['bench', 'budget', 'measured', 'floor', 'raw LDAP', 'target', 'result'];
-  const rows = reports.flatMap((r) => r.budgets.map((b: Budget) => [
-    r.name, b.name, b.measured, b.floor ?? '', b.rawLdap ?? '', b.budget, b.info ? 'info' : b.ok ? 'PASS' : 'MISS',
-  ]));
+interface StoreReport {
+  readonly store: StoreKind;
+  readonly report: BenchReport;
+}
+
+/**
+ * The one table: every budget of every bench that ran, the bot's figure with the floor's and raw LDAP's beside
+ * it; a bench run on both stores gives each budget's SQLite row and then its MongoDB row.
+ */
+function budgetTable(reports: readonly StoreReport[]): string[] {
+  const header = ['bench', 'store', 'budget', 'measured', 'floor', 'raw LDAP', 'target', 'result'];
+  const benches = [...new Set(reports.map((r) => r.report.name))];
+  const rows = benches.flatMap((name) => {
+    const runs = reports.filter((r) => r.report.name === name);
+    const most = Math.max(...runs.map((r) => r.report.budgets.length));
+    return Array.from({ length: most }, (_, i) => runs.flatMap(({ store, report }) => {
+      const b: Budget | undefined = report.budgets[i];
+      return b ? [[name, store, b.name, b.measured, b.floor ?? '', b.rawLdap ?? '', b.budget, b.info ? 'info' : b.ok ? 'PASS' : 'MISS']] : [];
+    })).flat();
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)];
+}
+
+/** A MongoDB run's database is dropped after it (MONGODB_URL's server keeps nothing of the bench). */
+async function dropDatabase(url: string): Promise<void> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
+  try {
+    await client.db().dropDatabase();
+  } finally {
+    await client.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -28,30 +56,46 @@ async function main(): Promise<void> {
     .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
     .sort();
   if (files.length === 0) throw new Error(`no bench/*.bench.ts matches ${filters.join(' ')}`);
-  const ctx: BenchContext = { log: (line) => console.log(line), env: process.env };
+  const log = (line: string) => console.log(line);
   const loadAtStart = loadavg();
-  const reports: BenchReport[] = [];
+  const reports: StoreReport[] = [];
+  const modules = await Promise.all(files.map(async (file) => ({ file, mod: (await import(path.join(__dirname, file))) as BenchModule })));
+  const storesOf = (mod: BenchModule): readonly StoreKind[] => mod.stores ?? ['sqlite'];
   // One Samba AD test DC for every bench (reused when SAMBA_TEST_DIR names a running one).
   const ownSamba = !process.env.SAMBA_TEST_DIR;
   if (ownSamba) console.log('starting the Samba AD test DC…');
   const samba = await startSamba();
   console.log(`Samba AD DC at ${samba.url}`);
+  let mongo: { external: boolean } | undefined;
   try {
-    for (const file of files) {
-      console.log(`\n▶ ${file}`);
-      const mod = (await import(path.join(__dirname, file))) as BenchModule;
-      const report = await mod.run(ctx);
-      reports.push(report);
-      for (const line of report.lines) console.log(`  ${line}`);
+    if (modules.some(({ mod }) => storesOf(mod).includes('mongodb'))) {
+      mongo = await startFerretDb();
+      console.log(mongo.external ? 'MongoDB at MONGODB_URL' : 'FerretDB started for the MongoDB runs');
+    }
+    for (const { file, mod } of modules) {
+      for (const kind of storesOf(mod)) {
+        console.log(`\n▶ ${file} (${kind})`);
+        const store: BenchStore = kind === 'mongodb' ? { kind, url: mongoTestUrl(`bench_${Date.now().toString(36)}`) } : { kind };
+        // A bench that fails is a missed row in the table, and the others still run.
+        const report = await mod.run({ log, env: process.env, store })
+          .catch((err: unknown): BenchReport => ({
+            name: file.replace(/\.bench\.ts$/, ''), lines: [`failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`],
+            budgets: [{ name: 'ran to the end', measured: `failed: ${(err instanceof Error ? err.message : String(err)).slice(0, 120)}`, budget: 'no error', ok: false }],
+          }))
+          .finally(() => (store.kind === 'mongodb' ? dropDatabase(store.url).catch(() => undefined) : undefined));
+        reports.push({ store: kind, report });
+        for (const line of report.lines) console.log(`  ${line}`);
+      }
     }
   } finally {
+    if (mongo && !mongo.external) await stopFerretDb();
     if (ownSamba) await removeSamba();
   }
   // The machine is shared: the load around the run says how much to trust it.
   const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`\nBudgets (DESIGN.md "Performance budgets"); ${cpus().length} cores, load average ${load(loadAtStart)} at the start, ${load(loadavg())} at the end`);
   for (const line of budgetTable(reports)) console.log(line);
-  const missed = reports.flatMap((r) => r.budgets.filter((b) => !b.ok && !b.info));
+  const missed = reports.flatMap((r) => r.report.budgets.filter((b) => !b.ok && !b.info));
   console.log(`\n${missed.length === 0 ? 'All budgets met.' : `${missed.length} budget(s) missed.`}`);
   if (missed.length > 0) process.exitCode = 1;
 }

@@ -2,7 +2,7 @@
 // p50/p95/p99 latency, commands per second, the bot's peak RSS, and the ratio of the bot's latency to the
 // raw LDAP work the command needs (the user's entry and its transitive groups — memberOf, level by level —
 // searched directly with ldapts at the same concurrency, over as many connections as the bot's LDAP pool),
-// in the same run.
+// in the same run. Run once per store (bench/run.ts): the bot's store is a temporary SQLite file, or MongoDB.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { LoopbackConnector, teamsMember } from '../test/helpers/loopback-connect
 import { BENCH_USERS, sambaInfo, USERS } from '../test/helpers/samba';
 import { teamsMessage } from '../test/helpers/teams-activities';
 import { compileForBench, procStatus, PRODUCTION_NODE_FLAGS } from './bench-process';
-import type { BenchContext, BenchReport } from './bench-types';
+import type { BenchContext, BenchReport, StoreKind } from './bench-types';
 import { rawPool, rawUserLookup } from './raw-ldap';
 import { closedLoop, ms, summarise, type Summary } from './stats';
 
@@ -74,6 +74,8 @@ function floorEnv(cardFile: string, poolSize: number): NodeJS.ProcessEnv {
   };
 }
 
+export const stores: readonly StoreKind[] = ['sqlite', 'mongodb'];
+
 export async function run(ctx: BenchContext): Promise<BenchReport> {
   const agents = Number(ctx.env.BENCH_AGENTS) || 50;
   const seconds = Number(ctx.env.BENCH_SECONDS) || 15;
@@ -93,7 +95,8 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     const hex = i.toString(16).padStart(12, '0');
     return connector.addMember({ ...base, id: `29:bench-agent-${i}`, aadObjectId: `bbbbbbbb-0000-4000-8000-${hex}` });
   });
-  const { child, url } = await startServer('bot-server', { ...process.env, BENCH_LDAP_POOL: String(poolSize) }, compiled);
+  const storeEnv = ctx.store.kind === 'mongodb' ? { BENCH_MONGO_URL: ctx.store.url } : {};
+  const { child, url } = await startServer('bot-server', { ...process.env, BENCH_LDAP_POOL: String(poolSize), ...storeEnv }, compiled);
   let floor: { child: ChildProcess; url: string } | undefined;
   const floorDir = mkdtempSync(path.join(tmpdir(), 'mypass-floor-'));
   const pid = child.pid ?? 0;
@@ -180,7 +183,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     return {
       name: 'teams: user <name>',
       lines: [
-        `bot (${compiled ? 'compiled JS' : 'tsx'}): Teams-shaped POST /api/messages → reply to the loopback connector; LDAP pool ${poolSize}; ${agents} agents (Teams members of ${staff.join(', ')}); targets ${BENCH_USERS.length} bench users`,
+        `bot (${compiled ? 'compiled JS' : 'tsx'}, ${ctx.store.kind === 'mongodb' ? 'MongoDB store' : 'SQLite store'}): Teams-shaped POST /api/messages → reply to the loopback connector; LDAP pool ${poolSize}; ${agents} agents (Teams members of ${staff.join(', ')}); targets ${BENCH_USERS.length} bench users`,
         row(`bot, ${agents} concurrent`, bot, cps),
         row('bot, 1 at a time', bot1),
         row(`framework floor, ${agents} concurrent`, fl, floorCps),

@@ -34,6 +34,7 @@ export function serviceSettings(config: Config): ConfiguredSettings {
     resetMayKeepPassword: policy.resetMayKeepPassword,
     ...(policy.portalPublicUrl ? { portalUrl: policy.portalPublicUrl } : {}),
     expiryReminderDays: policy.expiryReminderDays,
+    auditVerifyWindowMs: config.auditVerifyWindowMs,
   };
 }
 

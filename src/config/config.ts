@@ -194,6 +194,8 @@ export interface Config {
   readonly changeLimits: { readonly perAgentPerHour: number; readonly perTargetPerHour: number; readonly secretsPerTargetPerHour: number };
   /** How often the audit chain's head is logged (AUDIT_HEAD_LOG_MINUTES); 0 = never. */
   readonly auditHeadLogMs: number;
+  /** Start-up verification of the audit chain: one process per this window (AUDIT_VERIFY_WINDOW_MINUTES); 0 = every process. */
+  readonly auditVerifyWindowMs: number;
   readonly portalData: PortalDataConfig;
   readonly twilio?: TwilioConfig;
   readonly helpdeskPolicy: HelpdeskPolicyConfig;

@@ -53,7 +53,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     }
     try {
       const report = await withTimeout(deps.health(), healthTimeoutMs);
-      const ready = report.directory === 'ok' && report.store === 'ok' && report.audit === 'ok';
+      const ready = report.directory === 'ok' && report.store === 'ok' && report.audit !== 'broken';
       res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready', ...report });
     } catch (err) {
       deps.logger.warn({ err }, 'readiness check failed');

@@ -60,7 +60,8 @@ export class HelpdeskService {
     const callerCodes = new OneTimeCodes(deps.store.verificationCodes, deps.clock, codesKey, deps.settings.callerCodePolicy, 'verification codes');
     this.tickets = deps.ticketSink ? new TicketDesk(deps.ticketSink, deps.store.escalations, deps.store.pendingWork, deps.clock, deps.logger, deps.ticketRetry) : undefined;
     this.env = { ...deps, audit, confirmations, pins: this.pins, callerCodes, ...(this.tickets ? { tickets: this.tickets } : {}) };
-    this.auditIntegrity = new AuditIntegrity(deps.store.audit, deps.logger);
+    this.auditIntegrity = new AuditIntegrity(deps.store.audit, deps.logger, deps.settings.auditVerifyWindowMs
+      ? { quotas: deps.store.quotas, clock: deps.clock, windowMs: deps.settings.auditVerifyWindowMs } : undefined);
     this.actors = new ActorResolver(deps.directory, deps.settings.roles, deps.clock, deps.settings.actorCacheTtlMs, deps.entra);
   }
 

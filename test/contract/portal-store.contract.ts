@@ -141,6 +141,27 @@ export function describePortalRepositories(store: () => Store, twin: () => Promi
       assert.deepEqual((await store().portalAccounts.locked(10)).map((l) => l.user), ['bob', 'amy']);
     });
 
+    it('lists an account locked by its failed challenges, but not a locked login nobody has, nor one a pass cleared', async () => {
+      const failTo = async (key: string, limit: number, minute: number) => {
+        for (let i = 0; i < limit; i++) {
+          const place = await store().portalAttempts.reserve(key, limit, new Date(T0 + minute * 60_000));
+          assert.ok(place, `place ${i + 1} of ${key}`);
+          await store().portalAttempts.fail(place, limit, new Date(T0 + minute * 60_000));
+        }
+      };
+      await store().portalAccounts.ensure('eve', new Date(T0));
+      await failTo('eve', 3, 1);
+      await failTo('nobody.at.all', 3, 2); // an unknown login's count locks too, but it is no account to unlock
+      await store().portalAccounts.ensure('fay', new Date(T0));
+      const place = await store().portalAttempts.reserve('fay', 3, new Date(T0));
+      assert.ok(place);
+      await store().portalAttempts.fail(place, 3, new Date(T0));
+      const next = await store().portalAttempts.reserve('fay', 3, new Date(T0));
+      assert.ok(next);
+      await store().portalAttempts.pass(next, new Date(T0));
+      assert.deepEqual((await store().portalAccounts.locked(10)).map((l) => [l.user, l.lockedAt.getTime()]), [['eve', T0 + 60_000]]);
+    });
+
     it('gives back what was put; unlock clears the lock and the failed count once', async () => {
       assert.equal(await store().portalAccounts.get('jdoe'), null);
       assert.equal(await store().portalAccounts.unlock('jdoe', new Date(T0)), null);

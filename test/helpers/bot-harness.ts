@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DemoDirectory } from '../../src/adapters/demo/demo-directory';
 import { LdapDirectory } from '../../src/adapters/ldap/ldap-directory';
+import { openMongoStore } from '../../src/adapters/mongo/mongo-store';
 import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
 import { createLocalConsole, type LocalConsole, type ConsoleUser } from '../../src/chat/local';
 import { createTeamsSurface, type TeamsSurface } from '../../src/chat/teams';
@@ -105,6 +106,8 @@ export interface HarnessOptions {
   /** How often, and how late, this replica looks for hides another left undone. */
   readonly hidePollMs?: number;
   readonly hideGraceMs?: number;
+  /** A mongodb:// URL: the MongoDB store on that database instead of a temporary SQLite file (the bench's second store). */
+  readonly mongoUrl?: string;
 }
 
 export interface BotHarness {
@@ -114,7 +117,7 @@ export interface BotHarness {
   readonly service: HelpdeskService;
   readonly directory: Directory;
   readonly store: Store;
-  /** The SQLite file behind `store`. */
+  /** The SQLite file behind `store` (none is created with `mongoUrl`). */
   readonly dbPath: string;
   readonly clock: ShiftableClock;
   readonly teams: TeamsSurface;
@@ -146,7 +149,9 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   const kind = options.directory ?? 'samba';
   const directory = kind === 'samba' ? sambaDirectory(logger, options.ldapPoolSize) : kind === 'demo' ? new DemoDirectory(clock) : kind;
   const dbPath = options.storePath ?? options.dbPath ?? path.join(dataDir, 'helpdesk.db');
-  const store = openSqliteStore({ path: dbPath, auditKey: AUDIT_KEY, clock });
+  const store = options.mongoUrl
+    ? await openMongoStore({ url: options.mongoUrl, auditKey: AUDIT_KEY, clock })
+    : openSqliteStore({ path: dbPath, auditKey: AUDIT_KEY, clock });
   const base = kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS;
   const answerCipher = aesGcmAnswerCipher(randomBytes(32));
   const created = new HelpdeskService({

@@ -173,6 +173,8 @@ export function mongoAuditTrail(db: Db, auditKey: Buffer): HelpdeskAuditTrail {
       const filter: Filter<AuditDoc> = {};
       if (query.actor !== undefined) filter.actor = query.actor;
       if (query.target !== undefined) filter.target = query.target;
+      if (query.beforeSeq !== undefined) filter._id = { $lt: query.beforeSeq };
+      if (query.since !== undefined) filter.at = { $gte: query.since };
       return guard('audit list', async () => (await entries.find(filter, { sort: { _id: -1 }, limit }).toArray()).map(toEntry));
     },
     async verify() {

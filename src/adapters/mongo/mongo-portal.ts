@@ -78,6 +78,7 @@ export async function createPortalIndexes(db: Db): Promise<void> {
   await events.createIndex({ user: 1, arrivedAt: 1 }, { name: 'portal_events_arrived' });
   await events.createIndex({ ip: 1, type: 1, at: 1 }, { name: 'portal_events_ip' });
   await db.collection(PORTAL_ATTEMPTS).createIndex({ key: 1, epoch: 1 }, { name: 'portal_attempts_key' });
+  await db.collection(PORTAL_ATTEMPTS).createIndex({ kind: 1, key: 1 }, { name: 'portal_attempts_kind' });
 }
 
 function toEvent(d: EventDoc): PortalEvent {
@@ -229,7 +230,11 @@ function attemptsOn(db: Db) {
   const insert = (d: AttemptDoc) => claim(attempts, d);
 
   async function state(key: string): Promise<AttemptState> {
-    const docs = await attempts.find({ key }).toArray();
+    return stateOf(await attempts.find({ key }).toArray());
+  }
+
+  /** The lock's state as one key's documents give it. */
+  function stateOf(docs: readonly AttemptDoc[]): AttemptState {
     const epochDoc = docs.filter((d) => d.kind === 'epoch').sort((a, b) => b.epoch - a.epoch)[0];
     const epoch = epochDoc?.epoch ?? 0;
     const mine = docs.filter((d) => d.epoch === epoch);
@@ -266,7 +271,22 @@ function attemptsOn(db: Db) {
     }
   }
 
-  return { attempts, insert, state, restart, prune };
+  /**
+   * The keys locked now, with their lock's time. Only keys with a lock document (a failure's claim, or a
+   * count that setLock started locked) can be; each is judged by all its documents, as state() does.
+   */
+  async function lockedKeys(): Promise<{ key: string; lockedAt: Date }[]> {
+    const keys = (await attempts.distinct('key', { $or: [{ kind: 'lock' }, { kind: 'epoch', lockedAt: { $ne: null } }] })) as string[];
+    if (keys.length === 0) return [];
+    const byKey = new Map<string, AttemptDoc[]>();
+    for (const d of await attempts.find({ key: { $in: keys } }).toArray()) byKey.set(d.key, [...(byKey.get(d.key) ?? []), d]);
+    return [...byKey].flatMap(([key, docs]) => {
+      const { lockedAt } = stateOf(docs);
+      return lockedAt ? [{ key, lockedAt }] : [];
+    });
+  }
+
+  return { attempts, insert, state, restart, prune, lockedKeys };
 }
 
 export function mongoPortalAccounts(db: Db): PortalAccountRepository {
@@ -274,9 +294,9 @@ export function mongoPortalAccounts(db: Db): PortalAccountRepository {
   const lock = attemptsOn(db);
 
   async function get(user: string): Promise<PortalAccount | null> {
-    const a = await accounts.findOne({ _id: user });
+    // Both at once: a details card waits for one round trip, not two.
+    const [a, s] = await Promise.all([accounts.findOne({ _id: user }), lock.state(user)]);
     if (!a) return null;
-    const s = await lock.state(user);
     return {
       user, enrolled: a.enrolled, methods: a.methods,
       locked: s.lockedAt !== undefined,
@@ -309,6 +329,19 @@ export function mongoPortalAccounts(db: Db): PortalAccountRepository {
         await accounts.updateOne({ _id: user }, { $set: { updatedAt: at } });
         const account = await get(user);
         return account ? { wasLocked: before.lockedAt !== undefined, account } : null;
+      });
+    },
+    async locked(limit) {
+      const max = Math.max(0, Math.floor(limit));
+      if (max === 0) return [];
+      return guard('portal locks read', async () => {
+        const locks = await lock.lockedKeys();
+        // Like SQLite's join: a lock of a login without a portal account (an unknown login's count) is not listed.
+        const known = new Set((await accounts.find({ _id: { $in: locks.map((l) => l.key) } }, { projection: { _id: 1 } }).toArray()).map((a) => a._id));
+        return locks.filter((l) => known.has(l.key))
+          .sort((x, y) => y.lockedAt.getTime() - x.lockedAt.getTime() || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
+          .slice(0, max)
+          .map((l) => ({ user: l.key, lockedAt: l.lockedAt }));
       });
     },
   };

@@ -10,6 +10,7 @@ import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 import { type Clock, systemClock } from '../../ports/clock.port';
 import type { HelpdeskAuditTrail } from '../../ports/audit-trail.port';
 import type { Store } from '../../ports/store.port';
+import { ALERT_CLAIMS, createAlertClaimIndexes, mongoAlertClaims } from './mongo-alert-claims';
 import { mongoAccountChanges, createAccountChangeIndexes, CHANGE_PLACES } from './mongo-account-changes';
 import { createApprovalIndexes, mongoApprovals } from './mongo-approvals';
 import { createAuditIndexes, mongoAuditTrail } from './mongo-audit-trail';
@@ -21,6 +22,7 @@ import { createPlaceIndexes } from './mongo-places';
 import {
   createPortalIndexes, mongoEnrollments, mongoPortalAccounts, mongoPortalAttempts, mongoPortalEvents, mongoPortalMobiles,
 } from './mongo-portal';
+import { mongoPortalCards } from './mongo-portal-cards';
 import { createPortalSessionIndexes, mongoPortalSessions } from './mongo-portal-sessions';
 import { mongoQuotas, QUOTA_PLACES } from './mongo-quotas';
 import { mongoSharedRequests, SHARED_REQUESTS } from './mongo-shared-requests';
@@ -82,6 +84,7 @@ async function createSchema(db: Db, at: Date): Promise<void> {
   await createPortalIndexes(db);
   await createPortalSessionIndexes(db);
   await createPendingWorkIndexes(db);
+  await createAlertClaimIndexes(db);
   if (!recorded) {
     try {
       await schema.insertOne({ _id: 'schema', version: MONGO_SCHEMA_VERSION, at });
@@ -98,7 +101,7 @@ async function sweep(db: Db, now: Date): Promise<void> {
   for (const name of [CONFIRMATIONS, CONFIRMATION_USES]) {
     await db.collection(name).deleteMany({ expiresAt: { $lt: new Date(now.getTime() - 24 * 3_600_000) } }); // kept a day: "used" / "expired" answers
   }
-  for (const name of [SHARED_REQUESTS, SHOWN_SECRETS, QUOTA_PLACES, CHANGE_PLACES, PENDING_WORK]) {
+  for (const name of [SHARED_REQUESTS, SHOWN_SECRETS, QUOTA_PLACES, CHANGE_PLACES, PENDING_WORK, ALERT_CLAIMS]) {
     await db.collection(name).deleteMany({ expiresAt: { $lte: now } });
   }
   await db.collection(WORK_LEASES).deleteMany({ until: { $lte: now } });
@@ -124,6 +127,9 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
   }, SWEEP_EVERY_MS);
   sweeper.unref();
   const heartbeat = db.collection<{ _id: string; at: Date }>('store_heartbeat');
+  const portalEvents = mongoPortalEvents(db);
+  const portalAccounts = mongoPortalAccounts(db);
+  const verificationCodes = mongoOneTimeCodes(db, 'verification_codes');
 
   return {
     audit: mongoAuditTrail(db, auditKey),
@@ -131,19 +137,21 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     sharedRequests: mongoSharedRequests(db),
     shownSecrets: mongoShownSecrets(db),
     accountChanges: mongoAccountChanges(db),
-    portalEvents: mongoPortalEvents(db),
-    portalAccounts: mongoPortalAccounts(db),
+    portalEvents,
+    portalAccounts,
+    portalCards: mongoPortalCards({ accounts: portalAccounts, events: portalEvents, verificationCodes }),
     portalAttempts: mongoPortalAttempts(db),
     enrollments: mongoEnrollments(db),
     portalSessions: mongoPortalSessions(db),
     pins: mongoOneTimeCodes(db, 'pins'),
-    verificationCodes: mongoOneTimeCodes(db, 'verification_codes'),
+    verificationCodes,
     portalCodes: mongoOneTimeCodes(db, 'portal_codes'),
     portalMobiles: mongoPortalMobiles(db),
     approvals: mongoApprovals(db),
     escalations: mongoEscalations(db),
     quotas: mongoQuotas(db),
     pendingWork: mongoPendingWork(db),
+    alertClaims: mongoAlertClaims(db),
     async ping() {
       // A real write: an unreachable primary or a refused write shows here, not at the next user's turn.
       await guard('ping', () => heartbeat.updateOne({ _id: 'heartbeat' }, { $set: { at: clock.now() } }, { upsert: true }));

@@ -19,6 +19,7 @@ export const server = integration({
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOCAL_CONSOLE: z.enum(['on', 'off']).optional(),
     AUDIT_HEAD_LOG_MINUTES: integer(0, 1440, 10),
+    AUDIT_VERIFY_WINDOW_MINUTES: integer(0, 1440, 10),
   },
   rules(env, facts) {
     // The self-asserted console against the real peers only on this machine.
@@ -34,5 +35,6 @@ export const server = integration({
     logLevel: env.LOG_LEVEL,
     localConsole: facts.production ? facts.workstationTrial : env.LOCAL_CONSOLE !== 'off',
     auditHeadLogMs: env.AUDIT_HEAD_LOG_MINUTES * 60_000,
+    auditVerifyWindowMs: env.AUDIT_VERIFY_WINDOW_MINUTES * 60_000,
   }),
 });

@@ -65,6 +65,8 @@ export interface ServiceSettings {
   readonly portalUrl?: string;
   /** EXPIRY_REMINDER_DAYS: days before expiry at which users are texted by themselves (empty: off). */
   readonly expiryReminderDays: readonly number[];
+  /** AUDIT_VERIFY_WINDOW_MINUTES: the start-up verification of the audit chain is claimed once per window (0: every process verifies). */
+  readonly auditVerifyWindowMs?: number;
 }
 
 /**

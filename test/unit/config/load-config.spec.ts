@@ -54,10 +54,14 @@ describe('loadConfig', () => {
     assert.ok(defaults.ok);
     assert.deepEqual(defaults.config.changeLimits, { perAgentPerHour: 20, perTargetPerHour: 3, secretsPerTargetPerHour: 5 });
     assert.equal(defaults.config.auditHeadLogMs, 10 * 60_000);
+    assert.equal(defaults.config.auditVerifyWindowMs, 10 * 60_000);
     const set = loadConfig({ LIMIT_AGENT_PER_HOUR: '50', LIMIT_TARGET_PER_HOUR: '5', LIMIT_SECRETS_PER_TARGET_PER_HOUR: '8', AUDIT_HEAD_LOG_MINUTES: '0' });
     assert.ok(set.ok);
     assert.deepEqual(set.config.changeLimits, { perAgentPerHour: 50, perTargetPerHour: 5, secretsPerTargetPerHour: 8 });
     assert.equal(set.config.auditHeadLogMs, 0);
+    const everyProcess = loadConfig({ AUDIT_VERIFY_WINDOW_MINUTES: '0' });
+    assert.ok(everyProcess.ok);
+    assert.equal(everyProcess.config.auditVerifyWindowMs, 0);
     const bad = loadConfig({ LIMIT_AGENT_PER_HOUR: '0', LIMIT_TARGET_PER_HOUR: 'three', LIMIT_SECRETS_PER_TARGET_PER_HOUR: '0', AUDIT_HEAD_LOG_MINUTES: '-1' });
     assert.ok(!bad.ok);
     assert.deepEqual(bad.problems.map((p) => p.split(':')[0]).sort(),

@@ -39,6 +39,13 @@ describe('HTTP server', () => {
     assert.deepEqual(await res.json(), { status: 'not-ready', directory: 'ok', store: 'ok', audit: 'broken' });
   });
 
+  it('/readyz is 200 and says so when another replica verified the audit chain and this one skipped it', async () => {
+    const url = await start(async () => ({ directory: 'ok', store: 'ok', audit: 'skipped' }));
+    const res = await fetch(`${url}/readyz`);
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { audit?: string }).audit, 'skipped');
+  });
+
   it('/readyz is 503 when the check fails or hangs', async () => {
     const url = await start(() => new Promise<HealthReport>(() => undefined), 100);
     assert.equal((await fetch(`${url}/readyz`)).status, 503);

@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DemoDirectory } from '../../../../src/adapters/demo/demo-directory';
 import { openSqliteStore } from '../../../../src/adapters/sqlite/sqlite-store';
 import type { Logger } from '../../../../src/ports/logger.port';
 import { sqliteTamper } from '../../../contract/sqlite-tamper';
 import { HelpdeskService } from '../../../../src/service/helpdesk-service';
-import { ctxFor, DEMO_SETTINGS, demoFixture } from '../../../helpers/service-fixture';
+import { ctxFor, DEMO_SETTINGS, demoFixture, TestClock } from '../../../helpers/service-fixture';
 
 interface Line { level: string; fields: Record<string, unknown>; message: string }
 
@@ -69,6 +70,70 @@ describe('Audit chain integrity in the running service', () => {
     } finally {
       await close();
     }
+  });
+
+  describe('with several replicas: the start-up walk is claimed once per window in the store', () => {
+    const WINDOW_MS = 10 * 60_000;
+
+    /** `n` services, each on a store instance of its own over the same file (replicas), sharing one clock. */
+    async function replicas(n: number, logger: Logger): Promise<{ services: HelpdeskService[]; clock: TestClock; close: () => Promise<void> }> {
+      await serviceWithTrail(recordingLogger()).then((s) => s.close());
+      const clock = new TestClock();
+      const directory = new DemoDirectory(clock);
+      const stores = Array.from({ length: n }, () => openSqliteStore({ path, auditKey, clock }));
+      const services = stores.map((store) => new HelpdeskService({
+        directory, store, clock, logger, settings: { ...DEMO_SETTINGS, auditVerifyWindowMs: WINDOW_MS },
+      }));
+      return { services, clock, close: async () => { for (const s of stores) await s.close(); } };
+    }
+
+    it('two replicas starting at once: one walks the chain, the other skips it, says so, and is ready', async () => {
+      const logger = recordingLogger();
+      const { services: [a, b], close } = await replicas(2, logger);
+      try {
+        const statuses = await Promise.all([a!.auditIntegrity.verify(), b!.auditIntegrity.verify()]);
+        assert.deepEqual([...statuses].sort(), ['ok', 'skipped']);
+        assert.equal(logger.lines.filter((l) => l.message === 'audit chain verified').length, 1, 'walked once');
+        const skipped = logger.lines.filter((l) => l.message.startsWith('audit chain verification skipped'));
+        assert.equal(skipped.length, 1);
+        assert.match(skipped[0]?.message ?? '', /another process verified it within the last 10 minutes/);
+        const skipper = statuses[0] === 'skipped' ? a! : b!;
+        assert.deepEqual(await skipper.health(), { directory: 'ok', store: 'ok', audit: 'skipped' });
+        assert.equal(skipper.auditIntegrity.latest(), 'unverified', 'metrics: this process has no verdict of its own');
+      } finally {
+        await close();
+      }
+    });
+
+    it('a replica starting after the window walks the chain again', async () => {
+      const logger = recordingLogger();
+      const { services: [a, b, c], clock, close } = await replicas(3, logger);
+      try {
+        assert.equal(await a!.auditIntegrity.verify(), 'ok');
+        clock.advance(WINDOW_MS - 1000);
+        assert.equal(await b!.auditIntegrity.verify(), 'skipped');
+        clock.advance(1000);
+        assert.equal(await c!.auditIntegrity.verify(), 'ok');
+        assert.equal(logger.lines.filter((l) => l.message === 'audit chain verified').length, 2);
+      } finally {
+        await close();
+      }
+    });
+
+    it('a broken chain is never hidden behind a skip: the next replica walks it too and is not ready', async () => {
+      await serviceWithTrail(recordingLogger()).then((s) => s.close());
+      await sqliteTamper(path, 200).updateAuditEntry(2, { actor: 'mallory' });
+      const logger = recordingLogger();
+      const { services: [a, b], close } = await replicas(2, logger);
+      try {
+        assert.equal(await a!.auditIntegrity.verify(), 'broken');
+        assert.equal((await b!.health()).audit, 'broken');
+        assert.equal(logger.lines.filter((l) => l.level === 'error' && l.fields.brokenAt === 2).length, 2, 'both walked and found seq 2');
+        assert.ok(!logger.lines.some((l) => l.message.startsWith('audit chain verification skipped')));
+      } finally {
+        await close();
+      }
+    });
   });
 
   it('logs the head periodically: seq and hash, nothing else', async () => {
