@@ -104,6 +104,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
         perActor: config.changeLimits.perAgentPerHour, perTarget: config.changeLimits.perTargetPerHour,
         secretsPerTarget: config.changeLimits.secretsPerTargetPerHour, windowMs: 60 * 60_000,
       },
+      changeLeaseMs: config.changeLeaseMs,
       enrollmentMask: config.portalData.enrollmentMask,
       indicators: config.portalData.indicators,
       ...(config.graph ? { tap: config.graph.tap } : {}),
@@ -150,6 +151,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     ...(ticketsOutbox ? { ticketOutbox: ticketsOutbox } : {}),
     async close() {
       service.tickets?.stop();
+      await service.changeLeases.stop();
       await service.tickets?.idle();
       await Promise.allSettled([directory.close(), store.close()]);
     },

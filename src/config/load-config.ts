@@ -85,6 +85,8 @@ const schema = z.object({
   LIMIT_AGENT_PER_HOUR: integer(1, 10_000, 20),
   LIMIT_TARGET_PER_HOUR: integer(1, 1000, 3),
   LIMIT_SECRETS_PER_TARGET_PER_HOUR: integer(1, 1000, 5),
+  // Far beyond any one action (a few directory calls bounded by LDAP_TIMEOUT_MS), short beside the hour.
+  CHANGE_LEASE_SECONDS: integer(2, 3600, 300),
   AUDIT_HEAD_LOG_MINUTES: integer(0, 1440, 10),
   ENROLLMENT_MASK: z.enum(MASK_POLICIES).default('first-last'),
   PORTAL_API_RATE_PER_MINUTE: integer(1, 100_000, 600),
@@ -325,6 +327,7 @@ export function loadConfig(rawEnv: Readonly<Record<string, string | undefined>>,
       perAgentPerHour: env.LIMIT_AGENT_PER_HOUR, perTargetPerHour: env.LIMIT_TARGET_PER_HOUR,
       secretsPerTargetPerHour: env.LIMIT_SECRETS_PER_TARGET_PER_HOUR,
     },
+    changeLeaseMs: env.CHANGE_LEASE_SECONDS * 1000,
     auditHeadLogMs: env.AUDIT_HEAD_LOG_MINUTES * 60_000,
     portalData: {
       enrollmentMask: env.ENROLLMENT_MASK,

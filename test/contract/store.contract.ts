@@ -309,6 +309,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await expectStoreUnavailable(store.shownSecrets.find('x', new Date()));
         await expectStoreUnavailable(store.accountChanges.reserve(
           { id: 'x', at: new Date(), actor: 'a', target: 'b', action: 'account.unlock', kind: 'change' }, { perActor: 1, perTarget: 1, windowMs: 1 }));
+        await expectStoreUnavailable(store.accountChanges.complete('x', new Date()));
+        await expectStoreUnavailable(store.accountChanges.sweepExpired(new Date(), 1));
         await expectStoreUnavailable(store.audit.verify());
         await expectStoreUnavailable(store.approvals.decide('x', 'approved', 'a', 'A', new Date()));
         await expectStoreUnavailable(store.pins.check('x', 'a'.repeat(64), new Date(), 5));
@@ -452,6 +454,55 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await store.accountChanges.release(over.id);
         assert.deepEqual(await store.accountChanges.check(change(4, 'bob', 'jdoe'), limits),
           { ok: false, over: 'target', count: 3, freeAt: new Date(BASE_TIME + HOUR) });
+      });
+
+      const leased = (minute: number, actor: string, target: string, leaseMinutes = 5): AccountChange =>
+        ({ ...change(minute, actor, target), leaseUntil: new Date(BASE_TIME + (minute + leaseMinutes) * 60_000) });
+      const at = (minute: number) => new Date(BASE_TIME + minute * 60_000);
+
+      it('sweeps a reservation whose lease ended unfinished (its process died); a completed one and an override stay', async () => {
+        const died = leased(0, 'alice', 'jdoe');
+        const done = leased(1, 'bob', 'jdoe');
+        const override = change(2, 'sam', 'jdoe');
+        for (const c of [died, done]) assert.equal((await store.accountChanges.reserve(c, limits)).ok, true);
+        await store.accountChanges.record(override);
+        assert.equal(await store.accountChanges.complete(done.id, at(1.5)), true);
+        assert.equal(await store.accountChanges.sweepExpired(at(4.99), 10), 0, 'no lease has ended yet');
+        assert.equal((await store.accountChanges.check(change(10, 'carol', 'jdoe'), limits)).ok, false);
+        assert.equal(await store.accountChanges.sweepExpired(at(10), 10), 1);
+        assert.deepEqual((await store.accountChanges.recent('jdoe', new Date(BASE_TIME), 10)).map((c) => c.id), [override.id, done.id]);
+        assert.deepEqual(await store.accountChanges.reserve(change(10, 'carol', 'jdoe'), limits), { ok: true }, 'the dead change\'s place is free again');
+        assert.equal(await store.accountChanges.sweepExpired(at(60), 10), 0, 'a completed change is never swept');
+      });
+
+      it('answers false to a completion the sweep beat (its lease ran out first), and true to a repeated one', async () => {
+        const late = leased(0, 'alice', 'jdoe');
+        const twice = leased(0, 'bob', 'jdoe');
+        for (const c of [late, twice]) await store.accountChanges.reserve(c, limits);
+        assert.equal(await store.accountChanges.complete(twice.id, at(1)), true);
+        assert.equal(await store.accountChanges.complete(twice.id, at(2)), true);
+        assert.equal(await store.accountChanges.sweepExpired(at(6), 10), 1);
+        assert.equal(await store.accountChanges.complete(late.id, at(7)), false);
+      });
+
+      it('sweeps at most max a round', async () => {
+        for (let i = 0; i < 5; i++) await store.accountChanges.reserve(leased(0, `agent${i}`, `user${i}`), limits);
+        assert.equal(await store.accountChanges.sweepExpired(at(6), 2), 2);
+        assert.equal(await store.accountChanges.sweepExpired(at(6), 10), 3);
+      });
+
+      it('gives each expired place back exactly once when two instances sweep, and a racing completion wins or loses cleanly', async () => {
+        const other = await h.openTwin();
+        const changes = Array.from({ length: 12 }, (_, i) => leased(0, `agent${i}`, `user${i}`));
+        for (const c of changes) await store.accountChanges.reserve(c, { ...limits, perActor: 100 });
+        const [a, b, ...completions] = await Promise.all([
+          store.accountChanges.sweepExpired(at(6), 100), other.accountChanges.sweepExpired(at(6), 100),
+          ...changes.slice(0, 4).map((c) => other.accountChanges.complete(c.id, at(6))),
+        ]);
+        const completed = completions.filter((ok) => ok === true).length;
+        assert.equal(Number(a) + Number(b), 12 - completed, `swept ${String(a)} + ${String(b)}, completed ${completed}`);
+        const left = await store.accountChanges.recent('user0', new Date(BASE_TIME), 10);
+        assert.equal(left.length, completions[0] ? 1 : 0, 'user0 keeps its change exactly when its completion won');
       });
 
       it('lets exactly the limit of 20 concurrent reservations through', async () => {

@@ -348,6 +348,19 @@ CREATE INDEX account_changes_kind_actor_at ON account_changes (kind, actor, at);
 CREATE INDEX account_changes_kind_target_at ON account_changes (kind, target, at);
 `;
 
+// Reservations with a lease (issue 19): a change whose process died mid-action is given back by a sweep once
+// its lease ends. Its outcome (done, or expired by the sweep) is claimed once by the primary key.
+const CHANGE_LEASES = `
+ALTER TABLE account_changes ADD COLUMN lease_until INTEGER;
+CREATE INDEX account_changes_lease_until ON account_changes (lease_until) WHERE lease_until IS NOT NULL;
+CREATE TABLE account_change_outcomes (
+  id      TEXT PRIMARY KEY,
+  outcome TEXT NOT NULL CHECK (outcome IN ('done', 'expired')),
+  at      INTEGER NOT NULL
+);
+CREATE INDEX account_change_outcomes_at ON account_change_outcomes (at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -362,5 +375,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'portal events: arrival time, skew mark, one index per vishing indicator', sql: PORTAL_EVENT_ARRIVAL },
   // 12 was withdrawn before any release: the portal's password binds are quota uses (service/self-service/password-binds.ts).
   { version: 13, name: 'account changes: real changes and issued secrets counted apart', sql: CHANGE_KINDS },
+  { version: 14, name: 'account changes: reservations with a lease, outcomes claimed once', sql: CHANGE_LEASES },
 ];
 

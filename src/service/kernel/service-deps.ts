@@ -36,6 +36,8 @@ export interface ServiceSettings {
   readonly sharedRequestTtlMs: number;
   /** Account changes (unlock, reset) allowed per agent and per target, and issued secrets per target, within the window. */
   readonly changeLimits: ChangeLimitsWindow & { readonly secretsPerTarget: number };
+  /** CHANGE_LEASE_SECONDS: how long a reserved change may stay unfinished before the sweep gives its place back. */
+  readonly changeLeaseMs: number;
   /** ENROLLMENT_MASK: how enrolled answers are shown to supervisors. */
   readonly enrollmentMask: MaskPolicy;
   /** The vishing indicators' thresholds (VISHING_*). */
@@ -71,6 +73,7 @@ export const DEFAULT_SETTINGS: Omit<ServiceSettings, 'roles' | 'protection'> = {
   secretHideAfterMs: 2 * 60_000,
   sharedRequestTtlMs: 24 * 3600_000,
   changeLimits: { perActor: 20, perTarget: 3, secretsPerTarget: 5, windowMs: 60 * 60_000 },
+  changeLeaseMs: 5 * 60_000,
   enrollmentMask: 'first-last',
   indicators: DEFAULT_INDICATOR_THRESHOLDS,
   tap: { lifetimeMinutes: 60, oneTime: true },
