@@ -110,8 +110,8 @@ async function completeQuietly(call: UseCaseCall, reserved: AccountChange): Prom
   const { store, clock, logger } = call.env;
   try {
     if (await store.accountChanges.complete(reserved.id, clock.now())) return;
-    const { leaseUntil: _expired, ...done } = reserved;
-    await store.accountChanges.record({ ...done, id: randomUUID() });
+    const { at, actor, target, action, kind } = reserved;
+    await store.accountChanges.record({ id: randomUUID(), at, actor, target, action, kind });
   } catch (err) {
     // The change happened; at worst the sweep gives its place back when the lease ends (it counts once too few).
     logger.warn({ err, correlationId: call.ctx.correlationId }, 'change limit completion failed');
