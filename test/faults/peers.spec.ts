@@ -16,7 +16,7 @@ import { button, teamsChat } from '../helpers/teams-chat';
 import { TicketApiFake, type RecordedRequest } from '../helpers/ticket-api-fake';
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioFake } from '../helpers/twilio-fake';
 import { VERBS } from '../../src/domain/verbs';
-import { chatWith, readyz, report, startFaultEnv, startProgram, text, timed, until, type FaultEnv } from './fault-env';
+import { ask, chatWith, readyz, report, startFaultEnv, startProgram, text, timed, until, type FaultEnv } from './fault-env';
 
 /** What an answer may take beyond the peer's bound: the chat round trip on a 2-core machine shared with others. */
 const SLACK_MS = 1500;
@@ -97,11 +97,12 @@ describe('Faults: Twilio and the ticket system failing mid-run (the real program
     assert.ok(hung.ms < TWILIO_TIMEOUT_MS + SLACK_MS, `the press took ${hung.ms} ms (TWILIO_TIMEOUT_MS ${TWILIO_TIMEOUT_MS})`);
     assert.equal(validPins(), 0);
     // Other agents are answered meanwhile: a lookup is not held up by a text that hangs.
-    twilio.mode = 'hang';
-    const pending = timed(pinBySms);
-    const lookup = await timed(() => chat.say(f.otherAgent, `user ${USERS.jsmith}`));
+    const confirm = button(await chat.say(f.agent, `pin ${USERS.jdoe} sms`), VERBS.confirmAccept);
+    const pending = chat.press(f.agent, confirm);
+    await new Promise((r) => setTimeout(r, 200)); // the text is waiting on Twilio now
+    const lookup = await timed(() => ask(f, app, f.otherAgent, `user ${USERS.jsmith}`));
     assert.match(text(lookup.value), /Jane Smith/);
-    await pending;
+    assert.match(text(await pending), /did not take the message/);
 
     twilio.mode = 'ok';
     const recovered = await timed(pinBySms);
