@@ -305,6 +305,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await expectStoreUnavailable(store.audit.list({ limit: 1 }));
         await expectStoreUnavailable(store.ping());
         await expectStoreUnavailable(store.confirmations.consume('x', 'y', new Date()));
+        await expectStoreUnavailable(store.confirmations.check('x', 'y', new Date()));
         await expectStoreUnavailable(store.sharedRequests.find('x', new Date()));
         await expectStoreUnavailable(store.shownSecrets.find('x', new Date()));
         await expectStoreUnavailable(store.accountChanges.reserve(
@@ -557,6 +558,24 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
           { ok: false, reason: 'expired' });
         // Nothing was marked used by the refusals: a consume dated before the expiry still works.
         assert.equal((await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during)).ok, true);
+      });
+
+      it('check answers what consume would, and spends nothing', async () => {
+        for (let i = 0; i < 3; i++) {
+          assert.deepEqual(await store.confirmations.check(confirmation.tokenHash, 'agent.smith', during), { ok: true, confirmation });
+        }
+        assert.deepEqual(await store.confirmations.check(confirmation.tokenHash, 'agent.jones', during), { ok: false, reason: 'wrong-actor' });
+        assert.deepEqual(await store.confirmations.check(confirmation.tokenHash, 'agent.smith', expires), { ok: false, reason: 'expired' });
+        assert.deepEqual(await store.confirmations.check('b'.repeat(64), 'agent.smith', during), { ok: false, reason: 'unknown' });
+        assert.deepEqual(await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during), { ok: true, confirmation });
+        assert.deepEqual(await store.confirmations.check(confirmation.tokenHash, 'agent.smith', during), { ok: false, reason: 'used' });
+      });
+
+      it('of presses that all passed check, exactly one consume succeeds', async () => {
+        const checked = await Promise.all(Array.from({ length: 10 }, () => store.confirmations.check(confirmation.tokenHash, 'agent.smith', during)));
+        assert.ok(checked.every((r) => r.ok));
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during)));
+        assert.equal(results.filter((r) => r.ok).length, 1);
       });
 
       it('says "unknown" for a token never saved', async () => {

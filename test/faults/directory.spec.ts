@@ -19,7 +19,8 @@ describe('Faults: the directory (a real Samba DC stopped and slowed mid-run)', f
   let app: RunningApp;
 
   before(async () => {
-    f = await startFaultEnv();
+    // The window test below unlocks one account many times.
+    f = await startFaultEnv({ LIMIT_TARGET_PER_HOUR: '100', LIMIT_AGENT_PER_HOUR: '100' });
     app = await startProgram(f);
   });
   after(async () => {
@@ -59,6 +60,41 @@ describe('Faults: the directory (a real Samba DC stopped and slowed mid-run)', f
       lookup: `${lookup.ms} ms`, 'confirm press': `${pressed.ms} ms`, '/readyz': `503 in ${ready.ms} ms`,
       'recovered after the DC was back': `${recovery} ms (lookups), ${readyAgain} ms more (/readyz)`,
     });
+    await resetSeededUser(USERS.locky);
+  });
+
+  it('the DC dies at any point of a confirm: while it was only checking, the same button works once the DC is back', async () => {
+    const chat = chatWith(f, app);
+    const outcomes: string[] = [];
+    // The proxy lets n more requests through, then the DC is gone: n = 0, 1, 2… walks the cut through the press
+    // (the presser's role, the target's entry and protections, then the change), until the press gets through whole.
+    for (let n = 0; n < 40; n++) {
+      await lockOut(USERS.locky);
+      const confirm = button(await chat.say(f.agent, `unlock ${USERS.locky}`), VERBS.confirmAccept);
+      assert.ok(confirm);
+      f.proxy.dieAfterRequests = n;
+      const pressed = text(await chat.press(f.agent, confirm));
+      f.proxy.revive();
+      if (/Account unlocked/.test(pressed)) {
+        outcomes.push(`${n}: unlocked`);
+        break;
+      }
+      assert.match(pressed, UNREACHABLE);
+      await until('a lookup once the DC is back', async () => /John Doe/.test(text(await chat.say(f.agent, `user ${USERS.jdoe}`))));
+      const changed = String((await rawUser(USERS.locky, ['lockoutTime'])).lockoutTime) === '0';
+      const again = text(await chat.press(f.agent, confirm));
+      if (changed) {
+        // The change reached the DC before it died: the token was spent for it, as it must be.
+        assert.match(again, /already been used|already used/i);
+        outcomes.push(`${n}: changed, then cut`);
+      } else {
+        assert.match(again, /Account unlocked/, `cut after ${n} requests: the account is untouched, so the button must still work`);
+        outcomes.push(`${n}: cut while checking, the button worked after`);
+      }
+    }
+    assert.match(outcomes.at(-1) ?? '', /unlocked$/, outcomes.join('; '));
+    assert.ok(outcomes.filter((o) => /while checking/.test(o)).length >= 2, outcomes.join('; '));
+    report('DC dies mid-confirm', { 'cut after n requests': outcomes.join('; ') });
     await resetSeededUser(USERS.locky);
   });
 
