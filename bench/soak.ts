@@ -34,6 +34,11 @@ const MB = 1024 * 1024;
 const SLACK_AGENT = 'U0SOAKAGENT';
 /** The pause between one loop's operations: a busy helpdesk, not a stress test. */
 const PAUSE_MS = 20;
+/**
+ * The acting agent's pause: about one action a second keeps every account under the hourly limits the soak
+ * sets (1000 a target, the most LIMIT_TARGET_PER_HOUR allows) however fast the machine is.
+ */
+const ACTION_PAUSE_MS = 1000;
 const READERS = 6;
 
 interface Sample { readonly t: number; readonly rss: number; readonly heap: number; readonly lagP99: number; readonly lagMax: number }
@@ -117,14 +122,16 @@ export async function soak(minutes: number, log: (line: string) => void): Promis
   }
   async function press(member: TeamsMember, card: Card, verb: string): Promise<Card> {
     const action = button(card, verb);
-    if (!action) throw new Error(`no ${verb} button: ${JSON.stringify(card).slice(0, 200)}`);
+    if (!action) throw new Error(`no ${verb} button: ${said(card)}`);
     const res = await postActivity(program.base, teamsInvoke({ serviceUrl: connector.url, user: member, verb, data: action.data as Record<string, unknown> }));
     if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
     return (res.body as { value: unknown }).value as Card;
   }
+  /** What the card says (its text blocks), for a failure line. */
+  const said = (card: Card) => [...JSON.stringify(card).matchAll(/"text":"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join(' | ').slice(0, 300);
   const expect = (what: string, got: Card | string, re: RegExp) => {
     const text = typeof got === 'string' ? got : JSON.stringify(got);
-    if (!re.test(text)) throw new Error(`${what}: ${text.slice(0, 200)}`);
+    if (!re.test(text)) throw new Error(`${what}: ${typeof got === 'string' ? got.slice(0, 300) : said(got)}`);
   };
 
   const readers: ((i: number, seq: number) => Promise<[string, () => Promise<void>]>)[] = [
@@ -164,7 +171,7 @@ export async function soak(minutes: number, log: (line: string) => void): Promis
     ['approvals (supervisor)', async () => expect('approvals', await say(supervisor, 'approvals'), /pproval/)],
   ];
 
-  const timedOp = async (kind: string, fn: () => Promise<void>) => {
+  const timedOp = async (kind: string, fn: () => Promise<void>, pauseMs = PAUSE_MS) => {
     const t = performance.now();
     try {
       await fn();
@@ -173,7 +180,7 @@ export async function soak(minutes: number, log: (line: string) => void): Promis
       if (failures.length < 20) failures.push(`${kind}: ${err instanceof Error ? err.message : String(err)}`);
       else failures.push(kind);
     }
-    await new Promise((r) => setTimeout(r, PAUSE_MS));
+    await new Promise((r) => setTimeout(r, pauseMs));
   };
 
   start = Date.now();
@@ -193,7 +200,10 @@ export async function soak(minutes: number, log: (line: string) => void): Promis
         }
       }),
       (async () => {
-        for (let seq = 0; Date.now() < until; seq++) await timedOp(...(actions[seq % actions.length] as [string, () => Promise<void>]));
+        for (let seq = 0; Date.now() < until; seq++) {
+          const [kind, fn] = actions[seq % actions.length] as [string, () => Promise<void>];
+          await timedOp(kind, fn, ACTION_PAUSE_MS);
+        }
       })(),
     ]);
     await new Promise((r) => setTimeout(r, SAMPLE_MS + 500)); // the last sample
@@ -221,7 +231,7 @@ export async function soak(minutes: number, log: (line: string) => void): Promis
     .filter((p) => Number.isFinite(p));
   const worstMinute = Math.max(...perMinute);
   const lines = [
-    `the program (src/main.ts through tsx, ${PRODUCTION_NODE_FLAGS.join(' ')}) on Samba AD and SQLite; ${READERS} reading loops, 1 acting loop, ${PAUSE_MS} ms between one loop's operations`,
+    `the program (src/main.ts through tsx, ${PRODUCTION_NODE_FLAGS.join(' ')}) on Samba AD and SQLite; ${READERS} reading loops (${PAUSE_MS} ms between operations), 1 acting loop (${ACTION_PAUSE_MS} ms)`,
     ...kinds.map((k) => {
       const s = summarise(ops.filter((o) => o.kind === k).map((o) => o.ms));
       return `${k.padEnd(26)} n=${String(s.count).padStart(6)}  p50 ${ms(s.p50).padStart(9)}  p99 ${ms(s.p99).padStart(9)}  max ${ms(s.max).padStart(9)}`;
