@@ -48,8 +48,26 @@ async function dropDatabase(url: string): Promise<void> {
   }
 }
 
+/** `npm run bench -- soak [--minutes N]`: the soak alone (bench/soak.ts), N minutes (10); exit 1 on a miss. */
+async function soakMode(args: readonly string[]): Promise<void> {
+  const minutes = Number(args[args.indexOf('--minutes') + 1]) || 10;
+  const ownSamba = !process.env.SAMBA_TEST_DIR;
+  const samba = await startSamba();
+  console.log(`Samba AD DC at ${samba.url}`);
+  try {
+    const { soak } = await import('./soak');
+    const report = await soak(minutes, (line) => console.log(line));
+    for (const line of report.lines) console.log(`  ${line}`);
+    for (const b of report.budgets) console.log(`  ${b.ok ? 'PASS' : 'MISS'}  ${b.name}: ${b.measured} (budget ${b.budget})`);
+    if (report.budgets.some((b) => !b.ok)) process.exitCode = 1;
+  } finally {
+    if (ownSamba) await removeSamba();
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args[0] === 'soak') return soakMode(args);
   const filters = args.filter((a) => !a.startsWith('--'));
   const files = readdirSync(__dirname)
     .filter((f) => f.endsWith('.bench.ts'))

@@ -168,6 +168,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
       expiryReminders.stop();
       for (const watch of watches) watch.stop();
       service.tickets?.stop();
+      await service.changeLeases.stop();
       await service.tickets?.idle();
       await Promise.allSettled([directory.close(), store.close()]);
     },

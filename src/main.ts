@@ -62,6 +62,8 @@ async function main(): Promise<void> {
   // Escalations the ticket system did not take at once are retried in the background (kept in the store).
   core.service.tickets?.start();
   core.expiryReminders.start();
+  // Reserved changes whose process died mid-action are given back once their lease ends (here, at start-up, first).
+  core.service.changeLeases.start();
   const portalApi = portalApiMount({ token: config.portalApiToken, intake: core.portalIntake, logger, ratePerMinute: config.portalData.apiRatePerMinute, pins: core.pinVerifier });
   // PORTAL=only serves the end-user portal alone (no chat endpoints, no portal API): exposable on its own.
   const portal = config.portal.mode === 'off' ? [] : [portalMount({

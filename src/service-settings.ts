@@ -19,6 +19,7 @@ export function serviceSettings(config: Config): ConfiguredSettings {
       perActor: config.changeLimits.perAgentPerHour, perTarget: config.changeLimits.perTargetPerHour,
       secretsPerTarget: config.changeLimits.secretsPerTargetPerHour, windowMs: CHANGE_LIMITS_WINDOW_MS,
     },
+    changeLeaseMs: config.changeLeaseMs,
     enrollmentMask: config.portalData.enrollmentMask,
     indicators: config.portalData.indicators,
     // Without Graph there are no passes; the setting is then never read.

@@ -192,6 +192,8 @@ export interface Config {
    * and issued secrets (PINs, passes, verification codes) per target (LIMIT_SECRETS_PER_TARGET_PER_HOUR).
    */
   readonly changeLimits: { readonly perAgentPerHour: number; readonly perTargetPerHour: number; readonly secretsPerTargetPerHour: number };
+  /** CHANGE_LEASE_SECONDS: a reserved change not finished by then (its process died) is given back. */
+  readonly changeLeaseMs: number;
   /** How often the audit chain's head is logged (AUDIT_HEAD_LOG_MINUTES); 0 = never. */
   readonly auditHeadLogMs: number;
   /** Start-up verification of the audit chain: one process per this window (AUDIT_VERIFY_WINDOW_MINUTES); 0 = every process. */

@@ -11,6 +11,11 @@ export interface AccountChange {
   readonly action: string;
   /** A real change (unlock, reset) or an issued secret: each kind has its own limits. */
   readonly kind: ChangeKind;
+  /**
+   * A reservation's lease: if it is neither completed nor released by then (its process died mid-action),
+   * sweepExpired() gives the place back. Absent: it counts until it leaves the window (an override).
+   */
+  readonly leaseUntil?: Date;
 }
 
 export type ChangeKind = 'change' | 'secret';
@@ -51,6 +56,18 @@ export interface ChangeLimitRepository {
   record(change: AccountChange): Promise<void>;
   /** Forgets a reserved change that did not happen (the directory refused it). */
   release(id: string): Promise<void>;
+  /**
+   * Marks a reserved change done, so no sweep releases it: a claim (a unique-key insert keyed by the change
+   * id, at `at`). False when a sweep claimed it first (its lease ran out): the place was given back, and the
+   * caller records the change again so it counts.
+   */
+  complete(id: string, at: Date): Promise<boolean>;
+  /**
+   * Gives back the places of reservations whose lease ended before `now` and that were never completed (a
+   * process killed mid-action), at most `max`; how many. Each one exactly once across processes: its
+   * outcome claimed with a unique-key insert, then its row deleted (the count checked).
+   */
+  sweepExpired(now: Date, max: number): Promise<number>;
   /**
    * The changes made to `target` (lower-cased login) since `since`, newest first, at most `limit`: what the
    * vishing indicators call "the helpdesk already acted on this user". Rows older than the limits' window

@@ -25,6 +25,11 @@ export interface ConfirmationRepository {
    */
   consume(tokenHash: string, actor: string, now: Date): Promise<ConsumeResult>;
   /**
+   * What consume() would answer at `now`, changing nothing (a read): lets the action's checks run before the
+   * token is spent. Only consume() decides; of two presses that both passed check(), one consume() wins.
+   */
+  check(tokenHash: string, actor: string, now: Date): Promise<ConsumeResult>;
+  /**
    * Deletes tokens that expired before `before` (used or not), at most `max` of them: bounded work, so it
    * can run on every issue. Returns how many were deleted.
    */

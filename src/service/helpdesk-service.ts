@@ -12,6 +12,7 @@ import {
   assertRole,
   AuditIntegrity,
   AuditRecorder,
+  ChangeLeaseSweep,
   Confirmations,
   OneTimeCodes,
   helpView,
@@ -51,6 +52,8 @@ export class HelpdeskService {
   readonly pins: OneTimeCodes;
   /** Escalation tickets: src/main.ts starts their background retries; chat surfaces hear of retried tickets. */
   readonly tickets: TicketDesk | undefined;
+  /** Gives back the places of changes whose process died mid-action (src/main.ts starts it). */
+  readonly changeLeases: ChangeLeaseSweep;
 
   constructor(private readonly deps: ServiceDeps) {
     const audit = new AuditRecorder(deps.store, deps.clock, deps.logger);
@@ -62,6 +65,7 @@ export class HelpdeskService {
     this.env = { ...deps, audit, confirmations, pins: this.pins, callerCodes, ...(this.tickets ? { tickets: this.tickets } : {}) };
     this.auditIntegrity = new AuditIntegrity(deps.store.audit, deps.logger, deps.settings.auditVerifyWindowMs
       ? { quotas: deps.store.quotas, clock: deps.clock, windowMs: deps.settings.auditVerifyWindowMs } : undefined);
+    this.changeLeases = new ChangeLeaseSweep(deps.store.accountChanges, deps.clock, deps.logger, deps.settings.changeLeaseMs);
     this.actors = new ActorResolver(deps.directory, deps.settings.roles, deps.clock, deps.settings.actorCacheTtlMs, deps.entra);
   }
 

@@ -315,10 +315,13 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await expectStoreUnavailable(store.audit.list({ limit: 1 }));
         await expectStoreUnavailable(store.ping());
         await expectStoreUnavailable(store.confirmations.consume('x', 'y', new Date()));
+        await expectStoreUnavailable(store.confirmations.check('x', 'y', new Date()));
         await expectStoreUnavailable(store.sharedRequests.find('x', new Date()));
         await expectStoreUnavailable(store.shownSecrets.find('x', new Date()));
         await expectStoreUnavailable(store.accountChanges.reserve(
           { id: 'x', at: new Date(), actor: 'a', target: 'b', action: 'account.unlock', kind: 'change' }, { perActor: 1, perTarget: 1, windowMs: 1 }));
+        await expectStoreUnavailable(store.accountChanges.complete('x', new Date()));
+        await expectStoreUnavailable(store.accountChanges.sweepExpired(new Date(), 1));
         await expectStoreUnavailable(store.audit.verify());
         await expectStoreUnavailable(store.approvals.decide('x', 'approved', 'a', 'A', new Date()));
         await expectStoreUnavailable(store.pins.check('x', 'a'.repeat(64), new Date(), 5));
@@ -464,6 +467,55 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
           { ok: false, over: 'target', count: 3, freeAt: new Date(BASE_TIME + HOUR) });
       });
 
+      const leased = (minute: number, actor: string, target: string, leaseMinutes = 5): AccountChange =>
+        ({ ...change(minute, actor, target), leaseUntil: new Date(BASE_TIME + (minute + leaseMinutes) * 60_000) });
+      const at = (minute: number) => new Date(BASE_TIME + minute * 60_000);
+
+      it('sweeps a reservation whose lease ended unfinished (its process died); a completed one and an override stay', async () => {
+        const died = leased(0, 'alice', 'jdoe');
+        const done = leased(1, 'bob', 'jdoe');
+        const override = change(2, 'sam', 'jdoe');
+        for (const c of [died, done]) assert.equal((await store.accountChanges.reserve(c, limits)).ok, true);
+        await store.accountChanges.record(override);
+        assert.equal(await store.accountChanges.complete(done.id, at(1.5)), true);
+        assert.equal(await store.accountChanges.sweepExpired(at(4.99), 10), 0, 'no lease has ended yet');
+        assert.equal((await store.accountChanges.check(change(10, 'carol', 'jdoe'), limits)).ok, false);
+        assert.equal(await store.accountChanges.sweepExpired(at(10), 10), 1);
+        assert.deepEqual((await store.accountChanges.recent('jdoe', new Date(BASE_TIME), 10)).map((c) => c.id), [override.id, done.id]);
+        assert.deepEqual(await store.accountChanges.reserve(change(10, 'carol', 'jdoe'), limits), { ok: true }, 'the dead change\'s place is free again');
+        assert.equal(await store.accountChanges.sweepExpired(at(60), 10), 0, 'a completed change is never swept');
+      });
+
+      it('answers false to a completion the sweep beat (its lease ran out first), and true to a repeated one', async () => {
+        const late = leased(0, 'alice', 'jdoe');
+        const twice = leased(0, 'bob', 'jdoe');
+        for (const c of [late, twice]) await store.accountChanges.reserve(c, limits);
+        assert.equal(await store.accountChanges.complete(twice.id, at(1)), true);
+        assert.equal(await store.accountChanges.complete(twice.id, at(2)), true);
+        assert.equal(await store.accountChanges.sweepExpired(at(6), 10), 1);
+        assert.equal(await store.accountChanges.complete(late.id, at(7)), false);
+      });
+
+      it('sweeps at most max a round', async () => {
+        for (let i = 0; i < 5; i++) await store.accountChanges.reserve(leased(0, `agent${i}`, `user${i}`), limits);
+        assert.equal(await store.accountChanges.sweepExpired(at(6), 2), 2);
+        assert.equal(await store.accountChanges.sweepExpired(at(6), 10), 3);
+      });
+
+      it('gives each expired place back exactly once when two instances sweep, and a racing completion wins or loses cleanly', async () => {
+        const other = await h.openTwin();
+        const changes = Array.from({ length: 12 }, (_, i) => leased(0, `agent${i}`, `user${i}`));
+        for (const c of changes) await store.accountChanges.reserve(c, { ...limits, perActor: 100 });
+        const [a, b, ...completions] = await Promise.all([
+          store.accountChanges.sweepExpired(at(6), 100), other.accountChanges.sweepExpired(at(6), 100),
+          ...changes.slice(0, 4).map((c) => other.accountChanges.complete(c.id, at(6))),
+        ]);
+        const completed = completions.filter((ok) => ok === true).length;
+        assert.equal(Number(a) + Number(b), 12 - completed, `swept ${String(a)} + ${String(b)}, completed ${completed}`);
+        const left = await store.accountChanges.recent('user0', new Date(BASE_TIME), 10);
+        assert.equal(left.length, completions[0] ? 1 : 0, 'user0 keeps its change exactly when its completion won');
+      });
+
       it('lets exactly the limit of 20 concurrent reservations through', async () => {
         const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
           store.accountChanges.reserve(change(0, `agent${i}`, 'jdoe'), limits)));
@@ -516,6 +568,24 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
           { ok: false, reason: 'expired' });
         // Nothing was marked used by the refusals: a consume dated before the expiry still works.
         assert.equal((await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during)).ok, true);
+      });
+
+      it('check answers what consume would, and spends nothing', async () => {
+        for (let i = 0; i < 3; i++) {
+          assert.deepEqual(await store.confirmations.check(confirmation.tokenHash, 'agent.smith', during), { ok: true, confirmation });
+        }
+        assert.deepEqual(await store.confirmations.check(confirmation.tokenHash, 'agent.jones', during), { ok: false, reason: 'wrong-actor' });
+        assert.deepEqual(await store.confirmations.check(confirmation.tokenHash, 'agent.smith', expires), { ok: false, reason: 'expired' });
+        assert.deepEqual(await store.confirmations.check('b'.repeat(64), 'agent.smith', during), { ok: false, reason: 'unknown' });
+        assert.deepEqual(await store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during), { ok: true, confirmation });
+        assert.deepEqual(await store.confirmations.check(confirmation.tokenHash, 'agent.smith', during), { ok: false, reason: 'used' });
+      });
+
+      it('of presses that all passed check, exactly one consume succeeds', async () => {
+        const checked = await Promise.all(Array.from({ length: 10 }, () => store.confirmations.check(confirmation.tokenHash, 'agent.smith', during)));
+        assert.ok(checked.every((r) => r.ok));
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.confirmations.consume(confirmation.tokenHash, 'agent.smith', during)));
+        assert.equal(results.filter((r) => r.ok).length, 1);
       });
 
       it('says "unknown" for a token never saved', async () => {

@@ -3,6 +3,8 @@
 // (LDAP_TIMEOUT_MS), /readyz says the directory is down, nothing is half done, other agents are still
 // answered, and the program recovers by itself when the DC is back.
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { RunningApp } from '../helpers/app-process';
 import { button } from '../helpers/teams-chat';
 import { USERS, lockOut, rawUser, resetSeededUser, restartSamba, stopSamba } from '../helpers/samba';
@@ -19,7 +21,8 @@ describe('Faults: the directory (a real Samba DC stopped and slowed mid-run)', f
   let app: RunningApp;
 
   before(async () => {
-    f = await startFaultEnv();
+    // The window test below unlocks one account many times.
+    f = await startFaultEnv({ LIMIT_TARGET_PER_HOUR: '100', LIMIT_AGENT_PER_HOUR: '100' });
     app = await startProgram(f);
   });
   after(async () => {
@@ -59,6 +62,53 @@ describe('Faults: the directory (a real Samba DC stopped and slowed mid-run)', f
       lookup: `${lookup.ms} ms`, 'confirm press': `${pressed.ms} ms`, '/readyz': `503 in ${ready.ms} ms`,
       'recovered after the DC was back': `${recovery} ms (lookups), ${readyAgain} ms more (/readyz)`,
     });
+    await resetSeededUser(USERS.locky);
+  });
+
+  it('the DC dies at any point of a confirm: while it was only checking, the same button works once the DC is back', async () => {
+    const chat = chatWith(f, app);
+    const outcomes: string[] = [];
+    /** Unlocks of the account under way: each writes its `requested` audit record just before the directory write. */
+    const underWay = () => {
+      const db = new Database(path.join(app.dataDir, 'helpdesk.db'), { readonly: true, fileMustExist: true });
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM helpdesk_audit WHERE action = 'account.unlock' AND outcome = 'requested' AND target = ?")
+          .get(USERS.locky) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    // The proxy lets n more requests through, then the DC is gone: n = 0, 1, 2… walks the cut through the press
+    // (the presser's role, the target's entry and protections, then the change), until the press gets through whole.
+    for (let n = 0; n < 40; n++) {
+      await lockOut(USERS.locky);
+      const confirm = button(await chat.say(f.agent, `unlock ${USERS.locky}`), VERBS.confirmAccept);
+      assert.ok(confirm);
+      const before = underWay();
+      f.proxy.dieAfterRequests = n;
+      const pressed = text(await chat.press(f.agent, confirm));
+      f.proxy.revive();
+      if (/Account unlocked/.test(pressed)) {
+        outcomes.push(`${n}: unlocked`);
+        break;
+      }
+      assert.match(pressed, UNREACHABLE);
+      await until('a lookup once the DC is back', async () => /John Doe/.test(text(await chat.say(f.agent, `user ${USERS.jdoe}`))));
+      const wasUnderWay = underWay() > before;
+      const again = text(await chat.press(f.agent, confirm));
+      if (wasUnderWay) {
+        // Cut at the change itself: the token was spent for it, as it must be (the write may have reached the DC).
+        assert.match(again, /already been used|already used/i);
+        outcomes.push(`${n}: cut at the change, token spent`);
+      } else {
+        assert.match(again, /Account unlocked/, `cut after ${n} requests, during the checks: the button must still work`);
+        outcomes.push(`${n}: cut while checking, the button worked after`);
+      }
+      await resetSeededUser(USERS.locky);
+    }
+    assert.match(outcomes.at(-1) ?? '', /unlocked$/, outcomes.join('; '));
+    assert.ok(outcomes.filter((o) => /while checking/.test(o)).length >= 2, outcomes.join('; '));
+    report('DC dies mid-confirm', { 'cut after n requests': outcomes.join('; ') });
     await resetSeededUser(USERS.locky);
   });
 

@@ -58,6 +58,11 @@ export class GraphFake {
   groups: FakeGroup[] = [];
   /** A path (e.g. '/v1.0/users/<id>/transitiveMemberOf') that answers 429 once with Retry-After: 1. */
   throttleOnce?: string;
+  /**
+   * While set, every Graph call (not the token endpoint) answers 503 Service Unavailable with this
+   * Retry-After, as Graph does when a service is down; `times` calls only, or until cleared.
+   */
+  unavailable?: { retryAfterS: number; times?: number };
   /** Paths that answer after this many ms (timeouts). */
   delayMs: Record<string, number> = {};
   tokensIssued = 0;
@@ -141,7 +146,11 @@ export class GraphFake {
         const auth = req.headers.authorization ?? '';
         const token = auth.replace(/^Bearer /, '');
         if (!this.issued.has(token)) send(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } });
-        else if (this.throttleOnce === p) {
+        else if (this.unavailable) {
+          const { retryAfterS, times } = this.unavailable;
+          if (times !== undefined) this.unavailable = times > 1 ? { retryAfterS, times: times - 1 } : undefined;
+          send(503, { error: { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable.' } }, { 'retry-after': String(retryAfterS) });
+        } else if (this.throttleOnce === p) {
           this.throttleOnce = undefined;
           send(429, { error: { code: 'TooManyRequests', message: 'Too many requests' } }, { 'retry-after': '1' });
         } else this.graph(req.method ?? 'GET', p, url, query, req.headers, body, send);

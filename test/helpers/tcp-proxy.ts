@@ -9,6 +9,12 @@ export class DelayingProxy {
   delayMs = 0;
   /** Hold the client's chunks too: a request is then truly in flight, not yet at the peer. */
   delayRequests = false;
+  /**
+   * The peer dies after this many more requests (chunks from the client) have reached it: the next one is
+   * dropped, every connection is cut and new ones are refused, until revive(). Unset: it never dies.
+   */
+  dieAfterRequests?: number;
+  private dead = false;
   private server?: Server;
   private readonly sockets = new Set<Socket>();
 
@@ -19,6 +25,10 @@ export class DelayingProxy {
 
   async start(): Promise<number> {
     this.server = createServer((client) => {
+      if (this.dead) {
+        client.destroy();
+        return;
+      }
       const upstream = connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
@@ -27,13 +37,28 @@ export class DelayingProxy {
       }
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
-      client.on('data', this.forward(upstream, () => (this.delayRequests ? this.delayMs : 0)));
+      const toPeer = this.forward(upstream, () => (this.delayRequests ? this.delayMs : 0));
+      client.on('data', (chunk: Buffer) => {
+        if (this.dieAfterRequests !== undefined && this.dieAfterRequests-- <= 0) this.die();
+        if (!this.dead) toPeer(chunk);
+      });
       upstream.on('data', this.forward(client, () => this.delayMs));
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
     if (!address || typeof address === 'string') throw new Error('the proxy is not listening');
     return address.port;
+  }
+
+  /** The peer is reachable again (new connections go through). */
+  revive(): void {
+    this.dead = false;
+    this.dieAfterRequests = undefined;
+  }
+
+  private die(): void {
+    this.dead = true;
+    for (const s of this.sockets) s.destroy();
   }
 
   /** Writes each chunk to `to` after the delay; chunks keep their order (none overtakes the one before it). */

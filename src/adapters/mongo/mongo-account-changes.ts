@@ -2,9 +2,11 @@
 // of its actor and one of its target (mongo-places.ts, holder = the change's id): unique-key inserts, so
 // concurrent reservations on any number of replicas never hold more places than the limit. The count of
 // the changes themselves says why a change is refused (and counts a supervisor's override, which takes no place).
+// A reservation's outcome (done, or expired by the sweep after its process died) is claimed once: the insert
+// of {_id: change id} into account_change_outcomes.
 import type { Db } from 'mongodb';
 import type { AccountChange, ChangeKind, ChangeLimitRepository, ChangeLimitsWindow, LimitCheck } from '../../ports/change-limits.port';
-import { guard } from './mongo-errors';
+import { claim, guard } from './mongo-errors';
 import { type PlaceDoc, placesInUse, purgePlaces, takePlace } from './mongo-places';
 
 interface ChangeDoc {
@@ -14,6 +16,14 @@ interface ChangeDoc {
   target: string;
   action: string;
   kind: ChangeKind;
+  /** Absent on a recorded change (an override or a completion counted anew): never swept. */
+  leaseUntil?: Date;
+}
+
+interface OutcomeDoc {
+  _id: string;
+  outcome: 'done' | 'expired';
+  at: Date;
 }
 
 /** Changes and places that left the window, deleted per reserve(): more than one reservation adds, so it keeps up. */
@@ -21,6 +31,7 @@ const PURGE_PER_CALL = 100;
 
 export const ACCOUNT_CHANGES = 'account_changes';
 export const CHANGE_PLACES = 'change_places';
+export const CHANGE_OUTCOMES = 'account_change_outcomes';
 
 export async function createAccountChangeIndexes(db: Db): Promise<void> {
   const changes = db.collection(ACCOUNT_CHANGES);
@@ -28,11 +39,14 @@ export async function createAccountChangeIndexes(db: Db): Promise<void> {
   await changes.createIndex({ kind: 1, target: 1, at: 1 }, { name: 'account_changes_target' });
   await changes.createIndex({ target: 1, at: -1 }, { name: 'account_changes_recent' });
   await changes.createIndex({ at: 1 }, { name: 'account_changes_at' });
+  await changes.createIndex({ leaseUntil: 1 }, { name: 'account_changes_lease' });
+  await db.collection(CHANGE_OUTCOMES).createIndex({ at: 1 }, { name: 'account_change_outcomes_at' });
 }
 
 export function mongoAccountChanges(db: Db): ChangeLimitRepository {
   const changes = db.collection<ChangeDoc>(ACCOUNT_CHANGES);
   const places = db.collection<PlaceDoc>(CHANGE_PLACES);
+  const outcomes = db.collection<OutcomeDoc>(CHANGE_OUTCOMES);
   const placeKey = (c: AccountChange, over: 'actor' | 'target') => JSON.stringify([c.kind, over, over === 'actor' ? c.actor : c.target]);
 
   async function check(c: AccountChange, limits: ChangeLimitsWindow): Promise<LimitCheck> {
@@ -61,9 +75,14 @@ export function mongoAccountChanges(db: Db): ChangeLimitRepository {
     const ids = (await changes.find({ at: { $lte: before } }, { projection: { _id: 1 }, limit: PURGE_PER_CALL }).toArray()).map((d) => d._id);
     if (ids.length > 0) await changes.deleteMany({ _id: { $in: ids } });
     await purgePlaces(places, at, PURGE_PER_CALL);
+    // An outcome is never older than its change, so it outlives it in the window.
+    const done = (await outcomes.find({ at: { $lte: before } }, { projection: { _id: 1 }, limit: PURGE_PER_CALL }).toArray()).map((d) => d._id);
+    if (done.length > 0) await outcomes.deleteMany({ _id: { $in: done } });
   }
 
-  const insert = (c: AccountChange) => changes.insertOne({ _id: c.id, at: c.at, actor: c.actor, target: c.target, action: c.action, kind: c.kind });
+  const insert = (c: AccountChange) => changes.insertOne({
+    _id: c.id, at: c.at, actor: c.actor, target: c.target, action: c.action, kind: c.kind, ...(c.leaseUntil ? { leaseUntil: c.leaseUntil } : {}),
+  });
 
   return {
     async check(c, limits) {
@@ -92,6 +111,27 @@ export function mongoAccountChanges(db: Db): ChangeLimitRepository {
       await guard('change limit release', async () => {
         await changes.deleteOne({ _id: id });
         await places.deleteMany({ holder: id });
+      });
+    },
+    async complete(id, at) {
+      return guard('change limit complete', async () => {
+        // Whoever claims first decides: done here, or expired by a sweep that already gave the place back.
+        if (await claim(outcomes, { _id: id, outcome: 'done', at })) return true;
+        return (await outcomes.findOne({ _id: id }))?.outcome === 'done';
+      });
+    },
+    async sweepExpired(now, max) {
+      const n = Math.max(0, Math.floor(max));
+      if (n === 0) return 0;
+      return guard('change limit sweep', async () => {
+        let released = 0;
+        for (const c of await changes.find({ leaseUntil: { $lte: now } }, { projection: { _id: 1 }, limit: n }).toArray()) {
+          if (!(await claim(outcomes, { _id: c._id, outcome: 'expired', at: now }))) continue; // done, or another sweep has it
+          const { deletedCount } = await changes.deleteOne({ _id: c._id });
+          await places.deleteMany({ holder: c._id });
+          released += deletedCount;
+        }
+        return released;
       });
     },
     async recent(target, since, limit) {

@@ -58,6 +58,23 @@ export function mongoConfirmations(db: Db): ConfirmationRepository {
         };
       });
     },
+    async check(tokenHash, actor, now): Promise<ConsumeResult> {
+      // Read only: the consume (the claim) comes later, just before the change.
+      return guard('confirmation check', async (): Promise<ConsumeResult> => {
+        const token = await tokens.findOne({ _id: tokenHash });
+        if (!token) return { ok: false, reason: 'unknown' };
+        if (token.actor !== actor) return { ok: false, reason: 'wrong-actor' };
+        if (await uses.findOne({ _id: tokenHash })) return { ok: false, reason: 'used' };
+        if (token.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+        return {
+          ok: true,
+          confirmation: {
+            tokenHash, actor: token.actor, action: token.action as Action, // only save() writes it, from a typed Action
+            target: token.target, createdAt: token.createdAt, expiresAt: token.expiresAt,
+          },
+        };
+      });
+    },
     async purgeExpired(before, max) {
       const limit = Math.max(0, Math.floor(max));
       if (limit === 0) return 0;

@@ -384,6 +384,19 @@ CREATE TABLE work_leases (
 CREATE INDEX work_leases_until ON work_leases (until);
 `;
 
+// Reservations with a lease (issue 19): a change whose process died mid-action is given back by a sweep once
+// its lease ends. Its outcome (done, or expired by the sweep) is claimed once by the primary key.
+const CHANGE_LEASES = `
+ALTER TABLE account_changes ADD COLUMN lease_until INTEGER;
+CREATE INDEX account_changes_lease_until ON account_changes (lease_until) WHERE lease_until IS NOT NULL;
+CREATE TABLE account_change_outcomes (
+  id      TEXT PRIMARY KEY,
+  outcome TEXT NOT NULL CHECK (outcome IN ('done', 'expired')),
+  at      INTEGER NOT NULL
+);
+CREATE INDEX account_change_outcomes_at ON account_change_outcomes (at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: HELPDESK_AUDIT + CONFIRMATIONS + PORTAL + HEARTBEAT },
   { version: 2, name: 'shared requests and shown secrets', sql: SHARED_REQUESTS_AND_SHOWN_SECRETS },
@@ -401,5 +414,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: 'portal locks by time (the locked command)', sql: PORTAL_LOCKS_BY_TIME },
   { version: 15, name: 'alert claims: each alert sent once across replicas', sql: ALERT_CLAIMS },
   { version: 16, name: 'pending chat work and work leases: done once by any replica', sql: PENDING_WORK },
+  { version: 17, name: 'account changes: reservations with a lease, outcomes claimed once', sql: CHANGE_LEASES },
 ];
 

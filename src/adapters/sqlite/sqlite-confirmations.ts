@@ -25,6 +25,22 @@ export function sqliteConfirmations(db: Database.Database): ConfirmationReposito
   const purge = db.prepare<[number, number]>(`DELETE FROM confirmations WHERE token_hash IN
     (SELECT token_hash FROM confirmations WHERE expires_at < ? LIMIT ?)`);
 
+  const pending = (row: ConfirmationRow): PendingConfirmation => ({
+    tokenHash: row.token_hash,
+    actor: row.actor,
+    action: row.action as Action, // only save() writes this column, from a typed Action
+    target: row.target,
+    createdAt: new Date(row.created_at),
+    expiresAt: new Date(row.expires_at),
+  });
+  // Refused: say why. Another agent learns only "wrong-actor", not whether the token was used.
+  const refusal = (row: ConfirmationRow | undefined, actor: string): ConsumeResult => {
+    if (!row) return { ok: false, reason: 'unknown' };
+    if (row.actor !== actor) return { ok: false, reason: 'wrong-actor' };
+    if (row.used_at !== null) return { ok: false, reason: 'used' };
+    return { ok: false, reason: 'expired' };
+  };
+
   return {
     async save(c: PendingConfirmation): Promise<void> {
       guard('confirmation save', () => {
@@ -35,25 +51,15 @@ export function sqliteConfirmations(db: Database.Database): ConfirmationReposito
       return guard('confirmation consume', (): ConsumeResult => {
         const at = now.getTime();
         const used = consume.get(at, tokenHash, actor, at);
-        if (used) {
-          return {
-            ok: true,
-            confirmation: {
-              tokenHash: used.token_hash,
-              actor: used.actor,
-              action: used.action as Action, // only save() writes this column, from a typed Action
-              target: used.target,
-              createdAt: new Date(used.created_at),
-              expiresAt: new Date(used.expires_at),
-            },
-          };
-        }
-        // Refused: say why. Another agent learns only "wrong-actor", not whether the token was used.
+        return used ? { ok: true, confirmation: pending(used) } : refusal(read.get(tokenHash), actor);
+      });
+    },
+    async check(tokenHash: string, actor: string, now: Date): Promise<ConsumeResult> {
+      return guard('confirmation check', (): ConsumeResult => {
         const row = read.get(tokenHash);
-        if (!row) return { ok: false, reason: 'unknown' };
-        if (row.actor !== actor) return { ok: false, reason: 'wrong-actor' };
-        if (row.used_at !== null) return { ok: false, reason: 'used' };
-        return { ok: false, reason: 'expired' };
+        return row && row.actor === actor && row.used_at === null && row.expires_at > now.getTime()
+          ? { ok: true, confirmation: pending(row) }
+          : refusal(row, actor);
       });
     },
     async purgeExpired(before: Date, max: number): Promise<number> {

@@ -24,10 +24,12 @@ export const helpdeskPolicy = integration({
     LIMIT_AGENT_PER_HOUR: integer(1, 10_000, 20),
     LIMIT_TARGET_PER_HOUR: integer(1, 1000, 3),
     LIMIT_SECRETS_PER_TARGET_PER_HOUR: integer(1, 1000, 5),
+    // Far beyond any one action (a few directory calls bounded by LDAP_TIMEOUT_MS), short beside the hour.
+    CHANGE_LEASE_SECONDS: integer(2, 3600, 300),
     PORTAL_PUBLIC_URL: httpUrl,
     EXPIRY_REMINDER_DAYS: optional.refine((v) => v === undefined || /^\s*\d{1,3}(\s*[,;]\s*\d{1,3})*\s*$/.test(v), 'must be days before expiry, comma-separated (e.g. 14,7,1)'),
   },
-  build: (env): Pick<Config, 'helpdeskPolicy' | 'changeLimits'> => ({
+  build: (env): Pick<Config, 'helpdeskPolicy' | 'changeLimits' | 'changeLeaseMs'> => ({
     helpdeskPolicy: {
       orgName: env.ORG_NAME,
       pinLength: env.PIN_LENGTH,
@@ -48,5 +50,6 @@ export const helpdeskPolicy = integration({
       perAgentPerHour: env.LIMIT_AGENT_PER_HOUR, perTargetPerHour: env.LIMIT_TARGET_PER_HOUR,
       secretsPerTargetPerHour: env.LIMIT_SECRETS_PER_TARGET_PER_HOUR,
     },
+    changeLeaseMs: env.CHANGE_LEASE_SECONDS * 1000,
   }),
 });

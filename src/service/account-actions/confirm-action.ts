@@ -1,5 +1,5 @@
 // The confirm card's two buttons. Accept: the token → the action it was issued for, re-checked now
-// (role, protection, self, private view), then performed. Cancel: the token is burnt, nothing changes.
+// (role, protection, self, private view), the token spent, then performed. Cancel: the token is burnt, nothing changes.
 import { HelpdeskError } from '../../domain/errors';
 import { requiredRole } from '../../domain/policy';
 import { VERBS } from '../../domain/verbs';
@@ -55,7 +55,9 @@ async function accept(call: UseCaseCall, token: string, options: AcceptOptions =
     assertRole(actor, 'supervisor', VERBS.confirmOverride);
     overrideReason(options.overLimitBecause);
   }
-  const confirmation = await env.confirmations.consume(loginOfActor(actor), token);
+  // The token is read here and spent only after the checks below, just before the change: a directory lost
+  // during the checks leaves the button usable. consume() is still the one atomic claim (of two presses, one acts).
+  const confirmation = await env.confirmations.check(loginOfActor(actor), token);
   subject.action = confirmation.action;
   subject.target = confirmation.target;
   assertRole(actor, requiredRole(confirmation.action), confirmation.action);
@@ -69,6 +71,7 @@ async function accept(call: UseCaseCall, token: string, options: AcceptOptions =
   const mustChange = call.env.settings.mustChangeAfterReset && !(options.keepPassword === true && call.env.settings.resetMayKeepPassword);
   const login = target.user.sAMAccountName;
   const perform = () => PERFORM[action](call, target, mustChange);
+  await env.confirmations.consume(loginOfActor(actor), token);
   let view: View;
   try {
     view = options.overLimitBecause !== undefined

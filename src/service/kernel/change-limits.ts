@@ -6,12 +6,16 @@
 // accept, where the change is reserved atomically before the directory is touched, so two open confirm
 // cards (two tabs, two agents) cannot together exceed a limit. A change that does not happen is released,
 // so the count is of completed changes (and the ones in progress). A supervisor may go over a limit with
-// a typed reason: audited as `limit.override` (what alerts look for) and logged.
+// a typed reason: audited as `limit.override` (what alerts look for) and logged. A reservation has a lease
+// (CHANGE_LEASE_SECONDS): a change that happened is marked done; one whose process died mid-action is given
+// back by the lease sweep (ChangeLeaseSweep) once its lease ends, so it does not hold a place for the hour.
 import { randomUUID } from 'node:crypto';
 import { HelpdeskError } from '../../domain/errors';
 import { hasRole } from '../../domain/roles';
 import { clockTime } from '../../domain/time-text';
-import type { AccountChange, ChangeKind, ChangeLimitsWindow, LimitCheck } from '../../ports/change-limits.port';
+import type { AccountChange, ChangeKind, ChangeLimitRepository, ChangeLimitsWindow, LimitCheck } from '../../ports/change-limits.port';
+import type { Clock } from '../../ports/clock.port';
+import type { Logger } from '../../ports/logger.port';
 import { loginOfActor, type UseCaseCall } from './use-case';
 
 type OverLimit = Exclude<LimitCheck, { ok: true }>;
@@ -35,7 +39,11 @@ function limitsOf(call: UseCaseCall<never>, kind: ChangeKind): ChangeLimitsWindo
 }
 
 function change(call: UseCaseCall<never>, action: string, target: string): AccountChange {
-  return { id: randomUUID(), at: call.env.clock.now(), actor: loginOfActor(call.actor), target: target.toLowerCase(), action, kind: kindOf(action) };
+  const at = call.env.clock.now();
+  return {
+    id: randomUUID(), at, actor: loginOfActor(call.actor), target: target.toLowerCase(), action, kind: kindOf(action),
+    leaseUntil: new Date(at.getTime() + call.env.settings.changeLeaseMs),
+  };
 }
 
 function limitOf(call: UseCaseCall<never>, kind: ChangeKind, result: OverLimit): number {
@@ -105,14 +113,33 @@ async function releaseQuietly(call: UseCaseCall<'accountChanges'>, id: string): 
     call.env.logger.warn({ err: releaseErr, correlationId: call.ctx.correlationId }, 'change limit release failed'));
 }
 
-/** Runs `perform` on a reserved place and gives it back when `perform` fails (nothing changed: e.g. not locked). */
-async function onReserved<T>(call: UseCaseCall<'accountChanges'>, reserved: AccountChange, perform: () => Promise<T>): Promise<T> {
+/** Marks the change done so no sweep gives its place back; if a sweep already did (the lease ran out), counts it anew. */
+async function completeQuietly(call: UseCaseCall<'accountChanges'>, reserved: AccountChange): Promise<void> {
+  const { store, clock, logger } = call.env;
   try {
-    return await perform();
+    if (await store.accountChanges.complete(reserved.id, clock.now())) return;
+    const { at, actor, target, action, kind } = reserved;
+    await store.accountChanges.record({ id: randomUUID(), at, actor, target, action, kind });
+  } catch (err) {
+    // The change happened; at worst the sweep gives its place back when the lease ends (it counts once too few).
+    logger.warn({ err, correlationId: call.ctx.correlationId }, 'change limit completion failed');
+  }
+}
+
+/**
+ * Runs `perform` on a reserved place: marks it done when `perform` succeeds, gives it back when it fails
+ * (nothing changed: e.g. not locked).
+ */
+async function onReserved<T>(call: UseCaseCall<'accountChanges'>, reserved: AccountChange, perform: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await perform();
   } catch (err) {
     await releaseQuietly(call, reserved.id);
     throw err;
   }
+  await completeQuietly(call, reserved);
+  return result;
 }
 
 /** At the accept: reserves one change atomically, runs `perform`, and gives the place back if it fails. */
@@ -161,4 +188,52 @@ export async function overridingChangeLimits<T>(
 /** Whether `err` is a limit refusal a supervisor could go over (their confirm card then offers it). */
 export function isLimitRefusalFor(call: UseCaseCall<never>, err: unknown): boolean {
   return err instanceof HelpdeskError && err.code === 'POLICY.RATE_LIMITED' && hasRole(call.actor.role, 'supervisor');
+}
+
+/** How many expired reservations one sweep round gives back at most (the next round takes the rest). */
+const SWEEP_BATCH = 100;
+
+/**
+ * Gives back the places of reservations whose process died mid-action: once at start-up and then every
+ * half lease (at most a minute). Any number of processes may sweep at once: each reservation is given back
+ * exactly once (its outcome is a claim in the store).
+ */
+export class ChangeLeaseSweep {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly changes: ChangeLimitRepository,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly leaseMs: number,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.sweep(), Math.min(60_000, Math.max(1_000, this.leaseMs / 2)));
+    this.timer.unref();
+    void this.sweep();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One round (a round already running is joined, not doubled). */
+  sweep(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        const released = await this.changes.sweepExpired(this.clock.now(), SWEEP_BATCH);
+        if (released > 0) this.logger.warn({ released }, 'reserved account changes given back: their action never finished (the process stopped mid-action)');
+      } catch (err) {
+        this.logger.warn({ err }, 'change lease sweep failed; the next round tries again');
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
 }

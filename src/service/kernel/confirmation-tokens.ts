@@ -40,6 +40,14 @@ export class Confirmations {
     return { token, expiresAt };
   }
 
+  /** What consume() would give now, without using the token up (the checks before the change); or the same refusal. */
+  async check(actor: string, token: string): Promise<PendingConfirmation> {
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) throw new HelpdeskError('CONFIRM.INVALID');
+    const result = await this.repository.check(hashToken(token), actor.toLowerCase(), this.clock.now());
+    if (!result.ok) throw new HelpdeskError(REFUSAL[result.reason]);
+    return result.confirmation;
+  }
+
   /** Uses the token up (atomically) or throws CONFIRM.INVALID / USED / EXPIRED. */
   async consume(actor: string, token: string): Promise<PendingConfirmation> {
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) throw new HelpdeskError('CONFIRM.INVALID');

@@ -5,7 +5,7 @@ export { assertRole } from './assert-role';
 export { AuditIntegrity } from './audit-integrity';
 export { AuditRecorder } from './audit-recorder';
 export { assertCallerVerified, callerVerificationLine, utc, verifiedSince, withCallerVerification } from './caller-verified';
-export { LIMIT_OVERRIDE_ACTION, MAX_OVERRIDE_REASON, assertWithinChangeLimits, isAgentLimitRefusal, checkChangeLimits, isLimitRefusalFor, limitRefusal, overLimitText, overrideReason, overridingChangeLimits, withinChangeLimits } from './change-limits';
+export { ChangeLeaseSweep, LIMIT_OVERRIDE_ACTION, MAX_OVERRIDE_REASON, assertWithinChangeLimits, isAgentLimitRefusal, checkChangeLimits, isLimitRefusalFor, limitRefusal, overLimitText, overrideReason, overridingChangeLimits, withinChangeLimits } from './change-limits';
 export type { Capability } from './command-usage';
 export { Confirmations } from './confirmation-tokens';
 export { escalateButton } from './escalate-button';

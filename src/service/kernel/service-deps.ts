@@ -37,6 +37,8 @@ export interface ServiceSettings {
   readonly sharedRequestTtlMs: number;
   /** Account changes (unlock, reset) allowed per agent and per target, and issued secrets per target, within the window. */
   readonly changeLimits: ChangeLimitsWindow & { readonly secretsPerTarget: number };
+  /** CHANGE_LEASE_SECONDS: how long a reserved change may stay unfinished before the sweep gives its place back. */
+  readonly changeLeaseMs: number;
   /** ENROLLMENT_MASK: how enrolled answers are shown to supervisors. */
   readonly enrollmentMask: MaskPolicy;
   /** The vishing indicators' thresholds (VISHING_*). */

@@ -122,6 +122,27 @@ describe('Change limits', () => {
     assert.equal(again.params.until, '2026-11-25T10:10:00.000Z', 'free again when the 09:10 change leaves the window');
   });
 
+  it('a finished change keeps its place when the lease sweep runs; one still running past its lease (a slow DC while another replica swept) counts once, anew', async () => {
+    expectKind(await unlock(f, AGENT, 'demo.locked'), 'result');
+    f.clock.advance(10 * MINUTE);
+    assert.equal(await f.store.accountChanges.sweepExpired(f.clock.now(), 10), 0, 'a finished change is not given back');
+
+    const box: { f?: Fixture } = {};
+    const base = everyoneLocked(new DemoDirectory(new TestClock()));
+    const slow = Object.assign(Object.create(base) as Directory, {
+      unlock: async (dn: string) => {
+        const fx = box.f;
+        assert.ok(fx);
+        fx.clock.advance(6 * MINUTE); // past the 5-minute lease, mid-write
+        assert.equal(await fx.store.accountChanges.sweepExpired(fx.clock.now(), 10), 1, 'the sweep took the running change');
+        await base.unlock(dn);
+      },
+    });
+    box.f = lockedFixture({ directory: slow });
+    expectKind(await unlock(box.f, AGENT, 'demo.locked'), 'result');
+    assert.equal((await box.f.store.accountChanges.recent('demo.locked', new Date(0), 10)).length, 1, 'the change counts once');
+  });
+
   it('re-checks at the accept, atomically: two open confirm cards cannot both take the last place', async () => {
     expectKind(await unlock(f, AGENT, 'demo.locked'), 'result');
     expectKind(await unlock(f, AGENT, 'demo.locked'), 'result');
