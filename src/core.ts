@@ -92,9 +92,11 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   const auditKey = deriveKey(masterKey, 'audit-chain');
   let store;
   try {
-    // The driver is loaded only for a MongoDB store (a start on SQLite skips its module loading).
+    // The driver is loaded only for a MongoDB store (a start on SQLite skips its module loading). A require, not
+    // import(): run from source (`node --require tsx/cjs`: the tests, the playground, the soak) an import() goes to
+    // Node's ESM resolver, which finds no .ts file and the program could not start on MongoDB.
     store = config.store.kind === 'mongodb'
-      ? await (await import('./adapters/mongo/mongo-store')).openMongoStore({ url: config.store.url, auditKey, clock })
+      ? await loadMongoStore().openMongoStore({ url: config.store.url, auditKey, clock })
       : openSqliteStore({ path: config.store.path, auditKey, clock });
     store = measure('store', store);
   } catch (e) {
@@ -194,4 +196,9 @@ function ticketSinkFor(c: TicketsConfig): TicketSink {
     case 'webhook':
       return webhookSink({ url: c.url, secret: c.token, timeoutMs: c.timeoutMs });
   }
+}
+
+function loadMongoStore(): typeof import('./adapters/mongo/mongo-store') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, and resolvable both compiled and from source
+  return require('./adapters/mongo/mongo-store') as typeof import('./adapters/mongo/mongo-store');
 }

@@ -33,6 +33,9 @@ import { decidesApprovals } from './approvals';
 import { COMMAND_ROUTES, PRESS_ROUTES } from './routes';
 import { TicketDesk } from './tickets';
 
+/** How long a readiness probe of the directory or the store may take: within /readyz's own 3 s. */
+const HEALTH_PROBE_BOUND_MS = 2_000;
+
 interface Step {
   /** The action written to the audit trail. */
   readonly action: string;
@@ -119,7 +122,12 @@ export class HelpdeskService {
   }
 
   async health(): Promise<HealthReport> {
-    const probe = (p: Promise<void>) => p.then(() => 'ok' as const, () => 'down' as const);
+    // A part that has not answered within the bound is down: a MongoDB gone away waits out the driver's 5 s
+    // server selection, longer than /readyz waits, and the answer would no longer name the part.
+    const probe = (p: Promise<void>) => new Promise<'ok' | 'down'>((resolve) => {
+      const timer = setTimeout(() => resolve('down'), HEALTH_PROBE_BOUND_MS);
+      p.then(() => resolve('ok'), () => resolve('down')).finally(() => clearTimeout(timer));
+    });
     const [directory, store, audit] = await Promise.all([
       probe(this.deps.directory.ping()), probe(this.deps.store.ping()), this.auditIntegrity.status(),
     ]);

@@ -1,0 +1,151 @@
+// The MongoDB store unavailable, for real: the program runs on a FerretDB of this suite's own (the run's
+// shared one stays up for the other specs), which is stopped mid-run and started again on the same port and
+// data. Actions are refused because their audit record cannot be written (fail closed) within the driver's
+// timeouts, the agent gets one clear answer, /readyz says the store is down, and all of it comes back by
+// itself once FerretDB answers again; the audit chain verifies afterwards. (The name holds "mongo" only
+// because the global setup keys on it; this suite uses its own server.)
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cleanEnv, freePort, ROOT, type RunningApp } from '../helpers/app-process';
+import { FERRETDB_BIN } from '../helpers/ferretdb';
+import { button } from '../helpers/teams-chat';
+import { USERS, lockOut, rawUser, resetSeededUser } from '../helpers/samba';
+import { VERBS } from '../../src/domain/verbs';
+import { chatWith, readyz, report, startFaultEnv, startProgram, text, timed, until, type FaultEnv } from './fault-env';
+
+const NOT_DONE = /can't be written right now, so nothing was done|store is not available right now, so nothing was done/;
+/** The store's driver timeouts (DEFAULT_MONGO_TIMEOUT_MS, 5 s; a socket twice that) and some room. */
+const BOUND_MS = 12_000;
+
+/** A FerretDB on a fixed port and data folder, so it can be stopped and started again as the same server. */
+class OwnFerretDb {
+  private proc: ChildProcess | undefined;
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'mypass-ferret-fault-'));
+  constructor(readonly port: number) {}
+
+  async start(): Promise<void> {
+    assert.ok(existsSync(FERRETDB_BIN), `${FERRETDB_BIN} is missing: run bash scripts/test-peers.sh ensure`);
+    const log = path.join(this.dir, 'ferretdb.log');
+    const proc = spawn('bash', ['-c', `exec "$0" "$@" >>"${log}" 2>&1`, FERRETDB_BIN,
+      '--handler=sqlite', `--sqlite-url=file:${this.dir}/`, `--listen-addr=127.0.0.1:${this.port}`, `--state-dir=${this.dir}`,
+      '--telemetry=disable', '--debug-addr=-', '--log-level=warn'], { stdio: 'ignore' });
+    this.proc = proc;
+    await until(`FerretDB listening on ${this.port}`, () => accepts(this.port), 20_000).catch((err: unknown) => {
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';
+      throw new Error(`${String(err)}\n${tail}`);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    this.proc = undefined;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const gone = new Promise<void>((r) => proc.once('exit', () => r()));
+    proc.kill('SIGTERM');
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGKILL');
+      await gone;
+    }
+  }
+
+  async remove(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      ok(true);
+    });
+    socket.once('error', () => ok(false));
+  });
+}
+
+/** `npm run audit:verify` as an operator runs it, on the program's store and key. */
+function auditVerify(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'audit:verify'], { cwd: ROOT, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('Faults: the MongoDB store (FerretDB stopped mid-run, then started again)', function () {
+  this.timeout(180_000);
+  let f: FaultEnv;
+  let app: RunningApp;
+  let ferret: OwnFerretDb;
+  let storeUrl: string;
+
+  before(async () => {
+    ferret = new OwnFerretDb(await freePort());
+    await ferret.start();
+    storeUrl = `mongodb://127.0.0.1:${ferret.port}/mypass_fault`;
+    f = await startFaultEnv({ STORE_URL: storeUrl });
+    app = await startProgram(f);
+  });
+  after(async () => {
+    await app?.stop();
+    await f?.close();
+    await ferret?.remove();
+  });
+
+  it('actions are refused (fail closed), reads answer clearly, /readyz 503, within the driver timeouts; it recovers by itself; the chain verifies', async () => {
+    const chat = chatWith(f, app);
+    await lockOut(USERS.locky);
+    const confirm = button(await chat.say(f.agent, `unlock ${USERS.locky}`), VERBS.confirmAccept);
+    assert.ok(confirm);
+
+    await ferret.stop();
+    let downFor: number;
+    const t0 = performance.now();
+    try {
+      const pressed = await timed(() => chat.press(f.agent, confirm));
+      assert.match(text(pressed.value), NOT_DONE, app.output);
+      assert.ok(pressed.ms < BOUND_MS, `the refusal took ${pressed.ms} ms`);
+      assert.notEqual(String((await rawUser(USERS.locky, ['lockoutTime'])).lockoutTime), '0', 'the account was unlocked without its audit record');
+      const lookup = await timed(() => chat.say(f.agent, `user ${USERS.jdoe}`));
+      const lookupText = text(lookup.value);
+      assert.ok(/John Doe/.test(lookupText) || NOT_DONE.test(lookupText), lookupText);
+      assert.ok(lookup.ms < BOUND_MS, `the lookup took ${lookup.ms} ms`);
+      const ready = await timed(() => readyz(app));
+      assert.equal(ready.value.status, 503);
+      assert.equal(ready.value.body.store, 'down');
+      assert.ok(ready.ms < BOUND_MS, `/readyz took ${ready.ms} ms`);
+      report('MongoDB store stopped', {
+        'agent saw (confirm)': /audit/.test(text(pressed.value)) ? '"The audit trail can\'t be written right now, so nothing was done."' : '"The bot\'s store is not available right now, so nothing was done."',
+        'confirm press': `${pressed.ms} ms`,
+        'agent saw (lookup)': /John Doe/.test(lookupText) ? 'the card' : 'nothing was done',
+        lookup: `${lookup.ms} ms`, '/readyz': `503 in ${ready.ms} ms`,
+      });
+    } finally {
+      await ferret.start(); // the same port and data folder
+      downFor = Math.round(performance.now() - t0);
+    }
+    const recovery = await until('/readyz 200 once FerretDB is back', async () => (await readyz(app)).status === 200, 60_000);
+    // The refused press spent nothing: the same button works now, once.
+    const again = await timed(() => chat.press(f.agent, confirm));
+    assert.match(text(again.value), /Account unlocked/, app.output);
+    assert.equal(String((await rawUser(USERS.locky, ['lockoutTime'])).lockoutTime), '0');
+    const verified = await auditVerify({ STORE_URL: storeUrl, SECRETS_KEY: f.env.SECRETS_KEY ?? '' });
+    assert.equal(verified.code, 0, verified.output);
+    assert.match(verified.output, /audit chain intact/);
+    report('MongoDB store stopped', {
+      'down for': `${downFor} ms`, 'recovered after FerretDB was back': `${recovery} ms (/readyz 200)`,
+      'the same confirm then': `worked in ${again.ms} ms`, 'audit:verify': 'intact',
+    });
+    await resetSeededUser(USERS.locky);
+  });
+});
