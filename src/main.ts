@@ -84,8 +84,10 @@ async function main(): Promise<void> {
   if (config.slack && config.portal.mode !== 'only') {
     const approvalsChannel = config.helpdeskPolicy.approvalsSlackChannel;
     const alertsChannel = config.alerts.slackChannel;
-    // Loaded only when Slack is configured: Bolt is a tenth of the start-up's module loading.
-    const { mountSlack } = await import('./chat/slack/slack-app');
+    // Loaded only when Slack is configured: Bolt is a tenth of the start-up's module loading. With require, so
+    // it resolves both compiled and from source (tsx's CommonJS hook; a dynamic import() would go to Node's ESM loader).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { mountSlack } = require('./chat/slack/slack-app') as typeof import('./chat/slack/slack-app');
     slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, ...(approvalsChannel ? { approvalsChannel } : {}), ...(alertsChannel ? { alertsChannel } : {}) });
   }
   // ALERTS_TEAMS_CONVERSATION / ALERTS_SLACK_CHANNEL: the alerts' watcher (one replica per poll, claimed in the store).
