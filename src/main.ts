@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     const alertsChannel = config.alerts.slackChannel;
     // Loaded only when Slack is configured: Bolt is a tenth of the start-up's module loading.
     const { mountSlack } = await import('./chat/slack/slack-app');
-    slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, ...(approvalsChannel ? { approvalsChannel } : {}), ...(alertsChannel ? { alertsChannel } : {}) });
+    slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, pendingWork: core.store.pendingWork, ...(approvalsChannel ? { approvalsChannel } : {}), ...(alertsChannel ? { alertsChannel } : {}) });
   }
   // ALERTS_TEAMS_CONVERSATION / ALERTS_SLACK_CHANNEL: the alerts' watcher (one replica per poll, claimed in the store).
   core.watchAlerts([teams.alertSink, slack?.alertSink].filter((s) => s !== undefined)).start();

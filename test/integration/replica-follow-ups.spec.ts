@@ -2,6 +2,7 @@
 // owed after its turn is kept in the store, not in the memory of the replica that posted it. An approval
 // request's copies posted by A are updated, once, by B when the decision is pressed through B (A gone by
 // then); a "ticket to follow" message shown by A is updated, once, by B when B's retry creates the ticket.
+// In Slack likewise, an approval request's messages posted by A are updated once when decided through B.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,10 @@ import type { TicketSink } from '../../src/ports/ticket-sink.port';
 import { cardActions, cardText } from '../helpers/adaptive-card-sdk';
 import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { LoopbackConnector, teamsMember } from '../helpers/loopback-connector';
-import { USERS } from '../helpers/samba';
+import { MAIL_DOMAIN, USERS } from '../helpers/samba';
+import { startFakeSlackApi, type FakeSlackApi } from '../helpers/slack-api-fake';
+import { buttonByVerb, buttonsOf, startSlackHarness, textOf, type SlackHarness } from '../helpers/slack-harness';
+import { blockActions, postSigned, TEST_BOT_TOKEN } from '../helpers/slack-requests';
 import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
 
 type Card = Record<string, unknown>;
@@ -110,5 +114,66 @@ describe('Two Teams replicas on one store: approval copies and "ticket to follow
     await b.service.tickets?.idle();
     await sleep(500);
     assert.equal(connector.replies.filter((r) => r.method === 'PUT' && r.replyToId === kept.answeredId).length, 1, 'updated once');
+  });
+});
+
+describe('Two Slack replicas on one store: approval request messages', function () {
+  this.timeout(60_000);
+  const AGENT = 'U0AGENT01';
+  const SUPER = 'U0SUPER01';
+  const CHANNEL = 'C0HELPDESK';
+  const SUPERVISORS = 'C0SUPERVIS';
+  let dir: string;
+  let fake: FakeSlackApi;
+  let a: SlackHarness | undefined;
+  let b: SlackHarness;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'mypass-replicas-'));
+    const slackUsers = [
+      { id: AGENT, email: `${USERS.agent}@${MAIL_DOMAIN}`, realName: 'Alice Agent' },
+      { id: SUPER, email: `${USERS.supervisor}@${MAIL_DOMAIN}`, realName: 'Sam Supervisor' },
+    ];
+    fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: slackUsers });
+    const replica = { slackUsers, storePath: path.join(dir, 'helpdesk.db'), fake, approvalsChannel: SUPERVISORS };
+    a = await startSlackHarness(replica);
+    b = await startSlackHarness(replica);
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await fake?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('requested through A, approved through B after A is gone: both messages A posted are updated once', async () => {
+    const { ack } = await a!.command(AGENT, `pin ${USERS.jdoe} view`);
+    assert.equal(ack.status, 200);
+    await fake.waitFor(() => fake.callsTo('chat.postMessage').length === 2);
+    const [asked, supervisors] = fake.callsTo('chat.postMessage');
+    assert.ok(asked && supervisors);
+    assert.equal(supervisors.body.channel, SUPERVISORS);
+    await a!.close(); // A's memory is gone
+    a = undefined;
+
+    const button = buttonByVerb(supervisors, VERBS.approvalApprove);
+    const pressed = await postSigned(b.eventsUrl, blockActions({
+      userId: SUPER, responseUrl: fake.newResponseUrl(), ephemeral: false, channelId: SUPERVISORS, messageTs: fake.tsOf(supervisors),
+      action: { action_id: button.action_id, ...(button.value !== undefined ? { value: button.value } : {}), text: button.text },
+    }));
+    assert.equal(pressed.status, 200);
+    const pin = await fake.waitFor((c) => c.method === 'chat.postEphemeral');
+    await fake.waitFor(() => fake.callsTo('chat.update').length >= 2);
+    await b.surface.idle();
+    await sleep(300);
+    const updates = fake.callsTo('chat.update');
+    assert.deepEqual(updates.map((u) => `${String(u.body.channel)} ${String(u.body.ts)}`).sort(),
+      [`${CHANNEL} ${fake.tsOf(asked)}`, `${SUPERVISORS} ${fake.tsOf(supervisors)}`].sort(), 'each message updated once');
+    for (const u of updates) {
+      assert.match(textOf(u), /Approved by \*Sam Supervisor\*/);
+      assert.deepEqual(buttonsOf(u), [], 'no button left on a decided request');
+    }
+    assert.equal(pin.body.channel, CHANNEL, 'the PIN goes where the requester asked (known from A\'s message)');
+    assert.equal(pin.body.user, AGENT);
   });
 });
