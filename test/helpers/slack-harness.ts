@@ -52,7 +52,14 @@ export interface SlackHarnessOptions {
   readonly sms?: SmsSender;
   /** APPROVALS_SLACK_CHANNEL: the supervisors' channel. */
   readonly approvalsChannel?: string;
+  /** The SQLite file (two harnesses on one file: two replicas on one store); the caller removes it. */
+  readonly storePath?: string;
+  /** The fake Slack another harness started (the same workspace for both replicas); not stopped by close(). */
+  readonly fake?: FakeSlackApi;
 }
+
+/** The audit key of every harness of the run: replicas sharing one store file chain with the same key. */
+const AUDIT_KEY = randomBytes(32);
 
 /** A button as the bot drew it in a recorded message. */
 export interface DrawnButton {
@@ -114,8 +121,8 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
   const kind = options.directory ?? 'samba';
   const directory = kind === 'samba' ? sambaDirectory(logger) : kind === 'demo' ? new DemoDirectory(clock) : kind;
   const dir = mkdtempSync(path.join(tmpdir(), 'slack-harness-'));
-  const fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: options.slackUsers });
-  const store = openSqliteStore({ path: path.join(dir, 'helpdesk.db'), auditKey: randomBytes(32), clock });
+  const fake = options.fake ?? (await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: options.slackUsers }));
+  const store = openSqliteStore({ path: options.storePath ?? path.join(dir, 'helpdesk.db'), auditKey: AUDIT_KEY, clock });
   const answerCipher = aesGcmAnswerCipher(randomBytes(32));
   const created = new HelpdeskService({
     directory, store, clock, logger, answerCipher, settings: options.settings ?? (kind === 'demo' ? DEMO_SETTINGS : SAMBA_SETTINGS),
@@ -134,6 +141,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     ...(options.postAckConcurrency !== undefined ? { postAckConcurrency: options.postAckConcurrency } : {}),
     ...(options.postAckMaxPending !== undefined ? { postAckMaxPending: options.postAckMaxPending } : {}),
     ...(options.approvalsChannel ? { approvalsChannel: options.approvalsChannel } : {}),
+    pendingWork: store.pendingWork,
   });
   const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server), portalApi] });
   await http.listen(0, '127.0.0.1');
@@ -178,7 +186,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
       await created.tickets?.idle();
       await http.close();
       await surface.close();
-      await fake.stop();
+      if (!options.fake) await fake.stop();
       if (typeof kind === 'string') await directory.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 // What Teams and Slack share about approval requests: which view is a request just opened (posted where
 // supervisors see it), and the copies of each request posted so far, by approval id, so that a decision on
-// one updates them all. Bounded: the oldest request is forgotten first (in memory only; after a restart
-// only the pressed copy is updated).
+// one updates them all. Bounded: the oldest request is forgotten first. In memory: what a surface keeps when
+// it has no store (the local console always); with one, Teams and Slack keep the copies in the store's
+// pending work instead, for any replica (approval-copies.ts, approval-messages.ts).
 import { VERBS } from '../../domain/verbs';
 import type { ApprovalView, View } from '../../service/kernel';
 

@@ -3,10 +3,11 @@
 // Line bridge knows whom (the `from` of what the page sent, its join event first). An agent's request card
 // stays in their own conversation (their view: no Approve / Deny) and the deciders' card is sent to every
 // live console conversation whose user the service says decides requests (a supervisor). Every copy is
-// remembered (in memory, bounded), so that a decision replaces them all, the pressed card included, with
-// the decided state (who, when; no Approve / Deny); on approval the requester gets their own view (the PIN,
-// once, hidden in time) as a new message in the conversation they asked in, so no copy keeps the
-// "Show the PIN" fallback.
+// remembered (in memory, bounded: the console is one process on localhost, its conversations live nowhere
+// else, so unlike Teams' and Slack's copies these need not wait in the store for another replica), so that
+// a decision replaces them all, the pressed card included, with the decided state (who, when; no Approve /
+// Deny); on approval the requester gets their own view (the PIN, once, hidden in time) as a new message in
+// the conversation they asked in, so no copy keeps the "Show the PIN" fallback.
 import { CardFactory, MessageFactory, type BotAdapter, type ChannelAccount, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { Logger } from '../../ports/logger.port';
 import type { ApprovalView, View } from '../../service/kernel';

@@ -4,7 +4,8 @@
 // everyone (chat.update). On approval the requester's own view — approval.show run as the requester, as
 // Teams' refresh does — goes to them alone (chat.postEphemeral): the PIN, once, with Hide. With
 // APPROVALS_SLACK_CHANNEL the request is also posted to the supervisors' channel; every copy posted is
-// remembered (in memory, bounded) so that a decision on one — or on the `approvals` list — updates them all.
+// remembered (in the store's pending work when given, else in memory: approval-messages.ts) so that a
+// decision on one — or on the `approvals` list — through any replica updates them all.
 // The requester never gets Approve / Deny where only they read (their DM with the app, the private fallback);
 // once the PIN reached them, no copy keeps the "Show the PIN" fallback.
 import type { webApi } from '@slack/bolt';
@@ -28,7 +29,7 @@ export async function postRequest(deps: SlackListenerDeps, client: webApi.WebCli
     const message = renderView(to === channel && to.startsWith('D') ? view : view.forDeciders, { ephemeral: false });
     try {
       const sent = await client.chat.postMessage({ channel: to, text: message.text, blocks: message.blocks });
-      if (typeof sent.ts === 'string') deps.approvalMessages?.add(view.approvalId, typeof sent.channel === 'string' ? sent.channel : to, sent.ts, to === channel);
+      if (typeof sent.ts === 'string') await deps.approvalMessages?.add(view.approvalId, typeof sent.channel === 'string' ? sent.channel : to, sent.ts, to === channel);
       if (to === channel) posted = true;
     } catch (err) {
       deps.logger.warn({ surface: 'slack', what: 'approval request', channel: to, error: err instanceof Error ? err.message : String(err) }, 'approval request not posted to the channel');
@@ -49,7 +50,7 @@ export async function afterDecision(
 ): Promise<void> {
   const { client, channel } = press;
   const pressed = press.messageTs ? { channel, ts: press.messageTs } : undefined;
-  const { copies, askedIn } = deps.approvalMessages?.take(view.approvalId, pressed) ?? { copies: pressed ? [pressed] : [] };
+  const { copies, askedIn } = (await deps.approvalMessages?.take(view.approvalId, pressed)) ?? { copies: pressed ? [pressed] : [] };
   let delivered = false;
   if (press.verb === VERBS.approvalApprove && view.status === 'approved') {
     const requester = view.requesterChatUserId;

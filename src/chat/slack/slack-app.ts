@@ -17,6 +17,8 @@ import { SlackReceiver } from './slack-receiver';
 import { SLACK_EVENTS_PATH, slackRoute } from './slack-route';
 import { registerSlashCommand } from './slash-command.listener';
 import { ApprovalMessages } from './approval-messages';
+import type { PendingWorkRepository } from '../../ports/pending-work.port';
+import { systemClock } from '../../ports/clock.port';
 import { SlackAlertSink } from './alert-sink';
 
 export interface SlackSurfaceDeps {
@@ -35,6 +37,8 @@ export interface SlackSurfaceDeps {
   readonly approvalsChannel?: string;
   /** ALERTS_SLACK_CHANNEL: supervisors' alerts are posted there. */
   readonly alertsChannel?: string;
+  /** The store's pending work: approval requests' messages are kept there, for any replica to update. */
+  readonly pendingWork?: PendingWorkRepository;
 }
 
 export interface SlackSurface {
@@ -121,7 +125,7 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     afterAck: new PostAckQueue(deps.postAckConcurrency, deps.postAckMaxPending),
     autoHide: new AutoHide(logger),
     ticketWatch: new TicketWatch(logger, deps.service.tickets),
-    approvalMessages: new ApprovalMessages(),
+    approvalMessages: new ApprovalMessages(logger, deps.pendingWork && { work: deps.pendingWork, clock: systemClock }),
     ...(deps.approvalsChannel ? { approvalsChannel: deps.approvalsChannel } : {}),
   };
   registerSlashCommand(app, listenerDeps);

@@ -17,7 +17,7 @@ import { inLogScope, type Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext, View } from '../../service/kernel';
 import { AutoHide, type PendingHide } from '../core/auto-hide';
-import { TicketWatch } from '../core/ticket-watch';
+import { TicketWatch, type PendingTicketMessage } from '../core/ticket-watch';
 import { dispatchPress, dispatchText, newCorrelationId } from '../core/dispatch';
 import { renderCard, type ActionMode, type AdaptiveCardJson } from '../cards/render-card';
 import { actionModeFor, activityTimeZone, conversationKind } from './conversation';
@@ -26,7 +26,7 @@ import { laterUpdater } from './later-update';
 import { withoutShowFallback } from '../core/approval-requests';
 import { autoHidePress, followUpsOf, ticketPress, type FollowUps } from '../core/follow-ups';
 import { ConsoleApprovals } from '../local/console-approvals';
-import { ApprovalCopies } from './approval-copies';
+import { ApprovalCopies, type CopyAddress } from './approval-copies';
 import { markPressedOn, redrawOf, withoutPressedOn, withRefusal } from './pressed-card';
 import { isLocalConsoleTurn } from './identity';
 import type { PendingWorkRepository } from '../../ports/pending-work.port';
@@ -43,7 +43,9 @@ export interface HelpdeskBotDeps {
   readonly approvalsConversation?: string;
   /**
    * The store's pending work and how to continue a Bot Framework conversation from any replica (the
-   * adapter's proactive turn): a shown secret's hide is then a due time in the store (auto-hide.ts).
+   * adapter's proactive turn): a shown secret's hide is then a due time in the store (auto-hide.ts), and
+   * the copies of an approval request and the "ticket to follow" messages wait there for their event
+   * (approval-copies.ts, ticket-watch.ts).
    */
   readonly replicas?: {
     readonly work: PendingWorkRepository;
@@ -53,7 +55,7 @@ export interface HelpdeskBotDeps {
   };
 }
 
-/** Where a shown secret's message is and whom it is for: what another replica needs to hide it (never the secret). */
+/** Where a shown secret's (or a "ticket to follow") message is and whom it is for: what another replica needs to update it (never the secret). */
 interface HideAddress {
   readonly reference: Partial<ConversationReference>;
   readonly activityId: string;
@@ -87,18 +89,23 @@ export class HelpdeskBot extends TeamsActivityHandler {
 
   constructor(private readonly deps: HelpdeskBotDeps) {
     super();
-    this.approvalCopies = new ApprovalCopies(deps.logger, deps.approvalsConversation);
+    const replicas = deps.replicas;
+    const clock = { now: () => deps.now?.() ?? systemClock.now() };
+    this.approvalCopies = new ApprovalCopies(deps.logger, deps.approvalsConversation, replicas && {
+      work: replicas.work, clock, update: (address, card) => this.updateSent(address, card),
+    });
     this.consoleApprovals = new ConsoleApprovals(deps.logger, {
       card: (view) => this.card(view, 'submit'),
       decides: async (context) => deps.service.decidesApprovals((await this.requestContext(context)).identity),
       deliverOwn: (context, approvalId) => this.requesterView(context, approvalId),
     });
-    const replicas = deps.replicas;
     this.autoHide = deps.autoHide ?? new AutoHide(deps.logger, undefined, replicas && {
-      work: replicas.work, clock: { now: () => deps.now?.() ?? systemClock.now() }, revive: (ref, address) => this.revivedHide(ref, address as HideAddress),
+      work: replicas.work, clock, revive: (ref, address) => this.revivedHide(ref, address as HideAddress),
       ...(replicas.pollMs ? { pollMs: replicas.pollMs } : {}), ...(replicas.graceMs !== undefined ? { graceMs: replicas.graceMs } : {}),
     });
-    this.ticketWatch = new TicketWatch(deps.logger, deps.service.tickets);
+    this.ticketWatch = new TicketWatch(deps.logger, deps.service.tickets, undefined, replicas && {
+      work: replicas.work, clock, revive: (ref, address) => this.revivedTicketMessage(ref, address as HideAddress),
+    });
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
@@ -258,6 +265,32 @@ export class HelpdeskBot extends TeamsActivityHandler {
     this.ticketWatch.watch(ref, {
       press: () => dispatchPress(this.deps.service, this.deps.logger, { ...ctx, correlationId: newCorrelationId() }, ticketPress(ref)),
       replace: (shown) => update(activityId, this.card(shown, mode, ctx)),
+    }, this.addressOf(context, ctx, mode, activityId));
+  }
+
+  /** Where the turn's message is and whom it is for; none for the local console, whose conversations live in this process only. */
+  private addressOf(context: TurnContext, ctx: RequestContext, mode: ActionMode, activityId: string): HideAddress | undefined {
+    if (isLocalConsoleTurn(context)) return undefined;
+    const asker: { -readonly [K in keyof RequestContext]?: RequestContext[K] } = { ...ctx };
+    delete asker.correlationId; // each later update is a request of its own
+    return { reference: TurnContext.getConversationReference(context.activity), activityId, mode, ctx: asker as Omit<RequestContext, 'correlationId'> };
+  }
+
+  /** A "ticket to follow" message any replica showed: the asker's own `ticket.show` answer, put in place through a proactive turn. */
+  private revivedTicketMessage(ref: string, address: HideAddress): PendingTicketMessage | undefined {
+    const replicas = this.deps.replicas;
+    if (!replicas) return undefined;
+    const ctx: RequestContext = { ...address.ctx, correlationId: newCorrelationId() };
+    return {
+      press: () => dispatchPress(this.deps.service, this.deps.logger, ctx, ticketPress(ref)),
+      replace: (shown) => this.updateSent(address, this.card(shown, address.mode, ctx)),
+    };
+  }
+
+  /** Puts a card in place of a message the bot sent, from any replica (a proactive turn). */
+  private async updateSent(address: CopyAddress, card: AdaptiveCardJson): Promise<void> {
+    await this.deps.replicas?.continueConversation(address.reference, async (tc) => {
+      await tc.updateActivity({ type: 'message', id: address.activityId, attachments: [CardFactory.adaptiveCard(card)] });
     });
   }
 
