@@ -42,7 +42,8 @@ interface AccountDoc {
 interface AttemptDoc {
   _id: string;
   key: string;
-  kind: 'epoch' | 'place' | 'fail' | 'lock';
+  /** 'released': a place given back unjudged (its number may be claimed again in the same count). */
+  kind: 'epoch' | 'place' | 'fail' | 'lock' | 'released';
   epoch: number;
   n?: number;
   /** An epoch's starting count and lock (setLock), zero and none after a pass or an unlock. */
@@ -365,11 +366,18 @@ export function mongoPortalAttempts(db: Db): PortalAttemptRepository {
       }
       if (!place) return null;
       // A pass, an unlock or the lock may have come between the read and the claim: then the place is not ours to use.
+      // A lock that followed our claim leaves it ours: a number never given back in this count was claimed in
+      // ascending order before the last one, whose failure locked. Only a number given back and claimed again
+      // may have been taken after the lock.
       const after = await state(key);
-      if (after.epoch === place.epoch && after.lockedAt === undefined) return place;
+      if (after.epoch === place.epoch && (after.lockedAt === undefined || !(await givenBack(place)))) return place;
       await attempts.deleteOne({ _id: attemptId('p', key, place.epoch, place.n) });
       if (after.lockedAt !== undefined && after.epoch === place.epoch) return null;
     }
+  }
+
+  async function givenBack(place: AttemptPlace): Promise<boolean> {
+    return (await attempts.countDocuments({ key: place.key, kind: 'released', epoch: place.epoch, n: place.n }, { limit: 1 })) > 0;
   }
 
   async function fail(place: AttemptPlace, limit: number, at: Date): Promise<{ locks: boolean }> {
@@ -398,8 +406,12 @@ export function mongoPortalAttempts(db: Db): PortalAttemptRepository {
         }
       });
     },
-    async release(place) {
-      await guard('portal attempt release', () => attempts.deleteOne({ _id: attemptId('p', place.key, place.epoch, place.n), kind: 'place' }));
+    async release(place, at) {
+      await guard('portal attempt release', async () => {
+        // The mark first, so whoever claims the number again sees that it was given back (reserve()).
+        await attempts.insertOne({ _id: `${attemptId('r', place.key, place.epoch, place.n)}:${randomUUID()}`, key: place.key, kind: 'released', epoch: place.epoch, n: place.n, at });
+        await attempts.deleteOne({ _id: attemptId('p', place.key, place.epoch, place.n), kind: 'place' });
+      });
     },
   };
 }
