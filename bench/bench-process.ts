@@ -1,7 +1,7 @@
 // What the benches that run the program in a process of its own share: the program compiled as `npm start`
 // runs it, its heap cap, and what /proc says about its memory.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -19,6 +19,9 @@ let compiledOnce: string | undefined;
 export function compileForBench(): string {
   if (compiledOnce) return compiledOnce; // a bench run once per store compiles once per `npm run bench`
   const out = path.join(ROOT, 'dist', 'bench-build');
+  // A clean folder: the output of a source file since moved or deleted would otherwise shadow its successor
+  // (a stale `service/account-actions.js` is found before the `service/account-actions/` folder).
+  rmSync(out, { recursive: true, force: true });
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', out, '--noEmit', 'false', '--sourceMap', 'false'], {
     cwd: ROOT,
     stdio: 'inherit',

@@ -2,7 +2,7 @@
 // record, so a start from a built tree does not pay for loading the compiler (about a second) to learn that
 // nothing changed. tsc -b still decides what to rebuild; this only skips asking it when nothing was touched.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.join(import.meta.dirname, '..');
@@ -19,7 +19,22 @@ function newest(target) {
 
 const built = statSync(record, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((p) => newest(path.join(root, p)));
+/** Removes what a source file since moved or deleted compiled to: tsc -b leaves it, and a stale `x.js` is found before a new `x/` folder. */
+function removeOrphans(dir, source) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const out = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      removeOrphans(out, path.join(source, entry.name));
+      continue;
+    }
+    const stem = entry.name.replace(/(\.d)?\.ts$|\.js(\.map)?$|\.d\.ts\.map$/, '');
+    if (stem !== entry.name && !statSync(path.join(source, `${stem}.ts`), { throwIfNoEntry: false })) rmSync(out);
+  }
+}
+
 if (built === 0 || inputs.some((t) => t > built)) {
+  const compiled = path.join(root, 'dist', 'src');
+  if (statSync(compiled, { throwIfNoEntry: false })) removeOrphans(compiled, path.join(root, 'src'));
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const run = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   process.exit(run.status ?? 1);
