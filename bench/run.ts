@@ -1,4 +1,4 @@
-// `npm run bench [-- <filter>]`: starts the Samba AD test DC (or reuses SAMBA_TEST_DIR), runs every
+// `npm run bench [-- <filter>] [--store=sqlite|mongodb]`: starts the Samba AD test DC (or reuses SAMBA_TEST_DIR), runs every
 // bench/*.bench.ts (each exports `run(ctx)`) one after the other, prints what each measured, then ONE table
 // against DESIGN.md's performance budgets (the framework floor and the raw LDAP time beside the bot), and
 // exits 1 when a budget is missed. A bench that declares `stores = ['sqlite', 'mongodb']` runs once per store
@@ -78,7 +78,9 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg();
   const reports: StoreReport[] = [];
   const modules = await Promise.all(files.map(async (file) => ({ file, mod: (await import(path.join(__dirname, file))) as BenchModule })));
-  const storesOf = (mod: BenchModule): readonly StoreKind[] => mod.stores ?? ['sqlite'];
+  // `--store=sqlite` (or mongodb) runs each bench on that store alone.
+  const onlyStore = args.find((a) => a.startsWith('--store='))?.slice('--store='.length);
+  const storesOf = (mod: BenchModule): readonly StoreKind[] => (mod.stores ?? ['sqlite']).filter((k) => !onlyStore || k === onlyStore);
   // One Samba AD test DC for every bench (reused when SAMBA_TEST_DIR names a running one).
   const ownSamba = !process.env.SAMBA_TEST_DIR;
   if (ownSamba) console.log('starting the Samba AD test DC…');
