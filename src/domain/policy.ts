@@ -1,34 +1,43 @@
-// The per-action policy table: which role an action needs and whether it must be confirmed.
+// The per-action policy table: which role an action needs, whether it must be confirmed, and whether it
+// only reads (changes nothing, sends nothing).
 import type { Role } from './roles';
 
 export const ACTIONS = {
-  'user.find': { role: 'agent', destructive: false, targetsAccount: false },
-  'user.view': { role: 'agent', destructive: false, targetsAccount: false },
-  'audit.view': { role: 'agent', destructive: false, targetsAccount: false },
-  'sync.view': { role: 'agent', destructive: false, targetsAccount: false },
-  'enrollment.view': { role: 'supervisor', destructive: false, targetsAccount: false },
-  'account.unlock': { role: 'agent', destructive: true, targetsAccount: true },
-  'portal.unlock': { role: 'agent', destructive: true, targetsAccount: true },
-  'pin.sms': { role: 'agent', destructive: true, targetsAccount: true },
-  'pin.view': { role: 'supervisor', destructive: true, targetsAccount: true },
-  'password.reset': { role: 'agent', destructive: true, targetsAccount: true },
-  'password.reset.view': { role: 'supervisor', destructive: true, targetsAccount: true },
-  'tap.sms': { role: 'agent', destructive: true, targetsAccount: true },
-  'tap.view': { role: 'supervisor', destructive: true, targetsAccount: true },
-  'verify.send': { role: 'agent', destructive: false, targetsAccount: false },
-  'ticket.escalate': { role: 'agent', destructive: false, targetsAccount: false },
-  'approval.list': { role: 'supervisor', destructive: false, targetsAccount: false },
-  'desk.locked': { role: 'agent', destructive: false, targetsAccount: false },
-  'desk.expiring': { role: 'agent', destructive: false, targetsAccount: false },
-  'desk.history': { role: 'agent', destructive: false, targetsAccount: false },
-  'expiry.remind': { role: 'agent', destructive: false, targetsAccount: false },
-  'lockout.view': { role: 'agent', destructive: false, targetsAccount: false },
-} as const satisfies Record<string, { role: Role; destructive: boolean; targetsAccount: boolean }>;
+  'user.find': { role: 'agent', destructive: false, targetsAccount: false, readOnly: true },
+  'user.view': { role: 'agent', destructive: false, targetsAccount: false, readOnly: true },
+  'audit.view': { role: 'agent', destructive: false, targetsAccount: false, readOnly: true },
+  'sync.view': { role: 'agent', destructive: false, targetsAccount: false, readOnly: true },
+  'enrollment.view': { role: 'supervisor', destructive: false, targetsAccount: false, readOnly: true },
+  'account.unlock': { role: 'agent', destructive: true, targetsAccount: true, readOnly: false },
+  'portal.unlock': { role: 'agent', destructive: true, targetsAccount: true, readOnly: false },
+  'pin.sms': { role: 'agent', destructive: true, targetsAccount: true, readOnly: false },
+  'pin.view': { role: 'supervisor', destructive: true, targetsAccount: true, readOnly: false },
+  'password.reset': { role: 'agent', destructive: true, targetsAccount: true, readOnly: false },
+  'password.reset.view': { role: 'supervisor', destructive: true, targetsAccount: true, readOnly: false },
+  'tap.sms': { role: 'agent', destructive: true, targetsAccount: true, readOnly: false },
+  'tap.view': { role: 'supervisor', destructive: true, targetsAccount: true, readOnly: false },
+  'verify.send': { role: 'agent', destructive: false, targetsAccount: false, readOnly: false },
+  'ticket.escalate': { role: 'agent', destructive: false, targetsAccount: false, readOnly: false },
+  'approval.list': { role: 'supervisor', destructive: false, targetsAccount: false, readOnly: true },
+  'desk.locked': { role: 'agent', destructive: false, targetsAccount: false, readOnly: true },
+  'desk.expiring': { role: 'agent', destructive: false, targetsAccount: false, readOnly: true },
+  'desk.history': { role: 'agent', destructive: false, targetsAccount: false, readOnly: true },
+  'expiry.remind': { role: 'agent', destructive: false, targetsAccount: false, readOnly: false },
+  'lockout.view': { role: 'agent', destructive: false, targetsAccount: false, readOnly: true },
+} as const satisfies Record<string, { role: Role; destructive: boolean; targetsAccount: boolean; readOnly: boolean }>;
 
 export type Action = keyof typeof ACTIONS;
 
 export function requiredRole(action: Action): Role {
   return ACTIONS[action].role;
+}
+
+/**
+ * Actions that only read: their audit record must be written before the answer (else the answer is
+ * refused) but need not wait for the disk (HelpdeskAuditTrail's 'committed').
+ */
+export function onlyReads(action: Action): boolean {
+  return ACTIONS[action].readOnly;
 }
 
 /** Actions that change an account: refused on protected targets and on oneself. */

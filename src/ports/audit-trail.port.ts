@@ -23,9 +23,16 @@ export interface AuditQuery {
   readonly since?: Date;
 }
 
+/**
+ * When an append settles: 'on-disk' (the default) once the record is durable; 'committed' once it is
+ * written (a write that fails still throws), the disk following a moment later — enough for the record of
+ * a lookup, which changes nothing. A store whose writes are durable when acknowledged treats both alike.
+ */
+export type AuditDurability = 'on-disk' | 'committed';
+
 export interface HelpdeskAuditTrail {
   /** Appends one entry atomically after the current head. Throws when it cannot be written. */
-  append(entry: AuditEntryInput): Promise<AuditEntry>;
+  append(entry: AuditEntryInput, durability?: AuditDurability): Promise<AuditEntry>;
   /** Newest first. */
   list(query: AuditQuery): Promise<AuditEntry[]>;
   /**

@@ -7,6 +7,7 @@ import { HelpdeskError, isHelpdeskError, isRefusal, type ErrorCode } from '../do
 import type { HealthReport } from '../domain/health';
 import type { Actor, Role } from '../domain/roles';
 import type { ButtonPress } from '../domain/verbs';
+import type { AuditDurability } from '../ports/audit-trail.port';
 import {
   ActorResolver,
   assertRole,
@@ -44,6 +45,8 @@ interface Step {
   readonly target?: string;
   /** Button presses re-resolve the role; typed commands may use a seconds-old one. */
   readonly fresh: boolean;
+  /** A lookup: its record must be written before the answer, not on disk (route.ts). */
+  readonly readOnly?: boolean;
 }
 
 export class HelpdeskService {
@@ -91,7 +94,7 @@ export class HelpdeskService {
         shareRequest(call, command),
       );
     }
-    return this.run(ctx, { action: route.audit, needs: route.needs, target: route.target(command), fresh: route.fresh }, (call) =>
+    return this.run(ctx, { action: route.audit, needs: route.needs, target: route.target(command), fresh: route.fresh, readOnly: route.readOnly }, (call) =>
       route.run(call, command),
     );
   }
@@ -99,7 +102,7 @@ export class HelpdeskService {
   private answerPress(ctx: RequestContext, press: ButtonPress): Promise<View> {
     const route = PRESS_ROUTES.get(press.verb);
     if (!route) return this.notAvailable(ctx, press.verb);
-    return this.run(ctx, { action: route.audit, needs: route.needs, target: route.target(press.data), fresh: route.fresh }, (call) =>
+    return this.run(ctx, { action: route.audit, needs: route.needs, target: route.target(press.data), fresh: route.fresh, readOnly: route.readOnly }, (call) =>
       route.run(call, press.data),
     );
   }
@@ -149,7 +152,7 @@ export class HelpdeskService {
         action: 'help',
         outcome: role === 'none' ? 'refused' : 'success',
         ...(role === 'none' ? { code: actor ? 'AUTH.NOT_STAFF' : 'AUTH.UNKNOWN_IDENTITY' } : {}),
-      });
+      }, 'committed'); // help reads nothing of anyone's
     } catch (err) {
       return this.fail(ctx, actor, { action: 'help' }, err);
     }
@@ -194,15 +197,15 @@ export class HelpdeskService {
       actor = await this.actors.resolve(ctx.identity, { fresh: s.fresh });
       assertRole(actor, s.needs, s.action);
       const view = await useCase({ env: this.env, ctx, actor, subject });
-      await this.env.audit.record(ctx, { actor: loginOfActor(actor), role: actor.role, ...subject, outcome: 'success' });
+      await this.env.audit.record(ctx, { actor: loginOfActor(actor), role: actor.role, ...subject, outcome: 'success' }, durabilityOf(s));
       return view;
     } catch (err) {
-      return this.fail(ctx, actor, subject, err);
+      return this.fail(ctx, actor, subject, err, durabilityOf(s));
     }
   }
 
   /** An expected failure: audited (refused / failure) and answered with an error view. */
-  private async fail(ctx: RequestContext, actor: Actor | undefined, subject: AuditSubject, err: unknown): Promise<ErrorView> {
+  private async fail(ctx: RequestContext, actor: Actor | undefined, subject: AuditSubject, err: unknown, durability: AuditDurability = 'on-disk'): Promise<ErrorView> {
     if (!isHelpdeskError(err)) throw err;
     if (err.code === 'AUDIT.UNAVAILABLE') return errorView(ctx, 'AUDIT.UNAVAILABLE');
     try {
@@ -212,12 +215,17 @@ export class HelpdeskService {
         ...subject,
         outcome: isRefusal(err.code) ? 'refused' : 'failure',
         code: err.code,
-      });
+      }, durability);
     } catch {
       return errorView(ctx, 'AUDIT.UNAVAILABLE');
     }
     return errorView(ctx, err.code, err.params);
   }
+}
+
+/** A lookup's record need only be written before its answer; every other waits for the disk. */
+function durabilityOf(s: Step): AuditDurability {
+  return s.readOnly ? 'committed' : 'on-disk';
 }
 
 /** The audit actor when a chat user maps to no directory user. */

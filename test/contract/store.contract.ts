@@ -157,6 +157,15 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         assert.deepEqual(listed.map((e) => e.seq), Array.from({ length: 50 }, (_, i) => 50 - i));
       });
 
+      it('chains a lookup\'s record (only committed) and an action\'s (on disk) alike, mixed in one turn', async () => {
+        const kinds = ['committed', 'on-disk'] as const;
+        const entries = await Promise.all(Array.from({ length: 10 }, (_, i) => store.audit.append(entry(i + 1), kinds[i % 2])));
+        assert.deepEqual(entries.map((e) => e.seq).sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => i + 1));
+        const listed = await store.audit.list({ limit: 20 });
+        assert.equal(listed.length, 10, 'each is readable once its append resolved');
+        assert.deepEqual(await store.audit.verify(), { ok: true, count: 10 });
+      });
+
       it('verifies an empty trail and a pristine chain', async () => {
         assert.deepEqual(await store.audit.verify(), { ok: true, count: 0 });
         await appendN(10);

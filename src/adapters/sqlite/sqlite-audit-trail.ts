@@ -4,7 +4,7 @@ import { chainHash, GENESIS_HASH } from '../../domain/audit-chain';
 import type { AuditEntry, AuditEntryInput, AuditOutcome } from '../../domain/audit-entry';
 import { HelpdeskError } from '../../domain/errors';
 import type { Role, Surface } from '../../domain/roles';
-import type { AuditChainHead, AuditQuery, AuditVerification, HelpdeskAuditTrail } from '../../ports/audit-trail.port';
+import type { AuditChainHead, AuditDurability, AuditQuery, AuditVerification, HelpdeskAuditTrail } from '../../ports/audit-trail.port';
 import { headMac, headMacMatches } from './audit-head';
 import { groupCommit, type GroupCommit } from './group-commit';
 import { guard } from './store-unavailable';
@@ -136,8 +136,8 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer, commit
   });
 
   return {
-    async append(entry: AuditEntryInput): Promise<AuditEntry> {
-      return commit('audit append', () => appendOne(entry));
+    async append(entry: AuditEntryInput, durability?: AuditDurability): Promise<AuditEntry> {
+      return commit('audit append', () => appendOne(entry), durability);
     },
     async list(query: AuditQuery): Promise<AuditEntry[]> {
       return guard('audit list', () => {

@@ -80,6 +80,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   // One group per connection: the audit records, events and account changes of a turn share one commit.
   const commit = groupCommit(db);
+  const sessionsCommit = sessionsDb === db ? commit : groupCommit(sessionsDb);
   const canRead = db.prepare('SELECT count(*) FROM schema_migrations');
   const heartbeat = db.prepare<[number]>(
     'INSERT INTO store_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
@@ -94,7 +95,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalAccounts: sqlitePortalAccounts(db, commit),
     portalAttempts: sqlitePortalAttempts(db, commit),
     enrollments: sqliteEnrollments(db),
-    portalSessions: sqlitePortalSessions(sessionsDb, sessionsDb === db ? commit : groupCommit(sessionsDb)),
+    portalSessions: sqlitePortalSessions(sessionsDb, sessionsCommit),
     pins: sqliteOneTimeCodes(db, 'pins'),
     verificationCodes: sqliteOneTimeCodes(db, 'verification_codes'),
     portalCodes: sqliteOneTimeCodes(db, 'portal_codes'),
@@ -114,6 +115,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       });
     },
     async close(): Promise<void> {
+      await Promise.all([commit.close(), sessionsCommit.close()]);
       guard('close', () => {
         if (sessionsDb.open) sessionsDb.close();
         if (db.open) db.close();

@@ -4,6 +4,7 @@ import type { AuditEntryInput } from '../../domain/audit-entry';
 import { HelpdeskError } from '../../domain/errors';
 import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
+import type { AuditDurability } from '../../ports/audit-trail.port';
 import type { Store } from '../../ports/store.port';
 import type { RequestContext } from './request-context';
 
@@ -17,7 +18,7 @@ export class AuditRecorder {
     private readonly logger: Logger,
   ) {}
 
-  async record(ctx: RequestContext, fact: AuditFact): Promise<void> {
+  async record(ctx: RequestContext, fact: AuditFact, durability: AuditDurability = 'on-disk'): Promise<void> {
     const entry: AuditEntryInput = {
       at: this.clock.now(),
       correlationId: ctx.correlationId,
@@ -25,7 +26,7 @@ export class AuditRecorder {
       ...fact,
     };
     try {
-      await this.store.audit.append(entry);
+      await this.store.audit.append(entry, durability);
     } catch (err) {
       this.logger.error({ err, correlationId: ctx.correlationId, action: fact.action }, 'audit trail write failed');
       throw new HelpdeskError('AUDIT.UNAVAILABLE', 'audit trail write failed', {}, { cause: err });

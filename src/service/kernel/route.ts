@@ -3,7 +3,7 @@
 // that runs it. helpdesk-service.ts runs every route the same way (resolve actor → check policy → run →
 // audit); adding a command adds a route in its use case file and a line in routes.ts, never a case.
 import type { Command, CommandName } from '../../domain/command';
-import { requiredRole, type Action } from '../../domain/policy';
+import { onlyReads, requiredRole, type Action } from '../../domain/policy';
 import type { Role } from '../../domain/roles';
 import type { Verb } from '../../domain/verbs';
 import type { UseCaseCall } from './use-case';
@@ -20,6 +20,8 @@ export interface CommandRoute {
   readonly needs: Role;
   /** Typed commands may use a role resolved a few seconds ago; true forces a fresh lookup. */
   readonly fresh: boolean;
+  /** It changes nothing and sends nothing: its audit record need not wait for the disk. */
+  readonly readOnly: boolean;
   readonly target: (command: Command) => string | undefined;
   readonly run: (call: UseCaseCall, command: Command) => Promise<View>;
   /** Its answer holds nothing about the user beyond what was typed (an approval card): run as is in a shared conversation. */
@@ -32,6 +34,7 @@ export interface PressRoute {
   readonly needs: Role;
   /** Button presses always re-resolve the role: a card in a shared channel can be pressed by anyone. */
   readonly fresh: true;
+  readonly readOnly: boolean;
   readonly target: (data: Readonly<Record<string, string>>) => string | undefined;
   readonly run: (call: UseCaseCall, data: Readonly<Record<string, string>>) => Promise<View>;
 }
@@ -54,6 +57,7 @@ export function commandRoute<N extends CommandName>(name: N, spec: CommandSpec<N
     audit: spec.audit ?? spec.action,
     needs: requiredRole(spec.action),
     fresh: false,
+    readOnly: onlyReads(spec.action),
     target: (c) => spec.target(narrow(c)),
     run: (call, c) => spec.run(call, narrow(c)),
     ...(spec.sharedOk ? { sharedOk: true } : {}),
@@ -75,6 +79,7 @@ export function pressRoute(verb: Verb, spec: PressSpec): PressRoute {
     audit: spec.audit ?? (typeof spec.action === 'string' ? spec.action : verb),
     needs,
     fresh: true,
+    readOnly: typeof spec.action === 'string' && onlyReads(spec.action),
     target: spec.target ?? ((data) => data.user),
     run: spec.run,
   };

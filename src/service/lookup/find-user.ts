@@ -3,7 +3,6 @@
 import type { DirectoryEntry } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
 import {
-  withProtections,
   commandRoute,
   type UseCaseCall,
   type UseCaseEnv,
@@ -60,8 +59,7 @@ export async function findUser({ env, ctx, actor, subject }: UseCaseCall, query:
   const single = hits.length === 1 ? hits[0] : exactMatch(hits, query);
   if (single) {
     subject.target = single.sAMAccountName;
-    const target = await withProtections(env.directory, single, actor, env.settings.protection);
-    return detailsCard(env, actor, target, ctx.timeZone);
+    return detailsCard(env, actor, single, ctx.timeZone);
   }
   subject.detail = matchesDetail(hits, size);
   return pickListView(env, query, hits, 'user.show');

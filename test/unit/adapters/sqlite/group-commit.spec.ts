@@ -1,12 +1,13 @@
 // Group commit on a real SQLite file in WAL mode: writes of one event-loop turn share one commit, each
-// caller is answered only once its write is committed, and a write that fails fails only its caller.
+// caller is answered only once its write is committed (and, unless 'committed' is enough, once the WAL's
+// fsync on the thread pool is done), and a write that fails fails only its caller.
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { groupCommit } from '../../../../src/adapters/sqlite/group-commit';
+import { groupCommit, type Durability, type GroupCommit } from '../../../../src/adapters/sqlite/group-commit';
 import { isHelpdeskError } from '../../../../src/domain/errors';
 
 describe('SQLite group commit', () => {
@@ -25,17 +26,48 @@ describe('SQLite group commit', () => {
   });
 
   afterEach(async () => {
+    await Promise.all(commits.map((c) => c.close()));
+    commits = [];
     reader.close();
     if (db.open) db.close();
     await rm(dir, { recursive: true, force: true });
   });
 
   /** Notes written through one connection's group commit. */
-  const notes = () => {
+  let commits: GroupCommit[] = [];
+  const notes = (durability?: Durability) => {
     const commit = groupCommit(db);
+    commits.push(commit);
     const statement = db.prepare<[string]>('INSERT INTO notes (text) VALUES (?)');
-    return (text: string) => commit('notes', () => Number(statement.run(text).lastInsertRowid));
+    return (text: string) => commit('notes', () => Number(statement.run(text).lastInsertRowid), durability);
   };
+
+  /** Holds every fsync of a FileHandle until released (or failed); counts them. */
+  async function heldFsyncs(): Promise<{ started: () => number; release: (err?: Error) => void; restore: () => void }> {
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as FileHandle;
+    await probe.close();
+    const original = proto.sync;
+    let started = 0;
+    let gate: { resolve: () => void; reject: (e: Error) => void } | undefined;
+    let held = new Promise<void>((resolve, reject) => (gate = { resolve, reject }));
+    proto.sync = async function (this: FileHandle) {
+      started += 1;
+      await held;
+      return original.call(this);
+    };
+    return {
+      started: () => started,
+      release: (err) => {
+        if (err) gate?.reject(err);
+        else gate?.resolve();
+        held = Promise.resolve();
+      },
+      restore: () => {
+        proto.sync = original;
+      },
+    };
+  }
   /** Frames in the WAL file so far (never checkpointed here): every commit writes at least one. */
   const walFrames = () => {
     const wal = join(dir, 'store.db-wal');
@@ -96,5 +128,42 @@ describe('SQLite group commit', () => {
       other.close();
     }
     assert.deepEqual(await Promise.all([write('x'), write('y')]), [1, 2], 'once the lock is free, the same writes go through');
+  });
+
+  it('an on-disk write is answered only after the WAL is fsynced (off the event loop); a committed one at its commit; the connection stays FULL', async () => {
+    const fsyncs = await heldFsyncs();
+    try {
+      const commit = groupCommit(db);
+      commits.push(commit);
+      const insert = db.prepare<[string]>('INSERT INTO notes (text) VALUES (?)');
+      const write = (text: string, durability: Durability) => commit('notes', () => Number(insert.run(text).lastInsertRowid), durability);
+      let durableAnswered = false;
+      const durable = write('kept', 'on-disk').then((id) => ((durableAnswered = true), id));
+      const lookup = await write('looked up', 'committed');
+      assert.equal(lookup, 2, 'the committed write is answered while the fsync is still held');
+      for (let i = 0; i < 50 && fsyncs.started() === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(durableAnswered, false, 'the on-disk write waits for its fsync');
+      assert.equal(fsyncs.started(), 1, 'one fsync for the turn');
+      assert.equal((reader.prepare('SELECT count(*) AS n FROM notes').get() as { n: number }).n, 2, 'both are committed meanwhile');
+      fsyncs.release();
+      assert.equal(await durable, 1);
+      assert.equal(Number(db.pragma('synchronous', { simple: true })), 2, 'other writes on the connection still fsync in their commit (FULL)');
+    } finally {
+      fsyncs.restore();
+    }
+  });
+
+  it('a failed fsync fails the on-disk callers with STORE.UNAVAILABLE; the next fsync is tried afresh', async () => {
+    const fsyncs = await heldFsyncs();
+    try {
+      const write = notes('on-disk');
+      const first = write('a');
+      for (let i = 0; i < 50 && fsyncs.started() === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      fsyncs.release(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+      await assert.rejects(first, (e: unknown) => isHelpdeskError(e) && e.code === 'STORE.UNAVAILABLE');
+      assert.equal(await write('b'), 2);
+    } finally {
+      fsyncs.restore();
+    }
   });
 });
