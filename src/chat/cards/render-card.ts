@@ -6,6 +6,7 @@ import type { View } from '../../service/kernel';
 import { confirmData, errorData, helpData, pickListData, resultData, sharedRequestData, userDetailsData } from './card-data';
 import { auditEventsData, enrollmentData, syncData } from './portal-card-data';
 import { approvalData, approvalListData } from './approval-card-data';
+import { compileTemplate } from './compiled-template';
 import { TEMPLATES, type TemplateName } from './templates';
 import { escalateFormData, escalationData } from './ticket-card-data';
 import { verifyFormData } from './verify-card-data';
@@ -26,12 +27,15 @@ export interface RenderOptions {
   readonly timeZone?: string | undefined;
 }
 
-const compiled = new Map<TemplateName, ACData.Template>();
+type Expander = (data: object) => unknown;
+const compiled = new Map<TemplateName, Expander>();
 
-function template(name: TemplateName): ACData.Template {
+/** The template compiled to a function (compiled-template.ts), or the library's expander for what that does not compile. */
+function template(name: TemplateName): Expander {
   let t = compiled.get(name);
   if (!t) {
-    t = new ACData.Template(TEMPLATES[name]);
+    const library = new ACData.Template(TEMPLATES[name]);
+    t = compileTemplate(TEMPLATES[name]) ?? ((data) => library.expand({ $root: data }) as unknown);
     compiled.set(name, t);
   }
   return t;
@@ -39,7 +43,7 @@ function template(name: TemplateName): ACData.Template {
 
 /** Expands the named template with the given data: also what the tests run on cards/samples/*.json. */
 export function expandTemplate(name: TemplateName, data: object): AdaptiveCardJson {
-  return template(name).expand({ $root: data }) as AdaptiveCardJson;
+  return template(name)(data) as AdaptiveCardJson;
 }
 
 export function cardData(view: View, now: Date): object {
