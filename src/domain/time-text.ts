@@ -19,9 +19,20 @@ function format(locale: string, zone: string, options: Intl.DateTimeFormatOption
   return f;
 }
 
+/** Each spelling's answer, kept like the formats (resolvedOptions() builds an object on every call). */
+const zones = new Map<string, string | undefined>();
+
 /** The viewer's IANA time zone if Intl knows it (canonical spelling); UTC, an unknown or odd value → undefined. */
 export function viewerTimeZone(candidate: unknown): string | undefined {
   if (typeof candidate !== 'string' || candidate === '' || candidate.length > 64) return undefined;
+  if (zones.has(candidate)) return zones.get(candidate);
+  const zone = canonicalZone(candidate);
+  if (zones.size >= MAX_FORMATS) zones.clear();
+  zones.set(candidate, zone);
+  return zone;
+}
+
+function canonicalZone(candidate: string): string | undefined {
   let zone: string;
   try {
     zone = format('en-US', candidate, {}, 'zone').resolvedOptions().timeZone;
@@ -33,8 +44,23 @@ export function viewerTimeZone(candidate: unknown): string | undefined {
 
 const GMT_OFFSET = /^GMT[+-]/;
 
+/** Zone names by zone and quarter hour: every change of a zone's offset (and name) falls on a quarter hour. */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const names = new Map<string, string>();
+
 /** "CET", "EDT", "BST" where English has a name for it, else "GMT+5:30". */
 function zoneName(at: Date, zone: string): string {
+  const key = `${zone} ${Math.floor(at.getTime() / QUARTER_HOUR_MS)}`;
+  let name = names.get(key);
+  if (name === undefined) {
+    name = englishZoneName(at, zone);
+    if (names.size >= MAX_FORMATS) names.clear();
+    names.set(key, name);
+  }
+  return name;
+}
+
+function englishZoneName(at: Date, zone: string): string {
   let fallback = zone;
   for (const locale of ['en-US', 'en-GB']) {
     const name = format(locale, zone, { timeZoneName: 'short' }, 'name')

@@ -89,14 +89,26 @@ export class Attributes {
   }
 }
 
+// An entry is read by several of the functions below while it becomes a DirectoryEntry: its attribute
+// map is built once (entries are never changed once the DC returned them).
+const attributesOf = new WeakMap<RawEntry, Attributes>();
+function attributes(raw: RawEntry): Attributes {
+  let a = attributesOf.get(raw);
+  if (!a) {
+    a = new Attributes(raw);
+    attributesOf.set(raw, a);
+  }
+  return a;
+}
+
 /** True when the entry may be locked (then lockoutEndsAt needs the domain's lockoutDuration). */
 export function hasLockoutTime(raw: RawEntry): boolean {
-  return fileTimeToDate(new Attributes(raw).first('lockoutTime')) !== undefined;
+  return fileTimeToDate(attributes(raw).first('lockoutTime')) !== undefined;
 }
 
 /** True when the DC did not return the computed attributes, so the mapping falls back on policy. */
 export function needsPolicyFallback(raw: RawEntry): boolean {
-  const a = new Attributes(raw);
+  const a = attributes(raw);
   return a.first('msDS-User-Account-Control-Computed') === undefined || a.first('msDS-UserPasswordExpiryTimeComputed') === undefined;
 }
 
@@ -164,7 +176,7 @@ export function immutableIdOf(raw: RawEntry): string | undefined {
 }
 
 export function toDirectoryEntry(raw: RawEntry, policy: DomainPolicy, now: Date): DirectoryEntry {
-  const a = new Attributes(raw);
+  const a = attributes(raw);
   const sAMAccountName = a.first('sAMAccountName') ?? '';
   const upn = a.first('userPrincipalName');
   const given = a.first('givenName');
