@@ -91,12 +91,17 @@ export class SlackLaterMessages {
       return undefined; // another key, or moved from another entry
     }
     const how = responseUrl.replace ? { replace_original: true } : { response_type: 'ephemeral', replace_original: false };
+    // The URL itself stays out of every error (and so out of the log): fetch's own may carry it as a cause.
     return async (message) => {
-      const res = await fetch(url, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...how, text: message.text, blocks: message.blocks }), signal: AbortSignal.timeout(POST_TIMEOUT_MS),
-      });
-      // The URL itself stays out of the error (and so out of the log).
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...how, text: message.text, blocks: message.blocks }), signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+        });
+      } catch (err) {
+        throw new Error(`a response_url could not be reached (${err instanceof Error ? err.name : 'error'})`);
+      }
       if (!res.ok) throw new Error(`Slack answered ${res.status} on a response_url`);
     };
   }
