@@ -73,40 +73,35 @@ function routeOf(reply: SlackReply, inPlace: boolean): LaterRoute {
 
 /** An escalation whose ticket is still to come: once the background retry created it, the asker's own `ticket.show` answer follows. */
 function watchTicket(deps: SlackListenerDeps, asker: Asker, ref: string, update: (message: SlackMessage) => Promise<unknown>, route: LaterRoute): void {
-  deps.ticketWatch?.watch(ref, ticketMessage(deps, asker, ref, update), deps.later?.address(ref, asker, route));
+  deps.ticketWatch?.watch(ref, laterMessage(deps, asker, ticketPress(ref), update), deps.later?.address(ref, asker, route));
 }
 
 /** A shown secret: the viewer's own `secret.hide` answer replaces it once its time is up. */
 function scheduleHide(deps: SlackListenerDeps, asker: Asker, hide: NonNullable<FollowUps['hide']>, update: (message: SlackMessage) => Promise<unknown>, route: LaterRoute): void {
-  deps.autoHide.schedule(hide.ref, hide.afterMs, pendingHide(deps, asker, hide.ref, update), deps.later?.address(hide.ref, asker, route));
+  deps.autoHide.schedule(hide.ref, hide.afterMs, laterMessage(deps, asker, autoHidePress(hide.ref), update), deps.later?.address(hide.ref, asker, route));
 }
 
 /** A hide kept in the store (by this replica or another, before it was gone), done from here. */
 export function revivedHide(deps: SlackListenerDeps, ref: string, address: SlackAddress): PendingHide | undefined {
-  const send = deps.later?.sender(ref, address);
-  return send && deps.later ? pendingHide(deps, deps.later.asker(address), ref, send) : undefined;
+  return revived(deps, ref, address, autoHidePress(ref));
 }
 
 /** A "ticket to follow" message kept in the store, answered from here. */
 export function revivedTicketMessage(deps: SlackListenerDeps, ref: string, address: SlackAddress): PendingTicketMessage | undefined {
+  return revived(deps, ref, address, ticketPress(ref));
+}
+
+function revived(deps: SlackListenerDeps, ref: string, address: SlackAddress, pressed: unknown): (PendingHide & PendingTicketMessage) | undefined {
   const send = deps.later?.sender(ref, address);
-  return send && deps.later ? ticketMessage(deps, deps.later.asker(address), ref, send) : undefined;
+  return send && deps.later ? laterMessage(deps, deps.later.asker(address), pressed, send) : undefined;
 }
 
-function pendingHide(deps: SlackListenerDeps, asker: Asker, ref: string, update: (message: SlackMessage) => Promise<unknown>): PendingHide {
+/** A message's later update: the asker's own answer to `pressed` (role re-checked then), put in the message. */
+function laterMessage(deps: SlackListenerDeps, asker: Asker, pressed: unknown, update: (message: SlackMessage) => Promise<unknown>): PendingHide & PendingTicketMessage {
   return {
-    press: () => withAsker(deps, asker, (ctx) => dispatchPress(deps.service, deps.logger, { ...ctx, correlationId: newCorrelationId() }, autoHidePress(ref))),
-    replace: async (hidden) => {
-      await update(renderView(hidden, { ephemeral: true, timeZone: await askerTimeZone(deps, asker) }));
-    },
-  };
-}
-
-function ticketMessage(deps: SlackListenerDeps, asker: Asker, ref: string, update: (message: SlackMessage) => Promise<unknown>): PendingTicketMessage {
-  return {
-    press: () => withAsker(deps, asker, (ctx) => dispatchPress(deps.service, deps.logger, { ...ctx, correlationId: newCorrelationId() }, ticketPress(ref))),
-    replace: async (shown) => {
-      await update(renderView(shown, { ephemeral: true, timeZone: await askerTimeZone(deps, asker) }));
+    press: () => withAsker(deps, asker, (ctx) => dispatchPress(deps.service, deps.logger, { ...ctx, correlationId: newCorrelationId() }, pressed)),
+    replace: async (view) => {
+      await update(renderView(view, { ephemeral: true, timeZone: await askerTimeZone(deps, asker) }));
     },
   };
 }
