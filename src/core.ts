@@ -41,6 +41,8 @@ export interface Core {
   readonly portalIntake: PortalIntake;
   /** Seals enrollment answers (AES-256-GCM under a key derived from SECRETS_KEY). */
   readonly answerCipher: AnswerCipher;
+  /** Seals the Slack response URLs kept with a pending hide (a key of their own, derived from SECRETS_KEY). */
+  readonly responseUrlCipher: AnswerCipher;
   /** Twilio, or in local mode the dev outbox; none in production without Twilio. */
   readonly sms?: SmsSender;
   /** The dev outbox, when it is the SMS sender (shown in the local console). */
@@ -156,6 +158,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
     selfService,
     portalCsrfKey: deriveKey(masterKey, 'portal-csrf'),
     answerCipher,
+    responseUrlCipher: aesGcmAnswerCipher(deriveKey(masterKey, 'slack-response-url')),
     ...(sms ? { sms } : {}),
     ...(outbox ? { outbox } : {}),
     pinVerifier: { directory, store, clock, pins: service.pins },

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     // it resolves both compiled and from source (tsx's CommonJS hook; a dynamic import() would go to Node's ESM loader).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { mountSlack } = require('./chat/slack/slack-app') as typeof import('./chat/slack/slack-app');
-    slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, pendingWork: core.store.pendingWork, ...(approvalsChannel ? { approvalsChannel } : {}), ...(alertsChannel ? { alertsChannel } : {}) });
+    slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, pendingWork: core.store.pendingWork, responseUrlCipher: core.responseUrlCipher, ...(approvalsChannel ? { approvalsChannel } : {}), ...(alertsChannel ? { alertsChannel } : {}) });
   }
   // ALERTS_TEAMS_CONVERSATION / ALERTS_SLACK_CHANNEL: the alerts' watcher (one replica per poll, claimed in the store).
   core.watchAlerts([teams.alertSink, slack?.alertSink].filter((s) => s !== undefined)).start();

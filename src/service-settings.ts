@@ -26,6 +26,7 @@ export function serviceSettings(config: Config): ConfiguredSettings {
     tap: config.graph?.tap ?? DEFAULT_TAP,
     pinPolicy: { ...PIN_POLICY, length: policy.pinLength, ttlMs: policy.pinTtlMs },
     approvalTtlMs: policy.approvalTtlMs,
+    secretHideAfterMs: policy.secretHideAfterMs,
     verifyRequired: policy.verifyRequired,
     verifiedForMs: policy.verifiedForMs,
     orgName: policy.orgName,

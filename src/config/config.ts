@@ -74,6 +74,8 @@ export interface HelpdeskPolicyConfig {
   readonly pinLength: number;
   readonly pinTtlMs: number;
   readonly approvalTtlMs: number;
+  /** SECRET_HIDE_SECONDS: how long a shown password stays on screen before it hides itself. */
+  readonly secretHideAfterMs: number;
   /** A Teams conversation id (a channel) where approval requests are also posted. */
   readonly approvalsTeamsConversation?: string;
   /** A Slack channel id where approval requests are also posted. */

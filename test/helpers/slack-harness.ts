@@ -56,10 +56,15 @@ export interface SlackHarnessOptions {
   readonly storePath?: string;
   /** The fake Slack another harness started (the same workspace for both replicas); not stopped by close(). */
   readonly fake?: FakeSlackApi;
+  /** How often this replica looks for hides another left undone, and how late they must be (default: the surface's 2 s, 2 s). */
+  readonly hidePollMs?: number;
+  readonly hideGraceMs?: number;
 }
 
 /** The audit key of every harness of the run: replicas sharing one store file chain with the same key. */
 const AUDIT_KEY = randomBytes(32);
+/** Likewise the key response URLs kept in the store are sealed with. */
+const RESPONSE_URL_CIPHER = aesGcmAnswerCipher(randomBytes(32));
 
 /** A button as the bot drew it in a recorded message. */
 export interface DrawnButton {
@@ -142,6 +147,9 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     ...(options.postAckMaxPending !== undefined ? { postAckMaxPending: options.postAckMaxPending } : {}),
     ...(options.approvalsChannel ? { approvalsChannel: options.approvalsChannel } : {}),
     pendingWork: store.pendingWork,
+    responseUrlCipher: RESPONSE_URL_CIPHER,
+    ...(options.hidePollMs ? { hidePollMs: options.hidePollMs } : {}),
+    ...(options.hideGraceMs !== undefined ? { hideGraceMs: options.hideGraceMs } : {}),
   });
   const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server), portalApi] });
   await http.listen(0, '127.0.0.1');

@@ -2,7 +2,8 @@
 // owed after its turn is kept in the store, not in the memory of the replica that posted it. An approval
 // request's copies posted by A are updated, once, by B when the decision is pressed through B (A gone by
 // then); a "ticket to follow" message shown by A is updated, once, by B when B's retry creates the ticket.
-// In Slack likewise, an approval request's messages posted by A are updated once when decided through B.
+// In Slack likewise, an approval request's messages posted by A are updated once when decided through B,
+// and a "ticket to follow" answered by A (to a slash command, to a mention) is followed up by B.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -175,5 +176,67 @@ describe('Two Slack replicas on one store: approval request messages', function 
     }
     assert.equal(pin.body.channel, CHANNEL, 'the PIN goes where the requester asked (known from A\'s message)');
     assert.equal(pin.body.user, AGENT);
+  });
+});
+
+describe('Two Slack replicas on one store: "ticket to follow" messages', function () {
+  this.timeout(60_000);
+  const AGENT = 'U0AGENT01';
+  const CHANNEL = 'C0HELPDESK';
+  let dir: string;
+  let fake: FakeSlackApi;
+  let a: SlackHarness | undefined;
+  let b: SlackHarness;
+  let down = true;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'mypass-replicas-'));
+    const slackUsers = [{ id: AGENT, email: `${USERS.agent}@${MAIL_DOMAIN}`, realName: 'Alice Agent' }];
+    fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: slackUsers });
+    const outbox = ticketOutbox();
+    const replica = { slackUsers, storePath: path.join(dir, 'helpdesk.db'), fake, ticketRetry: { firstMs: 200, maxMs: 400, pollMs: 100 } };
+    // A never reaches the ticket system; B does once the test says so.
+    a = await startSlackHarness({ ...replica, ticketSink: { ...outbox, async create() { throw new HelpdeskError('TICKETS.UNAVAILABLE'); } } });
+    b = await startSlackHarness({
+      ...replica,
+      ticketSink: {
+        ...outbox,
+        async create(d) {
+          if (down) throw new HelpdeskError('TICKETS.UNAVAILABLE');
+          return outbox.create(d);
+        },
+      },
+    });
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await fake?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answered by A to a slash command and a mention, A gone: B replaces the slash command\'s answer and follows the mention up, each once', async () => {
+    const { answer: kept, responseUrl } = await a!.ask(AGENT, `escalate ${USERS.cobrien} cannot enroll in the portal`);
+    assert.match(textOf(kept), /is kept/);
+    const threadTs = '1712345678.000300';
+    assert.equal((await a!.mention(AGENT, `<@${fake.botUserId}> escalate ${USERS.jdoe} printer queue stuck`, { threadTs })).status, 200);
+    const keptMention = await fake.waitFor((c) => c.method === 'chat.postEphemeral' && /is kept/.test(textOf(c)));
+    await a!.surface.idle();
+    await a!.close(); // A's memory is gone
+    a = undefined;
+
+    down = false;
+    const path = new URL(responseUrl).pathname;
+    const replaced = await fake.waitFor((c) => c.method === 'response_url' && c.path === path && c !== kept, 20_000);
+    assert.equal(replaced.body.replace_original, true);
+    assert.match(textOf(replaced), /Outbox ticket/);
+    const followed = await fake.waitFor((c) => c.method === 'chat.postEphemeral' && c !== keptMention && /Outbox ticket/.test(textOf(c)), 20_000);
+    assert.equal(followed.body.user, AGENT);
+    assert.equal(followed.body.channel, CHANNEL);
+    assert.equal(followed.body.thread_ts, threadTs);
+    await b.service.tickets?.idle();
+    await sleep(500);
+    assert.equal(fake.callsTo('response_url').filter((c) => c.path === path).length, 2, 'answered, then replaced once');
+    assert.equal(fake.callsTo('chat.postEphemeral').filter((c) => /Outbox ticket/.test(textOf(c))).length, 1, 'followed up once');
   });
 });

@@ -2,7 +2,8 @@
 // few hundred ms instead of two minutes), leaving "Password for X shown to Y at T; hidden." — on Teams
 // (the connector receives an update of the message, over the Bot Framework protocol on loopback), in the
 // local console (its Direct Line history no longer holds the password) and on Slack (response_url
-// replace). Against Samba AD: the password shown is the one the DC now has.
+// replace). With two replicas on one store, B hides what A showed when A is gone (Teams and Slack).
+// Against Samba AD: the password shown is the one the DC now has.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,9 @@ import { cardActions, cardText, parseEvents, walk } from '../helpers/adaptive-ca
 import { SAMBA_SETTINGS, startBotHarness, type BotHarness } from '../helpers/bot-harness';
 import { LoopbackConnector, teamsMember, type TeamsMember } from '../helpers/loopback-connector';
 import { ldapBindAs, MAIL_DOMAIN, resetSeededUser, USERS } from '../helpers/samba';
-import type { RecordedCall } from '../helpers/slack-api-fake';
+import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../helpers/slack-api-fake';
 import { buttonByVerb, startSlackHarness, textOf, type SlackHarness } from '../helpers/slack-harness';
+import { TEST_BOT_TOKEN } from '../helpers/slack-requests';
 import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
 
 type Card = Record<string, unknown>;
@@ -281,6 +283,56 @@ describe('A shown password hides itself', function () {
       assert.ok(!textOf(answer).includes(password));
       await sleep(HIDE_AFTER_MS * 3);
       assert.equal(postsTo(result).length, 1, 'no automatic replace after a manual Hide');
+    });
+  });
+
+  describe('Slack, two replicas on one store', () => {
+    const SUPER = 'U0SUPER01';
+    const slackUsers = [{ id: SUPER, email: `${USERS.supervisor}@${MAIL_DOMAIN}`, realName: 'Sam Supervisor' }];
+    let dir: string;
+    let fake: FakeSlackApi;
+    let a: SlackHarness | undefined;
+    let b: SlackHarness;
+    before(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'mypass-replicas-'));
+      fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: slackUsers });
+      const replica = {
+        slackUsers, fake, storePath: path.join(dir, 'helpdesk.db'), settings: { ...SAMBA_SETTINGS, secretHideAfterMs: HIDE_AFTER_MS },
+        hidePollMs: 100, hideGraceMs: 100,
+      };
+      a = await startSlackHarness(replica);
+      b = await startSlackHarness(replica);
+    });
+    after(async () => {
+      await a?.close();
+      await b?.close();
+      await fake?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('a password shown through A hides itself after A is gone: B replaces the ephemeral message through its response_url, once; the store never holds the URL in clear', async () => {
+      const { answer: confirm } = await a!.ask(SUPER, `reset ${USERS.resetme} view`);
+      const { answer: result, responseUrl } = await a!.press(SUPER, buttonByVerb(confirm, VERBS.confirmAccept), { ephemeral: true });
+      const pre = (result.body.blocks as { type: string; elements?: { elements: { text: string }[] }[] }[]).find((x) => x.type === 'rich_text');
+      const password = (pre?.elements?.[0]?.elements[0]?.text ?? '').replace(/\s/g, '');
+      assert.ok(password.length >= 16);
+      await a!.surface.idle();
+      await a!.surface.autoHide.idle(); // the hide is written to the store after the answer went
+      const kept = await b.store.pendingWork.due(new Date(Date.now() + 60_000), new Date(), 10);
+      assert.equal(kept.length, 1, 'the hide is a due time in the store');
+      assert.ok(!kept[0]!.payload.includes(new URL(responseUrl).pathname) && !kept[0]!.payload.includes(password), 'neither the response_url nor the password in clear');
+      await a!.close(); // before the hide is due: A's timer never fires
+      a = undefined;
+
+      const replaced = await fake.waitFor((c) => c.method === 'response_url' && c.path === result.path && c !== result);
+      assert.equal(replaced.body.replace_original, true);
+      assert.match(String(replaced.body.text), HIDDEN);
+      assert.ok(!textOf(replaced).includes(password), 'the replacement holds no password');
+      await sleep(HIDE_AFTER_MS * 3);
+      assert.equal(fake.callsTo('response_url').filter((c) => c.path === result.path).length, 2, 'shown, then hidden once');
+      const audit = (await b.store.audit.list({ limit: 5 })).map((e) => `${e.actor} ${e.action} ${e.target ?? '-'} ${e.outcome} ${e.detail ?? ''}`);
+      assert.ok(audit.includes(`${USERS.supervisor} secret.hide ${USERS.resetme} success hidden automatically`), audit.join('\n'));
+      assert.deepEqual(await b.store.pendingWork.due(new Date(Date.now() + 60_000), new Date(), 10), [], 'nothing left to do');
     });
   });
 });

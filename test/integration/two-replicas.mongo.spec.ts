@@ -4,23 +4,26 @@
 // other finishes, once: an approval asked through A and decided through B gives the requester the PIN
 // once; a confirm card drawn by A is confirmed through B, and the same press replayed through A does
 // nothing; the change limit per target and the portal lock hold while A and B take concurrent presses and
-// answers; a Slack event retried to B is not answered twice; and `npm run audit:verify` finds one intact
-// chain afterwards, written by both.
+// answers; a Slack event retried to B is not answered twice; a password shown through A (Teams and Slack)
+// hides itself after A is killed with SIGKILL, B doing it from the store; and `npm run audit:verify` finds
+// one intact chain afterwards, written by both.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { MongoClient, type Db } from 'mongodb';
 import { VERBS } from '../../src/domain/verbs';
+import { walk } from '../helpers/adaptive-card-sdk';
 import { cleanEnv, ROOT, startApp, type RunningApp } from '../helpers/app-process';
 import { mongoTestUrl } from '../helpers/ferretdb';
 import { LoopbackConnector, teamsMember } from '../helpers/loopback-connector';
-import { GROUP_DNS, GROUPS, MAIL_DOMAIN, resetSeededUser, sambaEnv, USERS } from '../helpers/samba';
+import { BENCH_USERS, GROUP_DNS, GROUPS, MAIL_DOMAIN, resetSeededUser, sambaEnv, USERS } from '../helpers/samba';
 import { buttonByVerb, textOf } from '../helpers/slack-harness';
 import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../helpers/slack-api-fake';
 import {
   TEST_BOT_TOKEN, TEST_SIGNING_SECRET, appMention, blockActions, post, postSigned, signedHeaders, slashCommand,
 } from '../helpers/slack-requests';
+import { postActivity, teamsInvoke, teamsMessage } from '../helpers/teams-activities';
 import { button, teamsChat, type Card, type TeamsChat } from '../helpers/teams-chat';
 
 const AGENT = 'U0AGENT01';
@@ -28,6 +31,10 @@ const SUPER = 'U0SUPER01';
 const CHANNEL = 'C0HELPDESK';
 const LOCK_AFTER = 5;
 const TARGET_LIMIT = 3;
+/** SECRET_HIDE_SECONDS: a shown password hides itself this soon (B's poll finds it 2–4 s later); long enough that A is killed first. */
+const HIDE_SECONDS = 6;
+/** Reset by the hide test alone (the other tests' targets have reached their change limit). */
+const [TEAMS_TARGET, SLACK_TARGET] = [BENCH_USERS[0]!, BENCH_USERS[1]!];
 
 interface PortalAnswer {
   readonly status: number;
@@ -89,6 +96,19 @@ function auditVerify(env: Record<string, string>): Promise<{ code: number | null
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pinIn = (call: RecordedCall) => /\b(\d{4} \d{4})\b/.exec(textOf(call))?.[1]?.replace(' ', '');
+/** The password a Teams result card shows (its one large monospace value, in groups of four). */
+function teamsPassword(card: unknown): string | undefined {
+  let found: string | undefined;
+  walk(card, (o) => {
+    if (o.type === 'TextRun' && o.fontType === 'Monospace' && o.size === 'Large') found = String(o.text).replace(/\s/g, '');
+  });
+  return found;
+}
+/** The password a Slack result shows (its rich_text block). */
+function slackPassword(call: RecordedCall): string {
+  const pre = (call.body.blocks as { type: string; elements?: { elements: { text: string }[] }[] }[]).find((b) => b.type === 'rich_text');
+  return (pre?.elements?.[0]?.elements[0]?.text ?? '').replace(/\s/g, '');
+}
 
 describe('Two replicas (two src/main.ts processes) on one MongoDB store', function () {
   this.timeout(240_000);
@@ -115,6 +135,7 @@ describe('Two replicas (two src/main.ts processes) on one MongoDB store', functi
     connector.addMember(supervisor);
     await resetSeededUser(USERS.resetme);
     env = {
+      SECRET_HIDE_SECONDS: String(HIDE_SECONDS),
       ...sambaEnv(),
       ROLE_AGENT_GROUPS: GROUPS.agents,
       ROLE_SUPERVISOR_GROUPS: GROUP_DNS.supervisors,
@@ -145,6 +166,7 @@ describe('Two replicas (two src/main.ts processes) on one MongoDB store', functi
     await db?.dropDatabase().catch(() => undefined);
     await client?.close();
     await resetSeededUser(USERS.resetme);
+    for (const target of [TEAMS_TARGET, SLACK_TARGET]) await resetSeededUser(target);
     assert.deepEqual(codes, [0, 0], `${a?.output}\n${b?.output}`);
   });
 
@@ -292,9 +314,62 @@ describe('Two replicas (two src/main.ts processes) on one MongoDB store', functi
     assert.equal(await db.collection('approvals').countDocuments({ target: USERS.cobrien }), 1, 'one approval request in the store');
   });
 
-  // PENDING (branch i18-memory, which moves the hide timers into the store): "a password shown through A hides
-  // itself after A is killed with SIGKILL" — B acts on the hide's due time in the store, once. It belongs
-  // here, before the audit chain is verified, and kills A last (the tests above use both replicas).
+  it('a password shown through A hides itself after A is killed with SIGKILL: B puts the hidden card (Teams) and message (Slack) in place, once', async () => {
+    // Teams: the confirm card drawn and confirmed through A; the password answers in place of the card.
+    const sent = connector.replies.length;
+    assert.equal((await postActivity(a.base, teamsMessage({ serviceUrl: connector.url, user: supervisor, text: `reset ${TEAMS_TARGET} view` }))).status, 200);
+    const prompt = connector.replies.slice(sent).find((r) => r.method === 'POST');
+    assert.ok(prompt, 'the confirm card');
+    const accept = button(prompt.activity.attachments?.[0]?.content as Card, VERBS.confirmAccept);
+    assert.ok(accept, JSON.stringify(prompt.activity).slice(0, 600));
+    const confirmed = await postActivity(a.base, teamsInvoke({
+      serviceUrl: connector.url, user: supervisor, verb: VERBS.confirmAccept, data: accept.data as Record<string, unknown>, replyToId: prompt.answeredId,
+    }));
+    const shownOnTeams = teamsPassword((confirmed.body as { value: Card }).value);
+    assert.ok(shownOnTeams && shownOnTeams.length >= 16, confirmed.text.slice(0, 600));
+
+    // Slack: `/helpdesk reset` through A, Confirm pressed through A; the password answers on the press's response_url.
+    const asked = slack.newResponseUrl();
+    assert.equal((await postSigned(`${a.base}/slack/events`, slashCommand({ userId: SUPER, text: `reset ${SLACK_TARGET} view`, responseUrl: asked }))).status, 200);
+    const confirm = buttonByVerb(await slack.responseTo(asked), VERBS.confirmAccept);
+    const pressedAt = slack.newResponseUrl();
+    assert.equal((await postSigned(`${a.base}/slack/events`, blockActions({
+      userId: SUPER, responseUrl: pressedAt, ephemeral: true,
+      action: { action_id: confirm.action_id, ...(confirm.value !== undefined ? { value: confirm.value } : {}), text: confirm.text },
+    }))).status, 200);
+    const shown = await slack.responseTo(pressedAt);
+    const shownOnSlack = slackPassword(shown);
+    assert.ok(shownOnSlack.length >= 16, textOf(shown).slice(0, 600));
+
+    // Both hides are due times in the store before A goes: killed, A's own timers never fire.
+    const hidesKept = () => db.collection<{ _id: string }>('pending_work').countDocuments({ _id: { $regex: /^hide:/ } });
+    for (let i = 0; i < 50 && (await hidesKept()) < 2; i++) await sleep(100);
+    assert.equal(await hidesKept(), 2, 'both hides kept in the store');
+    const killed = a;
+    assert.equal(await killed.kill('SIGKILL'), null, 'A killed');
+
+    const pressedPath = new URL(pressedAt).pathname;
+    const [onTeams, onSlack] = await Promise.all([
+      connector.waitFor((r) => r.method === 'PUT' && r.replyToId === prompt.answeredId, 20_000),
+      slack.waitFor((c) => c.method === 'response_url' && c.path === pressedPath && c !== shown, 20_000),
+    ]);
+    const hidden = /Password for .+ shown to Sam Supervisor at .+; hidden\./;
+    assert.match(JSON.stringify(onTeams.activity), hidden);
+    assert.ok(!JSON.stringify(onTeams.activity).includes(shownOnTeams), 'the Teams update holds no password');
+    assert.equal(onSlack.body.replace_original, true);
+    assert.match(String(onSlack.body.text), hidden);
+    assert.ok(!textOf(onSlack).includes(shownOnSlack), 'the Slack replacement holds no password');
+    await sleep(3000);
+    assert.equal(connector.replies.filter((r) => r.method === 'PUT' && r.replyToId === prompt.answeredId).length, 1, 'hidden once on Teams');
+    assert.equal(slack.calls.filter((c) => c.method === 'response_url' && c.path === pressedPath).length, 2, 'shown, then hidden once on Slack');
+    const audited = await db.collection('audit').countDocuments({ action: 'secret.hide', target: { $in: [TEAMS_TARGET, SLACK_TARGET] }, outcome: 'success' });
+    assert.equal(audited, 2, 'each hide done (and audited) once');
+    assert.equal(await hidesKept(), 0, 'nothing left to hide');
+
+    // A restarts on the same store (a killed pod comes back), and stops cleanly with the rest.
+    await killed.stop(); // its data folder
+    a = await startApp(env);
+  });
 
   it('npm run audit:verify finds one intact chain, written by both replicas', async () => {
     const verified = await auditVerify(env);

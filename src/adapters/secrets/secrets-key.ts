@@ -5,7 +5,7 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type KeyPurpose = 'audit-chain' | 'pin-hmac' | 'answer-encryption' | 'portal-decoys' | 'portal-code-hmac' | 'portal-sms-numbers' | 'portal-csrf';
+export type KeyPurpose = 'audit-chain' | 'pin-hmac' | 'answer-encryption' | 'portal-decoys' | 'portal-code-hmac' | 'portal-sms-numbers' | 'portal-csrf' | 'slack-response-url';
 
 export function deriveKey(master: Buffer, purpose: KeyPurpose): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `mypass-helpdesk/${purpose}`, 32));

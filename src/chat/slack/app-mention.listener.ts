@@ -56,6 +56,7 @@ export function registerAppMention(app: App, deps: SlackListenerDeps): void {
           blocks: message.blocks,
           ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
         }),
+        route: { channel: event.channel, threadTs: event.thread_ts },
       }, view);
     }, () =>
       busy(deps, 'app-mention response', (busyText) =>

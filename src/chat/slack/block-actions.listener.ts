@@ -43,6 +43,7 @@ export function registerBlockActions(app: App, deps: SlackListenerDeps): void {
         answer: 'in place',
         privately: (message) => respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),
         inPlace: (message) => respond({ replace_original: true, text: message.text, blocks: message.blocks }),
+        route: { responseUrl: body.response_url },
         ...(ephemeral ? {} : { shared: { ts: typeof messageTs === 'string' ? messageTs : undefined } }),
       }, view, pressed);
     }, () => busy(deps, 'button response', (text) => respond({ response_type: 'ephemeral', replace_original: false, text })));

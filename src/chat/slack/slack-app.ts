@@ -8,6 +8,7 @@ import type { HelpdeskService } from '../../service/helpdesk-service';
 import { AutoHide } from '../core/auto-hide';
 import { TicketWatch } from '../core/ticket-watch';
 import { registerAppMention } from './app-mention.listener';
+import { revivedHide, revivedTicketMessage } from './answer-delivery';
 import { registerBlockActions } from './block-actions.listener';
 import { boltLogger } from './bolt-logger';
 import { PostAckQueue } from './post-ack-queue';
@@ -20,6 +21,8 @@ import { ApprovalMessages } from './approval-messages';
 import type { PendingWorkRepository } from '../../ports/pending-work.port';
 import { systemClock } from '../../ports/clock.port';
 import { SlackAlertSink } from './alert-sink';
+import type { AnswerCipher } from '../../ports/answer-cipher.port';
+import { SlackLaterMessages, type SlackAddress } from './later-messages';
 
 export interface SlackSurfaceDeps {
   readonly service: HelpdeskService;
@@ -37,8 +40,16 @@ export interface SlackSurfaceDeps {
   readonly approvalsChannel?: string;
   /** ALERTS_SLACK_CHANNEL: supervisors' alerts are posted there. */
   readonly alertsChannel?: string;
-  /** The store's pending work: approval requests' messages are kept there, for any replica to update. */
+  /**
+   * The store's pending work: approval requests' messages, shown secrets' hides and "ticket to follow"
+   * messages are kept there, for any replica to do (approval-messages.ts, auto-hide.ts, ticket-watch.ts).
+   */
   readonly pendingWork?: PendingWorkRepository;
+  /** Seals the response URLs kept with that work (a key for this alone: later-messages.ts); without it those stay in the process. */
+  readonly responseUrlCipher?: AnswerCipher;
+  /** How often this replica looks for hides another left undone, and how late they must be (tests: faster). */
+  readonly hidePollMs?: number;
+  readonly hideGraceMs?: number;
 }
 
 export interface SlackSurface {
@@ -118,16 +129,27 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     logger.error({ err: { message: error.message, code: error.code }, surface: 'slack' }, 'slack listener failed');
   });
 
+  // With the store, a hide or a "ticket to follow" is done by whichever replica is there when it is due: it
+  // reaches the message with the bot token (its own client: outside any request) or the sealed response_url.
+  const stored = deps.pendingWork && { work: deps.pendingWork, clock: systemClock };
+  const later = stored && new SlackLaterMessages(new webApi.WebClient(config.botToken, clientOptions), deps.responseUrlCipher);
   const listenerDeps: SlackListenerDeps = {
     service: deps.service,
     logger,
     identities: new SlackIdentityResolver(deps.identityTtlMs !== undefined ? { ttlMs: deps.identityTtlMs } : {}),
     afterAck: new PostAckQueue(deps.postAckConcurrency, deps.postAckMaxPending),
-    autoHide: new AutoHide(logger),
-    ticketWatch: new TicketWatch(logger, deps.service.tickets),
-    approvalMessages: new ApprovalMessages(logger, deps.pendingWork && { work: deps.pendingWork, clock: systemClock }),
+    autoHide: new AutoHide(logger, undefined, stored && {
+      ...stored, revive: (ref, address) => revivedHide(listenerDeps, ref, address as SlackAddress),
+      ...(deps.hidePollMs ? { pollMs: deps.hidePollMs } : {}), ...(deps.hideGraceMs !== undefined ? { graceMs: deps.hideGraceMs } : {}),
+    }),
+    ticketWatch: new TicketWatch(logger, deps.service.tickets, undefined, stored && {
+      ...stored, revive: (ref, address) => revivedTicketMessage(listenerDeps, ref, address as SlackAddress),
+    }),
+    ...(later ? { later } : {}),
+    approvalMessages: new ApprovalMessages(logger, stored),
     ...(deps.approvalsChannel ? { approvalsChannel: deps.approvalsChannel } : {}),
   };
+  listenerDeps.autoHide.start();
   registerSlashCommand(app, listenerDeps);
   registerAppMention(app, listenerDeps);
   registerBlockActions(app, listenerDeps);
@@ -160,7 +182,7 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     },
     async close() {
       await route.drain();
-      listenerDeps.autoHide.close(); // pending hides are lost on restart (README)
+      listenerDeps.autoHide.close(); // the hides kept in the store are done by another replica, or after a restart
       listenerDeps.ticketWatch?.close();
       await app.stop();
     },

@@ -9,6 +9,7 @@ import type { HelpdeskService } from '../../service/helpdesk-service';
 import type { RequestContext, View } from '../../service/kernel';
 import type { AutoHide } from '../core/auto-hide';
 import type { ApprovalMessages } from './approval-messages';
+import type { SlackLaterMessages } from './later-messages';
 import type { PostAckQueue } from './post-ack-queue';
 import type { Installation, SlackIdentityResolver } from './slack-identity';
 
@@ -22,6 +23,8 @@ export interface SlackListenerDeps {
   readonly autoHide: AutoHide;
   /** "Ticket to follow" messages, updated when the background retry created the ticket. */
   readonly ticketWatch?: TicketWatch;
+  /** With the store: where those messages are, for any replica to reach them (later-messages.ts). */
+  readonly later?: SlackLaterMessages;
   /** APPROVALS_SLACK_CHANNEL: the supervisors' channel, where approval requests are also posted. */
   readonly approvalsChannel?: string;
   /** The messages of each approval request (approval-messages.ts). */

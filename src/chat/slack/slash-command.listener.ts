@@ -20,6 +20,7 @@ export function registerSlashCommand(app: App, deps: SlackListenerDeps): void {
         privately: (message) => respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),
         // The response_url also replaces the message it answered (a ticket that followed, a secret hidden in time).
         inPlace: (message) => respond({ replace_original: true, text: message.text, blocks: message.blocks }),
+        route: { responseUrl: command.response_url },
       }, view);
     }, () => busy(deps, 'slash-command response', (text) => respond({ response_type: 'ephemeral', replace_original: false, text })));
   });

@@ -13,6 +13,8 @@ export const helpdeskPolicy = integration({
     PIN_LENGTH: integer(PIN_LENGTH_RANGE.min, PIN_LENGTH_RANGE.max, PIN_POLICY.length),
     PIN_TTL_MINUTES: integer(1, 1440, PIN_POLICY.ttlMs / 60_000),
     APPROVAL_TTL_MINUTES: integer(1, 1440, 15),
+    // At most 30 minutes: on Slack a hide is posted to the request's response_url, which Slack honours that long.
+    SECRET_HIDE_SECONDS: integer(1, 1800, 120),
     APPROVALS_TEAMS_CONVERSATION: optional,
     APPROVALS_SLACK_CHANNEL: optional.refine((v) => v === undefined || /^[CG][A-Z0-9]{2,}$/.test(v), 'must be a Slack channel id (C… or G…)'),
     VERIFY_REQUIRED: onOff('off'),
@@ -35,6 +37,7 @@ export const helpdeskPolicy = integration({
       pinLength: env.PIN_LENGTH,
       pinTtlMs: env.PIN_TTL_MINUTES * 60_000,
       approvalTtlMs: env.APPROVAL_TTL_MINUTES * 60_000,
+      secretHideAfterMs: env.SECRET_HIDE_SECONDS * 1000,
       ...(env.APPROVALS_TEAMS_CONVERSATION ? { approvalsTeamsConversation: env.APPROVALS_TEAMS_CONVERSATION } : {}),
       ...(env.APPROVALS_SLACK_CHANNEL ? { approvalsSlackChannel: env.APPROVALS_SLACK_CHANNEL } : {}),
       verifyRequired: env.VERIFY_REQUIRED === 'on',

@@ -94,7 +94,7 @@ describe('loadConfig: one schema module per integration', () => {
 
 describe('the service settings come from the config', () => {
   it('an operator\'s values reach the service; with none set it runs on the schema modules\' defaults', () => {
-    const set = loadConfig({ PIN_LENGTH: '10', PIN_TTL_MINUTES: '5', LIMIT_AGENT_PER_HOUR: '7', VERIFY_REQUIRED: 'on', ORG_NAME: 'Contoso IT', ENROLLMENT_MASK: 'none' });
+    const set = loadConfig({ PIN_LENGTH: '10', PIN_TTL_MINUTES: '5', LIMIT_AGENT_PER_HOUR: '7', VERIFY_REQUIRED: 'on', ORG_NAME: 'Contoso IT', ENROLLMENT_MASK: 'none', SECRET_HIDE_SECONDS: '3' });
     assert.ok(set.ok);
     const settings = serviceSettings(set.config);
     assert.equal(settings.pinPolicy.length, 10);
@@ -103,10 +103,13 @@ describe('the service settings come from the config', () => {
     assert.equal(settings.verifyRequired, true);
     assert.equal(settings.orgName, 'Contoso IT');
     assert.equal(settings.enrollmentMask, 'none');
+    assert.equal(settings.secretHideAfterMs, 3000);
 
     assert.equal(DEFAULT_SETTINGS.pinPolicy.length, Number(CONFIG_DEFAULTS.PIN_LENGTH));
     assert.equal(DEFAULT_SETTINGS.pinPolicy.ttlMs, Number(CONFIG_DEFAULTS.PIN_TTL_MINUTES) * 60_000);
     assert.equal(DEFAULT_SETTINGS.approvalTtlMs, Number(CONFIG_DEFAULTS.APPROVAL_TTL_MINUTES) * 60_000);
+    assert.equal(DEFAULT_SETTINGS.secretHideAfterMs, Number(CONFIG_DEFAULTS.SECRET_HIDE_SECONDS) * 1000);
+    assert.equal(DEFAULT_SETTINGS.secretHideAfterMs, 2 * 60_000, 'DESIGN: two minutes');
     assert.equal(DEFAULT_SETTINGS.verifiedForMs, Number(CONFIG_DEFAULTS.VERIFY_VALID_MINUTES) * 60_000);
     assert.equal(DEFAULT_SETTINGS.changeLimits.perActor, Number(CONFIG_DEFAULTS.LIMIT_AGENT_PER_HOUR));
     assert.equal(DEFAULT_SETTINGS.changeLimits.perTarget, Number(CONFIG_DEFAULTS.LIMIT_TARGET_PER_HOUR));
