@@ -15,14 +15,17 @@ import { FERRETDB_BIN } from '../helpers/ferretdb';
 import { button } from '../helpers/teams-chat';
 import { USERS, lockOut, rawUser, resetSeededUser } from '../helpers/samba';
 import { VERBS } from '../../src/domain/verbs';
+import { DEFAULT_MONGO_TIMEOUT_MS } from '../../src/adapters/mongo/mongo-store';
+import { QUICK_MS } from '../../src/adapters/mongo/mongo-unreachable';
 import { chatWith, readyz, report, startFaultEnv, startProgram, text, timed, until, type FaultEnv } from './fault-env';
 
 const NOT_DONE = /can't be written right now, so nothing was done|store is not available right now, so nothing was done/;
 /**
- * Twice the driver's server selection (DEFAULT_MONGO_TIMEOUT_MS, 5 s): the store read fails, then the failure's
- * own audit record does; and some room.
+ * One wait for a server (DEFAULT_MONGO_TIMEOUT_MS, 3 s: the store read fails), then the failure's own audit record
+ * fails within QUICK_MS (the server is held unreachable, mongo-unreachable.ts); and some room. It was twice the
+ * server selection timeout, the read's and the audit record's (10 s with the 5 s of then).
  */
-const BOUND_MS = 12_000;
+const BOUND_MS = DEFAULT_MONGO_TIMEOUT_MS + QUICK_MS + 1000;
 const AGENT_SAW = (card: string) => /audit/.test(card) ? '"The audit trail can\'t be written right now, so nothing was done."' : /John Doe/.test(card) ? 'the card' : '"The bot\'s store is not available right now, so nothing was done."';
 
 /** A FerretDB on a fixed port and data folder, so it can be stopped and started again as the same server. */
