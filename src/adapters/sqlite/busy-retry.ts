@@ -18,7 +18,10 @@ export function isBusy(e: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
-/** Calls `attempt` until it settles with anything but a busy refusal, or until `waitMs` have passed. */
+/**
+ * Calls `attempt` until it settles with anything but a busy refusal, or until `waitMs` have passed. The first
+ * try starts in the caller's turn, as an unwrapped call would (group commit batches by turn).
+ */
 export async function retryWhileBusy<T>(waitMs: number, attempt: () => Promise<T>): Promise<T> {
   const deadline = performance.now() + waitMs;
   for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(2 * pause, MAX_PAUSE_MS)) {
@@ -27,8 +30,7 @@ export async function retryWhileBusy<T>(waitMs: number, attempt: () => Promise<T
     } catch (e) {
       const left = deadline - performance.now();
       if (!isBusy(e) || left <= 0) throw e;
-      // Jitter, so waiting writers do not come back all in the same turn.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(left, pause * (0.5 + Math.random()))));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, pause)));
     }
   }
 }
@@ -38,7 +40,7 @@ export function retryingWhileBusy<R extends object>(repository: R, waitMs: numbe
   const wrapped: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(repository)) {
     wrapped[name] = typeof member === 'function'
-      ? (...args: unknown[]) => retryWhileBusy(waitMs, () => Promise.resolve().then(() => (member as (...a: unknown[]) => unknown).apply(repository, args)))
+      ? (...args: unknown[]) => retryWhileBusy(waitMs, async () => (member as (...a: unknown[]) => unknown).apply(repository, args))
       : member;
   }
   return wrapped as R;
