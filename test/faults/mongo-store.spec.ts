@@ -6,23 +6,25 @@
 // because the global setup keys on it; this suite uses its own server.)
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanEnv, freePort, ROOT, type RunningApp } from '../helpers/app-process';
-import { FERRETDB_BIN } from '../helpers/ferretdb';
+import { spawnFerretDb, stopProcess } from '../helpers/ferretdb';
 import { button } from '../helpers/teams-chat';
 import { USERS, lockOut, rawUser, resetSeededUser } from '../helpers/samba';
 import { VERBS } from '../../src/domain/verbs';
+import { DEFAULT_MONGO_TIMEOUT_MS } from '../../src/adapters/mongo/mongo-store';
+import { QUICK_MS } from '../../src/adapters/mongo/mongo-unreachable';
 import { chatWith, readyz, report, startFaultEnv, startProgram, text, timed, until, type FaultEnv } from './fault-env';
 
 const NOT_DONE = /can't be written right now, so nothing was done|store is not available right now, so nothing was done/;
 /**
- * Twice the driver's server selection (DEFAULT_MONGO_TIMEOUT_MS, 5 s): the store read fails, then the failure's
- * own audit record does; and some room.
+ * One wait for a server (DEFAULT_MONGO_TIMEOUT_MS, 3 s: the store read fails), then the failure's own audit record
+ * fails within QUICK_MS (the server is held unreachable, mongo-unreachable.ts); and some room. It was twice the
+ * server selection timeout, the read's and the audit record's (10 s with the 5 s of then).
  */
-const BOUND_MS = 12_000;
+const BOUND_MS = DEFAULT_MONGO_TIMEOUT_MS + QUICK_MS + 1000;
 const AGENT_SAW = (card: string) => /audit/.test(card) ? '"The audit trail can\'t be written right now, so nothing was done."' : /John Doe/.test(card) ? 'the card' : '"The bot\'s store is not available right now, so nothing was done."';
 
 /** A FerretDB on a fixed port and data folder, so it can be stopped and started again as the same server. */
@@ -32,46 +34,19 @@ class OwnFerretDb {
   constructor(readonly port: number) {}
 
   async start(): Promise<void> {
-    assert.ok(existsSync(FERRETDB_BIN), `${FERRETDB_BIN} is missing: run bash scripts/test-peers.sh ensure`);
-    const log = path.join(this.dir, 'ferretdb.log');
-    const proc = spawn('bash', ['-c', `exec "$0" "$@" >>"${log}" 2>&1`, FERRETDB_BIN,
-      '--handler=sqlite', `--sqlite-url=file:${this.dir}/`, `--listen-addr=127.0.0.1:${this.port}`, `--state-dir=${this.dir}`,
-      '--telemetry=disable', '--debug-addr=-', '--log-level=warn'], { stdio: 'ignore' });
-    this.proc = proc;
-    await until(`FerretDB listening on ${this.port}`, () => accepts(this.port), 20_000).catch((err: unknown) => {
-      const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';
-      throw new Error(`${String(err)}\n${tail}`);
-    });
+    this.proc = await spawnFerretDb(this.port, this.dir);
   }
 
   async stop(): Promise<void> {
     const proc = this.proc;
     this.proc = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const gone = new Promise<void>((r) => proc.once('exit', () => r()));
-    proc.kill('SIGTERM');
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill('SIGKILL');
-      await gone;
-    }
+    await stopProcess(proc);
   }
 
   async remove(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      ok(true);
-    });
-    socket.once('error', () => ok(false));
-  });
 }
 
 /** `npm run audit:verify` as an operator runs it, on the program's store and key. */

@@ -1,5 +1,6 @@
 // The store unavailable, for real: another process holds the SQLite file's write lock (as a stuck backup
-// or a second writer would), so every write of the program waits out its busy timeout and fails. Actions
+// or a second writer would), so every write of the program waits out its busy timeout and fails; the wait
+// is off the event loop, so /healthz and other agents' commands that write nothing answer meanwhile. Actions
 // are refused because their audit record cannot be written (fail closed), the agent gets one clear answer,
 // /readyz says the store is down, and all of it comes back by itself when the lock is let go.
 // (The MongoDB store's own fault — FerretDB stopped mid-run — goes in a suite beside this one, mongo-store.spec.ts,
@@ -11,9 +12,13 @@ import type { RunningApp } from '../helpers/app-process';
 import { button } from '../helpers/teams-chat';
 import { USERS, lockOut, rawUser, resetSeededUser } from '../helpers/samba';
 import { VERBS } from '../../src/domain/verbs';
-import { chatWith, readyz, report, startFaultEnv, startProgram, text, timed, until, type FaultEnv } from './fault-env';
+import { ask, chatWith, readyz, report, startFaultEnv, startProgram, text, timed, until, type FaultEnv } from './fault-env';
 
 const NOT_DONE = /can't be written right now, so nothing was done|store is not available right now, so nothing was done/;
+/** How long the program's writes wait for a lock (DEFAULT_BUSY_TIMEOUT_MS): this once froze the whole process. */
+const BUSY_MS = 2000;
+/** "Promptly": far below BUSY_MS. */
+const PROMPT_MS = 500;
 
 describe('Faults: the store (the SQLite file locked by another process mid-run)', function () {
   this.timeout(120_000);
@@ -40,7 +45,22 @@ describe('Faults: the store (the SQLite file locked by another process mid-run)'
     let lockedFor: number;
     const t0 = performance.now();
     try {
-      const pressed = await timed(() => chat.press(f.agent, confirm));
+      // While the press waits for the lock, the process answers others at once: the wait is not inside SQLite.
+      // (Every chat command writes its audit record, so another agent's help waits for the lock too — beside
+      // the press, not after it — and is refused the same way.)
+      const pressing = timed(() => chat.press(f.agent, confirm));
+      await new Promise((r) => setTimeout(r, 300));
+      const helping = timed(() => ask(f, app, f.otherAgent, 'help'));
+      const health = await timed(() => fetch(`${app.base}/healthz`));
+      const readyWhileWaiting = await timed(() => readyz(app));
+      const [pressed, help] = await Promise.all([pressing, helping]);
+      assert.equal(health.value.status, 200);
+      assert.ok(health.ms < PROMPT_MS, `/healthz took ${health.ms} ms while a write waited for the lock`);
+      assert.equal(readyWhileWaiting.value.status, 503);
+      assert.ok(readyWhileWaiting.ms < PROMPT_MS, `/readyz took ${readyWhileWaiting.ms} ms while a write waited for the lock`);
+      assert.ok(pressed.ms > 300 + health.ms + readyWhileWaiting.ms, `the press (${pressed.ms} ms) was still waiting for the lock`);
+      assert.match(text(help.value), NOT_DONE);
+      assert.ok(help.ms < 2 * BUSY_MS, `help took ${help.ms} ms: it waited behind the press`);
       assert.match(text(pressed.value), NOT_DONE);
       assert.notEqual(String((await rawUser(USERS.locky, ['lockoutTime'])).lockoutTime), '0', 'the account was unlocked without its audit record');
       const lookup = await timed(() => chat.say(f.agent, `user ${USERS.jdoe}`));
@@ -52,8 +72,10 @@ describe('Faults: the store (the SQLite file locked by another process mid-run)'
       report('store locked', {
         'agent saw (confirm)': /audit/.test(text(pressed.value)) ? '"The audit trail can\'t be written right now, so nothing was done."' : '"The bot\'s store is not available right now, so nothing was done."',
         'confirm press': `${pressed.ms} ms`,
+        'meanwhile /healthz': `200 in ${health.ms} ms`, '/readyz': `503 in ${readyWhileWaiting.ms} ms`,
+        'another agent\'s help (its audit write waits too)': `refused in ${help.ms} ms`,
         'agent saw (lookup)': /John Doe/.test(lookupText) ? 'the card (reads need no write)' : 'nothing was done',
-        lookup: `${lookup.ms} ms`, '/readyz': `503 in ${ready.ms} ms`,
+        lookup: `${lookup.ms} ms`, '/readyz after': `503 in ${ready.ms} ms`,
       });
     } finally {
       holder.exec('ROLLBACK');

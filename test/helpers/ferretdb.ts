@@ -42,6 +42,45 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Starts FerretDB on the loopback `port` with its data (and log, ferretdb.log) in `dir`, and resolves once it
+ * listens; on the same port and folder it is the same server again (the fault suite stops and restarts it).
+ * Rejects with the log's tail when it exits or does not listen within 20 s.
+ */
+export async function spawnFerretDb(port: number, dir: string): Promise<ChildProcess> {
+  if (!existsSync(FERRETDB_BIN)) throw new Error(`${FERRETDB_BIN} is missing: run bash scripts/test-peers.sh ensure (it builds FerretDB ${FERRETDB_VERSION} with Go)`);
+  const log = join(dir, 'ferretdb.log');
+  const proc = spawn('bash', ['-c', `exec "$0" "$@" >>"${log}" 2>&1`, FERRETDB_BIN,
+    '--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`,
+    '--telemetry=disable', '--debug-addr=-', '--log-level=warn'], { stdio: 'ignore', detached: false });
+  let exited: string | undefined;
+  proc.once('exit', (code, signal) => {
+    exited = `exited with ${code ?? signal}`;
+  });
+  const deadline = Date.now() + 20_000;
+  while (!(await accepts(port))) {
+    if (exited || Date.now() > deadline) {
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';
+      proc.kill('SIGKILL');
+      throw new Error(`FerretDB ${exited ?? 'did not listen within 20 s'} on 127.0.0.1:${port}:\n${tail}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return proc;
+}
+
+/** Stops `proc` (SIGTERM, then SIGKILL after 3 s) and resolves once it is gone. */
+export async function stopProcess(proc: ChildProcess | undefined): Promise<void> {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const gone = new Promise<void>((r) => proc.once('exit', () => r()));
+  proc.kill('SIGTERM');
+  await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
+  if (proc.exitCode === null && proc.signalCode === null) {
+    proc.kill('SIGKILL');
+    await gone;
+  }
+}
+
 /** The server's base URL: MONGODB_URL, or the FerretDB this run started. */
 export function mongoBaseUrl(): string {
   const url = process.env.MONGODB_URL ?? process.env[ENV.url];
@@ -61,42 +100,23 @@ export function mongoTestUrl(database = `t_${randomBytes(6).toString('hex')}`): 
 /** Starts FerretDB unless MONGODB_URL names a server; rejects with the reason when it cannot. */
 export async function startFerretDb(): Promise<{ url: string; external: boolean }> {
   if (process.env.MONGODB_URL) return { url: process.env.MONGODB_URL, external: true };
-  if (!existsSync(FERRETDB_BIN)) throw new Error(`${FERRETDB_BIN} is missing: run bash scripts/test-peers.sh ensure (it builds FerretDB ${FERRETDB_VERSION} with Go)`);
   const dir = mkdtempSync(join(tmpdir(), 'mypass-ferretdb-'));
   const port = await freePort();
-  const log = join(dir, 'ferretdb.log');
-  const proc = spawn('bash', ['-c', `exec "$0" "$@" >>"${log}" 2>&1`, FERRETDB_BIN,
-    '--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`,
-    '--telemetry=disable', '--debug-addr=-', '--log-level=warn'], { stdio: 'ignore', detached: false });
-  child = proc;
-  let exited: string | undefined;
-  proc.once('exit', (code, signal) => {
-    exited = `exited with ${code ?? signal}`;
-  });
-  const deadline = Date.now() + 20_000;
-  while (!(await accepts(port))) {
-    if (exited || Date.now() > deadline) {
-      const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';
-      proc.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`FerretDB ${exited ?? 'did not listen within 20 s'} on 127.0.0.1:${port}:\n${tail}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    child = await spawnFerretDb(port, dir);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   }
   const url = `mongodb://127.0.0.1:${port}/`;
-  Object.assign(process.env, { [ENV.url]: url, [ENV.dir]: dir, [ENV.pid]: String(proc.pid) });
+  Object.assign(process.env, { [ENV.url]: url, [ENV.dir]: dir, [ENV.pid]: String(child.pid) });
   return { url, external: false };
 }
 
 export async function stopFerretDb(): Promise<void> {
   const proc = child;
   child = undefined;
-  if (proc && proc.exitCode === null) {
-    const gone = new Promise<void>((r) => proc.once('exit', () => r()));
-    proc.kill('SIGTERM');
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-  }
+  await stopProcess(proc);
   const dir = process.env[ENV.dir];
   if (dir) rmSync(dir, { recursive: true, force: true });
   for (const k of Object.values(ENV)) delete process.env[k];

@@ -28,11 +28,17 @@ import { mongoQuotas, QUOTA_PLACES } from './mongo-quotas';
 import { mongoSharedRequests, SHARED_REQUESTS } from './mongo-shared-requests';
 import { mongoShownSecrets, SHOWN_SECRETS } from './mongo-shown-secrets';
 import { createPendingWorkIndexes, mongoPendingWork, PENDING_WORK, WORK_LEASES } from './mongo-pending-work';
+import { failingFastWhileUnreachable } from './mongo-unreachable';
 
 /** The schema this code writes; a database recorded with a newer one is refused. */
 export const MONGO_SCHEMA_VERSION = 1;
-/** Server selection, connection and socket timeouts: no command waits for the driver's 30 s default. */
-export const DEFAULT_MONGO_TIMEOUT_MS = 5_000;
+/**
+ * Server selection, connection and socket timeouts: no command waits for the driver's 30 s default. An agent
+ * on the phone waits about this long when the store is down (a call, then mongo-unreachable.ts); a healthy
+ * server is selected in milliseconds, and during a replica set's election an action is refused rather than
+ * held (nothing is spent: the agent presses again).
+ */
+export const DEFAULT_MONGO_TIMEOUT_MS = 3_000;
 /** How often the sweep deletes expired documents (besides the purges each repository does on use). */
 const SWEEP_EVERY_MS = 5 * 60_000;
 
@@ -131,7 +137,8 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
   const portalAccounts = mongoPortalAccounts(db);
   const verificationCodes = mongoOneTimeCodes(db, 'verification_codes');
 
-  return {
+  // Once a call has waited its full timeout for no server, later calls do not each wait as long again.
+  return failingFastWhileUnreachable({
     audit: mongoAuditTrail(db, auditKey),
     confirmations: mongoConfirmations(db),
     sharedRequests: mongoSharedRequests(db),
@@ -160,7 +167,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       clearInterval(sweeper);
       await guard('close', () => client.close());
     },
-  };
+  }, () => db.command({ ping: 1 }));
 }
 
 /**

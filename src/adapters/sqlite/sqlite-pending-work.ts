@@ -27,6 +27,11 @@ export function sqlitePendingWork(db: Database.Database): PendingWorkRepository 
   const lease = db.prepare<[string, number]>('INSERT OR IGNORE INTO work_leases (key, until) VALUES (?, ?)');
   const remove = db.prepare<[string]>('DELETE FROM pending_work WHERE key = ?');
   const release = db.prepare<[string]>('DELETE FROM work_leases WHERE key = ?');
+  const removeTx = db.transaction((key: string) => {
+    const removed = remove.run(key).changes === 1;
+    release.run(key);
+    return removed;
+  });
 
   return {
     async add(w, now) {
@@ -49,11 +54,9 @@ export function sqlitePendingWork(db: Database.Database): PendingWorkRepository 
       });
     },
     async remove(key) {
-      return guard('pending work remove', () => {
-        const removed = remove.run(key).changes === 1;
-        release.run(key);
-        return removed;
-      });
+      // One transaction: a busy store makes the call be tried again (busy-retry.ts), which must not find
+      // the work already removed by a first try that failed only at the release.
+      return guard('pending work remove', () => removeTx.immediate(key));
     },
   };
 }

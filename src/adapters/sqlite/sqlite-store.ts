@@ -1,5 +1,5 @@
-// The embedded store: one better-sqlite3 connection (WAL, foreign keys on, busy_timeout), migrated on
-// open. Dates are stored as INTEGER epoch milliseconds. Every database failure surfaces as
+// The embedded store: one better-sqlite3 connection (WAL, foreign keys on), migrated on open; a write that
+// meets another process's lock is tried again without blocking the event loop (busy-retry.ts). Dates are stored as INTEGER epoch milliseconds. Every database failure surfaces as
 // STORE.UNAVAILABLE.
 import { sqliteAlertClaims } from './sqlite-alert-claims';
 import { sqlitePendingWork } from './sqlite-pending-work';
@@ -25,6 +25,7 @@ import { sqlitePortalCards } from './sqlite-portal-cards';
 import { sqlitePortalSessions } from './sqlite-portal-sessions';
 import { sqliteQuotas } from './sqlite-quotas';
 import { guard } from './store-unavailable';
+import { retryingStoreWhileBusy } from './busy-retry';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 2000;
 
@@ -33,7 +34,10 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** HMAC key of the audit chain (at least 32 bytes). */
   readonly auditKey: Buffer;
-  /** How long a write waits for another connection's lock before failing with STORE.UNAVAILABLE. */
+  /**
+   * How long a write waits for another connection's lock before failing with STORE.UNAVAILABLE: inside the
+   * call while the store is opened and migrated (nothing is served yet), then by retrying asynchronously.
+   */
   readonly busyTimeoutMs?: number;
   readonly clock?: Clock;
 }
@@ -81,11 +85,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // One group per connection: the audit records, events and account changes of a turn share one commit.
   const commit = groupCommit(db);
   const sessionsCommit = sessionsDb === db ? commit : groupCommit(sessionsDb);
+  // From here on no call waits for a lock inside SQLite (it would freeze the process): busy answers at
+  // once, and the repositories try again off the event loop's back until busyTimeoutMs.
+  guard('setting busy_timeout', () => {
+    db.pragma('busy_timeout = 0');
+    if (sessionsDb !== db) sessionsDb.pragma('busy_timeout = 0');
+  });
   const canRead = db.prepare('SELECT count(*) FROM schema_migrations');
   const heartbeat = db.prepare<[number]>(
     'INSERT INTO store_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
 
-  return {
+  return retryingStoreWhileBusy({
     audit: sqliteAuditTrail(db, auditKey, commit),
     confirmations: sqliteConfirmations(db),
     sharedRequests: sqliteSharedRequests(db),
@@ -121,7 +131,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         if (db.open) db.close();
       });
     },
-  };
+  }, busyTimeoutMs);
 }
 
 /**

@@ -227,4 +227,69 @@ describe('SQLite store', () => {
       await assert.rejects(other.audit.append(entry(2)), isStoreUnavailable);
     });
   });
+
+  describe("another process's write lock", () => {
+    /** The longest a 10 ms timer was late while `during` ran: what every other request of the process would wait. */
+    async function timerLag<T>(during: () => Promise<T>): Promise<{ value: T; lagMs: number }> {
+      let lagMs = 0;
+      let running = true;
+      const ticking = (async () => {
+        while (running) {
+          const t0 = performance.now();
+          await new Promise((r) => setTimeout(r, 10));
+          lagMs = Math.max(lagMs, performance.now() - t0 - 10);
+        }
+      })();
+      let value: T;
+      try {
+        value = await during();
+      } finally {
+        running = false;
+        await ticking; // the timer in flight is measured too
+      }
+      return { value, lagMs };
+    }
+
+    it('does not freeze the process while writes wait for it; they land, each once, when it is let go', async () => {
+      const store = openSqliteStore({ path, auditKey, busyTimeoutMs: 5000 });
+      stores.push(store);
+      await store.audit.append(entry(1));
+      const holder = new Database(path);
+      holder.exec('BEGIN IMMEDIATE');
+      // Let go after 300 ms: a write waiting inside SQLite would hold the thread, and this timer with it.
+      setTimeout(() => {
+        holder.exec('ROLLBACK');
+        holder.close();
+      }, 300);
+      const t0 = performance.now();
+      const { value: appended, lagMs } = await timerLag(() => Promise.all([2, 3, 4].map((i) => store.audit.append(entry(i)))));
+      const waited = performance.now() - t0;
+      assert.ok(lagMs < 100, `the event loop stood still for ${Math.round(lagMs)} ms`);
+      assert.ok(waited >= 250, `the appends landed after ${Math.round(waited)} ms, while the lock was held`);
+      assert.deepEqual(appended.map((e) => e.seq).sort(), [2, 3, 4]);
+      assert.deepEqual(await store.audit.verify(), { ok: true, count: 4 });
+    });
+
+    it('fails a write with STORE.UNAVAILABLE after busyTimeoutMs, the event loop free meanwhile, and writes again once it is let go', async () => {
+      const store = openSqliteStore({ path, auditKey, busyTimeoutMs: 400 });
+      stores.push(store);
+      const holder = new Database(path);
+      holder.exec('BEGIN IMMEDIATE');
+      const t0 = performance.now();
+      try {
+        const { value: err, lagMs } = await timerLag(() => store.confirmations.save({
+          tokenHash: 't'.repeat(64), actor: 'agent.smith', action: 'account.unlock', target: 'jdoe',
+          createdAt: new Date(0), expiresAt: new Date(8.64e15),
+        }).then(() => undefined, (e: unknown) => e));
+        const waited = performance.now() - t0;
+        assert.ok(isStoreUnavailable(err), String(err));
+        assert.ok(waited >= 390 && waited < 1500, `gave up after ${Math.round(waited)} ms`);
+        assert.ok(lagMs < 100, `the event loop stood still for ${Math.round(lagMs)} ms`);
+      } finally {
+        holder.exec('ROLLBACK');
+        holder.close();
+      }
+      assert.equal((await store.audit.append(entry(1))).seq, 1);
+    });
+  });
 });
