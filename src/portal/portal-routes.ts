@@ -35,6 +35,7 @@ import {
   type AccountStatus,
 } from '../service/self-service';
 import { RateLimiter } from '../domain/rate-limiter';
+import { isHelpdeskError, type ErrorCode } from '../domain/errors';
 
 export interface PortalOptions {
   readonly selfService: SelfService;
@@ -95,6 +96,9 @@ interface Current {
   readonly token: string;
   session: PortalSession;
 }
+
+/** Failures of a part the portal needs, not of the portal: retried later, they may well work. */
+const OUT_OF_REACH: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['STORE.UNAVAILABLE', 'DIR.UNAVAILABLE', 'AUDIT.UNAVAILABLE']);
 
 export function portalMount(o: PortalOptions): RouteMount {
   const eta = new Eta({ views: VIEWS, autoEscape: true, cache: true });
@@ -208,6 +212,20 @@ export function portalMount(o: PortalOptions): RouteMount {
     send(res, status, title, eta.render('./message', link), text);
   }
 
+  /**
+   * What failed past the checks: the store or the directory out of reach (or too slow, under load) is a
+   * 503 the user may retry, as the portal API answers it; anything else a 500. Neither says more.
+   */
+  const failed = (res: Res, req: Req, err: unknown, what: string) => {
+    if (isHelpdeskError(err) && OUT_OF_REACH.has(err.code)) {
+      o.logger.warn({ code: err.code, path: req.path() }, `${what}: a part is out of reach`);
+      res.header('Retry-After', '30');
+      return message(res, 503, 'Please try again shortly', { error: 'The portal cannot reach what it needs right now. Please try again in a minute, or call the helpdesk.' });
+    }
+    o.logger.error({ err, path: req.path() }, what);
+    return message(res, 500, 'Something went wrong', { error: 'Something went wrong on our side. Please try again later or call the helpdesk.' });
+  };
+
   const tooFast = (res: Res) => message(res, 429, 'Please wait', { error: 'Too many requests from your network. Please wait a minute and try again.' });
   const tooManyForLogin = (res: Res) => message(res, 429, 'Please wait', { error: 'Too many attempts for this login. Please wait a minute and try again.' });
 
@@ -221,8 +239,7 @@ export function portalMount(o: PortalOptions): RouteMount {
       try {
         await fn(req, res);
       } catch (err) {
-        o.logger.error({ err, path: req.path() }, 'portal page failed');
-        message(res, 500, 'Something went wrong', { error: 'Something went wrong on our side. Please try again later or call the helpdesk.' });
+        failed(res, req, err, 'portal page failed');
       }
     });
 
@@ -249,8 +266,7 @@ export function portalMount(o: PortalOptions): RouteMount {
         }
         await fn(req, res, c, form, arrived);
       } catch (err) {
-        o.logger.error({ err, path: req.path() }, 'portal action failed');
-        message(res, 500, 'Something went wrong', { error: 'Something went wrong on our side. Please try again later or call the helpdesk.' });
+        failed(res, req, err, 'portal action failed');
       }
     });
 

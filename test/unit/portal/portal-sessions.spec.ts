@@ -107,6 +107,18 @@ describe('Portal sessions in the store, CSRF before a session, and rate limits',
     return b.post('/portal/sign-in', { login, method });
   }
 
+  it('a store out of reach: a polite 503 page to try again (Retry-After), never a 500 or a stack trace', async () => {
+    const b = new Browser(base);
+    assert.equal((await b.get('/portal/')).status, 200);
+    await store.close(); // every call now fails with STORE.UNAVAILABLE
+    const res = await b.post('/portal/sign-in', { login: 'john.doe', method: 'pin' });
+    const page = await res.text();
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '30');
+    assert.match(page, /The portal cannot reach what it needs right now\. Please try again in a minute, or call the helpdesk\./);
+    assert.doesNotMatch(page, /STORE\.|SQLite|at .*\.ts:\d+/);
+  });
+
   it('200 anonymous page views store no session; the form’s token is signed, in an HttpOnly SameSite=Strict cookie', async () => {
     for (let i = 0; i < 200; i++) {
       const res = await fetch(`${base}/portal/`);
