@@ -27,15 +27,29 @@ export function markPressedOn(card: AdaptiveCardJson, view: View): AdaptiveCardJ
   return REDRAW[view.kind] ? (mark(card, view.kind) as AdaptiveCardJson) : card;
 }
 
+/** A copy of `node` with its buttons marked; a part without buttons is the same object (no copy made). */
 function mark(node: unknown, kind: string): unknown {
-  if (Array.isArray(node)) return node.map((n: unknown) => mark(n, kind));
+  if (Array.isArray(node)) {
+    let copy: unknown[] | undefined;
+    node.forEach((n: unknown, i) => {
+      const m = mark(n, kind);
+      if (m !== n) (copy ??= [...node])[i] = m;
+    });
+    return copy ?? node;
+  }
   if (typeof node !== 'object' || node === null) return node;
   const obj = node as Record<string, unknown>;
   if (obj.type === 'Action.Execute' || obj.type === 'Action.Submit') {
     const data = typeof obj.data === 'object' && obj.data !== null ? obj.data : {};
     return { ...obj, data: { ...data, [PRESSED_ON]: kind } };
   }
-  return Object.fromEntries(Object.entries(obj).map(([key, value]) => [key, key === 'refresh' ? value : mark(value, kind)]));
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(obj)) {
+    if (key === 'refresh') continue;
+    const m = mark(obj[key], kind);
+    if (m !== obj[key]) (copy ??= { ...obj })[key] = m;
+  }
+  return copy ?? obj;
 }
 
 /** What the service gets of a press: its verb and ids, without the card it was pressed on. */
