@@ -1,4 +1,4 @@
-// Group commit: writes to one connection that arrive in the same turn of the event loop share one
+// Group commit: writes to one connection made in the same task (before the event loop moves on) share one
 // transaction. If a batch fails, its writes are tried again one transaction each, so a write that fails
 // on its own fails only its own caller.
 //
@@ -25,7 +25,7 @@ interface Waiting {
 }
 
 /**
- * Runs `write` inside the turn's shared transaction, in the order of the calls. The transaction is
+ * Runs `write` inside the task's shared transaction, in the order of the calls. The transaction is
  * IMMEDIATE (the write lock is taken before the first read: the audit chain reads its head, then moves it).
  */
 export type GroupCommit = (<O>(what: string, write: () => O, durability?: Durability) => Promise<O>) & {
@@ -135,7 +135,9 @@ export function groupCommit(db: Database.Database): GroupCommit {
 
   const commit = <O>(what: string, write: () => O, durability: Durability = 'on-disk') =>
     new Promise<O>((resolve, reject) => {
-      if (queue.length === 0) setImmediate(flush);
+      // Flushed once the current task's synchronous work and microtasks are done: the writes made together
+      // share a commit, and a lone write does not wait for a turn of the event loop.
+      if (queue.length === 0) queueMicrotask(flush);
       queue.push({ what, write, durability, resolve: resolve as (out: unknown) => void, reject });
     });
   return Object.assign(commit, { close: async () => wal?.close() });
