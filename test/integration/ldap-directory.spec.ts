@@ -448,7 +448,7 @@ describe('LdapDirectory on Samba AD (integration)', function () {
       try {
         for (const login of [USERS.locky, ...underPso]) await lockOut(login);
         Client.prototype.search = function (this: Client, ...args: Parameters<Client['search']>) {
-          bases.push(args[0]);
+          bases.push(String(args[0]));
           return search.apply(this, args);
         };
         const locked = new Map((await dir.lockedOut()).map(({ entry, policy }) => [entry.sAMAccountName, policy]));
