@@ -17,6 +17,8 @@ import { continueAs, type Roster } from './console-roster';
 /** How long, and how many, alerts wait for a supervisor's console opened after them. */
 const KEPT_MS = 60 * 60_000;
 const KEPT = 20;
+/** Conversations remembered as handed their alerts (far more than the console bridge keeps open). */
+const CONVERSATIONS = 1000;
 
 export interface ConsoleAlertHooks {
   /** The console's card for an alert. */
@@ -56,10 +58,7 @@ export class ConsoleAlerts implements AlertSink {
     const roster = this.roster;
     if (!roster) return;
     this.kept = [...this.current(), { id: ++this.lastId, view: alert, until: this.now() + KEPT_MS }].slice(-KEPT);
-    const members = roster.members();
-    // Conversations no page polls any more are forgotten (the bridge drops them too).
-    for (const id of this.handled.keys()) if (!members.some((m) => m.conversationId === id)) this.handled.delete(id);
-    for (const member of members) {
+    for (const member of roster.members()) {
       await continueAs(roster, member, (context) => this.deliver(context))
         .catch((err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err), surface: 'local' }, 'alert not sent to a supervisor\'s console'));
     }
@@ -81,7 +80,13 @@ export class ConsoleAlerts implements AlertSink {
     const last = due[due.length - 1];
     if (!last) return;
     // Marked before the role is asked: a turn running meanwhile in the same conversation sends none twice.
+    // Newest last; the oldest conversations are forgotten past a bound (their pages are long closed).
+    this.handled.delete(conversationId);
     this.handled.set(conversationId, last.id);
+    for (const id of this.handled.keys()) {
+      if (this.handled.size <= CONVERSATIONS) break;
+      this.handled.delete(id);
+    }
     if (!(await this.hooks.receives(context))) return;
     for (const k of due) await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.hooks.card(k.view))));
   }
