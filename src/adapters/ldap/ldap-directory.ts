@@ -78,6 +78,8 @@ export interface LdapDirectoryOptions {
 
 /** How long the domain's lockout/password policy is trusted before it is read again. */
 const POLICY_TTL_MS = 15 * 60_000;
+/** How much further than asked an `expiring` read reaches, so that agents asking within a minute share it. */
+const FLIGHT_REACH_MS = 60_000;
 
 export class LdapDirectory implements Directory {
   readonly source = 'ldap' as const;
@@ -92,6 +94,10 @@ export class LdapDirectory implements Directory {
   private readonly tls: ConnectionOptions;
   private readonly timeoutMs: number;
   private policy?: { readonly value: Promise<DomainPolicy>; readonly until: number };
+  /** The `locked` read in progress, if any (shared by whoever asks meanwhile). */
+  private lockedFlight?: Promise<LockedOutEntry[]>;
+  /** The `expiring` read in progress, if any, and how far ahead it reads. */
+  private expiringFlight?: { readonly reach: number; readonly entries: Promise<DirectoryEntry[]> };
   private readonly options: LdapDirectoryOptions;
 
   constructor(options: LdapDirectoryOptions) {
@@ -302,7 +308,15 @@ export class LdapDirectory implements Directory {
     }, true);
   }
 
-  async lockedOut(): Promise<LockedOutEntry[]> {
+  /** Several agents asking `locked` at once (and the alerts' poll) share one directory read: the answer is the same. */
+  lockedOut(): Promise<LockedOutEntry[]> {
+    this.lockedFlight ??= this.readLockedOut().finally(() => {
+      this.lockedFlight = undefined;
+    });
+    return this.lockedFlight;
+  }
+
+  private async readLockedOut(): Promise<LockedOutEntry[]> {
     // The PSO that applies comes with each entry (a constructed attribute, which Samba and AD compute in a
     // subtree search too); each distinct one is then read once, the domain's at most once: a handful of
     // reads per answer, where a read per user made 200 locked users cost 600 round trips.
@@ -334,13 +348,29 @@ export class LdapDirectory implements Directory {
   }
 
   async expiringPasswords(before: Date): Promise<DirectoryEntry[]> {
-    const maxAgeMs = await this.shortestMaxPasswordAge();
-    if (maxAgeMs === undefined) return []; // passwords never expire in this domain
-    const lastSetBy = dateToFileTime(new Date(before.getTime() - maxAgeMs));
-    const raw = await this.pool.run('search', (c) => everyPage(c, this.baseDN, expiringFilter(lastSetBy), this.timeLimitS), true);
-    const entries = await this.toEntries(raw as RawEntry[]);
+    // Agents asking at once for the same days share one read: one that reaches a little further (FLIGHT_REACH_MS),
+    // which each answer then cuts at its own date.
+    const flight = this.expiringFlight && this.expiringFlight.reach >= before.getTime() ? this.expiringFlight : this.readExpiring(before.getTime() + FLIGHT_REACH_MS);
+    const entries = await flight.entries;
     // The query's bound is the shortest age in force; each entry's own expiry (its PSO's) decides.
     return entries.filter((e) => e.account.passwordMustChange || (e.account.passwordExpiresAt !== undefined && e.account.passwordExpiresAt < before));
+  }
+
+  private readExpiring(reach: number): { readonly reach: number; readonly entries: Promise<DirectoryEntry[]> } {
+    const flight = {
+      reach,
+      entries: (async () => {
+        const maxAgeMs = await this.shortestMaxPasswordAge();
+        if (maxAgeMs === undefined) return []; // passwords never expire in this domain
+        const lastSetBy = dateToFileTime(new Date(reach - maxAgeMs));
+        const raw = await this.pool.run('search', (c) => everyPage(c, this.baseDN, expiringFilter(lastSetBy), this.timeLimitS), true);
+        return this.toEntries(raw as RawEntry[]);
+      })().finally(() => {
+        if (this.expiringFlight === flight) this.expiringFlight = undefined;
+      }),
+    };
+    this.expiringFlight = flight;
+    return flight;
   }
 
   /** The domain's maxPwdAge, or a PSO's shorter one (those the service account may read); undefined: none expires. */
