@@ -466,6 +466,33 @@ describe('LdapDirectory on Samba AD (integration)', function () {
       }
     });
 
+    it('five agents asking at once: one directory query for lockedOut and one for expiringPasswords, each answer the same as asked alone', async () => {
+      await lockOut(USERS.locky);
+      const alone = { locked: logins((await dir.lockedOut()).map((l) => l.entry)), expiring: logins(await dir.expiringPasswords(new Date(Date.now() + 7 * 86_400_000))) };
+      assert.ok(alone.locked.includes(USERS.locky));
+      let queries = 0;
+      const paginated = Client.prototype.searchPaginated;
+      Client.prototype.searchPaginated = function (this: Client, ...args: Parameters<Client['searchPaginated']>) {
+        queries++;
+        return paginated.apply(this, args);
+      };
+      try {
+        const locked = await Promise.all(Array.from({ length: 5 }, () => dir.lockedOut()));
+        assert.equal(queries, 1, 'one paged query for five');
+        for (const answer of locked) assert.deepEqual(logins(answer.map((l) => l.entry)), alone.locked);
+        queries = 0;
+        const expiring = await Promise.all(Array.from({ length: 5 }, (_, i) => dir.expiringPasswords(new Date(Date.now() + 7 * 86_400_000 + i))));
+        assert.equal(queries, 1, 'one paged query for five');
+        for (const answer of expiring) assert.deepEqual(logins(answer), alone.expiring);
+        queries = 0;
+        await dir.lockedOut();
+        assert.equal(queries, 1, 'asked again afterwards: read afresh');
+      } finally {
+        Client.prototype.searchPaginated = paginated;
+        await resetSeededUser(USERS.locky);
+      }
+    });
+
     it('unlocking an account that is not locked is harmless', async () => {
       const entry = await dir.findByLogin(USERS.locky);
       await dir.unlock(entry!.dn);
