@@ -5,8 +5,8 @@
 //
 // Budget: p99 under 1.5 s for each. Why: these are an agent's occasional questions, not the per-call `user`
 // lookup (250 ms p99 at 50 agents); each answer reads hundreds of entries — `locked` one paged query for the
-// 200 locked users and each one's effective lockout policy (PSO or domain), `expiring` one paged query
-// for 300+ users — where `user` reads one. 1.5 s keeps the answer inside the time a person waits
+// 200 locked users, each with the PSO in force for it (each distinct PSO then read once), `expiring` one paged query
+// for 300+ users (agents asking at once share one read) — where `user` reads one. 1.5 s keeps the answer inside the time a person waits
 // for a list without losing the thread (Teams shows the bot typing; Slack has acked within 100 ms already).
 import { startBotHarness } from '../test/helpers/bot-harness';
 import { teamsMember } from '../test/helpers/loopback-connector';

@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, pendingWork: core.store.pendingWork, responseUrlCipher: core.responseUrlCipher, ...(approvalsChannel ? { approvalsChannel } : {}), ...(alertsChannel ? { alertsChannel } : {}) });
   }
   // ALERTS_TEAMS_CONVERSATION / ALERTS_SLACK_CHANNEL: the alerts' watcher (one replica per poll, claimed in the store).
-  core.watchAlerts([teams.alertSink, slack?.alertSink].filter((s) => s !== undefined)).start();
+  // The local console, when it is served, shows them to the supervisors' consoles as well (a trial sees them).
+  core.watchAlerts([teams.alertSink, slack?.alertSink, local.alertSink].filter((s) => s !== undefined)).start();
 
   // The config decides the bind address (HOST; loopback unless a real credential or peer is configured).
   const host = config.host;

@@ -10,6 +10,12 @@ export interface GroupMatches {
   readonly groups: readonly GroupRef[];
 }
 
+/** A set lock and the policy that judges it (the user's PSO, else the domain's; undefined: the directory states none). */
+export interface LockedOutEntry {
+  readonly entry: DirectoryEntry;
+  readonly policy: LockoutPolicy | undefined;
+}
+
 /** One domain controller's own view of a user: badPwdCount, badPasswordTime and lastLogon are kept per DC (not replicated). */
 export interface DcLogonState {
   /** The DC's DNS host name (its server object's dNSHostName). */
@@ -86,11 +92,12 @@ export interface Directory {
   lockoutPolicy(dn?: string): Promise<LockoutPolicy | undefined>;
   /**
    * The accounts whose lock is set (AD: one indexed query `(lockoutTime>=1)`, read page by page), each with
-   * its state as the directory reports it. Whether a lock still holds under the user's effective policy
-   * (domain or PSO) is the caller's to judge from `account.lockedAt` and lockoutPolicy(dn). Entra: Graph
-   * reports no lockout state (smart lockout is not exposed per user), so none.
+   * its state as the directory reports it and the lockout policy in force for it, as lockoutPolicy(dn) would
+   * state it (AD: each distinct PSO read once per answer, not once per user). Whether a lock still holds is
+   * the caller's to judge from `account.lockedAt` and that policy. Entra: Graph reports no lockout state
+   * (smart lockout is not exposed per user), so none.
    */
-  lockedOut(): Promise<DirectoryEntry[]>;
+  lockedOut(): Promise<LockedOutEntry[]>;
   /**
    * Enabled accounts whose password expires before `before` or has expired, or must be changed
    * (pwdLastSet = 0); never those whose password never expires. AD: one paged query on pwdLastSet bounded by

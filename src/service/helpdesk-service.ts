@@ -31,6 +31,7 @@ import {
 } from './kernel';
 import { randomBytes } from 'node:crypto';
 import { decidesApprovals } from './approvals';
+import { receivesAlerts } from './desk';
 import { COMMAND_ROUTES, PRESS_ROUTES } from './routes';
 import { TicketDesk } from './tickets';
 
@@ -113,6 +114,15 @@ export class HelpdeskService {
    */
   async decidesApprovals(identity: ChatIdentity): Promise<boolean> {
     return this.actors.resolve(identity, { fresh: false }).then(decidesApprovals, () => false);
+  }
+
+  /**
+   * Whether a chat user is sent the supervisors' alerts where the surface picks the receivers (the local
+   * console sends each to every supervisor's conversation). Nothing is shown or changed, so nothing is
+   * audited; unknown: no.
+   */
+  async receivesAlerts(identity: ChatIdentity): Promise<boolean> {
+    return this.actors.resolve(identity, { fresh: false }).then(receivesAlerts, () => false);
   }
 
   /**

@@ -1,7 +1,7 @@
 // LdapDirectory against the real Samba AD DC started by the global setup (test/helpers/samba.ts).
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
-import { Attribute, Change } from 'ldapts';
+import { Attribute, Change, Client } from 'ldapts';
 import { LdapDirectory, type LdapDirectoryOptions } from '../../src/adapters/ldap/ldap-directory';
 import type { DirectoryEntry } from '../../src/domain/directory-user';
 import { type ErrorCode, HelpdeskError, isHelpdeskError } from '../../src/domain/errors';
@@ -427,6 +427,69 @@ describe('LdapDirectory on Samba AD (integration)', function () {
         assert.equal((await dir.lockoutPolicy())?.source, 'domain', 'without a user, the domain’s');
       } finally {
         await asAdmin((c) => c.del(pso));
+      }
+    });
+
+    it('lockedOut: each locked user with the policy in force for it (a PSO’s “until unlocked”, else the domain’s 30 minutes), the PSO read once for all its users and no read per user', async () => {
+      const pso = `CN=Locked List PSO,CN=Password Settings Container,CN=System,${info.baseDN}`;
+      const underPso = [USERS.jsmith, USERS.cobrien];
+      const psoUsers = await Promise.all(underPso.map(async (login) => (await dir.findByLogin(login))?.dn ?? ''));
+      await asAdmin(async (c) => {
+        await c.del(pso).catch(() => undefined);
+        await c.add(pso, {
+          objectClass: 'msDS-PasswordSettings', 'msDS-PasswordSettingsPrecedence': '20', 'msDS-PasswordReversibleEncryptionEnabled': 'FALSE',
+          'msDS-PasswordHistoryLength': '0', 'msDS-PasswordComplexityEnabled': 'TRUE', 'msDS-MinimumPasswordLength': '7',
+          'msDS-MinimumPasswordAge': '0', 'msDS-MaximumPasswordAge': '-36288000000000', 'msDS-LockoutThreshold': '3',
+          'msDS-LockoutObservationWindow': String(-10 * 60 * 10_000_000), 'msDS-LockoutDuration': '0', 'msDS-PSOAppliesTo': psoUsers,
+        });
+      });
+      const bases: string[] = [];
+      const search = Client.prototype.search;
+      try {
+        for (const login of [USERS.locky, ...underPso]) await lockOut(login);
+        Client.prototype.search = function (this: Client, ...args: Parameters<Client['search']>) {
+          bases.push(String(args[0]));
+          return search.apply(this, args);
+        };
+        const locked = new Map((await dir.lockedOut()).map(({ entry, policy }) => [entry.sAMAccountName, policy]));
+        Client.prototype.search = search;
+        for (const login of underPso) {
+          assert.deepEqual(locked.get(login), { threshold: 3, observationWindowMs: 10 * 60_000, durationMs: undefined, source: 'pso' }, `${login}: its PSO, locked until unlocked`);
+        }
+        assert.deepEqual(locked.get(USERS.locky), { threshold: 3, observationWindowMs: 30 * 60_000, durationMs: 30 * 60_000, source: 'domain' });
+        assert.equal(bases.filter((b) => b === pso).length, 1, `the PSO is read once: ${bases.join(' | ')}`);
+        assert.equal(bases.filter((b) => psoUsers.includes(b) || b === seededDn('Lucy Locke')).length, 0, 'no read per user');
+      } finally {
+        Client.prototype.search = search;
+        await asAdmin((c) => c.del(pso));
+        for (const login of [USERS.locky, ...underPso]) await resetSeededUser(login);
+      }
+    });
+
+    it('five agents asking at once: one directory query for lockedOut and one for expiringPasswords, each answer the same as asked alone', async () => {
+      await lockOut(USERS.locky);
+      const alone = { locked: logins((await dir.lockedOut()).map((l) => l.entry)), expiring: logins(await dir.expiringPasswords(new Date(Date.now() + 7 * 86_400_000))) };
+      assert.ok(alone.locked.includes(USERS.locky));
+      let queries = 0;
+      const paginated = Client.prototype.searchPaginated;
+      Client.prototype.searchPaginated = function (this: Client, ...args: Parameters<Client['searchPaginated']>) {
+        queries++;
+        return paginated.apply(this, args);
+      };
+      try {
+        const locked = await Promise.all(Array.from({ length: 5 }, () => dir.lockedOut()));
+        assert.equal(queries, 1, 'one paged query for five');
+        for (const answer of locked) assert.deepEqual(logins(answer.map((l) => l.entry)), alone.locked);
+        queries = 0;
+        const expiring = await Promise.all(Array.from({ length: 5 }, (_, i) => dir.expiringPasswords(new Date(Date.now() + 7 * 86_400_000 + i))));
+        assert.equal(queries, 1, 'one paged query for five');
+        for (const answer of expiring) assert.deepEqual(logins(answer), alone.expiring);
+        queries = 0;
+        await dir.lockedOut();
+        assert.equal(queries, 1, 'asked again afterwards: read afresh');
+      } finally {
+        Client.prototype.searchPaginated = paginated;
+        await resetSeededUser(USERS.locky);
       }
     });
 

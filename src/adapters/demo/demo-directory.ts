@@ -6,7 +6,7 @@ import { HelpdeskError } from '../../domain/errors';
 import type { LockoutPolicy } from '../../domain/lockout-policy';
 import type { PasswordRules } from '../../domain/password-rules';
 import type { Clock } from '../../ports/clock.port';
-import type { Directory, GroupMatches } from '../../ports/directory.port';
+import type { Directory, GroupMatches, LockedOutEntry } from '../../ports/directory.port';
 import data from './demo-directory.json';
 
 interface DemoUser {
@@ -162,8 +162,9 @@ export class DemoDirectory implements Directory {
     return data.domain;
   }
 
-  async lockedOut(): Promise<DirectoryEntry[]> {
-    return this.users.map((u) => this.entry(u)).filter((e) => e.account.locked);
+  async lockedOut(): Promise<LockedOutEntry[]> {
+    const policy = await this.lockoutPolicy();
+    return this.users.map((u) => this.entry(u)).filter((e) => e.account.locked).map((entry) => ({ entry, policy }));
   }
 
   async expiringPasswords(before: Date): Promise<DirectoryEntry[]> {

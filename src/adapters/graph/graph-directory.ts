@@ -9,7 +9,7 @@ import type { PasswordRules } from '../../domain/password-rules';
 import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import type { EntraAccount, EntraMethodCount, TemporaryAccessPass } from '../../domain/entra-account';
 import { HelpdeskError, isHelpdeskError } from '../../domain/errors';
-import type { Directory, GroupMatches } from '../../ports/directory.port';
+import type { Directory, GroupMatches, LockedOutEntry } from '../../ports/directory.port';
 import type { Entra, EntraUser } from '../../ports/entra.port';
 import { GraphApi, type GraphApiOptions, odataString, searchTerm } from './graph-api';
 
@@ -192,7 +192,7 @@ export class GraphDirectory implements Directory, Entra {
   }
 
   /** Graph exposes no per-user lockout (Entra smart lockout is not reported on the user object). */
-  async lockedOut(): Promise<DirectoryEntry[]> {
+  async lockedOut(): Promise<LockedOutEntry[]> {
     return [];
   }
 

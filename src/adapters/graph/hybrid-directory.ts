@@ -8,7 +8,7 @@ import type { LockoutPolicy } from '../../domain/lockout-policy';
 import type { PasswordRules } from '../../domain/password-rules';
 import type { DirectoryEntry, GroupRef } from '../../domain/directory-user';
 import { HelpdeskError } from '../../domain/errors';
-import type { Directory, GroupMatches } from '../../ports/directory.port';
+import type { Directory, GroupMatches, LockedOutEntry } from '../../ports/directory.port';
 import { isObjectId, type GraphDirectory } from './graph-directory';
 
 type Cloud = Pick<GraphDirectory, 'linkedGroups' | 'resolveGroups' | 'searchCloudOnly' | 'findCloudOnlyByLogin' | 'groupsOf' | 'setPassword'>;
@@ -82,7 +82,7 @@ export class HybridDirectory implements Directory {
   }
 
   /** Lockouts and password expiry are AD's: Graph reports neither per user. */
-  lockedOut(): Promise<DirectoryEntry[]> {
+  lockedOut(): Promise<LockedOutEntry[]> {
     return this.ad.lockedOut();
   }
 

@@ -8,18 +8,13 @@
 // a decision replaces them all, the pressed card included, with the decided state (who, when; no Approve /
 // Deny); on approval the requester gets their own view (the PIN, once, hidden in time) as a new message in
 // the conversation they asked in, so no copy keeps the "Show the PIN" fallback.
-import { CardFactory, MessageFactory, type BotAdapter, type ChannelAccount, type ConversationReference, type TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Logger } from '../../ports/logger.port';
 import type { ApprovalView, View } from '../../service/kernel';
 import type { AdaptiveCardJson } from '../cards/render-card';
 import { RequestCopies, withoutShowFallback, type OpenRequestView } from '../core/approval-requests';
 import { isLocalConsoleTurn } from '../teams/identity';
-
-/** A live console conversation and the user its page acts as. */
-export interface ConsoleMember {
-  readonly conversationId: string;
-  readonly user: { readonly id: string; readonly name: string };
-}
+import { continueAs, type ConsoleMember, type Roster } from './console-roster';
 
 export interface ConsoleApprovalHooks {
   /** The console's card for a view. */
@@ -34,12 +29,6 @@ interface Copy extends ConsoleMember {
   readonly activityId: string;
   /** The copy in the conversation the request was asked in. */
   readonly asked: boolean;
-}
-
-interface Roster {
-  readonly adapter: BotAdapter;
-  readonly bot: ChannelAccount;
-  readonly members: () => readonly ConsoleMember[];
 }
 
 export class ConsoleApprovals {
@@ -105,17 +94,9 @@ export class ConsoleApprovals {
     return replacedPressed;
   }
 
-  /** A turn in `member`'s conversation, as its user (the console's identity is the conversation's). */
+  /** A turn in `member`'s conversation, as its user. */
   private async continue(member: ConsoleMember, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    const roster = this.roster;
-    if (!roster) return;
-    const reference: Partial<ConversationReference> = {
-      channelId: 'directline',
-      conversation: { id: member.conversationId, isGroup: false, conversationType: 'personal', name: '' },
-      user: { id: member.user.id, name: member.user.name, role: 'user' },
-      bot: roster.bot,
-    };
-    await roster.adapter.continueConversation(reference, logic);
+    if (this.roster) await continueAs(this.roster, member, logic);
   }
 }
 

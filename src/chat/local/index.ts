@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ActivityHandler } from 'botbuilder';
+import type { ConsoleAlerts } from './console-alerts';
 import type { ConsoleApprovals } from './console-approvals';
 import type restify from 'restify';
 import { localOnly } from '../../http/local-only';
@@ -32,8 +33,8 @@ export const DEFAULT_CONSOLE_USERS: readonly ConsoleUser[] = [
 export interface LocalConsoleDeps {
   /** config.localConsole: when false, mount() adds no route at all (the endpoint does not exist). */
   readonly enabled: boolean;
-  /** The bot; with `consoleApprovals` (the helpdesk bot), approval requests also reach supervisors' consoles. */
-  readonly bot: ActivityHandler & { readonly consoleApprovals?: ConsoleApprovals };
+  /** The bot; with `consoleApprovals` and `consoleAlerts` (the helpdesk bot), approval requests and alerts also reach supervisors' consoles. */
+  readonly bot: ActivityHandler & { readonly consoleApprovals?: ConsoleApprovals; readonly consoleAlerts?: ConsoleAlerts };
   readonly logger: Logger;
   /** Who the page offers to act as. */
   readonly users?: readonly ConsoleUser[];
@@ -48,6 +49,8 @@ export interface LocalConsole {
   readonly mount: RouteMount;
   readonly bridge: DirectLineBridge;
   readonly adapter: ConsoleBotAdapter;
+  /** Where alerts reach the supervisors' consoles; only when the console is enabled. */
+  readonly alertSink?: ConsoleAlerts;
 }
 
 function findPublicDir(): string {
@@ -86,8 +89,11 @@ export function createLocalConsole(deps: LocalConsoleDeps): LocalConsole {
   adapter.onTurnError = async (_context, err) => {
     deps.logger.error({ err }, 'local console turn failed');
   };
+  const alertSink = deps.enabled ? deps.bot.consoleAlerts : undefined;
   if (deps.enabled) {
-    deps.bot.consoleApprovals?.attach({ adapter, bot: { id: BOT_ID, name: botName }, members: () => directLine.members() });
+    const roster = { adapter, bot: { id: BOT_ID, name: botName }, members: () => directLine.members() };
+    deps.bot.consoleApprovals?.attach(roster);
+    alertSink?.attach(roster);
   }
 
   const mount: RouteMount = (server) => {
@@ -134,5 +140,5 @@ export function createLocalConsole(deps: LocalConsoleDeps): LocalConsole {
     directLine.mount(server, guard);
   };
 
-  return { mount, bridge: directLine, adapter };
+  return { mount, bridge: directLine, adapter, ...(alertSink ? { alertSink } : {}) };
 }

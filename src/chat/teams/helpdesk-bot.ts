@@ -25,6 +25,7 @@ import type { IdentityResolver } from './identity';
 import { laterUpdater } from './later-update';
 import { withoutShowFallback } from '../core/approval-requests';
 import { autoHidePress, followUpsOf, ticketPress, type FollowUps } from '../core/follow-ups';
+import { ConsoleAlerts } from '../local/console-alerts';
 import { ConsoleApprovals } from '../local/console-approvals';
 import { ApprovalCopies, type CopyAddress } from './approval-copies';
 import { markPressedOn, redrawOf, withoutPressedOn, withRefusal } from './pressed-card';
@@ -86,6 +87,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
   private readonly approvalCopies: ApprovalCopies;
   /** Approval requests in the local console's conversations (the console attaches itself). */
   readonly consoleApprovals: ConsoleApprovals;
+  /** Alerts in the supervisors' local console conversations (the console attaches itself). */
+  readonly consoleAlerts: ConsoleAlerts;
 
   constructor(private readonly deps: HelpdeskBotDeps) {
     super();
@@ -98,6 +101,10 @@ export class HelpdeskBot extends TeamsActivityHandler {
       card: (view) => this.card(view, 'submit'),
       decides: async (context) => deps.service.decidesApprovals((await this.requestContext(context)).identity),
       deliverOwn: (context, approvalId) => this.requesterView(context, approvalId),
+    });
+    this.consoleAlerts = new ConsoleAlerts(deps.logger, {
+      card: (view) => this.card(view, 'submit'),
+      receives: async (context) => deps.service.receivesAlerts((await this.requestContext(context)).identity),
     });
     this.autoHide = deps.autoHide ?? new AutoHide(deps.logger, undefined, replicas && {
       work: replicas.work, clock, revive: (ref, address) => this.revivedHide(ref, address as HideAddress),

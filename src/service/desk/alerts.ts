@@ -1,6 +1,7 @@
 // Alerts to the supervisors: each alert is sent once across replicas — the replica whose claim of the alert's
 // key (rule, subject, window) the store accepts posts it, the others stand down — and deduplicated within its
 // window (the key holds the window's start). The rules turn what was seen into an alert in words.
+import { hasRole, type Actor } from '../../domain/roles';
 import { VERBS } from '../../domain/verbs';
 import type { AlertClaimRepository } from '../../ports/alert-claims.port';
 import type { Clock } from '../../ports/clock.port';
@@ -11,6 +12,11 @@ import type { AlertView } from '../kernel';
 export interface AlertSink {
   readonly name: string;
   post(alert: AlertView): Promise<void>;
+}
+
+/** Whether this actor is sent alerts where a surface picks its receivers itself (the local console's conversations): a supervisor. */
+export function receivesAlerts(actor: Actor): boolean {
+  return hasRole(actor.role, 'supervisor');
 }
 
 export interface AlertSettings {

@@ -6,7 +6,7 @@ export { historyRoutes } from './history';
 export { lockedNow, lockedRoutes } from './locked';
 export type { LockedAccount } from './locked';
 export { lockoutRoutes } from './lockout';
-export { AlertDispatcher, DEFAULT_ALERT_SETTINGS, lockoutStorm } from './alerts';
+export { AlertDispatcher, DEFAULT_ALERT_SETTINGS, lockoutStorm, receivesAlerts } from './alerts';
 export type { Alert, AlertSettings, AlertSink } from './alerts';
 export { AlertWatch, PORTAL_ADDRESS_ACCOUNTS } from './alert-watch';
 export type { WatchResult } from './alert-watch';

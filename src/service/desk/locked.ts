@@ -13,8 +13,6 @@ import { commandRoute, pressRoute, type ActionButton, type DeskListView, type De
 export const LOCKED_PAGE_SIZE = 10;
 /** Portal locks read at most (newest first): more than a helpdesk pages through. */
 const MAX_PORTAL_LOCKS = 1000;
-/** Policy reads in flight at once (the LDAP pool's size). */
-const POLICY_READS = 4;
 
 /** One account locked now. */
 export interface LockedAccount {
@@ -29,17 +27,6 @@ export interface LockedAccount {
   readonly entry?: DirectoryEntry;
 }
 
-/** Runs `work` over `items`, at most `width` at a time, keeping their order. */
-async function inBatches<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
-  return out;
-}
-
 /** The lock's end under the effective policy (undefined: until unlocked); the entry's own when no policy is stated. */
 function lockEnd(entry: DirectoryEntry, lockedAt: Date, policy: LockoutPolicy | undefined): Date | undefined {
   if (!policy) return entry.account.lockoutEndsAt;
@@ -48,14 +35,14 @@ function lockEnd(entry: DirectoryEntry, lockedAt: Date, policy: LockoutPolicy | 
 
 /**
  * The AD accounts whose lock holds at `now`, newest first: what `locked` lists and what the alerts' poller
- * watches. One paged, indexed query, then the effective policy of each locked user (lockoutPolicy(dn):
- * its PSO, else the domain's).
+ * watches. One paged, indexed query that brings each locked user's effective policy (its PSO, else the
+ * domain's) along: no directory read per user.
  */
 export async function lockedNow(deps: { readonly directory: Directory }, now: Date): Promise<LockedAccount[]> {
-  const entries = (await deps.directory.lockedOut()).filter((e) => e.account.locked && e.account.lockedAt !== undefined);
-  const judged = await inBatches(entries, POLICY_READS, async (entry): Promise<LockedAccount | undefined> => {
+  const locked = (await deps.directory.lockedOut()).filter(({ entry }) => entry.account.locked && entry.account.lockedAt !== undefined);
+  const judged = locked.map(({ entry, policy }): LockedAccount | undefined => {
     const lockedAt = entry.account.lockedAt as Date;
-    const endsAt = lockEnd(entry, lockedAt, await deps.directory.lockoutPolicy(entry.dn));
+    const endsAt = lockEnd(entry, lockedAt, policy);
     if (endsAt !== undefined && endsAt.getTime() <= now.getTime()) return undefined;
     return {
       login: entry.sAMAccountName,
