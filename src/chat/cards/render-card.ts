@@ -1,7 +1,7 @@
 // View → Adaptive Card JSON: the template for the view's kind (cards/*.json) expanded with its data.
 // Teams gets Action.Execute (answered by the adaptiveCard/action invoke); every other Bot Framework
 // channel gets Action.Submit carrying the same data ({verb, ...ids}), routed to the same handlers.
-import * as ACData from 'adaptivecards-templating';
+import type * as ACData from 'adaptivecards-templating';
 import type { View } from '../../service/kernel';
 import { confirmData, errorData, helpData, pickListData, resultData, sharedRequestData, userDetailsData } from './card-data';
 import { auditEventsData, enrollmentData, syncData } from './portal-card-data';
@@ -27,11 +27,16 @@ export interface RenderOptions {
 }
 
 const compiled = new Map<TemplateName, ACData.Template>();
+// The templating engine (adaptive-expressions, antlr4ts) is loaded at the first card, not at start-up, where it
+// was a sixth of the module loading. A require, not import(): it resolves both compiled and from source (tsx).
+let templating: typeof ACData | undefined;
 
 function template(name: TemplateName): ACData.Template {
   let t = compiled.get(name);
   if (!t) {
-    t = new ACData.Template(TEMPLATES[name]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, see above
+    templating ??= require('adaptivecards-templating') as typeof ACData;
+    t = new templating.Template(TEMPLATES[name]);
     compiled.set(name, t);
   }
   return t;
