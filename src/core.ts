@@ -12,10 +12,6 @@ import type { SmsSender } from './ports/sms.port';
 import type { TicketSink } from './ports/ticket-sink.port';
 import type { PinVerifierDeps } from './service/secrets';
 import { ticketOutbox, type TicketOutbox } from './adapters/tickets/ticket-outbox';
-import { jiraSink } from './adapters/tickets/jira';
-import { requestTrackerSink } from './adapters/tickets/request-tracker';
-import { serviceNowSink } from './adapters/tickets/servicenow';
-import { webhookSink } from './adapters/tickets/webhook';
 import type { AnswerCipher } from './ports/answer-cipher.port';
 import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
@@ -178,11 +174,11 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
 function ticketSinkFor(c: TicketsConfig): TicketSink {
   switch (c.kind) {
     case 'rt':
-      return requestTrackerSink({ url: c.url, token: c.token, queue: c.queue ?? 'General', timeoutMs: c.timeoutMs });
+      return loadTickets.rt().requestTrackerSink({ url: c.url, token: c.token, queue: c.queue ?? 'General', timeoutMs: c.timeoutMs });
     case 'servicenow':
-      return serviceNowSink({ url: c.url, token: c.token, ...(c.user ? { user: c.user } : {}), ...(c.queue ? { assignmentGroup: c.queue } : {}), timeoutMs: c.timeoutMs });
+      return loadTickets.servicenow().serviceNowSink({ url: c.url, token: c.token, ...(c.user ? { user: c.user } : {}), ...(c.queue ? { assignmentGroup: c.queue } : {}), timeoutMs: c.timeoutMs });
     case 'jira':
-      return jiraSink({
+      return loadTickets.jira().jiraSink({
         url: c.url, token: c.token, timeoutMs: c.timeoutMs,
         ...(c.user ? { user: c.user } : {}),
         ...(c.project ? { project: c.project } : {}),
@@ -191,7 +187,7 @@ function ticketSinkFor(c: TicketsConfig): TicketSink {
         ...(c.requestTypeId ? { requestTypeId: c.requestTypeId } : {}),
       });
     case 'webhook':
-      return webhookSink({ url: c.url, secret: c.token, timeoutMs: c.timeoutMs });
+      return loadTickets.webhook().webhookSink({ url: c.url, secret: c.token, timeoutMs: c.timeoutMs });
   }
 }
 
@@ -200,10 +196,16 @@ function loadMongoStore(): typeof import('./adapters/mongo/mongo-store') {
   return require('./adapters/mongo/mongo-store') as typeof import('./adapters/mongo/mongo-store');
 }
 
-// Like the MongoDB driver: ldapts, the Graph client and Twilio's SDK load only for a configured peer.
+// Like the MongoDB driver: ldapts, the Graph client, Twilio's SDK and a ticket system's adapter load only for a configured peer.
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy, and resolvable both compiled and from source */
 const loadLdap = () => require('./adapters/ldap/ldap-directory') as typeof import('./adapters/ldap/ldap-directory');
 const loadGraph = () => require('./adapters/graph/graph-directory') as typeof import('./adapters/graph/graph-directory');
 const loadHybrid = () => require('./adapters/graph/hybrid-directory') as typeof import('./adapters/graph/hybrid-directory');
 const loadTwilio = () => require('./adapters/twilio/twilio-sms') as typeof import('./adapters/twilio/twilio-sms');
+const loadTickets = {
+  rt: () => require('./adapters/tickets/request-tracker') as typeof import('./adapters/tickets/request-tracker'),
+  servicenow: () => require('./adapters/tickets/servicenow') as typeof import('./adapters/tickets/servicenow'),
+  jira: () => require('./adapters/tickets/jira') as typeof import('./adapters/tickets/jira'),
+  webhook: () => require('./adapters/tickets/webhook') as typeof import('./adapters/tickets/webhook'),
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
