@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { ActivityHandler, CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory } from 'botbuilder';
 import restify from 'restify';
 import type { Client } from 'ldapts';
-import { jsonBody } from '../src/http/json-body';
+import { jsonBody } from '../src/http/body';
 import { rawPool, rawUserLookup } from './raw-ldap';
 
 async function main(): Promise<void> {

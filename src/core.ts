@@ -2,24 +2,16 @@
 // src/main.ts and by tests and the benchmark that need the real wiring without the HTTP server.
 import type { Config, TicketsConfig } from './config/config';
 import { DemoDirectory } from './adapters/demo/demo-directory';
-import { GraphDirectory } from './adapters/graph/graph-directory';
 import type { GraphApiOptions } from './adapters/graph/graph-api';
-import { HybridDirectory } from './adapters/graph/hybrid-directory';
-import { LdapDirectory } from './adapters/ldap/ldap-directory';
 import type { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
 import { aesGcmAnswerCipher } from './adapters/secrets/answer-cipher';
 import { deriveKey, loadOrCreateDevKey } from './adapters/secrets/secrets-key';
 import { openSqliteStore } from './adapters/sqlite/sqlite-store';
 import { SmsOutbox } from './adapters/outbox/sms-outbox';
-import { TwilioSmsSender } from './adapters/twilio/twilio-sms';
 import type { SmsSender } from './ports/sms.port';
 import type { TicketSink } from './ports/ticket-sink.port';
 import type { PinVerifierDeps } from './service/secrets';
 import { ticketOutbox, type TicketOutbox } from './adapters/tickets/ticket-outbox';
-import { jiraSink } from './adapters/tickets/jira';
-import { requestTrackerSink } from './adapters/tickets/request-tracker';
-import { serviceNowSink } from './adapters/tickets/servicenow';
-import { webhookSink } from './adapters/tickets/webhook';
 import type { AnswerCipher } from './ports/answer-cipher.port';
 import { systemClock, type Clock } from './ports/clock.port';
 import type { Directory } from './ports/directory.port';
@@ -79,10 +71,11 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   // Each peer port measured (calls timed, failures counted by operation) when /metrics is on; as is otherwise.
   const measure = <T extends object>(peer: Parameters<PrometheusMetrics['measure']>[0], port: T): T => (metrics ? metrics.measure(peer, port) : port);
   // Graph: the directory itself (DIRECTORY=graph), or beside AD for Teams roles and linked accounts.
-  const graph = config.graph ? new GraphDirectory({ ...config.graph, logger, ...options.graphTransport }) : undefined;
-  const ldap = config.ldap ? new LdapDirectory({ ...config.ldap, logger }) : undefined;
+  // Each peer's client library is loaded only when that peer is configured (the demo start loads none).
+  const graph = config.graph ? new (loadGraph().GraphDirectory)({ ...config.graph, logger, ...options.graphTransport }) : undefined;
+  const ldap = config.ldap ? new (loadLdap().LdapDirectory)({ ...config.ldap, logger }) : undefined;
   const unmeasured: Directory =
-    config.directory === 'graph' && graph ? graph : ldap ? (graph ? new HybridDirectory(ldap, graph) : ldap) : new DemoDirectory(clock);
+    config.directory === 'graph' && graph ? graph : ldap ? (graph ? new (loadHybrid().HybridDirectory)(ldap, graph) : ldap) : new DemoDirectory(clock);
   const directory = measure('directory', unmeasured);
   let groups;
   try {
@@ -108,7 +101,7 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
   const answerCipher = aesGcmAnswerCipher(deriveKey(masterKey, 'answer-encryption'));
   // Twilio when configured; the dev outbox only outside production (DESIGN: refused in production).
   const outbox = !config.twilio && !config.production ? new SmsOutbox(clock) : undefined;
-  const sender: SmsSender | undefined = config.twilio ? new TwilioSmsSender({ ...config.twilio, logger }) : outbox;
+  const sender: SmsSender | undefined = config.twilio ? new (loadTwilio().TwilioSmsSender)({ ...config.twilio, logger }) : outbox;
   const sms = sender ? measure('sms', sender) : undefined;
   const policy = config.helpdeskPolicy;
   const ticketsOutbox = config.ticketOutbox ? ticketOutbox(() => clock.now()) : undefined;
@@ -184,11 +177,11 @@ export async function buildCore(config: Config, logger: Logger, clock: Clock = s
 function ticketSinkFor(c: TicketsConfig): TicketSink {
   switch (c.kind) {
     case 'rt':
-      return requestTrackerSink({ url: c.url, token: c.token, queue: c.queue ?? 'General', timeoutMs: c.timeoutMs });
+      return loadTickets.rt().requestTrackerSink({ url: c.url, token: c.token, queue: c.queue ?? 'General', timeoutMs: c.timeoutMs });
     case 'servicenow':
-      return serviceNowSink({ url: c.url, token: c.token, ...(c.user ? { user: c.user } : {}), ...(c.queue ? { assignmentGroup: c.queue } : {}), timeoutMs: c.timeoutMs });
+      return loadTickets.servicenow().serviceNowSink({ url: c.url, token: c.token, ...(c.user ? { user: c.user } : {}), ...(c.queue ? { assignmentGroup: c.queue } : {}), timeoutMs: c.timeoutMs });
     case 'jira':
-      return jiraSink({
+      return loadTickets.jira().jiraSink({
         url: c.url, token: c.token, timeoutMs: c.timeoutMs,
         ...(c.user ? { user: c.user } : {}),
         ...(c.project ? { project: c.project } : {}),
@@ -197,7 +190,7 @@ function ticketSinkFor(c: TicketsConfig): TicketSink {
         ...(c.requestTypeId ? { requestTypeId: c.requestTypeId } : {}),
       });
     case 'webhook':
-      return webhookSink({ url: c.url, secret: c.token, timeoutMs: c.timeoutMs });
+      return loadTickets.webhook().webhookSink({ url: c.url, secret: c.token, timeoutMs: c.timeoutMs });
   }
 }
 
@@ -205,3 +198,17 @@ function loadMongoStore(): typeof import('./adapters/mongo/mongo-store') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, and resolvable both compiled and from source
   return require('./adapters/mongo/mongo-store') as typeof import('./adapters/mongo/mongo-store');
 }
+
+// Like the MongoDB driver: ldapts, the Graph client, Twilio's SDK and a ticket system's adapter load only for a configured peer.
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy, and resolvable both compiled and from source */
+const loadLdap = () => require('./adapters/ldap/ldap-directory') as typeof import('./adapters/ldap/ldap-directory');
+const loadGraph = () => require('./adapters/graph/graph-directory') as typeof import('./adapters/graph/graph-directory');
+const loadHybrid = () => require('./adapters/graph/hybrid-directory') as typeof import('./adapters/graph/hybrid-directory');
+const loadTwilio = () => require('./adapters/twilio/twilio-sms') as typeof import('./adapters/twilio/twilio-sms');
+const loadTickets = {
+  rt: () => require('./adapters/tickets/request-tracker') as typeof import('./adapters/tickets/request-tracker'),
+  servicenow: () => require('./adapters/tickets/servicenow') as typeof import('./adapters/tickets/servicenow'),
+  jira: () => require('./adapters/tickets/jira') as typeof import('./adapters/tickets/jira'),
+  webhook: () => require('./adapters/tickets/webhook') as typeof import('./adapters/tickets/webhook'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */

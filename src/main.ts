@@ -5,7 +5,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { hasDemoPortalData, seedDemoPortalData } from './adapters/demo/demo-portal-data';
 import { createLogger } from './adapters/logging/pino-logger';
-import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
+import type { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
 import { createLocalConsole } from './chat/local';
 import type { SlackSurface } from './chat/slack/slack-app';
 import { createTeamsSurface } from './chat/teams';
@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel });
   // /metrics (METRICS_PORT / METRICS_TOKEN): the core's peer ports are measured, and two gauges read it at each scrape.
-  const metrics = config.metrics ? new PrometheusMetrics({ version: buildVersion() }) : undefined;
+  // prom-client is loaded only when /metrics is on (with require: see Slack's below).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loadMetrics = () => require('./adapters/metrics/prometheus-metrics') as typeof import('./adapters/metrics/prometheus-metrics');
+  const metrics: PrometheusMetrics | undefined = config.metrics ? new (loadMetrics().PrometheusMetrics)({ version: buildVersion() }) : undefined;
   const core = await buildCore(config, logger, systemClock, metrics ? { metrics } : {});
   metrics?.watch({
     approvalsPending: async () => (await core.store.approvals.listPending(new Date(), 10_000)).length,

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { Eta } from 'eta';
 import type restify from 'restify';
 import type { RouteMount } from '../http/server';
+import { readForm } from '../http/body';
 import { clientAddress, trustedProxies } from '../http/client-address';
 import { localOnly } from '../http/local-only';
 import type { Clock } from '../ports/clock.port';
@@ -59,6 +60,7 @@ export interface PortalOptions {
 }
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/** A form's body: the largest (the security questions) is well under 8 KB. */
 const MAX_BODY = 8 * 1024;
 const PURGE_EVERY_MS = 5 * 60_000;
 const TOUCH_EVERY_MS = 60_000;
@@ -259,9 +261,12 @@ export function portalMount(o: PortalOptions): RouteMount {
       const arrived = performance.now();
       try {
         if (!perIp.take(origin(req).ip).ok) return message(res, 429, 'Please wait', { error: 'Too many attempts from your network. Please wait a minute and try again.' });
-        const form = await readForm(req);
+        const read = await readForm(req, res, MAX_BODY);
+        // Not a form of ours (too large, another media type): nothing to act on, and the page says so.
+        if (!read.ok) return message(res, read.refusal.status, 'Please start again', { error: 'This form could not be read. Nothing was changed.' });
+        const form = read.value;
         const c = await currentSession(req);
-        if (!form || !csrfHolds(req, form, c)) {
+        if (!csrfHolds(req, form, c)) {
           return message(res, 403, 'Please start again', { error: 'This form has expired or was not sent by this portal. Nothing was changed.' });
         }
         await fn(req, res, c, form, arrived);
@@ -420,19 +425,6 @@ function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** The form body (urlencoded, at most 8 KB); undefined for anything else. */
-async function readForm(req: Req): Promise<URLSearchParams | undefined> {
-  if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) return undefined;
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
 /** "2026-12-06 12:23 UTC": the portal shows times in UTC, server-rendered. */

@@ -1,7 +1,7 @@
 // View → Adaptive Card JSON: the template for the view's kind (cards/*.json) expanded with its data.
 // Teams gets Action.Execute (answered by the adaptiveCard/action invoke); every other Bot Framework
 // channel gets Action.Submit carrying the same data ({verb, ...ids}), routed to the same handlers.
-import * as ACData from 'adaptivecards-templating';
+import type * as ACData from 'adaptivecards-templating';
 import type { View } from '../../service/kernel';
 import { confirmData, errorData, helpData, pickListData, resultData, sharedRequestData, userDetailsData } from './card-data';
 import { auditEventsData, enrollmentData, syncData } from './portal-card-data';
@@ -29,16 +29,26 @@ export interface RenderOptions {
 
 type Expander = (data: object) => unknown;
 const compiled = new Map<TemplateName, Expander>();
+// The templating engine (adaptive-expressions, antlr4ts) is loaded only for a template compiled-template.ts
+// does not compile — none of ours today — not at start-up, where it was a sixth of the module loading. A
+// require, not import(): it resolves both compiled and from source (tsx).
+let templating: typeof ACData | undefined;
 
 /** The template compiled to a function (compiled-template.ts), or the library's expander for what that does not compile. */
 function template(name: TemplateName): Expander {
   let t = compiled.get(name);
   if (!t) {
-    const library = new ACData.Template(TEMPLATES[name]);
-    t = compileTemplate(TEMPLATES[name]) ?? ((data) => library.expand({ $root: data }) as unknown);
+    t = compileTemplate(TEMPLATES[name]) ?? libraryExpander(name);
     compiled.set(name, t);
   }
   return t;
+}
+
+function libraryExpander(name: TemplateName): Expander {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, see above
+  templating ??= require('adaptivecards-templating') as typeof ACData;
+  const library = new templating.Template(TEMPLATES[name]);
+  return (data) => library.expand({ $root: data }) as unknown;
 }
 
 /** Expands the named template with the given data: also what the tests run on cards/samples/*.json. */

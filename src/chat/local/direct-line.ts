@@ -9,7 +9,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type restify from 'restify';
 import type { Activity } from 'botbuilder';
-import { jsonBody } from '../../http/json-body';
+import { jsonBody } from '../../http/body';
 import { BUSY_TEXT } from '../core/error-text';
 import type { Logger } from '../../ports/logger.port';
 

@@ -11,7 +11,7 @@ import {
 } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { BotEndpointMode, BotFrameworkConfig } from '../../config/config';
-import { jsonBody } from '../../http/json-body';
+import { jsonBody } from '../../http/body';
 import { isLoopbackUrl, localOnly } from '../../http/local-only';
 import { CachingBotFrameworkAuthentication } from './caching-auth';
 import type { Logger } from '../../ports/logger.port';

@@ -1,12 +1,12 @@
 // The portal API (DESIGN.md "Portal API") on the restify server: /api/portal/…, bearer token only.
 // Without PORTAL_API_TOKEN no route is mounted (404). Every request is rate limited per client address
-// first, then the token is checked (constant time) before the body is read; bodies are JSON only (415),
-// bounded (413), read here rather than by restify's bodyParser (whose multipart handling writes uploads
-// to disk before any check). Who can reach it: in local mode the server binds 127.0.0.1, so only this
+// first, then the token is checked (constant time) before the body is read (src/http/body.ts: JSON objects
+// only, 415; bounded, 413; malformed, 400). Who can reach it: in local mode the server binds 127.0.0.1, so only this
 // machine; in production anyone who can reach the port and holds the token.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type restify from 'restify';
 import { isHelpdeskError } from '../../domain/errors';
+import { readJsonObject } from '../../http/body';
 import type { RouteMount } from '../../http/server';
 import type { Logger } from '../../ports/logger.port';
 import type { PortalIntake } from '../../service/portal-data';
@@ -58,42 +58,6 @@ function badRequest(problem: Problem): Answer {
   });
 }
 
-/** Reads a JSON body of at most `max` bytes; the media type is checked before a byte is read. */
-function readJson(req: restify.Request, max: number): Promise<{ ok: true; value: unknown } | { ok: false; answer: Answer }> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') return Promise.resolve({ ok: false, answer: error(415, 'UnsupportedMediaType', 'send application/json') });
-  const declared = Number(req.headers['content-length'] ?? '0');
-  const tooLarge = { ok: false as const, answer: { ...error(413, 'PayloadTooLarge', `the body is limited to ${max} bytes`), headers: { Connection: 'close' } } };
-  if (declared > max) return Promise.resolve(tooLarge);
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (r: Awaited<ReturnType<typeof readJson>>) => {
-      if (done) return;
-      done = true;
-      resolve(r);
-    };
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        req.pause();
-        finish(tooLarge);
-        return;
-      }
-      if (!done) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      try {
-        finish({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
-      } catch {
-        finish({ ok: false, answer: error(400, 'InvalidJson', 'the body is not valid JSON; nothing was stored') });
-      }
-    });
-    req.on('error', () => finish({ ok: false, answer: error(400, 'InvalidBody', 'the body could not be read') }));
-  });
-}
-
 export function portalApiMount(deps: PortalApiDeps): RouteMount {
   return (server) => {
     if (!deps.token) return;
@@ -121,10 +85,10 @@ export function portalApiMount(deps: PortalApiDeps): RouteMount {
         }
         let body: unknown;
         if (withBody) {
-          const read = await readJson(req, maxBody);
+          const read = await readJsonObject(req, res, maxBody);
           if (!read.ok) {
-            send(res, read.answer);
-            if (read.answer.status === 413) res.once('finish', () => req.destroy());
+            const { status, code, message } = read.refusal;
+            send(res, error(status, code, `${message} Nothing was stored.`));
             return;
           }
           body = read.value;

@@ -183,6 +183,25 @@ describe('Portal sessions in the store, CSRF before a session, and rate limits',
     assert.equal(sessionRows(), 1, 'purged without its owner coming back');
   });
 
+  it('a post that is not a form of ours (JSON, multipart, over 8 KB) gets a polite 415/413 page and stores nothing', async () => {
+    const b = new Browser(base);
+    await b.get('/portal/');
+    const send = (type: string, body: string) =>
+      fetch(`${base}/portal/sign-in`, { method: 'POST', body, redirect: 'manual', headers: { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': type } })
+        .then(async (res) => ({ status: res.status, text: await res.text() }))
+        .catch(() => ({ status: -1, text: '' })); // the server may close a refused upload before it was all sent
+    const json = await send('application/json', JSON.stringify({ csrf: b.csrf, login: 'john.doe', method: 'pin' }));
+    assert.equal(json.status, 415);
+    assert.match(json.text, /This form could not be read\. Nothing was changed\./);
+    assert.doesNotMatch(json.text, /at \S+ \(|Error:/, 'no internals');
+    assert.equal((await send('multipart/form-data; boundary=x', '--x--\r\n')).status, 415);
+    const big = await send('application/x-www-form-urlencoded', new URLSearchParams({ csrf: b.csrf, login: 'john.doe', method: 'pin', pad: 'x'.repeat(9 * 1024) }).toString());
+    assert.ok(big.status === 413 || big.status === -1, `got ${big.status}`);
+    assert.equal(sessionRows(), 0);
+    assert.equal((await b.post('/portal/sign-in', { login: 'john.doe', method: 'pin' })).status, 303, 'the same sign-in as a form still works');
+    assert.equal(sessionRows(), 1);
+  });
+
   it('every page, asset and post is rate limited per address (429 over the limit)', async () => {
     const limited = await serve(store, { pages: 5, posts: 3 });
     for (let i = 0; i < 5; i++) assert.equal((await fetch(`${limited}/portal/${i % 2 ? 'portal.css' : ''}`)).status, 200);
