@@ -73,7 +73,7 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer, commit
 
   // Read head, insert entry, move head, in an IMMEDIATE transaction (write lock taken before the read),
   // so two appenders — even in two processes — can never both chain onto the same head. Entries appended
-  // together (in one task) chain one after the other in one such transaction.
+  // in the same turn of the event loop chain one after the other in one such transaction.
   const appendOne = (e: AuditEntryInput): AuditEntry => {
     const head = readHead.get();
     if (head && !headMacMatches(auditKey, head, head.mac)) {

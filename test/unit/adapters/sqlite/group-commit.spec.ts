@@ -74,7 +74,7 @@ describe('SQLite group commit', () => {
     return existsSync(wal) ? Math.floor(statSync(wal).size / (24 + Number(db.pragma('page_size', { simple: true })))) : 0;
   };
 
-  it('twenty writes made together are one commit, in the order they were made, each answered once committed', async () => {
+  it('twenty writes of the same turn are one commit, in the order they were made, each answered once committed', async () => {
     const write = notes();
     const before = walFrames();
     const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => write(`note ${i}`)));
