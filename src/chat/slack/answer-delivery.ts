@@ -92,6 +92,8 @@ export function revivedTicketMessage(deps: SlackListenerDeps, ref: string, addre
 }
 
 function revived(deps: SlackListenerDeps, ref: string, address: SlackAddress, pressed: unknown): (PendingHide & PendingTicketMessage) | undefined {
+  // The store's hides and ticket messages are polled by every surface of a replica: only Slack's are ours.
+  if (typeof address !== 'object' || address === null || typeof address.userId !== 'string' || typeof address.installation !== 'object') return undefined;
   const send = deps.later?.sender(ref, address);
   return send && deps.later ? laterMessage(deps, deps.later.asker(address), pressed, send) : undefined;
 }

@@ -286,7 +286,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
   /** A "ticket to follow" message any replica showed: the asker's own `ticket.show` answer, put in place through a proactive turn. */
   private revivedTicketMessage(ref: string, address: HideAddress): PendingTicketMessage | undefined {
     const replicas = this.deps.replicas;
-    if (!replicas) return undefined;
+    if (!replicas || !isBotAddress(address)) return undefined;
     const ctx: RequestContext = { ...address.ctx, correlationId: newCorrelationId() };
     return {
       press: () => dispatchPress(this.deps.service, this.deps.logger, ctx, ticketPress(ref)),
@@ -319,7 +319,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
   /** A hide another replica scheduled (or this one, before a restart): the viewer's own answer, put in place through a proactive turn. */
   private revivedHide(ref: string, address: HideAddress): PendingHide | undefined {
     const replicas = this.deps.replicas;
-    if (!replicas) return undefined;
+    if (!replicas || !isBotAddress(address)) return undefined;
     const ctx: RequestContext = { ...address.ctx, correlationId: newCorrelationId() };
     return {
       press: () => dispatchPress(this.deps.service, this.deps.logger, ctx, autoHidePress(ref)),
@@ -328,6 +328,15 @@ export class HelpdeskBot extends TeamsActivityHandler {
       }),
     };
   }
+}
+
+/**
+ * A message this surface sent (a Bot Framework conversation reference), not another surface's: the store's
+ * hides and ticket messages are polled by every surface of a replica, and each does only its own.
+ */
+function isBotAddress(address: unknown): address is HideAddress {
+  const a = address as Partial<HideAddress> | null;
+  return typeof a === 'object' && a !== null && typeof a.reference === 'object' && a.reference !== null && typeof a.activityId === 'string' && typeof a.ctx === 'object';
 }
 
 /** How the answer reaches the asker: a new message, or the invoke's answer in place of the clicked card. */
