@@ -3,7 +3,8 @@
 // transaction: one snapshot) instead of eight awaited reads.
 import type Database from 'better-sqlite3';
 import type { PortalCardQuery, PortalCardRepository, PortalCardState } from '../../ports/portal.port';
-import { toAccount, toEvent, type AccountRow, type EventRow } from './sqlite-portal';
+import type { EventOutcome } from '../../domain/portal';
+import { limitTerm, outcomeTerm, toAccount, toEvent, type AccountRow, type EventRow } from './sqlite-portal';
 import { guard } from './store-unavailable';
 
 export function sqlitePortalCards(db: Database.Database): PortalCardRepository {
@@ -11,8 +12,18 @@ export function sqlitePortalCards(db: Database.Database): PortalCardRepository {
     FROM portal_accounts a LEFT JOIN portal_attempts t ON t.key = a.user WHERE a.user = ?`);
   const lastSelfService = db.prepare<[string], EventRow>(
     "SELECT * FROM portal_events WHERE user = ? AND category = 'self-service' ORDER BY at DESC, id DESC LIMIT 1");
-  const recent = db.prepare<[string, string, string, number, number], EventRow>(`SELECT * FROM portal_events
-    WHERE user = ? AND type = ? AND outcome = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT ?`);
+  // One statement per (outcome, limit), with both written in it (outcomeTerm in sqlite-portal.ts says why).
+  const recentByShape = new Map<string, Database.Statement<[string, string, number], EventRow>>();
+  const recent = (outcome: EventOutcome, limit: number) => {
+    const sql = `SELECT * FROM portal_events WHERE user = ? AND type = ? AND ${outcomeTerm(outcome)} AND at >= ?
+      ORDER BY at DESC, id DESC LIMIT ${limitTerm(limit)}`;
+    let statement = recentByShape.get(sql);
+    if (!statement) {
+      statement = db.prepare<[string, string, number], EventRow>(sql);
+      recentByShape.set(sql, statement);
+    }
+    return statement;
+  };
   const arrived = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM portal_events WHERE user = ? AND arrived_at >= ?');
   const verified = db.prepare<[string], { used_at: number | null }>('SELECT used_at FROM verification_codes WHERE user = ?');
 
@@ -23,7 +34,7 @@ export function sqlitePortalCards(db: Database.Database): PortalCardRepository {
     return {
       account: row ? toAccount(row) : null,
       lastSelfService: last ? toEvent(last) : undefined,
-      recent: q.recent.map((r) => recent.all(q.user, r.type, r.outcome, q.since.getTime(), Math.max(0, Math.floor(r.limit))).map(toEvent)),
+      recent: q.recent.map((r) => recent(r.outcome, r.limit).all(q.user, r.type, q.since.getTime()).map(toEvent)),
       arrived: arrived.get(q.user, q.arrivedSince.getTime())?.n ?? 0,
       callerVerifiedAt: usedAt !== null && usedAt >= q.callerVerified.since.getTime() ? new Date(usedAt) : undefined,
     };
