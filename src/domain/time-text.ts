@@ -71,13 +71,31 @@ function englishZoneName(at: Date, zone: string): string {
   return fallback;
 }
 
+/** Offsets from UTC by zone and quarter hour, like the names: formatting to parts is the dear part of a time. */
+const offsets = new Map<string, number>();
+
+/** The zone's offset from UTC at `at`, in milliseconds. */
+function offsetMs(at: Date, zone: string): number {
+  const quarter = Math.floor(at.getTime() / QUARTER_HOUR_MS);
+  const key = `${zone} ${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const start = quarter * QUARTER_HOUR_MS;
+    const parts = format('en-CA', zone, {
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    }, 'local').formatToParts(new Date(start));
+    const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    offset = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute')) - start;
+    if (offsets.size >= MAX_FORMATS) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
 /** Date and time of day in a zone: ["2026-12-06", "14:41"]. */
 function local(at: Date, zone: string): [string, string] {
-  const parts = format('en-CA', zone, {
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }, 'local').formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return [`${part('year')}-${part('month')}-${part('day')}`, `${part('hour')}:${part('minute')}`];
+  const shifted = new Date(at.getTime() + offsetMs(at, zone)).toISOString();
+  return [shifted.slice(0, 10), shifted.slice(11, 16)];
 }
 
 const utcDate = (at: Date) => at.toISOString().slice(0, 10);

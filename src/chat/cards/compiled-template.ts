@@ -92,15 +92,22 @@ function compileString(text: string): Expand | undefined {
   return (s) => pieces.map((p) => (typeof p === 'string' ? p : String(p(s)))).join('');
 }
 
-/** An element: null when dropped, an array when repeated (spliced into the array holding it). */
+/**
+ * An element: null when dropped, an array when repeated (spliced into the array holding it). An element
+ * without expressions is built once and shared, frozen, by every card (nothing may change a rendered card
+ * in place; a frozen part makes a test that tries fail).
+ */
 function compileObject(node: Record<string, Json>): Expand | undefined {
   const fields: Array<[string, Expand]> = [];
+  let constant = node.$when === undefined && node.$data === undefined;
   for (const [key, value] of Object.entries(node)) {
     if (RESERVED.has(key)) continue;
     const expand = compileNode(value);
     if (!expand) return undefined;
     fields.push([key, expand]);
+    constant &&= CONSTANTS.has(expand);
   }
+  if (constant) return constantOf(Object.fromEntries(fields.map(([key, expand]) => [key, expand(NO_SCOPE)])));
   const when = node.$when;
   const whenText = typeof when === 'string' ? ONE_EXPRESSION.exec(when)?.[1] : undefined;
   const condition = when === undefined ? undefined : whenText === undefined ? undefined : compileCondition(whenText.trim());
@@ -128,18 +135,37 @@ function compileObject(node: Record<string, Json>): Expand | undefined {
   };
 }
 
+/** The expanders of parts without expressions: they return the same frozen value every time. */
+const CONSTANTS = new WeakSet<Expand>();
+const NO_SCOPE: Scope = { root: undefined, data: undefined, index: undefined };
+
+function constantOf(value: Json): Expand {
+  const frozen = Object.freeze(value);
+  const expand: Expand = () => frozen;
+  CONSTANTS.add(expand);
+  return expand;
+}
+
 function compileNode(node: Json): Expand | undefined {
-  if (typeof node === 'string') return compileString(node);
+  if (typeof node === 'string') return node.includes('${') ? compileString(node) : constantOf(node);
   if (Array.isArray(node)) {
     const items = node.map(compileNode);
     if (items.some((i) => !i)) return undefined;
-    return (s) => items.flatMap((expand) => {
-      const v = (expand as Expand)(s);
-      return v === null ? [] : Array.isArray(v) ? v : [v];
-    });
+    const expands = items as Expand[];
+    if (expands.every((e) => CONSTANTS.has(e))) return constantOf(expands.map((e) => e(NO_SCOPE)));
+    return (s) => {
+      const out: Json[] = [];
+      for (const expand of expands) {
+        const v = expand(s);
+        if (v === null) continue;
+        if (Array.isArray(v)) out.push(...(v as Json[]));
+        else out.push(v);
+      }
+      return out;
+    };
   }
   if (node && typeof node === 'object') return compileObject(node as Record<string, Json>);
-  return () => node;
+  return constantOf(node);
 }
 
 /** The template as a function of its data, or undefined when it uses more of the language than this compiles. */
