@@ -10,10 +10,10 @@
 // lease to expire and another takes over. A hide without an address (the local console: its
 // conversations live in this one process, on this machine) stays in this process only (bounded, cleared
 // on shutdown), as does every hide when no store is given.
-import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
-import type { PendingWork, PendingWorkRepository } from '../../ports/pending-work.port';
+import type { PendingWork } from '../../ports/pending-work.port';
 import type { View } from '../../service/kernel';
+import { doEachLeased, doLeased, type Leasing, type WorkStore } from './stored-work';
 
 export interface PendingHide {
   /** The card that replaces the secret: the service's answer to the viewer's `secret.hide`. */
@@ -23,9 +23,7 @@ export interface PendingHide {
 }
 
 /** The store's side: where hides are kept, and how a surface rebuilds one from its address. */
-export interface StoredHides {
-  readonly work: PendingWorkRepository;
-  readonly clock: Clock;
+export interface StoredHides extends WorkStore {
   /** The hide an address describes; undefined when this process cannot do it. */
   readonly revive: (ref: string, address: unknown) => PendingHide | undefined;
   /** How often every replica looks for hides left undone (default 2 s), and how late they must be (default 2 s). */
@@ -40,11 +38,21 @@ const HIDE_LEASE_MS = 30_000;
 const HIDE_KEPT_MS = 10 * 60_000;
 
 const workKey = (ref: string) => `hide:${ref}`;
+const refOf = (key: string) => key.slice('hide:'.length);
 
 export class AutoHide {
   private readonly pending = new Map<string, { readonly timer: NodeJS.Timeout; readonly hide: PendingHide; readonly stored: boolean }>();
   private readonly running = new Set<Promise<unknown>>();
   private poller: NodeJS.Timeout | undefined;
+
+  /** A secret left shown is worse than one hidden twice: when the store cannot say who hides it, this process does. */
+  private readonly leasing: Leasing = {
+    leaseMs: HIDE_LEASE_MS,
+    whenUnsure: (err) => {
+      this.logger.warn({ err }, 'the store could not say who hides a shown secret; this process does');
+      return true;
+    },
+  };
 
   constructor(
     private readonly logger: Logger,
@@ -120,11 +128,13 @@ export class AutoHide {
     if (!store) return;
     try {
       const now = store.clock.now();
-      for (const work of await store.work.due(new Date(now.getTime() - (store.graceMs ?? 2_000)), now, 20)) {
-        const ref = work.key.slice('hide:'.length);
+      const overdue = await store.work.due(new Date(now.getTime() - (store.graceMs ?? 2_000)), now, 20);
+      const revive = (work: PendingWork) => {
+        const ref = refOf(work.key);
         const hide = this.pending.get(ref)?.hide ?? store.revive(ref, JSON.parse(work.payload));
-        if (hide) await this.runStored(ref, hide);
-      }
+        return hide && { ref, hide };
+      };
+      await doEachLeased(store, overdue, revive, this.leasing, ({ ref, hide }) => this.runLeased(ref, hide));
     } catch (err) {
       this.logger.warn({ err }, 'could not look for shown secrets to hide');
     }
@@ -146,15 +156,13 @@ export class AutoHide {
 
   /** A stored hide, by the replica holding its lease; removed from the store once done. */
   private async runStored(ref: string, hide: PendingHide): Promise<void> {
-    const store = this.stored!;
-    const now = store.clock.now();
-    try {
-      if (!(await store.work.lease(workKey(ref), now, new Date(now.getTime() + HIDE_LEASE_MS)))) return; // another replica has it
-    } catch (err) {
-      this.logger.warn({ err }, 'the store could not say who hides a shown secret; this process does');
-    }
+    await doLeased(this.stored!, workKey(ref), this.leasing, () => this.runLeased(ref, hide));
+  }
+
+  /** Leased here: this process's own timer no longer fires it. */
+  private runLeased(ref: string, hide: PendingHide): Promise<boolean> {
     this.forget(ref);
-    if (await this.run(hide)) await store.work.remove(workKey(ref)).catch(() => undefined); // else its lease expires and it is tried again
+    return this.run(hide);
   }
 
   private async run(hide: PendingHide): Promise<boolean> {

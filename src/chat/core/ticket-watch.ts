@@ -11,11 +11,10 @@
 // store is given or the store fails, stays in this process only (bounded): after a restart the ticket is
 // still created, but such a message is not updated.
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
-import type { PendingWorkRepository } from '../../ports/pending-work.port';
 import type { TicketListener } from '../../service/tickets';
 import type { View } from '../../service/kernel';
+import { doEachLeased, type WorkStore } from './stored-work';
 
 export interface PendingTicketMessage {
   /** The asker's `ticket.show` answer. */
@@ -25,16 +24,14 @@ export interface PendingTicketMessage {
 }
 
 /** The store's side: where the messages are kept, and how a surface rebuilds one from its address. */
-export interface StoredTicketMessages {
-  readonly work: PendingWorkRepository;
-  readonly clock: Clock;
+export interface StoredTicketMessages extends WorkStore {
   /** The message an address describes; undefined when this process cannot update it. */
   readonly revive: (ref: string, address: unknown) => PendingTicketMessage | undefined;
 }
 
 export const MAX_WATCHED = 1000;
-/** An update in progress holds its lease this long. */
-const UPDATE_LEASE_MS = 30_000;
+/** An update in progress holds its lease this long; when the store cannot say who updates a message, none does. */
+const UPDATE_LEASE = { leaseMs: 30_000 };
 /** A message whose ticket never came is forgotten after this (the escalation's retries stop well before). */
 const WATCH_KEPT_MS = 7 * 24 * 3600_000;
 
@@ -97,12 +94,8 @@ export class TicketWatch {
   /** The ticket's messages kept in the store, each updated by the replica that leases it. */
   private async fireStored(ref: string, store: StoredTicketMessages): Promise<void> {
     try {
-      const now = store.clock.now();
-      for (const work of await store.work.inGroup(group(ref), now)) {
-        const message = store.revive(ref, JSON.parse(work.payload));
-        if (!message || !(await store.work.lease(work.key, now, new Date(now.getTime() + UPDATE_LEASE_MS)))) continue;
-        if (await this.update(message)) await store.work.remove(work.key);
-      }
+      const listed = await store.work.inGroup(group(ref), store.clock.now());
+      await doEachLeased(store, listed, (work) => store.revive(ref, JSON.parse(work.payload)), UPDATE_LEASE, (message) => this.update(message));
     } catch (err) {
       this.logger.warn({ err }, 'could not look up the escalation messages to update');
     }
