@@ -9,7 +9,7 @@
 export interface PendingWork {
   /** Unique: a second add of the same key is refused. */
   readonly key: string;
-  /** What the work belongs to ('hide:<ref>', 'approval:<id>', 'ticket:<ref>'): found together. */
+  /** What the work belongs to ('teams:hide:<ref>', 'approval:<id>', 'slack:ticket:<ref>'): found together. */
   readonly group: string;
   /** A timer's due time; none: the work waits for its group's event. */
   readonly dueAt?: Date;
@@ -22,8 +22,8 @@ export interface PendingWork {
 export interface PendingWorkRepository {
   /** Stores the work; false (nothing written) when its key exists. Expired work is purged on the way. */
   add(work: PendingWork, now: Date): Promise<boolean>;
-  /** Timed work due by `dueBy`, not expired at `now`, soonest first. */
-  due(dueBy: Date, now: Date, limit: number): Promise<PendingWork[]>;
+  /** Timed work due by `dueBy`, not expired at `now`, soonest first; with `groupPrefix`, only work whose group starts with it (a surface's own). */
+  due(dueBy: Date, now: Date, limit: number, groupPrefix?: string): Promise<PendingWork[]>;
   /** The group's work, not expired at `now`, in the order it was added. */
   inGroup(group: string, now: Date): Promise<PendingWork[]>;
   /**

@@ -30,6 +30,19 @@ export function describePendingWorkRepository(store: () => Store, openTwin: () =
       assert.equal(first.dueAt?.getTime(), later(2_000).getTime());
     });
 
+    it('timed work listed with a group prefix: only the work whose group starts with it (a surface\'s own)', async () => {
+      const ref = unique();
+      const teams = { ...hide(`teams-${ref}`, 0), group: `teams:hide:${ref}` };
+      const slack = { ...hide(`slack-${ref}`, 0), group: `slack:hide:${ref}` };
+      const before = { ...hide(`old-${ref}`, 0), group: `hide:${ref}` };
+      for (const w of [teams, slack, before]) assert.equal(await store().pendingWork.add(w, now), true);
+      const mine = (list: PendingWork[]) => list.filter((w) => w.key.endsWith(ref)).map((w) => w.key);
+      assert.deepEqual(mine(await store().pendingWork.due(later(1), now, 1000, 'teams:hide:')), [teams.key]);
+      assert.deepEqual(mine(await store().pendingWork.due(later(1), now, 1000, 'slack:')), [slack.key]);
+      assert.deepEqual(mine(await store().pendingWork.due(later(1), now, 1000, 'hide:')), [before.key]);
+      assert.deepEqual(mine(await store().pendingWork.due(later(1), now, 1000)).sort(), [teams.key, slack.key, before.key].sort(), 'no prefix: all of them');
+    });
+
     it('work without a due time is found by its group, in the order added, never as due', async () => {
       const group = `approval:${unique()}`;
       for (const n of [1, 2, 3]) {

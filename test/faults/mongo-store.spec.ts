@@ -5,11 +5,11 @@
 // itself once FerretDB answers again; the audit chain verifies afterwards. (The name holds "mongo" only
 // because the global setup keys on it; this suite uses its own server.)
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cleanEnv, freePort, ROOT, type RunningApp } from '../helpers/app-process';
+import { auditVerify, freePort, type RunningApp } from '../helpers/app-process';
 import { spawnFerretDb, stopProcess } from '../helpers/ferretdb';
 import { button } from '../helpers/teams-chat';
 import { USERS, lockOut, rawUser, resetSeededUser } from '../helpers/samba';
@@ -47,18 +47,6 @@ class OwnFerretDb {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/** `npm run audit:verify` as an operator runs it, on the program's store and key. */
-function auditVerify(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'audit:verify'], { cwd: ROOT, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
 }
 
 describe('Faults: the MongoDB store (FerretDB stopped mid-run, then started again)', function () {

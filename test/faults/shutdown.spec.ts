@@ -4,26 +4,13 @@
 // the audit chain verifies. SIGKILL: after a restart on the same store the state is consistent, and the dead
 // unlock's reserved place under the limits is given back once its lease ends (CHANGE_LEASE_SECONDS).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ROOT, cleanEnv, type RunningApp } from '../helpers/app-process';
+import { auditVerify, type RunningApp } from '../helpers/app-process';
 import { button } from '../helpers/teams-chat';
 import { USERS, lockOut, rawUser, resetSeededUser } from '../helpers/samba';
 import { VERBS } from '../../src/domain/verbs';
 import { chatWith, report, startFaultEnv, startProgram, text, timed, until, type FaultEnv } from './fault-env';
-
-/** `npm run audit:verify` as an operator runs it, on the program's store and key. */
-function auditVerify(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'audit:verify'], { cwd: ROOT, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
-}
 
 const LEASE_SECONDS = 3;
 

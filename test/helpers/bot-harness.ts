@@ -219,6 +219,21 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   };
 }
 
+/**
+ * Two replicas on one store: `start` (startBotHarness, startSlackHarness) run twice with `options` on one SQLite
+ * file, in a folder of its own (`dir`: the caller closes both replicas, then removes it).
+ */
+export async function startReplicas<O extends object, H>(
+  start: (options: O & { readonly storePath: string }) => Promise<H>,
+  options: O,
+): Promise<{ a: H; b: H; dir: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mypass-replicas-'));
+  const shared = { ...options, storePath: path.join(dir, 'helpdesk.db') };
+  const a = await start(shared);
+  const b = await start(shared);
+  return { a, b, dir };
+}
+
 /** Counts the service calls that reach it (to show that nothing runs). */
 export function countingService(service: HelpdeskService): { service: HelpdeskService; calls: () => number } {
   let calls = 0;

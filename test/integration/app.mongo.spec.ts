@@ -3,24 +3,12 @@
 // through the local console's Direct Line, audits it in MongoDB, and `npm run audit:verify` reads that chain
 // (read-only) as an operator would.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { cleanEnv, ROOT, startApp, type RunningApp } from '../helpers/app-process';
+import { auditVerify, startApp, type RunningApp } from '../helpers/app-process';
 import { mongoTestUrl } from '../helpers/ferretdb';
 
 interface Activity { type: string; from?: { id?: string; role?: string }; text?: string }
-
-function auditVerify(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'audit:verify'], { cwd: ROOT, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, out }));
-  });
-}
 
 describe('the program on the MongoDB store (STORE_URL=mongodb://…)', function () {
   this.timeout(90_000);
@@ -67,7 +55,7 @@ describe('the program on the MongoDB store (STORE_URL=mongodb://…)', function 
       await client.close();
     }
     const verified = await auditVerify(env);
-    assert.equal(verified.code, 0, verified.out);
-    assert.match(verified.out, /audit chain intact: \d+ records/);
+    assert.equal(verified.code, 0, verified.output);
+    assert.match(verified.output, /audit chain intact: \d+ records/);
   });
 });

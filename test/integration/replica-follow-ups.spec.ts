@@ -13,7 +13,7 @@ import { HelpdeskError } from '../../src/domain/errors';
 import { VERBS } from '../../src/domain/verbs';
 import type { TicketSink } from '../../src/ports/ticket-sink.port';
 import { cardActions, cardText } from '../helpers/adaptive-card-sdk';
-import { startBotHarness, type BotHarness } from '../helpers/bot-harness';
+import { startBotHarness, startReplicas, type BotHarness } from '../helpers/bot-harness';
 import { LoopbackConnector, teamsMember } from '../helpers/loopback-connector';
 import { MAIL_DOMAIN, USERS } from '../helpers/samba';
 import { startFakeSlackApi, type FakeSlackApi } from '../helpers/slack-api-fake';
@@ -35,7 +35,6 @@ describe('Two Teams replicas on one store: approval copies and "ticket to follow
   let down = true;
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'mypass-replicas-'));
     connector = await new LoopbackConnector().start();
     const outbox = ticketOutbox();
     // The ticket system is down until the test says otherwise.
@@ -47,12 +46,11 @@ describe('Two Teams replicas on one store: approval copies and "ticket to follow
       },
     };
     const replica = {
-      storePath: path.join(dir, 'helpdesk.db'), connector, approvalsConversation: SUPERVISORS, ticketSink,
+      connector, approvalsConversation: SUPERVISORS, ticketSink,
       ticketRetry: { firstMs: 200, maxMs: 400, pollMs: 100 },
       settings: { changeLimits: { perActor: 1000, perTarget: 1000, secretsPerTarget: 1000, windowMs: 3600_000 } },
     };
-    a = await startBotHarness(replica);
-    b = await startBotHarness(replica);
+    ({ a, b, dir } = await startReplicas(startBotHarness, replica));
   });
   after(async () => {
     await a?.close();
@@ -130,15 +128,12 @@ describe('Two Slack replicas on one store: approval request messages', function 
   let b: SlackHarness;
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'mypass-replicas-'));
     const slackUsers = [
       { id: AGENT, email: `${USERS.agent}@${MAIL_DOMAIN}`, realName: 'Alice Agent' },
       { id: SUPER, email: `${USERS.supervisor}@${MAIL_DOMAIN}`, realName: 'Sam Supervisor' },
     ];
     fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: slackUsers });
-    const replica = { slackUsers, storePath: path.join(dir, 'helpdesk.db'), fake, approvalsChannel: SUPERVISORS };
-    a = await startSlackHarness(replica);
-    b = await startSlackHarness(replica);
+    ({ a, b, dir } = await startReplicas(startSlackHarness, { slackUsers, fake, approvalsChannel: SUPERVISORS }));
   });
   after(async () => {
     await a?.close();

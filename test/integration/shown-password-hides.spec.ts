@@ -5,13 +5,11 @@
 // replace). With two replicas on one store, B hides what A showed when A is gone (Teams and Slack).
 // Against Samba AD: the password shown is the one the DC now has.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Activity } from 'botbuilder';
 import { VERBS } from '../../src/domain/verbs';
 import { cardActions, cardText, parseEvents, walk } from '../helpers/adaptive-card-sdk';
-import { SAMBA_SETTINGS, startBotHarness, type BotHarness } from '../helpers/bot-harness';
+import { SAMBA_SETTINGS, startBotHarness, startReplicas, type BotHarness } from '../helpers/bot-harness';
 import { LoopbackConnector, teamsMember, type TeamsMember } from '../helpers/loopback-connector';
 import { ldapBindAs, MAIL_DOMAIN, resetSeededUser, USERS } from '../helpers/samba';
 import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../helpers/slack-api-fake';
@@ -131,11 +129,9 @@ describe('A shown password hides itself', function () {
     let a: BotHarness | undefined;
     let b: BotHarness;
     before(async () => {
-      dir = mkdtempSync(path.join(tmpdir(), 'mypass-replicas-'));
       connector = await new LoopbackConnector().start();
-      const replica = { storePath: path.join(dir, 'helpdesk.db'), connector, settings: { secretHideAfterMs: HIDE_AFTER_MS }, hidePollMs: 100, hideGraceMs: 100 };
-      a = await startBotHarness(replica);
-      b = await startBotHarness(replica);
+      const replica = { connector, settings: { secretHideAfterMs: HIDE_AFTER_MS }, hidePollMs: 100, hideGraceMs: 100 };
+      ({ a, b, dir } = await startReplicas(startBotHarness, replica));
     });
     after(async () => {
       await a?.close();
@@ -294,14 +290,9 @@ describe('A shown password hides itself', function () {
     let a: SlackHarness | undefined;
     let b: SlackHarness;
     before(async () => {
-      dir = mkdtempSync(path.join(tmpdir(), 'mypass-replicas-'));
       fake = await startFakeSlackApi({ token: TEST_BOT_TOKEN, users: slackUsers });
-      const replica = {
-        slackUsers, fake, storePath: path.join(dir, 'helpdesk.db'), settings: { ...SAMBA_SETTINGS, secretHideAfterMs: HIDE_AFTER_MS },
-        hidePollMs: 100, hideGraceMs: 100,
-      };
-      a = await startSlackHarness(replica);
-      b = await startSlackHarness(replica);
+      const replica = { slackUsers, fake, settings: { ...SAMBA_SETTINGS, secretHideAfterMs: HIDE_AFTER_MS }, hidePollMs: 100, hideGraceMs: 100 };
+      ({ a, b, dir } = await startReplicas(startSlackHarness, replica));
     });
     after(async () => {
       await a?.close();

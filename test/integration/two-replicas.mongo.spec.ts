@@ -8,13 +8,12 @@
 // hides itself after A is killed with SIGKILL, B doing it from the store; and `npm run audit:verify` finds
 // one intact chain afterwards, written by both.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { MongoClient, type Db } from 'mongodb';
 import { VERBS } from '../../src/domain/verbs';
 import { walk } from '../helpers/adaptive-card-sdk';
-import { cleanEnv, ROOT, startApp, type RunningApp } from '../helpers/app-process';
+import { auditVerify, startApp, type RunningApp } from '../helpers/app-process';
 import { mongoTestUrl } from '../helpers/ferretdb';
 import { LoopbackConnector, teamsMember } from '../helpers/loopback-connector';
 import { BENCH_USERS, GROUP_DNS, GROUPS, MAIL_DOMAIN, resetSeededUser, sambaEnv, USERS } from '../helpers/samba';
@@ -81,17 +80,6 @@ class PortalBrowser {
       req.end(body);
     });
   }
-}
-
-function auditVerify(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'audit:verify'], { cwd: ROOT, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, out }));
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -373,7 +361,7 @@ describe('Two replicas (two src/main.ts processes) on one MongoDB store', functi
 
   it('npm run audit:verify finds one intact chain, written by both replicas', async () => {
     const verified = await auditVerify(env);
-    assert.equal(verified.code, 0, verified.out);
-    assert.match(verified.out, /audit chain intact: \d+ records/);
+    assert.equal(verified.code, 0, verified.output);
+    assert.match(verified.output, /audit chain intact: \d+ records/);
   });
 });

@@ -47,11 +47,13 @@ export function mongoPendingWork(db: Db): PendingWorkRepository {
         });
       });
     },
-    async due(dueBy, now, limit) {
+    async due(dueBy, now, limit, groupPrefix) {
       const n = Math.max(0, Math.floor(limit));
       if (n === 0) return [];
+      // Groups are ASCII: every group starting with the prefix sorts below the prefix and U+FFFF.
+      const inGroups = groupPrefix ? { group: { $gte: groupPrefix, $lt: `${groupPrefix}\uffff` } } : {};
       return guard('pending work due', async () =>
-        (await pending.find({ dueAt: { $lte: dueBy }, expiresAt: { $gt: now } }, { sort: { dueAt: 1, addedAt: 1 }, limit: n }).toArray()).map(work));
+        (await pending.find({ dueAt: { $lte: dueBy }, expiresAt: { $gt: now }, ...inGroups }, { sort: { dueAt: 1, addedAt: 1 }, limit: n }).toArray()).map(work));
     },
     async inGroup(group, now) {
       return guard('pending work group', async () =>

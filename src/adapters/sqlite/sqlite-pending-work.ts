@@ -20,8 +20,8 @@ export function sqlitePendingWork(db: Database.Database): PendingWorkRepository 
   const purge = db.prepare<[number]>('DELETE FROM pending_work WHERE expires_at <= ?');
   const insert = db.prepare<[string, string, number | null, string, number]>(
     'INSERT OR IGNORE INTO pending_work (key, grp, due_at, payload, expires_at) VALUES (?, ?, ?, ?, ?)');
-  const due = db.prepare<[number, number, number], WorkRow>(
-    'SELECT * FROM pending_work WHERE due_at IS NOT NULL AND due_at <= ? AND expires_at > ? ORDER BY due_at, seq LIMIT ?');
+  const due = db.prepare<[number, number, number, string, number], WorkRow>(
+    'SELECT * FROM pending_work WHERE due_at IS NOT NULL AND due_at <= ? AND expires_at > ? AND substr(grp, 1, ?) = ? ORDER BY due_at, seq LIMIT ?');
   const inGroup = db.prepare<[string, number], WorkRow>('SELECT * FROM pending_work WHERE grp = ? AND expires_at > ? ORDER BY seq');
   const purgeLeases = db.prepare<[number]>('DELETE FROM work_leases WHERE until <= ?');
   const lease = db.prepare<[string, number]>('INSERT OR IGNORE INTO work_leases (key, until) VALUES (?, ?)');
@@ -40,9 +40,9 @@ export function sqlitePendingWork(db: Database.Database): PendingWorkRepository 
         return insert.run(w.key, w.group, w.dueAt ? w.dueAt.getTime() : null, w.payload, w.expiresAt.getTime()).changes === 1;
       });
     },
-    async due(dueBy, now, limit) {
+    async due(dueBy, now, limit, groupPrefix = '') {
       const n = Math.max(0, Math.floor(limit));
-      return guard('pending work due', () => (n === 0 ? [] : due.all(dueBy.getTime(), now.getTime(), n).map(work)));
+      return guard('pending work due', () => (n === 0 ? [] : due.all(dueBy.getTime(), now.getTime(), groupPrefix.length, groupPrefix, n).map(work)));
     },
     async inGroup(group, now) {
       return guard('pending work group', () => inGroup.all(group, now.getTime()).map(work));

@@ -10,10 +10,10 @@
 // lease to expire and another takes over. A hide without an address (the local console: its
 // conversations live in this one process, on this machine) stays in this process only (bounded, cleared
 // on shutdown), as does every hide when no store is given.
-import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
-import type { PendingWork, PendingWorkRepository } from '../../ports/pending-work.port';
+import type { PendingWork } from '../../ports/pending-work.port';
 import type { View } from '../../service/kernel';
+import { doEachLeased, doLeased, type Leasing, type WorkStore } from './stored-work';
 
 export interface PendingHide {
   /** The card that replaces the secret: the service's answer to the viewer's `secret.hide`. */
@@ -23,9 +23,9 @@ export interface PendingHide {
 }
 
 /** The store's side: where hides are kept, and how a surface rebuilds one from its address. */
-export interface StoredHides {
-  readonly work: PendingWorkRepository;
-  readonly clock: Clock;
+export interface StoredHides extends WorkStore {
+  /** The surface's name ('teams', 'slack'): its hides are grouped under it, and its poll lists only them. */
+  readonly surface: string;
   /** The hide an address describes; undefined when this process cannot do it. */
   readonly revive: (ref: string, address: unknown) => PendingHide | undefined;
   /** How often every replica looks for hides left undone (default 2 s), and how late they must be (default 2 s). */
@@ -39,12 +39,32 @@ const HIDE_LEASE_MS = 30_000;
 /** A hide nobody could do is forgotten this long after it was due. */
 const HIDE_KEPT_MS = 10 * 60_000;
 
+// The key stays `hide:<ref>` (one secret, one hide): replicas of the release before, still running during a
+// rolling deploy, read the ref from it. The group carries the surface.
 const workKey = (ref: string) => `hide:${ref}`;
+const refOf = (key: string) => key.slice('hide:'.length);
+const ownGroups = (surface: string) => `${surface}:hide:`;
+/**
+ * The release before grouped every surface's hides alike, by the key (`hide:<ref>`); such a hide left to
+ * another replica (its own was stopped by the deploy) is still looked for, by every surface, each reviving
+ * only its own addresses. Drop after the next release: they are forgotten HIDE_KEPT_MS after their due time,
+ * at most SECRET_HIDE_SECONDS (30 min) after they were shown.
+ */
+const BEFORE_SURFACE_GROUPS = 'hide:';
 
 export class AutoHide {
   private readonly pending = new Map<string, { readonly timer: NodeJS.Timeout; readonly hide: PendingHide; readonly stored: boolean }>();
   private readonly running = new Set<Promise<unknown>>();
   private poller: NodeJS.Timeout | undefined;
+
+  /** A secret left shown is worse than one hidden twice: when the store cannot say who hides it, this process does. */
+  private readonly leasing: Leasing = {
+    leaseMs: HIDE_LEASE_MS,
+    whenUnsure: (err) => {
+      this.logger.warn({ err }, 'the store could not say who hides a shown secret; this process does');
+      return true;
+    },
+  };
 
   constructor(
     private readonly logger: Logger,
@@ -67,7 +87,7 @@ export class AutoHide {
     if (store) {
       const now = store.clock.now();
       const dueAt = new Date(now.getTime() + Math.max(0, afterMs));
-      const work: PendingWork = { key: workKey(ref), group: workKey(ref), dueAt, payload: JSON.stringify(address), expiresAt: new Date(dueAt.getTime() + HIDE_KEPT_MS) };
+      const work: PendingWork = { key: workKey(ref), group: `${ownGroups(store.surface)}${ref}`, dueAt, payload: JSON.stringify(address), expiresAt: new Date(dueAt.getTime() + HIDE_KEPT_MS) };
       this.track(store.work.add(work, now).catch((err: unknown) => this.logger.warn({ err }, 'a shown secret\'s hide is kept in this process only')));
     }
   }
@@ -81,7 +101,7 @@ export class AutoHide {
     const store = this.stored;
     if (!store || (local && !local.stored)) return local?.hide;
     try {
-      const [work] = local ? [] : await store.work.inGroup(workKey(ref), store.clock.now());
+      const [work] = local ? [] : await this.storedHide(ref, store);
       const removed = await store.work.remove(workKey(ref));
       if (local) return local.hide;
       return removed && work ? store.revive(ref, JSON.parse(work.payload)) : undefined;
@@ -120,14 +140,25 @@ export class AutoHide {
     if (!store) return;
     try {
       const now = store.clock.now();
-      for (const work of await store.work.due(new Date(now.getTime() - (store.graceMs ?? 2_000)), now, 20)) {
-        const ref = work.key.slice('hide:'.length);
+      const revive = (work: PendingWork) => {
+        const ref = refOf(work.key);
         const hide = this.pending.get(ref)?.hide ?? store.revive(ref, JSON.parse(work.payload));
-        if (hide) await this.runStored(ref, hide);
+        return hide && { ref, hide };
+      };
+      for (const groups of [ownGroups(store.surface), BEFORE_SURFACE_GROUPS]) {
+        const overdue = await store.work.due(new Date(now.getTime() - (store.graceMs ?? 2_000)), now, 20, groups);
+        await doEachLeased(store, overdue, revive, this.leasing, ({ ref, hide }) => this.runLeased(ref, hide));
       }
     } catch (err) {
       this.logger.warn({ err }, 'could not look for shown secrets to hide');
     }
+  }
+
+  /** The hide of `ref` kept in the store: under this surface's group, else under the release before's. */
+  private async storedHide(ref: string, store: StoredHides): Promise<PendingWork[]> {
+    const now = store.clock.now();
+    const own = await store.work.inGroup(`${ownGroups(store.surface)}${ref}`, now);
+    return own.length > 0 ? own : store.work.inGroup(`${BEFORE_SURFACE_GROUPS}${ref}`, now);
   }
 
   private forget(ref: string) {
@@ -146,15 +177,13 @@ export class AutoHide {
 
   /** A stored hide, by the replica holding its lease; removed from the store once done. */
   private async runStored(ref: string, hide: PendingHide): Promise<void> {
-    const store = this.stored!;
-    const now = store.clock.now();
-    try {
-      if (!(await store.work.lease(workKey(ref), now, new Date(now.getTime() + HIDE_LEASE_MS)))) return; // another replica has it
-    } catch (err) {
-      this.logger.warn({ err }, 'the store could not say who hides a shown secret; this process does');
-    }
+    await doLeased(this.stored!, workKey(ref), this.leasing, () => this.runLeased(ref, hide));
+  }
+
+  /** Leased here: this process's own timer no longer fires it. */
+  private runLeased(ref: string, hide: PendingHide): Promise<boolean> {
     this.forget(ref);
-    if (await this.run(hide)) await store.work.remove(workKey(ref)).catch(() => undefined); // else its lease expires and it is tried again
+    return this.run(hide);
   }
 
   private async run(hide: PendingHide): Promise<boolean> {

@@ -11,11 +11,10 @@
 // store is given or the store fails, stays in this process only (bounded): after a restart the ticket is
 // still created, but such a message is not updated.
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
-import type { PendingWorkRepository } from '../../ports/pending-work.port';
 import type { TicketListener } from '../../service/tickets';
 import type { View } from '../../service/kernel';
+import { doEachLeased, type WorkStore } from './stored-work';
 
 export interface PendingTicketMessage {
   /** The asker's `ticket.show` answer. */
@@ -25,20 +24,25 @@ export interface PendingTicketMessage {
 }
 
 /** The store's side: where the messages are kept, and how a surface rebuilds one from its address. */
-export interface StoredTicketMessages {
-  readonly work: PendingWorkRepository;
-  readonly clock: Clock;
+export interface StoredTicketMessages extends WorkStore {
+  /** The surface's name ('teams', 'slack'): its messages are grouped under it, and it lists only them. */
+  readonly surface: string;
   /** The message an address describes; undefined when this process cannot update it. */
   readonly revive: (ref: string, address: unknown) => PendingTicketMessage | undefined;
 }
 
 export const MAX_WATCHED = 1000;
-/** An update in progress holds its lease this long. */
-const UPDATE_LEASE_MS = 30_000;
+/** An update in progress holds its lease this long; when the store cannot say who updates a message, none does. */
+const UPDATE_LEASE = { leaseMs: 30_000 };
 /** A message whose ticket never came is forgotten after this (the escalation's retries stop well before). */
 const WATCH_KEPT_MS = 7 * 24 * 3600_000;
 
-const group = (ref: string) => `ticket:${ref}`;
+const group = (surface: string, ref: string) => `${surface}:ticket:${ref}`;
+/**
+ * The release before grouped every surface's messages alike (`ticket:<ref>`): still looked up, by every
+ * surface, each reviving only its own addresses, until they are forgotten (WATCH_KEPT_MS); then drop it.
+ */
+const groupBeforeSurfaces = (ref: string) => `ticket:${ref}`;
 
 export class TicketWatch {
   private readonly pending = new Map<string, PendingTicketMessage[]>();
@@ -59,7 +63,7 @@ export class TicketWatch {
     const store = address !== undefined ? this.stored : undefined;
     if (!store) return this.keep(ref, message);
     const now = store.clock.now();
-    const work = { key: `${group(ref)}:${randomUUID()}`, group: group(ref), payload: JSON.stringify(address), expiresAt: new Date(now.getTime() + WATCH_KEPT_MS) };
+    const work = { key: `${group(store.surface, ref)}:${randomUUID()}`, group: group(store.surface, ref), payload: JSON.stringify(address), expiresAt: new Date(now.getTime() + WATCH_KEPT_MS) };
     this.track(store.work.add(work, now).catch((err: unknown) => {
       this.logger.warn({ err }, 'an escalation message is kept in this process only');
       this.keep(ref, message);
@@ -98,11 +102,8 @@ export class TicketWatch {
   private async fireStored(ref: string, store: StoredTicketMessages): Promise<void> {
     try {
       const now = store.clock.now();
-      for (const work of await store.work.inGroup(group(ref), now)) {
-        const message = store.revive(ref, JSON.parse(work.payload));
-        if (!message || !(await store.work.lease(work.key, now, new Date(now.getTime() + UPDATE_LEASE_MS)))) continue;
-        if (await this.update(message)) await store.work.remove(work.key);
-      }
+      const listed = [...await store.work.inGroup(group(store.surface, ref), now), ...await store.work.inGroup(groupBeforeSurfaces(ref), now)];
+      await doEachLeased(store, listed, (work) => store.revive(ref, JSON.parse(work.payload)), UPDATE_LEASE, (message) => this.update(message));
     } catch (err) {
       this.logger.warn({ err }, 'could not look up the escalation messages to update');
     }

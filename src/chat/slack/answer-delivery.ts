@@ -92,7 +92,7 @@ export function revivedTicketMessage(deps: SlackListenerDeps, ref: string, addre
 }
 
 function revived(deps: SlackListenerDeps, ref: string, address: SlackAddress, pressed: unknown): (PendingHide & PendingTicketMessage) | undefined {
-  // The store's hides and ticket messages are polled by every surface of a replica: only Slack's are ours.
+  // Each surface lists only its own stored work, but what the release before stored alike for every surface is looked at by all: only Slack's is ours.
   if (typeof address !== 'object' || address === null || typeof address.userId !== 'string' || typeof address.installation !== 'object') return undefined;
   const send = deps.later?.sender(ref, address);
   return send && deps.later ? laterMessage(deps, deps.later.asker(address), pressed, send) : undefined;

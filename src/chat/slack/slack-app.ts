@@ -132,18 +132,19 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
   // With the store, a hide or a "ticket to follow" is done by whichever replica is there when it is due: it
   // reaches the message with the bot token (its own client: outside any request) or the sealed response_url.
   const stored = deps.pendingWork && { work: deps.pendingWork, clock: systemClock };
+  const ownWork = stored && { ...stored, surface: 'slack' };
   const later = stored && new SlackLaterMessages(new webApi.WebClient(config.botToken, clientOptions), deps.responseUrlCipher);
   const listenerDeps: SlackListenerDeps = {
     service: deps.service,
     logger,
     identities: new SlackIdentityResolver(deps.identityTtlMs !== undefined ? { ttlMs: deps.identityTtlMs } : {}),
     afterAck: new PostAckQueue(deps.postAckConcurrency, deps.postAckMaxPending),
-    autoHide: new AutoHide(logger, undefined, stored && {
-      ...stored, revive: (ref, address) => revivedHide(listenerDeps, ref, address as SlackAddress),
+    autoHide: new AutoHide(logger, undefined, ownWork && {
+      ...ownWork, revive: (ref, address) => revivedHide(listenerDeps, ref, address as SlackAddress),
       ...(deps.hidePollMs ? { pollMs: deps.hidePollMs } : {}), ...(deps.hideGraceMs !== undefined ? { graceMs: deps.hideGraceMs } : {}),
     }),
-    ticketWatch: new TicketWatch(logger, deps.service.tickets, undefined, stored && {
-      ...stored, revive: (ref, address) => revivedTicketMessage(listenerDeps, ref, address as SlackAddress),
+    ticketWatch: new TicketWatch(logger, deps.service.tickets, undefined, ownWork && {
+      ...ownWork, revive: (ref, address) => revivedTicketMessage(listenerDeps, ref, address as SlackAddress),
     }),
     ...(later ? { later } : {}),
     approvalMessages: new ApprovalMessages(logger, stored),

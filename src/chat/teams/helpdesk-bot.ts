@@ -107,11 +107,11 @@ export class HelpdeskBot extends TeamsActivityHandler {
       receives: async (context) => deps.service.receivesAlerts((await this.requestContext(context)).identity),
     });
     this.autoHide = deps.autoHide ?? new AutoHide(deps.logger, undefined, replicas && {
-      work: replicas.work, clock, revive: (ref, address) => this.revivedHide(ref, address as HideAddress),
+      work: replicas.work, clock, surface: 'teams', revive: (ref, address) => this.revivedHide(ref, address as HideAddress),
       ...(replicas.pollMs ? { pollMs: replicas.pollMs } : {}), ...(replicas.graceMs !== undefined ? { graceMs: replicas.graceMs } : {}),
     });
     this.ticketWatch = new TicketWatch(deps.logger, deps.service.tickets, undefined, replicas && {
-      work: replicas.work, clock, revive: (ref, address) => this.revivedTicketMessage(ref, address as HideAddress),
+      work: replicas.work, clock, surface: 'teams', revive: (ref, address) => this.revivedTicketMessage(ref, address as HideAddress),
     });
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
@@ -331,8 +331,9 @@ export class HelpdeskBot extends TeamsActivityHandler {
 }
 
 /**
- * A message this surface sent (a Bot Framework conversation reference), not another surface's: the store's
- * hides and ticket messages are polled by every surface of a replica, and each does only its own.
+ * A message this surface sent (a Bot Framework conversation reference), not another surface's: each surface
+ * lists only its own stored hides and ticket messages, but those the release before stored alike for every
+ * surface are looked at by all (auto-hide.ts, ticket-watch.ts).
  */
 function isBotAddress(address: unknown): address is HideAddress {
   const a = address as Partial<HideAddress> | null;
