@@ -1,6 +1,7 @@
 // A details card's state on SQLite: the portal account, the newest self-service event, the vishing facts'
 // recent events and arrival count, and the caller verification, read by one synchronous call (one read
 // transaction: one snapshot) instead of eight awaited reads.
+import { setImmediate } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { PortalCardQuery, PortalCardRepository, PortalCardState } from '../../ports/portal.port';
 import type { EventOutcome } from '../../domain/portal';
@@ -42,6 +43,9 @@ export function sqlitePortalCards(db: Database.Database): PortalCardRepository {
 
   return {
     async read(q) {
+      // The read holds the event loop while it runs: it waits until the I/O its caller started in this turn
+      // has gone out (the details card reads the store while the directory walks the user's groups).
+      await setImmediate();
       return guard('portal card read', () => read.deferred(q));
     },
   };
