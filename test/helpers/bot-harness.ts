@@ -126,8 +126,8 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
-/** The audit key of every harness of the run: replicas sharing one store file chain with the same key. */
-const AUDIT_KEY = randomBytes(32);
+/** The audit key of every harness of the run (Teams and Slack): replicas sharing one store file chain with the same key. */
+export const AUDIT_KEY = randomBytes(32);
 
 export function sambaDirectory(logger: Logger = silentLogger, poolSize?: number): LdapDirectory {
   const info = sambaInfo();

@@ -22,7 +22,7 @@ import { PortalIntake } from '../../src/service/portal-data/portal-intake';
 import type { SmsSender } from '../../src/ports/sms.port';
 import type { TicketSink } from '../../src/ports/ticket-sink.port';
 import type { RetryPolicy } from '../../src/service/tickets/ticket-desk';
-import { SAMBA_SETTINGS, ShiftableClock, sambaDirectory } from './bot-harness';
+import { AUDIT_KEY, SAMBA_SETTINGS, ShiftableClock, sambaDirectory } from './bot-harness';
 import { DEMO_SETTINGS } from './service-fixture';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackUser, type RecordedCall } from './slack-api-fake';
 import {
@@ -61,9 +61,7 @@ export interface SlackHarnessOptions {
   readonly hideGraceMs?: number;
 }
 
-/** The audit key of every harness of the run: replicas sharing one store file chain with the same key. */
-const AUDIT_KEY = randomBytes(32);
-/** Likewise the key response URLs kept in the store are sealed with. */
+/** The key response URLs kept in the store are sealed with, for every harness of the run (as the audit key, bot-harness.ts). */
 const RESPONSE_URL_CIPHER = aesGcmAnswerCipher(randomBytes(32));
 
 /** A button as the bot drew it in a recorded message. */
