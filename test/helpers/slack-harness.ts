@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { ApprovalDecisions } from '../../src/chat/core/approval-requests';
 import { createSlackSurface, type SlackSurface } from '../../src/chat/slack/slack-app';
 import { createHttpServer, type HttpServer } from '../../src/http/server';
 import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
@@ -59,6 +60,8 @@ export interface SlackHarnessOptions {
   /** How often this replica looks for hides another left undone, and how late they must be (default: the surface's 2 s, 2 s). */
   readonly hidePollMs?: number;
   readonly hideGraceMs?: number;
+  /** Shared with a Teams harness on the same store: the two surfaces of one replica. */
+  readonly approvalDecisions?: ApprovalDecisions;
 }
 
 /** The key response URLs kept in the store are sealed with, for every harness of the run (as the audit key, bot-harness.ts). */
@@ -148,6 +151,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     responseUrlCipher: RESPONSE_URL_CIPHER,
     ...(options.hidePollMs ? { hidePollMs: options.hidePollMs } : {}),
     ...(options.hideGraceMs !== undefined ? { hideGraceMs: options.hideGraceMs } : {}),
+    ...(options.approvalDecisions ? { approvalDecisions: options.approvalDecisions } : {}),
   });
   const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server), portalApi] });
   await http.listen(0, '127.0.0.1');
