@@ -6,6 +6,7 @@ import dotenv from 'dotenv';
 import { hasDemoPortalData, seedDemoPortalData } from './adapters/demo/demo-portal-data';
 import { createLogger } from './adapters/logging/pino-logger';
 import type { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
+import { ApprovalDecisions } from './chat/core/approval-requests';
 import { createLocalConsole } from './chat/local';
 import type { SlackSurface } from './chat/slack/slack-app';
 import { createTeamsSurface } from './chat/teams';
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
   const stopHeadLog = audit.startHeadLog(config.auditHeadLogMs);
   // The demo directory's first start gets realistic portal data, so every card has content (npm run seed:demo regenerates it).
   if (config.directory === 'demo' && !(await hasDemoPortalData(core.store))) await seedDemoPortalData(core.store, core.answerCipher, new Date());
+  // A request may have copies on both surfaces: a decision taken on one shows on the other's as well.
+  const approvalDecisions = new ApprovalDecisions(logger);
   const teams = createTeamsSurface({
     service: core.service,
     logger,
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
     allowedTenants: config.teamsTenants,
     aadIdentity: Boolean(config.graph),
     pendingWork: core.store.pendingWork,
+    approvalDecisions,
     ...(config.helpdeskPolicy.approvalsTeamsConversation ? { approvalsConversation: config.helpdeskPolicy.approvalsTeamsConversation } : {}),
     ...(config.alerts.teamsConversation ? { alertsConversation: config.alerts.teamsConversation } : {}),
   });
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
     // it resolves both compiled and from source (tsx's CommonJS hook; a dynamic import() would go to Node's ESM loader).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { mountSlack } = require('./chat/slack/slack-app') as typeof import('./chat/slack/slack-app');
-    slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, pendingWork: core.store.pendingWork, responseUrlCipher: core.responseUrlCipher, ...(approvalsChannel ? { approvalsChannel } : {}), ...(alertsChannel ? { alertsChannel } : {}) });
+    slack = await mountSlack(http.server, { service: core.service, logger, config: config.slack, pendingWork: core.store.pendingWork, responseUrlCipher: core.responseUrlCipher, approvalDecisions, ...(approvalsChannel ? { approvalsChannel } : {}), ...(alertsChannel ? { alertsChannel } : {}) });
   }
   // ALERTS_TEAMS_CONVERSATION / ALERTS_SLACK_CHANNEL: the alerts' watcher (one replica per poll, claimed in the store).
   // The local console, when it is served, shows them to the supervisors' consoles as well (a trial sees them).

@@ -9,7 +9,7 @@
 export interface PendingWork {
   /** Unique: a second add of the same key is refused. */
   readonly key: string;
-  /** What the work belongs to ('teams:hide:<ref>', 'approval:<id>', 'slack:ticket:<ref>'): found together. */
+  /** What the work belongs to ('teams:hide:<ref>', 'slack:approval:<id>', 'teams:ticket:<ref>': each surface's own): found together. */
   readonly group: string;
   /** A timer's due time; none: the work waits for its group's event. */
   readonly dueAt?: Date;

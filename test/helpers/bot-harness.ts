@@ -9,6 +9,7 @@ import { DemoDirectory } from '../../src/adapters/demo/demo-directory';
 import { LdapDirectory } from '../../src/adapters/ldap/ldap-directory';
 import { openMongoStore } from '../../src/adapters/mongo/mongo-store';
 import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
+import type { ApprovalDecisions } from '../../src/chat/core/approval-requests';
 import { createLocalConsole, type LocalConsole, type ConsoleUser } from '../../src/chat/local';
 import { createTeamsSurface, type TeamsSurface } from '../../src/chat/teams';
 import type { BotAdapterOptions } from '../../src/chat/teams/bot-adapter';
@@ -108,6 +109,8 @@ export interface HarnessOptions {
   readonly hideGraceMs?: number;
   /** A mongodb:// URL: the MongoDB store on that database instead of a temporary SQLite file (the bench's second store). */
   readonly mongoUrl?: string;
+  /** Shared with a Slack harness on the same store: the two surfaces of one replica. */
+  readonly approvalDecisions?: ApprovalDecisions;
 }
 
 export interface BotHarness {
@@ -126,8 +129,8 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
-/** The audit key of every harness of the run: replicas sharing one store file chain with the same key. */
-const AUDIT_KEY = randomBytes(32);
+/** The audit key of every harness of the run (Teams and Slack): replicas sharing one store file chain with the same key. */
+export const AUDIT_KEY = randomBytes(32);
 
 export function sambaDirectory(logger: Logger = silentLogger, poolSize?: number): LdapDirectory {
   const info = sambaInfo();
@@ -186,6 +189,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     pendingWork: store.pendingWork,
     ...(options.hidePollMs ? { hidePollMs: options.hidePollMs } : {}),
     ...(options.hideGraceMs !== undefined ? { hideGraceMs: options.hideGraceMs } : {}),
+    ...(options.approvalDecisions ? { approvalDecisions: options.approvalDecisions } : {}),
   });
   const consoleSurface = localConsole
     ? createLocalConsole({ enabled: true, bot: teams.bot, logger, ...(options.consoleUsers ? { users: options.consoleUsers } : {}) })

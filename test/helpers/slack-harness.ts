@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { ApprovalDecisions } from '../../src/chat/core/approval-requests';
 import { createSlackSurface, type SlackSurface } from '../../src/chat/slack/slack-app';
 import { createHttpServer, type HttpServer } from '../../src/http/server';
 import { openSqliteStore } from '../../src/adapters/sqlite/sqlite-store';
@@ -22,7 +23,7 @@ import { PortalIntake } from '../../src/service/portal-data/portal-intake';
 import type { SmsSender } from '../../src/ports/sms.port';
 import type { TicketSink } from '../../src/ports/ticket-sink.port';
 import type { RetryPolicy } from '../../src/service/tickets/ticket-desk';
-import { SAMBA_SETTINGS, ShiftableClock, sambaDirectory } from './bot-harness';
+import { AUDIT_KEY, SAMBA_SETTINGS, ShiftableClock, sambaDirectory } from './bot-harness';
 import { DEMO_SETTINGS } from './service-fixture';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackUser, type RecordedCall } from './slack-api-fake';
 import {
@@ -59,11 +60,11 @@ export interface SlackHarnessOptions {
   /** How often this replica looks for hides another left undone, and how late they must be (default: the surface's 2 s, 2 s). */
   readonly hidePollMs?: number;
   readonly hideGraceMs?: number;
+  /** Shared with a Teams harness on the same store: the two surfaces of one replica. */
+  readonly approvalDecisions?: ApprovalDecisions;
 }
 
-/** The audit key of every harness of the run: replicas sharing one store file chain with the same key. */
-const AUDIT_KEY = randomBytes(32);
-/** Likewise the key response URLs kept in the store are sealed with. */
+/** The key response URLs kept in the store are sealed with, for every harness of the run (as the audit key, bot-harness.ts). */
 const RESPONSE_URL_CIPHER = aesGcmAnswerCipher(randomBytes(32));
 
 /** A button as the bot drew it in a recorded message. */
@@ -150,6 +151,7 @@ export async function startSlackHarness(options: SlackHarnessOptions): Promise<S
     responseUrlCipher: RESPONSE_URL_CIPHER,
     ...(options.hidePollMs ? { hidePollMs: options.hidePollMs } : {}),
     ...(options.hideGraceMs !== undefined ? { hideGraceMs: options.hideGraceMs } : {}),
+    ...(options.approvalDecisions ? { approvalDecisions: options.approvalDecisions } : {}),
   });
   const http = createHttpServer({ logger, health: () => service.health(), mounts: [(server) => surface.mount(server), portalApi] });
   await http.listen(0, '127.0.0.1');

@@ -2,8 +2,12 @@
 // supervisors see it), and the copies of each request posted so far, by approval id, so that a decision on
 // one updates them all. Bounded: the oldest request is forgotten first. In memory: what a surface keeps when
 // it has no store (the local console always); with one, Teams and Slack keep the copies in the store's
-// pending work instead, for any replica (approval-copies.ts, approval-messages.ts).
+// pending work instead, for any replica (approval-copies.ts, approval-messages.ts), each surface under its
+// own group. A request may have copies on both surfaces (the same agent asked in Teams and in Slack: the
+// request is reopened): a decision taken on one surface is passed to the others of the process
+// (ApprovalDecisions), each updating only its own copies, with its own client.
 import { VERBS } from '../../domain/verbs';
+import type { Logger } from '../../ports/logger.port';
 import type { ApprovalView, View } from '../../service/kernel';
 
 /** The answer that opened (or reopened) a request, carrying the deciders' card for the copies. */
@@ -41,5 +45,39 @@ export class RequestCopies<T> {
     const list = this.byId.get(approvalId) ?? [];
     this.byId.delete(approvalId);
     return list;
+  }
+}
+
+/** The group of a request's copies a surface keeps in the store's pending work ('teams:approval:<id>'): only that surface takes them. */
+export const approvalCopiesGroup = (surface: string, approvalId: string) => `${surface}:approval:${approvalId}`;
+/**
+ * The release before grouped every surface's copies alike (`approval:<id>`): still looked up, each surface
+ * taking only the copies it can read as its own, while a request that release opened can still be decided:
+ * for APPROVAL_TTL_MINUTES (at most 24 h) after its last replica stopped. Drop it in the release after.
+ */
+export const approvalCopiesGroupBeforeSurfaces = (approvalId: string) => `approval:${approvalId}`;
+
+/**
+ * The chat surfaces of this process, for a decision taken on one of them: every other surface shows it on
+ * its own copies of the request (in the store: every replica runs the same surfaces, so the replica that
+ * records a decision reaches every surface's copies).
+ */
+export class ApprovalDecisions {
+  private readonly surfaces = new Map<string, (decision: ApprovalView) => Promise<void>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** `updateCopies`: shows a decision taken elsewhere on every copy of the request this surface keeps. */
+  join(surface: string, updateCopies: (decision: ApprovalView) => Promise<void>): void {
+    this.surfaces.set(surface, updateCopies);
+  }
+
+  /** A decision taken on `surface`, which updates its own copies: the other surfaces update theirs. */
+  async decidedOn(surface: string, decision: ApprovalView): Promise<void> {
+    for (const [other, updateCopies] of this.surfaces) {
+      if (other === surface) continue;
+      await updateCopies(decision).catch((err: unknown) =>
+        this.logger.warn({ err: { message: err instanceof Error ? err.message : String(err) }, surface: other }, 'could not show a decision on the approval request\'s copies'));
+    }
   }
 }

@@ -41,15 +41,19 @@ export async function deliverAnswer(deps: SlackListenerDeps, reply: SlackReply, 
   const { asker } = reply;
   const verb = (pressed as { verb?: unknown } | undefined)?.verb;
   const press = { client: asker.client, installation: asker.installation, verb };
+  // A decision also shows on the request's copies on this replica's other surfaces (Teams' cards), each surface updating its own.
+  const elsewhere = async () => (next.decision ? deps.approvalDecisions?.decidedOn('slack', next.decision) : undefined);
   // A press on the channel's approval request: that message is updated for everyone (approval-delivery.ts).
   if (reply.shared?.ts && view.kind === 'approval' && !hasSecret(view) && asker.channelId) {
     await afterDecision(deps, { ...press, channel: asker.channelId, messageTs: reply.shared.ts }, view);
+    await elsewhere();
     return;
   }
   // Decided on the private `approvals` list: the request's messages are updated too (the list itself below).
   if (!reply.shared && next.decision && asker.channelId) {
     await afterDecision(deps, { ...press, channel: asker.channelId, messageTs: undefined }, next.decision);
   }
+  await elsewhere();
   const privateOnly = reply.shared !== undefined && (hasSecret(view) || view.kind === 'error');
   // How the message is updated later: in place, or (a mention) by a new message; never a shared message.
   const later = privateOnly ? undefined : reply.inPlace;

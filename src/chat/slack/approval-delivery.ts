@@ -5,7 +5,8 @@
 // Teams' refresh does — goes to them alone (chat.postEphemeral): the PIN, once, with Hide. With
 // APPROVALS_SLACK_CHANNEL the request is also posted to the supervisors' channel; every copy posted is
 // remembered (in the store's pending work when given, else in memory: approval-messages.ts) so that a
-// decision on one — or on the `approvals` list — through any replica updates them all.
+// decision on one — or on the `approvals` list — through any replica updates them all. A decision taken in
+// Teams reaches them too (decidedElsewhere, through ApprovalDecisions), and one taken here reaches Teams' cards.
 // The requester never gets Approve / Deny where only they read (their DM with the app, the private fallback);
 // once the PIN reached them, no copy keeps the "Show the PIN" fallback.
 import type { webApi } from '@slack/bolt';
@@ -63,6 +64,18 @@ export async function afterDecision(
       && (await deliver(deps, 'approved PIN', own, () => client.chat.postEphemeral({ channel: where, user: requester, text: message.text, blocks: message.blocks })));
   }
   const shared = renderView(delivered ? withoutShowFallback(view) : view, { ephemeral: false });
+  for (const copy of copies) {
+    await deliver(deps, 'approval update', view, () => client.chat.update({ channel: copy.channel, ts: copy.ts, text: shared.text, blocks: shared.blocks }));
+  }
+}
+
+/**
+ * A decision taken on another surface of this replica (Teams): every message of the request posted here
+ * shows it, with the bot token. No PIN is sent from here: the requester's "Show the PIN" stays on them.
+ */
+export async function decidedElsewhere(deps: SlackListenerDeps, client: webApi.WebClient, view: ApprovalView): Promise<void> {
+  const { copies } = (await deps.approvalMessages?.take(view.approvalId, undefined)) ?? { copies: [] };
+  const shared = renderView(view, { ephemeral: false });
   for (const copy of copies) {
     await deliver(deps, 'approval update', view, () => client.chat.update({ channel: copy.channel, ts: copy.ts, text: shared.text, blocks: shared.blocks }));
   }

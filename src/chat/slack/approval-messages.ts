@@ -2,13 +2,14 @@
 // (slack-context.ts) hold it without importing approval-delivery.ts, which imports slack-context.
 //
 // Across replicas: with the store's pending work, each message (channel + ts: never a PIN) is kept there,
-// grouped by the approval id, so that a decision recorded by any replica updates the messages another
+// grouped by the approval id under Slack's name (Teams keeps its own cards of the same request:
+// approval-requests.ts), so that a decision recorded by any replica updates the messages another
 // posted. Each is taken once: by the replica whose delete of it counts (the bot token updates any message,
 // from any replica). Without a store, or when it fails, the messages stay in this process (bounded).
 import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
-import type { PendingWorkRepository } from '../../ports/pending-work.port';
-import { RequestCopies } from '../core/approval-requests';
+import type { PendingWork, PendingWorkRepository } from '../../ports/pending-work.port';
+import { approvalCopiesGroup, approvalCopiesGroupBeforeSurfaces, RequestCopies } from '../core/approval-requests';
 
 interface Posted {
   readonly channel: string;
@@ -19,7 +20,7 @@ interface Posted {
 /** A message is kept this long (requests are decided or expire well before). */
 const MESSAGE_KEPT_MS = 7 * 24 * 3600_000;
 
-const group = (approvalId: string) => `approval:${approvalId}`;
+const group = (approvalId: string) => approvalCopiesGroup('slack', approvalId);
 
 /** Where each request's messages are (approvalId → channel + ts), so that a decision updates every copy. */
 export class ApprovalMessages {
@@ -57,12 +58,22 @@ export class ApprovalMessages {
     if (!store) return [];
     const taken: Posted[] = [];
     try {
-      for (const work of await store.work.inGroup(group(approvalId), store.clock.now())) {
-        if (await store.work.remove(work.key)) taken.push(JSON.parse(work.payload) as Posted);
+      const now = store.clock.now();
+      // Slack's own, and those the release before kept for every surface alike: of these, only Slack's messages.
+      for (const work of [...await store.work.inGroup(group(approvalId), now), ...await store.work.inGroup(approvalCopiesGroupBeforeSurfaces(approvalId), now)]) {
+        const posted = postedOf(work);
+        if (posted && (await store.work.remove(work.key))) taken.push(posted);
       }
     } catch (err) {
       this.logger?.warn({ surface: 'slack', err: { message: err instanceof Error ? err.message : String(err) } }, 'could not look up the approval request\'s messages');
     }
     return taken;
   }
+}
+
+/** The message a stored copy names, when it is a Slack message (channel + ts); else undefined (a Teams card). */
+function postedOf(work: PendingWork): Posted | undefined {
+  const posted = JSON.parse(work.payload) as Partial<Posted> | null;
+  const slack = typeof posted === 'object' && posted !== null && typeof posted.channel === 'string' && typeof posted.ts === 'string';
+  return slack ? { channel: posted.channel, ts: posted.ts, asked: posted.asked === true } : undefined;
 }

@@ -5,10 +5,12 @@ import { App, webApi, type AuthorizeResult } from '@slack/bolt';
 import type { SlackConfig } from '../../config/config';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
+import type { ApprovalDecisions } from '../core/approval-requests';
 import { AutoHide } from '../core/auto-hide';
 import { TicketWatch } from '../core/ticket-watch';
 import { registerAppMention } from './app-mention.listener';
 import { revivedHide, revivedTicketMessage } from './answer-delivery';
+import { decidedElsewhere } from './approval-delivery';
 import { registerBlockActions } from './block-actions.listener';
 import { boltLogger } from './bolt-logger';
 import { PostAckQueue } from './post-ack-queue';
@@ -50,6 +52,8 @@ export interface SlackSurfaceDeps {
   /** How often this replica looks for hides another left undone, and how late they must be (tests: faster). */
   readonly hidePollMs?: number;
   readonly hideGraceMs?: number;
+  /** The chat surfaces of this process: a decision taken on any of them shows on the request's Slack messages too. */
+  readonly approvalDecisions?: ApprovalDecisions;
 }
 
 export interface SlackSurface {
@@ -133,7 +137,8 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
   // reaches the message with the bot token (its own client: outside any request) or the sealed response_url.
   const stored = deps.pendingWork && { work: deps.pendingWork, clock: systemClock };
   const ownWork = stored && { ...stored, surface: 'slack' };
-  const later = stored && new SlackLaterMessages(new webApi.WebClient(config.botToken, clientOptions), deps.responseUrlCipher);
+  const botClient = new webApi.WebClient(config.botToken, clientOptions);
+  const later = stored && new SlackLaterMessages(botClient, deps.responseUrlCipher);
   const listenerDeps: SlackListenerDeps = {
     service: deps.service,
     logger,
@@ -149,7 +154,10 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
     ...(later ? { later } : {}),
     approvalMessages: new ApprovalMessages(logger, stored),
     ...(deps.approvalsChannel ? { approvalsChannel: deps.approvalsChannel } : {}),
+    ...(deps.approvalDecisions ? { approvalDecisions: deps.approvalDecisions } : {}),
   };
+  // A decision taken in Teams, outside any Slack request: the messages are updated with the bot token.
+  deps.approvalDecisions?.join('slack', (decision) => decidedElsewhere(listenerDeps, botClient, decision));
   listenerDeps.autoHide.start();
   registerSlashCommand(app, listenerDeps);
   registerAppMention(app, listenerDeps);

@@ -2,6 +2,7 @@
 // delivery of a rendered view. No rules: roles, confirmation and protection are the service's.
 import type { webApi } from '@slack/bolt';
 import type { TicketWatch } from '../core/ticket-watch';
+import type { ApprovalDecisions } from '../core/approval-requests';
 import { internalError, newCorrelationId } from '../core/dispatch';
 import { BUSY_TEXT } from '../core/error-text';
 import { inLogScope, type Logger } from '../../ports/logger.port';
@@ -29,6 +30,8 @@ export interface SlackListenerDeps {
   readonly approvalsChannel?: string;
   /** The messages of each approval request (approval-messages.ts). */
   readonly approvalMessages?: ApprovalMessages;
+  /** The other chat surfaces of this process: a decision taken here shows on their copies of the request too. */
+  readonly approvalDecisions?: ApprovalDecisions;
 }
 
 /** Bolt's listener `context` after our authorize(): the installation's team and org. */

@@ -4,9 +4,10 @@
 // them updates them all for everyone; the requester's client then refreshes its own view
 // (refresh.userIds), which alone shows the PIN.
 //
-// Across replicas: with the store's pending work, each copy is kept there, grouped by the approval id,
-// as where its message is (conversation reference, activity id, card mode: never a PIN, the card is drawn
-// again from the decision). The replica that records the decision finds them all, whoever posted them,
+// Across replicas: with the store's pending work, each copy is kept there, grouped by the approval id under
+// Teams' name (Slack keeps its own messages of the same request: approval-requests.ts), as where its
+// message is (conversation reference, activity id, card mode: never a PIN, the card is drawn again from
+// the decision). The replica that records the decision finds them all, whoever posted them,
 // and updates each once: it leases the copy (a unique-key insert) and removes it when done (a checked
 // delete). Without a store, or when the store fails, and for the local console's turns (its conversations
 // live in this one process, on localhost) the copies stay in this process's memory (bounded).
@@ -14,10 +15,10 @@ import { CardFactory, TurnContext, type Activity, type ConversationAccount, type
 import type { ConnectorClient } from 'botframework-connector';
 import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
-import type { PendingWorkRepository } from '../../ports/pending-work.port';
+import type { PendingWork, PendingWorkRepository } from '../../ports/pending-work.port';
 import type { ApprovalView } from '../../service/kernel';
 import type { ActionMode, AdaptiveCardJson } from '../cards/render-card';
-import { RequestCopies } from '../core/approval-requests';
+import { approvalCopiesGroup, approvalCopiesGroupBeforeSurfaces, RequestCopies } from '../core/approval-requests';
 import { isLocalConsoleTurn } from './identity';
 import { laterUpdater } from './later-update';
 
@@ -47,7 +48,7 @@ const COPY_LEASE_MS = 30_000;
 /** A copy is kept this long past its request's expiry (a decision comes before it). */
 const COPY_KEPT_MS = 60 * 60_000;
 
-const group = (approvalId: string) => `approval:${approvalId}`;
+const group = (approvalId: string) => approvalCopiesGroup('teams', approvalId);
 // A channel's conversation id may carry the thread (";messageid=…"): compare the conversation itself.
 const base = (id: string) => id.split(';')[0];
 
@@ -88,10 +89,13 @@ export class ApprovalCopies {
     }
   }
 
-  /** A decision: every copy but the pressed one (which the invoke's own update replaces) shows the final state. */
-  async decided(view: ApprovalView, pressed: { conversationId: string; activityId: string | undefined }, render: (mode: ActionMode) => AdaptiveCardJson): Promise<void> {
+  /**
+   * A decision: every copy but the pressed one (which the invoke's own update replaces) shows the final state;
+   * none pressed here when the decision was taken on another surface.
+   */
+  async decided(view: ApprovalView, pressed: { conversationId: string; activityId: string | undefined } | undefined, render: (mode: ActionMode) => AdaptiveCardJson): Promise<void> {
     const isPressed = (conversationId: string | undefined, activityId: string) =>
-      base(conversationId ?? '') === base(pressed.conversationId) && activityId === pressed.activityId;
+      pressed !== undefined && base(conversationId ?? '') === base(pressed.conversationId) && activityId === pressed.activityId;
     for (const copy of this.copies.take(view.approvalId)) {
       if (isPressed(copy.conversationId, copy.activityId)) continue;
       await copy.update(render(copy.mode)).catch((err: unknown) => this.failed(err));
@@ -100,8 +104,9 @@ export class ApprovalCopies {
     if (!store) return;
     try {
       const now = store.clock.now();
-      for (const work of await store.work.inGroup(group(view.approvalId), now)) {
-        const address = JSON.parse(work.payload) as CopyAddress;
+      for (const work of await this.storedCopies(view.approvalId, store, now)) {
+        const address = copyAddressOf(work);
+        if (!address) continue; // another surface's, stored by the release before under the same group
         if (isPressed(address.reference.conversation?.id, address.activityId)) {
           await store.work.remove(work.key);
           continue;
@@ -132,7 +137,19 @@ export class ApprovalCopies {
     this.copies.add(view.approvalId, copy);
   }
 
+  /** The request's copies in the store: Teams' own, and those the release before kept for every surface alike. */
+  private async storedCopies(approvalId: string, store: StoredCopies, now: Date): Promise<PendingWork[]> {
+    return [...await store.work.inGroup(group(approvalId), now), ...await store.work.inGroup(approvalCopiesGroupBeforeSurfaces(approvalId), now)];
+  }
+
   private failed(err: unknown): void {
     this.logger.error({ err: { message: err instanceof Error ? err.message : String(err) }, surface: 'teams' }, 'could not update a copy of the approval card');
   }
+}
+
+/** Where a stored copy is, when it is a Teams card (a conversation reference and an activity id); else undefined. */
+function copyAddressOf(work: PendingWork): CopyAddress | undefined {
+  const address = JSON.parse(work.payload) as Partial<CopyAddress> | null;
+  const teams = typeof address === 'object' && address !== null && typeof address.reference === 'object' && address.reference !== null && typeof address.activityId === 'string';
+  return teams ? (address as CopyAddress) : undefined;
 }

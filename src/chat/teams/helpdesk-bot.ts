@@ -23,7 +23,7 @@ import { renderCard, type ActionMode, type AdaptiveCardJson } from '../cards/ren
 import { actionModeFor, activityTimeZone, conversationKind } from './conversation';
 import type { IdentityResolver } from './identity';
 import { laterUpdater } from './later-update';
-import { withoutShowFallback } from '../core/approval-requests';
+import { withoutShowFallback, type ApprovalDecisions } from '../core/approval-requests';
 import { autoHidePress, followUpsOf, ticketPress, type FollowUps } from '../core/follow-ups';
 import { ConsoleAlerts } from '../local/console-alerts';
 import { ConsoleApprovals } from '../local/console-approvals';
@@ -42,6 +42,8 @@ export interface HelpdeskBotDeps {
   readonly autoHide?: AutoHide;
   /** APPROVALS_TEAMS_CONVERSATION: approval requests are also sent there. */
   readonly approvalsConversation?: string;
+  /** The chat surfaces of this process: a decision taken on any of them shows on every surface's copies of the request. */
+  readonly approvalDecisions?: ApprovalDecisions;
   /**
    * The store's pending work and how to continue a Bot Framework conversation from any replica (the
    * adapter's proactive turn): a shown secret's hide is then a due time in the store (auto-hide.ts), and
@@ -97,6 +99,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
     this.approvalCopies = new ApprovalCopies(deps.logger, deps.approvalsConversation, replicas && {
       work: replicas.work, clock, update: (address, card) => this.updateSent(address, card),
     });
+    // A decision taken in Slack: no card was pressed here, and the requester's own card refreshes by itself.
+    deps.approvalDecisions?.join('teams', (decision) => this.approvalCopies.decided(decision, undefined, (m) => this.card(withoutShowFallback(decision), m)));
     this.consoleApprovals = new ConsoleApprovals(deps.logger, {
       card: (view) => this.card(view, 'submit'),
       decides: async (context) => deps.service.decidesApprovals((await this.requestContext(context)).identity),
@@ -217,6 +221,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
     const sent = reply.by === 'invoke'
       ? await this.answerInPlace(context, ctx, view, next, pressed)
       : await this.answerAsMessage(context, ctx, view, next, reply.mode, pressed);
+    // The request's copies on this replica's other surfaces (Slack's messages): each surface updates its own.
+    if (next.decision) await this.deps.approvalDecisions?.decidedOn('teams', next.decision);
     if (sent.answeredElsewhere) return sent.card;
     if (next.request) {
       const request = next.request;

@@ -4,6 +4,7 @@ import type { BotEndpointMode, BotFrameworkConfig } from '../../config/config';
 import type { RouteMount } from '../../http/server';
 import type { Logger } from '../../ports/logger.port';
 import type { HelpdeskService } from '../../service/helpdesk-service';
+import type { ApprovalDecisions } from '../core/approval-requests';
 import type { AutoHide } from '../core/auto-hide';
 import { TeamsAlertSink } from './alert-sink';
 import type { PendingWorkRepository } from '../../ports/pending-work.port';
@@ -38,6 +39,8 @@ export interface TeamsSurfaceDeps {
   /** How often this replica looks for hides another left undone (tests: faster). */
   readonly hidePollMs?: number;
   readonly hideGraceMs?: number;
+  /** The chat surfaces of this process: a decision taken on any of them shows on the request's Teams cards too. */
+  readonly approvalDecisions?: ApprovalDecisions;
 }
 
 export interface TeamsSurface {
@@ -65,6 +68,7 @@ export function createTeamsSurface(deps: TeamsSurfaceDeps): TeamsSurface {
   const bot = new HelpdeskBot({
     service: deps.service, logger: deps.logger, identities,
     ...(deps.approvalsConversation ? { approvalsConversation: deps.approvalsConversation } : {}), ...(replicas ? { replicas } : {}),
+    ...(deps.approvalDecisions ? { approvalDecisions: deps.approvalDecisions } : {}),
   });
   bot.autoHide.start();
   const authenticated = deps.botFramework.MicrosoftAppId !== '';
