@@ -6,8 +6,11 @@ import type { DirectoryEntry } from '../../domain/directory-user';
 
 const iso = (d: Date | undefined): string | undefined => d?.toISOString();
 
+/** `o` without its empty fields (a loop: this runs for every details card). */
 function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(o)) if (value !== undefined && value !== '') out[key] = value;
+  return out as T;
 }
 
 /** Who a result card is about: its login and name, nothing more. */
