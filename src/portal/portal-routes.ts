@@ -113,7 +113,8 @@ export function portalMount(o: PortalOptions): RouteMount {
   const hash = (token: string) => createHash('sha256').update(token).digest('hex');
   let purgedAt = 0;
 
-  async function newSession(res: Res, state: PortalSessionState = {}): Promise<Current> {
+  /** A new session and its cookie; `replacing`: the session it takes the place of (gone with the same write). */
+  async function newSession(res: Res, state: PortalSessionState = {}, replacing?: string): Promise<Current> {
     const token = randomBytes(32).toString('base64url');
     const now = o.clock.now();
     if (now.getTime() - purgedAt >= PURGE_EVERY_MS) {
@@ -121,7 +122,7 @@ export function portalMount(o: PortalOptions): RouteMount {
       await o.sessions.purge(new Date(now.getTime() - o.sessionIdleMs));
     }
     const session: PortalSession = { idHash: hash(token), csrf: randomBytes(32).toString('base64url'), state, createdAt: now, seenAt: now };
-    await o.sessions.create(session);
+    await (replacing ? o.sessions.rotate(replacing, session) : o.sessions.create(session));
     res.header('Set-Cookie', `${cookieName}=${token}; ${cookieFlags}`);
     return { token, session };
   }
@@ -327,8 +328,7 @@ export function portalMount(o: PortalOptions): RouteMount {
       await evenOut(arrived);
       if (result.ok) {
         // A new session id once the user is proven (no fixation); the old one is gone.
-        await o.sessions.delete(c.session.idHash);
-        await newSession(res, { login, user: result.user, access: method === 'password' ? 'enroll' : 'full', method });
+        await newSession(res, { login, user: result.user, access: method === 'password' ? 'enroll' : 'full', method }, c.session.idHash);
         return redirect(res, method === 'password' ? '/portal/enroll' : '/portal/home');
       }
       if (result.reason === 'locked') {

@@ -32,6 +32,11 @@ export interface PortalSessionRepository {
   /** Replaces the state and the last-seen time. */
   save(idHash: string, state: PortalSessionState, seenAt: Date): Promise<void>;
   delete(idHash: string): Promise<void>;
+  /**
+   * A passed challenge's new session in place of the one it was passed in (a new id: no fixation): the old
+   * is gone, the new one made, in one write where the store has one (SQLite), else the delete first.
+   */
+  rotate(oldIdHash: string, session: PortalSession): Promise<void>;
   /** Drops sessions last seen before `before`; resolves with how many. */
   purge(before: Date): Promise<number>;
 }

@@ -40,6 +40,21 @@ export function describePortalSessionRepository(store: () => Store, twin: () => 
       assert.equal(await sessions().get('b'.repeat(64)), null, 'saving an unknown id creates nothing');
     });
 
+    it('rotates a session: the old id is gone and the new one given back, from another instance too', async () => {
+      const old = session('a'.repeat(64), 0, { login: 'jdoe', method: 'pin' });
+      await sessions().create(old);
+      const signedIn = session('c'.repeat(64), 1, { login: 'jdoe', user: 'jdoe', access: 'full', method: 'pin' });
+      await sessions().rotate(old.idHash, signedIn);
+      const other = (await twin()).portalSessions;
+      assert.equal(await other.get(old.idHash), null);
+      assert.deepEqual(await other.get(signedIn.idHash), signedIn);
+      const another = session('d'.repeat(64), 2, { login: 'mallory', method: 'pin' });
+      await sessions().create(another);
+      await assert.rejects(sessions().rotate(another.idHash, { ...signedIn, state: { user: 'mallory', access: 'full' } }),
+        'a rotation never takes over an existing id');
+      assert.deepEqual(await other.get(signedIn.idHash), signedIn);
+    });
+
     it('a deleted session stays gone: a save racing the rotation from another instance does not bring it back', async () => {
       const old = session('a'.repeat(64), 0, { login: 'jdoe', method: 'pin' });
       await sessions().create(old);

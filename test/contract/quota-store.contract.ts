@@ -7,7 +7,7 @@ import type { Store } from '../../src/ports/store.port';
 const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
 const HOUR = 60 * 60_000;
 
-export function describeQuotaRepository(store: () => Store): void {
+export function describeQuotaRepository(store: () => Store, openTwin: () => Promise<Store>): void {
   describe('quotas', () => {
     const take = (key: string, minutes: number, limit = 3) => store().quotas.take(key, limit, HOUR, new Date(T0 + minutes * 60_000));
 
@@ -33,6 +33,22 @@ export function describeQuotaRepository(store: () => Store): void {
       await store().quotas.giveBack(first.place);
       assert.equal((await take('login:jdoe', 2, 1)).ok, true);
       assert.equal((await take('login:jdoe', 3, 1)).ok, false, 'giving back twice freed one place, not two');
+    });
+
+    it('holds the limit across two replicas of one key, taking in turn and at once, and reuses places that left the window', async () => {
+      const other = await openTwin();
+      const takeOn = (s: Store, minutes: number) => s.quotas.take('portal-login:jdoe', 3, HOUR, new Date(T0 + minutes * 60_000));
+      assert.equal((await takeOn(store(), 0)).ok, true);
+      assert.equal((await takeOn(store(), 1)).ok, true);
+      assert.equal((await takeOn(other, 2)).ok, true, 'the other replica takes the third place');
+      assert.equal((await takeOn(other, 3)).ok, false, 'the limit holds on the other replica');
+      assert.equal((await takeOn(store(), 4)).ok, false, 'and on the first');
+      // Both replicas at once, as each use leaves the window: one place freed, one taker gets it.
+      for (const minute of [60, 61, 62]) {
+        const both = await Promise.all([takeOn(store(), minute), takeOn(other, minute)]);
+        assert.equal(both.filter((r) => r.ok).length, 1, `minute ${minute}: one place had left the window`);
+      }
+      assert.deepEqual(await takeOn(other, 63), { ok: false, freeAt: new Date(T0 + 120 * 60_000) });
     });
 
     it('keeps counting under a lowered limit and frees up under a raised one', async () => {

@@ -644,7 +644,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     describeEscalationRepository(() => store, () => h.openTwin());
     describeAlertClaimRepository(() => store, () => h.openTwin());
     describePendingWorkRepository(() => store, () => h.openTwin());
-    describeQuotaRepository(() => store);
+    describeQuotaRepository(() => store, () => h.openTwin());
     describePasswordBindRepository(() => store);
   });
 }

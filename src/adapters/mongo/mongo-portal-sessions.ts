@@ -1,7 +1,7 @@
 // The portal's sessions on MongoDB. The id is the SHA-256 of the cookie's token. A save is an update by
 // _id that never upserts, so a session deleted (rotated) by another replica is not brought back.
 import type { Db } from 'mongodb';
-import type { PortalSessionRepository, PortalSessionState } from '../../ports/portal-sessions.port';
+import type { PortalSession, PortalSessionRepository, PortalSessionState } from '../../ports/portal-sessions.port';
 import { guard } from './mongo-errors';
 
 interface SessionDoc {
@@ -21,11 +21,12 @@ export async function createPortalSessionIndexes(db: Db): Promise<void> {
 
 export function mongoPortalSessions(db: Db): PortalSessionRepository {
   const sessions = db.collection<SessionDoc>(PORTAL_SESSIONS);
+  const create = (s: PortalSession) => guard('portal session create', () => sessions.insertOne({
+    _id: s.idHash, csrf: s.csrf, state: JSON.stringify(s.state), createdAt: s.createdAt, seenAt: s.seenAt,
+  }));
   return {
     async create(s) {
-      await guard('portal session create', () => sessions.insertOne({
-        _id: s.idHash, csrf: s.csrf, state: JSON.stringify(s.state), createdAt: s.createdAt, seenAt: s.seenAt,
-      }));
+      await create(s);
     },
     async get(idHash) {
       const d = await guard('portal session read', () => sessions.findOne({ _id: idHash }));
@@ -37,6 +38,11 @@ export function mongoPortalSessions(db: Db): PortalSessionRepository {
     },
     async delete(idHash) {
       await guard('portal session delete', () => sessions.deleteOne({ _id: idHash }));
+    },
+    async rotate(oldIdHash, s) {
+      // The old one first: a failure between the two leaves the user signed out, never two sessions.
+      await guard('portal session rotate', () => sessions.deleteOne({ _id: oldIdHash }));
+      await create(s);
     },
     async purge(before) {
       return guard('portal session purge', async () => (await sessions.deleteMany({ seenAt: { $lt: before } })).deletedCount);

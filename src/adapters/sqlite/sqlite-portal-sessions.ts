@@ -1,6 +1,6 @@
 // The portal's sessions on SQLite (migration 7). The id is the SHA-256 of the cookie's token.
 import type Database from 'better-sqlite3';
-import type { PortalSessionRepository, PortalSessionState } from '../../ports/portal-sessions.port';
+import type { PortalSession, PortalSessionRepository, PortalSessionState } from '../../ports/portal-sessions.port';
 import { groupCommit, type GroupCommit } from './group-commit';
 import { guard } from './store-unavailable';
 
@@ -19,9 +19,10 @@ export function sqlitePortalSessions(db: Database.Database, commit: GroupCommit 
   const update = db.prepare('UPDATE portal_sessions SET state = ?, seen_at = ? WHERE id_hash = ?');
   const remove = db.prepare('DELETE FROM portal_sessions WHERE id_hash = ?');
   const purge = db.prepare('DELETE FROM portal_sessions WHERE seen_at < ?');
+  const insertSession = (s: PortalSession) => insert.run(s.idHash, s.csrf, JSON.stringify(s.state), s.createdAt.getTime(), s.seenAt.getTime());
   return {
     async create(s) {
-      await commit('portal session create', () => insert.run(s.idHash, s.csrf, JSON.stringify(s.state), s.createdAt.getTime(), s.seenAt.getTime()));
+      await commit('portal session create', () => insertSession(s));
     },
     async get(idHash) {
       const r = guard('portal session read', () => select.get(idHash));
@@ -33,6 +34,13 @@ export function sqlitePortalSessions(db: Database.Database, commit: GroupCommit 
     },
     async delete(idHash) {
       await commit('portal session delete', () => remove.run(idHash));
+    },
+    async rotate(oldIdHash, s) {
+      // One write of the group's transaction: both or neither.
+      await commit('portal session rotate', () => {
+        remove.run(oldIdHash);
+        insertSession(s);
+      });
     },
     async purge(before) {
       return guard('portal session purge', () => purge.run(before.getTime()).changes);
