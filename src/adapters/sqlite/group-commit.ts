@@ -90,13 +90,15 @@ export function groupCommit(db: Database.Database): GroupCommit {
   // portal's sessions) or in memory has no fsync to move off the loop.
   const full = !db.memory && Number(db.pragma('synchronous', { simple: true })) >= 2;
   const wal = full ? walSync(db) : undefined;
-  const toNormal = db.prepare('PRAGMA synchronous = NORMAL');
-  const toFull = db.prepare('PRAGMA synchronous = FULL');
+  // Only for a FULL connection, and FULL last: SQLite applies a PRAGMA synchronous when it is prepared, so
+  // preparing these on a NORMAL connection (the portal's sessions) would leave it FULL, an fsync per commit.
+  const toNormal = wal ? db.prepare('PRAGMA synchronous = NORMAL') : undefined;
+  const toFull = wal ? db.prepare('PRAGMA synchronous = FULL') : undefined;
   let queue: Waiting[] = [];
 
   /** A batch of lookups' records only: committed without the in-commit fsync, then fsynced off the loop. */
   function commitBatch<T>(batch: readonly Waiting[], tx: () => T): T {
-    if (!wal || batch.some((w) => w.durability === 'on-disk')) return tx();
+    if (!wal || !toNormal || !toFull || batch.some((w) => w.durability === 'on-disk')) return tx();
     toNormal.run();
     let out: T;
     try {

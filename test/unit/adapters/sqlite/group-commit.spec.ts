@@ -147,6 +147,21 @@ describe('SQLite group commit', () => {
     }
   });
 
+  it('leaves a NORMAL connection NORMAL (the portal\'s sessions and quotas): its commits never fsync', async () => {
+    db.pragma('synchronous = NORMAL');
+    const fsyncs = await heldFsyncs();
+    try {
+      const write = notes();
+      assert.equal(Number(db.pragma('synchronous', { simple: true })), 1, 'still NORMAL once the group commit is made');
+      assert.deepEqual(await Promise.all([write('signed in'), write('signed out')]), [1, 2]);
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(fsyncs.started(), 0, 'nothing left to fsync off the loop either');
+      fsyncs.release();
+    } finally {
+      fsyncs.restore();
+    }
+  });
+
   it('a batch holding any on-disk write commits with the fsync inside (FULL), as every write did before', async () => {
     const fsyncs = await heldFsyncs();
     try {
