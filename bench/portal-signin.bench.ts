@@ -15,7 +15,7 @@
 // Then the PIN line: wrong PINs of known logins (users without a current PIN) and of unknown logins, at the
 // same time (side by side, under the same load: an observer must not tell them apart); four per user per
 // round, the known portal account's failure count reset through the API between rounds (untimed) and a fresh
-// unknown login each round, so nothing locks. The client runs in the bench's process, on the same (shared) cores.
+// unknown login each round, so nothing locks; every VU starts each round together. The client runs in the bench's process, on the same (shared) cores.
 //
 // BENCH_PORTAL_VUS (50), BENCH_SECONDS (30: the least measured time; it goes on until BENCH_PORTAL_CHALLENGES,
 // 3000, challenge posts), BENCH_PORTAL_PIN_ROUNDS (2), BENCH_TSX=1 (skip the compile), BENCH_NODE_FLAGS
@@ -396,7 +396,9 @@ async function questionsLoad(base: string, users: readonly Enrolled[], vus: numb
  * Wrong PINs: per VU its own user; `rounds` of four wrong PINs (the lock is at five), reset between rounds.
  * `unknown`: logins the directory does not know (a fresh one each round: their recorded failures lock them too).
  */
-async function pinLoad(base: string, logins: readonly string[], rounds: number, errors: Map<string, number>, unknown = false): Promise<number[]> {
+async function pinLoad(
+  base: string, logins: readonly string[], rounds: number, errors: Map<string, number>, roundDone: (round: number) => Promise<void>, unknown = false,
+): Promise<number[]> {
   const latencies: number[] = [];
   await Promise.all(
     logins.map(async (known) => {
@@ -421,10 +423,31 @@ async function pinLoad(base: string, logins: readonly string[], rounds: number, 
         }
         b.reset();
         if (!unknown) await api(base, 'PUT', `/api/portal/accounts/${login}`, { enrolled: false, methods: [], locked: false, failedAttempts: 0 });
+        await roundDone(round);
       }
     }),
   );
   return latencies;
+}
+
+/**
+ * A barrier per round for `parties` VUs: every VU of the PIN line, known and unknown logins, starts a round
+ * together (the known ones' reset between rounds would otherwise leave the unknown ones ahead, measured
+ * under more load than the known ones).
+ */
+function roundBarrier(parties: number): (round: number) => Promise<void> {
+  const rounds = new Map<number, { arrived: number; all: Promise<void>; release: () => void }>();
+  return (round) => {
+    let r = rounds.get(round);
+    if (!r) {
+      let release = () => {};
+      const all = new Promise<void>((resolve) => (release = resolve));
+      r = { arrived: 0, all, release };
+      rounds.set(round, r);
+    }
+    if (++r.arrived === parties) r.release();
+    return r.all;
+  };
 }
 
 const ALIKE_RULE = 'p50 and p95 within 10% (at least 3 ms) of each other';
@@ -529,8 +552,9 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
 
     ctx.log(`PIN: ${pLogins.length} users, ${pinRounds} rounds of 4 wrong PINs each (one warm-up round)…`);
     const pinErrors = new Map<string, number>();
+    const roundDone = roundBarrier(2 * pLogins.length);
     const [knownPins, unknownPins] = await Promise.all([
-      pinLoad(started.base, pLogins, pinRounds, pinErrors), pinLoad(started.base, pLogins, pinRounds, pinErrors, true),
+      pinLoad(started.base, pLogins, pinRounds, pinErrors, roundDone), pinLoad(started.base, pLogins, pinRounds, pinErrors, roundDone, true),
     ]);
     const pin = summarise(knownPins);
     const pinUnknown = summarise(unknownPins);
