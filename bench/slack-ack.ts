@@ -142,7 +142,8 @@ async function runBot(start: BotStart): Promise<void> {
 function forkRole<T>(role: '--bot' | '--slack-api', start: unknown): Promise<{ child: ChildProcess; ready: T }> {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, [role], {
-      execArgv: ['--import', 'tsx'],
+      // BENCH_NODE_FLAGS (e.g. --cpu-prof) go to the bot, as in the other benches.
+      execArgv: ['--import', 'tsx', ...(role === '--bot' ? (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean) : [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, SLACK_ACK_BENCH_START: JSON.stringify(start) },
     });
