@@ -26,7 +26,8 @@ export function followUpsOf(view: View, pressed?: unknown): FollowUps {
   const press = typeof pressed === 'object' && pressed !== null ? (pressed as Pressed) : undefined;
   const shown = (view.kind === 'result' || view.kind === 'approval') && view.secret ? view.secret : undefined;
   const hidden = press?.verb === VERBS.secretHide && typeof press.ref === 'string' && view.kind === 'result' ? press.ref : undefined;
-  const decided = (press?.verb === VERBS.approvalApprove || press?.verb === VERBS.approvalDeny) && view.kind === 'approval';
+  // A view holding a secret is its asker's alone: never a decision copied onto other messages or surfaces.
+  const decided = (press?.verb === VERBS.approvalApprove || press?.verb === VERBS.approvalDeny) && view.kind === 'approval' && !view.secret;
   return {
     ...(shown ? { hide: { ref: shown.ref, afterMs: shown.hideAfterMs } } : {}),
     ...(hidden ? { hidden } : {}),
