@@ -17,6 +17,14 @@ export interface Leasing {
   readonly whenUnsure?: (err: unknown) => boolean;
 }
 
+/**
+ * The work kept under each of `groups`, listed in their order: a surface's own group, then the one the
+ * release before kept for every surface alike (read until what it kept there has expired).
+ */
+export async function inGroups(work: Pick<PendingWorkRepository, 'inGroup'>, groups: readonly string[], now: Date): Promise<PendingWork[]> {
+  return (await Promise.all(groups.map((g) => work.inGroup(g, now)))).flat();
+}
+
 /** Does the work under `key` when this replica gets its lease; `run` says whether it was done. */
 export async function doLeased(store: WorkStore, key: string, leasing: Leasing, run: () => Promise<boolean>): Promise<void> {
   const now = store.clock.now();

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../ports/logger.port';
 import type { TicketListener } from '../../service/tickets';
 import type { View } from '../../service/kernel';
-import { doEachLeased, type WorkStore } from './stored-work';
+import { doEachLeased, inGroups, type WorkStore } from './stored-work';
 
 export interface PendingTicketMessage {
   /** The asker's `ticket.show` answer. */
@@ -102,7 +102,7 @@ export class TicketWatch {
   private async fireStored(ref: string, store: StoredTicketMessages): Promise<void> {
     try {
       const now = store.clock.now();
-      const listed = [...await store.work.inGroup(group(store.surface, ref), now), ...await store.work.inGroup(groupBeforeSurfaces(ref), now)];
+      const listed = await inGroups(store.work, [group(store.surface, ref), groupBeforeSurfaces(ref)], now);
       await doEachLeased(store, listed, (work) => store.revive(ref, JSON.parse(work.payload)), UPDATE_LEASE, (message) => this.update(message));
     } catch (err) {
       this.logger.warn({ err }, 'could not look up the escalation messages to update');

@@ -10,6 +10,7 @@ import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
 import type { PendingWork, PendingWorkRepository } from '../../ports/pending-work.port';
 import { approvalCopiesGroup, approvalCopiesGroupBeforeSurfaces, RequestCopies } from '../core/approval-requests';
+import { inGroups } from '../core/stored-work';
 
 interface Posted {
   readonly channel: string;
@@ -60,7 +61,7 @@ export class ApprovalMessages {
     try {
       const now = store.clock.now();
       // Slack's own, and those the release before kept for every surface alike: of these, only Slack's messages.
-      for (const work of [...await store.work.inGroup(group(approvalId), now), ...await store.work.inGroup(approvalCopiesGroupBeforeSurfaces(approvalId), now)]) {
+      for (const work of await inGroups(store.work, [group(approvalId), approvalCopiesGroupBeforeSurfaces(approvalId)], now)) {
         const posted = postedOf(work);
         if (posted && (await store.work.remove(work.key))) taken.push(posted);
       }

@@ -19,6 +19,7 @@ import type { PendingWork, PendingWorkRepository } from '../../ports/pending-wor
 import type { ApprovalView } from '../../service/kernel';
 import type { ActionMode, AdaptiveCardJson } from '../cards/render-card';
 import { approvalCopiesGroup, approvalCopiesGroupBeforeSurfaces, RequestCopies } from '../core/approval-requests';
+import { inGroups } from '../core/stored-work';
 import { isLocalConsoleTurn } from './identity';
 import { laterUpdater } from './later-update';
 
@@ -139,7 +140,7 @@ export class ApprovalCopies {
 
   /** The request's copies in the store: Teams' own, and those the release before kept for every surface alike. */
   private async storedCopies(approvalId: string, store: StoredCopies, now: Date): Promise<PendingWork[]> {
-    return [...await store.work.inGroup(group(approvalId), now), ...await store.work.inGroup(approvalCopiesGroupBeforeSurfaces(approvalId), now)];
+    return inGroups(store.work, [group(approvalId), approvalCopiesGroupBeforeSurfaces(approvalId)], now);
   }
 
   private failed(err: unknown): void {
