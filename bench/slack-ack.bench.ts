@@ -20,7 +20,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     query: BENCH_USERS[0] as string,
   });
   const row = (name: string, m: SlackAckMeasure) =>
-    `${name.padEnd(10)} ack p50 ${ms(m.ackP50Ms)}  p99 ${ms(m.ackP99Ms)}  max ${ms(m.ackMaxMs)} (in the bot, accepted → acked: p99 ${ms(m.serverAckP99Ms)}) | answer p50 ${ms(m.answerP50Ms)}  p99 ${ms(m.answerP99Ms)} | ${m.commandsPerSecond.toFixed(0)}/s, ${m.commands} commands, ${m.failures} failures`;
+    `${name.padEnd(10)} ack p50 ${ms(m.ackP50Ms)}  p99 ${ms(m.ackP99Ms)}  max ${ms(m.ackMaxMs)} (in the bot, accepted → acked: p99 ${ms(m.serverAckP99Ms)}; in the sender, connecting: p99 ${ms(m.connectP99Ms)}) | answer p50 ${ms(m.answerP50Ms)}  p99 ${ms(m.answerP99Ms)} | ${m.commandsPerSecond.toFixed(0)}/s, ${m.commands} commands, ${m.failures} failures`;
   return {
     name: 'slack: ack',
     lines: [`signed /helpdesk user …, ${result.concurrency} senders, ${result.directory} directory`, row('burst', result.burst), row('sustained', result.sustained)],

@@ -59,6 +59,8 @@ export interface SlackAckMeasure {
   /** In the bot: TCP connection accepted → the ack response finished (the bot's own share of the ack time). */
   readonly serverAckP50Ms: number;
   readonly serverAckP99Ms: number;
+  /** In the sender: request made → its TCP connection seen open (the load generator's own delay, on the same cores). */
+  readonly connectP99Ms: number;
   readonly commandsPerSecond: number;
   /** Acks that were not 200 with an empty body, plus answers that were not the user's details. */
   readonly failures: number;
@@ -216,6 +218,7 @@ export async function runSlackAckBench(options: SlackAckBenchOptions = {}): Prom
     const child = bot;
     const eventsUrl = botStarted.ready.url;
     let seq = 0;
+    let connects: number[] = [];
     const one = async (sender: FakeSlackUser, acks: number[], answers: number[]): Promise<number> => {
       let failures = 0;
       seq += 1;
@@ -232,6 +235,7 @@ export async function runSlackAckBench(options: SlackAckBenchOptions = {}): Prom
       const t0 = process.hrtime.bigint();
       const ack = await postSigned(eventsUrl, slashCommand({ userId: sender.id, text: `user ${query}`, responseUrl }));
       acks.push(ack.ms);
+      if (ack.connectMs !== undefined) connects.push(ack.connectMs);
       if (ack.status !== 200 || ack.body !== '') failures++;
       const text = await answered;
       answers.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -263,6 +267,7 @@ export async function runSlackAckBench(options: SlackAckBenchOptions = {}): Prom
       child.send('mark');
       const acks: number[] = [];
       const answers: number[] = [];
+      connects = [];
       const started = process.hrtime.bigint();
       const failures = await mode(total, acks, answers);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -277,6 +282,7 @@ export async function runSlackAckBench(options: SlackAckBenchOptions = {}): Prom
         answerP50Ms: round(percentile(answers, 50)),
         answerP99Ms: round(percentile(answers, 99)),
         ...server,
+        connectP99Ms: round(percentile([...connects].sort((a, b) => a - b), 99)),
         commandsPerSecond: round(acks.length / seconds),
         failures,
       };
