@@ -63,10 +63,7 @@ export async function afterDecision(
     delivered = own.kind === 'approval' && own.secret !== undefined
       && (await deliver(deps, 'approved PIN', own, () => client.chat.postEphemeral({ channel: where, user: requester, text: message.text, blocks: message.blocks })));
   }
-  const shared = renderView(delivered ? withoutShowFallback(view) : view, { ephemeral: false });
-  for (const copy of copies) {
-    await deliver(deps, 'approval update', view, () => client.chat.update({ channel: copy.channel, ts: copy.ts, text: shared.text, blocks: shared.blocks }));
-  }
+  await showOnCopies(deps, client, copies, view, delivered ? withoutShowFallback(view) : view);
 }
 
 /**
@@ -75,7 +72,14 @@ export async function afterDecision(
  */
 export async function decidedElsewhere(deps: SlackListenerDeps, client: webApi.WebClient, view: ApprovalView): Promise<void> {
   const { copies } = (await deps.approvalMessages?.take(view.approvalId, undefined)) ?? { copies: [] };
-  const shared = renderView(view, { ephemeral: false });
+  await showOnCopies(deps, client, copies, view, view);
+}
+
+/** Every copy of the request (channel + ts) shows `shown` to everyone, with `client`. */
+async function showOnCopies(
+  deps: SlackListenerDeps, client: webApi.WebClient, copies: readonly { channel: string; ts: string }[], view: ApprovalView, shown: ApprovalView,
+): Promise<void> {
+  const shared = renderView(shown, { ephemeral: false });
   for (const copy of copies) {
     await deliver(deps, 'approval update', view, () => client.chat.update({ channel: copy.channel, ts: copy.ts, text: shared.text, blocks: shared.blocks }));
   }
