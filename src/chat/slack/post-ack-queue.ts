@@ -1,11 +1,18 @@
 // The work Slack requests cause after their ack (identity, the service, posting the answer) runs through
-// a small FIFO queue with a concurrency limit, one start per turn of the event loop. Under a burst, the
-// acks of newly arrived requests go out first and the answers wait their turn here, instead of every
-// request's work piling onto the event loop between Slack's request and our ack.
+// a small FIFO queue with a concurrency limit. Under a burst, the acks of newly arrived requests go out
+// first and the answers wait their turn here, instead of every request's work piling onto the event loop
+// between Slack's request and our ack.
 //
-// Two at a time: in `npm run bench` (50 concurrent senders, Samba AD) it kept the ack p99 well under the
-// 100 ms budget where 4 and 8 did not, at no loss of throughput (the work is mostly waiting on the
-// directory; a few hundred commands per second either way, far above what 50 agents type).
+// Work starts only in a turn of the event loop in which the server accepted no new connection (at most
+// MAX_HOLD_MS later). Node (libuv since 1.45) accepts one connection per turn of the loop, so under a burst
+// of simultaneous requests the last of them waits in the kernel's queue for as many turns as came before
+// it: every turn spent on an answer's directory or store work was a turn that request waited (the bench
+// measured the 50th of a burst accepted ~100 ms after it connected, 2–3 ms a turn). A turn without an
+// accept means the kernel's queue is empty.
+//
+// Two at a time: in `npm run bench` (50 concurrent senders, Samba AD) it kept the ack p99 lower than 4 and
+// 8 did, at no loss of throughput (the work is mostly waiting on the directory; a few hundred commands per
+// second either way, far above what 50 agents type).
 //
 // Safe per process (several replicas): it holds only this process's own requests, already acked, for a
 // moment; nothing in it is a rule. What must hold once (a token, a decision, a limit) is decided in the
@@ -17,10 +24,17 @@ export const DEFAULT_POST_ACK_CONCURRENCY = 2;
  * this, a burst would grow memory without end and answer minutes late, so the asker is told to retry.
  */
 export const DEFAULT_POST_ACK_MAX_PENDING = 200;
+/** Work waits at most this long for a turn without a new connection (a steady stream of them never stops it). */
+export const MAX_HOLD_MS = 100;
 
 export class PostAckQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Connections accepted since the gate last looked; the gate's pending turn; when it began to hold. */
+  private arrivals = 0;
+  private holdingSince: number | undefined;
+  /** Works given a slot, to start at the gate's next open turn. */
+  private starting: (() => void)[] = [];
 
   constructor(
     private readonly concurrency = DEFAULT_POST_ACK_CONCURRENCY,
@@ -56,12 +70,33 @@ export class PostAckQueue {
     return this.waiting.length;
   }
 
+  /** The HTTP server accepted a connection (its 'connection' event): a request may be on its way to an ack. */
+  noteConnection(): void {
+    this.arrivals++;
+  }
+
   private pump(): void {
+    const idle = this.starting.length === 0;
     while (this.running < this.concurrency && this.waiting.length > 0) {
-      const start = this.waiting.shift()!;
       this.running++;
-      // setImmediate: after the poll phase, so requests already waiting are read and acked first.
-      setImmediate(start);
+      this.starting.push(this.waiting.shift()!);
     }
+    // setImmediate: after the poll phase, so requests already waiting are read and acked first.
+    if (idle && this.starting.length > 0) setImmediate(() => this.open());
+  }
+
+  /** In the check phase: starts the works given a slot, unless this turn accepted a connection (up to MAX_HOLD_MS). */
+  private open(): void {
+    const now = Date.now();
+    const arrived = this.arrivals > 0;
+    this.arrivals = 0;
+    if (arrived && now - (this.holdingSince ??= now) < MAX_HOLD_MS) {
+      setImmediate(() => this.open());
+      return;
+    }
+    this.holdingSince = undefined;
+    const starts = this.starting;
+    this.starting = [];
+    for (const start of starts) start();
   }
 }

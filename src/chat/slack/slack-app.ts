@@ -185,6 +185,8 @@ export async function createSlackSurface(deps: SlackSurfaceDeps): Promise<SlackS
       if (mounted) throw new Error('the Slack route is already mounted');
       mounted = true;
       server.post(SLACK_EVENTS_PATH, route.handler);
+      // Answers wait for a turn without new connections, so a burst's requests are all accepted and acked first.
+      server.server.on('connection', () => listenerDeps.afterAck.noteConnection());
     },
     idle() {
       return route.drain();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { PostAckQueue } from '../../../../src/chat/slack/post-ack-queue';
+import { MAX_HOLD_MS, PostAckQueue } from '../../../../src/chat/slack/post-ack-queue';
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('slack post-ack queue', () => {
   it('runs at most `concurrency` works at once, in arrival order, and passes results and errors through', async () => {
@@ -34,6 +36,38 @@ describe('slack post-ack queue', () => {
     assert.equal(started, false);
     await done;
     assert.equal(started, true);
+  });
+
+  it('holds work while the server accepts a connection every turn, and starts it in the first turn without one', async () => {
+    // Node accepts one connection per turn: the rest of a burst is acked first, its answers after.
+    const queue = new PostAckQueue(2);
+    let started = false;
+    const done = queue.run(async () => {
+      started = true;
+    });
+    for (let turn = 0; turn < 5; turn++) {
+      queue.noteConnection();
+      await nextTurn();
+      assert.equal(started, false, `started in turn ${turn}, which accepted a connection`);
+    }
+    await done;
+    assert.equal(started, true);
+  });
+
+  it('starts held work anyway once it waited MAX_HOLD_MS, however steady the stream of connections', async () => {
+    const queue = new PostAckQueue(1);
+    let started = false;
+    const since = Date.now();
+    const done = queue.run(async () => {
+      started = true;
+    });
+    while (!started && Date.now() - since < 20 * MAX_HOLD_MS) {
+      queue.noteConnection();
+      await nextTurn();
+    }
+    await done;
+    assert.ok(started, 'never started under a steady stream of connections');
+    assert.ok(Date.now() - since >= MAX_HOLD_MS, 'started before the hold was over');
   });
 
   it('past maxPending waiting works, runs whenFull at once instead of queueing the work', async () => {
