@@ -367,6 +367,33 @@ describe('LdapDirectory on Samba AD (integration)', function () {
         assert.deepEqual(groups.map((g) => g.name).sort(), [GROUPS.engineering, ...PROJECT_GROUPS].sort());
       });
 
+      it('a search with one hit starts its groups ahead: the holder of that entry takes them, anyone else walks afresh', async () => {
+        // Counted at the client: every search the adapter sends to the DC.
+        let sent = 0;
+        const search = Client.prototype.search;
+        Client.prototype.search = function (this: Client, ...args: Parameters<Client['search']>) {
+          sent++;
+          return search.apply(this, args);
+        };
+        try {
+          const [nested] = await groupsDir.search(USERS.nestedAgent, 5);
+          assert.ok(nested?.memberOf);
+          const taken = await groupsDir.groupsOf(nested.dn, nested.memberOf);
+          const withAhead = sent; // the search and the walk it started
+          const fresh = await groupsDir.groupsOf(nested.dn, [...nested.memberOf]); // an equal array, not the entry's
+          const walk = sent - withAhead;
+          assert.ok(walk >= 1, 'an equal array from elsewhere walks the groups itself');
+          assert.equal(withAhead, 1 + walk, 'the entry\'s holder took the walk the search started, and sent no other');
+          assert.deepEqual(taken, fresh);
+          assert.deepEqual(taken.map((g) => g.name), [GROUPS.agents, GROUPS.tier1]);
+          const before = sent;
+          await groupsDir.groupsOf(nested.dn, nested.memberOf);
+          assert.equal(sent - before, walk, 'a walk is taken once: asked again, the groups are read again');
+        } finally {
+          Client.prototype.search = search;
+        }
+      });
+
       it('an unknown or hostile DN has no groups', async () => {
         assert.deepEqual(await groupsDir.groupsOf(seededDn('Nobody Here')), []);
         assert.deepEqual(await groupsDir.groupsOf('*'), []);

@@ -94,6 +94,8 @@ export class LdapDirectory implements Directory {
   private readonly tls: ConnectionOptions;
   private readonly timeoutMs: number;
   private policy?: { readonly value: Promise<DomainPolicy>; readonly until: number };
+  /** Group walks started with a search's only hit, by that entry's memberOf (this very array: see walkAhead). */
+  private readonly walksAhead = new WeakMap<readonly string[], Promise<GroupRef[]>>();
   /** The `locked` read in progress, if any (shared by whoever asks meanwhile). */
   private lockedFlight?: Promise<LockedOutEntry[]>;
   /** The `expiring` read in progress, if any, and how far ahead it reads. */
@@ -150,7 +152,9 @@ export class LdapDirectory implements Directory {
     );
     let found = searchEntries as RawEntry[];
     if (isPhoneLike(query.trim())) found = found.filter((e) => phoneMatches(query, phoneFields(e)));
+    const walk = found.length === 1 && found[0] ? this.walkAhead(found[0]) : undefined;
     const entries = await this.toEntries(found);
+    if (walk && entries[0]?.memberOf) this.walksAhead.set(entries[0].memberOf, walk);
     return entries.sort((a, b) => a.displayName.localeCompare(b.displayName) || a.dn.localeCompare(b.dn));
   }
 
@@ -182,11 +186,30 @@ export class LdapDirectory implements Directory {
 
   async groupsOf(dn: string, directGroups?: readonly string[]): Promise<GroupRef[]> {
     if (!isSearchable(dn)) return [];
-    const groups =
-      this.groupLookup === 'in-chain'
-        ? await this.pool.run('search', (c) => inChainGroups(c, this.baseDN, dn, this.timeLimitS), true)
-        : await this.pool.run('search', (c) => memberOfWalk(c, dn, this.timeLimitS, directGroups), true);
+    const ahead = directGroups && this.walksAhead.get(directGroups);
+    if (directGroups) this.walksAhead.delete(directGroups);
+    const groups = await (ahead || this.walkGroups(dn, directGroups));
     return groups.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  }
+
+  private walkGroups(dn: string, directGroups: readonly string[] | undefined): Promise<GroupRef[]> {
+    return this.groupLookup === 'in-chain'
+      ? this.pool.run('search', (c) => inChainGroups(c, this.baseDN, dn, this.timeLimitS), true)
+      : this.pool.run('search', (c) => memberOfWalk(c, dn, this.timeLimitS, directGroups), true);
+  }
+
+  /**
+   * A search with one hit is followed by that user's groups (the details card, the protection check of an
+   * action): the walk starts now, while the entry becomes a DirectoryEntry and the service works on it,
+   * rather than one directory round trip later. Only the holder of that entry takes it (groupsOf with the
+   * entry's own memberOf array, not an equal one): another request, even for the same user, walks afresh.
+   */
+  private walkAhead(raw: RawEntry): Promise<GroupRef[]> | undefined {
+    const dn = String(raw.dn);
+    if (!isSearchable(dn)) return undefined;
+    const walk = this.walkGroups(dn, new Attributes(raw).all('memberOf'));
+    walk.catch(() => undefined); // the error reaches groupsOf's caller, if it takes the walk
+    return walk;
   }
 
   async resolveGroups(names: readonly string[]): Promise<GroupMatches[]> {
