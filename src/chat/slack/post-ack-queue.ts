@@ -4,11 +4,11 @@
 // between Slack's request and our ack.
 //
 // Work starts only in a turn of the event loop in which the server accepted no new connection (at most
-// MAX_HOLD_MS later). Node (libuv since 1.45) accepts one connection per turn of the loop, so under a burst
-// of simultaneous requests the last of them waits in the kernel's queue for as many turns as came before
-// it: every turn spent on an answer's directory or store work was a turn that request waited (the bench
-// measured the 50th of a burst accepted ~100 ms after it connected, 2–3 ms a turn). A turn without an
-// accept means the kernel's queue is empty.
+// MAX_HOLD_MS later). Node 20 (libuv 1.46) accepts one connection per turn of the loop (strace: one
+// accept4 per epoll_wait, with the kernel's queue still full), so under a burst of simultaneous requests
+// the last of them waits in the kernel's queue for as many turns as came before it, and every turn spent
+// on an answer's directory or store work was a turn it waited (the bench measured the 50th of a burst
+// accepted ~100 ms after it connected, 2–3 ms a turn). A turn without an accept: the queue is empty.
 //
 // Two at a time: in `npm run bench` (50 concurrent senders, Samba AD) it kept the ack p99 lower than 4 and
 // 8 did, at no loss of throughput (the work is mostly waiting on the directory; a few hundred commands per
@@ -30,7 +30,7 @@ export const MAX_HOLD_MS = 100;
 export class PostAckQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
-  /** Connections accepted since the gate last looked; the gate's pending turn; when it began to hold. */
+  /** Connections accepted since the gate last looked, and since when it holds the works in `starting`. */
   private arrivals = 0;
   private holdingSince: number | undefined;
   /** Works given a slot, to start at the gate's next open turn. */
