@@ -51,10 +51,11 @@ export class HybridDirectory implements Directory {
     return this.ad.serviceAccount();
   }
 
-  async groupsOf(dn: string): Promise<GroupRef[]> {
+  async groupsOf(dn: string, directGroups?: readonly string[]): Promise<GroupRef[]> {
     if (isObjectId(dn)) return this.entra.groupsOf(dn); // a cloud-only user
     const entry = this.seen.get(dn.toLowerCase());
-    const [onPrem, cloud] = await Promise.all([this.ad.groupsOf(dn), entry ? this.entra.linkedGroups(entry) : Promise.resolve([])]);
+    // The entry's own memberOf goes through: AD starts from it, or takes the walk its search started.
+    const [onPrem, cloud] = await Promise.all([this.ad.groupsOf(dn, directGroups), entry ? this.entra.linkedGroups(entry) : Promise.resolve([])]);
     return [...onPrem, ...cloud];
   }
 
