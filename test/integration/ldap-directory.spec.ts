@@ -666,8 +666,11 @@ describe('LdapDirectory on Samba AD (integration)', function () {
 
     it('the DC stopped mid-suite → DIR.UNAVAILABLE within timeoutMs; works again after restart', async () => {
       const live = new LdapDirectory(options(info));
+      // Left idle while the DC is down, with all four of its connections open: they all die with the DC.
+      const idle = new LdapDirectory(options(info));
       try {
         assert.deepEqual(logins(await live.search('jdoe', 5)), ['jdoe']); // a pooled, bound connection
+        for (const found of await Promise.all([1, 2, 3, 4].map(() => idle.search('jdoe', 5)))) assert.deepEqual(logins(found), ['jdoe']);
         await stopSamba();
         try {
           for (const call of [() => live.search('jdoe', 5), () => live.findByLogin('jdoe'), () => live.ping(), () => live.groupsOf(seededDn('John Doe'))]) {
@@ -681,10 +684,13 @@ describe('LdapDirectory on Samba AD (integration)', function () {
         // The same adapter reconnects by itself.
         assert.deepEqual(logins(await live.search('jdoe', 5)), ['jdoe']);
         await live.ping();
-        // So does the suite's long-lived one, whose pooled connection died with the DC.
+        // So does one whose every connection died while idle: each dead one is dropped, its first request works.
+        assert.deepEqual(logins(await idle.search('jdoe', 5)), ['jdoe']);
+        // And the suite's long-lived one, whose pooled connections died with the DC.
         assert.deepEqual(logins(await dir.search('jdoe', 5)), ['jdoe']);
       } finally {
         await live.close();
+        await idle.close();
       }
     });
 

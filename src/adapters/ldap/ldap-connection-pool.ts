@@ -75,9 +75,10 @@ export class LdapConnectionPool {
       try {
         const client = await slot.ready;
         if (!client.isBound) {
-          // The connection closed while idle: nothing was sent yet, so taking another is always safe.
+          // The connection closed while idle: nothing was sent yet, so taking another is always safe. After
+          // a DC restart every idle one is closed: each is dropped in turn, and the last try opens a new one.
           this.drop(slot);
-          if (tries < 2) continue;
+          if (tries <= this.options.size) continue;
           throw new Error('Socket connection not established');
         }
         return await op(client);
