@@ -92,7 +92,7 @@ export class Attributes {
 // An entry is read by several of the functions below while it becomes a DirectoryEntry: its attribute
 // map is built once (entries are never changed once the DC returned them).
 const attributesOf = new WeakMap<RawEntry, Attributes>();
-function attributes(raw: RawEntry): Attributes {
+export function attributes(raw: RawEntry): Attributes {
   let a = attributesOf.get(raw);
   if (!a) {
     a = new Attributes(raw);

@@ -25,6 +25,7 @@ import {
   type DomainPolicy,
   type RawEntry,
   Attributes,
+  attributes,
   hasLockoutTime,
   needsPolicyFallback,
   toDirectoryEntry,
@@ -207,7 +208,7 @@ export class LdapDirectory implements Directory {
   private walkAhead(raw: RawEntry): Promise<GroupRef[]> | undefined {
     const dn = String(raw.dn);
     if (!isSearchable(dn)) return undefined;
-    const walk = this.walkGroups(dn, new Attributes(raw).all('memberOf'));
+    const walk = this.walkGroups(dn, attributes(raw).all('memberOf')); // the map toEntries reads next
     walk.catch(() => undefined); // the error reaches groupsOf's caller, if it takes the walk
     return walk;
   }

@@ -89,24 +89,25 @@ export function groupCommit(db: Database.Database): GroupCommit {
   // Only a file connection that is FULL (2; EXTRA is 3) fsyncs in its commits: one that is NORMAL (the
   // portal's sessions) or in memory has no fsync to move off the loop.
   const full = !db.memory && Number(db.pragma('synchronous', { simple: true })) >= 2;
-  const wal = full ? walSync(db) : undefined;
-  // Only for a FULL connection, and FULL last: SQLite applies a PRAGMA synchronous when it is prepared, so
-  // preparing these on a NORMAL connection (the portal's sessions) would leave it FULL, an fsync per commit.
-  const toNormal = wal ? db.prepare('PRAGMA synchronous = NORMAL') : undefined;
-  const toFull = wal ? db.prepare('PRAGMA synchronous = FULL') : undefined;
+  // The statements only for a FULL connection, and FULL last: SQLite applies a PRAGMA synchronous when it is
+  // prepared, so preparing these on a NORMAL connection (the portal's sessions) would leave it FULL, an fsync
+  // per commit.
+  const lookups = full
+    ? { wal: walSync(db), toNormal: db.prepare('PRAGMA synchronous = NORMAL'), toFull: db.prepare('PRAGMA synchronous = FULL') }
+    : undefined;
   let queue: Waiting[] = [];
 
   /** A batch of lookups' records only: committed without the in-commit fsync, then fsynced off the loop. */
   function commitBatch<T>(batch: readonly Waiting[], tx: () => T): T {
-    if (!wal || !toNormal || !toFull || batch.some((w) => w.durability === 'on-disk')) return tx();
-    toNormal.run();
+    if (!lookups || batch.some((w) => w.durability === 'on-disk')) return tx();
+    lookups.toNormal.run();
     let out: T;
     try {
       out = tx();
     } finally {
-      toFull.run(); // the connection stays FULL for every other write
+      lookups.toFull.run(); // the connection stays FULL for every other write
     }
-    wal.sync();
+    lookups.wal.sync();
     return out;
   }
 
@@ -138,5 +139,5 @@ export function groupCommit(db: Database.Database): GroupCommit {
       if (queue.length === 0) setImmediate(flush);
       queue.push({ what, write, durability, resolve: resolve as (out: unknown) => void, reject });
     });
-  return Object.assign(commit, { close: async () => wal?.close() });
+  return Object.assign(commit, { close: async () => lookups?.wal.close() });
 }
