@@ -47,6 +47,22 @@ async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<
 
 const logins = (entries: readonly DirectoryEntry[]): string[] => entries.map((e) => e.sAMAccountName).sort();
 
+/** Counts the calls of one ldapts Client method, on every connection of every adapter, until restore(). */
+function countCalls(method: 'search' | 'searchPaginated'): { count: number; restore: () => void } {
+  const original = Client.prototype[method] as (this: Client, ...args: unknown[]) => unknown;
+  const counter = {
+    count: 0,
+    restore: () => {
+      Client.prototype[method] = original as never;
+    },
+  };
+  Client.prototype[method] = function (this: Client, ...args: unknown[]) {
+    counter.count++;
+    return original.apply(this, args);
+  } as never;
+  return counter;
+}
+
 /** A random password the domain policy accepts. */
 const newPassword = (): string => `N3w!Pass-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -369,28 +385,23 @@ describe('LdapDirectory on Samba AD (integration)', function () {
 
       it('a search with one hit starts its groups ahead: the holder of that entry takes them, anyone else walks afresh', async () => {
         // Counted at the client: every search the adapter sends to the DC.
-        let sent = 0;
-        const search = Client.prototype.search;
-        Client.prototype.search = function (this: Client, ...args: Parameters<Client['search']>) {
-          sent++;
-          return search.apply(this, args);
-        };
+        const sent = countCalls('search');
         try {
           const [nested] = await groupsDir.search(USERS.nestedAgent, 5);
           assert.ok(nested?.memberOf);
           const taken = await groupsDir.groupsOf(nested.dn, nested.memberOf);
-          const withAhead = sent; // the search and the walk it started
+          const withAhead = sent.count; // the search and the walk it started
           const fresh = await groupsDir.groupsOf(nested.dn, [...nested.memberOf]); // an equal array, not the entry's
-          const walk = sent - withAhead;
+          const walk = sent.count - withAhead;
           assert.ok(walk >= 1, 'an equal array from elsewhere walks the groups itself');
           assert.equal(withAhead, 1 + walk, 'the entry\'s holder took the walk the search started, and sent no other');
           assert.deepEqual(taken, fresh);
           assert.deepEqual(taken.map((g) => g.name), [GROUPS.agents, GROUPS.tier1]);
-          const before = sent;
+          const before = sent.count;
           await groupsDir.groupsOf(nested.dn, nested.memberOf);
-          assert.equal(sent - before, walk, 'a walk is taken once: asked again, the groups are read again');
+          assert.equal(sent.count - before, walk, 'a walk is taken once: asked again, the groups are read again');
         } finally {
-          Client.prototype.search = search;
+          sent.restore();
         }
       });
 
@@ -497,25 +508,20 @@ describe('LdapDirectory on Samba AD (integration)', function () {
       await lockOut(USERS.locky);
       const alone = { locked: logins((await dir.lockedOut()).map((l) => l.entry)), expiring: logins(await dir.expiringPasswords(new Date(Date.now() + 7 * 86_400_000))) };
       assert.ok(alone.locked.includes(USERS.locky));
-      let queries = 0;
-      const paginated = Client.prototype.searchPaginated;
-      Client.prototype.searchPaginated = function (this: Client, ...args: Parameters<Client['searchPaginated']>) {
-        queries++;
-        return paginated.apply(this, args);
-      };
+      const queries = countCalls('searchPaginated');
       try {
         const locked = await Promise.all(Array.from({ length: 5 }, () => dir.lockedOut()));
-        assert.equal(queries, 1, 'one paged query for five');
+        assert.equal(queries.count, 1, 'one paged query for five');
         for (const answer of locked) assert.deepEqual(logins(answer.map((l) => l.entry)), alone.locked);
-        queries = 0;
+        queries.count = 0;
         const expiring = await Promise.all(Array.from({ length: 5 }, (_, i) => dir.expiringPasswords(new Date(Date.now() + 7 * 86_400_000 + i))));
-        assert.equal(queries, 1, 'one paged query for five');
+        assert.equal(queries.count, 1, 'one paged query for five');
         for (const answer of expiring) assert.deepEqual(logins(answer), alone.expiring);
-        queries = 0;
+        queries.count = 0;
         await dir.lockedOut();
-        assert.equal(queries, 1, 'asked again afterwards: read afresh');
+        assert.equal(queries.count, 1, 'asked again afterwards: read afresh');
       } finally {
-        Client.prototype.searchPaginated = paginated;
+        queries.restore();
         await resetSeededUser(USERS.locky);
       }
     });
