@@ -1,14 +1,15 @@
 // Group commit: writes to one connection made in the same turn of the event loop share one transaction. If a batch fails, its writes are tried again one transaction each, so a write that fails
 // on its own fails only its own caller.
 //
-// Two kinds of batch. One holding any write that must be on disk when its caller goes on (an action's audit
-// record, a portal event, every write but a lookup's record) commits with the connection's synchronous=FULL:
-// the WAL is fsynced inside the commit, as before. One holding only lookups' records ('committed': written,
-// or the lookup is refused) commits with synchronous=NORMAL — no fsync on the main thread, which under load
-// held up every other request — and the WAL is then fsynced on libuv's thread pool within 0.1 s, nobody
-// waiting for it (or by the next FULL commit, whichever comes first).
+// How a commit reaches the disk is the connection's: one with synchronous=FULL fsyncs the WAL inside every
+// commit (an action's audit record, a portal event, a code used: on disk when the caller goes on). One with
+// synchronous=NORMAL never fsyncs in a commit (no fsync on the main thread, which under load held up every
+// other request); a batch holding a write marked 'committed' (a lookup's audit record: written, or the lookup
+// is refused) then has the WAL fsynced on libuv's thread pool within 0.1 s, nobody waiting for it (or by the
+// next FULL commit, whichever comes first). The store keeps one connection of each kind (sqlite-store.ts).
 // (Making every caller wait for a thread-pool fsync instead was tried: a portal sign-in's few writes in a row
-// then waited longer, p50 124 ms against 94 ms in the portal bench.)
+// then waited longer, p50 124 ms against 94 ms in the portal bench. Switching one FULL connection to NORMAL
+// and back around each batch of lookups' records was tried too: two more statements in every lookup.)
 import { open, type FileHandle } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { guard } from './store-unavailable';
@@ -86,28 +87,14 @@ function walSync(db: Database.Database): WalSync {
 export function groupCommit(db: Database.Database): GroupCommit {
   const batchTx = db.transaction((batch: readonly Waiting[]) => batch.map((w) => w.write()));
   const singleTx = db.transaction((w: Waiting) => w.write());
-  // Only a file connection that is FULL (2; EXTRA is 3) fsyncs in its commits: one that is NORMAL (the
-  // portal's sessions) or in memory has no fsync to move off the loop.
-  const full = !db.memory && Number(db.pragma('synchronous', { simple: true })) >= 2;
-  // The statements only for a FULL connection, and FULL last: SQLite applies a PRAGMA synchronous when it is
-  // prepared, so preparing these on a NORMAL connection (the portal's sessions) would leave it FULL, an fsync
-  // per commit.
-  const lookups = full
-    ? { wal: walSync(db), toNormal: db.prepare('PRAGMA synchronous = NORMAL'), toFull: db.prepare('PRAGMA synchronous = FULL') }
-    : undefined;
+  // A file connection below FULL (NORMAL is 1, FULL 2) leaves the fsync to us: 'committed' writes get one off
+  // the loop. A FULL one fsyncs in every commit, and one in memory has nothing to fsync.
+  const wal = !db.memory && Number(db.pragma('synchronous', { simple: true })) < 2 ? walSync(db) : undefined;
   let queue: Waiting[] = [];
 
-  /** A batch of lookups' records only: committed without the in-commit fsync, then fsynced off the loop. */
   function commitBatch<T>(batch: readonly Waiting[], tx: () => T): T {
-    if (!lookups || batch.some((w) => w.durability === 'on-disk')) return tx();
-    lookups.toNormal.run();
-    let out: T;
-    try {
-      out = tx();
-    } finally {
-      lookups.toFull.run(); // the connection stays FULL for every other write
-    }
-    lookups.wal.sync();
+    const out = tx();
+    if (wal && batch.some((w) => w.durability === 'committed')) wal.sync();
     return out;
   }
 
@@ -139,5 +126,5 @@ export function groupCommit(db: Database.Database): GroupCommit {
       if (queue.length === 0) setImmediate(flush);
       queue.push({ what, write, durability, resolve: resolve as (out: unknown) => void, reject });
     });
-  return Object.assign(commit, { close: async () => lookups?.wal.close() });
+  return Object.assign(commit, { close: async () => wal?.close() });
 }

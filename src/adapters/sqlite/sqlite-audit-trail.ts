@@ -62,38 +62,55 @@ const VERIFY_BATCH = 500;
 
 const broken = (brokenAt: number, reason: string): AuditVerification => ({ ok: false, brokenAt, reason });
 
-export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer, commit: GroupCommit = groupCommit(db)): HelpdeskAuditTrail {
+/** A connection the chain is appended on, with its group commit. */
+export interface AuditConnection {
+  readonly db: Database.Database;
+  readonly commit: GroupCommit;
+}
+
+/**
+ * `lookups`: the connection for the records of lookups ('committed': sqlite-store.ts gives its NORMAL one, whose
+ * commits do not fsync); without it every record is appended on `db`.
+ */
+export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer, commit: GroupCommit = groupCommit(db), lookups?: AuditConnection): HelpdeskAuditTrail {
   const readHead = db.prepare<[], HeadRow>('SELECT seq, hash, mac FROM audit_head WHERE id = 1');
-  const insertEntry = db.prepare<[AuditRow]>(`INSERT INTO helpdesk_audit
-    (seq, at, correlation_id, surface, actor, role, action, target, outcome, code, detail, prev_hash, hash)
-    VALUES (@seq, @at, @correlation_id, @surface, @actor, @role, @action, @target, @outcome, @code, @detail, @prev_hash, @hash)`);
-  const insertHead = db.prepare<[HeadRow]>('INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, @seq, @hash, @mac)');
-  const updateHead = db.prepare<[HeadRow]>('UPDATE audit_head SET seq = @seq, hash = @hash, mac = @mac WHERE id = 1');
   const listStatements = new Map<string, Database.Statement<unknown[], AuditRow>>();
 
   // Read head, insert entry, move head, in an IMMEDIATE transaction (write lock taken before the read),
-  // so two appenders — even in two processes — can never both chain onto the same head. Entries appended
-  // in the same turn of the event loop chain one after the other in one such transaction.
-  // The head this connection last wrote or checked: a head read back unchanged needs no new MAC check
-  // (another writer's head, or one changed in the file, differs from it and is checked).
-  let knownHead: HeadRow | undefined;
-  const sameAsKnown = (h: HeadRow) => knownHead !== undefined && h.seq === knownHead.seq && h.hash === knownHead.hash && h.mac === knownHead.mac;
-  const appendOne = (e: AuditEntryInput): AuditEntry => {
-    const head = readHead.get();
-    if (head && !sameAsKnown(head) && !headMacMatches(auditKey, head, head.mac)) {
-      throw new HelpdeskError('STORE.UNAVAILABLE',
-        'SQLite store: the audit head fails its MAC check (tampered with, or the audit key changed); run `npm run audit:verify`');
-    }
-    const seq = (head?.seq ?? 0) + 1;
-    const prevHash = head?.hash ?? GENESIS_HASH;
-    const hash = chainHash(auditKey, prevHash, seq, e);
-    const row = entryToRow(e, seq, prevHash, hash);
-    insertEntry.run(row);
-    const next = { seq, hash, mac: headMac(auditKey, { seq, hash }) };
-    (head ? updateHead : insertHead).run(next);
-    knownHead = next;
-    return rowToEntry(row);
-  };
+  // so two appenders — two connections, even in two processes — can never both chain onto the same head.
+  // Entries appended on one connection in the same turn of the event loop chain one after the other in one
+  // such transaction.
+  function appenderOn(conn: Database.Database, connCommit: GroupCommit): (e: AuditEntryInput, durability?: AuditDurability) => Promise<AuditEntry> {
+    const readConnHead = conn === db ? readHead : conn.prepare<[], HeadRow>('SELECT seq, hash, mac FROM audit_head WHERE id = 1');
+    const insertEntry = conn.prepare<[AuditRow]>(`INSERT INTO helpdesk_audit
+      (seq, at, correlation_id, surface, actor, role, action, target, outcome, code, detail, prev_hash, hash)
+      VALUES (@seq, @at, @correlation_id, @surface, @actor, @role, @action, @target, @outcome, @code, @detail, @prev_hash, @hash)`);
+    const insertHead = conn.prepare<[HeadRow]>('INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, @seq, @hash, @mac)');
+    const updateHead = conn.prepare<[HeadRow]>('UPDATE audit_head SET seq = @seq, hash = @hash, mac = @mac WHERE id = 1');
+    // The head this connection last wrote or checked: a head read back unchanged needs no new MAC check
+    // (another writer's head, or one changed in the file, differs from it and is checked).
+    let knownHead: HeadRow | undefined;
+    const sameAsKnown = (h: HeadRow) => knownHead !== undefined && h.seq === knownHead.seq && h.hash === knownHead.hash && h.mac === knownHead.mac;
+    const appendOne = (e: AuditEntryInput): AuditEntry => {
+      const head = readConnHead.get();
+      if (head && !sameAsKnown(head) && !headMacMatches(auditKey, head, head.mac)) {
+        throw new HelpdeskError('STORE.UNAVAILABLE',
+          'SQLite store: the audit head fails its MAC check (tampered with, or the audit key changed); run `npm run audit:verify`');
+      }
+      const seq = (head?.seq ?? 0) + 1;
+      const prevHash = head?.hash ?? GENESIS_HASH;
+      const hash = chainHash(auditKey, prevHash, seq, e);
+      const row = entryToRow(e, seq, prevHash, hash);
+      insertEntry.run(row);
+      const next = { seq, hash, mac: headMac(auditKey, { seq, hash }) };
+      (head ? updateHead : insertHead).run(next);
+      knownHead = next;
+      return rowToEntry(row);
+    };
+    return (e, durability) => connCommit('audit append', () => appendOne(e), durability);
+  }
+  const append = appenderOn(db, commit);
+  const appendLookup = lookups ? appenderOn(lookups.db, lookups.commit) : append;
 
   function listStatement(byActor: boolean, byTarget: boolean, before: boolean, since: boolean): Database.Statement<unknown[], AuditRow> {
     const key = `${byActor}/${byTarget}/${before}/${since}`;
@@ -143,7 +160,7 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer, commit
 
   return {
     async append(entry: AuditEntryInput, durability?: AuditDurability): Promise<AuditEntry> {
-      return commit('audit append', () => appendOne(entry), durability);
+      return durability === 'committed' ? appendLookup(entry, durability) : append(entry, durability);
     },
     async list(query: AuditQuery): Promise<AuditEntry[]> {
       return guard('audit list', () => {

@@ -57,8 +57,8 @@ function openDatabase(path: string, busyTimeoutMs: number, clock: Clock): Databa
   }
 }
 
-/** A second connection to a migrated file, for the portal's sessions and the quotas only. */
-function openSessionsConnection(path: string, busyTimeoutMs: number): Database.Database {
+/** A second connection to a migrated file, whose commits do not fsync: portal sessions, quotas, lookups' audit records. */
+function openUnsyncedConnection(path: string, busyTimeoutMs: number): Database.Database {
   const db = new Database(path, { timeout: busyTimeoutMs });
   try {
     db.pragma('journal_mode = WAL');
@@ -77,26 +77,27 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     throw new RangeError('openSqliteStore: busyTimeoutMs must be a non-negative integer');
   }
   const db = guard(`opening ${path}`, () => openDatabase(path, busyTimeoutMs, clock));
-  // Portal sessions are short-lived and worth no fsync of their own: their connection commits with
-  // synchronous=NORMAL (a power cut may lose the last few; the next FULL commit of the main connection,
-  // an audit or event write, makes them durable too). Everything else commits with FULL.
-  const sessionsDb = path === ':memory:' ? db : guard(`opening ${path} for portal sessions`, () => openSessionsConnection(path, busyTimeoutMs));
+  // Writes worth no fsync of their own go through a second connection, which commits with synchronous=NORMAL:
+  // portal sessions and quotas (short-lived: a power cut may lose the last few; the next FULL commit of the
+  // main connection, an audit or event write, makes them durable too), and lookups' audit records (on disk
+  // within 0.1 s: group-commit.ts). Everything else commits with FULL.
+  const unsyncedDb = path === ':memory:' ? db : guard(`opening ${path} for unsynced writes`, () => openUnsyncedConnection(path, busyTimeoutMs));
 
   // One group per connection: the audit records, events and account changes of a turn share one commit.
   const commit = groupCommit(db);
-  const sessionsCommit = sessionsDb === db ? commit : groupCommit(sessionsDb);
+  const unsyncedCommit = unsyncedDb === db ? commit : groupCommit(unsyncedDb);
   // From here on no call waits for a lock inside SQLite (it would freeze the process): busy answers at
   // once, and the repositories try again off the event loop's back until busyTimeoutMs.
   guard('setting busy_timeout', () => {
     db.pragma('busy_timeout = 0');
-    if (sessionsDb !== db) sessionsDb.pragma('busy_timeout = 0');
+    if (unsyncedDb !== db) unsyncedDb.pragma('busy_timeout = 0');
   });
   const canRead = db.prepare('SELECT count(*) FROM schema_migrations');
   const heartbeat = db.prepare<[number]>(
     'INSERT INTO store_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
 
   return retryingStoreWhileBusy({
-    audit: sqliteAuditTrail(db, auditKey, commit),
+    audit: sqliteAuditTrail(db, auditKey, commit, unsyncedDb === db ? undefined : { db: unsyncedDb, commit: unsyncedCommit }),
     confirmations: sqliteConfirmations(db),
     sharedRequests: sqliteSharedRequests(db),
     shownSecrets: sqliteShownSecrets(db),
@@ -105,7 +106,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalAccounts: sqlitePortalAccounts(db, commit),
     portalAttempts: sqlitePortalAttempts(db, commit),
     enrollments: sqliteEnrollments(db),
-    portalSessions: sqlitePortalSessions(sessionsDb, sessionsCommit),
+    portalSessions: sqlitePortalSessions(unsyncedDb, unsyncedCommit),
     pins: sqliteOneTimeCodes(db, 'pins'),
     verificationCodes: sqliteOneTimeCodes(db, 'verification_codes'),
     portalCodes: sqliteOneTimeCodes(db, 'portal_codes'),
@@ -115,9 +116,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     escalations: sqliteEscalations(db),
     alertClaims: sqliteAlertClaims(db),
     pendingWork: sqlitePendingWork(db),
-    // Quotas are counters of the last hour at most, taken on every challenge and text: the sessions'
+    // Quotas are counters of the last hour at most, taken on every challenge and text: the unsynced
     // connection (no fsync of their own; a power cut may forget the last few uses, never grant more places).
-    quotas: sqliteQuotas(sessionsDb),
+    quotas: sqliteQuotas(unsyncedDb),
     async ping(): Promise<void> {
       guard('ping', () => {
         canRead.get();
@@ -125,9 +126,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       });
     },
     async close(): Promise<void> {
-      await Promise.all([commit.close(), sessionsCommit.close()]);
+      await Promise.all([commit.close(), unsyncedCommit.close()]);
       guard('close', () => {
-        if (sessionsDb.open) sessionsDb.close();
+        if (unsyncedDb.open) unsyncedDb.close();
         if (db.open) db.close();
       });
     },

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open as openFile, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -171,6 +171,36 @@ describe('SQLite store', () => {
       }));
       await Promise.all(workers);
       assert.deepEqual(await store.audit.verify(), { ok: true, count: 200 });
+    });
+  });
+
+  describe('lookups\' records', () => {
+    it('are appended through the connection that does not fsync in its commits, and fsynced off the loop; actions\' records are on disk when answered', async () => {
+      const store = open();
+      await store.audit.append(entry(1)); // opens the WAL
+      const probe = await openFile(join(dir, 'probe'), 'w');
+      await probe.close();
+      const proto = Object.getPrototypeOf(probe) as FileHandle; // the WAL's fsync off the loop is a FileHandle's
+      const original = proto.sync;
+      let fsyncs = 0;
+      proto.sync = async function (this: FileHandle) {
+        fsyncs += 1;
+        return original.call(this);
+      };
+      try {
+        await store.audit.append(entry(2), 'on-disk');
+        await new Promise((r) => setTimeout(r, 150));
+        assert.equal(fsyncs, 0, 'an action\'s record: fsynced inside its commit, nothing left to do');
+        await store.audit.append(entry(3), 'committed');
+        for (let i = 0; i < 50 && fsyncs === 0; i++) await new Promise((r) => setTimeout(r, 5));
+        assert.equal(fsyncs, 1, 'a lookup\'s record: one WAL fsync on the thread pool');
+      } finally {
+        proto.sync = original;
+      }
+      // One after the other, each on its own connection: every head the other connection wrote is checked and chained onto.
+      for (let i = 4; i <= 12; i++) await store.audit.append(entry(i), i % 2 === 0 ? 'committed' : 'on-disk');
+      assert.deepEqual(await store.audit.verify(), { ok: true, count: 12 });
+      assert.deepEqual((await store.audit.list({ limit: 20 })).map((e) => e.seq), Array.from({ length: 12 }, (_, i) => 12 - i));
     });
   });
 
