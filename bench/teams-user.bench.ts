@@ -132,7 +132,11 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     ctx.log(`warming up (${agents} agents, 3 s)…`);
     await closedLoop(agents, Date.now() + 3000, send);
     await closedLoop(agents, Date.now() + 3000, floorSend);
-    // One at a time, bot and floor alternating in short rounds so that machine noise hits both alike.
+    // One at a time, bot and floor alternating in short rounds so that machine noise hits both alike, after a
+    // second each unmeasured: the heap the load left behind settles first (its collection is not the bot's
+    // cost of a command, and would fall on whichever ran first).
+    await closedLoop(1, Date.now() + 1000, send);
+    await closedLoop(1, Date.now() + 1000, floorSend);
     const single = { latencies: [] as number[] };
     const floorSingle = { latencies: [] as number[] };
     for (let round = 0; round < 6; round++) {
