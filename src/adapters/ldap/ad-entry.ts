@@ -92,13 +92,23 @@ export class Attributes {
 // An entry is read by several of the functions below while it becomes a DirectoryEntry: its attribute
 // map is built once (entries are never changed once the DC returned them).
 const attributesOf = new WeakMap<RawEntry, Attributes>();
-export function attributes(raw: RawEntry): Attributes {
+function attributes(raw: RawEntry): Attributes {
   let a = attributesOf.get(raw);
   if (!a) {
     a = new Attributes(raw);
     attributesOf.set(raw, a);
   }
   return a;
+}
+
+/**
+ * memberOf as the DC sent it, without mapping the whole entry first (the group walk starts with it, ahead of
+ * the mapping); under any other spelling of the name, from the entry's mapped attributes.
+ */
+export function memberOfAsSent(raw: RawEntry): string[] {
+  const value = raw.memberOf;
+  if (value === undefined) return attributes(raw).all('memberOf');
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 }
 
 /** True when the entry may be locked (then lockoutEndsAt needs the domain's lockoutDuration). */

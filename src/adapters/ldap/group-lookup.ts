@@ -37,28 +37,31 @@ async function memberOf(client: Client, dn: string, timeLimit: number): Promise<
 
 /** `direct`: the entry's memberOf when it was read with the entry; the walk then starts from those groups. */
 export async function memberOfWalk(client: Client, dn: string, timeLimit: number, direct?: readonly string[]): Promise<GroupRef[]> {
-  const found = new Map<string, GroupRef>(); // keyed by lower-cased DN: DNs compare case-insensitively
-  let frontier = [dn];
-  if (direct !== undefined) {
-    frontier = [];
-    for (const groupDn of direct) {
+  const seen = new Set([dn.toLowerCase()]); // DNs compare case-insensitively
+  const found: string[] = []; // group DNs, in the order found
+  const fresh = (dns: readonly string[]): string[] => {
+    const out: string[] = [];
+    for (const groupDn of dns) {
       const key = groupDn.toLowerCase();
-      if (found.has(key) || key === dn.toLowerCase()) continue;
-      found.set(key, groupRef(groupDn));
-      frontier.push(groupDn);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(groupDn);
     }
-  }
+    found.push(...out);
+    return out;
+  };
+  const groups: GroupRef[] = [];
+  const nameFound = () => {
+    for (let i = groups.length; i < found.length; i++) groups.push(groupRef(found[i] as string));
+  };
+  let frontier = direct === undefined ? [dn] : fresh(direct);
   for (let depth = 0; frontier.length > 0 && depth < MAX_DEPTH; depth++) {
-    const parents = await Promise.all(frontier.map((f) => memberOf(client, f, timeLimit)));
-    frontier = [];
-    for (const groupDn of parents.flat()) {
-      const key = groupDn.toLowerCase();
-      if (found.has(key) || key === dn.toLowerCase()) continue;
-      found.set(key, groupRef(groupDn));
-      frontier.push(groupDn);
-    }
+    const parents = Promise.all(frontier.map((f) => memberOf(client, f, timeLimit)));
+    nameFound(); // while the DC answers
+    frontier = fresh((await parents).flat());
   }
-  return [...found.values()];
+  nameFound();
+  return groups;
 }
 
 export async function inChainGroups(client: Client, baseDN: string, dn: string, timeLimit: number): Promise<GroupRef[]> {

@@ -73,7 +73,9 @@ export class LdapConnectionPool {
       const wasUp = slot.bound;
       slot.inflight++;
       try {
-        const client = await slot.ready;
+        // A bound connection is used at once: awaiting its settled `ready` would let the caller's next
+        // synchronous work run before this operation is even sent (the walk ahead waited on the entry's mapping).
+        const client = slot.bound ? slot.client : await slot.ready;
         if (!client.isBound) {
           // The connection closed while idle: nothing was sent yet, so taking another is always safe. After
           // a DC restart every idle one is closed: each is dropped in turn, and the last try opens a new one.

@@ -25,7 +25,7 @@ import {
   type DomainPolicy,
   type RawEntry,
   Attributes,
-  attributes,
+  memberOfAsSent,
   hasLockoutTime,
   needsPolicyFallback,
   toDirectoryEntry,
@@ -208,7 +208,7 @@ export class LdapDirectory implements Directory {
   private walkAhead(raw: RawEntry): Promise<GroupRef[]> | undefined {
     const dn = String(raw.dn);
     if (!isSearchable(dn)) return undefined;
-    const walk = this.walkGroups(dn, attributes(raw).all('memberOf')); // the map toEntries reads next
+    const walk = this.walkGroups(dn, memberOfAsSent(raw)); // before toEntries maps the whole entry
     walk.catch(() => undefined); // the error reaches groupsOf's caller, if it takes the walk
     return walk;
   }

@@ -89,7 +89,11 @@ function compileString(text: string): Expand | undefined {
   const tail = text.slice(last);
   if (tail.includes('${')) return undefined;
   pieces.push(tail);
-  return (s) => pieces.map((p) => (typeof p === 'string' ? p : String(p(s)))).join('');
+  return (s) => {
+    let out = '';
+    for (const p of pieces) out += typeof p === 'string' ? p : String(p(s));
+    return out;
+  };
 }
 
 /**
@@ -115,22 +119,26 @@ function compileObject(node: Record<string, Json>): Expand | undefined {
   const bind = node.$data === undefined ? undefined : typeof node.$data === 'string' ? compileString(node.$data) : undefined;
   if (node.$data !== undefined && !bind) return undefined;
 
+  const keys = fields.map(([key]) => key);
+  const expands = fields.map(([, expand]) => expand);
   const one = (s: Scope): Json => {
     if (condition && condition(s) !== true) return null;
     const out: Record<string, Json> = {};
-    for (const [key, expand] of fields) {
-      const value = expand(s);
-      if (value !== undefined) out[key] = value;
+    for (let i = 0; i < keys.length; i++) {
+      const value = (expands[i] as Expand)(s);
+      if (value !== undefined) out[keys[i] as string] = value;
     }
     return out;
   };
+  if (!bind) return one;
   return (s) => {
-    if (!bind) return one(s);
     const bound = bind(s);
-    const each = Array.isArray(bound)
-      ? bound.map((item, index) => one({ root: s.root, data: item, index }))
-      : [one(bound === undefined ? s : { ...s, data: bound })];
-    const kept = each.filter((e) => e !== null);
+    if (!Array.isArray(bound)) return one(bound === undefined ? s : { root: s.root, data: bound, index: s.index });
+    const kept: Json[] = [];
+    for (let index = 0; index < bound.length; index++) {
+      const e = one({ root: s.root, data: bound[index] as Json, index });
+      if (e !== null) kept.push(e);
+    }
     return kept.length === 0 ? null : kept.length === 1 ? kept[0] : kept;
   };
 }

@@ -48,6 +48,7 @@ export function person(target: { readonly login: string; readonly displayName: s
 
 /** Cuts a string to `max` characters with an ellipsis (by code point, so no half emoji). */
 export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text; // no more code points than UTF-16 units: nothing to cut
   const chars = Array.from(text);
   return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
 }
