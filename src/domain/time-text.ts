@@ -109,7 +109,10 @@ export function clockTime(at: Date, zone?: string): string {
 
 /** "2026-12-06 14:41 CET (13:41 UTC)", the UTC date repeated only when it differs; without a zone "2026-12-06 13:41 UTC". */
 export function dateTime(at: Date, zone?: string): string {
-  if (!zone) return `${utcDate(at)} ${utcClock(at)} UTC`;
+  if (!zone) {
+    const iso = at.toISOString(); // once: a card has half a dozen of these
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  }
   const [day, clock] = local(at, zone);
   const utc = day === utcDate(at) ? `${utcClock(at)} UTC` : `${utcDate(at)} ${utcClock(at)} UTC`;
   return `${day} ${clock} ${zoneName(at, zone)} (${utc})`;

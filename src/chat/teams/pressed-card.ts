@@ -31,10 +31,11 @@ export function markPressedOn(card: AdaptiveCardJson, view: View): AdaptiveCardJ
 function mark(node: unknown, kind: string): unknown {
   if (Array.isArray(node)) {
     let copy: unknown[] | undefined;
-    node.forEach((n: unknown, i) => {
+    for (let i = 0; i < node.length; i++) {
+      const n: unknown = node[i];
       const m = mark(n, kind);
       if (m !== n) (copy ??= [...node])[i] = m;
-    });
+    }
     return copy ?? node;
   }
   if (typeof node !== 'object' || node === null) return node;
@@ -44,10 +45,11 @@ function mark(node: unknown, kind: string): unknown {
     return { ...obj, data: { ...data, [PRESSED_ON]: kind } };
   }
   let copy: Record<string, unknown> | undefined;
-  for (const key of Object.keys(obj)) {
-    if (key === 'refresh') continue;
-    const m = mark(obj[key], kind);
-    if (m !== obj[key]) (copy ??= { ...obj })[key] = m;
+  for (const key in obj) {
+    const value = obj[key];
+    if (key === 'refresh' || typeof value !== 'object' || value === null) continue; // only objects hold buttons
+    const m = mark(value, kind);
+    if (m !== value) (copy ??= { ...obj })[key] = m;
   }
   return copy ?? obj;
 }
