@@ -112,7 +112,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     portalCodes: sqliteOneTimeCodes(db, 'portal_codes'),
     portalMobiles: sqlitePortalMobiles(db),
     approvals: sqliteApprovals(db),
-    portalCards: sqlitePortalCards(db),
+    // The details card's one read, on the connection its lookup's record is written on: a connection's page
+    // cache is emptied whenever another one has written, and between lookups only that one writes.
+    portalCards: sqlitePortalCards(unsyncedDb),
     escalations: sqliteEscalations(db),
     alertClaims: sqliteAlertClaims(db),
     pendingWork: sqlitePendingWork(db),
