@@ -13,6 +13,7 @@ import { migrate } from './migrate';
 import { sqliteAccountChanges } from './sqlite-account-changes';
 import { MIGRATIONS } from './migrations';
 import { groupCommit } from './group-commit';
+import { startWalCheckpointer } from './wal-checkpointer';
 import { sqliteAuditTrail } from './sqlite-audit-trail';
 import { sqliteConfirmations } from './sqlite-confirmations';
 import { sqliteEscalations } from './sqlite-escalations';
@@ -83,6 +84,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // within 0.1 s: group-commit.ts). Everything else commits with FULL.
   const unsyncedDb = path === ':memory:' ? db : guard(`opening ${path} for unsynced writes`, () => openUnsyncedConnection(path, busyTimeoutMs));
 
+  // Checkpoints run on a thread of their own (wal-checkpointer.ts), not inside this process's commits.
+  const connections = unsyncedDb === db ? [db] : [db, unsyncedDb];
+  const checkpointer = path === ':memory:' ? undefined : startWalCheckpointer(path, () => {
+    for (const c of connections) if (c.open) c.pragma('wal_autocheckpoint = 1000');
+  });
+  if (checkpointer) guard('moving checkpoints off the event loop', () => connections.forEach((c) => c.pragma('wal_autocheckpoint = 0')));
+
   // One group per connection: the audit records, events and account changes of a turn share one commit.
   const commit = groupCommit(db);
   const unsyncedCommit = unsyncedDb === db ? commit : groupCommit(unsyncedDb);
@@ -128,7 +136,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       });
     },
     async close(): Promise<void> {
-      await Promise.all([commit.close(), unsyncedCommit.close()]);
+      await Promise.all([commit.close(), unsyncedCommit.close(), checkpointer?.close()]);
       guard('close', () => {
         if (unsyncedDb.open) unsyncedDb.close();
         if (db.open) db.close();

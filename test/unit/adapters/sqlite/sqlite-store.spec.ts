@@ -2,7 +2,7 @@
 // the query plan behind `audit <user>`. Store behaviour shared with other adapters is in test/contract.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, open as openFile, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +201,22 @@ describe('SQLite store', () => {
       for (let i = 4; i <= 12; i++) await store.audit.append(entry(i), i % 2 === 0 ? 'committed' : 'on-disk');
       assert.deepEqual(await store.audit.verify(), { ok: true, count: 12 });
       assert.deepEqual((await store.audit.list({ limit: 20 })).map((e) => e.seq), Array.from({ length: 12 }, (_, i) => 12 - i));
+    });
+  });
+
+  describe('WAL checkpoints', () => {
+    it('run on a thread of their own: what the commits left in the WAL reaches the database file with no further call on the store', async () => {
+      const store = open();
+      const long = 'x'.repeat(2000);
+      for (let i = 1; i <= 150; i++) await store.audit.append({ ...entry(i), detail: long }, 'committed'); // about 600 WAL frames: no commit checkpoints
+      const before = statSync(path).size;
+      let after = before;
+      for (let i = 0; i < 40 && after === before; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        after = statSync(path).size;
+      }
+      assert.ok(after > before + 150 * 1000, `the database file grew from ${before} to ${after} bytes while the store was idle`);
+      assert.deepEqual(await store.audit.verify(), { ok: true, count: 150 });
     });
   });
 
