@@ -98,7 +98,6 @@ function local(at: Date, zone: string): [string, string] {
   return [shifted.slice(0, 10), shifted.slice(11, 16)];
 }
 
-const utcDate = (at: Date) => at.toISOString().slice(0, 10);
 const utcClock = (at: Date) => at.toISOString().slice(11, 16);
 
 /** "14:41 CET (13:41 UTC)"; without a zone "13:41 UTC". */
@@ -109,12 +108,11 @@ export function clockTime(at: Date, zone?: string): string {
 
 /** "2026-12-06 14:41 CET (13:41 UTC)", the UTC date repeated only when it differs; without a zone "2026-12-06 13:41 UTC". */
 export function dateTime(at: Date, zone?: string): string {
-  if (!zone) {
-    const iso = at.toISOString(); // once: a card has half a dozen of these
-    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-  }
+  const iso = at.toISOString(); // once: a card has half a dozen of these
+  const [utcDay, utcTime] = [iso.slice(0, 10), iso.slice(11, 16)];
+  if (!zone) return `${utcDay} ${utcTime} UTC`;
   const [day, clock] = local(at, zone);
-  const utc = day === utcDate(at) ? `${utcClock(at)} UTC` : `${utcDate(at)} ${utcClock(at)} UTC`;
+  const utc = day === utcDay ? `${utcTime} UTC` : `${utcDay} ${utcTime} UTC`;
   return `${day} ${clock} ${zoneName(at, zone)} (${utc})`;
 }
 

@@ -73,7 +73,8 @@ export interface AuditConnection {
  * commits do not fsync); without it every record is appended on `db`.
  */
 export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer, commit: GroupCommit = groupCommit(db), lookups?: AuditConnection): HelpdeskAuditTrail {
-  const readHead = db.prepare<[], HeadRow>('SELECT seq, hash, mac FROM audit_head WHERE id = 1');
+  const readHeadOn = (conn: Database.Database) => conn.prepare<[], HeadRow>('SELECT seq, hash, mac FROM audit_head WHERE id = 1');
+  const readHead = readHeadOn(db);
   const listStatements = new Map<string, Database.Statement<unknown[], AuditRow>>();
 
   // Read head, insert entry, move head, in an IMMEDIATE transaction (write lock taken before the read),
@@ -81,7 +82,7 @@ export function sqliteAuditTrail(db: Database.Database, auditKey: Buffer, commit
   // Entries appended on one connection in the same turn of the event loop chain one after the other in one
   // such transaction.
   function appenderOn(conn: Database.Database, connCommit: GroupCommit): (e: AuditEntryInput, durability?: AuditDurability) => Promise<AuditEntry> {
-    const readConnHead = conn === db ? readHead : conn.prepare<[], HeadRow>('SELECT seq, hash, mac FROM audit_head WHERE id = 1');
+    const readConnHead = conn === db ? readHead : readHeadOn(conn);
     const insertEntry = conn.prepare<[AuditRow]>(`INSERT INTO helpdesk_audit
       (seq, at, correlation_id, surface, actor, role, action, target, outcome, code, detail, prev_hash, hash)
       VALUES (@seq, @at, @correlation_id, @surface, @actor, @role, @action, @target, @outcome, @code, @detail, @prev_hash, @hash)`);

@@ -96,10 +96,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const unsyncedCommit = unsyncedDb === db ? commit : groupCommit(unsyncedDb);
   // From here on no call waits for a lock inside SQLite (it would freeze the process): busy answers at
   // once, and the repositories try again off the event loop's back until busyTimeoutMs.
-  guard('setting busy_timeout', () => {
-    db.pragma('busy_timeout = 0');
-    if (unsyncedDb !== db) unsyncedDb.pragma('busy_timeout = 0');
-  });
+  guard('setting busy_timeout', () => connections.forEach((c) => c.pragma('busy_timeout = 0')));
   const canRead = db.prepare('SELECT count(*) FROM schema_migrations');
   const heartbeat = db.prepare<[number]>(
     'INSERT INTO store_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
