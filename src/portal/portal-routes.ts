@@ -115,13 +115,15 @@ export function portalMount(o: PortalOptions): RouteMount {
 
   /** A new session and its cookie; `replacing`: the session it takes the place of (gone with the same write). */
   async function newSession(res: Res, state: PortalSessionState = {}, replacing?: string): Promise<Current> {
-    const token = randomBytes(32).toString('base64url');
+    // The cookie's token and the CSRF token: 32 random bytes each, from one call.
+    const random = randomBytes(64);
+    const token = random.subarray(0, 32).toString('base64url');
     const now = o.clock.now();
     if (now.getTime() - purgedAt >= PURGE_EVERY_MS) {
       purgedAt = now.getTime();
       await o.sessions.purge(new Date(now.getTime() - o.sessionIdleMs));
     }
-    const session: PortalSession = { idHash: hash(token), csrf: randomBytes(32).toString('base64url'), state, createdAt: now, seenAt: now };
+    const session: PortalSession = { idHash: hash(token), csrf: random.subarray(32).toString('base64url'), state, createdAt: now, seenAt: now };
     await (replacing ? o.sessions.rotate(replacing, session) : o.sessions.create(session));
     res.header('Set-Cookie', `${cookieName}=${token}; ${cookieFlags}`);
     return { token, session };
