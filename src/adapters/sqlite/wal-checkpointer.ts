@@ -35,6 +35,7 @@ export interface WalCheckpointer {
  */
 export function startWalCheckpointer(path: string, failed: (err: unknown) => void): WalCheckpointer {
   const worker = new Worker(WORKER, { eval: true, workerData: { path, everyMs: CHECKPOINT_EVERY_MS, driver: require.resolve('better-sqlite3') } });
+  // An open store alone does not keep the process alive...
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let closing = false;
@@ -44,6 +45,9 @@ export function startWalCheckpointer(path: string, failed: (err: unknown) => voi
   return {
     async close() {
       closing = true;
+      // ...but its closing does: with the thread unref'd, a process whose last other handle had closed
+      // ended (exit code 0) while it waited here, before the last checkpoint and whatever its caller did next.
+      worker.ref();
       worker.postMessage('close');
       await exited;
     },

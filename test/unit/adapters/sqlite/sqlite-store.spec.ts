@@ -1,6 +1,7 @@
 // SQLite-only behaviour of the store: file handling, migrations, schema, triggers, the audit head, and
 // the query plan behind `audit <user>`. Store behaviour shared with other adapters is in test/contract.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, open as openFile, rm, type FileHandle } from 'node:fs/promises';
@@ -217,6 +218,20 @@ describe('SQLite store', () => {
       }
       assert.ok(after > before + 150 * 1000, `the database file grew from ${before} to ${after} bytes while the store was idle`);
       assert.deepEqual(await store.audit.verify(), { ok: true, count: 150 });
+    });
+
+    it("hold the process until the store's close has run its last one (nothing else left to keep it alive)", () => {
+      // In a process of its own: the store is all there is, so a close that waited on a thread the process
+      // does not wait for ended the process there (exit code 0), before the close's caller went on.
+      const script = `
+        const { openSqliteStore } = require(${JSON.stringify(join(__dirname, '../../../../src/adapters/sqlite/sqlite-store'))});
+        const store = openSqliteStore({ path: process.argv[1], auditKey: Buffer.alloc(32, 7) });
+        store.audit.append({ ...${JSON.stringify(entry(1))}, at: new Date() })
+          .then(() => store.close())
+          .then(() => console.log('closed'));`;
+      const child = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script, path], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(child.stdout.trim(), 'closed', child.stderr);
+      assert.equal(child.status, 0);
     });
   });
 
