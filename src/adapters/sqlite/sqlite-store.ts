@@ -13,7 +13,7 @@ import { migrate } from './migrate';
 import { sqliteAccountChanges } from './sqlite-account-changes';
 import { MIGRATIONS } from './migrations';
 import { groupCommit } from './group-commit';
-import { startWalCheckpointer } from './wal-checkpointer';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, SQLITE_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer';
 import { sqliteAuditTrail } from './sqlite-audit-trail';
 import { sqliteConfirmations } from './sqlite-confirmations';
 import { sqliteEscalations } from './sqlite-escalations';
@@ -84,12 +84,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // within 0.1 s: group-commit.ts). Everything else commits with FULL.
   const unsyncedDb = path === ':memory:' ? db : guard(`opening ${path} for unsynced writes`, () => openUnsyncedConnection(path, busyTimeoutMs));
 
-  // Checkpoints run on a thread of their own (wal-checkpointer.ts), not inside this process's commits.
+  // Checkpoints run on a thread of their own (wal-checkpointer.ts); this process's commits checkpoint only
+  // as a backstop, or as SQLite does by default should the thread fail.
   const connections = unsyncedDb === db ? [db] : [db, unsyncedDb];
   const checkpointer = path === ':memory:' ? undefined : startWalCheckpointer(path, () => {
-    for (const c of connections) if (c.open) c.pragma('wal_autocheckpoint = 1000');
+    for (const c of connections) if (c.open) c.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
   });
-  if (checkpointer) guard('moving checkpoints off the event loop', () => connections.forEach((c) => c.pragma('wal_autocheckpoint = 0')));
+  if (checkpointer) {
+    guard('moving checkpoints off the event loop', () => connections.forEach((c) => c.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`)));
+  }
 
   // One group per connection: the audit records, events and account changes of a turn share one commit.
   const commit = groupCommit(db);
