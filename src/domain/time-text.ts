@@ -109,7 +109,8 @@ export function clockTime(at: Date, zone?: string): string {
 /** "2026-12-06 14:41 CET (13:41 UTC)", the UTC date repeated only when it differs; without a zone "2026-12-06 13:41 UTC". */
 export function dateTime(at: Date, zone?: string): string {
   const iso = at.toISOString(); // once: a card has half a dozen of these
-  const [utcDay, utcTime] = [iso.slice(0, 10), iso.slice(11, 16)];
+  const utcDay = iso.slice(0, 10);
+  const utcTime = iso.slice(11, 16);
   if (!zone) return `${utcDay} ${utcTime} UTC`;
   const [day, clock] = local(at, zone);
   const utc = day === utcDay ? `${utcTime} UTC` : `${utcDay} ${utcTime} UTC`;

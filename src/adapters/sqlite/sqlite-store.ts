@@ -87,19 +87,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // Checkpoints run on a thread of their own (wal-checkpointer.ts); this process's commits checkpoint only
   // as a backstop, or as SQLite does by default should the thread fail.
   const connections = unsyncedDb === db ? [db] : [db, unsyncedDb];
-  const checkpointer = path === ':memory:' ? undefined : startWalCheckpointer(path, () => {
-    for (const c of connections) if (c.open) c.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
-  });
-  if (checkpointer) {
-    guard('moving checkpoints off the event loop', () => connections.forEach((c) => c.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`)));
-  }
+  const onEachConnection = (pragma: string) => {
+    for (const c of connections) if (c.open) c.pragma(pragma);
+  };
+  const checkpointer = path === ':memory:' ? undefined : startWalCheckpointer(path, () => onEachConnection(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`));
+  if (checkpointer) guard('moving checkpoints off the event loop', () => onEachConnection(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`));
 
   // One group per connection: the audit records, events and account changes of a turn share one commit.
   const commit = groupCommit(db);
   const unsyncedCommit = unsyncedDb === db ? commit : groupCommit(unsyncedDb);
   // From here on no call waits for a lock inside SQLite (it would freeze the process): busy answers at
   // once, and the repositories try again off the event loop's back until busyTimeoutMs.
-  guard('setting busy_timeout', () => connections.forEach((c) => c.pragma('busy_timeout = 0')));
+  guard('setting busy_timeout', () => onEachConnection('busy_timeout = 0'));
   const canRead = db.prepare('SELECT count(*) FROM schema_migrations');
   const heartbeat = db.prepare<[number]>(
     'INSERT INTO store_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
